@@ -1,0 +1,330 @@
+package dev.unifiedplugins.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+import dev.unifiedplugins.core.PluginIds;
+import dev.unifiedplugins.protocols.ProcessTable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.util.DefaultPrettyPrinter;
+import tools.jackson.core.util.Separators;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Keeps one {@code <uniqueId>.json} file per plugin in a directory: a UTF-8 JSON object
+ * with 2-space indentation, the format the Python library reads and writes.
+ * <p>
+ * Writes are atomic and durable: the new content goes to a temporary file in the same
+ * directory, is flushed to disk, and is renamed over the old file, and the directory is
+ * then flushed, so a crash leaves the old or the new file, never a torn one. Temporary
+ * files start with a dot, which no unique id may, so they are never taken for a
+ * configuration; those left by a process that died are removed when a store opens the
+ * directory. Where the file system supports POSIX permissions, the directory is created
+ * 0700 and files 0600.
+ */
+public class FileSystemPluginConfigStore implements PluginConfigStore {
+
+	private static final String SUFFIX = ".json";
+
+	private static final String TEMP_SUFFIX = ".tmp";
+
+	private static final JsonMapper MAPPER = JsonMapper.builder()
+		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+		.build();
+
+	private static final ObjectWriter WRITER = MAPPER.writer().with(new DefaultPrettyPrinter()
+		.withSeparators(Separators.createDefaultInstance().withObjectNameValueSpacing(Separators.Spacing.AFTER)));
+
+	private static final System.Logger logger = System.getLogger(FileSystemPluginConfigStore.class.getName());
+
+	private final Path dir;
+
+	private final boolean posix;
+
+	/**
+	 * Opens a config directory, creating it when missing, and removes temporary files that
+	 * a dead process left behind.
+	 * @param dir the directory
+	 * @throws IllegalArgumentException when the path exists and is not a directory
+	 * @throws UncheckedIOException when it cannot be created or read, naming the path
+	 */
+	public FileSystemPluginConfigStore(Path dir) {
+		Objects.requireNonNull(dir, "dir must not be null");
+		this.dir = dir.toAbsolutePath().normalize();
+		this.posix = this.dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+		createDirectory();
+		removeStaleTemporaryFiles();
+	}
+
+	/**
+	 * The directory this store writes to.
+	 * @return the absolute path
+	 */
+	public Path getDirectory() {
+		return this.dir;
+	}
+
+	/**
+	 * The file that holds a plugin's configuration.
+	 * @param uniqueId the plugin's unique id
+	 * @return the path, whether or not it exists
+	 * @throws IllegalArgumentException when the id is illegal
+	 */
+	public Path pathOf(String uniqueId) {
+		return this.dir.resolve(PluginIds.requireValid(uniqueId, "unique id") + SUFFIX);
+	}
+
+	@Override
+	public Optional<Map<String, Object>> load(String uniqueId) {
+		Path file = pathOf(uniqueId);
+		byte[] bytes;
+		try {
+			bytes = Files.readAllBytes(file);
+		}
+		catch (NoSuchFileException ex) {
+			return Optional.empty();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read plugin config file " + file + ": " + ex.getMessage(), ex);
+		}
+		return Optional.of(parse(file, bytes));
+	}
+
+	@Override
+	public void save(String uniqueId, Map<String, Object> config) {
+		Path file = pathOf(uniqueId);
+		JsonValues.check(uniqueId, config);
+		byte[] bytes = WRITER.writeValueAsBytes(config);
+		Path temp = this.dir.resolve("." + uniqueId + SUFFIX + "." + ProcessHandle.current().pid() + "."
+				+ Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + TEMP_SUFFIX);
+		try {
+			try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW,
+					StandardOpenOption.WRITE), fileAttributes(PosixFilePermission.OWNER_READ,
+							PosixFilePermission.OWNER_WRITE))) {
+				ByteBuffer buffer = ByteBuffer.wrap(bytes);
+				while (buffer.hasRemaining()) {
+					channel.write(buffer);
+				}
+				channel.force(true);
+			}
+			moveAtomically(temp, file);
+			syncDirectory();
+		}
+		catch (IOException ex) {
+			deleteQuietly(temp);
+			throw new UncheckedIOException("Cannot write plugin config file " + file + ": " + describe(ex), ex);
+		}
+		catch (RuntimeException | Error ex) {
+			deleteQuietly(temp);
+			throw ex;
+		}
+	}
+
+	@Override
+	public boolean delete(String uniqueId) {
+		Path file = pathOf(uniqueId);
+		try {
+			boolean deleted = Files.deleteIfExists(file);
+			if (deleted) {
+				syncDirectory();
+			}
+			return deleted;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot delete plugin config file " + file + ": " + describe(ex), ex);
+		}
+	}
+
+	@Override
+	public boolean exists(String uniqueId) {
+		return Files.isRegularFile(pathOf(uniqueId));
+	}
+
+	@Override
+	public Set<String> ids() {
+		Set<String> ids = new HashSet<>();
+		try (DirectoryStream<Path> entries = Files.newDirectoryStream(this.dir)) {
+			for (Path entry : entries) {
+				String name = entry.getFileName().toString();
+				if (name.endsWith(SUFFIX)) {
+					String id = name.substring(0, name.length() - SUFFIX.length());
+					if (PluginIds.isValid(id)) {
+						ids.add(id);
+					}
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot list plugin config directory " + this.dir + ": " + describe(ex),
+					ex);
+		}
+		return Set.copyOf(ids);
+	}
+
+	@Override
+	public String toString() {
+		return "FileSystemPluginConfigStore[" + this.dir + "]";
+	}
+
+	private static Map<String, Object> parse(Path file, byte[] bytes) {
+		String text;
+		try {
+			text = StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(bytes))
+				.toString();
+		}
+		catch (CharacterCodingException ex) {
+			throw new PluginConfigException(file, "Plugin config file " + file + " is not valid UTF-8", ex);
+		}
+		if (text.isBlank()) {
+			throw new PluginConfigException(file, "Plugin config file " + file + " is empty; expected a JSON object",
+					null);
+		}
+		JsonNode tree;
+		try {
+			tree = MAPPER.readTree(text);
+		}
+		catch (JacksonException ex) {
+			throw new PluginConfigException(file,
+					"Plugin config file " + file + " is not valid JSON: " + ex.getOriginalMessage(), ex);
+		}
+		if (tree == null || !tree.isObject()) {
+			String kind = (tree != null) ? tree.getNodeType().name().toLowerCase(java.util.Locale.ROOT) : "nothing";
+			throw new PluginConfigException(file,
+					"Plugin config file " + file + " holds " + kind + ", not a JSON object", null);
+		}
+		@SuppressWarnings("unchecked")
+		Map<String, Object> config = MAPPER.convertValue(tree, LinkedHashMap.class);
+		return config;
+	}
+
+	private void createDirectory() {
+		if (Files.exists(this.dir) && !Files.isDirectory(this.dir)) {
+			throw new IllegalArgumentException(
+					"Plugin config directory " + this.dir + " exists but is not a directory");
+		}
+		try {
+			if (!Files.isDirectory(this.dir)) {
+				Files.createDirectories(this.dir, fileAttributes(PosixFilePermission.OWNER_READ,
+						PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
+			}
+		}
+		catch (FileAlreadyExistsException ex) {
+			throw new IllegalArgumentException(
+					"Plugin config directory " + this.dir + " cannot be created: " + ex.getFile() + " is not a directory",
+					ex);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(
+					"Plugin config directory " + this.dir + " cannot be created: " + describe(ex), ex);
+		}
+	}
+
+	private void removeStaleTemporaryFiles() {
+		try (DirectoryStream<Path> entries = Files.newDirectoryStream(this.dir, ".*" + SUFFIX + ".*" + TEMP_SUFFIX)) {
+			for (Path temp : entries) {
+				long writer = writerPid(temp.getFileName().toString());
+				// A live writer may still rename its file; only a dead writer's temp files are
+				// garbage.
+				if (writer != ProcessHandle.current().pid() && !ProcessTable.isRunning(writer)) {
+					deleteQuietly(temp);
+					logger.log(System.Logger.Level.INFO, "Removed temporary file " + temp
+							+ " left by an interrupted write");
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read plugin config directory " + this.dir + ": " + describe(ex),
+					ex);
+		}
+	}
+
+	private static long writerPid(String tempName) {
+		// .<id>.json.<pid>.<random>.tmp
+		String rest = tempName.substring(0, tempName.length() - TEMP_SUFFIX.length());
+		int randomDot = rest.lastIndexOf('.');
+		int pidDot = (randomDot > 0) ? rest.lastIndexOf('.', randomDot - 1) : -1;
+		try {
+			return Long.parseLong(rest.substring(pidDot + 1, randomDot));
+		}
+		catch (RuntimeException ex) {
+			return -1;
+		}
+	}
+
+	private void moveAtomically(Path source, Path target) throws IOException {
+		try {
+			Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		}
+		catch (AtomicMoveNotSupportedException ex) {
+			throw new IOException("the file system of " + this.dir + " does not support atomic renames", ex);
+		}
+	}
+
+	private void syncDirectory() {
+		// Makes the rename itself durable. Not every platform can open a directory; there the
+		// rename is as durable as the file system makes it.
+		try (FileChannel channel = FileChannel.open(this.dir, StandardOpenOption.READ)) {
+			channel.force(true);
+		}
+		catch (IOException | UnsupportedOperationException ex) {
+			// best effort, see above
+		}
+	}
+
+	private FileAttribute<?>[] fileAttributes(PosixFilePermission... permissions) {
+		if (!this.posix) {
+			return new FileAttribute<?>[0];
+		}
+		return new FileAttribute<?>[] { PosixFilePermissions.asFileAttribute(Set.of(permissions)) };
+	}
+
+	private static void deleteQuietly(Path file) {
+		try {
+			Files.deleteIfExists(file);
+		}
+		catch (IOException ex) {
+			logger.log(System.Logger.Level.WARNING, "Cannot delete temporary file " + file + ": " + ex);
+		}
+	}
+
+	private static String describe(IOException ex) {
+		if (ex instanceof AccessDeniedException) {
+			return "permission denied";
+		}
+		if (ex instanceof NoSuchFileException) {
+			return "no such file or directory";
+		}
+		return (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
+	}
+
+}

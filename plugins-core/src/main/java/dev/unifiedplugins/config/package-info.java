@@ -1,0 +1,7 @@
+/**
+ * Persistence of one JSON configuration per plugin.
+ */
+@NullMarked
+package dev.unifiedplugins.config;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,517 @@
+package dev.unifiedplugins.core;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+
+import dev.unifiedplugins.config.FileSystemPluginConfigStore;
+import dev.unifiedplugins.config.PluginConfigStore;
+import dev.unifiedplugins.protocols.PluginResources;
+import dev.unifiedplugins.protocols.ProcessTable;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One registry for all of an application's plugin systems. Each {@link PluginManager} is
+ * registered as a category; its plugins are discovered, their metadata kept, and one JSON
+ * configuration per plugin persisted through a {@link PluginConfigStore}.
+ * <p>
+ * Thread-safe. Reads never block: they see an immutable snapshot of the registrations.
+ * Saving and deleting the configuration of one plugin are serialized, so its
+ * {@code configured} flag always matches the last completed write.
+ * <p>
+ * The metadata returned by {@link #getPlugin}, {@link #getAllPlugins} and
+ * {@link #getPluginsByCategory} is live: for a plugin whose manager has a loaded instance,
+ * the PIDs and remote resource are those the instance reports now.
+ */
+public class UnifiedPluginRegistry {
+
+	private static final System.Logger logger = System.getLogger(UnifiedPluginRegistry.class.getName());
+
+	private static final int STRIPES = 64;
+
+	private final PluginConfigStore store;
+
+	private final Object registrationLock = new Object();
+
+	/** Read side: config writes; write side: registration, which lists the store. */
+	private final ReadWriteLock configLock = new ReentrantReadWriteLock();
+
+	private final Object[] idLocks = new Object[STRIPES];
+
+	private volatile State state = State.EMPTY;
+
+	private final Map<String, Throwable> failures = new java.util.concurrent.ConcurrentHashMap<>();
+
+	/**
+	 * Creates a registry that keeps configurations in the {@code configs} directory.
+	 */
+	public UnifiedPluginRegistry() {
+		this(Path.of("configs"));
+	}
+
+	/**
+	 * Creates a registry that keeps configurations in a directory.
+	 * @param configDir the directory, created when missing
+	 */
+	public UnifiedPluginRegistry(Path configDir) {
+		this(new FileSystemPluginConfigStore(configDir));
+	}
+
+	/**
+	 * Creates a registry over a config store.
+	 * @param store where configurations are kept
+	 */
+	public UnifiedPluginRegistry(PluginConfigStore store) {
+		this.store = Objects.requireNonNull(store, "store must not be null");
+		for (int i = 0; i < STRIPES; i++) {
+			this.idLocks[i] = new Object();
+		}
+	}
+
+	/**
+	 * The store that holds the configurations.
+	 * @return the store
+	 */
+	public PluginConfigStore getConfigStore() {
+		return this.store;
+	}
+
+	/**
+	 * Registers a manager as a category, with the title-cased category as display name, and
+	 * discovers its plugins.
+	 * @param category the category, a legal id
+	 * @param manager the manager
+	 * @return the registered plugins' metadata
+	 * @see #registerPluginManager(String, PluginManager, String, boolean)
+	 */
+	public List<PluginMetadata> registerPluginManager(String category, PluginManager manager) {
+		return registerPluginManager(category, manager, null, true);
+	}
+
+	/**
+	 * Registers a manager as a category. Registering a category again replaces its manager
+	 * and all of its plugins.
+	 * @param category the category, a legal id (see {@link PluginIds})
+	 * @param manager the manager
+	 * @param displayName the display name, or null for the category title-cased as Python's
+	 * {@code str.title()} does ({@code speech_to_text} becomes {@code Speech_To_Text})
+	 * @param autoDiscover whether to discover the manager's plugins now
+	 * @return the registered plugins' metadata, in discovery order
+	 * @throws IllegalArgumentException when the category or a plugin's id is illegal, two
+	 * plugins share a name, or a unique id collides with another category's plugin
+	 * @throws IllegalStateException when the manager returns null
+	 * @throws RuntimeException whatever the manager's discovery throws; the failure is also
+	 * kept in {@link #getRegistrationFailures()}
+	 */
+	public List<PluginMetadata> registerPluginManager(String category, PluginManager manager,
+			@Nullable String displayName, boolean autoDiscover) {
+		PluginIds.requireValid(category, "category");
+		Objects.requireNonNull(manager, () -> "manager of category '" + category + "' must not be null");
+		String display = (displayName != null && !displayName.isBlank()) ? displayName : titleCase(category);
+		List<PluginDescriptor> descriptors;
+		try {
+			descriptors = autoDiscover ? discover(category, manager) : List.of();
+		}
+		catch (RuntimeException | Error ex) {
+			this.failures.put(category, ex);
+			throw ex;
+		}
+		synchronized (this.registrationLock) {
+			this.configLock.writeLock().lock();
+			try {
+				Set<String> configuredIds = this.store.ids();
+				State current = this.state;
+				Category entry = new Category(category, manager, display);
+				for (PluginDescriptor descriptor : descriptors) {
+					String uniqueId = category + "_" + descriptor.name();
+					PluginIds.requireValid(uniqueId, "unique id");
+					Plugin clash = current.plugins.get(uniqueId);
+					if (clash != null && !clash.category.name.equals(category)) {
+						throw new IllegalArgumentException("Plugin '" + descriptor.name() + "' of category '" + category
+								+ "' would get unique id '" + uniqueId + "', which plugin '" + clash.name
+								+ "' of category '" + clash.category.name + "' already has");
+					}
+					entry.plugins.add(new Plugin(uniqueId, descriptor.name(), entry,
+							toMetadata(category, descriptor, configuredIds.contains(uniqueId))));
+				}
+				this.state = current.with(entry);
+				this.failures.remove(category);
+				return entry.plugins.stream().map((plugin) -> plugin.metadata).toList();
+			}
+			finally {
+				this.configLock.writeLock().unlock();
+			}
+		}
+	}
+
+	/**
+	 * The categories whose last registration failed, with the error, in category order.
+	 * @return the failures, empty when every registration succeeded
+	 */
+	public Map<String, Throwable> getRegistrationFailures() {
+		return Collections.unmodifiableMap(new java.util.TreeMap<>(this.failures));
+	}
+
+	/**
+	 * The manager of a category, as a given type.
+	 * @param <T> the manager type
+	 * @param category the category
+	 * @param type the expected manager type
+	 * @return the manager, or empty when the category is not registered
+	 * @throws IllegalArgumentException when the manager is not of the given type
+	 */
+	public <T extends PluginManager> Optional<T> getManager(String category, Class<T> type) {
+		Objects.requireNonNull(type, "type must not be null");
+		return getManager(category).map((manager) -> {
+			if (!type.isInstance(manager)) {
+				throw new IllegalArgumentException("The manager of category '" + category + "' is a "
+						+ manager.getClass().getName() + ", not a " + type.getName());
+			}
+			return type.cast(manager);
+		});
+	}
+
+	/**
+	 * The manager of a category.
+	 * @param category the category
+	 * @return the manager, or empty when the category is not registered
+	 */
+	public Optional<PluginManager> getManager(String category) {
+		Objects.requireNonNull(category, "category must not be null");
+		Category entry = this.state.categories.get(category);
+		return (entry != null) ? Optional.of(entry.manager) : Optional.empty();
+	}
+
+	/**
+	 * The registered categories.
+	 * @return the categories, sorted
+	 */
+	public List<String> getCategories() {
+		return this.state.sortedCategories;
+	}
+
+	/**
+	 * The display name of a category.
+	 * @param category the category
+	 * @return its display name, or the category itself when it is not registered
+	 */
+	public String getCategoryDisplayName(String category) {
+		Objects.requireNonNull(category, "category must not be null");
+		Category entry = this.state.categories.get(category);
+		return (entry != null) ? entry.displayName : category;
+	}
+
+	/**
+	 * The categories that have at least one plugin.
+	 * @return the categories, sorted
+	 */
+	public List<String> getCategoriesWithPlugins() {
+		return this.state.categoriesWithPlugins;
+	}
+
+	/**
+	 * A plugin's metadata, with the live resources of its instance if it is loaded.
+	 * @param uniqueId the plugin's unique id ({@code category_name})
+	 * @return the metadata, or empty when no such plugin is registered
+	 */
+	public Optional<PluginMetadata> getPlugin(String uniqueId) {
+		Objects.requireNonNull(uniqueId, "uniqueId must not be null");
+		Plugin plugin = this.state.plugins.get(uniqueId);
+		return (plugin != null) ? Optional.of(live(plugin, PluginResources.lazyProcessTable())) : Optional.empty();
+	}
+
+	/**
+	 * The plugins of a category, with live resources.
+	 * @param category the category
+	 * @return the plugins in discovery order, empty for an unknown category
+	 */
+	public List<PluginMetadata> getPluginsByCategory(String category) {
+		Objects.requireNonNull(category, "category must not be null");
+		Category entry = this.state.categories.get(category);
+		return (entry != null) ? liveList(entry.plugins) : List.of();
+	}
+
+	/**
+	 * Every plugin, with live resources.
+	 * @return the plugins in registration order
+	 */
+	public List<PluginMetadata> getAllPlugins() {
+		return liveList(this.state.ordered);
+	}
+
+	/**
+	 * Every plugin's metadata as registered, without asking any plugin instance: callers
+	 * that bound the time of each plugin call (the actuator endpoint) start from this.
+	 * @return the plugins in registration order
+	 */
+	public List<PluginMetadata> getRegisteredPlugins() {
+		List<Plugin> ordered = this.state.ordered;
+		List<PluginMetadata> result = new ArrayList<>(ordered.size());
+		for (Plugin plugin : ordered) {
+			result.add(plugin.metadata);
+		}
+		return Collections.unmodifiableList(result);
+	}
+
+	/**
+	 * One plugin's metadata as registered, without asking its instance.
+	 * @param uniqueId the plugin's unique id
+	 * @return the metadata, or empty when no such plugin is registered
+	 */
+	public Optional<PluginMetadata> getRegisteredPlugin(String uniqueId) {
+		Objects.requireNonNull(uniqueId, "uniqueId must not be null");
+		Plugin plugin = this.state.plugins.get(uniqueId);
+		return (plugin != null) ? Optional.of(plugin.metadata) : Optional.empty();
+	}
+
+	/**
+	 * The live instance of a plugin, if its manager has it loaded.
+	 * @param uniqueId the plugin's unique id
+	 * @return the instance, or empty when the plugin is unknown or not loaded
+	 */
+	public Optional<Object> getPluginInstance(String uniqueId) {
+		Objects.requireNonNull(uniqueId, "uniqueId must not be null");
+		Plugin plugin = this.state.plugins.get(uniqueId);
+		if (plugin == null) {
+			return Optional.empty();
+		}
+		Optional<Object> instance = plugin.category.manager.getPlugin(plugin.name);
+		return (instance != null) ? instance : Optional.empty();
+	}
+
+	/**
+	 * A plugin's saved configuration: the saved values only.
+	 * @param uniqueId the plugin's unique id
+	 * @return the configuration, an empty map when none is saved
+	 * @throws IllegalArgumentException when the id is illegal
+	 * @throws dev.unifiedplugins.config.PluginConfigException when the saved file is
+	 * corrupt
+	 * @throws UncheckedIOException when it cannot be read
+	 */
+	public Map<String, Object> loadPluginConfig(String uniqueId) {
+		PluginIds.requireValid(uniqueId, "unique id");
+		return this.store.load(uniqueId).map(Json::immutableCopy).orElse(Map.of());
+	}
+
+	/**
+	 * Saves a plugin's configuration atomically and marks the plugin configured.
+	 * @param uniqueId the plugin's unique id
+	 * @param config a JSON object
+	 * @return true when saved; false when an I/O error prevented it, which is logged and
+	 * leaves the previous configuration as it was
+	 * @throws IllegalArgumentException when the id is illegal or a value cannot be held in
+	 * JSON
+	 */
+	public boolean savePluginConfig(String uniqueId, Map<String, Object> config) {
+		PluginIds.requireValid(uniqueId, "unique id");
+		Objects.requireNonNull(config, () -> "config of plugin '" + uniqueId + "' must not be null");
+		return writeConfig(uniqueId, true, () -> this.store.save(uniqueId, config));
+	}
+
+	/**
+	 * Deletes a plugin's configuration and marks the plugin unconfigured.
+	 * @param uniqueId the plugin's unique id
+	 * @return true when no configuration remains; false when an I/O error prevented the
+	 * delete, which is logged
+	 * @throws IllegalArgumentException when the id is illegal
+	 */
+	public boolean deletePluginConfig(String uniqueId) {
+		PluginIds.requireValid(uniqueId, "unique id");
+		return writeConfig(uniqueId, false, () -> this.store.delete(uniqueId));
+	}
+
+	private boolean writeConfig(String uniqueId, boolean configured, Runnable write) {
+		this.configLock.readLock().lock();
+		try {
+			synchronized (this.idLocks[Math.floorMod(uniqueId.hashCode(), STRIPES)]) {
+				try {
+					write.run();
+				}
+				catch (UncheckedIOException ex) {
+					logger.log(System.Logger.Level.WARNING, "Could not " + (configured ? "save" : "delete")
+							+ " the configuration of plugin '" + uniqueId + "'; the previous one is unchanged", ex);
+					return false;
+				}
+				Plugin plugin = this.state.plugins.get(uniqueId);
+				if (plugin != null) {
+					plugin.metadata = plugin.metadata.withConfigured(configured);
+				}
+				return true;
+			}
+		}
+		finally {
+			this.configLock.readLock().unlock();
+		}
+	}
+
+	private static List<PluginDescriptor> discover(String category, PluginManager manager) {
+		List<PluginDescriptor> descriptors = manager.discoverPlugins();
+		if (descriptors == null) {
+			throw new IllegalStateException("The plugin manager of category '" + category + "' ("
+					+ manager.getClass().getName() + ") returned null from discoverPlugins()");
+		}
+		Set<String> names = new HashSet<>();
+		List<PluginDescriptor> result = new ArrayList<>(descriptors.size());
+		for (PluginDescriptor descriptor : descriptors) {
+			if (descriptor == null) {
+				throw new IllegalStateException("The plugin manager of category '" + category
+						+ "' returned a null plugin descriptor");
+			}
+			PluginIds.requireValid(descriptor.name(), "plugin name in category '" + category + "'");
+			if (!names.add(descriptor.name())) {
+				throw new IllegalArgumentException("The plugin manager of category '" + category
+						+ "' returned two plugins named '" + descriptor.name() + "'");
+			}
+			result.add(descriptor);
+		}
+		return result;
+	}
+
+	private static PluginMetadata toMetadata(String category, PluginDescriptor descriptor, boolean configured) {
+		Map<String, Object> schema = descriptor.configSchema();
+		String title = (descriptor.title() != null) ? descriptor.title()
+				: (schema.get("title") instanceof String schemaTitle) ? schemaTitle : descriptor.name();
+		String description = (descriptor.description() != null) ? descriptor.description()
+				: (schema.get("description") instanceof String schemaDescription) ? schemaDescription : null;
+		return new PluginMetadata(descriptor.name(), category, title, schema, description, descriptor.version(),
+				configured, descriptor.executionMode(), descriptor.managesChildProcesses(),
+				descriptor.managesExternalResources(), List.of(), null, null, null);
+	}
+
+	/**
+	 * Title-cases like Python's {@code str.title()}: a letter after a non-letter is upper
+	 * case, any other letter lower case.
+	 */
+	static String titleCase(String text) {
+		StringBuilder result = new StringBuilder(text.length());
+		boolean previousLetter = false;
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			result.append(previousLetter ? Character.toLowerCase(c) : Character.toUpperCase(c));
+			previousLetter = Character.isLetter(c);
+		}
+		return result.toString();
+	}
+
+	private List<PluginMetadata> liveList(List<Plugin> plugins) {
+		Supplier<ProcessTable> table = PluginResources.lazyProcessTable();
+		List<PluginMetadata> result = new ArrayList<>(plugins.size());
+		for (Plugin plugin : plugins) {
+			result.add(live(plugin, table));
+		}
+		return Collections.unmodifiableList(result);
+	}
+
+	private static PluginMetadata live(Plugin plugin, Supplier<ProcessTable> table) {
+		PluginMetadata registered = plugin.metadata;
+		try {
+			Optional<Object> instance = plugin.category.manager.getPlugin(plugin.name);
+			if (instance == null || instance.isEmpty()) {
+				return registered;
+			}
+			return PluginResources.resolve(registered, instance.get(), table);
+		}
+		catch (RuntimeException ex) {
+			logger.log(System.Logger.Level.DEBUG, "Plugin '" + plugin.uniqueId
+					+ "' failed to report its resources; showing its registered metadata", ex);
+			return registered;
+		}
+	}
+
+	/** One registered category. Its plugin list is filled before the category is published. */
+	private static final class Category {
+
+		final String name;
+
+		final PluginManager manager;
+
+		final String displayName;
+
+		final List<Plugin> plugins = new ArrayList<>();
+
+		Category(String name, PluginManager manager, String displayName) {
+			this.name = name;
+			this.manager = manager;
+			this.displayName = displayName;
+		}
+
+	}
+
+	/** One registered plugin; its metadata changes only in its {@code configured} flag. */
+	private static final class Plugin {
+
+		final String uniqueId;
+
+		final String name;
+
+		final Category category;
+
+		volatile PluginMetadata metadata;
+
+		Plugin(String uniqueId, String name, Category category, PluginMetadata metadata) {
+			this.uniqueId = uniqueId;
+			this.name = name;
+			this.category = category;
+			this.metadata = metadata;
+		}
+
+	}
+
+	/** An immutable snapshot of the registrations, replaced whole on each registration. */
+	private static final class State {
+
+		static final State EMPTY = new State(Map.of());
+
+		final Map<String, Category> categories;
+
+		final Map<String, Plugin> plugins;
+
+		final List<Plugin> ordered;
+
+		final List<String> sortedCategories;
+
+		final List<String> categoriesWithPlugins;
+
+		private State(Map<String, Category> categories) {
+			this.categories = categories;
+			Map<String, Plugin> plugins = new HashMap<>();
+			List<Plugin> ordered = new ArrayList<>();
+			Set<String> withPlugins = new TreeSet<>();
+			for (Category category : categories.values()) {
+				for (Plugin plugin : category.plugins) {
+					plugins.put(plugin.uniqueId, plugin);
+					ordered.add(plugin);
+				}
+				if (!category.plugins.isEmpty()) {
+					withPlugins.add(category.name);
+				}
+			}
+			this.plugins = plugins;
+			this.ordered = List.copyOf(ordered);
+			this.sortedCategories = List.copyOf(new TreeSet<>(categories.keySet()));
+			this.categoriesWithPlugins = List.copyOf(withPlugins);
+		}
+
+		State with(Category category) {
+			// Insertion order is registration order; re-registering keeps the category's place.
+			Map<String, Category> categories = new LinkedHashMap<>(this.categories);
+			categories.put(category.name, category);
+			return new State(Collections.unmodifiableMap(categories));
+		}
+
+	}
+
+}

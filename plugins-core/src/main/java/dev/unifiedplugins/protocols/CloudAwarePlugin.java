@@ -1,0 +1,85 @@
+package dev.unifiedplugins.protocols;
+
+import java.util.Collection;
+import java.util.Map;
+
+import dev.unifiedplugins.core.RemoteResourceInfo;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A plugin that uses remote or cloud resources, which cost money while they run.
+ */
+public interface CloudAwarePlugin {
+
+	/**
+	 * The resource this plugin uses now.
+	 * @return the resource, or null when none is provisioned
+	 */
+	@Nullable RemoteResourceInfo getRemoteResourceInfo();
+
+	/**
+	 * Provisions the remote resource (VM, container, job).
+	 * @param config provider-specific settings
+	 * @return the provisioned resource
+	 */
+	RemoteResourceInfo provisionRemoteResource(Map<String, Object> config);
+
+	/**
+	 * Asks the provider for the resource's status.
+	 * @return the status, such as {@code running} or {@code stopped}
+	 */
+	String checkRemoteResourceStatus();
+
+	/**
+	 * Terminates the resource so that it stops costing money.
+	 * @return whether termination succeeded
+	 */
+	boolean terminateRemoteResource();
+
+	/**
+	 * Estimates the cost of running for a duration.
+	 * @param durationHours the duration in hours
+	 * @return the estimated cost in USD
+	 */
+	double estimateCost(double durationHours);
+
+	/**
+	 * Whether an object implements this protocol.
+	 * @param plugin any plugin instance, may be null
+	 * @return true when it is cloud-aware
+	 */
+	static boolean isCloudAware(@Nullable Object plugin) {
+		return plugin instanceof CloudAwarePlugin;
+	}
+
+	/**
+	 * Whether a plugin is cloud-aware and its resource is running.
+	 * @param plugin any plugin instance, may be null
+	 * @return true when it holds a running cloud resource
+	 */
+	static boolean hasActiveCloudResources(@Nullable Object plugin) {
+		if (!(plugin instanceof CloudAwarePlugin cloud)) {
+			return false;
+		}
+		RemoteResourceInfo resource = cloud.getRemoteResourceInfo();
+		return resource != null && resource.isRunning();
+	}
+
+	/**
+	 * The estimated cost of the plugins that hold a running cloud resource; others are
+	 * ignored.
+	 * @param plugins any plugin instances
+	 * @param durationHours the duration in hours
+	 * @return the summed estimate in USD
+	 */
+	static double getTotalEstimatedCost(Collection<?> plugins, double durationHours) {
+		double total = 0;
+		for (Object plugin : plugins) {
+			if (hasActiveCloudResources(plugin)) {
+				total += ((CloudAwarePlugin) plugin).estimateCost(durationHours);
+			}
+		}
+		return total;
+	}
+
+}

@@ -1,0 +1,70 @@
+package dev.unifiedplugins.protocols;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+import dev.unifiedplugins.core.PluginMetadata;
+import dev.unifiedplugins.core.RemoteResourceInfo;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Lays what a live plugin instance reports over its registered metadata: its PIDs (with
+ * descendants) when it is {@linkplain LifecycleAwarePlugin lifecycle-aware}, its remote
+ * resource when it is {@linkplain CloudAwarePlugin cloud-aware}.
+ */
+public final class PluginResources {
+
+	private PluginResources() {
+	}
+
+	/**
+	 * The metadata with the instance's live resources.
+	 * @param registered the metadata as registered
+	 * @param instance the loaded instance, or null when the plugin is not loaded
+	 * @param processTable where to look up descendants; called at most once, and only when
+	 * the instance reports child PIDs, so that many plugins can share one snapshot
+	 * @return the live view; the registered metadata itself when there is nothing live
+	 * @throws RuntimeException whatever the instance's protocol methods throw
+	 */
+	public static PluginMetadata resolve(PluginMetadata registered, @Nullable Object instance,
+			Supplier<ProcessTable> processTable) {
+		Objects.requireNonNull(registered, "registered must not be null");
+		boolean lifecycle = instance instanceof LifecycleAwarePlugin;
+		boolean cloud = instance instanceof CloudAwarePlugin;
+		if (!lifecycle && !cloud) {
+			return registered;
+		}
+		List<Long> pids = registered.spawnedPids();
+		if (lifecycle) {
+			List<Long> roots = ((LifecycleAwarePlugin) instance).getChildPids();
+			pids = (roots == null || roots.isEmpty()) ? List.of() : processTable.get().withLiveDescendants(roots);
+		}
+		RemoteResourceInfo remote = cloud ? ((CloudAwarePlugin) instance).getRemoteResourceInfo()
+				: registered.remoteResource();
+		return registered.withResources(pids, remote);
+	}
+
+	/**
+	 * A supplier that takes one process table snapshot on first use and returns it after.
+	 * @return the supplier, for one request; thread-safe
+	 */
+	public static Supplier<ProcessTable> lazyProcessTable() {
+		return new Supplier<>() {
+
+			private @Nullable ProcessTable table;
+
+			@Override
+			public synchronized ProcessTable get() {
+				ProcessTable result = this.table;
+				if (result == null) {
+					result = ProcessTable.snapshot();
+					this.table = result;
+				}
+				return result;
+			}
+
+		};
+	}
+
+}
