@@ -113,22 +113,30 @@ public class UnifiedPluginRegistry {
 	 * @throws IllegalArgumentException when the category or a plugin's id is illegal, two
 	 * plugins share a name, or a unique id collides with another category's plugin
 	 * @throws IllegalStateException when the manager returns null
-	 * @throws RuntimeException whatever the manager's discovery throws; the failure is also
-	 * kept in {@link #getRegistrationFailures()}
+	 * @throws RuntimeException whatever the manager's discovery throws. Every failure is
+	 * also kept in {@link #getRegistrationFailures()} until the category registers
+	 * successfully
 	 */
 	public List<PluginMetadata> registerPluginManager(String category, PluginManager manager,
 			@Nullable String displayName, boolean autoDiscover) {
-		PluginIds.requireValid(category, "category");
-		Objects.requireNonNull(manager, () -> "manager of category '" + category + "' must not be null");
-		String display = (displayName != null && !displayName.isBlank()) ? displayName : titleCase(category);
-		List<PluginDescriptor> descriptors;
+		Objects.requireNonNull(category, "category must not be null");
 		try {
-			descriptors = autoDiscover ? discover(category, manager) : List.of();
+			List<PluginMetadata> registered = register(category, manager, displayName, autoDiscover);
+			this.failures.remove(category);
+			return registered;
 		}
 		catch (RuntimeException | Error ex) {
 			this.failures.put(category, ex);
 			throw ex;
 		}
+	}
+
+	private List<PluginMetadata> register(String category, PluginManager manager, @Nullable String displayName,
+			boolean autoDiscover) {
+		PluginIds.requireValid(category, "category");
+		Objects.requireNonNull(manager, () -> "manager of category '" + category + "' must not be null");
+		String display = (displayName != null && !displayName.isBlank()) ? displayName : titleCase(category);
+		List<PluginDescriptor> descriptors = autoDiscover ? discover(category, manager) : List.of();
 		synchronized (this.registrationLock) {
 			this.configLock.writeLock().lock();
 			try {
@@ -148,7 +156,6 @@ public class UnifiedPluginRegistry {
 							toMetadata(category, descriptor, configuredIds.contains(uniqueId))));
 				}
 				this.state = current.with(entry);
-				this.failures.remove(category);
 				return entry.plugins.stream().map((plugin) -> plugin.metadata).toList();
 			}
 			finally {

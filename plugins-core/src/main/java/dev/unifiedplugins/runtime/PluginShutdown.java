@@ -1,0 +1,148 @@
+package dev.unifiedplugins.runtime;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import dev.unifiedplugins.core.PluginMetadata;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.protocols.CloudAwarePlugin;
+import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
+import dev.unifiedplugins.protocols.ProcessTable;
+
+/**
+ * Cleans up every plugin when the application stops: {@code forceCleanup()} on each
+ * lifecycle-aware instance, and optionally {@code terminateRemoteResource()} on each
+ * running cloud resource. The calls run in parallel, each bounded in time; a failure is
+ * logged and does not stop the others.
+ * <p>
+ * Processes a plugin managed before cleanup and that still run afterwards (its cleanup
+ * failed, hung, or forgot a descendant) are then ended by the registry itself, first
+ * politely, then forcibly.
+ */
+public final class PluginShutdown {
+
+	private static final System.Logger logger = System.getLogger(PluginShutdown.class.getName());
+
+	private final UnifiedPluginRegistry registry;
+
+	private final BoundedCalls calls;
+
+	private final Duration timeout;
+
+	/**
+	 * Creates a shutdown procedure.
+	 * @param registry the registry whose plugins to clean up
+	 * @param calls where calls into plugin code run
+	 * @param timeout the bound on the whole cleanup
+	 */
+	public PluginShutdown(UnifiedPluginRegistry registry, BoundedCalls calls, Duration timeout) {
+		this.registry = Objects.requireNonNull(registry, "registry must not be null");
+		this.calls = Objects.requireNonNull(calls, "calls must not be null");
+		this.timeout = Objects.requireNonNull(timeout, "timeout must not be null");
+	}
+
+	/**
+	 * Runs the cleanup.
+	 * @param cleanup whether to call {@code forceCleanup()} and end leftover processes
+	 * @param terminateCloudResources whether to terminate running cloud resources
+	 * @return the failures by unique id, empty when everything was cleaned up
+	 */
+	public Map<String, String> run(boolean cleanup, boolean terminateCloudResources) {
+		if (!cleanup && !terminateCloudResources) {
+			return Map.of();
+		}
+		long deadline = System.nanoTime() + this.timeout.toNanos();
+		List<PluginMetadata> plugins = this.registry.getRegisteredPlugins();
+		Map<String, Future<List<Long>>> tasks = new LinkedHashMap<>();
+		for (PluginMetadata plugin : plugins) {
+			String id = plugin.uniqueId();
+			tasks.put(id, this.calls.submit("shutdown:" + id, () -> cleanUp(id, cleanup, terminateCloudResources)));
+		}
+		Map<String, String> failures = new LinkedHashMap<>();
+		Map<Long, Optional<java.time.Instant>> seen = new HashMap<>();
+		tasks.forEach((id, task) -> {
+			try {
+				for (Long pid : BoundedCalls.await(task, deadline, this.timeout)) {
+					seen.put(pid, startTime(pid));
+				}
+			}
+			catch (BoundedCalls.PluginCallException ex) {
+				failures.put(id, ex.getMessage());
+				logger.log(System.Logger.Level.WARNING, "Cleanup of plugin '" + id + "' failed: " + ex.getMessage(),
+						ex.getCause());
+			}
+		});
+		if (cleanup) {
+			endLeftovers(seen);
+		}
+		return failures;
+	}
+
+	private List<Long> cleanUp(String id, boolean cleanup, boolean terminateCloudResources) {
+		Optional<Object> found = this.registry.getPluginInstance(id);
+		if (found.isEmpty()) {
+			return List.of();
+		}
+		Object instance = found.get();
+		List<Long> pids = new ArrayList<>();
+		if (cleanup && instance instanceof LifecycleAwarePlugin lifecycle) {
+			pids.addAll(LifecycleAwarePlugin.getAllManagedPids(lifecycle));
+			lifecycle.forceCleanup();
+			logger.log(System.Logger.Level.INFO, "Cleaned up plugin '" + id + "'");
+		}
+		if (terminateCloudResources && CloudAwarePlugin.hasActiveCloudResources(instance)) {
+			boolean terminated = ((CloudAwarePlugin) instance).terminateRemoteResource();
+			if (!terminated) {
+				throw new IllegalStateException("terminateRemoteResource() returned false");
+			}
+			logger.log(System.Logger.Level.INFO, "Terminated the cloud resource of plugin '" + id + "'");
+		}
+		return pids;
+	}
+
+	private static Optional<java.time.Instant> startTime(long pid) {
+		return ProcessHandle.of(pid).flatMap((process) -> process.info().startInstant());
+	}
+
+	private void endLeftovers(Map<Long, Optional<java.time.Instant>> seen) {
+		List<ProcessHandle> leftovers = new ArrayList<>();
+		seen.forEach((pid, started) -> {
+			// The same PID with another start time is a new process that merely reused it.
+			if (ProcessTable.isRunning(pid)) {
+				ProcessHandle.of(pid)
+					.filter((process) -> process.info().startInstant().equals(started))
+					.ifPresent(leftovers::add);
+			}
+		});
+		if (leftovers.isEmpty()) {
+			return;
+		}
+		logger.log(System.Logger.Level.WARNING, "Ending " + leftovers.size()
+				+ " plugin process(es) that survived cleanup: " + leftovers.stream().map(ProcessHandle::pid).toList());
+		leftovers.forEach(ProcessHandle::destroy);
+		waitForExit(leftovers, 2000);
+		leftovers.stream().filter((process) -> ProcessTable.isRunning(process.pid())).forEach(ProcessHandle::destroyForcibly);
+	}
+
+	private static void waitForExit(List<ProcessHandle> processes, long millis) {
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+		while (System.nanoTime() < deadline && processes.stream().anyMatch((p) -> ProcessTable.isRunning(p.pid()))) {
+			try {
+				Thread.sleep(20);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+}

@@ -1,0 +1,250 @@
+package dev.unifiedplugins.actuate;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.unifiedplugins.config.SensitiveKeys;
+import dev.unifiedplugins.core.PluginIds;
+import dev.unifiedplugins.core.PluginMetadata;
+import dev.unifiedplugins.core.RemoteResourceInfo;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.runtime.PluginInspection;
+import dev.unifiedplugins.runtime.PluginInspector;
+import dev.unifiedplugins.runtime.PluginReport;
+import dev.unifiedplugins.utils.PluginStats;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.SanitizableData;
+import org.springframework.boot.actuate.endpoint.Sanitizer;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.Show;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+
+/**
+ * {@link Endpoint @Endpoint} that shows the plugins of the
+ * {@link UnifiedPluginRegistry}: statistics, categories, managed PIDs, estimated cloud
+ * cost, and each plugin's entry. Calls into plugin instances are bounded by
+ * {@code plugins.resource-timeout}; a plugin that fails gets an {@code error} field.
+ */
+@Endpoint(id = "plugins")
+public class PluginsEndpoint {
+
+	private final UnifiedPluginRegistry registry;
+
+	private final PluginInspector inspector;
+
+	private final Sanitizer sanitizer;
+
+	private final Show showValues;
+
+	private final Set<String> roles;
+
+	private final double defaultHours;
+
+	/**
+	 * Creates the endpoint.
+	 * @param registry the registry to show
+	 * @param inspector how plugin instances are asked for their resources
+	 * @param sanitizer the application's sanitizing functions
+	 * @param showValues when configuration values are shown unmasked
+	 * @param roles the roles that may see values under {@link Show#WHEN_AUTHORIZED}
+	 * @param defaultHours the duration costs are estimated for when the request names none
+	 */
+	public PluginsEndpoint(UnifiedPluginRegistry registry, PluginInspector inspector, Sanitizer sanitizer,
+			Show showValues, Set<String> roles, double defaultHours) {
+		this.registry = Objects.requireNonNull(registry, "registry must not be null");
+		this.inspector = Objects.requireNonNull(inspector, "inspector must not be null");
+		this.sanitizer = Objects.requireNonNull(sanitizer, "sanitizer must not be null");
+		this.showValues = Objects.requireNonNull(showValues, "showValues must not be null");
+		this.roles = Set.copyOf(roles);
+		this.defaultHours = defaultHours;
+	}
+
+	/**
+	 * Every plugin, with statistics and costs.
+	 * @param hours the duration to estimate cloud cost for, or null for the default
+	 * @return the report
+	 */
+	@ReadOperation
+	public PluginsDescriptor plugins(@Nullable Double hours) {
+		double duration = validHours(hours);
+		PluginInspection inspection = this.inspector.inspectAll(duration);
+		List<CategoryDescriptor> categories = new ArrayList<>();
+		PluginStats stats = inspection.stats();
+		for (String category : this.registry.getCategories()) {
+			categories.add(new CategoryDescriptor(category, this.registry.getCategoryDisplayName(category),
+					stats.byCategory().getOrDefault(category, 0)));
+		}
+		List<PluginEntry> plugins = new ArrayList<>(inspection.plugins().size());
+		for (PluginReport report : inspection.plugins()) {
+			plugins.add(PluginEntry.of(report));
+		}
+		CloudCostDescriptor cost = new CloudCostDescriptor(duration, inspection.totalCost(), inspection.hourlyCost(),
+				inspection.costByPlugin());
+		return new PluginsDescriptor(stats, categories, inspection.managedPids(), cost, plugins);
+	}
+
+	/**
+	 * One plugin, with its schema, managed resources and configuration.
+	 * @param uniqueId the plugin's unique id
+	 * @param securityContext who asks, for {@link Show#WHEN_AUTHORIZED}
+	 * @return the plugin, or null (a 404) when it is not registered
+	 */
+	@ReadOperation
+	public @Nullable PluginDetailDescriptor plugin(@Selector String uniqueId, SecurityContext securityContext) {
+		if (!PluginIds.isValid(uniqueId)) {
+			throw new InvalidEndpointRequestException("Illegal plugin unique id", "Illegal plugin unique id: use 1 to "
+					+ PluginIds.MAX_LENGTH + " letters, digits, '_', '-' or '.', not starting with '.' and without '..'");
+		}
+		PluginReport report = this.inspector.inspect(uniqueId, this.defaultHours).orElse(null);
+		if (report == null) {
+			return null;
+		}
+		boolean show = this.showValues.isShown(securityContext, this.roles);
+		String error = report.error();
+		Map<String, Object> config;
+		try {
+			config = sanitize("", this.registry.loadPluginConfig(uniqueId), show);
+		}
+		catch (RuntimeException ex) {
+			// A corrupt config file is reported, not a failure of the whole view.
+			config = Map.of();
+			error = ((error != null) ? error + "; " : "") + "config: " + ex.getMessage();
+		}
+		PluginMetadata metadata = report.metadata();
+		PluginReport shown = new PluginReport(metadata, report.cost(), report.hourlyCost(),
+				report.managedResources(), error);
+		return new PluginDetailDescriptor(PluginEntry.of(shown), metadata.configSchema(),
+				sanitize("", report.managedResources(), true), config);
+	}
+
+	private double validHours(@Nullable Double hours) {
+		if (hours == null) {
+			return this.defaultHours;
+		}
+		if (!Double.isFinite(hours) || hours <= 0) {
+			throw new InvalidEndpointRequestException("hours must be a finite number above 0",
+					"hours must be a finite number above 0");
+		}
+		return hours;
+	}
+
+	private Map<String, Object> sanitize(String prefix, Map<String, ?> values, boolean show) {
+		Map<String, Object> result = new LinkedHashMap<>();
+		values.forEach((key, value) -> result.put(key, sanitizeValue(join(prefix, key), key, value, show)));
+		return result;
+	}
+
+	@SuppressWarnings("unchecked")
+	private @Nullable Object sanitizeValue(String path, String key, @Nullable Object value, boolean show) {
+		if (value instanceof Map<?, ?> map) {
+			return sanitize(path, (Map<String, ?>) map, show);
+		}
+		if (value instanceof List<?> list) {
+			List<@Nullable Object> result = new ArrayList<>(list.size());
+			for (int i = 0; i < list.size(); i++) {
+				result.add(sanitizeValue(path + "[" + i + "]", key, list.get(i), show));
+			}
+			return result;
+		}
+		if (value != null && (SensitiveKeys.isSensitive(key) || SensitiveKeys.isSensitive(path))) {
+			return SanitizableData.SANITIZED_VALUE;
+		}
+		return this.sanitizer.sanitize(new SanitizableData(null, path, value), show);
+	}
+
+	private static String join(String prefix, String key) {
+		return prefix.isEmpty() ? key : prefix + "." + key;
+	}
+
+	/**
+	 * The endpoint's answer for all plugins.
+	 *
+	 * @param stats counts over all plugins
+	 * @param categories every category, sorted
+	 * @param managedPids the live PIDs of each plugin that has some
+	 * @param cloudCost the estimated cloud cost
+	 * @param plugins every plugin, in registration order
+	 */
+	public record PluginsDescriptor(PluginStats stats, List<CategoryDescriptor> categories,
+			Map<String, List<Long>> managedPids, CloudCostDescriptor cloudCost,
+			List<PluginEntry> plugins) implements OperationResponseBody {
+	}
+
+	/**
+	 * One category.
+	 *
+	 * @param name the category
+	 * @param displayName its display name
+	 * @param plugins its number of plugins
+	 */
+	public record CategoryDescriptor(String name, String displayName, int plugins) {
+	}
+
+	/**
+	 * Estimated cloud cost of the plugins with a running cloud resource.
+	 *
+	 * @param hours the duration estimated for
+	 * @param totalUsd the summed cost for that duration
+	 * @param hourlyUsd the summed cost of one hour
+	 * @param byPlugin the cost for that duration by unique id
+	 */
+	public record CloudCostDescriptor(double hours, double totalUsd, double hourlyUsd, Map<String, Double> byPlugin) {
+	}
+
+	/**
+	 * One plugin's entry.
+	 *
+	 * @param uniqueId the unique id
+	 * @param name the name
+	 * @param category the category
+	 * @param title the display title
+	 * @param version the version, or null
+	 * @param description the description, or null
+	 * @param executionMode where it runs
+	 * @param configured whether a configuration is saved
+	 * @param local whether it runs on this machine
+	 * @param activeResources whether it holds processes, containers or cloud resources
+	 * @param pids its live PIDs with descendants
+	 * @param remoteResource its remote resource, or null
+	 * @param error why its instance could not be asked, absent when it could
+	 */
+	public record PluginEntry(String uniqueId, String name, String category, String title, @Nullable String version,
+			@Nullable String description, String executionMode, boolean configured, boolean local,
+			boolean activeResources, List<Long> pids, @Nullable RemoteResourceInfo remoteResource,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String error) {
+
+		static PluginEntry of(PluginReport report) {
+			PluginMetadata plugin = report.metadata();
+			return new PluginEntry(plugin.uniqueId(), plugin.name(), plugin.category(), plugin.title(),
+					plugin.version(), plugin.description(), plugin.executionMode().value(), plugin.configured(),
+					plugin.isLocalExecution(), plugin.hasActiveResources(), plugin.spawnedPids(),
+					plugin.remoteResource(), report.error());
+		}
+
+	}
+
+	/**
+	 * One plugin in detail: its entry plus schema, managed resources and configuration.
+	 *
+	 * @param plugin the entry, whose fields appear at the top level
+	 * @param configSchema the JSON Schema of its configuration
+	 * @param managedResources what its instance reports it manages; values under
+	 * credential-like keys are masked
+	 * @param config its saved configuration, masked unless {@code show-values} allows
+	 */
+	public record PluginDetailDescriptor(@JsonUnwrapped PluginEntry plugin, Map<String, Object> configSchema,
+			Map<String, Object> managedResources, Map<String, Object> config) implements OperationResponseBody {
+	}
+
+}

@@ -1,0 +1,50 @@
+package dev.unifiedplugins.actuate;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.unifiedplugins.core.PluginMetadata;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.runtime.BoundedCalls;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+/**
+ * Health of the plugin registry: UP with the number of categories, plugins and configured
+ * plugins; DOWN when a plugin manager failed to register, with each failed category and
+ * its error. It reads only what the registry holds and calls no plugin, so a slow plugin
+ * cannot slow it down.
+ */
+public class PluginsHealthIndicator extends AbstractHealthIndicator {
+
+	private final UnifiedPluginRegistry registry;
+
+	/**
+	 * Creates the indicator.
+	 * @param registry the registry to report on
+	 */
+	public PluginsHealthIndicator(UnifiedPluginRegistry registry) {
+		super("Plugin registry health check failed");
+		this.registry = registry;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		List<PluginMetadata> plugins = this.registry.getRegisteredPlugins();
+		long configured = plugins.stream().filter(PluginMetadata::configured).count();
+		builder.withDetail("categories", this.registry.getCategories().size())
+			.withDetail("plugins", plugins.size())
+			.withDetail("configured", configured);
+		Map<String, Throwable> failures = this.registry.getRegistrationFailures();
+		if (failures.isEmpty()) {
+			builder.up();
+			return;
+		}
+		Map<String, String> failed = new LinkedHashMap<>();
+		failures.forEach((category, failure) -> failed.put(category, BoundedCalls.describe(failure)));
+		builder.down().withDetail("failed", failed);
+	}
+
+}

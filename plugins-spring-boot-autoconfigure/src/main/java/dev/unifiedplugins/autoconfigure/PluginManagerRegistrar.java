@@ -1,0 +1,66 @@
+package dev.unifiedplugins.autoconfigure;
+
+import java.util.Map;
+
+import dev.unifiedplugins.core.PluginManager;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.beans.factory.ListableBeanFactory;
+
+/**
+ * Registers every {@link PluginManager} bean with the {@link UnifiedPluginRegistry} as a
+ * category named {@link PluginManager#category()}, else its bean name. A manager whose
+ * registration fails does not stop the application: the failure is logged, kept by the
+ * registry, and reported by the {@code plugins} health indicator.
+ */
+public class PluginManagerRegistrar implements InitializingBean {
+
+	private static final Log logger = LogFactory.getLog(PluginManagerRegistrar.class);
+
+	private final UnifiedPluginRegistry registry;
+
+	private final ListableBeanFactory beanFactory;
+
+	private final PluginsProperties properties;
+
+	/**
+	 * Creates a registrar.
+	 * @param registry the registry to fill
+	 * @param beanFactory where the managers are
+	 * @param properties the display names and discovery settings
+	 */
+	public PluginManagerRegistrar(UnifiedPluginRegistry registry, ListableBeanFactory beanFactory,
+			PluginsProperties properties) {
+		this.registry = registry;
+		this.beanFactory = beanFactory;
+		this.properties = properties;
+	}
+
+	@Override
+	public void afterPropertiesSet() {
+		Map<String, PluginManager> managers = this.beanFactory.getBeansOfType(PluginManager.class);
+		managers.forEach(this::register);
+	}
+
+	private void register(String beanName, PluginManager manager) {
+		String category = (manager.category() != null) ? manager.category() : beanName;
+		PluginsProperties.Category settings = this.properties.getCategories().get(category);
+		String displayName = (settings != null && settings.getDisplayName() != null) ? settings.getDisplayName()
+				: manager.displayName();
+		try {
+			int count = this.registry
+				.registerPluginManager(category, manager, displayName, this.properties.isAutoDiscover())
+				.size();
+			logger.info("Registered plugin category '" + category + "' (" + this.registry.getCategoryDisplayName(category)
+					+ ") with " + count + " plugin(s) from bean '" + beanName + "'");
+		}
+		catch (RuntimeException ex) {
+			logger.error("Plugin manager bean '" + beanName + "' failed to register as category '" + category
+					+ "'; the application goes on without it", ex);
+		}
+	}
+
+}

@@ -1,0 +1,87 @@
+package dev.unifiedplugins.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import dev.unifiedplugins.config.FileSystemPluginConfigStore;
+import dev.unifiedplugins.config.PluginConfigStore;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.runtime.BoundedCalls;
+import dev.unifiedplugins.runtime.PluginInspector;
+import dev.unifiedplugins.runtime.PluginShutdown;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
+ * for the {@link UnifiedPluginRegistry}: a config store under {@code plugins.config-dir},
+ * the registry, the registration of every
+ * {@link dev.unifiedplugins.core.PluginManager PluginManager} bean, and cleanup of plugin
+ * resources at shutdown.
+ */
+@AutoConfiguration
+@ConditionalOnBooleanProperty(name = "plugins.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(PluginsProperties.class)
+public final class PluginsAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(PluginsAutoConfiguration.class);
+
+	@Bean
+	@ConditionalOnMissingBean
+	PluginConfigStore pluginConfigStore(PluginsProperties properties) {
+		Path dir = properties.getConfigDir().toAbsolutePath().normalize();
+		logger.info("Plugin configurations are kept in " + dir);
+		return new FileSystemPluginConfigStore(dir);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	UnifiedPluginRegistry unifiedPluginRegistry(PluginConfigStore pluginConfigStore) {
+		return new UnifiedPluginRegistry(pluginConfigStore);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PluginManagerRegistrar pluginManagerRegistrar(UnifiedPluginRegistry registry, ListableBeanFactory beanFactory,
+			PluginsProperties properties) {
+		return new PluginManagerRegistrar(registry, beanFactory, properties);
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	BoundedCalls pluginCalls() {
+		return new BoundedCalls("plugins-call-", 32);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PluginInspector pluginInspector(UnifiedPluginRegistry registry, BoundedCalls pluginCalls,
+			PluginsProperties properties) {
+		return new PluginInspector(registry, pluginCalls,
+				requirePositive(properties.getResourceTimeout(), "plugins.resource-timeout"));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PluginsShutdownLifecycle pluginsShutdownLifecycle(UnifiedPluginRegistry registry, BoundedCalls pluginCalls,
+			PluginsProperties properties) {
+		Duration timeout = requirePositive(properties.getShutdown().getTimeout(), "plugins.shutdown.timeout");
+		return new PluginsShutdownLifecycle(new PluginShutdown(registry, pluginCalls, timeout),
+				properties.getShutdown());
+	}
+
+	private static Duration requirePositive(Duration duration, String property) {
+		if (duration == null || duration.isNegative() || duration.isZero()) {
+			throw new IllegalArgumentException(property + " must be a positive duration, not " + duration);
+		}
+		return duration;
+	}
+
+}

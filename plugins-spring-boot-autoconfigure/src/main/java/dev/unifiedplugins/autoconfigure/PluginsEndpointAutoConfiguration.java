@@ -1,0 +1,94 @@
+package dev.unifiedplugins.autoconfigure;
+
+import java.time.Duration;
+
+import dev.unifiedplugins.actuate.PluginsEndpoint;
+import dev.unifiedplugins.actuate.PluginsHealthIndicator;
+import dev.unifiedplugins.actuate.PluginsMetrics;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.runtime.PluginInspector;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+import org.springframework.boot.actuate.endpoint.Sanitizer;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
+ * of the actuator support for the plugin registry: the {@code plugins} endpoint, the
+ * {@code plugins} health indicator and Micrometer gauges. Each part backs off when its
+ * actuator module is absent, so the registry works without actuator.
+ */
+@AutoConfiguration(after = PluginsAutoConfiguration.class,
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
+@ConditionalOnClass(Endpoint.class)
+@ConditionalOnBean(UnifiedPluginRegistry.class)
+public final class PluginsEndpointAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnAvailableEndpoint(PluginsEndpoint.class)
+	@ConditionalOnBean(PluginInspector.class)
+	@EnableConfigurationProperties({ PluginsEndpointProperties.class, PluginsProperties.class })
+	static class EndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		PluginsEndpoint pluginsEndpoint(UnifiedPluginRegistry registry, PluginInspector pluginInspector,
+				ObjectProvider<SanitizingFunction> sanitizingFunctions, PluginsEndpointProperties endpointProperties,
+				PluginsProperties properties) {
+			double hours = properties.getCost().getDefaultHours();
+			if (!Double.isFinite(hours) || hours <= 0) {
+				throw new IllegalArgumentException(
+						"plugins.cost.default-hours must be a finite number above 0, not " + hours);
+			}
+			return new PluginsEndpoint(registry, pluginInspector,
+					new Sanitizer(sanitizingFunctions.orderedStream().toList()), endpointProperties.getShowValues(),
+					endpointProperties.getRoles(), hours);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HealthIndicator.class)
+	@ConditionalOnEnabledHealthIndicator("plugins")
+	static class HealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "pluginsHealthIndicator")
+		PluginsHealthIndicator pluginsHealthIndicator(UnifiedPluginRegistry registry) {
+			return new PluginsHealthIndicator(registry);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	@ConditionalOnBean({ MeterRegistry.class, PluginInspector.class })
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		PluginsMetrics pluginsMetrics(UnifiedPluginRegistry registry, PluginInspector pluginInspector,
+				ObjectProvider<PluginManagerRegistrar> registrar) {
+			// Categories become gauge tags, so managers must be registered before binding.
+			registrar.ifAvailable((ignored) -> {
+			});
+			return new PluginsMetrics(registry, pluginInspector, Duration.ofSeconds(5));
+		}
+
+	}
+
+}

@@ -1,0 +1,199 @@
+package dev.unifiedplugins.autoconfigure;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties for the unified plugin registry.
+ */
+@ConfigurationProperties("plugins")
+public class PluginsProperties {
+
+	/**
+	 * Whether to enable the unified plugin registry.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Directory holding one JSON configuration file per plugin. A relative path resolves
+	 * against the working directory.
+	 */
+	private Path configDir = Path.of("configs");
+
+	/**
+	 * Whether to discover each plugin manager's plugins when it is registered.
+	 */
+	private boolean autoDiscover = true;
+
+	/**
+	 * Upper bound on each plugin's protocol calls made by the actuator endpoint, health and
+	 * metrics.
+	 */
+	private Duration resourceTimeout = Duration.ofSeconds(2);
+
+	/**
+	 * Per-category settings, keyed by category name.
+	 */
+	private Map<String, Category> categories = new LinkedHashMap<>();
+
+	private final Shutdown shutdown = new Shutdown();
+
+	private final Cost cost = new Cost();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Path getConfigDir() {
+		return this.configDir;
+	}
+
+	public void setConfigDir(Path configDir) {
+		this.configDir = configDir;
+	}
+
+	public boolean isAutoDiscover() {
+		return this.autoDiscover;
+	}
+
+	public void setAutoDiscover(boolean autoDiscover) {
+		this.autoDiscover = autoDiscover;
+	}
+
+	public Duration getResourceTimeout() {
+		return this.resourceTimeout;
+	}
+
+	public void setResourceTimeout(Duration resourceTimeout) {
+		this.resourceTimeout = resourceTimeout;
+	}
+
+	public Map<String, Category> getCategories() {
+		return this.categories;
+	}
+
+	public void setCategories(Map<String, Category> categories) {
+		this.categories = categories;
+	}
+
+	public Shutdown getShutdown() {
+		return this.shutdown;
+	}
+
+	public Cost getCost() {
+		return this.cost;
+	}
+
+	/**
+	 * Settings of one category.
+	 */
+	public static class Category {
+
+		/**
+		 * Display name of the category. Wins over the plugin manager's own display name.
+		 */
+		private @Nullable String displayName;
+
+		public @Nullable String getDisplayName() {
+			return this.displayName;
+		}
+
+		public void setDisplayName(@Nullable String displayName) {
+			this.displayName = displayName;
+		}
+
+	}
+
+	/**
+	 * What happens to plugin resources when the application stops.
+	 */
+	public static class Shutdown {
+
+		/**
+		 * Whether to force the cleanup of every lifecycle-aware plugin (its child processes,
+		 * containers) when the application context closes.
+		 */
+		private boolean cleanup = true;
+
+		/**
+		 * Whether to terminate running cloud resources when the application context closes.
+		 */
+		private boolean terminateCloudResources = false;
+
+		/**
+		 * Upper bound on the whole shutdown cleanup.
+		 */
+		private Duration timeout = Duration.ofSeconds(10);
+
+		/**
+		 * Whether to end, at startup, plugin processes left running by a previous run of the
+		 * application that died without cleaning up.
+		 */
+		private boolean reapOrphans = true;
+
+		public boolean isCleanup() {
+			return this.cleanup;
+		}
+
+		public void setCleanup(boolean cleanup) {
+			this.cleanup = cleanup;
+		}
+
+		public boolean isTerminateCloudResources() {
+			return this.terminateCloudResources;
+		}
+
+		public void setTerminateCloudResources(boolean terminateCloudResources) {
+			this.terminateCloudResources = terminateCloudResources;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public boolean isReapOrphans() {
+			return this.reapOrphans;
+		}
+
+		public void setReapOrphans(boolean reapOrphans) {
+			this.reapOrphans = reapOrphans;
+		}
+
+	}
+
+	/**
+	 * Cloud cost estimation.
+	 */
+	public static class Cost {
+
+		/**
+		 * Duration, in hours, that the actuator endpoint estimates cloud cost for when the
+		 * request names none.
+		 */
+		private double defaultHours = 1.0;
+
+		public double getDefaultHours() {
+			return this.defaultHours;
+		}
+
+		public void setDefaultHours(double defaultHours) {
+			this.defaultHours = defaultHours;
+		}
+
+	}
+
+}

@@ -1,0 +1,55 @@
+package dev.unifiedplugins.autoconfigure;
+
+import dev.unifiedplugins.runtime.PluginShutdown;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Cleans up plugin resources when the application context closes, after the web server
+ * has stopped taking requests.
+ */
+public class PluginsShutdownLifecycle implements SmartLifecycle {
+
+	/** Stops after the web server (whose phases are a little below the default). */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+	private final PluginShutdown shutdown;
+
+	private final PluginsProperties.Shutdown properties;
+
+	private volatile boolean running;
+
+	/**
+	 * Creates the lifecycle.
+	 * @param shutdown the cleanup procedure
+	 * @param properties what to clean up
+	 */
+	public PluginsShutdownLifecycle(PluginShutdown shutdown, PluginsProperties.Shutdown properties) {
+		this.shutdown = shutdown;
+		this.properties = properties;
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		if (this.running) {
+			this.running = false;
+			this.shutdown.run(this.properties.isCleanup(), this.properties.isTerminateCloudResources());
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+}

@@ -1,0 +1,271 @@
+package dev.unifiedplugins.autoconfigure;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.unifiedplugins.config.FileSystemPluginConfigStore;
+import dev.unifiedplugins.config.PluginConfigStore;
+import dev.unifiedplugins.core.PluginDescriptor;
+import dev.unifiedplugins.core.PluginManager;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link PluginsAutoConfiguration}.
+ */
+class PluginsAutoConfigurationTests {
+
+	@TempDir
+	Path dir;
+
+	private ApplicationContextRunner runner() {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(PluginsAutoConfiguration.class))
+			.withPropertyValues("plugins.config-dir=" + this.dir);
+	}
+
+	@Test
+	void createsStoreAndRegistryInConfigDir() {
+		runner().run((context) -> {
+			assertThat(context).hasSingleBean(UnifiedPluginRegistry.class).hasSingleBean(PluginConfigStore.class);
+			assertThat(context.getBean(PluginConfigStore.class)).isInstanceOf(FileSystemPluginConfigStore.class);
+			assertThat(((FileSystemPluginConfigStore) context.getBean(PluginConfigStore.class)).getDirectory())
+				.isEqualTo(this.dir.toAbsolutePath());
+			UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+			assertThat(registry.savePluginConfig("x_y", Map.of("a", 1))).isTrue();
+			assertThat(this.dir.resolve("x_y.json")).exists();
+		});
+	}
+
+	@Test
+	void relativeConfigDirResolvesAgainstWorkingDirectory() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PluginsAutoConfiguration.class))
+			.withPropertyValues("plugins.config-dir=target/test-relative-configs")
+			.run((context) -> assertThat(
+					((FileSystemPluginConfigStore) context.getBean(PluginConfigStore.class)).getDirectory())
+				.isEqualTo(Path.of("target/test-relative-configs").toAbsolutePath().normalize()));
+	}
+
+	@Test
+	void backsOffWhenUserDefinesRegistry() {
+		runner().withUserConfiguration(UserRegistryConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(UnifiedPluginRegistry.class);
+			assertThat(context.getBean(UnifiedPluginRegistry.class))
+				.isSameAs(context.getBean(UserRegistryConfiguration.class).registry);
+		});
+	}
+
+	@Test
+	void backsOffWhenUserDefinesStore() {
+		runner().withUserConfiguration(UserStoreConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(PluginConfigStore.class);
+			assertThat(context.getBean(PluginConfigStore.class)).isInstanceOf(InMemoryStore.class);
+			context.getBean(UnifiedPluginRegistry.class).savePluginConfig("a_b", Map.of("k", "v"));
+			assertThat(context.getBean(InMemoryStore.class).exists("a_b")).isTrue();
+			assertThat(this.dir.resolve("a_b.json")).doesNotExist();
+		});
+	}
+
+	@Test
+	void disabledByProperty() {
+		runner().withPropertyValues("plugins.enabled=false")
+			.withBean("transcription", PluginManager.class, () -> manager("whisper"))
+			.run((context) -> assertThat(context).doesNotHaveBean(UnifiedPluginRegistry.class)
+				.doesNotHaveBean(PluginConfigStore.class)
+				.doesNotHaveBean(PluginManagerRegistrar.class)
+				.doesNotHaveBean(PluginsShutdownLifecycle.class));
+	}
+
+	@Test
+	void managersBecomeCategoriesNamedByCategoryElseBeanName() {
+		runner().withBean("transcriptionManager", PluginManager.class, () -> manager("whisper"))
+			.withBean("anything", PluginManager.class, () -> named("llm", "Language Models", "llama"))
+			.run((context) -> {
+				UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+				assertThat(registry.getCategories()).containsExactly("llm", "transcriptionManager");
+				assertThat(registry.getPlugin("transcriptionManager_whisper")).isPresent();
+				assertThat(registry.getPlugin("llm_llama")).isPresent();
+				assertThat(registry.getCategoryDisplayName("llm")).isEqualTo("Language Models");
+				assertThat(registry.getCategoryDisplayName("transcriptionManager")).isEqualTo("Transcriptionmanager");
+			});
+	}
+
+	@Test
+	void displayNamePropertyWinsOverManager() {
+		runner().withPropertyValues("plugins.categories.llm.display-name=Large Language Models")
+			.withBean("llm", PluginManager.class, () -> named("llm", "Language Models", "llama"))
+			.run((context) -> assertThat(context.getBean(UnifiedPluginRegistry.class).getCategoryDisplayName("llm"))
+				.isEqualTo("Large Language Models"));
+	}
+
+	@Test
+	void autoDiscoverFalseRegistersCategoriesWithoutPlugins() {
+		runner().withPropertyValues("plugins.auto-discover=false")
+			.withBean("transcription", PluginManager.class, () -> manager("whisper"))
+			.run((context) -> {
+				UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+				assertThat(registry.getCategories()).containsExactly("transcription");
+				assertThat(registry.getAllPlugins()).isEmpty();
+			});
+	}
+
+	@Test
+	void failingManagerDoesNotStopTheApplicationAndIsRecorded() {
+		runner().withBean("broken", PluginManager.class, () -> () -> {
+			throw new IllegalStateException("model directory missing");
+		}).withBean("transcription", PluginManager.class, () -> manager("whisper")).run((context) -> {
+			assertThat(context).hasNotFailed();
+			UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+			assertThat(registry.getPlugin("transcription_whisper")).isPresent();
+			assertThat(registry.getRegistrationFailures()).containsOnlyKeys("broken");
+			assertThat(registry.getRegistrationFailures().get("broken")).hasMessage("model directory missing");
+		});
+	}
+
+	@Test
+	void propertiesBind() {
+		runner().withPropertyValues("plugins.auto-discover=false", "plugins.resource-timeout=750ms",
+				"plugins.shutdown.cleanup=false", "plugins.shutdown.terminate-cloud-resources=true",
+				"plugins.shutdown.timeout=30s", "plugins.shutdown.reap-orphans=false", "plugins.cost.default-hours=24",
+				"plugins.categories.llm.display-name=LLMs")
+			.run((context) -> {
+				PluginsProperties properties = context.getBean(PluginsProperties.class);
+				assertThat(properties.getConfigDir()).isEqualTo(this.dir);
+				assertThat(properties.isAutoDiscover()).isFalse();
+				assertThat(properties.getResourceTimeout()).isEqualTo(Duration.ofMillis(750));
+				assertThat(properties.getShutdown().isCleanup()).isFalse();
+				assertThat(properties.getShutdown().isTerminateCloudResources()).isTrue();
+				assertThat(properties.getShutdown().getTimeout()).isEqualTo(Duration.ofSeconds(30));
+				assertThat(properties.getShutdown().isReapOrphans()).isFalse();
+				assertThat(properties.getCost().getDefaultHours()).isEqualTo(24.0);
+				assertThat(properties.getCategories().get("llm").getDisplayName()).isEqualTo("LLMs");
+			});
+	}
+
+	@Test
+	void propertyDefaults() {
+		runner().run((context) -> {
+			PluginsProperties properties = context.getBean(PluginsProperties.class);
+			assertThat(properties.isEnabled()).isTrue();
+			assertThat(properties.isAutoDiscover()).isTrue();
+			assertThat(properties.getResourceTimeout()).isEqualTo(Duration.ofSeconds(2));
+			assertThat(properties.getShutdown().isCleanup()).isTrue();
+			assertThat(properties.getShutdown().isTerminateCloudResources()).isFalse();
+			assertThat(properties.getCost().getDefaultHours()).isEqualTo(1.0);
+		});
+	}
+
+	@Test
+	void nonPositiveResourceTimeoutFailsWithPropertyName() {
+		runner().withPropertyValues("plugins.resource-timeout=0s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("plugins.resource-timeout"));
+	}
+
+	@Test
+	void configDirThatIsAFileFailsWithItsPath() throws Exception {
+		Path file = Files.writeString(this.dir.resolve("not-a-dir"), "x");
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PluginsAutoConfiguration.class))
+			.withPropertyValues("plugins.config-dir=" + file)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining(file.toString())
+				.hasMessageContaining("not a directory"));
+	}
+
+	static PluginManager manager(String... names) {
+		return () -> java.util.Arrays.stream(names).map((name) -> PluginDescriptor.builder(name).build()).toList();
+	}
+
+	static PluginManager named(String category, String displayName, String... names) {
+		return new PluginManager() {
+
+			@Override
+			public List<PluginDescriptor> discoverPlugins() {
+				return manager(names).discoverPlugins();
+			}
+
+			@Override
+			public String category() {
+				return category;
+			}
+
+			@Override
+			public String displayName() {
+				return displayName;
+			}
+
+		};
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserRegistryConfiguration {
+
+		final UnifiedPluginRegistry registry = new UnifiedPluginRegistry(new InMemoryStore());
+
+		@Bean
+		UnifiedPluginRegistry customRegistry() {
+			return this.registry;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserStoreConfiguration {
+
+		@Bean
+		InMemoryStore customStore() {
+			return new InMemoryStore();
+		}
+
+	}
+
+	/** A store a user might define: keeps configurations in memory. */
+	static class InMemoryStore implements PluginConfigStore {
+
+		private final Map<String, Map<String, Object>> configs = new java.util.concurrent.ConcurrentHashMap<>();
+
+		@Override
+		public Optional<Map<String, Object>> load(String uniqueId) {
+			return Optional.ofNullable(this.configs.get(uniqueId));
+		}
+
+		@Override
+		public void save(String uniqueId, Map<String, Object> config) {
+			this.configs.put(uniqueId, Map.copyOf(config));
+		}
+
+		@Override
+		public boolean delete(String uniqueId) {
+			return this.configs.remove(uniqueId) != null;
+		}
+
+		@Override
+		public boolean exists(String uniqueId) {
+			return this.configs.containsKey(uniqueId);
+		}
+
+		@Override
+		public Set<String> ids() {
+			return Set.copyOf(this.configs.keySet());
+		}
+
+	}
+
+}

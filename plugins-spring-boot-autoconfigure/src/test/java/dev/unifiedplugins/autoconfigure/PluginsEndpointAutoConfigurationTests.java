@@ -1,0 +1,128 @@
+package dev.unifiedplugins.autoconfigure;
+
+import java.nio.file.Path;
+
+import dev.unifiedplugins.actuate.PluginsEndpoint;
+import dev.unifiedplugins.actuate.PluginsHealthIndicator;
+import dev.unifiedplugins.actuate.PluginsMetrics;
+import dev.unifiedplugins.core.PluginManager;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link PluginsEndpointAutoConfiguration}.
+ */
+class PluginsEndpointAutoConfigurationTests {
+
+	@TempDir
+	Path dir;
+
+	private ApplicationContextRunner runner() {
+		return new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(PluginsAutoConfiguration.class, PluginsEndpointAutoConfiguration.class))
+			.withPropertyValues("plugins.config-dir=" + this.dir)
+			.withBean("transcription", PluginManager.class, () -> PluginsAutoConfigurationTests.manager("whisper"));
+	}
+
+	@Test
+	void endpointIsAbsentWhenNotExposed() {
+		runner().run((context) -> assertThat(context).doesNotHaveBean(PluginsEndpoint.class));
+	}
+
+	@Test
+	void endpointIsPresentWhenExposed() {
+		runner().withPropertyValues("management.endpoints.web.exposure.include=plugins")
+			.run((context) -> assertThat(context).hasSingleBean(PluginsEndpoint.class));
+	}
+
+	@Test
+	void endpointIsAbsentWhenAccessIsNone() {
+		runner()
+			.withPropertyValues("management.endpoints.web.exposure.include=plugins",
+					"management.endpoint.plugins.access=NONE")
+			.run((context) -> assertThat(context).doesNotHaveBean(PluginsEndpoint.class));
+	}
+
+	@Test
+	void actuatorSupportIsAbsentWithoutActuatorButRegistryWorks() {
+		runner().withClassLoader(new FilteredClassLoader(Endpoint.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=plugins")
+			.run((context) -> {
+				assertThat(context).hasNotFailed()
+					.doesNotHaveBean(PluginsEndpoint.class)
+					.doesNotHaveBean(PluginsHealthIndicator.class)
+					.doesNotHaveBean(PluginsMetrics.class);
+				assertThat(context.getBean(UnifiedPluginRegistry.class).getPlugin("transcription_whisper")).isPresent();
+			});
+	}
+
+	@Test
+	void endpointBacksOffWhenRegistryIsDisabled() {
+		runner().withPropertyValues("plugins.enabled=false", "management.endpoints.web.exposure.include=plugins")
+			.run((context) -> assertThat(context).doesNotHaveBean(PluginsEndpoint.class)
+				.doesNotHaveBean(PluginsHealthIndicator.class));
+	}
+
+	@Test
+	void healthIndicatorIsUpWithCounts() {
+		runner().run((context) -> {
+			Health health = context.getBean(PluginsHealthIndicator.class).health(true);
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("categories", 1)
+				.containsEntry("plugins", 1)
+				.containsEntry("configured", 0L);
+		});
+	}
+
+	@Test
+	void healthIndicatorIsDownWhenAManagerFailedDiscovery() {
+		runner().withBean("llm", PluginManager.class, () -> () -> {
+			throw new IllegalStateException("model directory missing");
+		}).run((context) -> {
+			Health health = context.getBean(PluginsHealthIndicator.class).health(true);
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.getDetails().get("failed")).asString()
+				.contains("llm")
+				.contains("model directory missing");
+		});
+	}
+
+	@Test
+	void healthIndicatorCanBeDisabled() {
+		runner().withPropertyValues("management.health.plugins.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(PluginsHealthIndicator.class));
+	}
+
+	@Test
+	void metricsAreBoundWhenAMeterRegistryExists() {
+		runner().withBean(MeterRegistry.class, SimpleMeterRegistry::new).run((context) -> {
+			assertThat(context).hasSingleBean(PluginsMetrics.class);
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			context.getBean(PluginsMetrics.class).bindTo(meters);
+			assertThat(meters.get("plugins.registered").tag("category", "transcription").gauge().value())
+				.isEqualTo(1.0);
+			assertThat(meters.get("plugins.configured").gauge().value()).isEqualTo(0.0);
+			assertThat(meters.get("plugins.managed.processes").gauge().value()).isEqualTo(0.0);
+			assertThat(meters.get("plugins.cloud.cost.hourly").gauge().value()).isEqualTo(0.0);
+		});
+	}
+
+	@Test
+	void metricsAreAbsentWithoutMeterRegistry() {
+		runner().run((context) -> assertThat(context).doesNotHaveBean(PluginsMetrics.class));
+	}
+
+}
