@@ -7,6 +7,7 @@ import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.runtime.BoundedCalls;
+import dev.unifiedplugins.runtime.ManagedProcessLedger;
 import dev.unifiedplugins.runtime.PluginInspector;
 import dev.unifiedplugins.runtime.PluginShutdown;
 import org.apache.commons.logging.Log;
@@ -75,6 +76,15 @@ public final class PluginsAutoConfiguration {
 		Duration timeout = requirePositive(properties.getShutdown().getTimeout(), "plugins.shutdown.timeout");
 		return new PluginsShutdownLifecycle(new PluginShutdown(registry, pluginCalls, timeout),
 				properties.getShutdown());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ManagedProcessTracker managedProcessTracker(PluginInspector pluginInspector, PluginsProperties properties) {
+		Duration interval = requirePositive(properties.getShutdown().getTrackInterval(),
+				"plugins.shutdown.track-interval");
+		ManagedProcessLedger ledger = new ManagedProcessLedger(properties.getConfigDir());
+		return new ManagedProcessTracker(ledger, pluginInspector, interval, properties.getShutdown().isReapOrphans());
 	}
 
 	private static Duration requirePositive(Duration duration, String property) {

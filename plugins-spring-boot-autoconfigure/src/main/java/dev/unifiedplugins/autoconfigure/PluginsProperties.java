@@ -141,6 +141,12 @@ public class PluginsProperties {
 		 */
 		private boolean reapOrphans = true;
 
+		/**
+		 * How often to record the processes plugins manage, so that a run that crashes
+		 * leaves a record for the next start to end them.
+		 */
+		private Duration trackInterval = Duration.ofSeconds(5);
+
 		public boolean isCleanup() {
 			return this.cleanup;
 		}
@@ -171,6 +177,14 @@ public class PluginsProperties {
 
 		public void setReapOrphans(boolean reapOrphans) {
 			this.reapOrphans = reapOrphans;
+		}
+
+		public Duration getTrackInterval() {
+			return this.trackInterval;
+		}
+
+		public void setTrackInterval(Duration trackInterval) {
+			this.trackInterval = trackInterval;
 		}
 
 	}

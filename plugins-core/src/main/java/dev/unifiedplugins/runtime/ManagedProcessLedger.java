@@ -1,0 +1,240 @@
+package dev.unifiedplugins.runtime;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import dev.unifiedplugins.protocols.ProcessTable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Remembers, in a small state file in the config directory, the plugin processes this
+ * application has seen, so that a later start can end those left behind by a crash
+ * (kill -9 skips every cleanup).
+ * <p>
+ * Each application instance writes its own file, named after its PID and start time, and
+ * records each process with its start time: a PID reused by an unrelated process is never
+ * mistaken for ours. At start, {@link #reapOrphans()} reads the files of owners that no
+ * longer run and ends their processes that still run; the files of owners still running,
+ * such as a second instance on the same directory, are never touched.
+ */
+public final class ManagedProcessLedger {
+
+	private static final System.Logger logger = System.getLogger(ManagedProcessLedger.class.getName());
+
+	private static final String PREFIX = ".managed-processes.";
+
+	private static final String SUFFIX = ".json";
+
+	private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+	private final Path dir;
+
+	private final Owner owner;
+
+	private final Path file;
+
+	private final Map<Long, Long> recorded = new LinkedHashMap<>();
+
+	/**
+	 * Creates the ledger of the current process.
+	 * @param dir the directory of the state files, usually the config directory
+	 */
+	public ManagedProcessLedger(Path dir) {
+		this(dir, Owner.current());
+	}
+
+	ManagedProcessLedger(Path dir, Owner owner) {
+		this.dir = Objects.requireNonNull(dir, "dir must not be null").toAbsolutePath().normalize();
+		this.owner = owner;
+		this.file = this.dir.resolve(PREFIX + owner.pid() + "-" + owner.startTime() + SUFFIX);
+	}
+
+	/**
+	 * The state file of this application instance.
+	 * @return its path, which exists once a process was recorded
+	 */
+	public Path getFile() {
+		return this.file;
+	}
+
+	/**
+	 * Records the processes plugins manage now. Processes recorded before that have ended
+	 * are dropped. The file is rewritten, atomically and only when the set changed.
+	 * @param pids the live PIDs plugins manage
+	 */
+	public synchronized void record(Collection<Long> pids) {
+		Map<Long, Long> next = new LinkedHashMap<>();
+		this.recorded.forEach((pid, start) -> {
+			if (ProcessTable.isRunning(pid) && processStartTime(pid).filter((now) -> now.equals(start)).isPresent()) {
+				next.put(pid, start);
+			}
+		});
+		for (Long pid : pids) {
+			if (!next.containsKey(pid)) {
+				processStartTime(pid).ifPresent((start) -> next.put(pid, start));
+			}
+		}
+		if (next.equals(this.recorded)) {
+			return;
+		}
+		this.recorded.clear();
+		this.recorded.putAll(next);
+		write();
+	}
+
+	/**
+	 * Forgets every process and removes this instance's state file, after a clean shutdown.
+	 */
+	public synchronized void clear() {
+		this.recorded.clear();
+		try {
+			Files.deleteIfExists(this.file);
+		}
+		catch (IOException ex) {
+			logger.log(System.Logger.Level.WARNING, "Cannot delete process state file " + this.file, ex);
+		}
+	}
+
+	/**
+	 * Ends the processes recorded by owners that no longer run, when they are still the
+	 * same processes, and removes those owners' state files.
+	 * @return the PIDs that were ended
+	 */
+	public List<Long> reapOrphans() {
+		List<Long> ended = new ArrayList<>();
+		try (DirectoryStream<Path> files = Files.newDirectoryStream(this.dir, PREFIX + "*" + SUFFIX)) {
+			for (Path state : files) {
+				if (!state.equals(this.file)) {
+					ended.addAll(reap(state));
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read process state files in " + this.dir, ex);
+		}
+		return ended;
+	}
+
+	private List<Long> reap(Path state) {
+		State recordedState;
+		try {
+			recordedState = MAPPER.readValue(state.toFile(), State.class);
+		}
+		catch (JacksonException ex) {
+			logger.log(System.Logger.Level.WARNING, "Ignoring unreadable process state file " + state, ex);
+			return List.of();
+		}
+		Owner previous = recordedState.owner();
+		if (previous == null || recordedState.processes() == null) {
+			return List.of();
+		}
+		if (previous.isRunning()) {
+			return List.of();
+		}
+		List<ProcessHandle> orphans = new ArrayList<>();
+		for (Process process : recordedState.processes()) {
+			if (ProcessTable.isRunning(process.pid())) {
+				ProcessHandle.of(process.pid())
+					.filter((handle) -> processStartTime(handle.pid()).filter((s) -> s == process.startTime()).isPresent())
+					.ifPresent(orphans::add);
+			}
+		}
+		if (!orphans.isEmpty()) {
+			List<Long> pids = orphans.stream().map(ProcessHandle::pid).toList();
+			logger.log(System.Logger.Level.WARNING, "Ending " + pids.size() + " plugin process(es) " + pids
+					+ " left running by application process " + previous.pid() + ", which ended without cleanup");
+			orphans.forEach(ProcessHandle::destroy);
+			awaitExit(orphans, 2000);
+			orphans.stream().filter((p) -> ProcessTable.isRunning(p.pid())).forEach(ProcessHandle::destroyForcibly);
+		}
+		try {
+			Files.deleteIfExists(state);
+		}
+		catch (IOException ex) {
+			logger.log(System.Logger.Level.WARNING, "Cannot delete process state file " + state, ex);
+		}
+		return orphans.stream().map(ProcessHandle::pid).toList();
+	}
+
+	private void write() {
+		List<Process> processes = new ArrayList<>();
+		this.recorded.forEach((pid, start) -> processes.add(new Process(pid, start)));
+		byte[] bytes = MAPPER.writeValueAsBytes(new State(this.owner, processes));
+		Path temp = this.dir.resolve(this.file.getFileName() + ".tmp");
+		try {
+			FileAttribute<?>[] attributes = this.dir.getFileSystem().supportedFileAttributeViews().contains("posix")
+					? new FileAttribute<?>[] { PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")) }
+					: new FileAttribute<?>[0];
+			Files.createDirectories(this.dir);
+			Files.deleteIfExists(temp);
+			try (FileChannel channel = FileChannel.open(temp,
+					java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attributes)) {
+				channel.write(ByteBuffer.wrap(bytes));
+				channel.force(true);
+			}
+			Files.move(temp, this.file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		}
+		catch (IOException ex) {
+			logger.log(System.Logger.Level.WARNING, "Cannot write process state file " + this.file, ex);
+		}
+	}
+
+	private static Optional<Long> processStartTime(long pid) {
+		return ProcessHandle.of(pid).flatMap((handle) -> handle.info().startInstant()).map(Instant::toEpochMilli);
+	}
+
+	private static void awaitExit(List<ProcessHandle> processes, long millis) {
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+		while (System.nanoTime() < deadline && processes.stream().anyMatch((p) -> ProcessTable.isRunning(p.pid()))) {
+			try {
+				Thread.sleep(20);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	/** An application instance: its PID and start time in epoch milliseconds. */
+	record Owner(long pid, long startTime) {
+
+		static Owner current() {
+			ProcessHandle self = ProcessHandle.current();
+			return new Owner(self.pid(), self.info().startInstant().map(Instant::toEpochMilli).orElse(0L));
+		}
+
+		boolean isRunning() {
+			return ProcessTable.isRunning(this.pid) && processStartTime(this.pid).filter((s) -> s == this.startTime).isPresent();
+		}
+
+	}
+
+	/** A recorded process. */
+	record Process(long pid, long startTime) {
+	}
+
+	/** The content of a state file. */
+	record State(Owner owner, List<Process> processes) {
+	}
+
+}

@@ -1,0 +1,112 @@
+package dev.unifiedplugins.autoconfigure;
+
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.unifiedplugins.runtime.ManagedProcessLedger;
+import dev.unifiedplugins.runtime.PluginInspector;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Guards against orphan plugin processes after a crash. At start it ends the processes a
+ * previous run of the application recorded and left behind; while running it records the
+ * processes plugins manage every {@code plugins.shutdown.track-interval}; after a clean
+ * shutdown it forgets them.
+ */
+public class ManagedProcessTracker implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(ManagedProcessTracker.class);
+
+	private final ManagedProcessLedger ledger;
+
+	private final PluginInspector inspector;
+
+	private final Duration interval;
+
+	private final boolean reapOrphans;
+
+	private volatile @Nullable ScheduledExecutorService scheduler;
+
+	/**
+	 * Creates a tracker.
+	 * @param ledger where processes are recorded
+	 * @param inspector how plugins are asked for their processes
+	 * @param interval how often to record them
+	 * @param reapOrphans whether to end a crashed previous run's processes at start
+	 */
+	public ManagedProcessTracker(ManagedProcessLedger ledger, PluginInspector inspector, Duration interval,
+			boolean reapOrphans) {
+		this.ledger = ledger;
+		this.inspector = inspector;
+		this.interval = interval;
+		this.reapOrphans = reapOrphans;
+	}
+
+	@Override
+	public void start() {
+		if (this.reapOrphans) {
+			try {
+				List<Long> ended = this.ledger.reapOrphans();
+				if (!ended.isEmpty()) {
+					logger.warn("Ended orphan plugin processes " + ended + " left by a previous run");
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not check for orphan plugin processes", ex);
+			}
+		}
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "plugins-process-tracker");
+			thread.setDaemon(true);
+			return thread;
+		});
+		executor.scheduleWithFixedDelay(this::recordNow, 0, this.interval.toMillis(), TimeUnit.MILLISECONDS);
+		this.scheduler = executor;
+	}
+
+	/**
+	 * Records the processes plugins manage now.
+	 */
+	public void recordNow() {
+		try {
+			Set<Long> pids = new LinkedHashSet<>();
+			this.inspector.inspectAll(1.0).managedPids().values().forEach(pids::addAll);
+			this.ledger.record(pids);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not record managed plugin processes", ex);
+		}
+	}
+
+	@Override
+	public void stop() {
+		ScheduledExecutorService executor = this.scheduler;
+		if (executor != null) {
+			executor.shutdownNow();
+			this.scheduler = null;
+			this.ledger.clear();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.scheduler != null;
+	}
+
+	@Override
+	public int getPhase() {
+		// Stops after PluginsShutdownLifecycle has cleaned up, so a crash during cleanup still
+		// leaves the record behind.
+		return PluginsShutdownLifecycle.PHASE - 1;
+	}
+
+}
