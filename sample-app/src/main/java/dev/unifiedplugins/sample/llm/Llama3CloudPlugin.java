@@ -1,0 +1,135 @@
+package dev.unifiedplugins.sample.llm;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+import dev.unifiedplugins.core.PluginDescriptor;
+import dev.unifiedplugins.core.PluginExecutionMode;
+import dev.unifiedplugins.core.RemoteResourceInfo;
+import dev.unifiedplugins.protocols.CloudAwarePlugin;
+import dev.unifiedplugins.sample.Schemas;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Llama 3 on a GPU rented from a cloud, here a {@link SimulatedCloudProvider}. It costs
+ * the provider's hourly price while its instance runs.
+ * <p>
+ * It is deliberately not lifecycle-aware: the registry's shutdown cleanup must not end a
+ * paid resource by itself; terminating it is the decision of
+ * {@code plugins.shutdown.terminate-cloud-resources}.
+ */
+public class Llama3CloudPlugin implements CloudAwarePlugin {
+
+	/** The plugin's name in its category. */
+	public static final String NAME = "llama3_cloud";
+
+	/** The status reported before anything is provisioned. */
+	public static final String NOT_PROVISIONED = "not_provisioned";
+
+	static final String DEFAULT_GPU_TYPE = "A100";
+
+	static final PluginDescriptor DESCRIPTOR = PluginDescriptor.builder(NAME)
+		.version("1.0.0")
+		.title("Llama 3 70B (cloud GPU)")
+		.description("Llama 3 served from a rented cloud GPU. The provider is simulated: "
+				+ "nothing is rented or billed.")
+		.configSchema(Schemas.object("Llama 3 70B (cloud GPU)", "Where and on what the model is rented.",
+				Schemas.ordered("region", Schemas.ordered("type", "string", "title", "Region"), "gpu_type",
+						Schemas.ordered("type", "string", "title", "GPU model", "enum", List.of("A100", "H100"),
+								"default", DEFAULT_GPU_TYPE),
+						"gpu_count",
+						Schemas.ordered("type", "integer", "title", "GPUs", "minimum", 1, "maximum", 8, "default", 1))))
+		.executionMode(PluginExecutionMode.CLOUD_GPU)
+		.managesExternalResources(true)
+		.build();
+
+	private final SimulatedCloudProvider provider;
+
+	private final String defaultRegion;
+
+	private volatile @Nullable String instanceId;
+
+	/**
+	 * Creates the plugin; nothing is rented until it is provisioned.
+	 * @param provider the cloud to rent from
+	 * @param defaultRegion the region to rent in when the configuration names none
+	 */
+	public Llama3CloudPlugin(SimulatedCloudProvider provider, String defaultRegion) {
+		this.provider = Objects.requireNonNull(provider, "provider must not be null");
+		this.defaultRegion = Objects.requireNonNull(defaultRegion, "defaultRegion must not be null");
+	}
+
+	/**
+	 * The resource as the provider reports it now; a terminated one stays visible, as
+	 * terminated.
+	 */
+	@Override
+	public @Nullable RemoteResourceInfo getRemoteResourceInfo() {
+		String id = this.instanceId;
+		return (id != null) ? this.provider.describe(id).orElse(null) : null;
+	}
+
+	/**
+	 * Rents an instance, or returns the one already running rather than paying twice.
+	 * @param config optional {@code region}, {@code gpu_type} and {@code gpu_count}, as in
+	 * the plugin's configuration schema
+	 */
+	@Override
+	public synchronized RemoteResourceInfo provisionRemoteResource(Map<String, Object> config) {
+		RemoteResourceInfo current = getRemoteResourceInfo();
+		if (current != null && current.isRunning()) {
+			return current;
+		}
+		RemoteResourceInfo instance = this.provider.launch(setting(config, "region", String.class, this.defaultRegion),
+				setting(config, "gpu_type", String.class, DEFAULT_GPU_TYPE),
+				setting(config, "gpu_count", Number.class, 1).intValue());
+		this.instanceId = instance.instanceId();
+		return instance;
+	}
+
+	@Override
+	public String checkRemoteResourceStatus() {
+		RemoteResourceInfo current = getRemoteResourceInfo();
+		return (current != null) ? current.status() : NOT_PROVISIONED;
+	}
+
+	/**
+	 * Terminates the instance.
+	 * @return true when no instance of this plugin is left running
+	 */
+	@Override
+	public synchronized boolean terminateRemoteResource() {
+		String id = this.instanceId;
+		return id == null || this.provider.terminate(id);
+	}
+
+	/**
+	 * The cost of keeping the instance for a duration: the hourly price times the hours
+	 * while it runs, nothing otherwise.
+	 */
+	@Override
+	public double estimateCost(double durationHours) {
+		if (!Double.isFinite(durationHours) || durationHours < 0) {
+			throw new IllegalArgumentException("durationHours must be a finite number of at least 0, but was "
+					+ durationHours);
+		}
+		RemoteResourceInfo current = getRemoteResourceInfo();
+		Double pricePerHour = (current != null && current.isRunning()) ? current.estimatedCostPerHour() : null;
+		return (pricePerHour != null) ? pricePerHour * durationHours : 0;
+	}
+
+	private static <T> T setting(Map<String, Object> config, String key, Class<T> type, T defaultValue) {
+		Object value = config.get(key);
+		if (value == null) {
+			return defaultValue;
+		}
+		if (!type.isInstance(value)) {
+			throw new IllegalArgumentException("Setting '" + key + "' of " + NAME + " must be a "
+					+ type.getSimpleName().toLowerCase(Locale.ROOT) + ", but was " + value);
+		}
+		return type.cast(value);
+	}
+
+}
