@@ -219,6 +219,7 @@ public class PluginsEndpoint {
 	 * @param remoteResource its remote resource, or null
 	 * @param error why its instance could not be asked, absent when it could
 	 */
+	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record PluginEntry(String uniqueId, String name, String category, String title, @Nullable String version,
 			@Nullable String description, String executionMode, boolean configured, boolean local,
 			boolean activeResources, List<Long> pids, @Nullable RemoteResourceInfo remoteResource,
