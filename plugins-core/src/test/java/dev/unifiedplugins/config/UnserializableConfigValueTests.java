@@ -128,6 +128,29 @@ class UnserializableConfigValueTests {
 			.containsEntry("null", null);
 	}
 
+	@Test
+	void configNestedDeeperThanJsonAllowsIsRejectedAndTheDeepestAllowedRoundTrips() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.registry.savePluginConfig("llm_llama3", nested(501)))
+			.withMessageContaining("'" + "a.".repeat(499) + "a'")
+			.withMessageContaining("500");
+		assertThat(this.file).hasBinaryContent(this.previous);
+		assertThat(this.registry.savePluginConfig("llm_llama3", nested(500))).isTrue();
+		assertThat(this.registry.loadPluginConfig("llm_llama3")).isEqualTo(nested(500));
+	}
+
+	/** Maps nested {@code levels} deep, the outermost being the config itself. */
+	private static Map<String, Object> nested(int levels) {
+		Map<String, Object> config = new HashMap<>();
+		Map<String, Object> current = config;
+		for (int level = 1; level < levels; level++) {
+			Map<String, Object> inner = new HashMap<>();
+			current.put("a", inner);
+			current = inner;
+		}
+		return config;
+	}
+
 	private static Map<String, Object> config(String key, Object value) {
 		Map<String, Object> config = new LinkedHashMap<>();
 		config.put(key, value);
