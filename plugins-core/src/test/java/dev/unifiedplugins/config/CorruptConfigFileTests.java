@@ -45,6 +45,7 @@ class CorruptConfigFileTests {
 				Arguments.of("empty file", new byte[0]), Arguments.of("only whitespace", utf8(" \n\t\n")),
 				Arguments.of("JSON array", utf8("[\n  \"cpu\"\n]")), Arguments.of("JSON string", utf8("\"cpu\"")),
 				Arguments.of("JSON null", utf8("null")), Arguments.of("JSON number", utf8("42")),
+				Arguments.of("nested too deep", utf8("{\"a\": ".repeat(2000) + "1" + "}".repeat(2000))),
 				Arguments.of("Latin-1, not UTF-8",
 						"{\"speaker\": \"Zoë\"}".getBytes(StandardCharsets.ISO_8859_1)),
 				Arguments.of("binary", new byte[] { 0x7b, (byte) 0xff, (byte) 0xfe, 0x00, 0x7d }));
