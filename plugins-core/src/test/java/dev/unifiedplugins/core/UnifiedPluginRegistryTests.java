@@ -189,7 +189,17 @@ class UnifiedPluginRegistryTests {
 		Files.createDirectories(this.configDir);
 		// json.dump(config, f, indent=2) with its default ensure_ascii=True
 		Files.writeString(this.configDir.resolve("transcription_whisper_tiny.json"),
-				"{\n  \"device\": \"cpu\",\n  \"n\": 1.5,\n  \"speaker\": \"Zo\\u00eb\",\n  \"langs\": [\n    \"en\",\n    \"de\"\n  ],\n  \"extra\": null\n}",
+				"""
+						{
+						  "device": "cpu",
+						  "n": 1.5,
+						  "speaker": "Zo\\u00eb",
+						  "langs": [
+						    "en",
+						    "de"
+						  ],
+						  "extra": null
+						}""",
 				StandardCharsets.UTF_8);
 		this.registry.registerPluginManager("transcription", whisperManager());
 		Map<String, Object> config = this.registry.loadPluginConfig("transcription_whisper_tiny");
