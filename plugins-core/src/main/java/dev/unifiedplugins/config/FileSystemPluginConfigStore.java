@@ -175,7 +175,8 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 				String name = entry.getFileName().toString();
 				if (name.endsWith(SUFFIX)) {
 					String id = name.substring(0, name.length() - SUFFIX.length());
-					if (PluginIds.isValid(id)) {
+					// Same rule as exists(): only a regular file is a configuration.
+					if (PluginIds.isValid(id) && Files.isRegularFile(entry)) {
 						ids.add(id);
 					}
 				}

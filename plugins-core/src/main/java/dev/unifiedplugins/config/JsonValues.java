@@ -40,7 +40,9 @@ final class JsonValues {
 			}
 			return;
 		}
-		if (depth > MAX_DEPTH) {
+		// The config itself is at depth 0 and is Jackson's nesting level 1, whose writer and
+		// reader allow MAX_DEPTH levels.
+		if (depth >= MAX_DEPTH) {
 			throw invalid(uniqueId, path, "nests deeper than " + MAX_DEPTH + " levels");
 		}
 		if (value instanceof Map<?, ?> map) {
