@@ -1,0 +1,83 @@
+package dev.unifiedplugins.actuate;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.unifiedplugins.actuate.PluginsEndpoint.PluginDetailDescriptor;
+import dev.unifiedplugins.core.PluginDescriptor;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.runtime.BoundedCalls;
+import dev.unifiedplugins.runtime.PluginInspector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+import org.springframework.boot.actuate.endpoint.Sanitizer;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.Show;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The single-plugin view honours the application's {@link SanitizingFunction} beans when
+ * values are shown, the way Boot's {@code env} endpoint does.
+ */
+class PluginsEndpointSanitizingTests {
+
+	@TempDir
+	Path dir;
+
+	private UnifiedPluginRegistry registry;
+
+	private BoundedCalls calls;
+
+	@BeforeEach
+	void register() {
+		this.registry = new UnifiedPluginRegistry(this.dir);
+		this.registry.registerPluginManager("llm", () -> List.of(PluginDescriptor.builder("remote").build()));
+		this.registry.savePluginConfig("llm_remote", Map.of("endpoint", "https://models.internal.example",
+				"model", "llama3", "nested", Map.of("endpoint", "https://backup.internal.example")));
+		this.calls = new BoundedCalls("test-", 2);
+	}
+
+	@AfterEach
+	void close() {
+		this.calls.close();
+	}
+
+	private PluginsEndpoint endpoint(Show show, SanitizingFunction... functions) {
+		return new PluginsEndpoint(this.registry, new PluginInspector(this.registry, this.calls, Duration.ofSeconds(2)),
+				new Sanitizer(List.of(functions)), show, Set.of(), 1.0);
+	}
+
+	@Test
+	void sanitizingFunctionsApplyToShownValuesAtEveryDepth() {
+		SanitizingFunction hideEndpoints = (data) -> data.getKey().endsWith("endpoint") ? data.withSanitizedValue()
+				: data;
+		PluginDetailDescriptor plugin = endpoint(Show.ALWAYS, hideEndpoints).plugin("llm_remote", SecurityContext.NONE);
+		assertThat(plugin.config()).containsEntry("endpoint", "******").containsEntry("model", "llama3");
+		assertThat(plugin.config().get("nested")).isEqualTo(Map.of("endpoint", "******"));
+	}
+
+	@Test
+	void sanitizingFunctionsSeeTheDottedKeyPath() {
+		SanitizingFunction hideNested = (data) -> data.getKey().equals("nested.endpoint") ? data.withValue("[hidden]")
+				: data;
+		PluginDetailDescriptor plugin = endpoint(Show.ALWAYS, hideNested).plugin("llm_remote", SecurityContext.NONE);
+		assertThat(plugin.config()).containsEntry("endpoint", "https://models.internal.example");
+		assertThat(plugin.config().get("nested")).isEqualTo(Map.of("endpoint", "[hidden]"));
+	}
+
+	@Test
+	void withoutShowValuesFunctionsCannotUnmask() {
+		SanitizingFunction revealAll = (data) -> data.withValue("revealed");
+		PluginDetailDescriptor plugin = endpoint(Show.NEVER, revealAll).plugin("llm_remote", SecurityContext.NONE);
+		assertThat(plugin.config()).containsEntry("endpoint", "******").containsEntry("model", "******");
+	}
+
+}
