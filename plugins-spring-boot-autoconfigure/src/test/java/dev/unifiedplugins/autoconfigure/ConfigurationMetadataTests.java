@@ -1,0 +1,47 @@
+package dev.unifiedplugins.autoconfigure;
+
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The configuration processor documents every property, so IDEs show descriptions and
+ * defaults.
+ */
+class ConfigurationMetadataTests {
+
+	@Test
+	void everyPropertyHasADescriptionAndTheDefaultsAreRecorded() throws Exception {
+		Map<String, JsonNode> properties = new HashMap<>();
+		try (InputStream metadata = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			assertThat(metadata).as("generated configuration metadata").isNotNull();
+			JsonMapper.builder().build().readTree(metadata).get("properties").forEach((property) ->
+				properties.put(property.get("name").asString(), property));
+		}
+		assertThat(properties).containsKeys("plugins.enabled", "plugins.config-dir", "plugins.auto-discover",
+				"plugins.categories", "plugins.resource-timeout", "plugins.shutdown.cleanup",
+				"plugins.shutdown.terminate-cloud-resources", "plugins.shutdown.reap-orphans",
+				"plugins.cost.default-hours", "management.endpoint.plugins.show-values",
+				"management.endpoint.plugins.roles");
+		properties.forEach((name, property) -> {
+			if (name.startsWith("plugins.")) {
+				assertThat(property.path("description").asString("")).as("description of " + name).isNotBlank();
+			}
+		});
+		assertThat(properties.get("plugins.config-dir").get("defaultValue").asString()).isEqualTo("configs");
+		assertThat(properties.get("plugins.resource-timeout").get("defaultValue").asString()).isEqualTo("2s");
+		assertThat(properties.get("plugins.enabled").get("defaultValue").asBoolean()).isTrue();
+		assertThat(properties.get("plugins.shutdown.terminate-cloud-resources").get("defaultValue").asBoolean())
+			.isFalse();
+		assertThat(properties.get("plugins.cost.default-hours").get("defaultValue").asDouble()).isEqualTo(1.0);
+		assertThat(properties.get("management.endpoint.plugins.show-values").get("defaultValue").asString())
+			.isEqualTo("never");
+	}
+
+}
