@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 import dev.unifiedplugins.protocols.ProcessTable;
 import tools.jackson.core.JacksonException;
@@ -45,6 +45,8 @@ public final class ManagedProcessLedger {
 	private static final String SUFFIX = ".json";
 
 	private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+	private static final Duration GRACE = Duration.ofSeconds(2);
 
 	private final Path dir;
 
@@ -162,9 +164,7 @@ public final class ManagedProcessLedger {
 			List<Long> pids = orphans.stream().map(ProcessHandle::pid).toList();
 			logger.log(System.Logger.Level.WARNING, "Ending " + pids.size() + " plugin process(es) " + pids
 					+ " left running by application process " + previous.pid() + ", which ended without cleanup");
-			orphans.forEach(ProcessHandle::destroy);
-			awaitExit(orphans, 2000);
-			orphans.stream().filter((p) -> ProcessTable.isRunning(p.pid())).forEach(ProcessHandle::destroyForcibly);
+			ProcessTable.end(orphans, GRACE);
 		}
 		try {
 			Files.deleteIfExists(state);
@@ -199,20 +199,7 @@ public final class ManagedProcessLedger {
 	}
 
 	private static Optional<Long> processStartTime(long pid) {
-		return ProcessHandle.of(pid).flatMap((handle) -> handle.info().startInstant()).map(Instant::toEpochMilli);
-	}
-
-	private static void awaitExit(List<ProcessHandle> processes, long millis) {
-		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-		while (System.nanoTime() < deadline && processes.stream().anyMatch((p) -> ProcessTable.isRunning(p.pid()))) {
-			try {
-				Thread.sleep(20);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-		}
+		return ProcessTable.startTime(pid).map(Instant::toEpochMilli);
 	}
 
 	/** An application instance: its PID and start time in epoch milliseconds. */

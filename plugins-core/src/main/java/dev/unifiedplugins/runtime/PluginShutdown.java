@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
@@ -71,7 +70,7 @@ public final class PluginShutdown {
 		tasks.forEach((id, task) -> {
 			try {
 				for (Long pid : BoundedCalls.await(task, deadline, this.timeout)) {
-					seen.put(pid, startTime(pid));
+					seen.put(pid, ProcessTable.startTime(pid));
 				}
 			}
 			catch (BoundedCalls.PluginCallException ex) {
@@ -108,10 +107,6 @@ public final class PluginShutdown {
 		return pids;
 	}
 
-	private static Optional<java.time.Instant> startTime(long pid) {
-		return ProcessHandle.of(pid).flatMap((process) -> process.info().startInstant());
-	}
-
 	private void endLeftovers(Map<Long, Optional<java.time.Instant>> seen) {
 		List<ProcessHandle> leftovers = new ArrayList<>();
 		seen.forEach((pid, started) -> {
@@ -127,22 +122,7 @@ public final class PluginShutdown {
 		}
 		logger.log(System.Logger.Level.WARNING, "Ending " + leftovers.size()
 				+ " plugin process(es) that survived cleanup: " + leftovers.stream().map(ProcessHandle::pid).toList());
-		leftovers.forEach(ProcessHandle::destroy);
-		waitForExit(leftovers, 2000);
-		leftovers.stream().filter((process) -> ProcessTable.isRunning(process.pid())).forEach(ProcessHandle::destroyForcibly);
-	}
-
-	private static void waitForExit(List<ProcessHandle> processes, long millis) {
-		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-		while (System.nanoTime() < deadline && processes.stream().anyMatch((p) -> ProcessTable.isRunning(p.pid()))) {
-			try {
-				Thread.sleep(20);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-		}
+		ProcessTable.end(leftovers, Duration.ofSeconds(2));
 	}
 
 }
