@@ -3,6 +3,7 @@ package dev.unifiedplugins.core;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.unifiedplugins.config.PluginConfigSchemaGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -77,6 +78,21 @@ public record PluginDescriptor(String name, @Nullable String version, @Nullable 
 
 		public Builder configSchema(Map<String, Object> configSchema) {
 			this.configSchema = Objects.requireNonNull(configSchema, "configSchema must not be null");
+			return this;
+		}
+
+		/**
+		 * Sets the configuration schema to one generated from a record or bean, in place of
+		 * a hand-written {@link #configSchema}; the last of the two calls wins. See
+		 * {@link PluginConfigSchemaGenerator} for the annotations it reads, defaults
+		 * included.
+		 * @param configClass the configuration class
+		 * @return this builder
+		 * @throws IllegalArgumentException when the class does not map to a JSON object or
+		 * declares a default its schema refuses
+		 */
+		public Builder configClass(Class<?> configClass) {
+			this.configSchema = PluginConfigSchemaGenerator.generate(configClass);
 			return this;
 		}
 

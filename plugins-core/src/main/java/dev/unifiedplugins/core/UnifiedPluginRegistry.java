@@ -18,6 +18,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
+import dev.unifiedplugins.config.PluginConfigSchema;
 import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.protocols.PluginResources;
 import dev.unifiedplugins.protocols.ProcessTable;
@@ -35,6 +36,9 @@ import org.jspecify.annotations.Nullable;
  * The metadata returned by {@link #getPlugin}, {@link #getAllPlugins} and
  * {@link #getPluginsByCategory} is live: for a plugin whose manager has a loaded instance,
  * the PIDs and remote resource are those the instance reports now.
+ * <p>
+ * A plugin's configuration schema is checked when its manager registers, and every saved
+ * configuration is validated against it (see {@link #setValidationEnabled}).
  */
 public class UnifiedPluginRegistry {
 
@@ -52,6 +56,8 @@ public class UnifiedPluginRegistry {
 	private final Object[] idLocks = new Object[STRIPES];
 
 	private volatile State state = State.EMPTY;
+
+	private volatile boolean validationEnabled = true;
 
 	private final Map<String, Throwable> failures = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -90,6 +96,25 @@ public class UnifiedPluginRegistry {
 	}
 
 	/**
+	 * Sets whether configurations are validated against their plugin's schema when saved,
+	 * and schemas checked when their manager registers. On by default. Set it before
+	 * registering managers: schemas registered while it is off are checked on their first
+	 * validation instead.
+	 * @param validationEnabled whether to validate
+	 */
+	public void setValidationEnabled(boolean validationEnabled) {
+		this.validationEnabled = validationEnabled;
+	}
+
+	/**
+	 * Whether configurations are validated against their plugin's schema.
+	 * @return true unless turned off
+	 */
+	public boolean isValidationEnabled() {
+		return this.validationEnabled;
+	}
+
+	/**
 	 * Registers a manager as a category, with the title-cased category as display name, and
 	 * discovers its plugins.
 	 * @param category the category, a legal id
@@ -111,7 +136,8 @@ public class UnifiedPluginRegistry {
 	 * @param autoDiscover whether to discover the manager's plugins now
 	 * @return the registered plugins' metadata, in discovery order
 	 * @throws IllegalArgumentException when the category or a plugin's id is illegal, two
-	 * plugins share a name, or a unique id collides with another category's plugin
+	 * plugins share a name, a unique id collides with another category's plugin, or a
+	 * plugin's config schema is not a valid JSON Schema (the message names the plugin)
 	 * @throws IllegalStateException when the manager returns null
 	 * @throws RuntimeException whatever the manager's discovery throws. Every failure is
 	 * also kept in {@link #getRegistrationFailures()} until the category registers
@@ -137,6 +163,8 @@ public class UnifiedPluginRegistry {
 		Objects.requireNonNull(manager, () -> "manager of category '" + category + "' must not be null");
 		String display = (displayName != null && !displayName.isBlank()) ? displayName : titleCase(category);
 		List<PluginDescriptor> descriptors = autoDiscover ? discover(category, manager) : List.of();
+		Map<String, PluginConfigSchema> schemas = PluginConfigSupport.schemas(category, descriptors,
+				this.validationEnabled);
 		synchronized (this.registrationLock) {
 			this.configLock.writeLock().lock();
 			try {
@@ -153,7 +181,8 @@ public class UnifiedPluginRegistry {
 								+ "' of category '" + clash.category.name + "' already has");
 					}
 					entry.plugins.add(new Plugin(uniqueId, descriptor.name(), entry,
-							toMetadata(category, descriptor, configuredIds.contains(uniqueId))));
+							toMetadata(category, descriptor, configuredIds.contains(uniqueId)),
+							schemas.get(descriptor.name())));
 				}
 				this.state = current.with(entry);
 				return entry.plugins.stream().map((plugin) -> plugin.metadata).toList();
@@ -314,17 +343,61 @@ public class UnifiedPluginRegistry {
 	}
 
 	/**
-	 * Saves a plugin's configuration atomically and marks the plugin configured.
+	 * A plugin's configuration over its schema's defaults: the saved values laid over the
+	 * defaults, nested objects merged key by key.
+	 * @param uniqueId the plugin's unique id
+	 * @return the configuration; the saved values only when the plugin has no schema or is
+	 * not registered
+	 * @throws IllegalArgumentException when the id is illegal
+	 * @throws dev.unifiedplugins.config.PluginConfigException when the saved file is
+	 * corrupt
+	 * @throws UncheckedIOException when it cannot be read
+	 * @see PluginConfigSchema#withDefaults(Map)
+	 */
+	public Map<String, Object> loadPluginConfigWithDefaults(String uniqueId) {
+		Map<String, Object> saved = loadPluginConfig(uniqueId);
+		PluginConfigSchema schema = schemaOf(uniqueId);
+		return (schema != null) ? schema.withDefaults(saved) : saved;
+	}
+
+	/**
+	 * A plugin's configuration over its schema's defaults, bound to a class with Jackson.
+	 * @param <T> the configuration type
+	 * @param uniqueId the plugin's unique id
+	 * @param type the configuration class, typically the one its descriptor's schema was
+	 * generated from
+	 * @return the configuration
+	 * @throws IllegalArgumentException when the id is illegal
+	 * @throws dev.unifiedplugins.config.PluginConfigException when the saved file is
+	 * corrupt, or the configuration cannot be bound to the class (naming the property)
+	 * @throws UncheckedIOException when it cannot be read
+	 * @see #loadPluginConfigWithDefaults(String)
+	 */
+	public <T> T loadPluginConfig(String uniqueId, Class<T> type) {
+		Objects.requireNonNull(type, "type must not be null");
+		return PluginConfigSupport.bind(uniqueId, loadPluginConfigWithDefaults(uniqueId), type);
+	}
+
+	/**
+	 * Saves a plugin's configuration atomically and marks the plugin configured. A
+	 * registered plugin with a schema must match it, unless validation is off.
 	 * @param uniqueId the plugin's unique id
 	 * @param config a JSON object
 	 * @return true when saved; false when an I/O error prevented it, which is logged and
 	 * leaves the previous configuration as it was
+	 * @throws dev.unifiedplugins.config.PluginConfigValidationException listing every
+	 * violation when the configuration does not match the plugin's schema; nothing is
+	 * written
 	 * @throws IllegalArgumentException when the id is illegal or a value cannot be held in
 	 * JSON
 	 */
 	public boolean savePluginConfig(String uniqueId, Map<String, Object> config) {
 		PluginIds.requireValid(uniqueId, "unique id");
 		Objects.requireNonNull(config, () -> "config of plugin '" + uniqueId + "' must not be null");
+		PluginConfigSchema schema = this.validationEnabled ? schemaOf(uniqueId) : null;
+		if (schema != null) {
+			schema.validate(uniqueId, config);
+		}
 		return writeConfig(uniqueId, true, () -> this.store.save(uniqueId, config));
 	}
 
@@ -338,6 +411,11 @@ public class UnifiedPluginRegistry {
 	public boolean deletePluginConfig(String uniqueId) {
 		PluginIds.requireValid(uniqueId, "unique id");
 		return writeConfig(uniqueId, false, () -> this.store.delete(uniqueId));
+	}
+
+	private @Nullable PluginConfigSchema schemaOf(String uniqueId) {
+		Plugin plugin = this.state.plugins.get(uniqueId);
+		return (plugin != null) ? plugin.schema : null;
 	}
 
 	private boolean writeConfig(String uniqueId, boolean configured, Runnable write) {
@@ -468,11 +546,16 @@ public class UnifiedPluginRegistry {
 
 		volatile PluginMetadata metadata;
 
-		Plugin(String uniqueId, String name, Category category, PluginMetadata metadata) {
+		/** Null when the plugin has no schema. */
+		final @Nullable PluginConfigSchema schema;
+
+		Plugin(String uniqueId, String name, Category category, PluginMetadata metadata,
+				@Nullable PluginConfigSchema schema) {
 			this.uniqueId = uniqueId;
 			this.name = name;
 			this.category = category;
 			this.metadata = metadata;
+			this.schema = schema;
 		}
 
 	}

@@ -73,7 +73,7 @@ class UnifiedPluginRegistryTests {
 	@Test
 	void nameIsTheTitleWhenNeitherDescriptorNorSchemaHasOne() {
 		PluginDescriptor descriptor = PluginDescriptor.builder("whisper_tiny")
-			.configSchema(Map.of("type", "object", "title", 42))
+			.configSchema(Map.of("type", "object"))
 			.build();
 		this.registry.registerPluginManager("transcription", new TestPluginManager(descriptor));
 		PluginMetadata metadata = this.registry.getPlugin("transcription_whisper_tiny").orElseThrow();

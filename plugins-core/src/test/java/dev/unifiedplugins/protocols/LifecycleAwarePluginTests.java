@@ -90,8 +90,9 @@ class LifecycleAwarePluginTests {
 
 	@Test
 	void zombieDescendantIsNotManaged() throws Exception {
-		// sh starts "sleep 0" and becomes "sleep 300", which never reaps it: a zombie grandchild
-		Process child = this.processes.startShell("sleep 0 & echo $!; exec sleep 300");
+		// sh starts "sleep 0.5" and becomes "sleep 300" while it still runs; sleep never reaps it, so
+		// it stays a zombie grandchild
+		Process child = this.processes.startShell("sleep 0.5 & echo $!; exec sleep 300");
 		long zombie;
 		try (BufferedReader out = new BufferedReader(
 				new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {

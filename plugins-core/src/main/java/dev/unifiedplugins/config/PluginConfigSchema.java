@@ -1,0 +1,363 @@
+package dev.unifiedplugins.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.stream.Collectors;
+
+import com.networknt.schema.Error;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaException;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.path.PathType;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A plugin's configuration JSON Schema, ready to validate configurations and to supply
+ * defaults.
+ * <p>
+ * The schema is written in draft 2020-12 unless its {@code $schema} names another draft
+ * (2019-09, 7, 6 or 4). {@link #check()} validates it against that draft's metaschema and
+ * compiles it, once; {@link #validate} does so on first use. Remote {@code $ref}s are never
+ * fetched. Standard {@code format}s ({@code email}, {@code date-time}, {@code uri}...) are
+ * asserted, not only annotated. Messages are in English.
+ * <p>
+ * Thread-safe; instances can be shared by plugins with equal schemas.
+ */
+public final class PluginConfigSchema {
+
+	private static final String DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema";
+
+	/** The dialects we accept, by {@code $schema} without a trailing {@code #}. */
+	private static final Map<String, SpecificationVersion> DIALECTS = Map.of(DRAFT_2020_12,
+			SpecificationVersion.DRAFT_2020_12, "https://json-schema.org/draft/2019-09/schema",
+			SpecificationVersion.DRAFT_2019_09, "http://json-schema.org/draft-07/schema",
+			SpecificationVersion.DRAFT_7, "http://json-schema.org/draft-06/schema", SpecificationVersion.DRAFT_6,
+			"http://json-schema.org/draft-04/schema", SpecificationVersion.DRAFT_4);
+
+	/** Keywords whose error is about a named property rather than the object that holds it. */
+	private static final Set<String> PROPERTY_KEYWORDS = Set.of("required", "additionalProperties",
+			"unevaluatedProperties", "dependentRequired");
+
+	private static final SchemaRegistryConfig CONFIG = SchemaRegistryConfig.builder()
+		.locale(Locale.ENGLISH)
+		.pathType(PathType.JSON_POINTER)
+		.formatAssertionsEnabled(true)
+		.build();
+
+	/** Loaded from the validator's bundled copies, once per draft. */
+	private static final ConcurrentMap<SpecificationVersion, Schema> metaSchemas = new ConcurrentHashMap<>();
+
+	private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+	private static final Object NO_DEFAULT = new Object();
+
+	private final Map<String, Object> schema;
+
+	private volatile @Nullable Schema compiled;
+
+	private volatile @Nullable Map<String, Object> defaults;
+
+	private PluginConfigSchema(Map<String, Object> schema) {
+		this.schema = schema;
+	}
+
+	/**
+	 * Wraps a copy of a schema without checking it; {@link #check()} does.
+	 * @param schema a JSON Schema as maps, lists and scalars
+	 * @return the schema
+	 */
+	public static PluginConfigSchema of(Map<String, ?> schema) {
+		return new PluginConfigSchema(immutable(Objects.requireNonNull(schema, "schema must not be null")));
+	}
+
+	/**
+	 * The schema.
+	 * @return an immutable copy of the schema given
+	 */
+	public Map<String, Object> schema() {
+		return this.schema;
+	}
+
+	/**
+	 * Checks the schema against its draft's metaschema and compiles it. Done once; later
+	 * calls return at once.
+	 * @return this schema
+	 * @throws IllegalArgumentException when the schema is invalid, listing what is wrong with
+	 * JSON Pointers into the schema
+	 */
+	public PluginConfigSchema check() {
+		compiled();
+		return this;
+	}
+
+	/**
+	 * Validates a configuration.
+	 * @param uniqueId the plugin's unique id, for messages
+	 * @param config the configuration, a JSON object
+	 * @throws PluginConfigValidationException listing every violation, when the
+	 * configuration does not match
+	 * @throws IllegalArgumentException when the schema is invalid or a value cannot be held
+	 * in JSON
+	 */
+	public void validate(String uniqueId, Map<String, ?> config) {
+		JsonValues.check(uniqueId, config);
+		List<ConfigViolation> violations;
+		try {
+			violations = violations(errors(MAPPER.valueToTree(config)));
+		}
+		catch (IllegalArgumentException ex) {
+			// Only the schema's own problems: the configuration's are violations.
+			throw new IllegalArgumentException(
+					"Plugin '" + uniqueId + "' has an invalid config schema: " + ex.getMessage(), ex);
+		}
+		if (!violations.isEmpty()) {
+			throw new PluginConfigValidationException(uniqueId, violations);
+		}
+	}
+
+	/**
+	 * The defaults the schema declares: each property's {@code default}, and the defaults of
+	 * nested object properties, following local {@code $ref}s and {@code allOf}. A
+	 * {@code default} given for an object is laid over its properties' defaults.
+	 * @return the defaults, empty when there are none
+	 */
+	public Map<String, Object> defaults() {
+		Map<String, Object> result = this.defaults;
+		if (result == null) {
+			Object found = defaultsOf(this.schema, new HashSet<>());
+			result = (found instanceof Map<?, ?> map) ? immutable(castMap(map)) : Map.of();
+			this.defaults = result;
+		}
+		return result;
+	}
+
+	/**
+	 * A configuration over the schema's defaults: saved values win, nested objects are
+	 * merged key by key, anything else (arrays included) is replaced whole.
+	 * @param config the saved configuration
+	 * @return the merged configuration
+	 */
+	public Map<String, Object> withDefaults(Map<String, ?> config) {
+		Objects.requireNonNull(config, "config must not be null");
+		return immutable(merge(defaults(), config));
+	}
+
+	@Override
+	public String toString() {
+		return "PluginConfigSchema[" + this.schema.getOrDefault("title", this.schema.keySet()) + "]";
+	}
+
+	/** Validation errors without {@code required} ones: used to check declared defaults. */
+	List<ConfigViolation> violationsIgnoringRequired(Map<String, ?> config) {
+		List<Error> errors = new ArrayList<>(errors(MAPPER.valueToTree(config)));
+		errors.removeIf((error) -> "required".equals(error.getKeyword())
+				|| "dependentRequired".equals(error.getKeyword()));
+		return violations(errors);
+	}
+
+	private List<Error> errors(JsonNode config) {
+		try {
+			return compiled().validate(config);
+		}
+		catch (SchemaException ex) {
+			// A $ref the compilation could not see, met in this configuration.
+			throw new IllegalArgumentException("JSON Schema cannot be used: " + ex.getMessage(), ex);
+		}
+	}
+
+	private Schema compiled() {
+		Schema result = this.compiled;
+		if (result == null) {
+			synchronized (this) {
+				result = this.compiled;
+				if (result == null) {
+					result = compile();
+					this.compiled = result;
+				}
+			}
+		}
+		return result;
+	}
+
+	private Schema compile() {
+		JsonNode node = MAPPER.valueToTree(this.schema);
+		SpecificationVersion dialect = dialect();
+		List<Error> errors = metaSchema(dialect).validate(node);
+		if (!errors.isEmpty()) {
+			throw new IllegalArgumentException("JSON Schema does not match the metaschema of "
+					+ dialect.getDialectId() + ": " + errors.stream()
+				.map((error) -> location(error.getInstanceLocation().toString()) + ": " + error.getMessage())
+				.collect(Collectors.joining("; ")));
+		}
+		try {
+			// A registry of its own, so that an $id cannot resolve to another plugin's schema.
+			Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+					(registry) -> registry.schemaRegistryConfig(CONFIG))
+				.getSchema(node);
+			// Resolves every $ref now, so a dangling one fails here, not on some later save.
+			schema.initializeValidators();
+			return schema;
+		}
+		catch (SchemaException ex) {
+			throw new IllegalArgumentException("JSON Schema cannot be compiled: " + ex.getMessage(), ex);
+		}
+	}
+
+	private SpecificationVersion dialect() {
+		Object declared = this.schema.get("$schema");
+		if (declared == null) {
+			return SpecificationVersion.DRAFT_2020_12;
+		}
+		String id = (declared instanceof String text && text.endsWith("#")) ? text.substring(0, text.length() - 1)
+				: String.valueOf(declared);
+		SpecificationVersion version = DIALECTS.get(id);
+		if (version == null) {
+			throw new IllegalArgumentException("JSON Schema declares an unsupported \"$schema\" '" + declared
+					+ "'; use " + DRAFT_2020_12 + " (or drafts 2019-09, 7, 6, 4)");
+		}
+		return version;
+	}
+
+	private static Schema metaSchema(SpecificationVersion version) {
+		return metaSchemas.computeIfAbsent(version, (key) -> {
+			Schema meta = SchemaRegistry.withDefaultDialect(key, (registry) -> registry.schemaRegistryConfig(CONFIG))
+				.getSchema(SchemaLocation.of(key.getDialectId()));
+			meta.initializeValidators();
+			return meta;
+		});
+	}
+
+	private static List<ConfigViolation> violations(List<Error> errors) {
+		Set<ConfigViolation> violations = new LinkedHashSet<>();
+		for (Error error : errors) {
+			String path = error.getInstanceLocation().toString();
+			if (error.getProperty() != null && PROPERTY_KEYWORDS.contains(error.getKeyword())) {
+				path = path + "/" + error.getProperty().replace("~", "~0").replace("/", "~1");
+			}
+			// The validator's messages name the schema's expectations, never the instance's
+			// values, which may be secrets.
+			violations.add(new ConfigViolation(path, error.getMessage()));
+		}
+		return List.copyOf(violations);
+	}
+
+	private static String location(String pointer) {
+		return pointer.isEmpty() ? "(root)" : pointer;
+	}
+
+	/**
+	 * The defaults of one subschema: a value, a map of nested defaults, or NO_DEFAULT.
+	 * @param refs the references being followed: a recursive type (a tree node whose child
+	 * is a tree node) gets its defaults once, not a default child of a default child...
+	 */
+	private Object defaultsOf(Map<String, Object> node, Set<String> refs) {
+		Map<String, Object> nested = new LinkedHashMap<>();
+		if (node.get("$ref") instanceof String ref && refs.add(ref)) {
+			Map<String, Object> target = resolveLocal(ref);
+			if (target != null) {
+				mergeInto(nested, defaultsOf(target, refs));
+			}
+			refs.remove(ref);
+		}
+		if (node.get("allOf") instanceof List<?> all) {
+			for (Object part : all) {
+				if (part instanceof Map<?, ?> map) {
+					mergeInto(nested, defaultsOf(castMap(map), refs));
+				}
+			}
+		}
+		if (node.get("properties") instanceof Map<?, ?> properties) {
+			castMap(properties).forEach((name, property) -> {
+				if (property instanceof Map<?, ?> map) {
+					Object value = defaultsOf(castMap(map), refs);
+					if (value != NO_DEFAULT) {
+						nested.put(name, value);
+					}
+				}
+			});
+		}
+		if (node.containsKey("default")) {
+			Object own = node.get("default");
+			return (own instanceof Map<?, ?> map) ? merge(nested, castMap(map)) : own;
+		}
+		return nested.isEmpty() ? NO_DEFAULT : nested;
+	}
+
+	private static void mergeInto(Map<String, Object> target, Object defaults) {
+		if (defaults instanceof Map<?, ?> map) {
+			target.putAll(merge(target, castMap(map)));
+		}
+	}
+
+	/** A JSON Pointer into this schema ({@code #/$defs/Name}), or null when not local. */
+	private @Nullable Map<String, Object> resolveLocal(String ref) {
+		if (!ref.startsWith("#")) {
+			return null;
+		}
+		Object current = this.schema;
+		for (String token : ref.substring(1).split("/")) {
+			if (token.isEmpty()) {
+				continue;
+			}
+			String key = token.replace("~1", "/").replace("~0", "~");
+			if (!(current instanceof Map<?, ?> map)) {
+				return null;
+			}
+			current = map.get(key);
+		}
+		return (current instanceof Map<?, ?> map) ? castMap(map) : null;
+	}
+
+	private static Map<String, Object> merge(Map<String, ?> base, Map<String, ?> overlay) {
+		Map<String, Object> result = new LinkedHashMap<>(base);
+		overlay.forEach((key, value) -> {
+			if (result.get(key) instanceof Map<?, ?> under && value instanceof Map<?, ?> over) {
+				result.put(key, merge(castMap(under), castMap(over)));
+			}
+			else {
+				result.put(key, value);
+			}
+		});
+		return result;
+	}
+
+	/** A deep immutable copy that keeps key order and null values. */
+	static Map<String, Object> immutable(Map<String, ?> map) {
+		Map<String, @Nullable Object> copy = new LinkedHashMap<>();
+		map.forEach((key, value) -> copy.put(key, immutableValue(value)));
+		return Collections.unmodifiableMap(copy);
+	}
+
+	private static @Nullable Object immutableValue(@Nullable Object value) {
+		if (value instanceof Map<?, ?> map) {
+			return immutable(castMap(map));
+		}
+		if (value instanceof List<?> list) {
+			List<@Nullable Object> copy = new ArrayList<>(list.size());
+			list.forEach((element) -> copy.add(immutableValue(element)));
+			return Collections.unmodifiableList(copy);
+		}
+		return value;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> castMap(Map<?, ?> map) {
+		return (Map<String, Object>) map;
+	}
+
+}

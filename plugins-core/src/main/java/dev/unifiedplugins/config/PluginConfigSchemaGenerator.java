@@ -1,0 +1,310 @@
+package dev.unifiedplugins.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import com.fasterxml.classmate.ResolvedType;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.github.victools.jsonschema.generator.CustomDefinition;
+import com.github.victools.jsonschema.generator.FieldScope;
+import com.github.victools.jsonschema.generator.Option;
+import com.github.victools.jsonschema.generator.OptionPreset;
+import com.github.victools.jsonschema.generator.SchemaGenerationContext;
+import com.github.victools.jsonschema.generator.SchemaGenerator;
+import com.github.victools.jsonschema.generator.SchemaGeneratorConfigBuilder;
+import com.github.victools.jsonschema.generator.SchemaVersion;
+import com.github.victools.jsonschema.generator.TypeScope;
+import com.github.victools.jsonschema.module.jackson.JacksonOption;
+import com.github.victools.jsonschema.module.jackson.JacksonSchemaModule;
+import com.github.victools.jsonschema.module.jackson.JsonPropertySorter;
+import com.github.victools.jsonschema.module.jakarta.validation.JakartaValidationModule;
+import com.github.victools.jsonschema.module.jakarta.validation.JakartaValidationOption;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Generates a plugin's configuration JSON Schema (draft 2020-12) from a record or bean, so
+ * that a plugin author writes a class instead of a schema.
+ * <ul>
+ * <li>Title: {@link PluginConfigTitle @PluginConfigTitle} on the class. Description:
+ * {@code @JsonClassDescription} on the class.</li>
+ * <li>Properties: the record components, or the bean's fields, in declaration order (or
+ * {@code @JsonPropertyOrder}'s), named as Jackson names them ({@code @JsonProperty("...")}).
+ * Descriptions: {@code @JsonPropertyDescription}.</li>
+ * <li>Constraints: Jakarta Validation ({@code @Min}, {@code @Max}, {@code @DecimalMin},
+ * {@code @DecimalMax}, {@code @Positive}, {@code @Pattern}, {@code @Size},
+ * {@code @NotBlank}, {@code @Email}...). Enums become {@code "enum"} with the values
+ * Jackson writes for them ({@code @JsonValue} and {@code @JsonProperty} on constants
+ * included). A {@code Map}'s value type becomes {@code additionalProperties}.</li>
+ * <li>Required: {@code @JsonProperty(required = true)}, {@code @NotNull},
+ * {@code @NotBlank} or {@code @NotEmpty}.</li>
+ * <li>Defaults: {@code @JsonProperty(defaultValue = "...")} on the record component or
+ * field. A record has no field initializers, so this is how its defaults are declared, and
+ * beans declare them the same way. The text is the default's JSON form, unquoted for
+ * strings and enums: {@code defaultValue = "cpu"}, {@code defaultValue = "4"},
+ * {@code defaultValue = "0.5"}, {@code defaultValue = "true"},
+ * {@code defaultValue = "[\"en\", \"fr\"]"}. Each default is checked against the
+ * generated schema.</li>
+ * </ul>
+ * <pre class="code">
+ * &#064;PluginConfigTitle("Whisper")
+ * &#064;JsonClassDescription("Speech to text with OpenAI Whisper")
+ * public record WhisperConfig(
+ * 		&#064;JsonPropertyDescription("Where the model runs")
+ * 		&#064;JsonProperty(defaultValue = "cpu") Device device,
+ * 		&#064;JsonProperty(required = true) &#064;Pattern(regexp = "tiny|base|small") String model) {
+ * }
+ * </pre>
+ * Each class is generated once; later calls return the same schema.
+ */
+public final class PluginConfigSchemaGenerator {
+
+	private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+	private static final ClassValue<Map<String, Object>> schemas = new ClassValue<>() {
+
+		@Override
+		protected Map<String, Object> computeValue(Class<?> type) {
+			return generateSchema(type);
+		}
+
+	};
+
+	private PluginConfigSchemaGenerator() {
+	}
+
+	/**
+	 * The configuration schema of a record or bean.
+	 * @param configClass the configuration class
+	 * @return the schema, immutable, with {@code "$schema"} set to draft 2020-12
+	 * @throws IllegalArgumentException naming the class when it does not map to a JSON
+	 * object or declares a default that breaks its own schema
+	 */
+	public static Map<String, Object> generate(Class<?> configClass) {
+		Objects.requireNonNull(configClass, "configClass must not be null");
+		return schemas.get(configClass);
+	}
+
+	private static Map<String, Object> generateSchema(Class<?> configClass) {
+		ObjectNode schema;
+		try {
+			schema = newGenerator().generateSchema(configClass);
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalArgumentException(
+					"Cannot generate a config schema from " + configClass.getName() + ": " + ex.getMessage(), ex);
+		}
+		JsonNode type = schema.get("type");
+		if (type == null || !"object".equals(type.asString(null))) {
+			throw new IllegalArgumentException("Config class " + configClass.getName()
+					+ " does not map to a JSON object; use a record or a bean");
+		}
+		new SchemaPostProcessor(configClass, schema).walk(schema, "");
+		// Through JSON text, so numbers get the types a parsed schema has (Integer, Double),
+		// not the generator's BigDecimals.
+		@SuppressWarnings("unchecked")
+		Map<String, Object> map = MAPPER.readValue(MAPPER.writeValueAsString(schema), LinkedHashMap.class);
+		PluginConfigSchema compiled = PluginConfigSchema.of(map).check();
+		List<ConfigViolation> violations = compiled.violationsIgnoringRequired(compiled.defaults());
+		if (!violations.isEmpty()) {
+			throw new IllegalArgumentException("Config class " + configClass.getName()
+					+ " declares defaults that break its own schema: "
+					+ ConfigViolation.describe(violations));
+		}
+		return PluginConfigSchema.immutable(map);
+	}
+
+	private static SchemaGenerator newGenerator() {
+		// A generator per class: the Jackson module's property sorter is not thread-safe,
+		// and each class is generated only once.
+		SchemaGeneratorConfigBuilder builder = new SchemaGeneratorConfigBuilder(MAPPER, SchemaVersion.DRAFT_2020_12,
+				OptionPreset.PLAIN_JSON)
+			.with(Option.MAP_VALUES_AS_ADDITIONAL_PROPERTIES)
+			.with(new JacksonSchemaModule(JacksonOption.RESPECT_JSONPROPERTY_REQUIRED))
+			.with(new JakartaValidationModule(JakartaValidationOption.NOT_NULLABLE_FIELD_IS_REQUIRED,
+					JakartaValidationOption.INCLUDE_PATTERN_EXPRESSIONS));
+		builder.forTypesInGeneral()
+			.withCustomDefinitionProvider(PluginConfigSchemaGenerator::enumDefinition)
+			.withTitleResolver(PluginConfigSchemaGenerator::title)
+			// Declaration order, as a form would show it; victools sorts alphabetically.
+			.withPropertySorter(new JsonPropertySorter(false));
+		builder.forFields().withDefaultResolver(PluginConfigSchemaGenerator::declaredDefault);
+		return new SchemaGenerator(builder.build());
+	}
+
+	private static @Nullable String title(TypeScope scope) {
+		PluginConfigTitle title = scope.getType().getErasedType().getAnnotation(PluginConfigTitle.class);
+		return (title != null) ? title.value() : null;
+	}
+
+	/**
+	 * An enum's values as Jackson writes them, whatever decides that ({@code @JsonValue},
+	 * {@code @JsonProperty} on constants, a non-public accessor), so the schema accepts
+	 * exactly what binding does.
+	 */
+	private static @Nullable CustomDefinition enumDefinition(ResolvedType type, SchemaGenerationContext context) {
+		Class<?> raw = type.getErasedType();
+		if (!raw.isEnum()) {
+			return null;
+		}
+		List<JsonNode> values = new ArrayList<>();
+		for (Object constant : raw.getEnumConstants()) {
+			values.add(MAPPER.valueToTree(constant));
+		}
+		ObjectNode definition = context.getGeneratorConfig().createObjectNode();
+		if (values.stream().allMatch(JsonNode::isString)) {
+			definition.put("type", "string");
+		}
+		else if (values.stream().allMatch(JsonNode::isIntegralNumber)) {
+			definition.put("type", "integer");
+		}
+		definition.putArray("enum").addAll(values);
+		return new CustomDefinition(definition);
+	}
+
+	private static @Nullable String declaredDefault(FieldScope field) {
+		// IfSupported: not for the items of a list or the values of a map.
+		JsonProperty property = field.getAnnotationConsideringFieldAndGetterIfSupported(JsonProperty.class);
+		return (property != null && !property.defaultValue().isEmpty()) ? property.defaultValue() : null;
+	}
+
+	/**
+	 * Turns the text of {@code @JsonProperty(defaultValue)} into the JSON value its
+	 * property's type calls for, lists {@code required} in property order, and puts
+	 * {@code $schema}, {@code title} and {@code description} first.
+	 */
+	private static final class SchemaPostProcessor {
+
+		private static final List<String> FIRST_KEYWORDS = List.of("$schema", "title", "description", "type");
+
+		private static final Set<String> SCHEMA_MAPS = Set.of("properties", "patternProperties", "$defs",
+				"definitions", "dependentSchemas");
+
+		private static final Set<String> SCHEMA_LISTS = Set.of("allOf", "anyOf", "oneOf", "prefixItems");
+
+		private static final Set<String> SCHEMAS = Set.of("items", "additionalProperties", "not", "if", "then",
+				"else", "contains", "propertyNames", "unevaluatedProperties", "unevaluatedItems", "additionalItems");
+
+		private final Class<?> configClass;
+
+		private final ObjectNode root;
+
+		SchemaPostProcessor(Class<?> configClass, ObjectNode root) {
+			this.configClass = configClass;
+			this.root = root;
+		}
+
+		void walk(JsonNode node, String path) {
+			if (!(node instanceof ObjectNode schema)) {
+				return;
+			}
+			typeDefault(schema, path);
+			orderRequired(schema);
+			orderKeywords(schema);
+			for (Map.Entry<String, JsonNode> entry : schema.properties()) {
+				String keyword = entry.getKey();
+				JsonNode value = entry.getValue();
+				String at = path + "/" + escape(keyword);
+				if (SCHEMA_MAPS.contains(keyword)) {
+					value.properties().forEach((sub) -> walk(sub.getValue(), at + "/" + escape(sub.getKey())));
+				}
+				else if (SCHEMA_LISTS.contains(keyword) && value instanceof ArrayNode list) {
+					for (int i = 0; i < list.size(); i++) {
+						walk(list.get(i), at + "/" + i);
+					}
+				}
+				else if (SCHEMAS.contains(keyword)) {
+					walk(value, at);
+				}
+			}
+		}
+
+		private void typeDefault(ObjectNode schema, String path) {
+			JsonNode value = schema.get("default");
+			if (value == null || !value.isString()) {
+				return;
+			}
+			Set<String> types = types(schema, 0);
+			if (types.isEmpty() || types.contains("string")) {
+				return;
+			}
+			try {
+				schema.set("default", MAPPER.readTree(value.asString()));
+			}
+			catch (JacksonException ex) {
+				throw new IllegalArgumentException("Config class " + this.configClass.getName() + " declares default '"
+						+ value.asString() + "' for " + (path.isEmpty() ? "(root)" : path)
+						+ ", which is not the JSON form of a " + String.join(" or ", new TreeSet<>(types))
+						+ " (write strings and enums unquoted, anything else as JSON)");
+			}
+		}
+
+		private Set<String> types(JsonNode schema, int depth) {
+			JsonNode type = schema.get("type");
+			if (type != null && type.isString()) {
+				return Set.of(type.asString());
+			}
+			if (type instanceof ArrayNode list) {
+				return list.valueStream().map(JsonNode::asString).collect(Collectors.toSet());
+			}
+			JsonNode ref = schema.get("$ref");
+			if (ref != null && ref.isString() && ref.asString().startsWith("#/") && depth < 16) {
+				JsonNode target = this.root.at(ref.asString().substring(1));
+				if (!target.isMissingNode()) {
+					return types(target, depth + 1);
+				}
+			}
+			return Set.of();
+		}
+
+		/** Puts {@code $schema}, {@code title} and {@code description} first, for readers. */
+		private static void orderKeywords(ObjectNode schema) {
+			Map<String, JsonNode> ordered = new LinkedHashMap<>();
+			for (String keyword : FIRST_KEYWORDS) {
+				JsonNode value = schema.get(keyword);
+				if (value != null) {
+					ordered.put(keyword, value);
+				}
+			}
+			if (ordered.isEmpty()) {
+				return;
+			}
+			schema.properties().forEach((entry) -> ordered.putIfAbsent(entry.getKey(), entry.getValue()));
+			schema.removeAll();
+			schema.setAll(ordered);
+		}
+
+		/** The generator lists required properties in no particular order. */
+		private static void orderRequired(ObjectNode schema) {
+			JsonNode required = schema.get("required");
+			JsonNode properties = schema.get("properties");
+			if (!(required instanceof ArrayNode names) || properties == null) {
+				return;
+			}
+			List<String> order = new ArrayList<>(properties.propertyNames());
+			List<String> sorted = names.valueStream().map(JsonNode::asString).sorted((a, b) -> {
+				int ia = order.indexOf(a);
+				int ib = order.indexOf(b);
+				return Integer.compare((ia < 0) ? Integer.MAX_VALUE : ia, (ib < 0) ? Integer.MAX_VALUE : ib);
+			}).toList();
+			ArrayNode replacement = schema.putArray("required");
+			sorted.forEach(replacement::add);
+		}
+
+		private static String escape(String token) {
+			return token.replace("~", "~0").replace("/", "~1");
+		}
+
+	}
+
+}

@@ -1,0 +1,52 @@
+package dev.unifiedplugins.config;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A plugin configuration that does not match the plugin's JSON Schema. It reports every
+ * violation, not only the first; neither the message nor the violations hold the offending
+ * values, which may be secrets.
+ */
+public class PluginConfigValidationException extends IllegalArgumentException {
+
+	private final String uniqueId;
+
+	private final List<ConfigViolation> violations;
+
+	/**
+	 * Creates an exception for a refused configuration.
+	 * @param uniqueId the plugin's unique id
+	 * @param violations every violation, at least one
+	 */
+	public PluginConfigValidationException(String uniqueId, List<ConfigViolation> violations) {
+		super(message(uniqueId, violations));
+		this.uniqueId = uniqueId;
+		this.violations = List.copyOf(violations);
+	}
+
+	private static String message(String uniqueId, List<ConfigViolation> violations) {
+		Objects.requireNonNull(uniqueId, "uniqueId must not be null");
+		Objects.requireNonNull(violations, "violations must not be null");
+		return "Configuration of plugin '" + uniqueId + "' does not match its schema (" + violations.size()
+				+ ((violations.size() == 1) ? " violation): " : " violations): ")
+				+ ConfigViolation.describe(violations);
+	}
+
+	/**
+	 * The plugin whose configuration was refused.
+	 * @return the plugin's unique id
+	 */
+	public String uniqueId() {
+		return this.uniqueId;
+	}
+
+	/**
+	 * Every violation, in schema order.
+	 * @return the violations, never empty
+	 */
+	public List<ConfigViolation> violations() {
+		return this.violations;
+	}
+
+}
