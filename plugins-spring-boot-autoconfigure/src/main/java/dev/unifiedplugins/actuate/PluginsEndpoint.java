@@ -112,20 +112,21 @@ public class PluginsEndpoint {
 		}
 		boolean show = this.showValues.isShown(securityContext, this.roles);
 		String error = report.error();
+		PluginMetadata metadata = report.metadata();
+		Set<String> secrets = SecretFields.of(metadata.configSchema());
 		Map<String, Object> config;
 		try {
-			config = sanitize("", this.registry.loadPluginConfig(uniqueId), show);
+			config = sanitize("", this.registry.loadPluginConfigWithDefaults(uniqueId), show, secrets);
 		}
 		catch (RuntimeException ex) {
 			// A corrupt config file is reported, not a failure of the whole view.
 			config = Map.of();
 			error = ((error != null) ? error + "; " : "") + "config: " + ex.getMessage();
 		}
-		PluginMetadata metadata = report.metadata();
 		PluginReport shown = new PluginReport(metadata, report.cost(), report.hourlyCost(),
 				report.managedResources(), error);
 		return new PluginDetailDescriptor(PluginEntry.of(shown), metadata.configSchema(),
-				sanitize("", report.managedResources(), true), config);
+				sanitize("", report.managedResources(), true, Set.of()), config);
 	}
 
 	private double validHours(@Nullable Double hours) {
@@ -139,26 +140,39 @@ public class PluginsEndpoint {
 		return hours;
 	}
 
-	private Map<String, Object> sanitize(String prefix, Map<String, ?> values, boolean show) {
+	private Map<String, Object> sanitize(String prefix, Map<String, ?> values, boolean show, Set<String> secrets) {
 		Map<String, Object> result = new LinkedHashMap<>();
-		values.forEach((key, value) -> result.put(key, sanitizeValue(join(prefix, key), key, value, show)));
+		values.forEach((key, value) -> {
+			String path = join(prefix, key);
+			result.put(key, sanitizeValue(path, path, key, value, show, secrets));
+		});
 		return result;
 	}
 
+	/**
+	 * Masks one value. {@code path} names it for sanitizing functions ({@code a.b[0]});
+	 * {@code schemaPath} leaves out array indexes, as schema paths do.
+	 */
 	@SuppressWarnings("unchecked")
-	private @Nullable Object sanitizeValue(String path, String key, @Nullable Object value, boolean show) {
+	private @Nullable Object sanitizeValue(String path, String schemaPath, String key, @Nullable Object value,
+			boolean show, Set<String> secrets) {
+		// A list is masked element by element, as its items share its schema path.
+		if (value != null && !(value instanceof List) && (secrets.contains(schemaPath) || SensitiveKeys.isSensitive(key))) {
+			// Credentials stay hidden even where show-values allows values.
+			return SanitizableData.SANITIZED_VALUE;
+		}
 		if (value instanceof Map<?, ?> map) {
-			return sanitize(path, (Map<String, ?>) map, show);
+			Map<String, Object> result = new LinkedHashMap<>();
+			((Map<String, ?>) map).forEach((childKey, child) -> result.put(childKey, sanitizeValue(
+					join(path, childKey), join(schemaPath, childKey), childKey, child, show, secrets)));
+			return result;
 		}
 		if (value instanceof List<?> list) {
 			List<@Nullable Object> result = new ArrayList<>(list.size());
 			for (int i = 0; i < list.size(); i++) {
-				result.add(sanitizeValue(path + "[" + i + "]", key, list.get(i), show));
+				result.add(sanitizeValue(path + "[" + i + "]", schemaPath, key, list.get(i), show, secrets));
 			}
 			return result;
-		}
-		if (value != null && (SensitiveKeys.isSensitive(key) || SensitiveKeys.isSensitive(path))) {
-			return SanitizableData.SANITIZED_VALUE;
 		}
 		return this.sanitizer.sanitize(new SanitizableData(null, path, value), show);
 	}
@@ -242,7 +256,10 @@ public class PluginsEndpoint {
 	 * @param configSchema the JSON Schema of its configuration
 	 * @param managedResources what its instance reports it manages; values under
 	 * credential-like keys are masked
-	 * @param config its saved configuration, masked unless {@code show-values} allows
+	 * @param config its effective configuration (saved values over the schema's defaults),
+	 * masked unless {@code show-values} allows; fields the schema marks
+	 * {@code writeOnly} or {@code format: password}, and keys that name credentials, are
+	 * always masked
 	 */
 	public record PluginDetailDescriptor(@JsonUnwrapped PluginEntry plugin, Map<String, Object> configSchema,
 			Map<String, Object> managedResources, Map<String, Object> config) implements OperationResponseBody {

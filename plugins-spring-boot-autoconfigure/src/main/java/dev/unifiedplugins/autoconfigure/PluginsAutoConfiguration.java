@@ -44,8 +44,10 @@ public final class PluginsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	UnifiedPluginRegistry unifiedPluginRegistry(PluginConfigStore pluginConfigStore) {
-		return new UnifiedPluginRegistry(pluginConfigStore);
+	UnifiedPluginRegistry unifiedPluginRegistry(PluginConfigStore pluginConfigStore, PluginsProperties properties) {
+		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(pluginConfigStore);
+		registry.setValidationEnabled(properties.getValidation().isEnabled());
+		return registry;
 	}
 
 	@Bean

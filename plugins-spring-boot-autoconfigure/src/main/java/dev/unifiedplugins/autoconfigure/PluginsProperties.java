@@ -46,6 +46,8 @@ public class PluginsProperties {
 
 	private final Cost cost = new Cost();
 
+	private final Validation validation = new Validation();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -92,6 +94,31 @@ public class PluginsProperties {
 
 	public Cost getCost() {
 		return this.cost;
+	}
+
+	public Validation getValidation() {
+		return this.validation;
+	}
+
+	/**
+	 * Validation of plugin configurations against their JSON Schemas.
+	 */
+	public static class Validation {
+
+		/**
+		 * Whether to validate each saved plugin configuration against its plugin's schema,
+		 * and check the schemas themselves when plugin managers register.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
 	}
 
 	/**

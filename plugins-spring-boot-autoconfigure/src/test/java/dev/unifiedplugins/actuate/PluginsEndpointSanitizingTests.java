@@ -74,6 +74,25 @@ class PluginsEndpointSanitizingTests {
 	}
 
 	@Test
+	void schemaSecretsAndCredentialKeysStayMaskedEvenWhenValuesAreShown() {
+		Map<String, Object> schema = Map.of("type", "object", "properties",
+				Map.of("auth", Map.of("type", "object", "properties",
+						Map.of("passphrase", Map.of("type", "string", "format", "password"), "user",
+								Map.of("type", "string"))),
+						"keys", Map.of("type", "array", "items", Map.of("type", "string", "writeOnly", true)),
+						"region", Map.of("type", "string", "default", "eu-west-1")));
+		this.registry.registerPluginManager("cloud",
+				() -> List.of(PluginDescriptor.builder("gpu").configSchema(schema).build()));
+		this.registry.savePluginConfig("cloud_gpu", Map.of("auth", Map.of("passphrase", "p4ss", "user", "ops"),
+				"keys", List.of("k1", "k2"), "api_token", "t0ken"));
+		PluginDetailDescriptor plugin = endpoint(Show.ALWAYS).plugin("cloud_gpu", SecurityContext.NONE);
+		assertThat(plugin.config()).containsEntry("auth", Map.of("passphrase", "******", "user", "ops"))
+			.containsEntry("keys", List.of("******", "******"))
+			.containsEntry("api_token", "******")
+			.containsEntry("region", "eu-west-1");
+	}
+
+	@Test
 	void withoutShowValuesFunctionsCannotUnmask() {
 		SanitizingFunction revealAll = (data) -> data.withValue("revealed");
 		PluginDetailDescriptor plugin = endpoint(Show.NEVER, revealAll).plugin("llm_remote", SecurityContext.NONE);

@@ -156,6 +156,27 @@ class PluginsAutoConfigurationTests {
 	}
 
 	@Test
+	void validationIsOnByDefaultAndCanBeTurnedOff() {
+		PluginManager withSchema = () -> List.of(PluginDescriptor.builder("whisper")
+			.configSchema(Map.of("type", "object", "properties", Map.of("device", Map.of("enum", List.of("cpu", "cuda")))))
+			.build());
+		runner().withBean("transcription", PluginManager.class, () -> withSchema).run((context) -> {
+			UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+			assertThat(registry.isValidationEnabled()).isTrue();
+			org.assertj.core.api.Assertions
+				.assertThatIllegalArgumentException()
+				.isThrownBy(() -> registry.savePluginConfig("transcription_whisper", Map.of("device", "tpu")));
+		});
+		runner().withPropertyValues("plugins.validation.enabled=false")
+			.withBean("transcription", PluginManager.class, () -> withSchema)
+			.run((context) -> {
+				UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+				assertThat(registry.isValidationEnabled()).isFalse();
+				assertThat(registry.savePluginConfig("transcription_whisper", Map.of("device", "tpu"))).isTrue();
+			});
+	}
+
+	@Test
 	void propertyDefaults() {
 		runner().run((context) -> {
 			PluginsProperties properties = context.getBean(PluginsProperties.class);

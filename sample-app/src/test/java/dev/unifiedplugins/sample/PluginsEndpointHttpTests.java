@@ -53,8 +53,8 @@ class PluginsEndpointHttpTests {
 	static void startApplication() throws IOException {
 		configDir = Files.createTempDirectory("plugins-http-test");
 		context = new SpringApplicationBuilder(SampleApplication.class).main(SampleApplication.class)
-			.properties("server.port=0", "server.address=127.0.0.1", "plugins.config-dir=" + configDir)
-			.run();
+			// Arguments, not default properties: application.yml would win over those.
+			.run("--server.port=0", "--server.address=127.0.0.1", "--plugins.config-dir=" + configDir);
 		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 		baseUrl = "http://127.0.0.1:" + port;
 	}

@@ -27,8 +27,7 @@ class SampleApplicationTests {
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class)
 			.main(SampleApplication.class)
 			.web(WebApplicationType.NONE)
-			.properties("plugins.config-dir=target/test-plugin-configs")
-			.run()) {
+			.run("--plugins.config-dir=target/test-plugin-configs")) {
 			Object voxtral = context.getBean(TranscriptionPluginManager.class).getPlugin("voxtral_vllm").orElseThrow();
 			pids = LifecycleAwarePlugin.getAllManagedPids(voxtral);
 			assertThat(pids).hasSize(2);

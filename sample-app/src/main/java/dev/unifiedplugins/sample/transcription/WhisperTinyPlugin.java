@@ -1,9 +1,6 @@
 package dev.unifiedplugins.sample.transcription;
 
-import java.util.List;
-
 import dev.unifiedplugins.core.PluginDescriptor;
-import dev.unifiedplugins.sample.Schemas;
 
 /**
  * Whisper tiny, run inside the application's JVM. It holds no outside resources, so it
@@ -14,15 +11,11 @@ public class WhisperTinyPlugin implements TranscriptionPlugin {
 	/** The plugin's name in its category. */
 	public static final String NAME = "whisper_tiny";
 
-	// Title and description come from the schema, as the registry falls back to them.
+	// The schema is generated from the config record; title and description come from it,
+	// as the registry falls back to the schema's.
 	static final PluginDescriptor DESCRIPTOR = PluginDescriptor.builder(NAME)
 		.version("1.0.0")
-		.configSchema(Schemas.object("Whisper Tiny", "OpenAI Whisper tiny (39M parameters), run in-process.",
-				Schemas.ordered("device",
-						Schemas.ordered("type", "string", "title", "Device", "description",
-								"Where the model runs", "enum", List.of("cpu", "cuda"), "default", "cpu"),
-						"language", Schemas.ordered("type", "string", "title", "Language", "description",
-								"Spoken language as an ISO 639-1 code", "default", "en"))))
+		.configClass(WhisperConfig.class)
 		.build();
 
 	private final String device;
