@@ -71,12 +71,16 @@ final class ChildProcesses {
 				process.destroyForcibly();
 			}
 		}
-		for (ProcessHandle process : this.tracked) {
+		// A killed grandchild stays a zombie until init reaps it, but it no longer runs.
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		while (this.tracked.stream().anyMatch((process) -> runs(process.pid()) && isSameProcess(process))
+				&& System.nanoTime() - deadline < 0) {
 			try {
-				process.onExit().get(5, TimeUnit.SECONDS);
+				Thread.sleep(10);
 			}
-			catch (Exception ex) {
-				// A killed grandchild stays a zombie until init reaps it; it no longer runs.
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
 			}
 		}
 		this.tracked.clear();
