@@ -87,7 +87,7 @@ public class PluginsEndpoint {
 		}
 		List<PluginEntry> plugins = new ArrayList<>(inspection.plugins().size());
 		for (PluginReport report : inspection.plugins()) {
-			plugins.add(PluginEntry.of(report));
+			plugins.add(entry(report));
 		}
 		CloudCostDescriptor cost = new CloudCostDescriptor(duration, inspection.totalCost(), inspection.hourlyCost(),
 				inspection.costByPlugin());
@@ -124,8 +124,26 @@ public class PluginsEndpoint {
 		PluginMetadata metadata = report.metadata();
 		PluginReport shown = new PluginReport(metadata, report.cost(), report.hourlyCost(),
 				report.managedResources(), error);
-		return new PluginDetailDescriptor(PluginEntry.of(shown), metadata.configSchema(),
+		return new PluginDetailDescriptor(entry(shown), metadata.configSchema(),
 				sanitize("", report.managedResources(), true), config);
+	}
+
+	private PluginEntry entry(PluginReport report) {
+		return PluginEntry.of(report, withMaskedCredentials(report.metadata().remoteResource()));
+	}
+
+	/**
+	 * A remote resource's metadata is shown like managed resources: values under
+	 * credential-like keys masked, the application's sanitizing functions applied.
+	 */
+	private @Nullable RemoteResourceInfo withMaskedCredentials(@Nullable RemoteResourceInfo remote) {
+		if (remote == null || remote.metadata().isEmpty()) {
+			return remote;
+		}
+		return new RemoteResourceInfo(remote.provider(), remote.region(), remote.instanceId(), remote.jobId(),
+				remote.endpointUrl(), remote.sshHost(), remote.sshPort(), remote.status(), remote.resourceType(),
+				remote.gpuCount(), remote.gpuType(), remote.estimatedCostPerHour(),
+				sanitize("", remote.metadata(), true));
 	}
 
 	private double validHours(@Nullable Double hours) {
@@ -216,7 +234,8 @@ public class PluginsEndpoint {
 	 * @param local whether it runs on this machine
 	 * @param activeResources whether it holds processes, containers or cloud resources
 	 * @param pids its live PIDs with descendants
-	 * @param remoteResource its remote resource, or null
+	 * @param remoteResource its remote resource, or null; values under credential-like
+	 * metadata keys are masked
 	 * @param error why its instance could not be asked, absent when it could
 	 */
 	public record PluginEntry(String uniqueId, String name, String category, String title, @Nullable String version,
@@ -224,12 +243,12 @@ public class PluginsEndpoint {
 			boolean activeResources, List<Long> pids, @Nullable RemoteResourceInfo remoteResource,
 			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String error) {
 
-		static PluginEntry of(PluginReport report) {
+		static PluginEntry of(PluginReport report, @Nullable RemoteResourceInfo remoteResource) {
 			PluginMetadata plugin = report.metadata();
 			return new PluginEntry(plugin.uniqueId(), plugin.name(), plugin.category(), plugin.title(),
 					plugin.version(), plugin.description(), plugin.executionMode().value(), plugin.configured(),
-					plugin.isLocalExecution(), plugin.hasActiveResources(), plugin.spawnedPids(),
-					plugin.remoteResource(), report.error());
+					plugin.isLocalExecution(), plugin.hasActiveResources(), plugin.spawnedPids(), remoteResource,
+					report.error());
 		}
 
 	}
