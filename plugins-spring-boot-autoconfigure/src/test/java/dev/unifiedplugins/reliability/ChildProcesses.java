@@ -115,7 +115,11 @@ final class ChildProcesses {
 			return false;
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("Cannot read /proc/" + pid + "/stat", ex);
+			// "No such process": it ended between opening and reading its stat file.
+			if (Files.exists(Path.of("/proc", Long.toString(pid)))) {
+				throw new IllegalStateException("Cannot read /proc/" + pid + "/stat", ex);
+			}
+			return false;
 		}
 	}
 
