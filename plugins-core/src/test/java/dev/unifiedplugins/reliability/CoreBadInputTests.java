@@ -604,7 +604,8 @@ class CoreBadInputTests {
 	@Nested
 	class MisbehavingPluginInstances {
 
-		private static final Duration TIMEOUT = Duration.ofMillis(300);
+		/** Short, so hung plugins cost little; ample for a healthy one on a busy machine. */
+		private static final Duration TIMEOUT = Duration.ofMillis(500);
 
 		private final CountDownLatch release = new CountDownLatch(1);
 
