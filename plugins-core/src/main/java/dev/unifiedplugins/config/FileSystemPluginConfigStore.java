@@ -215,8 +215,10 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 			tree = MAPPER.readTree(text);
 		}
 		catch (JacksonException ex) {
+			// The parser's message quotes the offending text, which may be a secret: report
+			// where the error is, and leave the parser's exception out of the chain.
 			throw new PluginConfigException(file,
-					"Plugin config file " + file + " is not valid JSON: " + ex.getOriginalMessage(), ex);
+					"Plugin config file " + file + " is not valid JSON" + location(ex), null);
 		}
 		if (tree == null || !tree.isObject()) {
 			String kind = (tree != null) ? tree.getNodeType().name().toLowerCase(java.util.Locale.ROOT) : "nothing";
@@ -226,6 +228,14 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 		@SuppressWarnings("unchecked")
 		Map<String, Object> config = MAPPER.convertValue(tree, LinkedHashMap.class);
 		return config;
+	}
+
+	private static String location(JacksonException ex) {
+		tools.jackson.core.TokenStreamLocation location = ex.getLocation();
+		if (location == null || location.getLineNr() < 1) {
+			return "";
+		}
+		return " (syntax error at line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
 	}
 
 	private void createDirectory() {
@@ -256,7 +266,8 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 				long writer = writerPid(temp.getFileName().toString());
 				// A live writer may still rename its file; only a dead writer's temp files are
 				// garbage.
-				if (writer != ProcessHandle.current().pid() && !ProcessTable.isRunning(writer)) {
+				// A name without a PID is not a temp file of ours: leave it.
+				if (writer > 0 && writer != ProcessHandle.current().pid() && !ProcessTable.isRunning(writer)) {
 					deleteQuietly(temp);
 					logger.log(System.Logger.Level.INFO, "Removed temporary file " + temp
 							+ " left by an interrupted write");

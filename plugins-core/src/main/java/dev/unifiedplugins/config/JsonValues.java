@@ -36,7 +36,8 @@ final class JsonValues {
 		}
 		if (value instanceof Double || value instanceof Float) {
 			if (!Double.isFinite(((Number) value).doubleValue())) {
-				throw invalid(uniqueId, path, "is " + value + ", which JSON cannot hold (use a finite number)");
+				// Not even NaN or Infinity is quoted: errors never show values.
+				throw invalid(uniqueId, path, "is not a finite number, which JSON cannot hold (use a finite number)");
 			}
 			return;
 		}

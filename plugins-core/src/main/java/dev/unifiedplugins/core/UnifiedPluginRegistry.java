@@ -73,7 +73,7 @@ public class UnifiedPluginRegistry {
 	 * @param configDir the directory, created when missing
 	 */
 	public UnifiedPluginRegistry(Path configDir) {
-		this(new FileSystemPluginConfigStore(configDir));
+		this(new FileSystemPluginConfigStore(Objects.requireNonNull(configDir, "configDir must not be null")));
 	}
 
 	/**

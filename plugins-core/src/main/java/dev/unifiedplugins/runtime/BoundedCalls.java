@@ -1,11 +1,13 @@
 package dev.unifiedplugins.runtime;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
@@ -18,15 +20,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs calls into plugin code on a small pool of daemon threads so that callers can wait
- * with a deadline. A call that hangs keeps its thread, so a key whose previous call is
- * still running is not called again: it fails at once with
- * {@link PluginCallInProgressException}. Hung calls thus hold at most one thread per key.
+ * with a deadline.
+ * <p>
+ * Calls with the same key run one at a time, in the order they were submitted. A call
+ * that hangs keeps its thread until it returns, even after its caller gave up and
+ * cancelled it, and the later calls with its key wait in a queue, not on a thread, until
+ * their callers give up too. Hung calls thus hold at most one thread per key, never
+ * starve other keys, and callers that overlap on a healthy key simply take turns.
  */
 public final class BoundedCalls implements AutoCloseable {
 
 	private final ThreadPoolExecutor executor;
 
-	private final Map<String, FutureTask<?>> inFlight = new ConcurrentHashMap<>();
+	/** The keys with a running call, each with the calls waiting for it. Guarded by itself. */
+	private final Map<String, Queue<KeyedCall<?>>> busy = new HashMap<>();
 
 	/**
 	 * Creates a pool.
@@ -46,34 +53,66 @@ public final class BoundedCalls implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a call, unless the previous call with the same key is still running.
+	 * Starts a call, or queues it behind the running call with the same key.
 	 * @param <T> the result type
 	 * @param key what the call is about, such as a plugin's unique id
 	 * @param call the call
-	 * @return its future; already failed with {@link PluginCallInProgressException} when
-	 * the key is busy, or with {@link RejectedExecutionException} after {@link #close()}
+	 * @return its future; it fails with {@link RejectedExecutionException} after
+	 * {@link #close()}. {@link #await} tells a call that never started because the previous
+	 * one with its key had not returned from one that did not answer in time
 	 */
 	public <T> Future<T> submit(String key, Callable<T> call) {
-		FutureTask<T> task = new FutureTask<>(call) {
-
-			@Override
-			protected void done() {
-				BoundedCalls.this.inFlight.remove(key, this);
+		Objects.requireNonNull(key, "key must not be null");
+		Objects.requireNonNull(call, "call must not be null");
+		KeyedCall<T> task = new KeyedCall<>(key, call);
+		synchronized (this.busy) {
+			Queue<KeyedCall<?>> waiting = this.busy.get(key);
+			if (waiting != null) {
+				// Callers that gave up cancelled their calls: drop them, so a hung key's queue
+				// stays as short as the number of callers still waiting.
+				waiting.removeIf(Future::isDone);
+				waiting.add(task);
+				return task;
 			}
-
-		};
-		FutureTask<?> previous = this.inFlight.putIfAbsent(key, task);
-		if (previous != null) {
-			return CompletableFuture.failedFuture(new PluginCallInProgressException(key));
+			this.busy.put(key, new ArrayDeque<>(2));
 		}
+		execute(task);
+		return task;
+	}
+
+	private void execute(KeyedCall<?> task) {
 		try {
-			this.executor.execute(task);
+			this.executor.execute(() -> {
+				try {
+					task.started = true;
+					task.run();
+				}
+				finally {
+					// Runs when the call has returned, not when its caller cancelled it.
+					next(task.key);
+				}
+			});
 		}
 		catch (RejectedExecutionException ex) {
-			this.inFlight.remove(key, task);
-			return CompletableFuture.failedFuture(ex);
+			task.fail(ex);
+			next(task.key);
 		}
-		return task;
+	}
+
+	private void next(String key) {
+		KeyedCall<?> next;
+		synchronized (this.busy) {
+			Queue<KeyedCall<?>> waiting = this.busy.get(key);
+			next = (waiting != null) ? waiting.poll() : null;
+			while (next != null && next.isDone()) {
+				next = waiting.poll();
+			}
+			if (next == null) {
+				this.busy.remove(key);
+				return;
+			}
+		}
+		execute(next);
 	}
 
 	/**
@@ -87,19 +126,25 @@ public final class BoundedCalls implements AutoCloseable {
 	 * says which
 	 */
 	public static <T> T await(Future<T> future, long deadlineNanos, Duration timeout) {
+		Objects.requireNonNull(future, "future must not be null");
+		Objects.requireNonNull(timeout, "timeout must not be null");
 		try {
 			return future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
 			future.cancel(true);
+			if (future instanceof KeyedCall<?> call && !call.started) {
+				PluginCallInProgressException busy = new PluginCallInProgressException(call.key);
+				throw new PluginCallException(busy.getMessage() + " (waited " + format(timeout) + ")", busy);
+			}
 			throw new PluginCallException("did not answer within " + format(timeout), ex);
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			if (cause instanceof PluginCallInProgressException) {
-				throw new PluginCallException(cause.getMessage(), cause);
-			}
 			throw new PluginCallException(describe(cause), cause);
+		}
+		catch (CancellationException ex) {
+			throw new PluginCallException("was cancelled", ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -114,6 +159,7 @@ public final class BoundedCalls implements AutoCloseable {
 	 * @return the description
 	 */
 	public static String describe(Throwable failure) {
+		Objects.requireNonNull(failure, "failure must not be null");
 		String message = failure.getMessage();
 		return failure.getClass().getName() + ((message != null) ? ": " + message : "");
 	}
@@ -128,7 +174,25 @@ public final class BoundedCalls implements AutoCloseable {
 		this.executor.shutdownNow();
 	}
 
-	/** A call refused because the previous call with the same key has not returned. */
+	/** A call with its key, and whether a thread has started it. */
+	private static final class KeyedCall<T> extends FutureTask<T> {
+
+		final String key;
+
+		volatile boolean started;
+
+		KeyedCall(String key, Callable<T> call) {
+			super(call);
+			this.key = key;
+		}
+
+		void fail(Throwable failure) {
+			setException(failure);
+		}
+
+	}
+
+	/** The previous call with the same key has not returned. */
 	public static final class PluginCallInProgressException extends RuntimeException {
 
 		PluginCallInProgressException(String key) {

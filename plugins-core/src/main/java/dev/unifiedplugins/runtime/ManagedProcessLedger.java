@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 
 import dev.unifiedplugins.protocols.ProcessTable;
 import tools.jackson.core.JacksonException;
@@ -84,6 +85,7 @@ public final class ManagedProcessLedger {
 	 * @param pids the live PIDs plugins manage
 	 */
 	public synchronized void record(Collection<Long> pids) {
+		Objects.requireNonNull(pids, "pids must not be null");
 		Map<Long, Long> next = new LinkedHashMap<>();
 		this.recorded.forEach((pid, start) -> {
 			if (ProcessTable.isRunning(pid) && processStartTime(pid).filter((now) -> now.equals(start)).isPresent()) {
@@ -95,12 +97,12 @@ public final class ManagedProcessLedger {
 				processStartTime(pid).ifPresent((start) -> next.put(pid, start));
 			}
 		}
-		if (next.equals(this.recorded)) {
-			return;
+		// Only a record that reached the disk counts: after a failed write the next call
+		// tries again.
+		if (!next.equals(this.recorded) && write(next)) {
+			this.recorded.clear();
+			this.recorded.putAll(next);
 		}
-		this.recorded.clear();
-		this.recorded.putAll(next);
-		write();
 	}
 
 	/**
@@ -175,26 +177,44 @@ public final class ManagedProcessLedger {
 		return orphans.stream().map(ProcessHandle::pid).toList();
 	}
 
-	private void write() {
+	private boolean write(Map<Long, Long> pids) {
 		List<Process> processes = new ArrayList<>();
-		this.recorded.forEach((pid, start) -> processes.add(new Process(pid, start)));
+		pids.forEach((pid, start) -> processes.add(new Process(pid, start)));
 		byte[] bytes = MAPPER.writeValueAsBytes(new State(this.owner, processes));
-		Path temp = this.dir.resolve(this.file.getFileName() + ".tmp");
+		// Named like the config store's temporary files (writer PID before a random part),
+		// so that a store opening the directory removes it if this process dies mid-write.
+		Path temp = this.dir.resolve(this.file.getFileName() + "." + ProcessHandle.current().pid() + "."
+				+ Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
 		try {
-			FileAttribute<?>[] attributes = this.dir.getFileSystem().supportedFileAttributeViews().contains("posix")
-					? new FileAttribute<?>[] { PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")) }
-					: new FileAttribute<?>[0];
-			Files.createDirectories(this.dir);
-			Files.deleteIfExists(temp);
+			boolean posix = this.dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+			if (!Files.isDirectory(this.dir)) {
+				Files.createDirectories(this.dir, posix ? new FileAttribute<?>[] {
+						PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")) }
+						: new FileAttribute<?>[0]);
+			}
 			try (FileChannel channel = FileChannel.open(temp,
-					java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attributes)) {
-				channel.write(ByteBuffer.wrap(bytes));
+					java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+					posix ? new FileAttribute<?>[] {
+							PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")) }
+							: new FileAttribute<?>[0])) {
+				ByteBuffer buffer = ByteBuffer.wrap(bytes);
+				while (buffer.hasRemaining()) {
+					channel.write(buffer);
+				}
 				channel.force(true);
 			}
 			Files.move(temp, this.file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			return true;
 		}
 		catch (IOException ex) {
 			logger.log(System.Logger.Level.WARNING, "Cannot write process state file " + this.file, ex);
+			try {
+				Files.deleteIfExists(temp);
+			}
+			catch (IOException ignored) {
+				// a store opening the directory removes it later
+			}
+			return false;
 		}
 	}
 

@@ -95,29 +95,23 @@ public final class PluginInspector {
 		for (PluginMetadata plugin : registered) {
 			byCategory.computeIfAbsent(plugin.category(), (key) -> new ArrayList<>()).add(plugin);
 		}
-		Map<String, Future<Map<String, Object>>> lookups = new LinkedHashMap<>();
-		byCategory.forEach((category, plugins) -> lookups.put(category,
-				this.calls.submit("manager:" + category, () -> lookUpInstances(plugins))));
-		Map<String, Object> instances = new HashMap<>();
+		// Each lookup starts its plugins' calls as soon as it has the instances, so a manager
+		// that hangs delays no other category's plugins.
+		Supplier<ProcessTable> table = PluginResources.lazyProcessTable();
+		Map<String, Future<Map<String, Future<PluginReport>>>> lookups = new LinkedHashMap<>();
+		byCategory.forEach((category, plugins) -> lookups.put(category, this.calls.submit("manager:" + category,
+				() -> startReports(plugins, hours, details, table))));
+		Map<String, Future<PluginReport>> live = new HashMap<>();
 		Map<String, String> errors = new HashMap<>();
 		lookups.forEach((category, lookup) -> {
 			try {
-				instances.putAll(BoundedCalls.await(lookup, deadline, this.timeout));
+				live.putAll(BoundedCalls.await(lookup, deadline, this.timeout));
 			}
 			catch (BoundedCalls.PluginCallException ex) {
 				String error = "plugin manager of category '" + category + "' " + ex.getMessage();
 				byCategory.get(category).forEach((plugin) -> errors.put(plugin.uniqueId(), error));
 			}
 		});
-		Supplier<ProcessTable> table = PluginResources.lazyProcessTable();
-		Map<String, Future<PluginReport>> live = new HashMap<>();
-		for (PluginMetadata plugin : registered) {
-			Object instance = instances.get(plugin.uniqueId());
-			if (instance instanceof LifecycleAwarePlugin || instance instanceof CloudAwarePlugin) {
-				live.put(plugin.uniqueId(),
-						this.calls.submit(plugin.uniqueId(), () -> report(plugin, instance, hours, details, table)));
-			}
-		}
 		List<PluginReport> reports = new ArrayList<>(registered.size());
 		for (PluginMetadata plugin : registered) {
 			String error = errors.get(plugin.uniqueId());
@@ -140,17 +134,24 @@ public final class PluginInspector {
 		return reports;
 	}
 
-	private Map<String, Object> lookUpInstances(List<PluginMetadata> plugins) {
-		Map<String, Object> instances = new HashMap<>();
+	private Map<String, Future<PluginReport>> startReports(List<PluginMetadata> plugins, double hours,
+			boolean details, Supplier<ProcessTable> table) {
+		Map<String, Future<PluginReport>> started = new HashMap<>();
 		for (PluginMetadata plugin : plugins) {
-			this.registry.getPluginInstance(plugin.uniqueId())
-				.ifPresent((instance) -> instances.put(plugin.uniqueId(), instance));
+			Object instance = this.registry.getPluginInstance(plugin.uniqueId()).orElse(null);
+			if (instance instanceof LifecycleAwarePlugin || instance instanceof CloudAwarePlugin) {
+				started.put(plugin.uniqueId(),
+						this.calls.submit(plugin.uniqueId(), () -> report(plugin, instance, hours, details, table)));
+			}
 		}
-		return instances;
+		return started;
 	}
 
 	private static PluginReport report(PluginMetadata registered, Object instance, double hours, boolean details,
 			Supplier<ProcessTable> table) {
+		if (instance instanceof LifecycleAwarePlugin lifecycle && lifecycle.getChildPids() == null) {
+			throw new IllegalStateException("getChildPids() returned null; expected a list, empty when there are none");
+		}
 		PluginMetadata metadata = PluginResources.resolve(registered, instance, table);
 		Double cost = null;
 		Double hourly = null;

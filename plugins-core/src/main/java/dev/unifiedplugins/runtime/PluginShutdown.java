@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 
 import dev.unifiedplugins.core.PluginMetadata;
@@ -15,6 +16,7 @@ import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.protocols.CloudAwarePlugin;
 import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
 import dev.unifiedplugins.protocols.ProcessTable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Cleans up every plugin when the application stops: {@code forceCleanup()} on each
@@ -60,18 +62,19 @@ public final class PluginShutdown {
 		}
 		long deadline = System.nanoTime() + this.timeout.toNanos();
 		List<PluginMetadata> plugins = this.registry.getRegisteredPlugins();
-		Map<String, Future<List<Long>>> tasks = new LinkedHashMap<>();
+		// Filled before each forceCleanup() runs, so that the processes of a cleanup that
+		// throws or hangs are still ended below.
+		Map<Long, Optional<java.time.Instant>> seen = new ConcurrentHashMap<>();
+		Map<String, Future<Void>> tasks = new LinkedHashMap<>();
 		for (PluginMetadata plugin : plugins) {
 			String id = plugin.uniqueId();
-			tasks.put(id, this.calls.submit("shutdown:" + id, () -> cleanUp(id, cleanup, terminateCloudResources)));
+			tasks.put(id,
+					this.calls.submit("shutdown:" + id, () -> cleanUp(id, cleanup, terminateCloudResources, seen)));
 		}
 		Map<String, String> failures = new LinkedHashMap<>();
-		Map<Long, Optional<java.time.Instant>> seen = new HashMap<>();
 		tasks.forEach((id, task) -> {
 			try {
-				for (Long pid : BoundedCalls.await(task, deadline, this.timeout)) {
-					seen.put(pid, ProcessTable.startTime(pid));
-				}
+				BoundedCalls.await(task, deadline, this.timeout);
 			}
 			catch (BoundedCalls.PluginCallException ex) {
 				failures.put(id, ex.getMessage());
@@ -80,20 +83,22 @@ public final class PluginShutdown {
 			}
 		});
 		if (cleanup) {
-			endLeftovers(seen);
+			endLeftovers(new HashMap<>(seen));
 		}
 		return failures;
 	}
 
-	private List<Long> cleanUp(String id, boolean cleanup, boolean terminateCloudResources) {
+	private @Nullable Void cleanUp(String id, boolean cleanup, boolean terminateCloudResources,
+			Map<Long, Optional<java.time.Instant>> seen) {
 		Optional<Object> found = this.registry.getPluginInstance(id);
 		if (found.isEmpty()) {
-			return List.of();
+			return null;
 		}
 		Object instance = found.get();
-		List<Long> pids = new ArrayList<>();
 		if (cleanup && instance instanceof LifecycleAwarePlugin lifecycle) {
-			pids.addAll(LifecycleAwarePlugin.getAllManagedPids(lifecycle));
+			for (Long pid : LifecycleAwarePlugin.getAllManagedPids(lifecycle)) {
+				seen.putIfAbsent(pid, ProcessTable.startTime(pid));
+			}
 			lifecycle.forceCleanup();
 			logger.log(System.Logger.Level.INFO, "Cleaned up plugin '" + id + "'");
 		}
@@ -104,7 +109,7 @@ public final class PluginShutdown {
 			}
 			logger.log(System.Logger.Level.INFO, "Terminated the cloud resource of plugin '" + id + "'");
 		}
-		return pids;
+		return null;
 	}
 
 	private void endLeftovers(Map<Long, Optional<java.time.Instant>> seen) {

@@ -87,7 +87,7 @@ public class PluginsEndpoint {
 		}
 		List<PluginEntry> plugins = new ArrayList<>(inspection.plugins().size());
 		for (PluginReport report : inspection.plugins()) {
-			plugins.add(PluginEntry.of(report));
+			plugins.add(entry(report));
 		}
 		CloudCostDescriptor cost = new CloudCostDescriptor(duration, inspection.totalCost(), inspection.hourlyCost(),
 				inspection.costByPlugin());
@@ -125,8 +125,26 @@ public class PluginsEndpoint {
 		}
 		PluginReport shown = new PluginReport(metadata, report.cost(), report.hourlyCost(),
 				report.managedResources(), error);
-		return new PluginDetailDescriptor(PluginEntry.of(shown), metadata.configSchema(),
+		return new PluginDetailDescriptor(entry(shown), metadata.configSchema(),
 				sanitize("", report.managedResources(), true, Set.of()), config);
+	}
+
+	private PluginEntry entry(PluginReport report) {
+		return PluginEntry.of(report, withMaskedCredentials(report.metadata().remoteResource()));
+	}
+
+	/**
+	 * A remote resource's metadata is shown like managed resources: values under
+	 * credential-like keys masked, the application's sanitizing functions applied.
+	 */
+	private @Nullable RemoteResourceInfo withMaskedCredentials(@Nullable RemoteResourceInfo remote) {
+		if (remote == null || remote.metadata().isEmpty()) {
+			return remote;
+		}
+		return new RemoteResourceInfo(remote.provider(), remote.region(), remote.instanceId(), remote.jobId(),
+				remote.endpointUrl(), remote.sshHost(), remote.sshPort(), remote.status(), remote.resourceType(),
+				remote.gpuCount(), remote.gpuType(), remote.estimatedCostPerHour(),
+				sanitize("", remote.metadata(), true, Set.of()));
 	}
 
 	private double validHours(@Nullable Double hours) {
@@ -144,35 +162,36 @@ public class PluginsEndpoint {
 		Map<String, Object> result = new LinkedHashMap<>();
 		values.forEach((key, value) -> {
 			String path = join(prefix, key);
-			result.put(key, sanitizeValue(path, path, key, value, show, secrets));
+			result.put(key, sanitizeValue(path, path, key, value, show, secrets, false));
 		});
 		return result;
 	}
 
 	/**
 	 * Masks one value. {@code path} names it for sanitizing functions ({@code a.b[0]});
-	 * {@code schemaPath} leaves out array indexes, as schema paths do.
+	 * {@code schemaPath} leaves out array indexes, as schema paths do. Under a credential
+	 * key or a secret schema field every value is masked, whatever show-values says, but
+	 * keys and list lengths are kept.
 	 */
 	@SuppressWarnings("unchecked")
 	private @Nullable Object sanitizeValue(String path, String schemaPath, String key, @Nullable Object value,
-			boolean show, Set<String> secrets) {
-		// A list is masked element by element, as its items share its schema path.
-		if (value != null && !(value instanceof List) && (secrets.contains(schemaPath) || SensitiveKeys.isSensitive(key))) {
-			// Credentials stay hidden even where show-values allows values.
-			return SanitizableData.SANITIZED_VALUE;
-		}
+			boolean show, Set<String> secrets, boolean secret) {
+		boolean masked = secret || secrets.contains(schemaPath) || SensitiveKeys.isSensitive(key);
 		if (value instanceof Map<?, ?> map) {
 			Map<String, Object> result = new LinkedHashMap<>();
 			((Map<String, ?>) map).forEach((childKey, child) -> result.put(childKey, sanitizeValue(
-					join(path, childKey), join(schemaPath, childKey), childKey, child, show, secrets)));
+					join(path, childKey), join(schemaPath, childKey), childKey, child, show, secrets, masked)));
 			return result;
 		}
 		if (value instanceof List<?> list) {
 			List<@Nullable Object> result = new ArrayList<>(list.size());
 			for (int i = 0; i < list.size(); i++) {
-				result.add(sanitizeValue(path + "[" + i + "]", schemaPath, key, list.get(i), show, secrets));
+				result.add(sanitizeValue(path + "[" + i + "]", schemaPath, key, list.get(i), show, secrets, masked));
 			}
 			return result;
+		}
+		if (value != null && masked) {
+			return SanitizableData.SANITIZED_VALUE;
 		}
 		return this.sanitizer.sanitize(new SanitizableData(null, path, value), show);
 	}
@@ -230,7 +249,8 @@ public class PluginsEndpoint {
 	 * @param local whether it runs on this machine
 	 * @param activeResources whether it holds processes, containers or cloud resources
 	 * @param pids its live PIDs with descendants
-	 * @param remoteResource its remote resource, or null
+	 * @param remoteResource its remote resource, or null; values under credential-like
+	 * metadata keys are masked
 	 * @param error why its instance could not be asked, absent when it could
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
@@ -239,12 +259,12 @@ public class PluginsEndpoint {
 			boolean activeResources, List<Long> pids, @Nullable RemoteResourceInfo remoteResource,
 			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String error) {
 
-		static PluginEntry of(PluginReport report) {
+		static PluginEntry of(PluginReport report, @Nullable RemoteResourceInfo remoteResource) {
 			PluginMetadata plugin = report.metadata();
 			return new PluginEntry(plugin.uniqueId(), plugin.name(), plugin.category(), plugin.title(),
 					plugin.version(), plugin.description(), plugin.executionMode().value(), plugin.configured(),
-					plugin.isLocalExecution(), plugin.hasActiveResources(), plugin.spawnedPids(),
-					plugin.remoteResource(), report.error());
+					plugin.isLocalExecution(), plugin.hasActiveResources(), plugin.spawnedPids(), remoteResource,
+					report.error());
 		}
 
 	}

@@ -1,0 +1,226 @@
+package dev.unifiedplugins.reliability;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Real child processes for reliability tests (the same helper as in plugins-core): helper JVMs on the test class path and
+ * plain {@code sleep} processes. Everything started or {@linkplain #track tracked} is
+ * killed with SIGKILL by {@link #killAll()}, which tests call from {@code @AfterEach}, so
+ * nothing outlives a failed test. A process is identified by its PID and start time, so a
+ * PID reused by an unrelated process is never touched.
+ */
+final class ChildProcesses {
+
+	/** The bound on every wait: it keeps a broken test from hanging, it is not a speed test. */
+	static final Duration BOUND = Duration.ofSeconds(20);
+
+	private final List<ProcessHandle> tracked = new CopyOnWriteArrayList<>();
+
+	/**
+	 * Starts a main class of the test class path in a new JVM, its standard error merged
+	 * into its standard output.
+	 */
+	ChildJvm startJvm(Class<?> mainClass, String... args) throws IOException {
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-cp",
+				System.getProperty("java.class.path"), mainClass.getName()));
+		command.addAll(List.of(args));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		track(process.toHandle());
+		return new ChildJvm(process);
+	}
+
+	/** Starts {@code sleep 300}, which nothing ends but a signal. */
+	Process startSleep() throws IOException {
+		Process process = new ProcessBuilder("sleep", "300").redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.redirectErrorStream(true)
+			.start();
+		track(process.toHandle());
+		return process;
+	}
+
+	/** Remembers a process (by PID and start time) so that {@link #killAll()} ends it. */
+	void track(long pid) {
+		ProcessHandle.of(pid).ifPresent(this::track);
+	}
+
+	void track(ProcessHandle process) {
+		this.tracked.add(process);
+	}
+
+	/** SIGKILLs every tracked process that is still the process it was, and waits for each. */
+	void killAll() {
+		for (ProcessHandle process : this.tracked) {
+			if (isSameProcess(process)) {
+				process.destroyForcibly();
+			}
+		}
+		// A killed grandchild stays a zombie until init reaps it, but it no longer runs.
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		while (this.tracked.stream().anyMatch((process) -> runs(process.pid()) && isSameProcess(process))
+				&& System.nanoTime() - deadline < 0) {
+			try {
+				Thread.sleep(10);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		this.tracked.clear();
+	}
+
+	private static boolean isSameProcess(ProcessHandle process) {
+		Optional<Instant> started = process.info().startInstant();
+		return process.isAlive() && ProcessHandle.of(process.pid())
+			.flatMap((now) -> now.info().startInstant())
+			.equals(started);
+	}
+
+	/** The start time of a process in epoch milliseconds, as the ledger records it. */
+	static long startMillis(long pid) {
+		return ProcessHandle.of(pid)
+			.flatMap((process) -> process.info().startInstant())
+			.map(Instant::toEpochMilli)
+			.orElseThrow(() -> new AssertionError("Process " + pid + " has no start time"));
+	}
+
+	/**
+	 * Whether a process runs, read from {@code /proc} independently of the code under
+	 * test: no entry, or a zombie, is not running.
+	 */
+	static boolean runs(long pid) {
+		try {
+			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
+			char state = stat.charAt(stat.lastIndexOf(')') + 2);
+			return state != 'Z' && state != 'X' && state != 'x';
+		}
+		catch (NoSuchFileException ex) {
+			return false;
+		}
+		catch (IOException ex) {
+			// "No such process": it ended between opening and reading its stat file.
+			if (Files.exists(Path.of("/proc", Long.toString(pid)))) {
+				throw new IllegalStateException("Cannot read /proc/" + pid + "/stat", ex);
+			}
+			return false;
+		}
+	}
+
+	static boolean hasProcfs() {
+		return Files.isReadable(Path.of("/proc/self/stat"));
+	}
+
+	/** A PID that belonged to a process that has ended. */
+	static long deadPid() throws Exception {
+		Process process = new ProcessBuilder("true").start();
+		if (!process.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS)) {
+			process.destroyForcibly();
+			throw new AssertionError("'true' did not exit");
+		}
+		return process.pid();
+	}
+
+	/** Waits until a condition holds, failing after {@link #BOUND}. */
+	static void awaitUntil(String description, BooleanSupplier condition) {
+		long deadline = System.nanoTime() + BOUND.toNanos();
+		while (!condition.getAsBoolean()) {
+			if (System.nanoTime() - deadline > 0) {
+				throw new AssertionError("Gave up waiting until " + description);
+			}
+			try {
+				Thread.sleep(20);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new AssertionError("Interrupted while waiting until " + description, ex);
+			}
+		}
+	}
+
+	/** A helper JVM whose output lines are collected as they come. */
+	static final class ChildJvm {
+
+		private final Process process;
+
+		private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
+		private final StringBuffer transcript = new StringBuffer();
+
+		private final Thread reader;
+
+		ChildJvm(Process process) {
+			this.process = process;
+			this.reader = new Thread(() -> {
+				try (BufferedReader in = new BufferedReader(
+						new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+					String line;
+					while ((line = in.readLine()) != null) {
+						this.transcript.append(line).append('\n');
+						this.lines.add(line);
+					}
+				}
+				catch (IOException ex) {
+					// the process was killed
+				}
+			}, "child-jvm-output-" + process.pid());
+			this.reader.setDaemon(true);
+			this.reader.start();
+		}
+
+		long pid() {
+			return this.process.pid();
+		}
+
+		/** Waits for the first output line that starts with a prefix and returns it. */
+		String awaitLine(String prefix) throws InterruptedException {
+			long deadline = System.nanoTime() + BOUND.toNanos();
+			while (System.nanoTime() - deadline < 0) {
+				String line = this.lines.poll(100, TimeUnit.MILLISECONDS);
+				if (line != null) {
+					if (line.startsWith(prefix)) {
+						return line;
+					}
+				}
+				else if (!this.process.isAlive()) {
+					this.reader.join(2000);
+					if (this.lines.isEmpty()) {
+						break;
+					}
+				}
+			}
+			throw new AssertionError("Child JVM " + pid() + " printed no line starting with '" + prefix + "' (alive: "
+					+ this.process.isAlive() + "); its output:\n" + this.transcript);
+		}
+
+		/** Kills the JVM with SIGKILL and waits until it is gone. */
+		void kill9() throws InterruptedException {
+			this.process.destroyForcibly();
+			if (!this.process.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS)) {
+				throw new AssertionError("Child JVM " + pid() + " survived SIGKILL");
+			}
+		}
+
+		String transcript() {
+			return this.transcript.toString();
+		}
+
+	}
+
+}

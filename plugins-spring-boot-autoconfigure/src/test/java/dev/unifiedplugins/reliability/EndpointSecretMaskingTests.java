@@ -1,0 +1,247 @@
+package dev.unifiedplugins.reliability;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.Principal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.unifiedplugins.actuate.PluginsEndpoint;
+import dev.unifiedplugins.actuate.PluginsEndpoint.PluginDetailDescriptor;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.runtime.BoundedCalls;
+import dev.unifiedplugins.runtime.PluginInspector;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.actuate.endpoint.SanitizableData;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+import org.springframework.boot.actuate.endpoint.Sanitizer;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.Show;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The {@code plugins} endpoint never shows a configuration value unless
+ * {@code show-values} allows it, masks every depth of nested maps and lists while keeping
+ * the keys, and masks credential-like keys even when values are shown. Checked on the
+ * endpoint's answer serialized to JSON, so nothing slips through a field the test did not
+ * look at, and on the log output.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class EndpointSecretMaskingTests {
+
+	private static final String MASK = SanitizableData.SANITIZED_VALUE;
+
+	/** Values that are secret whatever show-values says. */
+	private static final List<String> CREDENTIALS = List.of("sk-live-123", "hunter2-pw", "cs-456-secret",
+			"tok-1-abc", "tok-2-def", "bob-the-user", "rk-789-remote", "mr-token-xyz");
+
+	/** Values shown only when show-values allows it. */
+	private static final List<String> PLAIN_VALUES = List.of("gpt-4o-mini", "0.123456", "db.internal.example",
+			"54321", "list-item-a", "deep-v", "public-client-id");
+
+	@TempDir
+	Path dir;
+
+	private final BoundedCalls calls = new BoundedCalls("masking-test-", 4);
+
+	private UnifiedPluginRegistry registry;
+
+	@BeforeEach
+	void registerPluginWithSecrets() {
+		this.registry = new UnifiedPluginRegistry(this.dir);
+		Map<String, Object> instances = new LinkedHashMap<>();
+		instances.put("gpt", new TestPlugins.Cloud(
+				() -> TestPlugins.running(Map.of("region_hint", "eu-west", "api_key", "rk-789-remote")), (hours) -> 1.0));
+		instances.put("local", new TestPlugins.Lifecycle(List::of,
+				() -> Map.of("url", "http://localhost:8000", "auth", Map.of("bearer_token", "mr-token-xyz"))));
+		this.registry.registerPluginManager("llm", TestPlugins.manager(instances));
+		Map<String, Object> config = new LinkedHashMap<>();
+		config.put("model", "gpt-4o-mini");
+		config.put("temperature", 0.123456);
+		config.put("unset", null);
+		config.put("nested", Map.of("host", "db.internal.example", "deeper",
+				Map.of("port", 54321, "list", List.of("list-item-a", Map.of("k", "deep-v")))));
+		config.put("api_key", "sk-live-123");
+		config.put("password", "hunter2-pw");
+		config.put("auth", Map.of("client_secret", "cs-456-secret", "client_id", "public-client-id"));
+		config.put("tokens", List.of("tok-1-abc", "tok-2-def"));
+		config.put("credentials", Map.of("user", "bob-the-user"));
+		assertThat(this.registry.savePluginConfig("llm_gpt", config)).isTrue();
+	}
+
+	@AfterEach
+	void closeCalls() {
+		this.calls.close();
+	}
+
+	@Test
+	void neverMasksEveryValueAtEveryDepthAndKeepsTheKeys() throws Exception {
+		PluginDetailDescriptor detail = endpoint(Show.NEVER).plugin("llm_gpt", user("ADMIN"));
+		Map<String, Object> config = detail.config();
+
+		assertThat(config).containsOnlyKeys("model", "temperature", "unset", "nested", "api_key", "password", "auth",
+				"tokens", "credentials");
+		assertThat(config).containsEntry("model", MASK).containsEntry("temperature", MASK).containsEntry("api_key", MASK);
+		Map<?, ?> nested = (Map<?, ?>) config.get("nested");
+		assertThat(nested.get("host")).isEqualTo(MASK);
+		Map<?, ?> deeper = (Map<?, ?>) nested.get("deeper");
+		assertThat(deeper.get("port")).isEqualTo(MASK);
+		List<?> list = (List<?>) deeper.get("list");
+		assertThat(list).hasSize(2);
+		assertThat(list.get(0)).isEqualTo(MASK);
+		assertThat(list.get(1)).isEqualTo(Map.of("k", MASK));
+		assertThat(config.get("tokens")).isEqualTo(List.of(MASK, MASK));
+		assertThat(leaves(config)).allSatisfy((leaf) -> assertThat(leaf).isIn(MASK, null));
+
+		assertThat(json(detail)).doesNotContain(concat(CREDENTIALS, PLAIN_VALUES));
+	}
+
+	@Test
+	void alwaysShowsPlainValuesButStillMasksCredentialLikeKeys() throws Exception {
+		PluginDetailDescriptor detail = endpoint(Show.ALWAYS).plugin("llm_gpt", SecurityContext.NONE);
+		Map<String, Object> config = detail.config();
+
+		assertThat(config).containsEntry("model", "gpt-4o-mini")
+			.containsEntry("api_key", MASK)
+			.containsEntry("password", MASK)
+			.containsEntry("tokens", List.of(MASK, MASK))
+			.containsEntry("credentials", Map.of("user", MASK));
+		assertThat(config.get("auth")).isEqualTo(Map.of("client_secret", MASK, "client_id", "public-client-id"));
+		assertThat(json(detail)).contains("db.internal.example", "54321", "deep-v").doesNotContain(CREDENTIALS);
+	}
+
+	@Test
+	void whenAuthorizedShowsValuesOnlyToAUserWithTheRole() throws Exception {
+		PluginsEndpoint endpoint = endpoint(Show.WHEN_AUTHORIZED);
+
+		PluginDetailDescriptor admin = endpoint.plugin("llm_gpt", user("ADMIN"));
+		assertThat(admin.config()).containsEntry("model", "gpt-4o-mini").containsEntry("api_key", MASK);
+		assertThat(json(admin)).doesNotContain(CREDENTIALS);
+
+		for (SecurityContext unauthorized : List.of(user("VIEWER"), user(), SecurityContext.NONE)) {
+			PluginDetailDescriptor detail = endpoint.plugin("llm_gpt", unauthorized);
+			assertThat(detail.config()).containsEntry("model", MASK);
+			assertThat(json(detail)).doesNotContain(concat(CREDENTIALS, PLAIN_VALUES));
+		}
+	}
+
+	@Test
+	void whenAuthorizedWithoutRolesShowsValuesToAnyAuthenticatedUser() {
+		PluginsEndpoint endpoint = new PluginsEndpoint(this.registry, inspector(), new Sanitizer(List.of()),
+				Show.WHEN_AUTHORIZED, Set.of(), 1.0);
+		assertThat(endpoint.plugin("llm_gpt", user()).config()).containsEntry("model", "gpt-4o-mini");
+		assertThat(endpoint.plugin("llm_gpt", SecurityContext.NONE).config()).containsEntry("model", MASK);
+	}
+
+	@Test
+	void theApplicationsSanitizingFunctionsAreHonoured() {
+		SanitizingFunction hideHosts = (data) -> data.getKey().endsWith("host") ? data.withValue(MASK) : data;
+		PluginsEndpoint endpoint = new PluginsEndpoint(this.registry, inspector(), new Sanitizer(List.of(hideHosts)),
+				Show.ALWAYS, Set.of(), 1.0);
+		Map<?, ?> nested = (Map<?, ?>) endpoint.plugin("llm_gpt", SecurityContext.NONE).config().get("nested");
+		assertThat(nested.get("host")).isEqualTo(MASK);
+		assertThat(((Map<?, ?>) nested.get("deeper")).get("port")).isEqualTo(54321);
+	}
+
+	@Test
+	void managedResourcesAndRemoteResourceMetadataMaskCredentialLikeKeys() throws Exception {
+		PluginsEndpoint endpoint = endpoint(Show.ALWAYS);
+		PluginDetailDescriptor local = endpoint.plugin("llm_local", SecurityContext.NONE);
+		assertThat(local.managedResources()).containsEntry("url", "http://localhost:8000")
+			.containsEntry("auth", Map.of("bearer_token", MASK));
+		PluginDetailDescriptor gpt = endpoint.plugin("llm_gpt", SecurityContext.NONE);
+		assertThat(gpt.plugin().remoteResource().metadata()).containsEntry("region_hint", "eu-west")
+			.containsEntry("api_key", MASK);
+		assertThat(json(endpoint.plugins(null))).contains("eu-west").doesNotContain(CREDENTIALS);
+		assertThat(json(gpt)).doesNotContain(CREDENTIALS);
+		assertThat(json(local)).doesNotContain(CREDENTIALS);
+	}
+
+	@Test
+	void theListOfAllPluginsShowsNoConfigValues() throws Exception {
+		assertThat(json(endpoint(Show.ALWAYS).plugins(2.0))).doesNotContain(concat(CREDENTIALS, PLAIN_VALUES));
+	}
+
+	@Test
+	void aCorruptConfigHoldingASecretIsReportedWithoutIt(CapturedOutput output) throws Exception {
+		Files.writeString(this.dir.resolve("llm_local.json"), "{\"password\": hunter2-pw}");
+		PluginDetailDescriptor detail = endpoint(Show.ALWAYS).plugin("llm_local", user("ADMIN"));
+		assertThat(detail.plugin().error()).contains("llm_local.json").contains("not valid JSON");
+		assertThat(detail.config()).isEmpty();
+		assertThat(json(detail)).doesNotContain("hunter2");
+		assertThat(output).doesNotContain("hunter2");
+	}
+
+	@Test
+	void savingAnInvalidCredentialValueLogsAndThrowsWithoutIt(CapturedOutput output) {
+		Throwable error = org.assertj.core.api.Assertions.catchThrowable(
+				() -> this.registry.savePluginConfig("llm_local", Map.of("auth", Map.of("password", Double.NaN))));
+		assertThat(error).hasMessageContaining("auth.password").hasMessageNotContaining("NaN");
+		assertThat(output).doesNotContain("NaN");
+	}
+
+	private PluginsEndpoint endpoint(Show show) {
+		return new PluginsEndpoint(this.registry, inspector(), new Sanitizer(List.of()), show, Set.of("ADMIN"), 1.0);
+	}
+
+	private PluginInspector inspector() {
+		return new PluginInspector(this.registry, this.calls, Duration.ofSeconds(5));
+	}
+
+	private static SecurityContext user(String... roles) {
+		Principal principal = () -> "alice";
+		return new SecurityContext() {
+
+			@Override
+			public Principal getPrincipal() {
+				return principal;
+			}
+
+			@Override
+			public boolean isUserInRole(String role) {
+				return Arrays.asList(roles).contains(role);
+			}
+
+		};
+	}
+
+	private static String json(Object value) {
+		return JsonMapper.builder().build().writeValueAsString(value);
+	}
+
+	private static String[] concat(List<String> first, List<String> second) {
+		List<String> all = new ArrayList<>(first);
+		all.addAll(second);
+		return all.toArray(String[]::new);
+	}
+
+	private static List<@Nullable Object> leaves(@Nullable Object value) {
+		List<@Nullable Object> leaves = new ArrayList<>();
+		if (value instanceof Map<?, ?> map) {
+			map.values().forEach((child) -> leaves.addAll(leaves(child)));
+		}
+		else if (value instanceof List<?> list) {
+			list.forEach((child) -> leaves.addAll(leaves(child)));
+		}
+		else {
+			leaves.add(value);
+		}
+		return leaves;
+	}
+
+}

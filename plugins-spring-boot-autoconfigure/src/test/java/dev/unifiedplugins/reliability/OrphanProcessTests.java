@@ -1,0 +1,280 @@
+package dev.unifiedplugins.reliability;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import dev.unifiedplugins.autoconfigure.PluginsAutoConfiguration;
+import dev.unifiedplugins.autoconfigure.PluginsProperties;
+import dev.unifiedplugins.core.PluginDescriptor;
+import dev.unifiedplugins.core.PluginExecutionMode;
+import dev.unifiedplugins.core.PluginManager;
+import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
+import dev.unifiedplugins.protocols.ProcessTable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * No managed process outlives the application: a normal stop ends every process a plugin
+ * manages, even when the plugin's own cleanup forgets, throws or hangs; a crash (SIGKILL)
+ * leaves a record from which the next start ends the orphans, never touching the
+ * processes of an instance that still runs. Real process trees, a real JVM killed with
+ * SIGKILL.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class OrphanProcessTests {
+
+	@TempDir
+	Path dir;
+
+	private final ChildProcesses processes = new ChildProcesses();
+
+	@BeforeEach
+	void needsProcfs() {
+		assumeTrue(ChildProcesses.hasProcfs(), "reads process state from /proc");
+	}
+
+	@AfterEach
+	void killChildren() {
+		this.processes.killAll();
+	}
+
+	private ApplicationContextRunner runner() {
+		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PluginsAutoConfiguration.class))
+			.withPropertyValues("plugins.config-dir=" + this.dir, "plugins.shutdown.track-interval=200ms");
+	}
+
+	@Nested
+	class WhenTheApplicationStops {
+
+		@Test
+		void everyProcessOfTheTreeEnds() throws Exception {
+			assertTreeEndsWhenContextCloses((tree) -> {
+				tree.process.descendants().forEach(ProcessHandle::destroy);
+				tree.process.destroy();
+			});
+		}
+
+		@Test
+		void descendantsTheCleanupForgetsAreEnded() throws Exception {
+			assertTreeEndsWhenContextCloses((tree) -> tree.process.destroyForcibly());
+		}
+
+		@Test
+		void processesOfACleanupThatThrowsAreEnded() throws Exception {
+			assertTreeEndsWhenContextCloses((tree) -> {
+				throw new IllegalStateException("cleanup failed");
+			});
+		}
+
+		@Test
+		void processesOfACleanupThatHangsAreEnded() throws Exception {
+			CountDownLatch release = new CountDownLatch(1);
+			try {
+				assertTreeEndsWhenContextCloses((tree) -> {
+					try {
+						release.await(60, TimeUnit.SECONDS);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				}, "plugins.shutdown.timeout=1s");
+			}
+			finally {
+				release.countDown();
+			}
+		}
+
+		@Test
+		void cleanupFalseLeavesThemRunning() throws Exception {
+			ProcessTree[] started = new ProcessTree[1];
+			runner().withPropertyValues("plugins.shutdown.cleanup=false")
+				.withBean("trees", PluginManager.class, () -> treeManager((tree) -> {
+				}, started))
+				.run((context) -> {
+					List<Long> pids = started[0].awaitTree();
+					context.close();
+					assertThat(pids).allSatisfy((pid) -> assertThat(ChildProcesses.runs(pid)).isTrue());
+				});
+		}
+
+		private void assertTreeEndsWhenContextCloses(Consumer<ProcessTree> cleanup, String... properties)
+				throws Exception {
+			ProcessTree[] started = new ProcessTree[1];
+			runner().withPropertyValues(properties)
+				.withBean("trees", PluginManager.class, () -> treeManager(cleanup, started))
+				.run((context) -> {
+					List<Long> pids = started[0].awaitTree();
+					assertThat(pids).hasSize(3);
+
+					context.close();
+
+					ChildProcesses.awaitUntil("every process of the tree " + pids + " has ended",
+							() -> pids.stream().noneMatch(ProcessTable::isRunning));
+					assertThat(pids).allSatisfy((pid) -> assertThat(ChildProcesses.runs(pid)).isFalse());
+				});
+			try (Stream<Path> files = Files.list(OrphanProcessTests.this.dir)) {
+				assertThat(files.map((file) -> file.getFileName().toString()))
+					.as("a clean stop leaves no process record")
+					.noneMatch((name) -> name.startsWith(".managed-processes."));
+			}
+		}
+
+		private PluginManager treeManager(Consumer<ProcessTree> cleanup, ProcessTree[] started) {
+			ProcessTree tree = new ProcessTree(OrphanProcessTests.this.processes, cleanup);
+			started[0] = tree;
+			return new PluginManager() {
+
+				@Override
+				public List<PluginDescriptor> discoverPlugins() {
+					return List.of(PluginDescriptor.builder("tree").executionMode(PluginExecutionMode.SUBPROCESS).build());
+				}
+
+				@Override
+				public Optional<Object> getPlugin(String name) {
+					return Optional.of(tree);
+				}
+
+			};
+		}
+
+	}
+
+	@Nested
+	class AfterACrash {
+
+		@Test
+		void orphansOfAKilledRunAreEndedAtNextStartButALiveInstanceIsNeverTouched(CapturedOutput output)
+				throws Exception {
+			ChildProcesses.ChildJvm crashing = OrphanProcessTests.this.processes.startJvm(CrashingPluginApplication.class,
+					OrphanProcessTests.this.dir.toString());
+			String[] recorded = crashing.awaitLine("RECORDED ").split(" ");
+			long orphan = Long.parseLong(recorded[1]);
+			Path stateFile = Path.of(recorded[2]);
+			OrphanProcessTests.this.processes.track(orphan);
+			assertThat(Files.readString(stateFile)).contains("\"pid\":" + crashing.pid());
+
+			// A second instance on the same config dir while the first still runs.
+			runner().run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(ChildProcesses.runs(orphan)).as("the live instance's process").isTrue();
+				assertThat(stateFile).as("the live instance's record").exists();
+			});
+
+			crashing.kill9();
+			assertThat(ChildProcesses.runs(orphan)).as("the plugin process survives the crash").isTrue();
+			assertThat(stateFile).exists();
+
+			runner().run((context) -> {
+				assertThat(context).hasNotFailed();
+				ChildProcesses.awaitUntil("the orphan " + orphan + " has ended", () -> !ChildProcesses.runs(orphan));
+				assertThat(stateFile).as("the dead instance's record").doesNotExist();
+			});
+			assertThat(output).contains("Ended orphan plugin processes [" + orphan + "]");
+		}
+
+		@Test
+		void reapOrphansIsOnByDefaultAndFalseDisablesIt() throws Exception {
+			Process orphan = OrphanProcessTests.this.processes.startSleep();
+			Path stateFile = OrphanProcessTests.this.dir.resolve(".managed-processes." + ChildProcesses.deadPid() + "-1000.json");
+			Files.writeString(stateFile, "{\"owner\":{\"pid\":" + stateFile.getFileName().toString().split("[.-]")[3]
+					+ ",\"startTime\":1000},\"processes\":[{\"pid\":" + orphan.pid() + ",\"startTime\":"
+					+ ChildProcesses.startMillis(orphan.pid()) + "}]}");
+
+			runner().withPropertyValues("plugins.shutdown.reap-orphans=false").run((context) -> {
+				assertThat(context.getBean(PluginsProperties.class).getShutdown().isReapOrphans()).isFalse();
+				assertThat(ChildProcesses.runs(orphan.pid())).isTrue();
+				assertThat(stateFile).exists();
+			});
+
+			runner().run((context) -> {
+				assertThat(context.getBean(PluginsProperties.class).getShutdown().isReapOrphans()).isTrue();
+				ChildProcesses.awaitUntil("the orphan has ended", () -> !ChildProcesses.runs(orphan.pid()));
+				assertThat(stateFile).doesNotExist();
+			});
+		}
+
+	}
+
+	/**
+	 * A lifecycle-aware plugin that runs {@code sh -c 'sleep 300 & sleep 300 & wait'}: a
+	 * child and two grandchildren. Its {@code forceCleanup()} is supplied by the test.
+	 */
+	static final class ProcessTree implements LifecycleAwarePlugin {
+
+		final Process process;
+
+		private final ChildProcesses processes;
+
+		private final Consumer<ProcessTree> cleanup;
+
+		ProcessTree(ChildProcesses processes, Consumer<ProcessTree> cleanup) {
+			this.processes = processes;
+			this.cleanup = cleanup;
+			try {
+				this.process = new ProcessBuilder("sh", "-c", "sleep 300 & sleep 300 & wait")
+					.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+					.redirectErrorStream(true)
+					.start();
+			}
+			catch (java.io.IOException ex) {
+				throw new IllegalStateException(ex);
+			}
+			processes.track(this.process.toHandle());
+		}
+
+		/** Waits until both sleeps run, tracks them for cleanup, and returns all three PIDs. */
+		List<Long> awaitTree() {
+			ChildProcesses.awaitUntil("sh has started both sleeps",
+					() -> this.process.toHandle().children().filter(ProcessHandle::isAlive).count() == 2);
+			List<Long> pids = new ArrayList<>();
+			pids.add(this.process.pid());
+			this.process.toHandle().children().forEach((child) -> {
+				this.processes.track(child);
+				pids.add(child.pid());
+			});
+			return pids;
+		}
+
+		@Override
+		public PluginExecutionMode getExecutionMode() {
+			return PluginExecutionMode.SUBPROCESS;
+		}
+
+		@Override
+		public List<Long> getChildPids() {
+			return List.of(this.process.pid());
+		}
+
+		@Override
+		public Map<String, Object> getManagedResources() {
+			return Map.of("pid", this.process.pid());
+		}
+
+		@Override
+		public void forceCleanup() {
+			this.cleanup.accept(this);
+		}
+
+	}
+
+}

@@ -1,0 +1,104 @@
+package dev.unifiedplugins.reliability;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.DoubleUnaryOperator;
+import java.util.function.Supplier;
+
+import dev.unifiedplugins.core.CloudProviderType;
+import dev.unifiedplugins.core.PluginDescriptor;
+import dev.unifiedplugins.core.PluginExecutionMode;
+import dev.unifiedplugins.core.PluginManager;
+import dev.unifiedplugins.core.RemoteResourceInfo;
+import dev.unifiedplugins.protocols.CloudAwarePlugin;
+import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
+
+/**
+ * Plugin instances whose protocol methods a test supplies, and a manager over them.
+ */
+final class TestPlugins {
+
+	private TestPlugins() {
+	}
+
+	/** A manager whose plugins are the given instances (null: discovered but not loaded). */
+	static PluginManager manager(Map<String, Object> instances) {
+		Map<String, Object> copy = new LinkedHashMap<>(instances);
+		return new PluginManager() {
+
+			@Override
+			public List<PluginDescriptor> discoverPlugins() {
+				return copy.keySet().stream().map((name) -> PluginDescriptor.builder(name).build()).toList();
+			}
+
+			@Override
+			public Optional<Object> getPlugin(String name) {
+				return Optional.ofNullable(copy.get(name));
+			}
+
+		};
+	}
+
+	static RemoteResourceInfo running(Map<String, Object> metadata) {
+		return RemoteResourceInfo.builder(CloudProviderType.RUNPOD).status("running").metadata(metadata).build();
+	}
+
+	record Lifecycle(Supplier<List<Long>> pids, Supplier<Map<String, Object>> resources) implements LifecycleAwarePlugin {
+
+		Lifecycle(Supplier<List<Long>> pids) {
+			this(pids, Map::of);
+		}
+
+		@Override
+		public PluginExecutionMode getExecutionMode() {
+			return PluginExecutionMode.SUBPROCESS;
+		}
+
+		@Override
+		public List<Long> getChildPids() {
+			return this.pids.get();
+		}
+
+		@Override
+		public Map<String, Object> getManagedResources() {
+			return this.resources.get();
+		}
+
+		@Override
+		public void forceCleanup() {
+		}
+
+	}
+
+	record Cloud(Supplier<RemoteResourceInfo> remote, DoubleUnaryOperator cost) implements CloudAwarePlugin {
+
+		@Override
+		public RemoteResourceInfo getRemoteResourceInfo() {
+			return this.remote.get();
+		}
+
+		@Override
+		public RemoteResourceInfo provisionRemoteResource(Map<String, Object> config) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public String checkRemoteResourceStatus() {
+			return "running";
+		}
+
+		@Override
+		public boolean terminateRemoteResource() {
+			return true;
+		}
+
+		@Override
+		public double estimateCost(double durationHours) {
+			return this.cost.applyAsDouble(durationHours);
+		}
+
+	}
+
+}
