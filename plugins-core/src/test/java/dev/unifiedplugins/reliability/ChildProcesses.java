@@ -25,10 +25,10 @@ import java.util.function.BooleanSupplier;
  * nothing outlives a failed test. A process is identified by its PID and start time, so a
  * PID reused by an unrelated process is never touched.
  */
-final class ChildProcesses {
+public final class ChildProcesses {
 
 	/** The bound on every wait: it keeps a broken test from hanging, it is not a speed test. */
-	static final Duration BOUND = Duration.ofSeconds(20);
+	public static final Duration BOUND = Duration.ofSeconds(20);
 
 	private final List<ProcessHandle> tracked = new CopyOnWriteArrayList<>();
 
@@ -36,7 +36,7 @@ final class ChildProcesses {
 	 * Starts a main class of the test class path in a new JVM, its standard error merged
 	 * into its standard output.
 	 */
-	ChildJvm startJvm(Class<?> mainClass, String... args) throws IOException {
+	public ChildJvm startJvm(Class<?> mainClass, String... args) throws IOException {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-Xshare:auto", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-cp",
 				System.getProperty("java.class.path"), mainClass.getName()));
@@ -47,7 +47,7 @@ final class ChildProcesses {
 	}
 
 	/** Starts {@code sleep 300}, which nothing ends but a signal. */
-	Process startSleep() throws IOException {
+	public Process startSleep() throws IOException {
 		Process process = new ProcessBuilder("sleep", "300").redirectOutput(ProcessBuilder.Redirect.DISCARD)
 			.redirectErrorStream(true)
 			.start();
@@ -56,16 +56,16 @@ final class ChildProcesses {
 	}
 
 	/** Remembers a process (by PID and start time) so that {@link #killAll()} ends it. */
-	void track(long pid) {
+	public void track(long pid) {
 		ProcessHandle.of(pid).ifPresent(this::track);
 	}
 
-	void track(ProcessHandle process) {
+	public void track(ProcessHandle process) {
 		this.tracked.add(process);
 	}
 
 	/** SIGKILLs every tracked process that is still the process it was, and waits for each. */
-	void killAll() {
+	public void killAll() {
 		for (ProcessHandle process : this.tracked) {
 			if (isSameProcess(process)) {
 				process.destroyForcibly();
@@ -94,7 +94,7 @@ final class ChildProcesses {
 	}
 
 	/** The start time of a process in epoch milliseconds, as the ledger records it. */
-	static long startMillis(long pid) {
+	public static long startMillis(long pid) {
 		return ProcessHandle.of(pid)
 			.flatMap((process) -> process.info().startInstant())
 			.map(Instant::toEpochMilli)
@@ -105,7 +105,7 @@ final class ChildProcesses {
 	 * Whether a process runs, read from {@code /proc} independently of the code under
 	 * test: no entry, or a zombie, is not running.
 	 */
-	static boolean runs(long pid) {
+	public static boolean runs(long pid) {
 		try {
 			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
 			char state = stat.charAt(stat.lastIndexOf(')') + 2);
@@ -123,12 +123,12 @@ final class ChildProcesses {
 		}
 	}
 
-	static boolean hasProcfs() {
+	public static boolean hasProcfs() {
 		return Files.isReadable(Path.of("/proc/self/stat"));
 	}
 
 	/** A PID that belonged to a process that has ended. */
-	static long deadPid() throws Exception {
+	public static long deadPid() throws Exception {
 		Process process = new ProcessBuilder("true").start();
 		if (!process.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS)) {
 			process.destroyForcibly();
@@ -138,7 +138,7 @@ final class ChildProcesses {
 	}
 
 	/** Waits until a condition holds, failing after {@link #BOUND}. */
-	static void awaitUntil(String description, BooleanSupplier condition) {
+	public static void awaitUntil(String description, BooleanSupplier condition) {
 		long deadline = System.nanoTime() + BOUND.toNanos();
 		while (!condition.getAsBoolean()) {
 			if (System.nanoTime() - deadline > 0) {
@@ -155,7 +155,7 @@ final class ChildProcesses {
 	}
 
 	/** A helper JVM whose output lines are collected as they come. */
-	static final class ChildJvm {
+	public static final class ChildJvm {
 
 		private final Process process;
 
@@ -184,12 +184,12 @@ final class ChildProcesses {
 			this.reader.start();
 		}
 
-		long pid() {
+		public long pid() {
 			return this.process.pid();
 		}
 
 		/** Waits for the first output line that starts with a prefix and returns it. */
-		String awaitLine(String prefix) throws InterruptedException {
+		public String awaitLine(String prefix) throws InterruptedException {
 			long deadline = System.nanoTime() + BOUND.toNanos();
 			while (System.nanoTime() - deadline < 0) {
 				String line = this.lines.poll(100, TimeUnit.MILLISECONDS);
@@ -210,14 +210,14 @@ final class ChildProcesses {
 		}
 
 		/** Kills the JVM with SIGKILL and waits until it is gone. */
-		void kill9() throws InterruptedException {
+		public void kill9() throws InterruptedException {
 			this.process.destroyForcibly();
 			if (!this.process.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS)) {
 				throw new AssertionError("Child JVM " + pid() + " survived SIGKILL");
 			}
 		}
 
-		String transcript() {
+		public String transcript() {
 			return this.transcript.toString();
 		}
 
