@@ -1,10 +1,13 @@
 package dev.unifiedplugins.utils;
 
+import java.util.AbstractMap;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
+import java.util.Set;
 
 import dev.unifiedplugins.core.PluginMetadata;
 
@@ -25,7 +28,7 @@ public record PluginStats(int total, int configured, int unconfigured, int local
 
 	public PluginStats {
 		Objects.requireNonNull(byCategory, "byCategory must not be null");
-		byCategory = Collections.unmodifiableMap(new TreeMap<>(byCategory));
+		byCategory = (byCategory instanceof SortedCounts) ? byCategory : sortedCopy(byCategory);
 	}
 
 	/**
@@ -38,9 +41,12 @@ public record PluginStats(int total, int configured, int unconfigured, int local
 		int configured = 0;
 		int local = 0;
 		int active = 0;
-		Map<String, int[]> counts = new TreeMap<>();
-		String lastCategory = null;
-		int[] lastCount = null;
+		// Counted per run of plugins of the same category (the registry's lists are grouped by
+		// category), in a hash map in the order categories first appear: registration order,
+		// often sorted already, so that usually no sort and no second map is needed.
+		Map<String, Integer> byCategory = new LinkedHashMap<>();
+		String runCategory = null;
+		int runLength = 0;
 		for (PluginMetadata plugin : plugins) {
 			if (plugin.configured()) {
 				configured++;
@@ -51,18 +57,77 @@ public record PluginStats(int total, int configured, int unconfigured, int local
 			if (plugin.hasActiveResources()) {
 				active++;
 			}
-			// Plugins arrive grouped by category, so the last counter is nearly always the one.
-			if (!plugin.category().equals(lastCategory)) {
-				lastCategory = plugin.category();
-				lastCount = counts.computeIfAbsent(lastCategory, (key) -> new int[1]);
+			if (!plugin.category().equals(runCategory)) {
+				if (runCategory != null) {
+					byCategory.merge(runCategory, runLength, Integer::sum);
+				}
+				runCategory = plugin.category();
+				runLength = 0;
 			}
-			lastCount[0]++;
+			runLength++;
 		}
-		Map<String, Integer> byCategory = new TreeMap<>();
-		counts.forEach((category, count) -> byCategory.put(category, count[0]));
+		if (runCategory != null) {
+			byCategory.merge(runCategory, runLength, Integer::sum);
+		}
 		int total = plugins.size();
 		return new PluginStats(total, configured, total - configured, local, total - local, active,
-				Collections.unmodifiableMap(byCategory));
+				isSorted(byCategory.keySet()) ? new SortedCounts(byCategory) : sortedCopy(byCategory));
+	}
+
+	private static boolean isSorted(Collection<String> keys) {
+		String previous = null;
+		for (String key : keys) {
+			if (previous != null && previous.compareTo(key) > 0) {
+				return false;
+			}
+			previous = key;
+		}
+		return true;
+	}
+
+	/**
+	 * An unmodifiable copy sorted by key, in a hash map for O(1) lookups. The keys are sorted
+	 * with {@link Arrays#sort}, which takes linear time on input that is sorted already.
+	 */
+	private static Map<String, Integer> sortedCopy(Map<String, Integer> map) {
+		String[] keys = map.keySet().toArray(new String[0]);
+		Arrays.sort(keys);
+		Map<String, Integer> sorted = new LinkedHashMap<>(keys.length * 2);
+		for (String key : keys) {
+			sorted.put(key, map.get(key));
+		}
+		return new SortedCounts(sorted);
+	}
+
+	/** Counts sorted by category, unmodifiable; the canonical constructor keeps it as is. */
+	private static final class SortedCounts extends AbstractMap<String, Integer> {
+
+		private final Map<String, Integer> counts;
+
+		SortedCounts(Map<String, Integer> sorted) {
+			this.counts = Collections.unmodifiableMap(sorted);
+		}
+
+		@Override
+		public Set<Entry<String, Integer>> entrySet() {
+			return this.counts.entrySet();
+		}
+
+		@Override
+		public int size() {
+			return this.counts.size();
+		}
+
+		@Override
+		public boolean containsKey(Object key) {
+			return this.counts.containsKey(key);
+		}
+
+		@Override
+		public Integer get(Object key) {
+			return this.counts.get(key);
+		}
+
 	}
 
 }
