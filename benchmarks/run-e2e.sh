@@ -101,12 +101,24 @@ stop_app() {
 	APP_PID=""
 }
 
+# phase_ms <log>: milliseconds from "Plugin configurations are kept" to the last
+# "Registered plugin category" line.
+phase_ms() {
+	awk 'function ms(t,  a) { split(substr(t, 12, 12), a, ":"); return (a[1] * 3600 + a[2] * 60 + a[3]) * 1000 }
+		/Plugin configurations are kept in/ && !first { first = ms($1) }
+		/Registered plugin category/ { last = ms($1) }
+		END { printf "%.0f\n", last - first }' "$1"
+}
+
+mean_sd() { awk '{s += $1; q += $1 * $1} END {m = s / NR; v = q / NR - m * m; printf "%.3f +- %.3f", m, (v > 0) ? sqrt(v) : 0}'; }
+
 median() { sort -g | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else printf "%.3f\n", (v[NR/2]+v[NR/2+1])/2}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a/b}'; }
 
 # ---------------------------------------------------------------------------- startup
 log "startup: $RUNS runs each, $PLUGINS generated plugins"
 : >"$WORK/started-on" ; : >"$WORK/started-off" ; : >"$WORK/first200-on" ; : >"$WORK/first200-off"
+: >"$WORK/registration-ms"
 for run in $(seq 1 "$RUNS"); do
 	# Alternate the order so that a trend in machine load hits both sides alike.
 	if ((run % 2)); then order="on off"; else order="off on"; fi
@@ -117,9 +129,15 @@ for run in $(seq 1 "$RUNS"); do
 		start_app "$logfile" --plugins.enabled=$enabled
 		first200=$(wait_ready)
 		started=$(sed -n 's/.*Started .* in \([0-9.]*\) seconds.*/\1/p' "$logfile" | head -1)
-		if [[ $mode == on ]] && ! grep -q "Registered plugin category 'generated_00'" "$logfile"; then
-			log "the starter did not register the generated plugins; see $logfile"
-			exit 1
+		if [[ $mode == on ]]; then
+			if ! grep -q "Registered plugin category 'generated_00'" "$logfile"; then
+				log "the starter did not register the generated plugins"
+				cat "$logfile" >&2
+				exit 1
+			fi
+			# The starter's own phase: from creating the config store to the last category
+			# registered (log timestamps, HH:MM:SS.mmm).
+			phase_ms "$logfile" >>"$WORK/registration-ms"
 		fi
 		stop_app
 		echo "$started" >>"$WORK/started-$mode"
@@ -131,6 +149,7 @@ started_on=$(median <"$WORK/started-on")
 started_off=$(median <"$WORK/started-off")
 first_on=$(median <"$WORK/first200-on")
 first_off=$(median <"$WORK/first200-off")
+registration_ms=$(median <"$WORK/registration-ms")
 
 # ---------------------------------------------------------------------------- latency
 # to_ms <wrk figure>: 850.00us, 1.23ms, 1.02s, 2.00m -> milliseconds
@@ -180,6 +199,8 @@ sample-app with $PLUGINS generated plugins; $(java -version 2>&1 | head -1)
 startup (median of $RUNS)         plugins.enabled=true   plugins.enabled=false   ratio
   "Started ... in X seconds"      ${started_on} s              ${started_off} s               $(ratio "$started_on" "$started_off")
   first 200 on /actuator/health   ${first_on} ms              ${first_off} ms               $(ratio "$first_on" "$first_off")
+  "Started" mean +- sd            $(mean_sd <"$WORK/started-on") s    $(mean_sd <"$WORK/started-off") s
+  starter's own phase (config store to last category registered, median): ${registration_ms} ms
 
 latency (wrk, $DURATION)           p50 ms     p99 ms     req/s      errors
   /actuator/plugins  c=1 t=1      $plugins1_p50      $plugins1_p99      $plugins1_rps    $plugins1_err

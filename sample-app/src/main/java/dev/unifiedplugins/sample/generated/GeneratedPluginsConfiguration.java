@@ -49,7 +49,7 @@ public class GeneratedPluginsConfiguration {
 		public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
 			int categories = (this.count + PER_CATEGORY - 1) / PER_CATEGORY;
 			for (int c = 0; c < categories; c++) {
-				String category = String.format("generated_%02d", c);
+				String category = "generated_" + ((c < 10) ? "0" + c : Integer.toString(c));
 				int plugins = Math.min(PER_CATEGORY, this.count - c * PER_CATEGORY);
 				registry.registerBeanDefinition(category + "PluginManager",
 						BeanDefinitionBuilder
@@ -77,7 +77,7 @@ public class GeneratedPluginsConfiguration {
 		public List<PluginDescriptor> discoverPlugins() {
 			List<PluginDescriptor> descriptors = new ArrayList<>(this.count);
 			for (int i = 0; i < this.count; i++) {
-				String name = String.format("plugin_%03d", i);
+				String name = "plugin_" + (1000 + i);
 				descriptors.add(PluginDescriptor.builder(name)
 					.version("1.0." + (i % 10))
 					.configSchema(schema(this.category + " " + name))
