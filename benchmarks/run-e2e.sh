@@ -42,6 +42,9 @@ ensure_tool curl
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
 	log "building sample-app"
+	# Without the old jar gone, an unchanged sample-app is not repackaged and keeps stale
+	# copies of the other modules.
+	rm -f sample-app/target/sample-app-*.jar sample-app/target/sample-app-*.jar.original
 	./mvnw -B -q -pl sample-app -am -DskipTests package >&2
 fi
 JAR=$(ls sample-app/target/sample-app-*.jar | grep -v -- '-plain' | head -1)
