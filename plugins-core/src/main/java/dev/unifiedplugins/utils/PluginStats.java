@@ -1,11 +1,12 @@
 package dev.unifiedplugins.utils;
 
 import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 
@@ -42,11 +43,11 @@ public record PluginStats(int total, int configured, int unconfigured, int local
 		int local = 0;
 		int active = 0;
 		// Counted per run of plugins of the same category (the registry's lists are grouped by
-		// category), in a hash map in the order categories first appear: registration order,
-		// often sorted already, so that usually no sort and no second map is needed.
-		Map<String, Integer> byCategory = new LinkedHashMap<>();
+		// category, often in sorted order): usually no hashing, no sort and no map entries.
+		String[] names = new String[16];
+		int[] lengths = new int[16];
+		int runs = 0;
 		String runCategory = null;
-		int runLength = 0;
 		for (PluginMetadata plugin : plugins) {
 			if (plugin.configured()) {
 				configured++;
@@ -57,75 +58,138 @@ public record PluginStats(int total, int configured, int unconfigured, int local
 			if (plugin.hasActiveResources()) {
 				active++;
 			}
-			if (!plugin.category().equals(runCategory)) {
-				if (runCategory != null) {
-					byCategory.merge(runCategory, runLength, Integer::sum);
+			String category = plugin.category();
+			if (!category.equals(runCategory)) {
+				if (runs == names.length) {
+					names = Arrays.copyOf(names, runs * 2);
+					lengths = Arrays.copyOf(lengths, runs * 2);
 				}
-				runCategory = plugin.category();
-				runLength = 0;
+				names[runs] = category;
+				runs++;
+				runCategory = category;
 			}
-			runLength++;
-		}
-		if (runCategory != null) {
-			byCategory.merge(runCategory, runLength, Integer::sum);
+			lengths[runs - 1]++;
 		}
 		int total = plugins.size();
 		return new PluginStats(total, configured, total - configured, local, total - local, active,
-				isSorted(byCategory.keySet()) ? new SortedCounts(byCategory) : sortedCopy(byCategory));
-	}
-
-	private static boolean isSorted(Collection<String> keys) {
-		String previous = null;
-		for (String key : keys) {
-			if (previous != null && previous.compareTo(key) > 0) {
-				return false;
-			}
-			previous = key;
-		}
-		return true;
+				SortedCounts.of(names, lengths, runs));
 	}
 
 	/**
-	 * An unmodifiable copy sorted by key, in a hash map for O(1) lookups. The keys are sorted
-	 * with {@link Arrays#sort}, which takes linear time on input that is sorted already.
+	 * An unmodifiable copy sorted by key.
 	 */
 	private static Map<String, Integer> sortedCopy(Map<String, Integer> map) {
 		String[] keys = map.keySet().toArray(new String[0]);
 		Arrays.sort(keys);
-		Map<String, Integer> sorted = new LinkedHashMap<>(keys.length * 2);
-		for (String key : keys) {
-			sorted.put(key, map.get(key));
+		Integer[] values = new Integer[keys.length];
+		for (int i = 0; i < keys.length; i++) {
+			values[i] = map.get(keys[i]);
 		}
-		return new SortedCounts(sorted);
+		return new SortedCounts(keys, values);
 	}
 
-	/** Counts sorted by category, unmodifiable; the canonical constructor keeps it as is. */
+	/**
+	 * Counts sorted by category in two arrays, unmodifiable; lookups are binary searches.
+	 * The canonical constructor keeps it as is.
+	 */
 	private static final class SortedCounts extends AbstractMap<String, Integer> {
 
-		private final Map<String, Integer> counts;
+		private final String[] keys;
 
-		SortedCounts(Map<String, Integer> sorted) {
-			this.counts = Collections.unmodifiableMap(sorted);
+		private final Integer[] values;
+
+		SortedCounts(String[] keys, Integer[] values) {
+			this.keys = keys;
+			this.values = values;
+		}
+
+		/** Counts from runs of categories, merging repeated categories. */
+		static SortedCounts of(String[] names, int[] lengths, int runs) {
+			boolean ascending = true;
+			for (int i = 1; i < runs && ascending; i++) {
+				ascending = names[i - 1].compareTo(names[i]) < 0;
+			}
+			if (ascending) {
+				Integer[] values = new Integer[runs];
+				for (int i = 0; i < runs; i++) {
+					values[i] = lengths[i];
+				}
+				return new SortedCounts(Arrays.copyOf(names, runs), values);
+			}
+			Integer[] order = new Integer[runs];
+			for (int i = 0; i < runs; i++) {
+				order[i] = i;
+			}
+			Arrays.sort(order, (a, b) -> names[a].compareTo(names[b]));
+			String[] keys = new String[runs];
+			Integer[] values = new Integer[runs];
+			int size = 0;
+			for (int index : order) {
+				if (size > 0 && keys[size - 1].equals(names[index])) {
+					values[size - 1] += lengths[index];
+				}
+				else {
+					keys[size] = names[index];
+					values[size] = lengths[index];
+					size++;
+				}
+			}
+			return new SortedCounts(Arrays.copyOf(keys, size), Arrays.copyOf(values, size));
 		}
 
 		@Override
 		public Set<Entry<String, Integer>> entrySet() {
-			return this.counts.entrySet();
+			return new AbstractSet<>() {
+
+				@Override
+				public Iterator<Entry<String, Integer>> iterator() {
+					return new Iterator<>() {
+
+						private int next;
+
+						@Override
+						public boolean hasNext() {
+							return this.next < SortedCounts.this.keys.length;
+						}
+
+						@Override
+						public Entry<String, Integer> next() {
+							if (!hasNext()) {
+								throw new NoSuchElementException();
+							}
+							int i = this.next++;
+							return new SimpleImmutableEntry<>(SortedCounts.this.keys[i], SortedCounts.this.values[i]);
+						}
+
+					};
+				}
+
+				@Override
+				public int size() {
+					return SortedCounts.this.keys.length;
+				}
+
+			};
 		}
 
 		@Override
 		public int size() {
-			return this.counts.size();
+			return this.keys.length;
 		}
 
 		@Override
 		public boolean containsKey(Object key) {
-			return this.counts.containsKey(key);
+			return indexOf(key) >= 0;
 		}
 
 		@Override
 		public Integer get(Object key) {
-			return this.counts.get(key);
+			int index = indexOf(key);
+			return (index >= 0) ? this.values[index] : null;
+		}
+
+		private int indexOf(Object key) {
+			return (key instanceof String name) ? Arrays.binarySearch(this.keys, name) : -1;
 		}
 
 	}
