@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
@@ -29,6 +30,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import dev.unifiedplugins.core.PluginIds;
 import dev.unifiedplugins.protocols.ProcessTable;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.util.DefaultPrettyPrinter;
 import tools.jackson.core.util.Separators;
@@ -55,6 +57,8 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 
 	private static final String TEMP_SUFFIX = ".tmp";
 
+	private static final long LISTING_REUSE_AFTER_MILLIS = 2_000;
+
 	private static final JsonMapper MAPPER = JsonMapper.builder()
 		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
 		.build();
@@ -67,6 +71,8 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	private final Path dir;
 
 	private final boolean posix;
+
+	private volatile @Nullable Listing listing;
 
 	/**
 	 * Opens a config directory, creating it when missing, and removes temporary files that
@@ -167,8 +173,36 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 		return Files.isRegularFile(pathOf(uniqueId));
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * The listing is reused while the directory's modification time is unchanged, so that
+	 * registering many categories in a row lists the directory once. A listing is kept only
+	 * when the directory was last modified more than {@value #LISTING_REUSE_AFTER_MILLIS} ms
+	 * before it was taken: a change within the file system's timestamp granularity of the
+	 * listing could otherwise leave the modification time as it was.
+	 */
 	@Override
 	public Set<String> ids() {
+		FileTime modified;
+		try {
+			modified = Files.getLastModifiedTime(this.dir);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot list plugin config directory " + this.dir + ": " + describe(ex),
+					ex);
+		}
+		Listing reusable = this.listing;
+		if (reusable != null && reusable.modified().equals(modified)) {
+			return reusable.ids();
+		}
+		long takenAt = System.currentTimeMillis();
+		Set<String> ids = listIds();
+		this.listing = (takenAt - modified.toMillis() > LISTING_REUSE_AFTER_MILLIS) ? new Listing(modified, ids) : null;
+		return ids;
+	}
+
+	private Set<String> listIds() {
 		Set<String> ids = new HashSet<>();
 		try (DirectoryStream<Path> entries = Files.newDirectoryStream(this.dir)) {
 			for (Path entry : entries) {
@@ -327,6 +361,10 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 		catch (IOException ex) {
 			logger.log(System.Logger.Level.WARNING, "Cannot delete temporary file " + file + ": " + ex);
 		}
+	}
+
+	/** The config ids in the directory when its modification time was {@code modified}. */
+	private record Listing(FileTime modified, Set<String> ids) {
 	}
 
 	private static String describe(IOException ex) {

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -58,6 +59,13 @@ public class UnifiedPluginRegistry {
 	private volatile State state = State.EMPTY;
 
 	private volatile boolean validationEnabled = true;
+
+	/**
+	 * Every plugin by unique id, updated in place on registration so that registering a
+	 * category costs its own plugins, not all plugins. An entry counts only when its
+	 * category is the one in {@link #state}: see {@link #find(String)}.
+	 */
+	private final Map<String, Plugin> index = new ConcurrentHashMap<>();
 
 	private final Map<String, Throwable> failures = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -174,17 +182,33 @@ public class UnifiedPluginRegistry {
 				for (PluginDescriptor descriptor : descriptors) {
 					String uniqueId = category + "_" + descriptor.name();
 					PluginIds.requireValid(uniqueId, "unique id");
-					Plugin clash = current.plugins.get(uniqueId);
+					Plugin clash = find(uniqueId);
 					if (clash != null && !clash.category.name.equals(category)) {
 						throw new IllegalArgumentException("Plugin '" + descriptor.name() + "' of category '" + category
 								+ "' would get unique id '" + uniqueId + "', which plugin '" + clash.name
 								+ "' of category '" + clash.category.name + "' already has");
 					}
-					entry.plugins.add(new Plugin(uniqueId, descriptor.name(), entry,
+					entry.add(new Plugin(uniqueId, descriptor.name(), entry,
 							toMetadata(category, descriptor, configuredIds.contains(uniqueId)),
 							schemas.get(descriptor.name())));
 				}
+				// Index first, then publish, then drop what the category no longer has: a
+				// reader that meets an entry of an unpublished or replaced category answers
+				// from the published one (see find).
+				for (Plugin plugin : entry.plugins) {
+					this.index.put(plugin.uniqueId, plugin);
+				}
+				Category previous = current.categories.get(category);
+				if (previous != null) {
+					previous.current = false;
+				}
 				this.state = current.with(entry);
+				entry.current = true;
+				if (previous != null) {
+					for (Plugin stale : previous.plugins) {
+						this.index.remove(stale.uniqueId, stale);
+					}
+				}
 				return entry.plugins.stream().map((plugin) -> plugin.metadata).toList();
 			}
 			finally {
@@ -236,7 +260,7 @@ public class UnifiedPluginRegistry {
 	 * @return the categories, sorted
 	 */
 	public List<String> getCategories() {
-		return this.state.sortedCategories;
+		return this.state.sortedCategories();
 	}
 
 	/**
@@ -255,7 +279,7 @@ public class UnifiedPluginRegistry {
 	 * @return the categories, sorted
 	 */
 	public List<String> getCategoriesWithPlugins() {
-		return this.state.categoriesWithPlugins;
+		return this.state.categoriesWithPlugins();
 	}
 
 	/**
@@ -265,7 +289,7 @@ public class UnifiedPluginRegistry {
 	 */
 	public Optional<PluginMetadata> getPlugin(String uniqueId) {
 		Objects.requireNonNull(uniqueId, "uniqueId must not be null");
-		Plugin plugin = this.state.plugins.get(uniqueId);
+		Plugin plugin = find(uniqueId);
 		return (plugin != null) ? Optional.of(live(plugin, PluginResources.lazyProcessTable())) : Optional.empty();
 	}
 
@@ -285,7 +309,7 @@ public class UnifiedPluginRegistry {
 	 * @return the plugins in registration order
 	 */
 	public List<PluginMetadata> getAllPlugins() {
-		return liveList(this.state.ordered);
+		return liveList(this.state.ordered());
 	}
 
 	/**
@@ -294,7 +318,7 @@ public class UnifiedPluginRegistry {
 	 * @return the plugins in registration order
 	 */
 	public List<PluginMetadata> getRegisteredPlugins() {
-		List<Plugin> ordered = this.state.ordered;
+		List<Plugin> ordered = this.state.ordered();
 		List<PluginMetadata> result = new ArrayList<>(ordered.size());
 		for (Plugin plugin : ordered) {
 			result.add(plugin.metadata);
@@ -309,7 +333,7 @@ public class UnifiedPluginRegistry {
 	 */
 	public Optional<PluginMetadata> getRegisteredPlugin(String uniqueId) {
 		Objects.requireNonNull(uniqueId, "uniqueId must not be null");
-		Plugin plugin = this.state.plugins.get(uniqueId);
+		Plugin plugin = find(uniqueId);
 		return (plugin != null) ? Optional.of(plugin.metadata) : Optional.empty();
 	}
 
@@ -320,7 +344,7 @@ public class UnifiedPluginRegistry {
 	 */
 	public Optional<Object> getPluginInstance(String uniqueId) {
 		Objects.requireNonNull(uniqueId, "uniqueId must not be null");
-		Plugin plugin = this.state.plugins.get(uniqueId);
+		Plugin plugin = find(uniqueId);
 		if (plugin == null) {
 			return Optional.empty();
 		}
@@ -414,7 +438,7 @@ public class UnifiedPluginRegistry {
 	}
 
 	private @Nullable PluginConfigSchema schemaOf(String uniqueId) {
-		Plugin plugin = this.state.plugins.get(uniqueId);
+		Plugin plugin = find(uniqueId);
 		return (plugin != null) ? plugin.schema : null;
 	}
 
@@ -430,7 +454,7 @@ public class UnifiedPluginRegistry {
 							+ " the configuration of plugin '" + uniqueId + "'; the previous one is unchanged", ex);
 					return false;
 				}
-				Plugin plugin = this.state.plugins.get(uniqueId);
+				Plugin plugin = find(uniqueId);
 				if (plugin != null) {
 					plugin.metadata = plugin.metadata.withConfigured(configured);
 				}
@@ -440,6 +464,19 @@ public class UnifiedPluginRegistry {
 		finally {
 			this.configLock.readLock().unlock();
 		}
+	}
+
+	/**
+	 * The plugin with a unique id in the published registrations.
+	 */
+	private @Nullable Plugin find(String uniqueId) {
+		Plugin plugin = this.index.get(uniqueId);
+		if (plugin == null || plugin.category.current) {
+			return plugin;
+		}
+		// The category is being registered again: the published one decides.
+		Category published = this.state.categories.get(plugin.category.name);
+		return (published != null) ? published.byUniqueId.get(uniqueId) : null;
 	}
 
 	private static List<PluginDescriptor> discover(String category, PluginManager manager) {
@@ -527,10 +564,23 @@ public class UnifiedPluginRegistry {
 
 		final List<Plugin> plugins = new ArrayList<>();
 
+		final Map<String, Plugin> byUniqueId = new HashMap<>();
+
+		/**
+		 * True while this category is the published one: set after it is published, cleared
+		 * before it is replaced, so a true value always means the published snapshot has it.
+		 */
+		volatile boolean current;
+
 		Category(String name, PluginManager manager, String displayName) {
 			this.name = name;
 			this.manager = manager;
 			this.displayName = displayName;
+		}
+
+		void add(Plugin plugin) {
+			this.plugins.add(plugin);
+			this.byUniqueId.put(plugin.uniqueId, plugin);
 		}
 
 	}
@@ -560,46 +610,75 @@ public class UnifiedPluginRegistry {
 
 	}
 
-	/** An immutable snapshot of the registrations, replaced whole on each registration. */
+	/**
+	 * An immutable snapshot of the registrations, replaced on each registration. Replacing it
+	 * copies the category map only; the lists derived from it are built when first read.
+	 */
 	private static final class State {
 
-		static final State EMPTY = new State(Map.of());
+		static final State EMPTY = new State(Map.of(), 0);
 
+		/** In registration order; re-registering keeps a category's place. */
 		final Map<String, Category> categories;
 
-		final Map<String, Plugin> plugins;
+		final int size;
 
-		final List<Plugin> ordered;
+		private volatile @Nullable List<Plugin> ordered;
 
-		final List<String> sortedCategories;
+		private volatile @Nullable List<String> sortedCategories;
 
-		final List<String> categoriesWithPlugins;
+		private volatile @Nullable List<String> categoriesWithPlugins;
 
-		private State(Map<String, Category> categories) {
+		private State(Map<String, Category> categories, int size) {
 			this.categories = categories;
-			Map<String, Plugin> plugins = new HashMap<>();
-			List<Plugin> ordered = new ArrayList<>();
-			Set<String> withPlugins = new TreeSet<>();
-			for (Category category : categories.values()) {
-				for (Plugin plugin : category.plugins) {
-					plugins.put(plugin.uniqueId, plugin);
-					ordered.add(plugin);
-				}
-				if (!category.plugins.isEmpty()) {
-					withPlugins.add(category.name);
-				}
-			}
-			this.plugins = plugins;
-			this.ordered = List.copyOf(ordered);
-			this.sortedCategories = List.copyOf(new TreeSet<>(categories.keySet()));
-			this.categoriesWithPlugins = List.copyOf(withPlugins);
+			this.size = size;
 		}
 
 		State with(Category category) {
-			// Insertion order is registration order; re-registering keeps the category's place.
 			Map<String, Category> categories = new LinkedHashMap<>(this.categories);
-			categories.put(category.name, category);
-			return new State(Collections.unmodifiableMap(categories));
+			Category previous = categories.put(category.name, category);
+			int size = this.size - ((previous != null) ? previous.plugins.size() : 0) + category.plugins.size();
+			return new State(Collections.unmodifiableMap(categories), size);
+		}
+
+		/** Every plugin in registration order. */
+		List<Plugin> ordered() {
+			List<Plugin> ordered = this.ordered;
+			if (ordered == null) {
+				List<Plugin> all = new ArrayList<>(this.size);
+				for (Category category : this.categories.values()) {
+					for (Plugin plugin : category.plugins) {
+						all.add(plugin);
+					}
+				}
+				ordered = Collections.unmodifiableList(all);
+				this.ordered = ordered;
+			}
+			return ordered;
+		}
+
+		List<String> sortedCategories() {
+			List<String> sorted = this.sortedCategories;
+			if (sorted == null) {
+				sorted = List.copyOf(new TreeSet<>(this.categories.keySet()));
+				this.sortedCategories = sorted;
+			}
+			return sorted;
+		}
+
+		List<String> categoriesWithPlugins() {
+			List<String> withPlugins = this.categoriesWithPlugins;
+			if (withPlugins == null) {
+				Set<String> names = new TreeSet<>();
+				for (Category category : this.categories.values()) {
+					if (!category.plugins.isEmpty()) {
+						names.add(category.name);
+					}
+				}
+				withPlugins = List.copyOf(names);
+				this.categoriesWithPlugins = withPlugins;
+			}
+			return withPlugins;
 		}
 
 	}

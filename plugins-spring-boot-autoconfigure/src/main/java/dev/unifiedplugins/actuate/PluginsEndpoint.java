@@ -1,11 +1,17 @@
 package dev.unifiedplugins.actuate;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.RandomAccess;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
@@ -19,6 +25,14 @@ import dev.unifiedplugins.runtime.PluginInspector;
 import dev.unifiedplugins.runtime.PluginReport;
 import dev.unifiedplugins.utils.PluginStats;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonEncoding;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.io.SerializedString;
+import tools.jackson.databind.SerializationConfig;
+import tools.jackson.databind.SerializationContext;
+import tools.jackson.databind.annotation.JsonSerialize;
+import tools.jackson.databind.ser.std.StdSerializer;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -50,6 +64,13 @@ public class PluginsEndpoint {
 	private final Set<String> roles;
 
 	private final double defaultHours;
+
+	/**
+	 * The serialized entries of plugins shown as registered (no live instance, no error),
+	 * by unique id. An entry is a function of the metadata alone, which is immutable, so it
+	 * is serialized once per metadata instance instead of on every request.
+	 */
+	private final Map<String, RenderedEntry> rendered = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates the endpoint.
@@ -85,10 +106,18 @@ public class PluginsEndpoint {
 			categories.add(new CategoryDescriptor(category, this.registry.getCategoryDisplayName(category),
 					stats.byCategory().getOrDefault(category, 0)));
 		}
-		List<PluginEntry> plugins = new ArrayList<>(inspection.plugins().size());
-		for (PluginReport report : inspection.plugins()) {
-			plugins.add(entry(report));
+		List<PluginReport> reports = inspection.plugins();
+		PluginEntry[] entries = new PluginEntry[reports.size()];
+		RenderedEntry[] renderings = new RenderedEntry[reports.size()];
+		for (int i = 0; i < entries.length; i++) {
+			PluginReport report = reports.get(i);
+			entries[i] = entry(report);
+			renderings[i] = rendering(entries[i].uniqueId(), report);
 		}
+		if (this.rendered.size() > 2 * entries.length + 16) {
+			pruneRenderings(entries);
+		}
+		List<PluginEntry> plugins = new PluginEntries(entries, renderings);
 		CloudCostDescriptor cost = new CloudCostDescriptor(duration, inspection.totalCost(), inspection.hourlyCost(),
 				inspection.costByPlugin());
 		return new PluginsDescriptor(stats, categories, inspection.managedPids(), cost, plugins);
@@ -145,6 +174,31 @@ public class PluginsEndpoint {
 				remote.endpointUrl(), remote.sshHost(), remote.sshPort(), remote.status(), remote.resourceType(),
 				remote.gpuCount(), remote.gpuType(), remote.estimatedCostPerHour(),
 				sanitize("", remote.metadata(), true, Set.of()));
+	}
+
+	/**
+	 * The rendering slot of a plugin whose entry is its registered metadata as is; null for
+	 * a plugin with live resources or an error, whose entry is serialized afresh.
+	 */
+	private @Nullable RenderedEntry rendering(String uniqueId, PluginReport report) {
+		PluginMetadata metadata = report.metadata();
+		if (report.error() != null || this.registry.getRegisteredPlugin(uniqueId).orElse(null) != metadata) {
+			return null;
+		}
+		RenderedEntry slot = this.rendered.get(uniqueId);
+		if (slot == null || slot.metadata != metadata) {
+			slot = new RenderedEntry(metadata);
+			this.rendered.put(uniqueId, slot);
+		}
+		return slot;
+	}
+
+	private void pruneRenderings(PluginEntry[] entries) {
+		Set<String> shown = new HashSet<>();
+		for (PluginEntry entry : entries) {
+			shown.add(entry.uniqueId());
+		}
+		this.rendered.keySet().retainAll(shown);
 	}
 
 	private double validHours(@Nullable Double hours) {
@@ -265,6 +319,91 @@ public class PluginsEndpoint {
 					plugin.version(), plugin.description(), plugin.executionMode().value(), plugin.configured(),
 					plugin.isLocalExecution(), plugin.hasActiveResources(), plugin.spawnedPids(), remoteResource,
 					report.error());
+		}
+
+	}
+
+	/**
+	 * The entries of {@link PluginsDescriptor#plugins()}: a plain unmodifiable list, whose
+	 * serializer writes the cached JSON of entries that have a rendering slot.
+	 */
+	@JsonSerialize(using = PluginEntriesSerializer.class)
+	static final class PluginEntries extends AbstractList<PluginEntry> implements RandomAccess {
+
+		private final PluginEntry[] entries;
+
+		private final @Nullable RenderedEntry[] renderings;
+
+		PluginEntries(PluginEntry[] entries, @Nullable RenderedEntry[] renderings) {
+			this.entries = entries;
+			this.renderings = renderings;
+		}
+
+		@Override
+		public PluginEntry get(int index) {
+			return this.entries[index];
+		}
+
+		@Override
+		public int size() {
+			return this.entries.length;
+		}
+
+	}
+
+	/**
+	 * The JSON of one plugin's entry, as serialized by a given serialization config: a
+	 * different mapper serializes it again.
+	 */
+	static final class RenderedEntry {
+
+		final PluginMetadata metadata;
+
+		private volatile @Nullable Rendering rendering;
+
+		RenderedEntry(PluginMetadata metadata) {
+			this.metadata = metadata;
+		}
+
+		SerializableString json(PluginEntry entry, SerializationContext context) {
+			Rendering current = this.rendering;
+			if (current != null && current.config == context.getConfig()) {
+				return current.json;
+			}
+			ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+			try (JsonGenerator generator = context.createGenerator(out, JsonEncoding.UTF8)) {
+				context.writeValue(generator, entry);
+			}
+			SerializedString json = new SerializedString(out.toString(StandardCharsets.UTF_8));
+			this.rendering = new Rendering(context.getConfig(), json);
+			return json;
+		}
+
+		private record Rendering(SerializationConfig config, SerializedString json) {
+		}
+
+	}
+
+	/** Writes cached entries as raw JSON values and the others as usual. */
+	static final class PluginEntriesSerializer extends StdSerializer<PluginEntries> {
+
+		PluginEntriesSerializer() {
+			super(PluginEntries.class);
+		}
+
+		@Override
+		public void serialize(PluginEntries value, JsonGenerator generator, SerializationContext context) {
+			generator.writeStartArray(value, value.size());
+			for (int i = 0; i < value.entries.length; i++) {
+				RenderedEntry rendering = value.renderings[i];
+				if (rendering != null) {
+					generator.writeRawValue(rendering.json(value.entries[i], context));
+				}
+				else {
+					context.writeValue(generator, value.entries[i]);
+				}
+			}
+			generator.writeEndArray();
 		}
 
 	}

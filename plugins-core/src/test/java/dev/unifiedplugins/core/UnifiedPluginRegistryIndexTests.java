@@ -1,0 +1,112 @@
+package dev.unifiedplugins.core;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/**
+ * The registry's lookup index, which registration updates per category rather than
+ * rebuilding: re-registration, freed and colliding unique ids, and reads that race a
+ * re-registration.
+ */
+class UnifiedPluginRegistryIndexTests {
+
+	@TempDir
+	Path dir;
+
+	@Test
+	void reRegisteringACategoryDropsThePluginsItNoLongerHas() {
+		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.dir);
+		registry.registerPluginManager("llm", manager("a", "b"));
+		registry.registerPluginManager("stt", manager("c"));
+		registry.registerPluginManager("llm", manager("b", "d"));
+		assertThat(registry.getPlugin("llm_a")).isEmpty();
+		assertThat(registry.getRegisteredPlugin("llm_a")).isEmpty();
+		assertThat(registry.getPlugin("llm_b")).isPresent();
+		assertThat(registry.getPlugin("llm_d")).isPresent();
+		assertThat(registry.getAllPlugins()).extracting(PluginMetadata::uniqueId)
+			.containsExactly("llm_b", "llm_d", "stt_c");
+		assertThat(registry.getCategories()).containsExactly("llm", "stt");
+	}
+
+	@Test
+	void aUniqueIdFreedByReRegistrationCanBeTakenByAnotherCategory() {
+		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.dir);
+		registry.registerPluginManager("a_b", manager("c"));
+		registry.registerPluginManager("a_b", manager("x"));
+		registry.registerPluginManager("a", manager("b_c"));
+		assertThat(registry.getPlugin("a_b_c")).hasValueSatisfying((plugin) -> {
+			assertThat(plugin.category()).isEqualTo("a");
+			assertThat(plugin.name()).isEqualTo("b_c");
+		});
+	}
+
+	@Test
+	void aCollidingRegistrationLeavesTheRegistryAsItWas() {
+		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.dir);
+		registry.registerPluginManager("a_b", manager("c"));
+		assertThatIllegalArgumentException().isThrownBy(() -> registry.registerPluginManager("a", manager("z", "b_c")))
+			.withMessageContaining("a_b_c");
+		assertThat(registry.getPlugin("a_b_c")).hasValueSatisfying(
+				(plugin) -> assertThat(plugin.category()).isEqualTo("a_b"));
+		assertThat(registry.getPlugin("a_z")).isEmpty();
+		assertThat(registry.getCategories()).containsExactly("a_b");
+	}
+
+	@Test
+	void savingAConfigMarksThePublishedPluginConfigured() {
+		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.dir);
+		registry.registerPluginManager("llm", manager("a"));
+		registry.registerPluginManager("llm", manager("a"));
+		assertThat(registry.savePluginConfig("llm_a", Map.of("k", "v"))).isTrue();
+		assertThat(registry.getPlugin("llm_a")).hasValueSatisfying((plugin) -> assertThat(plugin.configured()).isTrue());
+	}
+
+	@Test
+	void readsRacingReRegistrationAlwaysFindAPluginThatStaysRegistered() throws Exception {
+		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.dir);
+		PluginManager first = manager("kept", "gone");
+		PluginManager second = manager("kept", "new");
+		registry.registerPluginManager("llm", first);
+		AtomicBoolean done = new AtomicBoolean();
+		AtomicReference<String> failure = new AtomicReference<>();
+		Thread reader = new Thread(() -> {
+			while (!done.get()) {
+				if (registry.getPlugin("llm_kept").isEmpty()) {
+					failure.set("llm_kept was missing");
+				}
+				int plugins = registry.getAllPlugins().size();
+				if (plugins != 2) {
+					failure.set("saw " + plugins + " plugins");
+				}
+			}
+		});
+		reader.start();
+		for (int i = 0; i < 2_000; i++) {
+			registry.registerPluginManager("llm", (i % 2 == 0) ? second : first);
+		}
+		done.set(true);
+		reader.join();
+		assertThat(failure.get()).isNull();
+		assertThat(registry.getPlugin("llm_gone")).isPresent();
+		assertThat(registry.getPlugin("llm_new")).isEmpty();
+	}
+
+	private static PluginManager manager(String... names) {
+		List<PluginDescriptor> descriptors = new ArrayList<>();
+		for (String name : names) {
+			descriptors.add(PluginDescriptor.builder(name).build());
+		}
+		return () -> descriptors;
+	}
+
+}

@@ -1,0 +1,169 @@
+package dev.unifiedplugins.actuate;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.unifiedplugins.actuate.PluginsEndpoint.PluginsDescriptor;
+import dev.unifiedplugins.core.PluginDescriptor;
+import dev.unifiedplugins.core.PluginExecutionMode;
+import dev.unifiedplugins.core.PluginManager;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
+import dev.unifiedplugins.runtime.BoundedCalls;
+import dev.unifiedplugins.runtime.PluginInspector;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.actuate.endpoint.Sanitizer;
+import org.springframework.boot.actuate.endpoint.Show;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The entries of plugins shown as registered are serialized once and reused: the JSON is
+ * the same as serializing every entry afresh, and follows every change of a plugin.
+ */
+class PluginsEndpointRenderedEntriesTests {
+
+	@TempDir
+	Path dir;
+
+	private final BoundedCalls calls = new BoundedCalls("test-plugins-call-", 4);
+
+	private UnifiedPluginRegistry registry;
+
+	private PluginsEndpoint endpoint;
+
+	@BeforeEach
+	void setUp() {
+		this.registry = new UnifiedPluginRegistry(this.dir);
+		this.registry.registerPluginManager("stt", new Manager("1.0.0"));
+		this.endpoint = new PluginsEndpoint(this.registry,
+				new PluginInspector(this.registry, this.calls, Duration.ofSeconds(5)), new Sanitizer(), Show.NEVER,
+				Set.of(), 1.0);
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.calls.close();
+	}
+
+	@Test
+	void reusedEntriesSerializeExactlyAsFreshOnes() {
+		JsonMapper mapper = JsonMapper.builder().build();
+		for (int i = 0; i < 3; i++) {
+			PluginsDescriptor descriptor = this.endpoint.plugins(null);
+			assertThat(mapper.writeValueAsString(descriptor)).isEqualTo(mapper.writeValueAsString(fresh(descriptor)));
+		}
+		String json = mapper.writeValueAsString(this.endpoint.plugins(null));
+		assertThat(json).contains("\"uniqueId\":\"stt_static\"", "\"uniqueId\":\"stt_live\"",
+				"\"pids\":[" + ProcessHandle.current().pid() + "]", "\"error\":");
+	}
+
+	@Test
+	void anotherMapperSerializesEntriesItsOwnWay() {
+		JsonMapper plain = JsonMapper.builder().build();
+		JsonMapper indenting = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+		plain.writeValueAsString(this.endpoint.plugins(null));
+		PluginsDescriptor descriptor = this.endpoint.plugins(null);
+		assertThat(indenting.readTree(indenting.writeValueAsString(descriptor)))
+			.isEqualTo(indenting.readTree(indenting.writeValueAsString(fresh(descriptor))));
+	}
+
+	@Test
+	void entriesFollowSavedConfigsAndReRegistration() {
+		JsonMapper mapper = JsonMapper.builder().build();
+		mapper.writeValueAsString(this.endpoint.plugins(null));
+		this.registry.savePluginConfig("stt_static", Map.of("model", "base"));
+		PluginsDescriptor configured = this.endpoint.plugins(null);
+		assertThat(mapper.writeValueAsString(configured)).isEqualTo(mapper.writeValueAsString(fresh(configured)))
+			.contains("\"configured\":true");
+		this.registry.registerPluginManager("stt", new Manager("2.0.0"));
+		PluginsDescriptor upgraded = this.endpoint.plugins(null);
+		assertThat(mapper.writeValueAsString(upgraded)).isEqualTo(mapper.writeValueAsString(fresh(upgraded)))
+			.contains("\"version\":\"2.0.0\"")
+			.doesNotContain("\"version\":\"1.0.0\"");
+	}
+
+	@Test
+	void pluginsAreAPlainListOfEntries() {
+		PluginsDescriptor descriptor = this.endpoint.plugins(null);
+		assertThat(descriptor.plugins()).extracting(PluginsEndpoint.PluginEntry::uniqueId)
+			.containsExactly("stt_static", "stt_live", "stt_broken");
+		assertThat(descriptor.plugins()).isEqualTo(new ArrayList<>(descriptor.plugins()));
+	}
+
+	/** The same answer with its entries in a plain list, serialized entry by entry. */
+	private static PluginsDescriptor fresh(PluginsDescriptor descriptor) {
+		return new PluginsDescriptor(descriptor.stats(), descriptor.categories(), descriptor.managedPids(),
+				descriptor.cloudCost(), new ArrayList<>(descriptor.plugins()));
+	}
+
+	/** A static plugin, a live one that manages this JVM, and one whose instance fails. */
+	private static final class Manager implements PluginManager {
+
+		private final String version;
+
+		Manager(String version) {
+			this.version = version;
+		}
+
+		@Override
+		public List<PluginDescriptor> discoverPlugins() {
+			return List.of(
+					PluginDescriptor.builder("static")
+						.version(this.version)
+						.description("A \"quoted\" description \u00e9")
+						.configSchema(Map.of("title", "Static"))
+						.build(),
+					PluginDescriptor.builder("live").executionMode(PluginExecutionMode.SUBPROCESS).build(),
+					PluginDescriptor.builder("broken").build());
+		}
+
+		@Override
+		public Optional<Object> getPlugin(String name) {
+			return switch (name) {
+				case "live" -> Optional.of(new Lifecycle(List.of(ProcessHandle.current().pid())));
+				case "broken" -> Optional.of(new Lifecycle(null));
+				default -> Optional.empty();
+			};
+		}
+
+	}
+
+	private record Lifecycle(List<Long> pids) implements LifecycleAwarePlugin {
+
+		@Override
+		public PluginExecutionMode getExecutionMode() {
+			return PluginExecutionMode.SUBPROCESS;
+		}
+
+		@Override
+		public List<Long> getChildPids() {
+			if (this.pids == null) {
+				throw new IllegalStateException("cannot list processes");
+			}
+			return this.pids;
+		}
+
+		@Override
+		public Map<String, Object> getManagedResources() {
+			return Map.of();
+		}
+
+		@Override
+		public void forceCleanup() {
+		}
+
+	}
+
+}
