@@ -190,7 +190,19 @@ wrk -t2 -c8 -d"$WARMUP" "$BASE/actuator/plugins" >/dev/null
 wrk -t2 -c8 -d"$WARMUP" "$BASE/actuator/health" >/dev/null
 read -r plugins1_p50 plugins1_p99 plugins1_rps plugins1_err < <(load /actuator/plugins 1 1)
 read -r health1_p50 health1_p99 health1_rps health1_err < <(load /actuator/health 1 1)
+# While the load runs, sample a few bodies: an entry with an "error" under load means
+# the endpoint refused or timed out calls, and the figures are not of a healthy answer.
+(
+	sleep 2
+	for _ in 1 2 3 4 5; do
+		curl -fsS --max-time 10 "$BASE/actuator/plugins" | grep -o '"error":' | wc -l
+		sleep 1
+	done
+) >"$WORK/errors-under-load" 2>/dev/null &
+sampler=$!
 read -r plugins_p50 plugins_p99 plugins_rps plugins_err < <(load /actuator/plugins "$CONNECTIONS" "$THREADS")
+wait "$sampler" || true
+entries_with_errors=$(paste -sd' ' "$WORK/errors-under-load")
 read -r health_p50 health_p99 health_rps health_err < <(load /actuator/health "$CONNECTIONS" "$THREADS")
 stop_app
 
@@ -213,4 +225,5 @@ latency (wrk, $DURATION)           p50 ms     p99 ms     req/s      errors
   plugins/health ratio, c=1:  p50 $(ratio "$plugins1_p50" "$health1_p50")  p99 $(ratio "$plugins1_p99" "$health1_p99")
   plugins/health ratio, c=$CONNECTIONS: p50 $(ratio "$plugins_p50" "$health_p50")  p99 $(ratio "$plugins_p99" "$health_p99")
   /actuator/plugins body: $body_bytes bytes
+  entries with an "error" in 5 bodies sampled during the c=$CONNECTIONS run: ${entries_with_errors:-none sampled}
 REPORT
