@@ -69,7 +69,7 @@ public interface LifecycleAwarePlugin {
 		if (roots == null || roots.isEmpty()) {
 			return List.of();
 		}
-		return ((table != null) ? table : ProcessTable.snapshot()).withLiveDescendants(roots);
+		return ((table != null) ? table : ProcessTable.lazy()).withLiveDescendants(roots);
 	}
 
 }

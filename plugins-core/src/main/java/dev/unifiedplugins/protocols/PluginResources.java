@@ -46,7 +46,9 @@ public final class PluginResources {
 	}
 
 	/**
-	 * A supplier that takes one process table snapshot on first use and returns it after.
+	 * A supplier of one {@linkplain ProcessTable#lazy() lazy process table}, made on first
+	 * use and shared after, so that every plugin of one request reads each process at most
+	 * once.
 	 * @return the supplier, for one request; thread-safe
 	 */
 	public static Supplier<ProcessTable> lazyProcessTable() {
@@ -58,7 +60,7 @@ public final class PluginResources {
 			public synchronized ProcessTable get() {
 				ProcessTable result = this.table;
 				if (result == null) {
-					result = ProcessTable.snapshot();
+					result = ProcessTable.lazy();
 					this.table = result;
 				}
 				return result;

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One pass over the operating system's process table: which processes are alive and who
@@ -33,13 +34,38 @@ public final class ProcessTable {
 
 	private static final boolean PROCFS = Files.isReadable(PROC.resolve("self/stat"));
 
+	/** Whether each process lists its children in /proc/PID/task/TID/children. */
+	private static final boolean CHILDREN_FILES = PROCFS
+			&& Files.isReadable(PROC.resolve("self/task").resolve(Long.toString(ProcessHandle.current().pid()))
+				.resolve("children"));
+
 	private final Set<Long> alive;
 
 	private final Map<Long, List<Long>> children;
 
-	private ProcessTable(Set<Long> alive, Map<Long, List<Long>> children) {
+	/** True for a table that reads each process on first use instead of all at once. */
+	private final boolean lazy;
+
+	private ProcessTable(Set<Long> alive, Map<Long, List<Long>> children, boolean lazy) {
 		this.alive = alive;
 		this.children = children;
+		this.lazy = lazy;
+	}
+
+	private ProcessTable(Set<Long> alive, Map<Long, List<Long>> children) {
+		this(alive, children, false);
+	}
+
+	/**
+	 * A table that reads only the processes it is asked about, each at most once, and
+	 * remembers what it read: for a request that looks at a few process trees on a host
+	 * running many processes, far less than a full {@link #snapshot()}. Where Linux does
+	 * not list children per process, this is a full snapshot. Thread-safe.
+	 * @return the table
+	 */
+	public static ProcessTable lazy() {
+		return CHILDREN_FILES ? new ProcessTable(ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>(), true)
+				: snapshot();
 	}
 
 	/**
@@ -101,7 +127,54 @@ public final class ProcessTable {
 	 * @return true when it was alive
 	 */
 	public boolean isAlive(long pid) {
+		if (this.lazy) {
+			// Dead processes are not cached: asking about them is rare and cheap.
+			if (this.alive.contains(pid)) {
+				return true;
+			}
+			boolean running = isRunning(pid);
+			if (running) {
+				this.alive.add(pid);
+			}
+			return running;
+		}
 		return this.alive.contains(pid);
+	}
+
+	private List<Long> childrenOf(long pid) {
+		if (!this.lazy) {
+			return this.children.getOrDefault(pid, List.of());
+		}
+		return this.children.computeIfAbsent(pid, ProcessTable::readChildren);
+	}
+
+	private static List<Long> readChildren(long pid) {
+		// A child is listed under the thread that started it, so every task is read.
+		List<Long> result = new ArrayList<>(2);
+		try (DirectoryStream<Path> tasks = Files.newDirectoryStream(PROC.resolve(Long.toString(pid)).resolve("task"))) {
+			for (Path task : tasks) {
+				String listed;
+				try {
+					listed = Files.readString(task.resolve("children"), StandardCharsets.US_ASCII);
+				}
+				catch (IOException ex) {
+					continue;
+				}
+				int start = 0;
+				for (int i = 0; i <= listed.length(); i++) {
+					if (i == listed.length() || listed.charAt(i) == ' ' || listed.charAt(i) == '\n') {
+						if (i > start) {
+							result.add(Long.parseLong(listed, start, i, 10));
+						}
+						start = i + 1;
+					}
+				}
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// The process ended: it has no children to report.
+		}
+		return result;
 	}
 
 	/**
@@ -122,7 +195,7 @@ public final class ProcessTable {
 			}
 		}
 		while (!pending.isEmpty()) {
-			for (Long child : this.children.getOrDefault(pending.poll(), List.of())) {
+			for (Long child : childrenOf(pending.poll())) {
 				// A dead intermediate still links a live grandchild only until it is reaped; we
 				// follow the links as they are now and report only live processes.
 				if (result.add(child)) {

@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
@@ -36,6 +39,8 @@ public final class PluginInspector {
 
 	private final Duration timeout;
 
+	private final Map<Double, Batcher> batches = new ConcurrentHashMap<>();
+
 	/**
 	 * Creates an inspector.
 	 * @param registry the registry to inspect
@@ -60,13 +65,18 @@ public final class PluginInspector {
 	}
 
 	/**
-	 * Inspects every plugin.
+	 * Inspects every plugin. Callers that arrive while an inspection is under way wait for
+	 * it to end and then share the next one, which starts after they all arrived: each sees
+	 * every change made before its call (a client reads its own writes), and under many
+	 * concurrent requests the plugins are asked about twice per inspection time, not once
+	 * per request.
 	 * @param hours the duration to estimate costs for, finite and above 0
 	 * @return the reports, in registration order
 	 */
 	public PluginInspection inspectAll(double hours) {
 		requireValidHours(hours);
-		return new PluginInspection(hours, inspect(this.registry.getRegisteredPlugins(), hours, false));
+		return this.batches.computeIfAbsent(hours, (key) -> new Batcher())
+			.get(() -> new PluginInspection(hours, inspect(this.registry.getRegisteredPlugins(), hours, false)));
 	}
 
 	/**
@@ -173,6 +183,81 @@ public final class PluginInspector {
 			throw new IllegalStateException(call + " returned " + value + "; expected a finite amount of USD >= 0");
 		}
 		return value;
+	}
+
+	/**
+	 * Lets concurrent callers share one computation that started after all of them
+	 * arrived.
+	 */
+	static final class Batcher {
+
+		private @Nullable CompletableFuture<PluginInspection> current;
+
+		/** How many computations have started. */
+		private long started;
+
+		PluginInspection get(Supplier<PluginInspection> compute) {
+			CompletableFuture<PluginInspection> previous;
+			CompletableFuture<PluginInspection> mine = null;
+			long seen;
+			synchronized (this) {
+				previous = this.current;
+				seen = this.started;
+				if (previous == null) {
+					mine = startLocked();
+				}
+			}
+			if (mine != null) {
+				return lead(mine, compute);
+			}
+			// That one started before this call, so its answer may miss this caller's writes.
+			previous.handle((result, failure) -> null).join();
+			CompletableFuture<PluginInspection> next;
+			synchronized (this) {
+				next = this.current;
+				if (next == null || this.started == seen) {
+					mine = startLocked();
+				}
+			}
+			if (mine != null) {
+				return lead(mine, compute);
+			}
+			try {
+				return next.join();
+			}
+			catch (CompletionException ex) {
+				return compute.get();
+			}
+		}
+
+		private CompletableFuture<PluginInspection> startLocked() {
+			CompletableFuture<PluginInspection> mine = new CompletableFuture<>();
+			this.current = mine;
+			this.started++;
+			return mine;
+		}
+
+		private PluginInspection lead(CompletableFuture<PluginInspection> mine, Supplier<PluginInspection> compute) {
+			try {
+				PluginInspection result = compute.get();
+				finish(mine);
+				mine.complete(result);
+				return result;
+			}
+			catch (RuntimeException | Error ex) {
+				finish(mine);
+				mine.completeExceptionally(ex);
+				throw ex;
+			}
+		}
+
+		/** Clears the slot before waiters wake, so that they start or join a newer one. */
+		private synchronized void finish(CompletableFuture<PluginInspection> mine) {
+			if (this.current == mine) {
+				this.current = null;
+			}
+		}
+
 	}
 
 }
