@@ -2,13 +2,18 @@ package dev.unifiedplugins.autoconfigure;
 
 import dev.unifiedplugins.runtime.PluginShutdown;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
 /**
  * Cleans up plugin resources when the application context closes, after the web server
- * has stopped taking requests.
+ * has stopped taking requests. When the context fails before it started, cleanup runs as
+ * the context destroys its beans instead, so processes started during a failed start-up
+ * are ended too.
  */
-public class PluginsShutdownLifecycle implements SmartLifecycle {
+public class PluginsShutdownLifecycle implements SmartLifecycle, DisposableBean {
 
 	/** Stops after the web server (whose phases are a little below the default). */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
@@ -18,6 +23,8 @@ public class PluginsShutdownLifecycle implements SmartLifecycle {
 	private final PluginsProperties.Shutdown properties;
 
 	private volatile boolean running;
+
+	private final AtomicBoolean cleanedUp = new AtomicBoolean();
 
 	/**
 	 * Creates the lifecycle.
@@ -38,6 +45,17 @@ public class PluginsShutdownLifecycle implements SmartLifecycle {
 	public void stop() {
 		if (this.running) {
 			this.running = false;
+			cleanUp();
+		}
+	}
+
+	@Override
+	public void destroy() {
+		cleanUp();
+	}
+
+	private void cleanUp() {
+		if (this.cleanedUp.compareAndSet(false, true)) {
 			this.shutdown.run(this.properties.isCleanup(), this.properties.isTerminateCloudResources());
 		}
 	}

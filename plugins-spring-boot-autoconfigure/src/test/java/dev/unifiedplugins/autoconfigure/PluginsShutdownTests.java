@@ -58,6 +58,16 @@ class PluginsShutdownTests {
 	}
 
 	@Test
+	void aContextThatFailsToStartStillCleansUp() throws Exception {
+		this.worker.start();
+		long pid = this.worker.process.pid();
+		runner().withUserConfiguration(FailingAfterRegistration.class)
+			.run((context) -> assertThat(context).hasFailed());
+		assertThat(this.worker.cleanups).isEqualTo(1);
+		assertGone(pid);
+	}
+
+	@Test
 	void cleanupCanBeTurnedOff() throws IOException {
 		this.worker.start();
 		long pid = this.worker.process.pid();
@@ -87,6 +97,16 @@ class PluginsShutdownTests {
 			Thread.sleep(20);
 		}
 		assertThat(ProcessTable.isRunning(pid)).as("process %d running", pid).isFalse();
+	}
+
+	@org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+	static class FailingAfterRegistration {
+
+		@org.springframework.context.annotation.Bean
+		Object failing(PluginManagerRegistrar registrar, PluginsShutdownLifecycle lifecycle) {
+			throw new IllegalStateException("start-up fails after the plugins were registered");
+		}
+
 	}
 
 	record Manager(Map<String, Object> plugins) implements PluginManager {
