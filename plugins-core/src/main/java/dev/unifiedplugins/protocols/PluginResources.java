@@ -25,6 +25,7 @@ public final class PluginResources {
 	 * @param processTable where to look up descendants; called at most once, and only when
 	 * the instance reports child PIDs, so that many plugins can share one snapshot
 	 * @return the live view; the registered metadata itself when there is nothing live
+	 * @throws IllegalStateException when a lifecycle-aware instance reports null child PIDs
 	 * @throws RuntimeException whatever the instance's protocol methods throw
 	 */
 	public static PluginMetadata resolve(PluginMetadata registered, @Nullable Object instance,
@@ -38,7 +39,11 @@ public final class PluginResources {
 		List<Long> pids = registered.spawnedPids();
 		if (lifecycle) {
 			List<Long> roots = ((LifecycleAwarePlugin) instance).getChildPids();
-			pids = (roots == null || roots.isEmpty()) ? List.of() : processTable.get().withLiveDescendants(roots);
+			if (roots == null) {
+				throw new IllegalStateException(
+						"getChildPids() returned null; expected a list, empty when there are none");
+			}
+			pids = roots.isEmpty() ? List.of() : processTable.get().withLiveDescendants(roots);
 		}
 		RemoteResourceInfo remote = cloud ? ((CloudAwarePlugin) instance).getRemoteResourceInfo()
 				: registered.remoteResource();

@@ -159,9 +159,6 @@ public final class PluginInspector {
 
 	private static PluginReport report(PluginMetadata registered, Object instance, double hours, boolean details,
 			Supplier<ProcessTable> table) {
-		if (instance instanceof LifecycleAwarePlugin lifecycle && lifecycle.getChildPids() == null) {
-			throw new IllegalStateException("getChildPids() returned null; expected a list, empty when there are none");
-		}
 		PluginMetadata metadata = PluginResources.resolve(registered, instance, table);
 		Double cost = null;
 		Double hourly = null;

@@ -620,17 +620,17 @@ class CoreBadInputTests {
 			this.calls = new BoundedCalls("misbehaving-test-", 8);
 			this.childPid = this.processes.startSleep().pid();
 			Map<String, Object> instances = new LinkedHashMap<>();
-			instances.put("good_local", new Lifecycle(() -> List.of(this.childPid)));
-			instances.put("good_cloud", new Cloud(() -> running(), (hours) -> 2.0 * hours));
-			instances.put("null_pids", new Lifecycle(() -> null));
-			instances.put("remote_throws", new Cloud(() -> {
+			instances.put("good_local", new TestPlugins.Lifecycle(() -> List.of(this.childPid)));
+			instances.put("good_cloud", new TestPlugins.Cloud(() -> running(), (hours) -> 2.0 * hours));
+			instances.put("null_pids", new TestPlugins.Lifecycle(() -> null));
+			instances.put("remote_throws", new TestPlugins.Cloud(() -> {
 				throw new IllegalStateException("provider API down");
 			}, (hours) -> 1.0));
-			instances.put("cost_hangs", new Cloud(() -> running(), (hours) -> {
+			instances.put("cost_hangs", new TestPlugins.Cloud(() -> running(), (hours) -> {
 				hangIgnoringInterrupts();
 				return 1.0;
 			}));
-			instances.put("cost_nan", new Cloud(() -> running(), (hours) -> Double.NaN));
+			instances.put("cost_nan", new TestPlugins.Cloud(() -> running(), (hours) -> Double.NaN));
 			UnifiedPluginRegistry registry = CoreBadInputTests.this.registry;
 			registry.registerPluginManager("mixed", new PluginManager() {
 				@Override
@@ -769,59 +769,6 @@ class CoreBadInputTests {
 			Map<String, PluginReport> reports = new HashMap<>();
 			inspection.plugins().forEach((report) -> reports.put(report.metadata().uniqueId(), report));
 			return reports;
-		}
-
-		record Lifecycle(java.util.function.Supplier<List<Long>> pids) implements LifecycleAwarePlugin {
-
-			@Override
-			public PluginExecutionMode getExecutionMode() {
-				return PluginExecutionMode.SUBPROCESS;
-			}
-
-			@Override
-			public List<Long> getChildPids() {
-				return this.pids.get();
-			}
-
-			@Override
-			public Map<String, Object> getManagedResources() {
-				return null;
-			}
-
-			@Override
-			public void forceCleanup() {
-			}
-
-		}
-
-		record Cloud(java.util.function.Supplier<RemoteResourceInfo> remote,
-				java.util.function.DoubleUnaryOperator cost) implements CloudAwarePlugin {
-
-			@Override
-			public RemoteResourceInfo getRemoteResourceInfo() {
-				return this.remote.get();
-			}
-
-			@Override
-			public RemoteResourceInfo provisionRemoteResource(Map<String, Object> config) {
-				throw new UnsupportedOperationException();
-			}
-
-			@Override
-			public String checkRemoteResourceStatus() {
-				return "running";
-			}
-
-			@Override
-			public boolean terminateRemoteResource() {
-				return true;
-			}
-
-			@Override
-			public double estimateCost(double durationHours) {
-				return this.cost.applyAsDouble(durationHours);
-			}
-
 		}
 
 	}

@@ -84,8 +84,7 @@ public final class PluginsEndpointAutoConfiguration {
 		PluginsMetrics pluginsMetrics(UnifiedPluginRegistry registry, PluginInspector pluginInspector,
 				ObjectProvider<PluginManagerRegistrar> registrar) {
 			// Categories become gauge tags, so managers must be registered before binding.
-			registrar.ifAvailable((ignored) -> {
-			});
+			registrar.getIfAvailable();
 			return new PluginsMetrics(registry, pluginInspector, Duration.ofSeconds(5));
 		}
 

@@ -18,13 +18,13 @@ import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
 /**
  * Plugin instances whose protocol methods a test supplies, and a manager over them.
  */
-final class TestPlugins {
+public final class TestPlugins {
 
 	private TestPlugins() {
 	}
 
 	/** A manager whose plugins are the given instances (null: discovered but not loaded). */
-	static PluginManager manager(Map<String, Object> instances) {
+	public static PluginManager manager(Map<String, Object> instances) {
 		Map<String, Object> copy = new LinkedHashMap<>(instances);
 		return new PluginManager() {
 
@@ -41,13 +41,13 @@ final class TestPlugins {
 		};
 	}
 
-	static RemoteResourceInfo running(Map<String, Object> metadata) {
+	public static RemoteResourceInfo running(Map<String, Object> metadata) {
 		return RemoteResourceInfo.builder(CloudProviderType.RUNPOD).status("running").metadata(metadata).build();
 	}
 
-	record Lifecycle(Supplier<List<Long>> pids, Supplier<Map<String, Object>> resources) implements LifecycleAwarePlugin {
+	public record Lifecycle(Supplier<List<Long>> pids, Supplier<Map<String, Object>> resources) implements LifecycleAwarePlugin {
 
-		Lifecycle(Supplier<List<Long>> pids) {
+		public Lifecycle(Supplier<List<Long>> pids) {
 			this(pids, Map::of);
 		}
 
@@ -72,7 +72,7 @@ final class TestPlugins {
 
 	}
 
-	record Cloud(Supplier<RemoteResourceInfo> remote, DoubleUnaryOperator cost) implements CloudAwarePlugin {
+	public record Cloud(Supplier<RemoteResourceInfo> remote, DoubleUnaryOperator cost) implements CloudAwarePlugin {
 
 		@Override
 		public RemoteResourceInfo getRemoteResourceInfo() {
