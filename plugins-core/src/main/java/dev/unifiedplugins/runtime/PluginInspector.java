@@ -2,7 +2,7 @@ package dev.unifiedplugins.runtime;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +40,8 @@ public final class PluginInspector {
 	private final Duration timeout;
 
 	private final Map<Double, Batcher> batches = new ConcurrentHashMap<>();
+
+	private final UniqueIds uniqueIds = new UniqueIds();
 
 	/**
 	 * Creates an inspector.
@@ -99,59 +101,72 @@ public final class PluginInspector {
 
 	private List<PluginReport> inspect(List<PluginMetadata> registered, double hours, boolean details) {
 		long deadline = System.nanoTime() + this.timeout.toNanos();
-		// Managers are asked for their instances one task per category: the lookup is meant to
-		// be trivial, and this keeps a request over many plugins to a few tasks.
-		Map<String, List<PluginMetadata>> byCategory = new LinkedHashMap<>();
-		for (PluginMetadata plugin : registered) {
-			byCategory.computeIfAbsent(plugin.category(), (key) -> new ArrayList<>()).add(plugin);
-		}
-		// Each lookup starts its plugins' calls as soon as it has the instances, so a manager
-		// that hangs delays no other category's plugins.
+		int size = registered.size();
+		String[] ids = this.uniqueIds.of(registered);
+		// Managers are asked for their instances one task per run of a category (registration
+		// order keeps a category's plugins together): the lookup is meant to be trivial, and
+		// this keeps a request over many plugins to a few tasks. Each lookup starts its
+		// plugins' calls as soon as it has the instances, so a manager that hangs delays no
+		// other category's plugins.
 		Supplier<ProcessTable> table = PluginResources.lazyProcessTable();
-		Map<String, Future<Map<String, Future<PluginReport>>>> lookups = new LinkedHashMap<>();
-		byCategory.forEach((category, plugins) -> lookups.put(category, this.calls.submit("manager:" + category,
-				() -> startReports(plugins, hours, details, table))));
-		Map<String, Future<PluginReport>> live = new HashMap<>();
-		Map<String, String> errors = new HashMap<>();
-		lookups.forEach((category, lookup) -> {
+		List<Run> runs = new ArrayList<>();
+		for (int from = 0; from < size;) {
+			String category = registered.get(from).category();
+			int to = from + 1;
+			while (to < size && category.equals(registered.get(to).category())) {
+				to++;
+			}
+			int start = from;
+			int end = to;
+			runs.add(new Run(category, start, end, this.calls.submit("manager:" + category,
+					() -> startReports(registered, ids, start, end, hours, details, table))));
+			from = to;
+		}
+		@SuppressWarnings("unchecked")
+		Future<PluginReport>[] live = new Future[size];
+		String[] errors = new String[size];
+		for (Run run : runs) {
 			try {
-				live.putAll(BoundedCalls.await(lookup, deadline, this.timeout));
+				Future<PluginReport>[] started = BoundedCalls.await(run.lookup(), deadline, this.timeout);
+				System.arraycopy(started, 0, live, run.from(), started.length);
 			}
 			catch (BoundedCalls.PluginCallException ex) {
-				String error = "plugin manager of category '" + category + "' " + ex.getMessage();
-				byCategory.get(category).forEach((plugin) -> errors.put(plugin.uniqueId(), error));
+				Arrays.fill(errors, run.from(), run.to(),
+						"plugin manager of category '" + run.category() + "' " + ex.getMessage());
 			}
-		});
-		List<PluginReport> reports = new ArrayList<>(registered.size());
-		for (PluginMetadata plugin : registered) {
-			String error = errors.get(plugin.uniqueId());
-			Future<PluginReport> call = live.get(plugin.uniqueId());
-			if (error != null) {
-				reports.add(PluginReport.failed(plugin, error));
+		}
+		PluginReport[] reports = new PluginReport[size];
+		for (int i = 0; i < size; i++) {
+			PluginMetadata plugin = registered.get(i);
+			if (errors[i] != null) {
+				reports[i] = PluginReport.failed(plugin, errors[i]);
 			}
-			else if (call == null) {
-				reports.add(new PluginReport(plugin, null, null, Map.of(), null));
+			else if (live[i] == null) {
+				reports[i] = new PluginReport(plugin, null, null, Map.of(), null);
 			}
 			else {
 				try {
-					reports.add(BoundedCalls.await(call, deadline, this.timeout));
+					reports[i] = BoundedCalls.await(live[i], deadline, this.timeout);
 				}
 				catch (BoundedCalls.PluginCallException ex) {
-					reports.add(PluginReport.failed(plugin, "plugin " + ex.getMessage()));
+					reports[i] = PluginReport.failed(plugin, "plugin " + ex.getMessage());
 				}
 			}
 		}
-		return reports;
+		return Arrays.asList(reports);
 	}
 
-	private Map<String, Future<PluginReport>> startReports(List<PluginMetadata> plugins, double hours,
-			boolean details, Supplier<ProcessTable> table) {
-		Map<String, Future<PluginReport>> started = new HashMap<>();
-		for (PluginMetadata plugin : plugins) {
-			Object instance = this.registry.getPluginInstance(plugin.uniqueId()).orElse(null);
+	/** The calls started for plugins {@code from} (inclusive) to {@code to}; null where none. */
+	private Future<PluginReport>[] startReports(List<PluginMetadata> plugins, String[] ids, int from, int to,
+			double hours, boolean details, Supplier<ProcessTable> table) {
+		@SuppressWarnings("unchecked")
+		Future<PluginReport>[] started = new Future[to - from];
+		for (int i = from; i < to; i++) {
+			PluginMetadata plugin = plugins.get(i);
+			Object instance = this.registry.getPluginInstance(ids[i]).orElse(null);
 			if (instance instanceof LifecycleAwarePlugin || instance instanceof CloudAwarePlugin) {
-				started.put(plugin.uniqueId(),
-						this.calls.submit(plugin.uniqueId(), () -> report(plugin, instance, hours, details, table)));
+				started[i - from] = this.calls.submit(ids[i],
+						() -> report(plugin, instance, hours, details, table));
 			}
 		}
 		return started;
@@ -180,6 +195,49 @@ public final class PluginInspector {
 			throw new IllegalStateException(call + " returned " + value + "; expected a finite amount of USD >= 0");
 		}
 		return value;
+	}
+
+	/** The lookup of one category's consecutive plugins. */
+	private record Run(String category, int from, int to, Future<Future<PluginReport>[]> lookup) {
+	}
+
+	/**
+	 * The unique ids of the last plugins inspected, by position: {@link PluginMetadata#uniqueId()}
+	 * builds a new string on each call, and an inspection needs each id several times.
+	 */
+	static final class UniqueIds {
+
+		private volatile Known known = new Known(new PluginMetadata[0], new String[0]);
+
+		String[] of(List<PluginMetadata> plugins) {
+			Known last = this.known;
+			int size = plugins.size();
+			if (size == 1) {
+				return new String[] { plugins.get(0).uniqueId() };
+			}
+			PluginMetadata[] metadata = new PluginMetadata[size];
+			String[] ids = new String[size];
+			boolean changed = size != last.ids.length;
+			for (int i = 0; i < size; i++) {
+				PluginMetadata plugin = plugins.get(i);
+				metadata[i] = plugin;
+				if (!changed && last.metadata[i] == plugin) {
+					ids[i] = last.ids[i];
+				}
+				else {
+					ids[i] = plugin.uniqueId();
+					changed = true;
+				}
+			}
+			if (changed) {
+				this.known = new Known(metadata, ids);
+			}
+			return ids;
+		}
+
+		private record Known(PluginMetadata[] metadata, String[] ids) {
+		}
+
 	}
 
 	/**

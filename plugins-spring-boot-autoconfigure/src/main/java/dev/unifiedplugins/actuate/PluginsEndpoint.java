@@ -4,14 +4,12 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractList;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.RandomAccess;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
@@ -27,7 +25,6 @@ import dev.unifiedplugins.utils.PluginStats;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonEncoding;
 import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.SerializableString;
 import tools.jackson.core.io.SerializedString;
 import tools.jackson.databind.SerializationConfig;
 import tools.jackson.databind.SerializationContext;
@@ -66,11 +63,11 @@ public class PluginsEndpoint {
 	private final double defaultHours;
 
 	/**
-	 * The serialized entries of plugins shown as registered (no live instance, no error),
-	 * by unique id. An entry is a function of the metadata alone, which is immutable, so it
-	 * is serialized once per metadata instance instead of on every request.
+	 * The serialized entries of plugins shown as registered (no live instance, no error), by
+	 * position. Such an entry is a function of its immutable metadata, so it is serialized
+	 * once per metadata instance instead of on every request.
 	 */
-	private final Map<String, RenderedEntry> rendered = new ConcurrentHashMap<>();
+	private final RenderedEntries rendered = new RenderedEntries();
 
 	/**
 	 * Creates the endpoint.
@@ -106,18 +103,7 @@ public class PluginsEndpoint {
 			categories.add(new CategoryDescriptor(category, this.registry.getCategoryDisplayName(category),
 					stats.byCategory().getOrDefault(category, 0)));
 		}
-		List<PluginReport> reports = inspection.plugins();
-		PluginEntry[] entries = new PluginEntry[reports.size()];
-		RenderedEntry[] renderings = new RenderedEntry[reports.size()];
-		for (int i = 0; i < entries.length; i++) {
-			PluginReport report = reports.get(i);
-			entries[i] = entry(report);
-			renderings[i] = rendering(entries[i].uniqueId(), report);
-		}
-		if (this.rendered.size() > 2 * entries.length + 16) {
-			pruneRenderings(entries);
-		}
-		List<PluginEntry> plugins = new PluginEntries(entries, renderings);
+		List<PluginEntry> plugins = new PluginEntries(inspection.plugins(), this);
 		CloudCostDescriptor cost = new CloudCostDescriptor(duration, inspection.totalCost(), inspection.hourlyCost(),
 				inspection.costByPlugin());
 		return new PluginsDescriptor(stats, categories, inspection.managedPids(), cost, plugins);
@@ -177,28 +163,13 @@ public class PluginsEndpoint {
 	}
 
 	/**
-	 * The rendering slot of a plugin whose entry is its registered metadata as is; null for
-	 * a plugin with live resources or an error, whose entry is serialized afresh.
+	 * Whether an entry may be kept serialized: its metadata is the registered one, not one
+	 * made from a live instance's answer, and it has no error.
 	 */
-	private @Nullable RenderedEntry rendering(String uniqueId, PluginReport report) {
+	private boolean isRegisteredAsIs(PluginReport report) {
 		PluginMetadata metadata = report.metadata();
-		if (report.error() != null || this.registry.getRegisteredPlugin(uniqueId).orElse(null) != metadata) {
-			return null;
-		}
-		RenderedEntry slot = this.rendered.get(uniqueId);
-		if (slot == null || slot.metadata != metadata) {
-			slot = new RenderedEntry(metadata);
-			this.rendered.put(uniqueId, slot);
-		}
-		return slot;
-	}
-
-	private void pruneRenderings(PluginEntry[] entries) {
-		Set<String> shown = new HashSet<>();
-		for (PluginEntry entry : entries) {
-			shown.add(entry.uniqueId());
-		}
-		this.rendered.keySet().retainAll(shown);
+		return report.error() == null
+				&& this.registry.getRegisteredPlugin(metadata.uniqueId()).orElse(null) == metadata;
 	}
 
 	private double validHours(@Nullable Double hours) {
@@ -324,67 +295,59 @@ public class PluginsEndpoint {
 	}
 
 	/**
-	 * The entries of {@link PluginsDescriptor#plugins()}: a plain unmodifiable list, whose
-	 * serializer writes the cached JSON of entries that have a rendering slot.
+	 * The entries of {@link PluginsDescriptor#plugins()}: a plain unmodifiable list, built
+	 * from the reports when read, whose serializer writes the kept JSON of entries shown as
+	 * registered.
 	 */
 	@JsonSerialize(using = PluginEntriesSerializer.class)
 	static final class PluginEntries extends AbstractList<PluginEntry> implements RandomAccess {
 
-		private final PluginEntry[] entries;
+		private final List<PluginReport> reports;
 
-		private final @Nullable RenderedEntry[] renderings;
+		private final PluginsEndpoint endpoint;
 
-		PluginEntries(PluginEntry[] entries, @Nullable RenderedEntry[] renderings) {
-			this.entries = entries;
-			this.renderings = renderings;
+		private final @Nullable PluginEntry[] entries;
+
+		PluginEntries(List<PluginReport> reports, PluginsEndpoint endpoint) {
+			this.reports = reports;
+			this.endpoint = endpoint;
+			this.entries = new PluginEntry[reports.size()];
 		}
 
 		@Override
 		public PluginEntry get(int index) {
-			return this.entries[index];
+			PluginEntry entry = this.entries[index];
+			if (entry == null) {
+				// A race builds equal entries; records publish their fields safely.
+				entry = this.endpoint.entry(this.reports.get(index));
+				this.entries[index] = entry;
+			}
+			return entry;
 		}
 
 		@Override
 		public int size() {
-			return this.entries.length;
+			return this.reports.size();
 		}
 
 	}
 
 	/**
-	 * The JSON of one plugin's entry, as serialized by a given serialization config: a
-	 * different mapper serializes it again.
+	 * The kept JSON of entries, by position in the list of plugins, for one serialization
+	 * config: another mapper serializes them again. Replaced as a whole, so concurrent
+	 * requests read a consistent set.
 	 */
-	static final class RenderedEntry {
+	static final class RenderedEntries {
 
-		final PluginMetadata metadata;
+		private volatile Rendered current = new Rendered(null, new PluginMetadata[0], new SerializedString[0]);
 
-		private volatile @Nullable Rendering rendering;
-
-		RenderedEntry(PluginMetadata metadata) {
-			this.metadata = metadata;
-		}
-
-		SerializableString json(PluginEntry entry, SerializationContext context) {
-			Rendering current = this.rendering;
-			if (current != null && current.config == context.getConfig()) {
-				return current.json;
-			}
-			ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-			try (JsonGenerator generator = context.createGenerator(out, JsonEncoding.UTF8)) {
-				context.writeValue(generator, entry);
-			}
-			SerializedString json = new SerializedString(out.toString(StandardCharsets.UTF_8));
-			this.rendering = new Rendering(context.getConfig(), json);
-			return json;
-		}
-
-		private record Rendering(SerializationConfig config, SerializedString json) {
+		private record Rendered(@Nullable SerializationConfig config, @Nullable PluginMetadata[] metadata,
+				@Nullable SerializedString[] json) {
 		}
 
 	}
 
-	/** Writes cached entries as raw JSON values and the others as usual. */
+	/** Writes kept entries as raw JSON values and the others as usual. */
 	static final class PluginEntriesSerializer extends StdSerializer<PluginEntries> {
 
 		PluginEntriesSerializer() {
@@ -393,17 +356,48 @@ public class PluginsEndpoint {
 
 		@Override
 		public void serialize(PluginEntries value, JsonGenerator generator, SerializationContext context) {
-			generator.writeStartArray(value, value.size());
-			for (int i = 0; i < value.entries.length; i++) {
-				RenderedEntry rendering = value.renderings[i];
-				if (rendering != null) {
-					generator.writeRawValue(rendering.json(value.entries[i], context));
+			int size = value.size();
+			RenderedEntries cache = value.endpoint.rendered;
+			RenderedEntries.Rendered previous = cache.current;
+			boolean usable = previous.config() == context.getConfig() && previous.json().length == size;
+			// Copied on the first entry rendered anew, so an unchanged list allocates nothing.
+			PluginMetadata[] metadata = null;
+			SerializedString[] json = null;
+			generator.writeStartArray(value, size);
+			for (int i = 0; i < size; i++) {
+				PluginReport report = value.reports.get(i);
+				SerializedString kept = null;
+				if (report.error() == null && usable && previous.metadata()[i] == report.metadata()) {
+					kept = previous.json()[i];
+				}
+				if (kept == null && value.endpoint.isRegisteredAsIs(report)) {
+					kept = render(value.get(i), context);
+					if (json == null) {
+						metadata = usable ? previous.metadata().clone() : new PluginMetadata[size];
+						json = usable ? previous.json().clone() : new SerializedString[size];
+					}
+					metadata[i] = report.metadata();
+					json[i] = kept;
+				}
+				if (kept != null) {
+					generator.writeRawValue(kept);
 				}
 				else {
-					context.writeValue(generator, value.entries[i]);
+					context.writeValue(generator, value.get(i));
 				}
 			}
 			generator.writeEndArray();
+			if (json != null) {
+				cache.current = new RenderedEntries.Rendered(context.getConfig(), metadata, json);
+			}
+		}
+
+		private static SerializedString render(PluginEntry entry, SerializationContext context) {
+			ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+			try (JsonGenerator generator = context.createGenerator(out, JsonEncoding.UTF8)) {
+				context.writeValue(generator, entry);
+			}
+			return new SerializedString(out.toString(StandardCharsets.UTF_8));
 		}
 
 	}

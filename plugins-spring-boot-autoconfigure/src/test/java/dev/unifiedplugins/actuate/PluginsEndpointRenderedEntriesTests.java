@@ -7,6 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import dev.unifiedplugins.actuate.PluginsEndpoint.PluginsDescriptor;
 import dev.unifiedplugins.core.PluginDescriptor;
@@ -95,6 +99,51 @@ class PluginsEndpointRenderedEntriesTests {
 	}
 
 	@Test
+	void entriesFollowPluginsThatMoveInTheList() {
+		JsonMapper mapper = JsonMapper.builder().build();
+		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.dir.resolve("moving"));
+		registry.registerPluginManager("llm", new Named("a", "b", "c"));
+		registry.registerPluginManager("stt", new Manager("1.0.0"));
+		PluginsEndpoint endpoint = new PluginsEndpoint(registry,
+				new PluginInspector(registry, this.calls, Duration.ofSeconds(5)), new Sanitizer(), Show.NEVER,
+				Set.of(), 1.0);
+		mapper.writeValueAsString(endpoint.plugins(null));
+		mapper.writeValueAsString(endpoint.plugins(null));
+		// Every later entry moves one place up, and then one down again.
+		registry.registerPluginManager("llm", new Named("b", "c"));
+		PluginsDescriptor shorter = endpoint.plugins(null);
+		assertThat(mapper.writeValueAsString(shorter)).isEqualTo(mapper.writeValueAsString(fresh(shorter)))
+			.doesNotContain("\"uniqueId\":\"llm_a\"");
+		registry.registerPluginManager("llm", new Named("z", "b", "c"));
+		PluginsDescriptor longer = endpoint.plugins(null);
+		assertThat(mapper.writeValueAsString(longer)).isEqualTo(mapper.writeValueAsString(fresh(longer)))
+			.contains("\"uniqueId\":\"llm_z\"");
+		assertThat(longer.plugins()).extracting(PluginsEndpoint.PluginEntry::uniqueId)
+			.containsExactly("llm_z", "llm_b", "llm_c", "stt_static", "stt_live", "stt_broken");
+	}
+
+	@Test
+	void concurrentRequestsGetTheSameJson() throws Exception {
+		JsonMapper mapper = JsonMapper.builder().build();
+		String expected = mapper.writeValueAsString(fresh(this.endpoint.plugins(null)));
+		List<Callable<String>> requests = new ArrayList<>();
+		for (int i = 0; i < 8; i++) {
+			requests.add(() -> mapper.writeValueAsString(this.endpoint.plugins(null)));
+		}
+		ExecutorService pool = Executors.newFixedThreadPool(8);
+		try {
+			for (int round = 0; round < 20; round++) {
+				for (Future<String> answer : pool.invokeAll(requests)) {
+					assertThat(answer.get()).isEqualTo(expected);
+				}
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+	}
+
+	@Test
 	void pluginsAreAPlainListOfEntries() {
 		PluginsDescriptor descriptor = this.endpoint.plugins(null);
 		assertThat(descriptor.plugins()).extracting(PluginsEndpoint.PluginEntry::uniqueId)
@@ -136,6 +185,27 @@ class PluginsEndpointRenderedEntriesTests {
 				case "broken" -> Optional.of(new Lifecycle(null));
 				default -> Optional.empty();
 			};
+		}
+
+	}
+
+	/** Plugins with the given names and nothing loaded. */
+	private static final class Named implements PluginManager {
+
+		private final List<String> names;
+
+		Named(String... names) {
+			this.names = List.of(names);
+		}
+
+		@Override
+		public List<PluginDescriptor> discoverPlugins() {
+			return this.names.stream().map((name) -> PluginDescriptor.builder(name).build()).toList();
+		}
+
+		@Override
+		public Optional<Object> getPlugin(String name) {
+			return Optional.empty();
 		}
 
 	}
