@@ -4,17 +4,21 @@
 #     median of RUNS starts each, as a ratio ("Started ... in X seconds" and
 #     time-to-first-200 on /actuator/health);
 #  2. /actuator/plugins latency p50/p99 under a fixed load from wrk, beside
-#     /actuator/health on the same app, as a ratio.
+#     /actuator/health on the same app, and beside the same bytes served as a static file
+#     by the same app (the transport floor), as ratios.
+# The startup runs leave out the sample's worker JVM (sample.transcription.worker.enabled=
+# false in both modes): its launch is the same with or without the starter and only adds
+# noise. The latency runs keep it, so every request walks a real process tree.
 # Loopback only; every wait is bounded. wrk is installed with apt-get when missing.
 #
-# Settings (environment): PLUGINS (1000), RUNS (5), PORT (18480), CONNECTIONS (32),
+# Settings (environment): PLUGINS (1000), RUNS (9), PORT (18480), CONNECTIONS (32),
 # THREADS (2), DURATION (15s), WARMUP (5s), START_TIMEOUT seconds (120),
 # JAVA_OPTS (""), SKIP_BUILD=1 to reuse sample-app/target's jar.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PLUGINS=${PLUGINS:-1000}
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-9}
 PORT=${PORT:-18480}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
@@ -129,7 +133,9 @@ for run in $(seq 1 "$RUNS"); do
 		enabled=true
 		[[ $mode == off ]] && enabled=false
 		logfile="$WORK/start-$mode-$run.log"
-		start_app "$logfile" --plugins.enabled=$enabled
+		# Lets the previous JVM's exit settle before the next start is timed.
+		sleep 1
+		start_app "$logfile" --plugins.enabled=$enabled --sample.transcription.worker.enabled=false
 		first200=$(wait_ready)
 		started=$(sed -n 's/.*Started .* in \([0-9.]*\) seconds.*/\1/p' "$logfile" | head -1)
 		if [[ $mode == on ]]; then
@@ -178,9 +184,12 @@ load() {
 }
 
 log "latency: wrk, $DURATION per run, after a ${WARMUP} warm-up"
-start_app "$WORK/load.log" --plugins.enabled=true
+mkdir -p "$WORK/static"
+start_app "$WORK/load.log" --plugins.enabled=true --spring.web.resources.static-locations="file:$WORK/static/"
 wait_ready >/dev/null
-body_bytes=$(curl -fsS --max-time 10 "$BASE/actuator/plugins" | wc -c)
+# The transport floor: the same bytes as a static file, served by the same application.
+curl -fsS --max-time 10 "$BASE/actuator/plugins" >"$WORK/static/plugins.json"
+body_bytes=$(wc -c <"$WORK/static/plugins.json")
 total=$(curl -fsS --max-time 10 "$BASE/actuator/plugins" | grep -o '"total":[0-9]*' | head -1 | cut -d: -f2)
 # The sample's own four plugins come on top of the generated ones.
 if [[ -z "$total" || "$total" -lt "$PLUGINS" ]]; then
@@ -189,8 +198,10 @@ if [[ -z "$total" || "$total" -lt "$PLUGINS" ]]; then
 fi
 wrk -t2 -c8 -d"$WARMUP" "$BASE/actuator/plugins" >/dev/null
 wrk -t2 -c8 -d"$WARMUP" "$BASE/actuator/health" >/dev/null
+wrk -t2 -c8 -d"$WARMUP" "$BASE/plugins.json" >/dev/null
 read -r plugins1_p50 plugins1_p99 plugins1_rps plugins1_err < <(load /actuator/plugins 1 1)
 read -r health1_p50 health1_p99 health1_rps health1_err < <(load /actuator/health 1 1)
+read -r static1_p50 static1_p99 static1_rps static1_err < <(load /plugins.json 1 1)
 # While the load runs, sample a few bodies: an entry with an "error" under load means
 # the endpoint refused or timed out calls, and the figures are not of a healthy answer.
 (
@@ -205,6 +216,7 @@ read -r plugins_p50 plugins_p99 plugins_rps plugins_err < <(load /actuator/plugi
 wait "$sampler" || true
 entries_with_errors=$(paste -sd' ' "$WORK/errors-under-load")
 read -r health_p50 health_p99 health_rps health_err < <(load /actuator/health "$CONNECTIONS" "$THREADS")
+read -r static_p50 static_p99 static_rps static_err < <(load /plugins.json "$CONNECTIONS" "$THREADS")
 stop_app
 
 # ---------------------------------------------------------------------------- report
@@ -221,10 +233,14 @@ startup (median of $RUNS)         plugins.enabled=true   plugins.enabled=false  
 latency (wrk, $DURATION)           p50 ms     p99 ms     req/s      errors
   /actuator/plugins  c=1 t=1      $plugins1_p50      $plugins1_p99      $plugins1_rps    $plugins1_err
   /actuator/health   c=1 t=1      $health1_p50      $health1_p99      $health1_rps    $health1_err
+  same body, static  c=1 t=1      $static1_p50      $static1_p99      $static1_rps    $static1_err
   /actuator/plugins  c=$CONNECTIONS t=$THREADS     $plugins_p50      $plugins_p99      $plugins_rps    $plugins_err
   /actuator/health   c=$CONNECTIONS t=$THREADS     $health_p50      $health_p99      $health_rps    $health_err
+  same body, static  c=$CONNECTIONS t=$THREADS     $static_p50      $static_p99      $static_rps    $static_err
   plugins/health ratio, c=1:  p50 $(ratio "$plugins1_p50" "$health1_p50")  p99 $(ratio "$plugins1_p99" "$health1_p99")
   plugins/health ratio, c=$CONNECTIONS: p50 $(ratio "$plugins_p50" "$health_p50")  p99 $(ratio "$plugins_p99" "$health_p99")
+  plugins/static ratio, c=1:  p50 $(ratio "$plugins1_p50" "$static1_p50")  p99 $(ratio "$plugins1_p99" "$static1_p99")
+  plugins/static ratio, c=$CONNECTIONS: p50 $(ratio "$plugins_p50" "$static_p50")  p99 $(ratio "$plugins_p99" "$static_p99")
   /actuator/plugins body: $body_bytes bytes
   entries with an "error" in 5 bodies sampled during the c=$CONNECTIONS run: ${entries_with_errors:-none sampled}
 REPORT

@@ -66,9 +66,20 @@ public final class PluginConfigSchema {
 
 	private static final Object NO_DEFAULT = new Object();
 
+	/**
+	 * Keywords that compiling resolves, and that can fail there although the schema matches
+	 * its metaschema. {@code id} is draft 4's {@code $id}; a property of that name only makes
+	 * a schema compile early.
+	 */
+	private static final Set<String> RESOLVED_ON_COMPILE = Set.of("$ref", "$dynamicRef", "$recursiveRef", "$id",
+			"$anchor", "$dynamicAnchor", "$recursiveAnchor", "id");
+
 	private final Map<String, Object> schema;
 
 	private volatile @Nullable Schema compiled;
+
+	/** Whether the schema matched its metaschema. */
+	private volatile boolean checked;
 
 	private volatile @Nullable Map<String, Object> defaults;
 
@@ -94,14 +105,25 @@ public final class PluginConfigSchema {
 	}
 
 	/**
-	 * Checks the schema against its draft's metaschema and compiles it. Done once; later
-	 * calls return at once.
+	 * Checks the schema against its draft's metaschema and, when it has references or
+	 * identifiers ({@code $ref}, {@code $id}, {@code $anchor} and their kin), compiles it,
+	 * which resolves them. Done once; later calls return at once. Other schemas are compiled
+	 * on first use: compiling them fails only on what the metaschema check has caught, and
+	 * leaving it to later keeps registering many plugins cheap.
 	 * @return this schema
-	 * @throws IllegalArgumentException when the schema is invalid, listing what is wrong with
-	 * JSON Pointers into the schema
+	 * @throws IllegalArgumentException when the schema is invalid or a reference cannot be
+	 * resolved, listing what is wrong with JSON Pointers into the schema
 	 */
 	public PluginConfigSchema check() {
-		compiled();
+		if (!this.checked) {
+			if (hasReferencesOrIds(this.schema)) {
+				compiled();
+			}
+			else {
+				checkAgainstMetaschema(MAPPER.valueToTree(this.schema));
+			}
+			this.checked = true;
+		}
 		return this;
 	}
 
@@ -196,13 +218,9 @@ public final class PluginConfigSchema {
 
 	private Schema compile() {
 		JsonNode node = MAPPER.valueToTree(this.schema);
-		SpecificationVersion dialect = dialect();
-		List<Error> errors = metaSchema(dialect).validate(node);
-		if (!errors.isEmpty()) {
-			throw new IllegalArgumentException("JSON Schema does not match the metaschema of "
-					+ dialect.getDialectId() + ": " + errors.stream()
-				.map((error) -> location(error.getInstanceLocation().toString()) + ": " + error.getMessage())
-				.collect(Collectors.joining("; ")));
+		if (!this.checked) {
+			checkAgainstMetaschema(node);
+			this.checked = true;
 		}
 		try {
 			// A registry of its own, so that an $id cannot resolve to another plugin's schema.
@@ -216,6 +234,40 @@ public final class PluginConfigSchema {
 		catch (SchemaException ex) {
 			throw new IllegalArgumentException("JSON Schema cannot be compiled: " + ex.getMessage(), ex);
 		}
+	}
+
+	private void checkAgainstMetaschema(JsonNode node) {
+		SpecificationVersion dialect = dialect();
+		List<Error> errors = metaSchema(dialect).validate(node);
+		if (!errors.isEmpty()) {
+			throw new IllegalArgumentException("JSON Schema does not match the metaschema of "
+					+ dialect.getDialectId() + ": " + errors.stream()
+				.map((error) -> location(error.getInstanceLocation().toString()) + ": " + error.getMessage())
+				.collect(Collectors.joining("; ")));
+		}
+	}
+
+	private static boolean hasReferencesOrIds(@Nullable Object value) {
+		if (value instanceof Map<?, ?> map) {
+			for (Object key : map.keySet()) {
+				if (RESOLVED_ON_COMPILE.contains(key)) {
+					return true;
+				}
+			}
+			for (Object child : map.values()) {
+				if (hasReferencesOrIds(child)) {
+					return true;
+				}
+			}
+		}
+		else if (value instanceof List<?> list) {
+			for (Object child : list) {
+				if (hasReferencesOrIds(child)) {
+					return true;
+				}
+			}
+		}
+		return false;
 	}
 
 	private SpecificationVersion dialect() {

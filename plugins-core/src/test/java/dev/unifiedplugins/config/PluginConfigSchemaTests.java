@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -208,6 +209,36 @@ class PluginConfigSchemaTests {
 				.of(json("{\"properties\": {\"a\": {\"type\": \"string\", \"pattern\": \"[unclosed\"}}}"))
 				.check())
 			.withMessageContaining("/properties/a/pattern");
+	}
+
+	@Test
+	void schemasWithoutReferencesThatPassTheCheckCompileOnFirstUse() {
+		// check() leaves these to be compiled on first use: none may fail there instead.
+		List<String> schemas = List.of("{\"type\": \"object\"}",
+				"{\"properties\": {\"a\": {\"type\": \"string\", \"format\": \"no-such-format\"}}}",
+				"{\"properties\": {\"a\": {\"contentEncoding\": \"base64\", \"contentMediaType\": \"x/y\"}}}",
+				"{\"$defs\": {\"unused\": {\"type\": \"integer\"}}, \"unevaluatedProperties\": false}",
+				"{\"$schema\": \"http://json-schema.org/draft-04/schema#\", \"properties\": {\"a\": "
+						+ "{\"minimum\": 1, \"exclusiveMinimum\": true}}}",
+				"{\"dependentSchemas\": {\"a\": {\"required\": [\"b\"]}}, \"if\": {\"required\": [\"c\"]}, "
+						+ "\"then\": {\"required\": [\"d\"]}, \"x-vendor\": {\"anything\": [1, 2]}}");
+		for (String schema : schemas) {
+			PluginConfigSchema checked = PluginConfigSchema.of(json(schema)).check();
+			assertThatNoException().as(schema).isThrownBy(() -> checked.validate("stt_whisper", Map.of()));
+		}
+	}
+
+	@Test
+	void identifiersAreResolvedByTheCheck() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> PluginConfigSchema
+				.of(json("{\"$id\": \"relative/path.json\", \"properties\": {\"a\": {\"$anchor\": \"a\"}}}"))
+				.check())
+			.withMessageContaining("relative/path.json");
+		assertThatNoException().isThrownBy(() -> PluginConfigSchema
+			.of(json("{\"$id\": \"urn:example:plugin\", \"$anchor\": \"top\", \"type\": \"object\"}"))
+			.check()
+			.validate("stt_whisper", Map.of()));
 	}
 
 	@Test
