@@ -24,6 +24,8 @@ import org.openjdk.jmh.annotations.TearDown;
  * Registering 10,000 plugins in 100 categories: 100 {@code registerPluginManager} calls of
  * 100 plugins each, into a fresh registry over a config directory that already holds 1,000
  * saved configurations (so that the {@code configured} flags come from a real listing).
+ * Every plugin has its own small schema (they differ in their titles); {@code validation}
+ * {@code false} registers them without checking the schemas against the metaschema.
  * Target: at most 10 ms for the whole.
  */
 @State(Scope.Benchmark)
@@ -36,6 +38,9 @@ public class RegistrationBenchmark {
 
 	@Param("100")
 	int categories;
+
+	@Param({ "true", "false" })
+	boolean validation;
 
 	private Path dir;
 
@@ -65,6 +70,7 @@ public class RegistrationBenchmark {
 	@Benchmark
 	public UnifiedPluginRegistry register() {
 		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.store);
+		registry.setValidationEnabled(this.validation);
 		for (Fixtures.StaticManager manager : this.managers) {
 			registry.registerPluginManager(manager.category(), manager);
 		}

@@ -1,7 +1,6 @@
 package dev.unifiedplugins.config;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,6 +21,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.PathType;
+import dev.unifiedplugins.core.Json;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -66,14 +66,6 @@ public final class PluginConfigSchema {
 
 	private static final Object NO_DEFAULT = new Object();
 
-	/**
-	 * Keywords that compiling resolves, and that can fail there although the schema matches
-	 * its metaschema. {@code id} is draft 4's {@code $id}; a property of that name only makes
-	 * a schema compile early.
-	 */
-	private static final Set<String> RESOLVED_ON_COMPILE = Set.of("$ref", "$dynamicRef", "$recursiveRef", "$id",
-			"$anchor", "$dynamicAnchor", "$recursiveAnchor", "id");
-
 	private final Map<String, Object> schema;
 
 	private volatile @Nullable Schema compiled;
@@ -93,7 +85,7 @@ public final class PluginConfigSchema {
 	 * @return the schema
 	 */
 	public static PluginConfigSchema of(Map<String, ?> schema) {
-		return new PluginConfigSchema(immutable(Objects.requireNonNull(schema, "schema must not be null")));
+		return new PluginConfigSchema(Json.immutableCopy(Objects.requireNonNull(schema, "schema must not be null")));
 	}
 
 	/**
@@ -109,18 +101,24 @@ public final class PluginConfigSchema {
 	 * identifiers ({@code $ref}, {@code $id}, {@code $anchor} and their kin), compiles it,
 	 * which resolves them. Done once; later calls return at once. Other schemas are compiled
 	 * on first use: compiling them fails only on what the metaschema check has caught, and
-	 * leaving it to later keeps registering many plugins cheap.
+	 * leaving it to later keeps registering many plugins cheap. For the same reason, a
+	 * schema that differs from one already checked only in the text of its titles,
+	 * descriptions and comments is not checked again.
 	 * @return this schema
 	 * @throws IllegalArgumentException when the schema is invalid or a reference cannot be
 	 * resolved, listing what is wrong with JSON Pointers into the schema
 	 */
 	public PluginConfigSchema check() {
 		if (!this.checked) {
-			if (hasReferencesOrIds(this.schema)) {
+			SchemaShape shape = new SchemaShape(this.schema);
+			if (shape.resolvesOnCompile()) {
 				compiled();
 			}
 			else {
-				checkAgainstMetaschema(MAPPER.valueToTree(this.schema));
+				if (!shape.isKnownValid()) {
+					checkAgainstMetaschema(MAPPER.valueToTree(this.schema));
+					shape.recordValid();
+				}
 			}
 			this.checked = true;
 		}
@@ -162,7 +160,7 @@ public final class PluginConfigSchema {
 		Map<String, Object> result = this.defaults;
 		if (result == null) {
 			Object found = defaultsOf(this.schema, new HashSet<>());
-			result = (found instanceof Map<?, ?> map) ? immutable(castMap(map)) : Map.of();
+			result = (found instanceof Map<?, ?> map) ? Json.immutableCopy(castMap(map)) : Map.of();
 			this.defaults = result;
 		}
 		return result;
@@ -176,7 +174,7 @@ public final class PluginConfigSchema {
 	 */
 	public Map<String, Object> withDefaults(Map<String, ?> config) {
 		Objects.requireNonNull(config, "config must not be null");
-		return immutable(merge(defaults(), config));
+		return Json.immutableCopy(merge(defaults(), config));
 	}
 
 	@Override
@@ -245,29 +243,6 @@ public final class PluginConfigSchema {
 				.map((error) -> location(error.getInstanceLocation().toString()) + ": " + error.getMessage())
 				.collect(Collectors.joining("; ")));
 		}
-	}
-
-	private static boolean hasReferencesOrIds(@Nullable Object value) {
-		if (value instanceof Map<?, ?> map) {
-			for (Object key : map.keySet()) {
-				if (RESOLVED_ON_COMPILE.contains(key)) {
-					return true;
-				}
-			}
-			for (Object child : map.values()) {
-				if (hasReferencesOrIds(child)) {
-					return true;
-				}
-			}
-		}
-		else if (value instanceof List<?> list) {
-			for (Object child : list) {
-				if (hasReferencesOrIds(child)) {
-					return true;
-				}
-			}
-		}
-		return false;
 	}
 
 	private SpecificationVersion dialect() {
@@ -386,25 +361,6 @@ public final class PluginConfigSchema {
 			}
 		});
 		return result;
-	}
-
-	/** A deep immutable copy that keeps key order and null values. */
-	static Map<String, Object> immutable(Map<String, ?> map) {
-		Map<String, @Nullable Object> copy = new LinkedHashMap<>();
-		map.forEach((key, value) -> copy.put(key, immutableValue(value)));
-		return Collections.unmodifiableMap(copy);
-	}
-
-	private static @Nullable Object immutableValue(@Nullable Object value) {
-		if (value instanceof Map<?, ?> map) {
-			return immutable(castMap(map));
-		}
-		if (value instanceof List<?> list) {
-			List<@Nullable Object> copy = new ArrayList<>(list.size());
-			list.forEach((element) -> copy.add(immutableValue(element)));
-			return Collections.unmodifiableList(copy);
-		}
-		return value;
 	}
 
 	@SuppressWarnings("unchecked")

@@ -25,6 +25,7 @@ import com.github.victools.jsonschema.module.jackson.JacksonSchemaModule;
 import com.github.victools.jsonschema.module.jackson.JsonPropertySorter;
 import com.github.victools.jsonschema.module.jakarta.validation.JakartaValidationModule;
 import com.github.victools.jsonschema.module.jakarta.validation.JakartaValidationOption;
+import dev.unifiedplugins.core.Json;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -121,7 +122,7 @@ public final class PluginConfigSchemaGenerator {
 					+ " declares defaults that break its own schema: "
 					+ ConfigViolation.describe(violations));
 		}
-		return PluginConfigSchema.immutable(map);
+		return Json.immutableCopy(map);
 	}
 
 	private static SchemaGenerator newGenerator() {

@@ -3,12 +3,20 @@ package dev.unifiedplugins.core;
 import java.util.AbstractList;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.ListIterator;
 import java.util.Map;
 import java.util.RandomAccess;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 import org.jspecify.annotations.Nullable;
 
@@ -18,12 +26,17 @@ import org.jspecify.annotations.Nullable;
  * configurations contain. A value this class made is returned as is rather than copied
  * again, so that passing a schema from descriptor to metadata to live view costs nothing.
  */
-final class Json {
+public final class Json {
 
 	private Json() {
 	}
 
-	static Map<String, Object> immutableCopy(@Nullable Map<String, ?> map) {
+	/**
+	 * A deep immutable copy of a JSON object.
+	 * @param map the object as maps, lists and scalars; null for none
+	 * @return the copy, empty for null; the map itself when this class made it
+	 */
+	public static Map<String, Object> immutableCopy(@Nullable Map<String, ?> map) {
 		if (map == null || map.isEmpty()) {
 			return Map.of();
 		}
@@ -80,6 +93,77 @@ final class Json {
 			return this.entries.get(key);
 		}
 
+		// AbstractMap's and Map's mutators change the map only when there is something to
+		// change, so some calls would otherwise succeed: refuse them all, like Map.of does.
+
+		@Override
+		public @Nullable Object put(String key, Object value) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public void putAll(Map<? extends String, ? extends Object> map) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public @Nullable Object remove(Object key) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public void clear() {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public @Nullable Object compute(String key,
+				BiFunction<? super String, ? super @Nullable Object, ? extends @Nullable Object> function) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public Object computeIfAbsent(String key, Function<? super String, ? extends Object> function) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public @Nullable Object computeIfPresent(String key,
+				BiFunction<? super String, ? super Object, ? extends @Nullable Object> function) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public @Nullable Object merge(String key, Object value,
+				BiFunction<? super Object, ? super Object, ? extends @Nullable Object> function) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public @Nullable Object putIfAbsent(String key, Object value) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public boolean remove(Object key, Object value) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public boolean replace(String key, Object oldValue, Object newValue) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public @Nullable Object replace(String key, Object value) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public void replaceAll(BiFunction<? super String, ? super Object, ? extends Object> function) {
+			throw new UnsupportedOperationException();
+		}
+
 	}
 
 	/** An unmodifiable JSON array whose elements are all deeply immutable. */
@@ -88,7 +172,17 @@ final class Json {
 		private final List<@Nullable Object> elements;
 
 		FrozenList(List<@Nullable Object> elements) {
-			this.elements = elements;
+			this.elements = Collections.unmodifiableList(elements);
+		}
+
+		@Override
+		public Iterator<Object> iterator() {
+			return this.elements.iterator();
+		}
+
+		@Override
+		public ListIterator<Object> listIterator(int index) {
+			return this.elements.listIterator(index);
 		}
 
 		@Override
@@ -99,6 +193,54 @@ final class Json {
 		@Override
 		public int size() {
 			return this.elements.size();
+		}
+
+		// AbstractList's and Collection's bulk mutators change nothing when given nothing to
+		// change: refuse them all, like List.of does.
+
+		@Override
+		public boolean addAll(Collection<? extends Object> values) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public boolean addAll(int index, Collection<? extends Object> values) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public boolean remove(@Nullable Object value) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public boolean removeAll(Collection<?> values) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public boolean retainAll(Collection<?> values) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public boolean removeIf(Predicate<? super Object> filter) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public void replaceAll(UnaryOperator<Object> operator) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public void sort(@Nullable Comparator<? super Object> comparator) {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public void clear() {
+			throw new UnsupportedOperationException();
 		}
 
 	}

@@ -1,6 +1,7 @@
 package dev.unifiedplugins.core;
 
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -38,8 +39,10 @@ final class PluginConfigSupport {
 	static Map<String, PluginConfigSchema> schemas(String category, List<PluginDescriptor> descriptors,
 			boolean check) {
 		Map<String, PluginConfigSchema> byName = new HashMap<>();
-		// Managers often give many plugins the same schema: each is checked once.
-		Map<Map<String, Object>, PluginConfigSchema> distinct = new HashMap<>();
+		// Plugins that share one schema instance share its checked schema. Telling equal
+		// instances apart would hash every schema deeply; checking an equal one again costs
+		// little, since check() remembers the shapes it has seen valid.
+		Map<Map<String, Object>, PluginConfigSchema> distinct = new IdentityHashMap<>();
 		for (PluginDescriptor descriptor : descriptors) {
 			Map<String, Object> schema = descriptor.configSchema();
 			if (schema.isEmpty()) {

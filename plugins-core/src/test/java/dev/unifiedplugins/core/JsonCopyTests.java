@@ -55,4 +55,15 @@ class JsonCopyTests {
 		assertThat(copy.toString()).isEqualTo(schema.toString());
 	}
 
+	@Test
+	void aCopyRefusesEveryChangeEvenOneThatWouldChangeNothing() {
+		Map<String, Object> schema = new LinkedHashMap<>();
+		schema.put("required", new ArrayList<>(List.of("model")));
+		schema.put("empty", new ArrayList<>());
+		Map<String, Object> copy = Json.immutableCopy(schema);
+		assertThat(copy).isUnmodifiable();
+		assertThat((List<?>) copy.get("required")).isUnmodifiable();
+		assertThat((List<?>) copy.get("empty")).isUnmodifiable();
+	}
+
 }
