@@ -31,8 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
  * defaults.
  * <p>
  * The schema is written in draft 2020-12 unless its {@code $schema} names another draft
- * (2019-09, 7, 6 or 4). {@link #check()} validates it against that draft's metaschema and
- * compiles it, once; {@link #validate} does so on first use. Remote {@code $ref}s are never
+ * (2019-09, 7, 6 or 4). {@link #check()} validates it against that draft's metaschema, and
+ * compiles it when compiling resolves more than the metaschema checks; {@link #validate}
+ * compiles it on first use. Remote {@code $ref}s are never
  * fetched. Standard {@code format}s ({@code email}, {@code date-time}, {@code uri}...) are
  * asserted, not only annotated. Messages are in English.
  * <p>
@@ -97,13 +98,14 @@ public final class PluginConfigSchema {
 	}
 
 	/**
-	 * Checks the schema against its draft's metaschema and, when it has references or
-	 * identifiers ({@code $ref}, {@code $id}, {@code $anchor} and their kin), compiles it,
-	 * which resolves them. Done once; later calls return at once. Other schemas are compiled
-	 * on first use: compiling them fails only on what the metaschema check has caught, and
-	 * leaving it to later keeps registering many plugins cheap. For the same reason, a
-	 * schema that differs from one already checked only in the text of its titles,
-	 * descriptions and comments is not checked again.
+	 * Checks the schema against its draft's metaschema and, when compiling resolves more
+	 * than the metaschema checks (references and identifiers such as {@code $ref},
+	 * {@code $id} and {@code $anchor}, {@code patternProperties}, a {@code $schema} below the
+	 * root), compiles it. Done once; later calls return at once. Other schemas are compiled
+	 * on first use, which keeps registering many plugins cheap; should that compilation still
+	 * fail, the save that needed it reports the schema as invalid. A schema that differs
+	 * from one already found valid only in the text of its titles, descriptions and comments
+	 * is not checked against the metaschema again.
 	 * @return this schema
 	 * @throws IllegalArgumentException when the schema is invalid or a reference cannot be
 	 * resolved, listing what is wrong with JSON Pointers into the schema

@@ -186,6 +186,11 @@ public final class Json {
 		}
 
 		@Override
+		public List<Object> subList(int fromIndex, int toIndex) {
+			return this.elements.subList(fromIndex, toIndex);
+		}
+
+		@Override
 		public @Nullable Object get(int index) {
 			return this.elements.get(index);
 		}

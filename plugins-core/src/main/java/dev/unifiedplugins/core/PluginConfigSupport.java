@@ -1,7 +1,6 @@
 package dev.unifiedplugins.core;
 
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,17 +31,16 @@ final class PluginConfigSupport {
 
 	/**
 	 * The schemas of the plugins that have one, by plugin name. When {@code check} is
-	 * true each distinct schema is checked against its metaschema and compiled once, here
-	 * rather than on the first save, so that a broken schema fails its registration. Plugins
+	 * true each distinct schema is checked once (see {@link PluginConfigSchema#check()}),
+	 * here rather than on the first save, so that a broken schema fails its registration. Plugins
 	 * without a schema cost nothing, so registering many of them stays cheap.
 	 */
 	static Map<String, PluginConfigSchema> schemas(String category, List<PluginDescriptor> descriptors,
 			boolean check) {
 		Map<String, PluginConfigSchema> byName = new HashMap<>();
-		// Plugins that share one schema instance share its checked schema. Telling equal
-		// instances apart would hash every schema deeply; checking an equal one again costs
-		// little, since check() remembers the shapes it has seen valid.
-		Map<Map<String, Object>, PluginConfigSchema> distinct = new IdentityHashMap<>();
+		// Managers often give many plugins the same schema: they share one checked schema,
+		// compiled at most once.
+		Map<Map<String, Object>, PluginConfigSchema> distinct = new HashMap<>();
 		for (PluginDescriptor descriptor : descriptors) {
 			Map<String, Object> schema = descriptor.configSchema();
 			if (schema.isEmpty()) {

@@ -229,6 +229,18 @@ class PluginConfigSchemaTests {
 	}
 
 	@Test
+	void whatOnlyCompilingFindsIsFoundByTheCheck() {
+		// Draft 4's metaschema leaves patternProperties' keys unchecked.
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> PluginConfigSchema.of(json("{\"$schema\": \"http://json-schema.org/draft-04/schema#\", "
+					+ "\"patternProperties\": {\"(\": {}}}")).check());
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> PluginConfigSchema
+				.of(json("{\"properties\": {\"a\": {\"$schema\": \"https://example.invalid/no-such-dialect\"}}}"))
+				.check());
+	}
+
+	@Test
 	void identifiersAreResolvedByTheCheck() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> PluginConfigSchema

@@ -58,6 +58,30 @@ class SchemaShapeTests {
 			.check()).withMessageContaining("/properties/title");
 	}
 
+	@Test
+	void textsInsideInstanceValuesAreCompared() {
+		// Drafts 4 to 7 require enum items to be unique.
+		String draft7 = "{\"$schema\": \"http://json-schema.org/draft-07/schema#\", \"enum\": ";
+		assertThat(shape(draft7 + "[{\"title\": \"a\"}, {\"title\": \"b\"}]}"))
+			.isNotEqualTo(shape(draft7 + "[{\"title\": \"a\"}, {\"title\": \"a\"}]}"));
+		PluginConfigSchema.of(json(draft7 + "[{\"title\": \"a\"}, {\"title\": \"b\"}]}")).check();
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> PluginConfigSchema.of(json(draft7 + "[{\"title\": \"a\"}, {\"title\": \"a\"}]}"))
+				.check())
+			.withMessageContaining("/enum");
+		assertThat(shape("{\"default\": {\"title\": \"a\"}}")).isNotEqualTo(shape("{\"default\": {\"title\": \"b\"}}"));
+		assertThat(shape("{\"const\": {\"description\": \"a\"}}"))
+			.isNotEqualTo(shape("{\"const\": {\"description\": \"b\"}}"));
+	}
+
+	@Test
+	void whatCompilingChecksBeyondTheMetaschemaMakesTheSchemaCompileEarly() {
+		assertThat(shape("{\"patternProperties\": {\"^a\": {}}}").resolvesOnCompile()).isTrue();
+		assertThat(shape("{\"properties\": {\"a\": {\"$schema\": \"urn:x\"}}}").resolvesOnCompile()).isTrue();
+		assertThat(shape("{\"$schema\": \"https://json-schema.org/draft/2020-12/schema\"}").resolvesOnCompile())
+			.isFalse();
+	}
+
 	private static SchemaShape shape(String schema) {
 		return new SchemaShape(json(schema));
 	}

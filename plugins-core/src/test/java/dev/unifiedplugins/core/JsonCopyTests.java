@@ -64,6 +64,7 @@ class JsonCopyTests {
 		assertThat(copy).isUnmodifiable();
 		assertThat((List<?>) copy.get("required")).isUnmodifiable();
 		assertThat((List<?>) copy.get("empty")).isUnmodifiable();
+		assertThat(((List<?>) copy.get("required")).subList(0, 0)).isUnmodifiable();
 	}
 
 }

@@ -57,6 +57,22 @@ class PluginInspectorPositionsTests {
 	}
 
 	@Test
+	void reportsFollowPluginsThatSwapPlaces() {
+		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.dir);
+		PluginInspector inspector = new PluginInspector(registry, this.calls, Duration.ofSeconds(5));
+		registry.registerPluginManager("llm", TestPlugins.manager(plugins("a", "live", "c")));
+		assertThat(inspector.inspectAll(1.0).managedPids()).containsOnlyKeys("llm_live");
+
+		// The same number of plugins: only the metadata at each place tells the change.
+		registry.registerPluginManager("llm", TestPlugins.manager(plugins("live", "a", "c")));
+		PluginInspection swapped = inspector.inspectAll(1.0);
+		assertThat(ids(swapped)).containsExactly("llm_live", "llm_a", "llm_c");
+		assertThat(swapped.managedPids()).containsOnlyKeys("llm_live");
+		registry.registerPluginManager("llm", TestPlugins.manager(plugins("x", "y", "live")));
+		assertThat(inspector.inspectAll(1.0).managedPids()).containsOnlyKeys("llm_live");
+	}
+
+	@Test
 	void inspectingOnePluginLeavesTheOthersAsTheyAre() {
 		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.dir);
 		PluginInspector inspector = new PluginInspector(registry, this.calls, Duration.ofSeconds(5));
