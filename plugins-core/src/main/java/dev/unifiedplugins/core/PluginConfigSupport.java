@@ -3,9 +3,11 @@ package dev.unifiedplugins.core;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 import dev.unifiedplugins.config.PluginConfigException;
 import dev.unifiedplugins.config.PluginConfigSchema;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.exc.InvalidDefinitionException;
@@ -40,13 +42,14 @@ final class PluginConfigSupport {
 		Map<String, PluginConfigSchema> byName = new HashMap<>();
 		// Managers often give many plugins the same schema: they share one checked schema,
 		// compiled at most once.
-		Map<Map<String, Object>, PluginConfigSchema> distinct = new HashMap<>();
+		Map<SchemaKey, PluginConfigSchema> distinct = new HashMap<>();
 		for (PluginDescriptor descriptor : descriptors) {
 			Map<String, Object> schema = descriptor.configSchema();
 			if (schema.isEmpty()) {
 				continue;
 			}
-			PluginConfigSchema configSchema = distinct.get(schema);
+			SchemaKey key = new SchemaKey(schema);
+			PluginConfigSchema configSchema = distinct.get(key);
 			if (configSchema == null) {
 				configSchema = PluginConfigSchema.of(schema);
 				if (check) {
@@ -58,11 +61,46 @@ final class PluginConfigSupport {
 								+ "' has an invalid config schema: " + ex.getMessage(), ex);
 					}
 				}
-				distinct.put(schema, configSchema);
+				distinct.put(key, configSchema);
 			}
 			byName.put(descriptor.name(), configSchema);
 		}
 		return byName;
+	}
+
+	/**
+	 * A schema as a map key: equal when the schemas are equal, with a hash of the top
+	 * level only. Schemas that differ usually differ there (a title), and a deep hash of
+	 * every schema would cost more than the rare deep comparison of a collision.
+	 */
+	private static final class SchemaKey {
+
+		private final Map<String, Object> schema;
+
+		private final int hash;
+
+		SchemaKey(Map<String, Object> schema) {
+			this.schema = schema;
+			int sum = 0;
+			for (Map.Entry<String, Object> entry : schema.entrySet()) {
+				Object value = entry.getValue();
+				int valueHash = (value instanceof Map<?, ?> map) ? map.size()
+						: (value instanceof List<?> list) ? list.size() : Objects.hashCode(value);
+				sum += entry.getKey().hashCode() ^ valueHash;
+			}
+			this.hash = sum;
+		}
+
+		@Override
+		public boolean equals(@Nullable Object other) {
+			return other instanceof SchemaKey key && this.hash == key.hash && this.schema.equals(key.schema);
+		}
+
+		@Override
+		public int hashCode() {
+			return this.hash;
+		}
+
 	}
 
 	/**
