@@ -1,7 +1,6 @@
 package dev.unifiedplugins.benchmarks;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,14 +90,7 @@ public class ConcurrentConfigStoreBenchmark {
 
 	@Benchmark
 	public void floorWriteFsyncRename(Shared shared, Writer writer) throws IOException {
-		try (FileChannel channel = FileChannel.open(writer.floorTemp, StandardOpenOption.CREATE_NEW,
-				StandardOpenOption.WRITE)) {
-			ByteBuffer buffer = ByteBuffer.wrap(shared.bytes);
-			while (buffer.hasRemaining()) {
-				channel.write(buffer);
-			}
-			channel.force(true);
-		}
+		Fixtures.writeAndFsync(writer.floorTemp, shared.bytes);
 		Files.move(writer.floorTemp, writer.floorTarget, StandardCopyOption.ATOMIC_MOVE,
 				StandardCopyOption.REPLACE_EXISTING);
 	}

@@ -1,7 +1,6 @@
 package dev.unifiedplugins.benchmarks;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,14 +138,7 @@ public class ConfigStoreBenchmark {
 	}
 
 	private void writeFsync() throws IOException {
-		try (FileChannel channel = FileChannel.open(this.floorTemp, StandardOpenOption.CREATE_NEW,
-				StandardOpenOption.WRITE)) {
-			ByteBuffer buffer = ByteBuffer.wrap(this.bytes);
-			while (buffer.hasRemaining()) {
-				channel.write(buffer);
-			}
-			channel.force(true);
-		}
+		Fixtures.writeAndFsync(this.floorTemp, this.bytes);
 	}
 
 }

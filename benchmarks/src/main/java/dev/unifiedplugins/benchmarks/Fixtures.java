@@ -2,8 +2,11 @@ package dev.unifiedplugins.benchmarks;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -179,6 +182,20 @@ final class Fixtures {
 			return this.category;
 		}
 
+	}
+
+	/**
+	 * The floor's write: creates {@code file} with {@code bytes} and fsyncs it, as a bare
+	 * durable write does.
+	 */
+	static void writeAndFsync(Path file, byte[] bytes) throws IOException {
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+			ByteBuffer buffer = ByteBuffer.wrap(bytes);
+			while (buffer.hasRemaining()) {
+				channel.write(buffer);
+			}
+			channel.force(true);
+		}
 	}
 
 }
