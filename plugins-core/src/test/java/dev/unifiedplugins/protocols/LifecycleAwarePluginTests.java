@@ -13,6 +13,7 @@ import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.reliability.TestPlugins.ProcessPlugin;
 import dev.unifiedplugins.testsupport.Await;
 import dev.unifiedplugins.testsupport.Processes;
 import dev.unifiedplugins.testsupport.TestPluginManager;
@@ -52,7 +53,7 @@ class LifecycleAwarePluginTests {
 	void managedPidsAreTheChildAndAllItsDescendants() {
 		Process child = this.processes.startShell(TWO_SLEEPING_CHILDREN);
 		List<Long> grandchildren = awaitSleepingDescendants(child, 2);
-		List<Long> managed = LifecycleAwarePlugin.getAllManagedPids(new ShellPlugin(child));
+		List<Long> managed = LifecycleAwarePlugin.getAllManagedPids(shellPlugin(child));
 		assertThat(managed).first().isEqualTo(child.pid());
 		assertThat(managed).containsExactlyInAnyOrderElementsOf(concat(child.pid(), grandchildren));
 	}
@@ -61,7 +62,7 @@ class LifecycleAwarePluginTests {
 	void managedPidsReachEveryGeneration() {
 		Process child = this.processes.startShell("sh -c 'sleep 300 & wait' & wait");
 		List<Long> descendants = awaitSleepingDescendants(child, 1);
-		List<Long> managed = LifecycleAwarePlugin.getAllManagedPids(new ShellPlugin(child));
+		List<Long> managed = LifecycleAwarePlugin.getAllManagedPids(shellPlugin(child));
 		assertThat(descendants).hasSize(2);
 		assertThat(managed).containsExactlyInAnyOrderElementsOf(concat(child.pid(), descendants));
 	}
@@ -70,7 +71,7 @@ class LifecycleAwarePluginTests {
 	void managedPidsFromASharedSnapshotAreTheSame() {
 		Process child = this.processes.startShell(TWO_SLEEPING_CHILDREN);
 		List<Long> grandchildren = awaitSleepingDescendants(child, 2);
-		ShellPlugin plugin = new ShellPlugin(child);
+		ProcessPlugin plugin = shellPlugin(child);
 		assertThat(LifecycleAwarePlugin.getAllManagedPids(plugin, ProcessTable.snapshot()))
 			.containsExactlyInAnyOrderElementsOf(concat(child.pid(), grandchildren));
 	}
@@ -79,7 +80,7 @@ class LifecycleAwarePluginTests {
 	void forceCleanupEndsTheWholeTreeAndNoPidIsManagedAfterwards() {
 		Process child = this.processes.startShell(TWO_SLEEPING_CHILDREN);
 		List<Long> tree = concat(child.pid(), awaitSleepingDescendants(child, 2));
-		ShellPlugin plugin = new ShellPlugin(child);
+		ProcessPlugin plugin = shellPlugin(child);
 		assertThat(LifecycleAwarePlugin.getAllManagedPids(plugin)).hasSize(3);
 		plugin.forceCleanup();
 		assertThat(child.isAlive()).isFalse();
@@ -101,7 +102,7 @@ class LifecycleAwarePluginTests {
 					() -> Processes.state(zombie).map((state) -> state == 'Z').orElse(false));
 			assertThat(ProcessHandle.of(zombie).map(ProcessHandle::isAlive)).as("the JDK thinks it alive")
 				.contains(true);
-			assertThat(LifecycleAwarePlugin.getAllManagedPids(new ShellPlugin(child))).containsExactly(child.pid());
+			assertThat(LifecycleAwarePlugin.getAllManagedPids(shellPlugin(child))).containsExactly(child.pid());
 			assertThat(ProcessTable.isRunning(zombie)).isFalse();
 			assertThat(ProcessTable.isRunning(child.pid())).isTrue();
 		}
@@ -111,7 +112,7 @@ class LifecycleAwarePluginTests {
 	void pidOfAProcessThatEndedIsNotManaged() throws Exception {
 		Process child = this.processes.startShell("exit 0");
 		assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
-		assertThat(LifecycleAwarePlugin.getAllManagedPids(new ShellPlugin(child))).isEmpty();
+		assertThat(LifecycleAwarePlugin.getAllManagedPids(shellPlugin(child))).isEmpty();
 	}
 
 	@Test
@@ -134,7 +135,7 @@ class LifecycleAwarePluginTests {
 	void registryReportsTheLivePidsOfALoadedPlugin() {
 		Process child = this.processes.startShell(TWO_SLEEPING_CHILDREN);
 		List<Long> tree = concat(child.pid(), awaitSleepingDescendants(child, 2));
-		UnifiedPluginRegistry registry = registryWith(new ShellPlugin(child));
+		UnifiedPluginRegistry registry = registryWith(shellPlugin(child));
 		PluginMetadata metadata = registry.getPlugin("transcription_voxtral").orElseThrow();
 		assertThat(metadata.spawnedPids()).containsExactlyInAnyOrderElementsOf(tree);
 		assertThat(metadata.hasActiveResources()).isTrue();
@@ -152,7 +153,7 @@ class LifecycleAwarePluginTests {
 	void registryReportsNoPidsAfterForceCleanup() {
 		Process child = this.processes.startShell(TWO_SLEEPING_CHILDREN);
 		awaitSleepingDescendants(child, 2);
-		ShellPlugin plugin = new ShellPlugin(child);
+		ProcessPlugin plugin = shellPlugin(child);
 		UnifiedPluginRegistry registry = registryWith(plugin);
 		assertThat(registry.getPlugin("transcription_voxtral").orElseThrow().hasActiveResources()).isTrue();
 		((LifecycleAwarePlugin) registry.getPluginInstance("transcription_voxtral").orElseThrow()).forceCleanup();
@@ -212,46 +213,24 @@ class LifecycleAwarePluginTests {
 		return all;
 	}
 
-	/** A plugin that runs a shell and keeps reporting its PID, as a plain plugin would. */
-	static final class ShellPlugin implements LifecycleAwarePlugin {
+	/** A plugin over a shell, as a plain plugin would be: it keeps reporting the shell's PID. */
+	private static ProcessPlugin shellPlugin(Process process) {
+		return new ProcessPlugin(process, LifecycleAwarePluginTests::killTree);
+	}
 
-		private final Process process;
-
-		ShellPlugin(Process process) {
-			this.process = process;
+	/** Kills descendants first, then the child, and waits until all of them are gone. */
+	private static void killTree(Process process) {
+		List<ProcessHandle> descendants = process.descendants().toList();
+		descendants.forEach(ProcessHandle::destroyForcibly);
+		process.destroyForcibly();
+		try {
+			process.waitFor(10, TimeUnit.SECONDS);
 		}
-
-		@Override
-		public PluginExecutionMode getExecutionMode() {
-			return PluginExecutionMode.SUBPROCESS;
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
-
-		@Override
-		public List<Long> getChildPids() {
-			return List.of(this.process.pid());
-		}
-
-		@Override
-		public Map<String, Object> getManagedResources() {
-			return Map.of("pid", this.process.pid());
-		}
-
-		/** Kills descendants first, then the child, and waits until all of them are gone. */
-		@Override
-		public void forceCleanup() {
-			List<ProcessHandle> descendants = this.process.descendants().toList();
-			descendants.forEach(ProcessHandle::destroyForcibly);
-			this.process.destroyForcibly();
-			try {
-				this.process.waitFor(10, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			Await.until("the descendants of " + this.process.pid() + " are gone",
-					() -> descendants.stream().allMatch((handle) -> Processes.isGone(handle.pid())));
-		}
-
+		Await.until("the descendants of " + process.pid() + " are gone",
+				() -> descendants.stream().allMatch((handle) -> Processes.isGone(handle.pid())));
 	}
 
 	/** A plugin that reports fixed child PIDs. */

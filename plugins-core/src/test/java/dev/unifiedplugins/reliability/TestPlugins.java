@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.Supplier;
 
@@ -97,6 +98,47 @@ public final class TestPlugins {
 		@Override
 		public double estimateCost(double durationHours) {
 			return this.cost.applyAsDouble(durationHours);
+		}
+
+	}
+
+	/**
+	 * A lifecycle-aware plugin over one child process, as a plain plugin would be: it
+	 * reports the child's PID, and its {@code forceCleanup()} does what the test supplies.
+	 */
+	public static class ProcessPlugin implements LifecycleAwarePlugin {
+
+		private final Process process;
+
+		private final Consumer<Process> cleanup;
+
+		public ProcessPlugin(Process process, Consumer<Process> cleanup) {
+			this.process = process;
+			this.cleanup = cleanup;
+		}
+
+		public Process process() {
+			return this.process;
+		}
+
+		@Override
+		public PluginExecutionMode getExecutionMode() {
+			return PluginExecutionMode.SUBPROCESS;
+		}
+
+		@Override
+		public List<Long> getChildPids() {
+			return List.of(this.process.pid());
+		}
+
+		@Override
+		public Map<String, Object> getManagedResources() {
+			return Map.of("pid", this.process.pid());
+		}
+
+		@Override
+		public void forceCleanup() {
+			this.cleanup.accept(this.process);
 		}
 
 	}

@@ -4,14 +4,12 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import dev.unifiedplugins.autoconfigure.PluginsAutoConfiguration;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.core.PluginManager;
-import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
@@ -38,7 +36,7 @@ public class CrashingPluginApplication {
 		application.setRegisterShutdownHook(false);
 		application.run("--plugins.config-dir=" + dir, "--plugins.shutdown.track-interval=200ms",
 				"--spring.main.banner-mode=off", "--logging.level.root=WARN");
-		long sleepPid = Sleeper.instance.process.pid();
+		long sleepPid = SLEEPER.process().pid();
 		Path stateFile = awaitRecorded(dir, sleepPid);
 		System.out.println("RECORDED " + sleepPid + " " + stateFile);
 		System.out.flush();
@@ -71,7 +69,7 @@ public class CrashingPluginApplication {
 
 			@Override
 			public Optional<Object> getPlugin(String name) {
-				return Optional.of(Sleeper.instance);
+				return Optional.of(SLEEPER);
 			}
 
 			@Override
@@ -83,43 +81,18 @@ public class CrashingPluginApplication {
 	}
 
 	/** A plugin that started a child process. */
-	static final class Sleeper implements LifecycleAwarePlugin {
+	static final TestPlugins.ProcessPlugin SLEEPER = new TestPlugins.ProcessPlugin(startSleep(),
+			Process::destroyForcibly);
 
-		static final Sleeper instance = new Sleeper();
-
-		final Process process;
-
-		private Sleeper() {
-			try {
-				this.process = new ProcessBuilder("sleep", "300").redirectOutput(ProcessBuilder.Redirect.DISCARD)
-					.redirectErrorStream(true)
-					.start();
-			}
-			catch (java.io.IOException ex) {
-				throw new IllegalStateException(ex);
-			}
+	private static Process startSleep() {
+		try {
+			return new ProcessBuilder("sleep", "300").redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.redirectErrorStream(true)
+				.start();
 		}
-
-		@Override
-		public PluginExecutionMode getExecutionMode() {
-			return PluginExecutionMode.SUBPROCESS;
+		catch (java.io.IOException ex) {
+			throw new IllegalStateException(ex);
 		}
-
-		@Override
-		public List<Long> getChildPids() {
-			return List.of(this.process.pid());
-		}
-
-		@Override
-		public Map<String, Object> getManagedResources() {
-			return Map.of("pid", this.process.pid());
-		}
-
-		@Override
-		public void forceCleanup() {
-			this.process.destroyForcibly();
-		}
-
 	}
 
 }

@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +15,6 @@ import dev.unifiedplugins.autoconfigure.PluginsProperties;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.core.PluginManager;
-import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
 import dev.unifiedplugins.protocols.ProcessTable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,15 +66,15 @@ class OrphanProcessTests {
 
 		@Test
 		void everyProcessOfTheTreeEnds() throws Exception {
-			assertTreeEndsWhenContextCloses((tree) -> {
-				tree.process.descendants().forEach(ProcessHandle::destroy);
-				tree.process.destroy();
+			assertTreeEndsWhenContextCloses((process) -> {
+				process.descendants().forEach(ProcessHandle::destroy);
+				process.destroy();
 			});
 		}
 
 		@Test
 		void descendantsTheCleanupForgetsAreEnded() throws Exception {
-			assertTreeEndsWhenContextCloses((tree) -> tree.process.destroyForcibly());
+			assertTreeEndsWhenContextCloses(Process::destroyForcibly);
 		}
 
 		@Test
@@ -117,7 +115,7 @@ class OrphanProcessTests {
 				});
 		}
 
-		private void assertTreeEndsWhenContextCloses(Consumer<ProcessTree> cleanup, String... properties)
+		private void assertTreeEndsWhenContextCloses(Consumer<Process> cleanup, String... properties)
 				throws Exception {
 			ProcessTree[] started = new ProcessTree[1];
 			runner().withPropertyValues(properties)
@@ -139,7 +137,7 @@ class OrphanProcessTests {
 			}
 		}
 
-		private PluginManager treeManager(Consumer<ProcessTree> cleanup, ProcessTree[] started) {
+		private PluginManager treeManager(Consumer<Process> cleanup, ProcessTree[] started) {
 			ProcessTree tree = new ProcessTree(OrphanProcessTests.this.processes, cleanup);
 			started[0] = tree;
 			return new PluginManager() {
@@ -219,19 +217,19 @@ class OrphanProcessTests {
 	 * A lifecycle-aware plugin that runs {@code sh -c 'sleep 300 & sleep 300 & wait'}: a
 	 * child and two grandchildren. Its {@code forceCleanup()} is supplied by the test.
 	 */
-	static final class ProcessTree implements LifecycleAwarePlugin {
-
-		final Process process;
+	static final class ProcessTree extends TestPlugins.ProcessPlugin {
 
 		private final ChildProcesses processes;
 
-		private final Consumer<ProcessTree> cleanup;
-
-		ProcessTree(ChildProcesses processes, Consumer<ProcessTree> cleanup) {
+		ProcessTree(ChildProcesses processes, Consumer<Process> cleanup) {
+			super(startTree(), cleanup);
 			this.processes = processes;
-			this.cleanup = cleanup;
+			processes.track(process().toHandle());
+		}
+
+		private static Process startTree() {
 			try {
-				this.process = new ProcessBuilder("sh", "-c", "sleep 300 & sleep 300 & wait")
+				return new ProcessBuilder("sh", "-c", "sleep 300 & sleep 300 & wait")
 					.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 					.redirectErrorStream(true)
 					.start();
@@ -239,40 +237,19 @@ class OrphanProcessTests {
 			catch (java.io.IOException ex) {
 				throw new IllegalStateException(ex);
 			}
-			processes.track(this.process.toHandle());
 		}
 
 		/** Waits until both sleeps run, tracks them for cleanup, and returns all three PIDs. */
 		List<Long> awaitTree() {
 			ChildProcesses.awaitUntil("sh has started both sleeps",
-					() -> this.process.toHandle().children().filter(ProcessHandle::isAlive).count() == 2);
+					() -> process().toHandle().children().filter(ProcessHandle::isAlive).count() == 2);
 			List<Long> pids = new ArrayList<>();
-			pids.add(this.process.pid());
-			this.process.toHandle().children().forEach((child) -> {
+			pids.add(process().pid());
+			process().toHandle().children().forEach((child) -> {
 				this.processes.track(child);
 				pids.add(child.pid());
 			});
 			return pids;
-		}
-
-		@Override
-		public PluginExecutionMode getExecutionMode() {
-			return PluginExecutionMode.SUBPROCESS;
-		}
-
-		@Override
-		public List<Long> getChildPids() {
-			return List.of(this.process.pid());
-		}
-
-		@Override
-		public Map<String, Object> getManagedResources() {
-			return Map.of("pid", this.process.pid());
-		}
-
-		@Override
-		public void forceCleanup() {
-			this.cleanup.accept(this);
 		}
 
 	}
