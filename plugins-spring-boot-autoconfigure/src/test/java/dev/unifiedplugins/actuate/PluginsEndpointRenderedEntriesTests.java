@@ -17,7 +17,7 @@ import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
+import dev.unifiedplugins.reliability.TestPlugins;
 import dev.unifiedplugins.runtime.BoundedCalls;
 import dev.unifiedplugins.runtime.PluginInspector;
 import org.junit.jupiter.api.AfterEach;
@@ -181,8 +181,10 @@ class PluginsEndpointRenderedEntriesTests {
 		@Override
 		public Optional<Object> getPlugin(String name) {
 			return switch (name) {
-				case "live" -> Optional.of(new Lifecycle(List.of(ProcessHandle.current().pid())));
-				case "broken" -> Optional.of(new Lifecycle(null));
+				case "live" -> Optional.of(new TestPlugins.Lifecycle(() -> List.of(ProcessHandle.current().pid())));
+				case "broken" -> Optional.of(new TestPlugins.Lifecycle(() -> {
+					throw new IllegalStateException("cannot list processes");
+				}));
 				default -> Optional.empty();
 			};
 		}
@@ -206,32 +208,6 @@ class PluginsEndpointRenderedEntriesTests {
 		@Override
 		public Optional<Object> getPlugin(String name) {
 			return Optional.empty();
-		}
-
-	}
-
-	private record Lifecycle(List<Long> pids) implements LifecycleAwarePlugin {
-
-		@Override
-		public PluginExecutionMode getExecutionMode() {
-			return PluginExecutionMode.SUBPROCESS;
-		}
-
-		@Override
-		public List<Long> getChildPids() {
-			if (this.pids == null) {
-				throw new IllegalStateException("cannot list processes");
-			}
-			return this.pids;
-		}
-
-		@Override
-		public Map<String, Object> getManagedResources() {
-			return Map.of();
-		}
-
-		@Override
-		public void forceCleanup() {
 		}
 
 	}
