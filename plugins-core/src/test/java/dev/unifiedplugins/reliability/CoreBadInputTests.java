@@ -22,18 +22,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigException;
 import dev.unifiedplugins.config.PluginConfigStore;
-import dev.unifiedplugins.core.CloudProviderType;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.PluginMetadata;
-import dev.unifiedplugins.core.RemoteResourceInfo;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.protocols.CloudAwarePlugin;
 import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
@@ -621,16 +618,16 @@ class CoreBadInputTests {
 			this.childPid = this.processes.startSleep().pid();
 			Map<String, Object> instances = new LinkedHashMap<>();
 			instances.put("good_local", new TestPlugins.Lifecycle(() -> List.of(this.childPid)));
-			instances.put("good_cloud", new TestPlugins.Cloud(() -> running(), (hours) -> 2.0 * hours));
+			instances.put("good_cloud", new TestPlugins.Cloud(() -> TestPlugins.running(Map.of()), (hours) -> 2.0 * hours));
 			instances.put("null_pids", new TestPlugins.Lifecycle(() -> null));
 			instances.put("remote_throws", new TestPlugins.Cloud(() -> {
 				throw new IllegalStateException("provider API down");
 			}, (hours) -> 1.0));
-			instances.put("cost_hangs", new TestPlugins.Cloud(() -> running(), (hours) -> {
-				hangIgnoringInterrupts();
+			instances.put("cost_hangs", new TestPlugins.Cloud(() -> TestPlugins.running(Map.of()), (hours) -> {
+				TestPlugins.hangIgnoringInterrupts(this.release);
 				return 1.0;
 			}));
-			instances.put("cost_nan", new TestPlugins.Cloud(() -> running(), (hours) -> Double.NaN));
+			instances.put("cost_nan", new TestPlugins.Cloud(() -> TestPlugins.running(Map.of()), (hours) -> Double.NaN));
 			UnifiedPluginRegistry registry = CoreBadInputTests.this.registry;
 			registry.registerPluginManager("mixed", new PluginManager() {
 				@Override
@@ -651,7 +648,7 @@ class CoreBadInputTests {
 
 				@Override
 				public Optional<Object> getPlugin(String name) {
-					hangIgnoringInterrupts();
+					TestPlugins.hangIgnoringInterrupts(MisbehavingPluginInstances.this.release);
 					return Optional.empty();
 				}
 			});
@@ -746,23 +743,6 @@ class CoreBadInputTests {
 			assertThatIllegalArgumentException()
 				.isThrownBy(() -> new PluginInspector(CoreBadInputTests.this.registry, this.calls, Duration.ZERO))
 				.withMessageContaining("timeout");
-		}
-
-		private void hangIgnoringInterrupts() {
-			while (true) {
-				try {
-					if (this.release.await(1, TimeUnit.SECONDS)) {
-						return;
-					}
-				}
-				catch (InterruptedException ex) {
-					// a plugin that ignores interrupts
-				}
-			}
-		}
-
-		private static RemoteResourceInfo running() {
-			return RemoteResourceInfo.builder(CloudProviderType.RUNPOD).status("running").build();
 		}
 
 		private static Map<String, PluginReport> byId(PluginInspection inspection) {

@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.Supplier;
@@ -40,6 +42,23 @@ public final class TestPlugins {
 			}
 
 		};
+	}
+
+	/**
+	 * What a plugin that hangs does: blocks until {@code release} opens, ignoring
+	 * interrupts, so that only a caller's timeout can stop waiting for it.
+	 */
+	public static void hangIgnoringInterrupts(CountDownLatch release) {
+		while (true) {
+			try {
+				if (release.await(1, TimeUnit.SECONDS)) {
+					return;
+				}
+			}
+			catch (InterruptedException ex) {
+				// a plugin that ignores interrupts
+			}
+		}
 	}
 
 	public static RemoteResourceInfo running(Map<String, Object> metadata) {

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import dev.unifiedplugins.actuate.PluginsEndpoint;
 import dev.unifiedplugins.actuate.PluginsEndpoint.PluginDetailDescriptor;
@@ -90,7 +89,7 @@ class EndpointBadInputTests {
 			throw new IllegalStateException("provider API down");
 		}, (hours) -> 1.0));
 		instances.put("cost_hangs", new TestPlugins.Cloud(() -> TestPlugins.running(Map.of()), (hours) -> {
-			hangIgnoringInterrupts();
+			TestPlugins.hangIgnoringInterrupts(this.release);
 			return 1.0;
 		}));
 		instances.put("cost_nan", new TestPlugins.Cloud(() -> TestPlugins.running(Map.of()), (hours) -> Double.NaN));
@@ -107,18 +106,6 @@ class EndpointBadInputTests {
 		this.processes.killAll();
 	}
 
-	private void hangIgnoringInterrupts() {
-		while (true) {
-			try {
-				if (this.release.await(1, TimeUnit.SECONDS)) {
-					return;
-				}
-			}
-			catch (InterruptedException ex) {
-				// a plugin that ignores interrupts
-			}
-		}
-	}
 
 	@Nested
 	class IllegalRequests {
