@@ -72,6 +72,9 @@ public final class PluginConfigSchemaGenerator {
 
 	private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
+	/** Jakarta Validation is optional: without it, constraints simply are not generated. */
+	private static final boolean JAKARTA_VALIDATION_PRESENT = isPresent("jakarta.validation.constraints.NotNull");
+
 	private static final ClassValue<Map<String, Object>> schemas = new ClassValue<>() {
 
 		@Override
@@ -125,15 +128,27 @@ public final class PluginConfigSchemaGenerator {
 		return Json.immutableCopy(map);
 	}
 
+	private static boolean isPresent(String className) {
+		try {
+			Class.forName(className, false, PluginConfigSchemaGenerator.class.getClassLoader());
+			return true;
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			return false;
+		}
+	}
+
 	private static SchemaGenerator newGenerator() {
 		// A generator per class: the Jackson module's property sorter is not thread-safe,
 		// and each class is generated only once.
 		SchemaGeneratorConfigBuilder builder = new SchemaGeneratorConfigBuilder(MAPPER, SchemaVersion.DRAFT_2020_12,
 				OptionPreset.PLAIN_JSON)
 			.with(Option.MAP_VALUES_AS_ADDITIONAL_PROPERTIES)
-			.with(new JacksonSchemaModule(JacksonOption.RESPECT_JSONPROPERTY_REQUIRED))
-			.with(new JakartaValidationModule(JakartaValidationOption.NOT_NULLABLE_FIELD_IS_REQUIRED,
+			.with(new JacksonSchemaModule(JacksonOption.RESPECT_JSONPROPERTY_REQUIRED));
+		if (JAKARTA_VALIDATION_PRESENT) {
+			builder.with(new JakartaValidationModule(JakartaValidationOption.NOT_NULLABLE_FIELD_IS_REQUIRED,
 					JakartaValidationOption.INCLUDE_PATTERN_EXPRESSIONS));
+		}
 		builder.forTypesInGeneral()
 			.withCustomDefinitionProvider(PluginConfigSchemaGenerator::enumDefinition)
 			.withTitleResolver(PluginConfigSchemaGenerator::title)

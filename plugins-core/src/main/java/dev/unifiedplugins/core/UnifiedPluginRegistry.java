@@ -266,12 +266,13 @@ public class UnifiedPluginRegistry {
 	/**
 	 * The display name of a category.
 	 * @param category the category
-	 * @return its display name, or the category itself when it is not registered
+	 * @return its display name; for a category that is not registered, the category
+	 * title-cased, as the Python library answers
 	 */
 	public String getCategoryDisplayName(String category) {
 		Objects.requireNonNull(category, "category must not be null");
 		Category entry = this.state.categories.get(category);
-		return (entry != null) ? entry.displayName : category;
+		return (entry != null) ? entry.displayName : titleCase(category);
 	}
 
 	/**

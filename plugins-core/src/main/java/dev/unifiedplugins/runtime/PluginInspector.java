@@ -33,12 +33,27 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PluginInspector {
 
+	/**
+	 * The longest duration costs are estimated for: 100 years. Beyond some bound a plugin's
+	 * honest price times the duration stops being a finite number, and that is the
+	 * request's fault, not the plugin's.
+	 */
+	public static final double MAX_HOURS = 876_000;
+
+	/** What {@link #requireValidHours(double)} asks for, in words. */
+	public static final String HOURS_RULE = "hours must be a finite number above 0 and at most " + (long) MAX_HOURS
+			+ " (100 years)";
+
 	private final UnifiedPluginRegistry registry;
 
 	private final BoundedCalls calls;
 
 	private final Duration timeout;
 
+	/**
+	 * The batchers of the durations being inspected right now; one leaves when its last
+	 * inspection ends, so a client cycling through durations leaves nothing behind.
+	 */
 	private final Map<Double, Batcher> batches = new ConcurrentHashMap<>();
 
 	private final UniqueIds uniqueIds = new UniqueIds();
@@ -77,8 +92,22 @@ public final class PluginInspector {
 	 */
 	public PluginInspection inspectAll(double hours) {
 		requireValidHours(hours);
-		return this.batches.computeIfAbsent(hours, (key) -> new Batcher())
-			.get(() -> new PluginInspection(hours, inspect(this.registry.getRegisteredPlugins(), hours, false)));
+		Batcher batcher = this.batches.computeIfAbsent(hours, (key) -> new Batcher());
+		try {
+			return batcher
+				.get(() -> new PluginInspection(hours, inspect(this.registry.getRegisteredPlugins(), hours, false)));
+		}
+		finally {
+			if (batcher.isIdle()) {
+				// A caller that still holds it only loses sharing; its answer stays fresh.
+				this.batches.remove(hours, batcher);
+			}
+		}
+	}
+
+	/** How many durations have a batcher; for tests of the bound. */
+	int batchCount() {
+		return this.batches.size();
 	}
 
 	/**
@@ -93,11 +122,18 @@ public final class PluginInspector {
 			.map((registered) -> inspect(List.of(registered), hours, true).get(0));
 	}
 
-	private static void requireValidHours(double hours) {
-		if (!Double.isFinite(hours) || hours <= 0) {
-			throw new IllegalArgumentException("hours must be a finite number above 0, not " + hours);
+	/**
+	 * Checks a duration to estimate costs for.
+	 * @param hours the duration
+	 * @throws IllegalArgumentException naming the limits when it is not finite, not above 0
+	 * or above {@link #MAX_HOURS}
+	 */
+	public static void requireValidHours(double hours) {
+		if (!Double.isFinite(hours) || hours <= 0 || hours > MAX_HOURS) {
+			throw new IllegalArgumentException(HOURS_RULE + ", not " + hours);
 		}
 	}
+
 
 	private List<PluginReport> inspect(List<PluginMetadata> registered, double hours, boolean details) {
 		long deadline = System.nanoTime() + this.timeout.toNanos();
@@ -304,6 +340,11 @@ public final class PluginInspector {
 				mine.completeExceptionally(ex);
 				throw ex;
 			}
+		}
+
+		/** Whether no computation is under way or awaited. */
+		synchronized boolean isIdle() {
+			return this.current == null;
 		}
 
 		/** Clears the slot before waiters wake, so that they start or join a newer one. */

@@ -289,8 +289,9 @@ class UnifiedPluginRegistryTests {
 	}
 
 	@Test
-	void displayNameOfUnknownCategoryIsTheCategory() {
-		assertThat(this.registry.getCategoryDisplayName("finetuning")).isEqualTo("finetuning");
+	void displayNameOfUnknownCategoryIsTheCategoryTitleCasedAsPythonDoes() {
+		assertThat(this.registry.getCategoryDisplayName("finetuning")).isEqualTo("Finetuning");
+		assertThat(this.registry.getCategoryDisplayName("speech_to_text")).isEqualTo("Speech_To_Text");
 	}
 
 	@Test

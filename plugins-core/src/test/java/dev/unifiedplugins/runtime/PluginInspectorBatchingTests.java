@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Concurrent inspections share work without serving a caller an answer that began before
@@ -93,6 +94,35 @@ class PluginInspectorBatchingTests {
 		assertThat(inspector.inspectAll(1.0).stats().configured()).isZero();
 		registry.savePluginConfig("llm_gpt", Map.of("k", "v"));
 		assertThat(inspector.inspectAll(1.0).stats().configured()).isEqualTo(1);
+	}
+
+	@Test
+	void distinctDurationsLeaveNoStateBehind() {
+		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.dir);
+		registry.registerPluginManager("llm", new PluginManager() {
+
+			@Override
+			public List<PluginDescriptor> discoverPlugins() {
+				return List.of(PluginDescriptor.builder("one").build());
+			}
+
+		});
+		PluginInspector inspector = new PluginInspector(registry, this.calls, Duration.ofSeconds(5));
+		for (int i = 1; i <= 10_000; i++) {
+			assertThat(inspector.inspectAll(i / 7.0).plugins()).hasSize(1);
+		}
+		assertThat(inspector.batchCount()).isZero();
+	}
+
+	@Test
+	void durationsBeyondTheLimitAreRejectedNamingIt() {
+		PluginInspector inspector = new PluginInspector(new UnifiedPluginRegistry(this.dir), this.calls,
+				Duration.ofSeconds(5));
+		for (double hours : new double[] { 1e308, PluginInspector.MAX_HOURS * 1.0001, 0, Double.NaN }) {
+			assertThatIllegalArgumentException().isThrownBy(() -> inspector.inspectAll(hours))
+				.withMessageContaining("at most 876000");
+		}
+		assertThat(inspector.inspectAll(PluginInspector.MAX_HOURS).plugins()).isEmpty();
 	}
 
 }

@@ -1,6 +1,8 @@
 package dev.unifiedplugins.actuate;
 
 import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractList;
 import java.util.ArrayList;
@@ -104,8 +106,10 @@ public class PluginsEndpoint {
 					stats.byCategory().getOrDefault(category, 0)));
 		}
 		List<PluginEntry> plugins = new PluginEntries(inspection.plugins(), this);
-		CloudCostDescriptor cost = new CloudCostDescriptor(duration, inspection.totalCost(), inspection.hourlyCost(),
-				inspection.costByPlugin());
+		Map<String, Double> byPlugin = new LinkedHashMap<>();
+		inspection.costByPlugin().forEach((id, usd) -> byPlugin.put(id, usd(usd)));
+		CloudCostDescriptor cost = new CloudCostDescriptor(duration, usd(inspection.totalCost()),
+				usd(inspection.hourlyCost()), byPlugin);
 		return new PluginsDescriptor(stats, categories, inspection.managedPids(), cost, plugins);
 	}
 
@@ -172,13 +176,24 @@ public class PluginsEndpoint {
 				&& this.registry.getRegisteredPlugin(metadata.uniqueId()).orElse(null) == metadata;
 	}
 
+	/**
+	 * Rounds an amount of USD to 6 decimals, so that binary floating point shows
+	 * {@code 105.6}, not {@code 105.60000000000001}; a millionth of a dollar is far below
+	 * what any price estimate is good for.
+	 */
+	static double usd(double amount) {
+		return BigDecimal.valueOf(amount).setScale(6, RoundingMode.HALF_EVEN).doubleValue();
+	}
+
 	private double validHours(@Nullable Double hours) {
 		if (hours == null) {
 			return this.defaultHours;
 		}
-		if (!Double.isFinite(hours) || hours <= 0) {
-			throw new InvalidEndpointRequestException("hours must be a finite number above 0",
-					"hours must be a finite number above 0");
+		try {
+			PluginInspector.requireValidHours(hours);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException(PluginInspector.HOURS_RULE, PluginInspector.HOURS_RULE);
 		}
 		return hours;
 	}

@@ -14,10 +14,12 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -57,6 +59,17 @@ public final class PluginsAutoConfiguration {
 		return new PluginManagerRegistrar(registry, beanFactory, properties);
 	}
 
+	/**
+	 * Keeps the beans that act at start and shutdown eager under
+	 * {@code spring.main.lazy-initialization=true}: nothing depends on them, so lazily they
+	 * would never be created, leaving no categories and no cleanup.
+	 */
+	@Bean
+	static LazyInitializationExcludeFilter pluginsLazyInitializationExcludeFilter() {
+		return LazyInitializationExcludeFilter.forBeanTypes(PluginManagerRegistrar.class,
+				PluginsShutdownLifecycle.class, ManagedProcessTracker.class);
+	}
+
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	BoundedCalls pluginCalls() {
@@ -89,9 +102,13 @@ public final class PluginsAutoConfiguration {
 		return new ManagedProcessTracker(ledger, pluginInspector, interval, properties.getShutdown().isReapOrphans());
 	}
 
-	private static Duration requirePositive(Duration duration, String property) {
+	/**
+	 * Fails the start with Boot's "APPLICATION FAILED TO START" report naming the property,
+	 * rather than a bean creation stack trace.
+	 */
+	static Duration requirePositive(Duration duration, String property) {
 		if (duration == null || duration.isNegative() || duration.isZero()) {
-			throw new IllegalArgumentException(property + " must be a positive duration, not " + duration);
+			throw new InvalidConfigurationPropertyValueException(property, duration, "must be a positive duration");
 		}
 		return duration;
 	}

@@ -19,6 +19,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -50,9 +51,12 @@ public final class PluginsEndpointAutoConfiguration {
 				ObjectProvider<SanitizingFunction> sanitizingFunctions, PluginsEndpointProperties endpointProperties,
 				PluginsProperties properties) {
 			double hours = properties.getCost().getDefaultHours();
-			if (!Double.isFinite(hours) || hours <= 0) {
-				throw new IllegalArgumentException(
-						"plugins.cost.default-hours must be a finite number above 0, not " + hours);
+			try {
+				PluginInspector.requireValidHours(hours);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidConfigurationPropertyValueException("plugins.cost.default-hours", hours,
+						PluginInspector.HOURS_RULE);
 			}
 			return new PluginsEndpoint(registry, pluginInspector,
 					new Sanitizer(sanitizingFunctions.orderedStream().toList()), endpointProperties.getShowValues(),

@@ -38,7 +38,8 @@ public class PluginsProperties {
 	private Duration resourceTimeout = Duration.ofSeconds(2);
 
 	/**
-	 * Per-category settings, keyed by category name.
+	 * Per-category settings, keyed by category name. A category with a dot in its name
+	 * takes the bracket form: plugins.categories[speech.v2].display-name.
 	 */
 	private Map<String, Category> categories = new LinkedHashMap<>();
 

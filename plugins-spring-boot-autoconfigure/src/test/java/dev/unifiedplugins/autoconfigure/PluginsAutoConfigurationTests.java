@@ -112,6 +112,15 @@ class PluginsAutoConfigurationTests {
 	}
 
 	@Test
+	void dottedCategoryTakesItsDisplayNameInBracketForm() {
+		runner().withPropertyValues("plugins.categories[speech.v2].display-name=Speech, second generation")
+			.withBean("speech", PluginManager.class, () -> named("speech.v2", null, "whisper"))
+			.run((context) -> assertThat(
+					context.getBean(UnifiedPluginRegistry.class).getCategoryDisplayName("speech.v2"))
+				.isEqualTo("Speech, second generation"));
+	}
+
+	@Test
 	void autoDiscoverFalseRegistersCategoriesWithoutPlugins() {
 		runner().withPropertyValues("plugins.auto-discover=false")
 			.withBean("transcription", PluginManager.class, () -> manager("whisper"))

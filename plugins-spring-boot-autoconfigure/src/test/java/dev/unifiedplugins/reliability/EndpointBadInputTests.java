@@ -35,6 +35,7 @@ import org.springframework.boot.actuate.endpoint.Sanitizer;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -137,6 +138,23 @@ class EndpointBadInputTests {
 			assertThatExceptionOfType(InvalidEndpointRequestException.class)
 				.isThrownBy(() -> EndpointBadInputTests.this.endpoint.plugins(hours))
 				.satisfies((ex) -> assertThat(ex.getReason()).contains("hours"));
+		}
+
+		@ParameterizedTest
+		@ValueSource(doubles = { 1e308, 876_000.5, Double.MAX_VALUE })
+		void hoursWhoseCostWouldNotBeFiniteAreABadRequestNamingTheLimit(double hours) {
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> EndpointBadInputTests.this.endpoint.plugins(hours))
+				.satisfies((ex) -> assertThat(ex.getReason()).contains("at most 876000"));
+		}
+
+		@Test
+		void theLongestDurationBlamesNoHealthyPlugin() {
+			PluginsDescriptor answer = EndpointBadInputTests.this.endpoint.plugins(876_000.0);
+			assertThat(answer.plugins()).filteredOn((entry) -> entry.uniqueId().equals("llm_good_cloud"))
+				.singleElement()
+				.satisfies((entry) -> assertThat(entry.error()).isNull());
+			assertThat(answer.cloudCost().byPlugin()).containsEntry("llm_good_cloud", 3.0 * 876_000);
 		}
 
 		@Test
@@ -270,14 +288,18 @@ class EndpointBadInputTests {
 		@ParameterizedTest
 		@ValueSource(strings = { "plugins.resource-timeout=0s", "plugins.resource-timeout=-1s",
 				"plugins.shutdown.timeout=0s", "plugins.shutdown.track-interval=-5s", "plugins.cost.default-hours=0",
-				"plugins.cost.default-hours=NaN" })
-		void failsTheStartNamingTheProperty(String property) {
+				"plugins.cost.default-hours=NaN", "plugins.cost.default-hours=1e308" })
+		void failsTheStartWithTheExceptionBootReportsNamingTheProperty(String property) {
 			String name = property.substring(0, property.indexOf('='));
-			runner().withPropertyValues(property)
-				.run((context) -> assertThat(context).hasFailed()
-					.getFailure()
-					.rootCause()
-					.hasMessageContaining(name));
+			runner().withPropertyValues(property).run((context) -> {
+				assertThat(context).hasFailed();
+				Throwable root = context.getStartupFailure();
+				while (root.getCause() != null) {
+					root = root.getCause();
+				}
+				assertThat(root).isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+						(ex) -> assertThat(ex.getName()).isEqualTo(name));
+			});
 		}
 
 		@Test

@@ -140,6 +140,9 @@ class PluginsEndpointHttpTests {
 		assertThat(day.get("totalUsd").asDouble()).isCloseTo(105.60, within(1e-9));
 		assertThat(day.get("hourlyUsd").asDouble()).isCloseTo(4.40, within(1e-9));
 		assertThat(day.get("byPlugin").get("llm_llama3_cloud").asDouble()).isCloseTo(105.60, within(1e-9));
+		// 24 * 4.4 is 105.60000000000001 in binary floating point: USD is rounded to 6 decimals.
+		assertThat(get("/actuator/plugins?hours=24").body()).contains("\"totalUsd\":105.6,")
+			.contains("\"llm_llama3_cloud\":105.6}");
 		JsonNode llama = plugin(getJson("/actuator/plugins"), "llm_llama3_cloud");
 		assertThat(llama.get("remoteResource").get("status").asString()).isEqualTo("running");
 		assertThat(llama.get("remoteResource").get("provider").asString()).isEqualTo("lambda_labs");
@@ -202,6 +205,18 @@ class PluginsEndpointHttpTests {
 		assertThat(plugins.get("status").asString()).isEqualTo("UP");
 		assertThat(plugins.get("details").get("categories").asInt()).isEqualTo(2);
 		assertThat(plugins.get("details").get("plugins").asInt()).isEqualTo(4);
+	}
+
+	@Test
+	@Order(1)
+	void gaugesTheReadmeListsAreExposed() throws Exception {
+		JsonNode registered = getJson("/actuator/metrics/plugins.registered");
+		assertThat(registered.get("measurements").get(0).get("value").asDouble()).isEqualTo(4.0);
+		assertThat(registered.get("availableTags").get(0).get("tag").asString()).isEqualTo("category");
+		JsonNode hourly = getJson("/actuator/metrics/plugins.cloud.cost.hourly");
+		assertThat(hourly.get("measurements").get(0).get("value").asDouble()).isCloseTo(4.40, within(1e-9));
+		assertThat(get("/actuator/metrics/plugins.configured").statusCode()).isEqualTo(200);
+		assertThat(get("/actuator/metrics/plugins.managed.processes").statusCode()).isEqualTo(200);
 	}
 
 	@Test
