@@ -25,6 +25,7 @@ METADATA=sample-app/target/spring-aot/main/resources/META-INF/native-image/dev.u
 WORK=$(mktemp -d -t plugins-aot-smoke.XXXXXX)
 LOG=$WORK/app.log
 APP_PID=""
+PIDS=""
 
 log() { printf 'aot-smoke: %s\n' "$*" >&2; }
 
@@ -37,15 +38,6 @@ fail() {
 	exit 1
 }
 
-cleanup() {
-	if [[ -n $APP_PID ]] && kill -0 "$APP_PID" 2>/dev/null; then
-		kill -9 "$APP_PID" 2>/dev/null || true
-		wait "$APP_PID" 2>/dev/null || true
-	fi
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-
 # alive <pid>: whether the process runs; a zombie (state Z or X) does not.
 alive() {
 	local stat
@@ -53,6 +45,28 @@ alive() {
 	stat=${stat##*) }
 	[[ ${stat:0:1} != Z && ${stat:0:1} != X ]]
 }
+
+# On any exit: stops the application as it would be stopped (SIGTERM, so that it ends its
+# worker processes), SIGKILL after 15 s, then any of its worker processes still running.
+cleanup() {
+	if [[ -n $APP_PID ]] && kill -0 "$APP_PID" 2>/dev/null; then
+		kill -TERM "$APP_PID" 2>/dev/null || true
+		for _ in $(seq 1 150); do
+			kill -0 "$APP_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -9 "$APP_PID" 2>/dev/null || true
+		wait "$APP_PID" 2>/dev/null || true
+	fi
+	for pid in $PIDS; do
+		if alive "$pid"; then
+			kill -9 "$pid" 2>/dev/null || true
+		fi
+	done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 # get <path> <file>: GETs the path into the file; prints the HTTP status.
 get() {
