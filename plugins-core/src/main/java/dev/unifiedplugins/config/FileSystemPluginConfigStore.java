@@ -1,6 +1,7 @@
 package dev.unifiedplugins.config;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -16,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
@@ -32,6 +34,10 @@ import dev.unifiedplugins.core.PluginIds;
 import dev.unifiedplugins.protocols.ProcessTable;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.json.JsonReadFeature;
+import tools.jackson.core.json.JsonWriteFeature;
 import tools.jackson.core.util.DefaultPrettyPrinter;
 import tools.jackson.core.util.Separators;
 import tools.jackson.databind.DeserializationFeature;
@@ -40,8 +46,19 @@ import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Keeps one {@code <uniqueId>.json} file per plugin in a directory: a UTF-8 JSON object
- * with 2-space indentation, the format the Python library reads and writes.
+ * Keeps one {@code <uniqueId>.json} file per plugin in a directory: a JSON object with
+ * 2-space indentation, the format the Python library reads and writes. Files are read as
+ * UTF-8 and written as Python's {@code json.dump} writes them: ASCII only, other
+ * characters escaped (<code>&#92;u00fc</code> for ü), so that Python reads them whatever
+ * its locale, and NaN and the infinities as the bare words {@code NaN}, {@code Infinity}
+ * and {@code -Infinity}, which are read too.
+ * <p>
+ * What is saved loads back as it was: a configuration that would not, because it is
+ * larger than the maximum config size or holds a number that a reader would take for
+ * another (see {@link #save}), is rejected, and the previous file is kept. Only regular
+ * files are read, or symbolic links to one (Kubernetes mounts ConfigMaps that way), up to
+ * the maximum config size: a FIFO, a device or a directory in place of a file is an error
+ * naming it, as a corrupt file is.
  * <p>
  * Writes are atomic and durable: the new content goes to a temporary file in the same
  * directory, is flushed to disk, and is renamed over the old file, and the directory is
@@ -59,8 +76,28 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 
 	private static final long LISTING_REUSE_AFTER_MILLIS = 2_000;
 
-	private static final JsonMapper MAPPER = JsonMapper.builder()
+	/** Default of the maximum config size: 4 MiB. */
+	public static final long DEFAULT_MAX_CONFIG_SIZE = 4L * 1024 * 1024;
+
+	/** Largest maximum config size: 1 GiB. */
+	public static final long MAX_CONFIG_SIZE_LIMIT = 1024L * 1024 * 1024;
+
+	// The reader takes any string or name that fits in a file (the file size is bounded
+	// before parsing), and the integers Python reads; the writer escapes as Python does.
+	private static final JsonMapper MAPPER = JsonMapper
+		.builder(JsonFactory.builder()
+			.streamReadConstraints(StreamReadConstraints.builder()
+				.maxNestingDepth(JsonValues.MAX_DEPTH)
+				.maxNumberLength(JsonValues.MAX_NUMBER_LENGTH)
+				.maxStringLength((int) MAX_CONFIG_SIZE_LIMIT)
+				.maxNameLength((int) MAX_CONFIG_SIZE_LIMIT)
+				.build())
+			.build())
 		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+		.enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+		.enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+		.disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
+		.disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
 		.build();
 
 	private static final ObjectWriter WRITER = MAPPER.writer().with(new DefaultPrettyPrinter()
@@ -72,17 +109,39 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 
 	private final boolean posix;
 
+	private final long maxConfigSize;
+
 	private volatile @Nullable Listing listing;
 
 	/**
-	 * Opens a config directory, creating it when missing, and removes temporary files that
-	 * a dead process left behind.
+	 * Opens a config directory with a maximum config size of
+	 * {@value #DEFAULT_MAX_CONFIG_SIZE} bytes (4 MiB), creating it when missing, and removes
+	 * temporary files that a dead process left behind.
 	 * @param dir the directory
 	 * @throws IllegalArgumentException when the path exists and is not a directory
 	 * @throws UncheckedIOException when it cannot be created or read, naming the path
 	 */
 	public FileSystemPluginConfigStore(Path dir) {
+		this(dir, DEFAULT_MAX_CONFIG_SIZE);
+	}
+
+	/**
+	 * Opens a config directory, creating it when missing, and removes temporary files that
+	 * a dead process left behind.
+	 * @param dir the directory
+	 * @param maxConfigSize the most bytes a config file may hold, written or read; at most
+	 * {@value #MAX_CONFIG_SIZE_LIMIT} (1 GiB)
+	 * @throws IllegalArgumentException when the path exists and is not a directory, or the
+	 * size is not positive or above the limit
+	 * @throws UncheckedIOException when it cannot be created or read, naming the path
+	 */
+	public FileSystemPluginConfigStore(Path dir, long maxConfigSize) {
 		Objects.requireNonNull(dir, "dir must not be null");
+		if (maxConfigSize < 1 || maxConfigSize > MAX_CONFIG_SIZE_LIMIT) {
+			throw new IllegalArgumentException("The max config size must be between 1 and " + MAX_CONFIG_SIZE_LIMIT
+					+ " bytes, not " + maxConfigSize);
+		}
+		this.maxConfigSize = maxConfigSize;
 		this.dir = dir.toAbsolutePath().normalize();
 		this.posix = this.dir.getFileSystem().supportedFileAttributeViews().contains("posix");
 		createDirectory();
@@ -98,6 +157,15 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	}
 
 	/**
+	 * The most bytes a config file may hold: a larger configuration is not saved, and a
+	 * larger file is not read.
+	 * @return the size in bytes
+	 */
+	public long getMaxConfigSize() {
+		return this.maxConfigSize;
+	}
+
+	/**
 	 * The file that holds a plugin's configuration.
 	 * @param uniqueId the plugin's unique id
 	 * @return the path, whether or not it exists
@@ -107,27 +175,73 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 		return this.dir.resolve(PluginIds.requireValid(uniqueId, "unique id") + SUFFIX);
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * @throws PluginConfigException also when the file is not a regular file (nor a
+	 * symbolic link to one), or is larger than the maximum config size
+	 */
 	@Override
 	public Optional<Map<String, Object>> load(String uniqueId) {
 		Path file = pathOf(uniqueId);
-		byte[] bytes;
+		return read(file).map((bytes) -> parse(file, bytes));
+	}
+
+	private Optional<byte[]> read(Path file) {
 		try {
-			bytes = Files.readAllBytes(file);
+			// Follows symbolic links: Kubernetes mounts a ConfigMap's keys as links.
+			BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+			if (!attributes.isRegularFile()) {
+				// Opening a FIFO blocks until a writer comes, perhaps never, and a device
+				// such as /dev/zero never ends. (One swapped in after this check is not
+				// caught, but whoever can do that can write the configurations anyway.)
+				throw new PluginConfigException(file, "Plugin config file " + file + " is "
+						+ (attributes.isDirectory() ? "a directory" : "a FIFO, socket or device")
+						+ ", not a regular file", null);
+			}
+			if (attributes.size() > this.maxConfigSize) {
+				throw tooLarge(file);
+			}
+			try (InputStream in = Files.newInputStream(file)) {
+				// It may have grown since: one byte over the limit tells.
+				byte[] bytes = in.readNBytes((int) this.maxConfigSize + 1);
+				if (bytes.length > this.maxConfigSize) {
+					throw tooLarge(file);
+				}
+				return Optional.of(bytes);
+			}
 		}
 		catch (NoSuchFileException ex) {
 			return Optional.empty();
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read plugin config file " + file + ": " + ex.getMessage(), ex);
+			throw new UncheckedIOException("Cannot read plugin config file " + file + ": " + describe(ex), ex);
 		}
-		return Optional.of(parse(file, bytes));
 	}
 
+	private PluginConfigException tooLarge(Path file) {
+		return new PluginConfigException(file, "Plugin config file " + file
+				+ " is larger than plugins.max-config-size (" + this.maxConfigSize + " bytes)", null);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Numbers are written so that they load back as the same number: a
+	 * {@link java.math.BigInteger} or integral {@link java.math.BigDecimal} of at most 4300
+	 * digits (what Python's {@code json.load} reads) loads as an integer, any other
+	 * {@code BigDecimal} must be a double's exact decimal, as it loads as a double.
+	 * @throws IllegalArgumentException also when the configuration takes more than the
+	 * maximum config size as JSON, naming the string or key that alone would
+	 */
 	@Override
 	public void save(String uniqueId, Map<String, Object> config) {
 		Path file = pathOf(uniqueId);
-		JsonValues.check(uniqueId, config);
+		JsonValues.check(uniqueId, config, this.maxConfigSize);
 		byte[] bytes = WRITER.writeValueAsBytes(config);
+		if (bytes.length > this.maxConfigSize) {
+			throw new IllegalArgumentException("The config of plugin '" + uniqueId + "' takes " + bytes.length
+					+ " bytes as JSON, more than plugins.max-config-size (" + this.maxConfigSize + " bytes)");
+		}
 		Path temp = this.dir.resolve("." + uniqueId + SUFFIX + "." + ProcessHandle.current().pid() + "."
 				+ Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + TEMP_SUFFIX);
 		try {

@@ -6,7 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A stored plugin configuration that cannot be used: corrupt JSON, not an object, not
- * UTF-8. The message names the file. Other plugins' configurations are unaffected.
+ * UTF-8, too large, or not a regular file. The message names the file. Other plugins'
+ * configurations are unaffected.
  */
 public class PluginConfigException extends RuntimeException {
 

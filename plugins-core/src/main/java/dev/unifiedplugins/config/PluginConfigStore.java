@@ -26,7 +26,8 @@ public interface PluginConfigStore {
 	 * @param config a JSON object: maps with string keys, lists, strings, numbers,
 	 * booleans and nulls
 	 * @throws IllegalArgumentException when the id is illegal or a value cannot be held
-	 * in JSON
+	 * in JSON, or would not load back as saved; the previous configuration is then left as
+	 * it was
 	 * @throws java.io.UncheckedIOException when it cannot be written; the previous
 	 * configuration is then left as it was
 	 */

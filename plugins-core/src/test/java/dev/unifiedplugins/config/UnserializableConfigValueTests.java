@@ -1,5 +1,7 @@
 package dev.unifiedplugins.config;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -23,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Tests that a config value JSON cannot hold is rejected, naming its path, and that the
- * previous config stays as it was.
+ * Tests that a config value JSON cannot hold, or that would not load back as it was saved,
+ * is rejected, naming its path, and that the previous config stays as it was.
  */
 class UnserializableConfigValueTests {
 
@@ -51,9 +53,12 @@ class UnserializableConfigValueTests {
 	static Stream<Arguments> unserializableConfigs() {
 		Map<String, Object> selfContaining = new HashMap<>();
 		selfContaining.put("self", selfContaining);
-		return Stream.of(Arguments.of("threshold", config("threshold", Double.NaN)),
-				Arguments.of("scale", config("scale", Double.POSITIVE_INFINITY)),
-				Arguments.of("weights[1]", config("weights", List.of(1.0, Float.NEGATIVE_INFINITY))),
+		return Stream.of(Arguments.of("scale", config("scale", new BigDecimal("1e400"))),
+				Arguments.of("weights[1]", config("weights", List.of(1.0, new BigDecimal("-1e-400")))),
+				Arguments.of("threshold", config("threshold", new BigDecimal("0.10000000000000000000001"))),
+				Arguments.of("seed", config("seed", BigInteger.TEN.pow(4300))),
+				Arguments.of("limits.seed", config("limits", config("seed", new BigDecimal(BigInteger.TEN.pow(4300))))),
+				Arguments.of("prompt", config("prompt", "x".repeat(4 * 1024 * 1024 + 1))),
 				Arguments.of("model.worker", config("model", config("worker", new Thread(() -> {
 				})))),
 				Arguments.of("model.options", config("model", config("options", Map.of(7, "seven")))),
@@ -102,7 +107,7 @@ class UnserializableConfigValueTests {
 	void messageDoesNotRevealOtherValues() {
 		Map<String, Object> config = new LinkedHashMap<>();
 		config.put("api_key", SECRET);
-		config.put("limits", config("rate", Double.NaN));
+		config.put("limits", config("rate", new BigDecimal("1e400")));
 		assertThatIllegalArgumentException().isThrownBy(() -> this.registry.savePluginConfig("llm_llama3", config))
 			.withMessageContaining("'limits.rate'")
 			.withMessageNotContaining(SECRET);
@@ -120,12 +125,20 @@ class UnserializableConfigValueTests {
 		config.put("list", List.of(List.of(), Map.of()));
 		config.put("set", new TreeSet<>(List.of("a", "b")));
 		config.put("max", Double.MAX_VALUE);
+		config.put("nan", Double.NaN);
+		config.put("infinity", Float.POSITIVE_INFINITY);
+		config.put("big", BigInteger.TWO.pow(100));
+		config.put("decimal", new BigDecimal("2.5"));
 		assertThat(this.registry.savePluginConfig("llm_llama3", config)).isTrue();
 		Map<String, Object> loaded = this.registry.loadPluginConfig("llm_llama3");
 		assertThat(loaded).containsEntry("long", Long.MAX_VALUE)
 			.containsEntry("set", List.of("a", "b"))
 			.containsEntry("max", Double.MAX_VALUE)
-			.containsEntry("null", null);
+			.containsEntry("null", null)
+			.containsEntry("nan", Double.NaN)
+			.containsEntry("infinity", Double.POSITIVE_INFINITY)
+			.containsEntry("big", BigInteger.TWO.pow(100))
+			.containsEntry("decimal", 2.5);
 	}
 
 	@Test

@@ -8,6 +8,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,7 +71,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * not UTF-8</li>
  * <li>{@link ConfigDirectory a config dir} that is a file, cannot be created, or is
  * read-only</li>
- * <li>{@link UnholdableValues config values} that JSON cannot hold</li>
+ * <li>{@link UnholdableValues config values} that JSON cannot hold, or that would load
+ * back as another value</li>
  * <li>{@link NullArguments null arguments} to any public method</li>
  * <li>{@link MisbehavingManagers managers} that return null, duplicate names, or names
  * that make illegal ids</li>
@@ -316,8 +318,10 @@ class CoreBadInputTests {
 				level.put("a", next);
 				level = next;
 			}
-			return Stream.of(Map.of("temperature", Double.NaN), Map.of("limits", Map.of("max", Double.POSITIVE_INFINITY)),
-					Map.of("list", List.of(1, Float.NaN)), Map.of("when", new Object()),
+			// Decimals that would load back as another number: a rounded or infinite double.
+			return Stream.of(Map.of("temperature", new BigDecimal("12345678901234567890.5")),
+					Map.of("limits", Map.of("max", new BigDecimal("1e400"))),
+					Map.of("list", List.of(1, new BigDecimal("-1e400"))), Map.of("when", new Object()),
 					Map.of("maybe", Optional.of("x")), Map.of("chars", "secret".toCharArray()),
 					Map.of("path", Path.of("/tmp")), selfContaining, Map.of("nested", List.of(selfList)),
 					Map.of("keys", nonStringKey), deep);
@@ -340,13 +344,19 @@ class CoreBadInputTests {
 		void everythingJsonCanHoldIsAccepted() {
 			Map<String, Object> config = new LinkedHashMap<>();
 			config.put("null", null);
-			config.put("big", new BigDecimal("12345678901234567890.5"));
+			config.put("big", new BigDecimal("12345678901234567890"));
 			config.put("long", Long.MAX_VALUE);
 			config.put("text", "\u00e9\u4e2d\ud83d\ude00 \"quoted\" \\ \n");
 			config.put("nested", List.of(Map.of("a", List.of(true, false)), List.of()));
+			config.put("nan", Float.NaN);
+			config.put("infinity", Double.NEGATIVE_INFINITY);
 			assertThat(CoreBadInputTests.this.registry.savePluginConfig("llm_llama", config)).isTrue();
-			assertThat(CoreBadInputTests.this.registry.loadPluginConfig("llm_llama")).containsKeys("null", "big",
-					"long", "text", "nested").containsEntry("text", config.get("text"));
+			assertThat(CoreBadInputTests.this.registry.loadPluginConfig("llm_llama")).containsKeys("null", "long",
+					"nested")
+				.containsEntry("text", config.get("text"))
+				.containsEntry("big", new BigInteger("12345678901234567890"))
+				.containsEntry("nan", Double.NaN)
+				.containsEntry("infinity", Double.NEGATIVE_INFINITY);
 		}
 
 	}

@@ -1,5 +1,6 @@
 package dev.unifiedplugins.reliability;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,21 +57,29 @@ class SecretsInMessagesAndLogsTests {
 	}
 
 	@Test
-	void nanUnderACredentialKeyIsRejectedWithoutItsValue() {
+	void outOfRangeNumberUnderACredentialKeyIsRejectedWithoutItsValue() {
 		Throwable error = catchThrowable(() -> new FileSystemPluginConfigStore(this.dir).save("llm_gpt",
-				Map.of("auth", Map.of("password", Double.NaN))));
+				Map.of("auth", Map.of("password", new BigDecimal("4.2e400")))));
 		assertThat(error).isInstanceOf(IllegalArgumentException.class)
 			.hasMessageContaining("auth.password")
 			.hasMessageContaining("llm_gpt");
-		assertThat(chain(error)).doesNotContain("NaN");
+		assertThat(chain(error)).doesNotContain("4.2");
 	}
 
 	@Test
-	void infiniteValueIsRejectedWithoutItsValue() {
-		Throwable error = catchThrowable(
-				() -> new UnifiedPluginRegistry(this.dir).savePluginConfig("llm_gpt", Map.of("api_key", Double.POSITIVE_INFINITY)));
+	void tooPreciseNumberIsRejectedWithoutItsValue() {
+		Throwable error = catchThrowable(() -> new UnifiedPluginRegistry(this.dir).savePluginConfig("llm_gpt",
+				Map.of("api_key", new BigDecimal("0.98765432109876543210987"))));
 		assertThat(error).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("api_key");
-		assertThat(chain(error)).doesNotContain("Infinity");
+		assertThat(chain(error)).doesNotContain("98765");
+	}
+
+	@Test
+	void tooLongStringIsRejectedWithoutItsValue() {
+		Throwable error = catchThrowable(() -> new FileSystemPluginConfigStore(this.dir, 64).save("llm_gpt",
+				Map.of("api_key", "sk-" + "secret".repeat(20))));
+		assertThat(error).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("api_key");
+		assertThat(chain(error)).doesNotContain("secret");
 	}
 
 	@Test

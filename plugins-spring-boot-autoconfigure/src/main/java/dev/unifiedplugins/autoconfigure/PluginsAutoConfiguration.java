@@ -21,6 +21,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
+import org.springframework.util.unit.DataSize;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
@@ -40,8 +41,14 @@ public final class PluginsAutoConfiguration {
 	@ConditionalOnMissingBean
 	PluginConfigStore pluginConfigStore(PluginsProperties properties) {
 		Path dir = properties.getConfigDir().toAbsolutePath().normalize();
+		DataSize maxConfigSize = properties.getMaxConfigSize();
+		if (maxConfigSize == null || maxConfigSize.toBytes() < 1
+				|| maxConfigSize.toBytes() > FileSystemPluginConfigStore.MAX_CONFIG_SIZE_LIMIT) {
+			throw new InvalidConfigurationPropertyValueException("plugins.max-config-size", maxConfigSize,
+					"must be more than 0B and at most 1GB");
+		}
 		logger.info("Plugin configurations are kept in " + dir);
-		return new FileSystemPluginConfigStore(dir);
+		return new FileSystemPluginConfigStore(dir, maxConfigSize.toBytes());
 	}
 
 	@Bean

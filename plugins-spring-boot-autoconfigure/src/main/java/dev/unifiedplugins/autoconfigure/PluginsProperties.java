@@ -8,6 +8,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties for the unified plugin registry.
@@ -25,6 +26,13 @@ public class PluginsProperties {
 	 * against the working directory.
 	 */
 	private Path configDir = Path.of("configs");
+
+	/**
+	 * Maximum size of a plugin configuration file, at most 1GB. Saving a configuration
+	 * that would take more fails, and a larger file is reported as an error of its plugin
+	 * instead of being read.
+	 */
+	private DataSize maxConfigSize = DataSize.ofMegabytes(4);
 
 	/**
 	 * Whether to discover each plugin manager's plugins when it is registered.
@@ -63,6 +71,14 @@ public class PluginsProperties {
 
 	public void setConfigDir(Path configDir) {
 		this.configDir = configDir;
+	}
+
+	public DataSize getMaxConfigSize() {
+		return this.maxConfigSize;
+	}
+
+	public void setMaxConfigSize(DataSize maxConfigSize) {
+		this.maxConfigSize = maxConfigSize;
 	}
 
 	public boolean isAutoDiscover() {

@@ -35,6 +35,8 @@ class ConfigurationMetadataTests {
 			}
 		});
 		assertThat(properties.get("plugins.config-dir").get("defaultValue").asString()).isEqualTo("configs");
+		assertThat(properties).containsKey("plugins.max-config-size");
+		assertThat(properties.get("plugins.max-config-size").get("defaultValue").asString()).isEqualTo("4MB");
 		assertThat(properties.get("plugins.resource-timeout").get("defaultValue").asString()).isEqualTo("2s");
 		assertThat(properties.get("plugins.enabled").get("defaultValue").asBoolean()).isTrue();
 		assertThat(properties.get("plugins.shutdown.terminate-cloud-resources").get("defaultValue").asBoolean())

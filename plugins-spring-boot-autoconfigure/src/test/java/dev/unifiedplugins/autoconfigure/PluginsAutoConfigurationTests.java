@@ -20,6 +20,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -217,6 +218,33 @@ class PluginsAutoConfigurationTests {
 				.rootCause()
 				.hasMessageContaining(file.toString())
 				.hasMessageContaining("not a directory"));
+	}
+
+	@Test
+	void storeLimitsConfigsToFourMegabytesByDefault() {
+		runner().run((context) -> {
+			assertThat(context.getBean(PluginsProperties.class).getMaxConfigSize()).isEqualTo(DataSize.ofMegabytes(4));
+			assertThat(context.getBean(FileSystemPluginConfigStore.class).getMaxConfigSize())
+				.isEqualTo(4L * 1024 * 1024);
+		});
+	}
+
+	@Test
+	void maxConfigSizeLimitsTheStore() {
+		runner().withPropertyValues("plugins.max-config-size=64KB")
+			.run((context) -> assertThat(context.getBean(FileSystemPluginConfigStore.class).getMaxConfigSize())
+				.isEqualTo(64L * 1024));
+	}
+
+	@Test
+	void maxConfigSizeThatIsNotPositiveOrAboveOneGigabyteFailsWithPropertyName() {
+		for (String size : List.of("0B", "-1KB", "2GB")) {
+			runner().withPropertyValues("plugins.max-config-size=" + size)
+				.run((context) -> assertThat(context).hasFailed()
+					.getFailure()
+					.rootCause()
+					.hasMessageContaining("plugins.max-config-size"));
+		}
 	}
 
 	static PluginManager manager(String... names) {

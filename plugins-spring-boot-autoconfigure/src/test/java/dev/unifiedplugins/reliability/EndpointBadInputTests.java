@@ -22,6 +22,7 @@ import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.runtime.BoundedCalls;
 import dev.unifiedplugins.runtime.PluginInspector;
+import dev.unifiedplugins.testsupport.SpecialFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -43,6 +44,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Bad input to the Spring layer, case by case: each gets a clear error (a 400 from the
@@ -50,7 +52,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * and nothing else is affected.
  * <ol>
  * <li>{@link IllegalRequests illegal unique ids and hours} on the endpoint</li>
- * <li>{@link CorruptConfig a corrupt config file} behind the endpoint</li>
+ * <li>{@link CorruptConfig a corrupt config file}, or a FIFO or device in its place, behind
+ * the endpoint</li>
  * <li>{@link MisbehavingPlugins plugin instances} that throw, return null or hang</li>
  * <li>{@link MisbehavingManagerBeans manager beans} that fail to register</li>
  * <li>{@link InvalidProperties property values} that cannot work</li>
@@ -180,6 +183,33 @@ class EndpointBadInputTests {
 				.containsEntry("model", "tiny");
 			assertThat(EndpointBadInputTests.this.endpoint.plugins(null).plugins()).hasSize(7);
 			assertThat(Files.readString(file)).isEqualTo("{\"x\": ");
+		}
+
+		@Test
+		void fifoInPlaceOfAConfigIsAnErrorInThatPluginsDetailOnTime() {
+			Path fifo = EndpointBadInputTests.this.dir.resolve("llm_good_local.json");
+			assumeTrue(SpecialFiles.mkfifo(fifo), "mkfifo is not available");
+			assertUnusableFileIsThatPluginsError("llm_good_local", fifo);
+		}
+
+		@Test
+		void deviceLinkedAsAConfigIsAnErrorInThatPluginsDetailOnTime() throws Exception {
+			assumeTrue(Files.exists(Path.of("/dev/zero")), "/dev/zero does not exist");
+			Path link = Files.createSymbolicLink(EndpointBadInputTests.this.dir.resolve("llm_good_local.json"),
+					Path.of("/dev/zero"));
+			assertUnusableFileIsThatPluginsError("llm_good_local", link);
+		}
+
+		private void assertUnusableFileIsThatPluginsError(String uniqueId, Path file) {
+			PluginsEndpoint endpoint = EndpointBadInputTests.this.endpoint;
+			// A hang guard, not a speed requirement.
+			PluginDetailDescriptor detail = assertTimeoutPreemptively(Duration.ofSeconds(10),
+					() -> endpoint.plugin(uniqueId, SecurityContext.NONE));
+			assertThat(detail.plugin().error()).contains("config:", file.toString(), "not a regular file");
+			assertThat(detail.config()).isEmpty();
+			assertThat(endpoint.plugin("llm_plain", SecurityContext.NONE).config()).containsEntry("model", "tiny");
+			assertThat(assertTimeoutPreemptively(Duration.ofSeconds(10), () -> endpoint.plugins(null)).plugins())
+				.hasSize(7);
 		}
 
 	}
