@@ -22,6 +22,7 @@ import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.PathType;
 import dev.unifiedplugins.core.Json;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonPointer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -276,7 +277,7 @@ public final class PluginConfigSchema {
 		for (Error error : errors) {
 			String path = error.getInstanceLocation().toString();
 			if (error.getProperty() != null && PROPERTY_KEYWORDS.contains(error.getKeyword())) {
-				path = path + "/" + error.getProperty().replace("~", "~0").replace("/", "~1");
+				path = path + JsonPointer.empty().appendProperty(error.getProperty());
 			}
 			// The validator's messages name the schema's expectations, never the instance's
 			// values, which may be secrets.
