@@ -1,7 +1,6 @@
 package dev.unifiedplugins.config;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,6 +22,7 @@ import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.PathType;
 import dev.unifiedplugins.core.Json;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonPointer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -154,14 +154,15 @@ public final class PluginConfigSchema {
 
 	/**
 	 * The defaults the schema declares: each property's {@code default}, and the defaults of
-	 * nested object properties, following local {@code $ref}s and {@code allOf}. A
+	 * nested object properties, through every subschema that applies whatever the
+	 * configuration holds ({@code $ref}, {@code allOf}; see {@link SchemaWalker}). A
 	 * {@code default} given for an object is laid over its properties' defaults.
 	 * @return the defaults, empty when there are none
 	 */
 	public Map<String, Object> defaults() {
 		Map<String, Object> result = this.defaults;
 		if (result == null) {
-			Object found = defaultsOf(this.schema, new HashSet<>());
+			Object found = defaultsAt(SchemaWalker.of(this.schema));
 			result = (found instanceof Map<?, ?> map) ? Json.immutableCopy(castMap(map)) : Map.of();
 			this.defaults = result;
 		}
@@ -276,7 +277,7 @@ public final class PluginConfigSchema {
 		for (Error error : errors) {
 			String path = error.getInstanceLocation().toString();
 			if (error.getProperty() != null && PROPERTY_KEYWORDS.contains(error.getKeyword())) {
-				path = path + "/" + error.getProperty().replace("~", "~0").replace("/", "~1");
+				path = path + JsonPointer.empty().appendProperty(error.getProperty());
 			}
 			// The validator's messages name the schema's expectations, never the instance's
 			// values, which may be secrets.
@@ -290,66 +291,35 @@ public final class PluginConfigSchema {
 	}
 
 	/**
-	 * The defaults of one subschema: a value, a map of nested defaults, or NO_DEFAULT.
-	 * @param refs the references being followed: a recursive type (a tree node whose child
-	 * is a tree node) gets its defaults once, not a default child of a default child...
+	 * The defaults at one location of a configuration: a value, a map of nested defaults,
+	 * or NO_DEFAULT. Only subschemas that apply whatever the configuration holds count, and
+	 * a type inside itself (a tree node whose child is a tree node) adds no default child.
+	 * Where several declare a {@code default}, the one closer to the property wins.
 	 */
-	private Object defaultsOf(Map<String, Object> node, Set<String> refs) {
+	private static Object defaultsAt(SchemaWalker at) {
+		List<Map<String, Object>> subschemas = at.definite();
+		Set<String> names = new LinkedHashSet<>();
+		for (Map<String, Object> subschema : subschemas) {
+			if (subschema.get("properties") instanceof Map<?, ?> properties) {
+				properties.keySet().forEach((name) -> names.add(String.valueOf(name)));
+			}
+		}
 		Map<String, Object> nested = new LinkedHashMap<>();
-		if (node.get("$ref") instanceof String ref && refs.add(ref)) {
-			Map<String, Object> target = resolveLocal(ref);
-			if (target != null) {
-				mergeInto(nested, defaultsOf(target, refs));
-			}
-			refs.remove(ref);
-		}
-		if (node.get("allOf") instanceof List<?> all) {
-			for (Object part : all) {
-				if (part instanceof Map<?, ?> map) {
-					mergeInto(nested, defaultsOf(castMap(map), refs));
-				}
+		for (String name : names) {
+			Object value = defaultsAt(at.property(name));
+			if (value != NO_DEFAULT) {
+				nested.put(name, value);
 			}
 		}
-		if (node.get("properties") instanceof Map<?, ?> properties) {
-			castMap(properties).forEach((name, property) -> {
-				if (property instanceof Map<?, ?> map) {
-					Object value = defaultsOf(castMap(map), refs);
-					if (value != NO_DEFAULT) {
-						nested.put(name, value);
-					}
-				}
-			});
-		}
-		if (node.containsKey("default")) {
-			Object own = node.get("default");
-			return (own instanceof Map<?, ?> map) ? merge(nested, castMap(map)) : own;
-		}
-		return nested.isEmpty() ? NO_DEFAULT : nested;
-	}
-
-	private static void mergeInto(Map<String, Object> target, Object defaults) {
-		if (defaults instanceof Map<?, ?> map) {
-			target.putAll(merge(target, castMap(map)));
-		}
-	}
-
-	/** A JSON Pointer into this schema ({@code #/$defs/Name}), or null when not local. */
-	private @Nullable Map<String, Object> resolveLocal(String ref) {
-		if (!ref.startsWith("#")) {
-			return null;
-		}
-		Object current = this.schema;
-		for (String token : ref.substring(1).split("/")) {
-			if (token.isEmpty()) {
-				continue;
+		Object result = nested.isEmpty() ? NO_DEFAULT : nested;
+		for (int i = subschemas.size() - 1; i >= 0; i--) {
+			if (subschemas.get(i).containsKey("default")) {
+				Object own = subschemas.get(i).get("default");
+				result = (own instanceof Map<?, ?> over && result instanceof Map<?, ?> under)
+						? merge(castMap(under), castMap(over)) : own;
 			}
-			String key = token.replace("~1", "/").replace("~0", "~");
-			if (!(current instanceof Map<?, ?> map)) {
-				return null;
-			}
-			current = map.get(key);
 		}
-		return (current instanceof Map<?, ?> map) ? castMap(map) : null;
+		return result;
 	}
 
 	private static Map<String, Object> merge(Map<String, ?> base, Map<String, ?> overlay) {

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 import com.fasterxml.classmate.ResolvedType;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -30,7 +29,6 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -113,11 +111,11 @@ public final class PluginConfigSchemaGenerator {
 			throw new IllegalArgumentException("Config class " + configClass.getName()
 					+ " does not map to a JSON object; use a record or a bean");
 		}
-		new SchemaPostProcessor(configClass, schema).walk(schema, "");
 		// Through JSON text, so numbers get the types a parsed schema has (Integer, Double),
 		// not the generator's BigDecimals.
 		@SuppressWarnings("unchecked")
 		Map<String, Object> map = MAPPER.readValue(MAPPER.writeValueAsString(schema), LinkedHashMap.class);
+		new SchemaPostProcessor(configClass, map).run();
 		PluginConfigSchema compiled = PluginConfigSchema.of(map).check();
 		List<ConfigViolation> violations = compiled.violationsIgnoringRequired(compiled.defaults());
 		if (!violations.isEmpty()) {
@@ -203,122 +201,79 @@ public final class PluginConfigSchemaGenerator {
 
 		private static final List<String> FIRST_KEYWORDS = List.of("$schema", "title", "description", "type");
 
-		private static final Set<String> SCHEMA_MAPS = Set.of("properties", "patternProperties", "$defs",
-				"definitions", "dependentSchemas");
-
-		private static final Set<String> SCHEMA_LISTS = Set.of("allOf", "anyOf", "oneOf", "prefixItems");
-
-		private static final Set<String> SCHEMAS = Set.of("items", "additionalProperties", "not", "if", "then",
-				"else", "contains", "propertyNames", "unevaluatedProperties", "unevaluatedItems", "additionalItems");
-
 		private final Class<?> configClass;
 
-		private final ObjectNode root;
+		private final Map<String, Object> root;
 
-		SchemaPostProcessor(Class<?> configClass, ObjectNode root) {
+		SchemaPostProcessor(Class<?> configClass, Map<String, Object> root) {
 			this.configClass = configClass;
 			this.root = root;
 		}
 
-		void walk(JsonNode node, String path) {
-			if (!(node instanceof ObjectNode schema)) {
-				return;
-			}
-			typeDefault(schema, path);
-			orderRequired(schema);
-			orderKeywords(schema);
-			for (Map.Entry<String, JsonNode> entry : schema.properties()) {
-				String keyword = entry.getKey();
-				JsonNode value = entry.getValue();
-				String at = path + "/" + escape(keyword);
-				if (SCHEMA_MAPS.contains(keyword)) {
-					value.properties().forEach((sub) -> walk(sub.getValue(), at + "/" + escape(sub.getKey())));
-				}
-				else if (SCHEMA_LISTS.contains(keyword) && value instanceof ArrayNode list) {
-					for (int i = 0; i < list.size(); i++) {
-						walk(list.get(i), at + "/" + i);
-					}
-				}
-				else if (SCHEMAS.contains(keyword)) {
-					walk(value, at);
-				}
-			}
+		void run() {
+			SchemaWalker.forEachSubschema(this.root, (pointer, schema) -> {
+				typeDefault(schema, pointer);
+				orderRequired(schema);
+				orderKeywords(schema);
+			});
 		}
 
-		private void typeDefault(ObjectNode schema, String path) {
-			JsonNode value = schema.get("default");
-			if (value == null || !value.isString()) {
+		private void typeDefault(Map<String, Object> schema, String pointer) {
+			if (!(schema.get("default") instanceof String value)) {
 				return;
 			}
-			Set<String> types = types(schema, 0);
+			Set<String> types = new TreeSet<>();
+			for (Map<String, Object> subschema : SchemaWalker.at(this.root, schema).subschemas()) {
+				if (subschema.get("type") instanceof String type) {
+					types.add(type);
+				}
+				else if (subschema.get("type") instanceof List<?> list) {
+					list.forEach((type) -> types.add(String.valueOf(type)));
+				}
+			}
 			if (types.isEmpty() || types.contains("string")) {
 				return;
 			}
 			try {
-				schema.set("default", MAPPER.readTree(value.asString()));
+				schema.put("default", MAPPER.readValue(value, Object.class));
 			}
 			catch (JacksonException ex) {
 				throw new IllegalArgumentException("Config class " + this.configClass.getName() + " declares default '"
-						+ value.asString() + "' for " + (path.isEmpty() ? "(root)" : path)
-						+ ", which is not the JSON form of a " + String.join(" or ", new TreeSet<>(types))
+						+ value + "' for " + (pointer.isEmpty() ? "(root)" : pointer)
+						+ ", which is not the JSON form of a " + String.join(" or ", types)
 						+ " (write strings and enums unquoted, anything else as JSON)");
 			}
 		}
 
-		private Set<String> types(JsonNode schema, int depth) {
-			JsonNode type = schema.get("type");
-			if (type != null && type.isString()) {
-				return Set.of(type.asString());
-			}
-			if (type instanceof ArrayNode list) {
-				return list.valueStream().map(JsonNode::asString).collect(Collectors.toSet());
-			}
-			JsonNode ref = schema.get("$ref");
-			if (ref != null && ref.isString() && ref.asString().startsWith("#/") && depth < 16) {
-				JsonNode target = this.root.at(ref.asString().substring(1));
-				if (!target.isMissingNode()) {
-					return types(target, depth + 1);
-				}
-			}
-			return Set.of();
-		}
-
 		/** Puts {@code $schema}, {@code title} and {@code description} first, for readers. */
-		private static void orderKeywords(ObjectNode schema) {
-			Map<String, JsonNode> ordered = new LinkedHashMap<>();
+		private static void orderKeywords(Map<String, Object> schema) {
+			Map<String, Object> ordered = new LinkedHashMap<>();
 			for (String keyword : FIRST_KEYWORDS) {
-				JsonNode value = schema.get(keyword);
-				if (value != null) {
-					ordered.put(keyword, value);
+				if (schema.containsKey(keyword)) {
+					ordered.put(keyword, schema.get(keyword));
 				}
 			}
 			if (ordered.isEmpty()) {
 				return;
 			}
-			schema.properties().forEach((entry) -> ordered.putIfAbsent(entry.getKey(), entry.getValue()));
-			schema.removeAll();
-			schema.setAll(ordered);
+			ordered.putAll(schema);
+			schema.clear();
+			schema.putAll(ordered);
 		}
 
 		/** The generator lists required properties in no particular order. */
-		private static void orderRequired(ObjectNode schema) {
-			JsonNode required = schema.get("required");
-			JsonNode properties = schema.get("properties");
-			if (!(required instanceof ArrayNode names) || properties == null) {
+		private static void orderRequired(Map<String, Object> schema) {
+			if (!(schema.get("required") instanceof List<?> names)
+					|| !(schema.get("properties") instanceof Map<?, ?> properties)) {
 				return;
 			}
-			List<String> order = new ArrayList<>(properties.propertyNames());
-			List<String> sorted = names.valueStream().map(JsonNode::asString).sorted((a, b) -> {
+			List<?> order = new ArrayList<>(properties.keySet());
+			List<?> sorted = names.stream().sorted((a, b) -> {
 				int ia = order.indexOf(a);
 				int ib = order.indexOf(b);
 				return Integer.compare((ia < 0) ? Integer.MAX_VALUE : ia, (ib < 0) ? Integer.MAX_VALUE : ib);
 			}).toList();
-			ArrayNode replacement = schema.putArray("required");
-			sorted.forEach(replacement::add);
-		}
-
-		private static String escape(String token) {
-			return token.replace("~", "~0").replace("/", "~1");
+			schema.put("required", new ArrayList<>(sorted));
 		}
 
 	}

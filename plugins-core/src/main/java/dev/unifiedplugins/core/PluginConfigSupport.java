@@ -9,6 +9,7 @@ import dev.unifiedplugins.config.PluginConfigException;
 import dev.unifiedplugins.config.PluginConfigSchema;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonPointer;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.exc.InvalidDefinitionException;
 import tools.jackson.databind.exc.MismatchedInputException;
@@ -120,17 +121,18 @@ final class PluginConfigSupport {
 	}
 
 	private static String describe(JacksonException ex, Map<String, Object> config) {
-		StringBuilder pointer = new StringBuilder();
+		JsonPointer pointer = JsonPointer.empty();
 		Object value = config;
 		for (JacksonException.Reference reference : ex.getPath()) {
 			String name = reference.getPropertyName();
-			pointer.append('/');
-			pointer.append((name != null) ? name.replace("~", "~0").replace("/", "~1") : reference.getIndex());
+			// As a property, an index Jackson does not know (-1) is shown rather than refused.
+			pointer = (name != null) ? pointer.appendProperty(name)
+					: pointer.appendProperty(String.valueOf(reference.getIndex()));
 			value = (name != null && value instanceof Map<?, ?> map) ? map.get(name)
 					: (name == null && value instanceof List<?> list && reference.getIndex() >= 0
 							&& reference.getIndex() < list.size()) ? list.get(reference.getIndex()) : null;
 		}
-		String where = pointer.isEmpty() ? "the configuration" : "value " + pointer;
+		String where = pointer.matches() ? "the configuration" : "value " + pointer;
 		if (ex instanceof InvalidDefinitionException) {
 			// About the class, not the data: safe to quote.
 			return ex.getOriginalMessage();

@@ -323,6 +323,40 @@ class PluginConfigSchemaTests {
 	}
 
 	@Test
+	void defaultsBehindReferencesAreFilledLikeDirectOnes() {
+		PluginConfigSchema schema = PluginConfigSchema.of(json("""
+				{"properties": {
+				   "port": {"$ref": "#/$defs/Port"},
+				   "adminPort": {"$ref": "#/$defs/Port", "default": 9090},
+				   "proxyPort": {"$ref": "#/definitions/ProxyPort"}
+				 },
+				 "$defs": {"Port": {"type": "integer", "default": 80}},
+				 "definitions": {"ProxyPort": {"$ref": "#/$defs/Port", "default": 3128}}}
+				"""));
+		assertThat(schema.defaults()).isEqualTo(json("{\"port\": 80, \"adminPort\": 9090, \"proxyPort\": 3128}"));
+	}
+
+	@Test
+	void defaultsOfSubschemasThatMayNotApplyAreLeftOut() {
+		PluginConfigSchema schema = PluginConfigSchema.of(json("""
+				{"properties": {"mode": {"default": "local"}},
+				 "anyOf": [{"properties": {"region": {"default": "eu"}}}],
+				 "if": {"properties": {"mode": {"const": "cloud"}}},
+				 "then": {"properties": {"gpus": {"default": 1}}},
+				 "dependentSchemas": {"mode": {"properties": {"threads": {"default": 4}}}}}
+				"""));
+		assertThat(schema.defaults()).isEqualTo(json("{\"mode\": \"local\"}"));
+	}
+
+	@Test
+	void aSchemaHoldingItselfGetsNoDefaultCopyOfItself() {
+		PluginConfigSchema schema = PluginConfigSchema.of(json("""
+				{"properties": {"mode": {"default": "local"}, "parent": {"$ref": "#"}}}
+				"""));
+		assertThat(schema.defaults()).isEqualTo(json("{\"mode\": \"local\"}"));
+	}
+
+	@Test
 	void explicitObjectDefaultIsLaidOverItsPropertiesDefaults() {
 		PluginConfigSchema schema = PluginConfigSchema.of(json("""
 				{"properties": {"server": {"default": {"port": 9000},

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.unifiedplugins.config.ConfigViolation;
+import dev.unifiedplugins.config.HubConfig;
 import dev.unifiedplugins.config.PluginConfigException;
 import dev.unifiedplugins.config.PluginConfigValidationException;
 import dev.unifiedplugins.config.WhisperConfig;
@@ -91,6 +92,16 @@ class UnifiedPluginRegistrySchemaTests {
 				{"device": "cpu", "beamSize": 5, "temperature": 0.0,
 				 "decoding": {"timestamps": true, "chunkSeconds": 30}}
 				"""));
+	}
+
+	@Test
+	void defaultsOfARecordUsedTwiceAreFilledInBothPlaces() {
+		// A record used more than once is a $ref into $defs in the generated schema.
+		this.registry.registerPluginManager("hub",
+				() -> List.of(PluginDescriptor.builder("models").configClass(HubConfig.class).build()));
+		this.registry.savePluginConfig("hub_models", json("{\"primary\": {\"region\": \"us\"}}"));
+		assertThat(this.registry.loadPluginConfigWithDefaults("hub_models"))
+			.isEqualTo(json("{\"primary\": {\"region\": \"us\"}, \"fallback\": {\"region\": \"eu\"}}"));
 	}
 
 	@Test

@@ -15,6 +15,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.unifiedplugins.config.SchemaWalker;
 import dev.unifiedplugins.config.SensitiveKeys;
 import dev.unifiedplugins.core.PluginIds;
 import dev.unifiedplugins.core.PluginMetadata;
@@ -51,6 +52,9 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  */
 @Endpoint(id = "plugins")
 public class PluginsEndpoint {
+
+	/** For values no schema describes: managed resources, remote resource metadata. */
+	private static final SchemaWalker NO_SCHEMA = SchemaWalker.of(Map.of());
 
 	private final UnifiedPluginRegistry registry;
 
@@ -132,10 +136,10 @@ public class PluginsEndpoint {
 		boolean show = this.showValues.isShown(securityContext, this.roles);
 		String error = report.error();
 		PluginMetadata metadata = report.metadata();
-		Set<String> secrets = SecretFields.of(metadata.configSchema());
 		Map<String, Object> config;
 		try {
-			config = sanitize("", this.registry.loadPluginConfigWithDefaults(uniqueId), show, secrets);
+			config = sanitize(this.registry.loadPluginConfigWithDefaults(uniqueId), show,
+					SchemaWalker.of(metadata.configSchema()));
 		}
 		catch (RuntimeException ex) {
 			// A corrupt config file is reported, not a failure of the whole view.
@@ -145,7 +149,7 @@ public class PluginsEndpoint {
 		PluginReport shown = new PluginReport(metadata, report.cost(), report.hourlyCost(),
 				report.managedResources(), error);
 		return new PluginDetailDescriptor(entry(shown), metadata.configSchema(),
-				sanitize("", report.managedResources(), true, Set.of()), config);
+				sanitize(report.managedResources(), true, NO_SCHEMA), config);
 	}
 
 	private PluginEntry entry(PluginReport report) {
@@ -163,7 +167,7 @@ public class PluginsEndpoint {
 		return new RemoteResourceInfo(remote.provider(), remote.region(), remote.instanceId(), remote.jobId(),
 				remote.endpointUrl(), remote.sshHost(), remote.sshPort(), remote.status(), remote.resourceType(),
 				remote.gpuCount(), remote.gpuType(), remote.estimatedCostPerHour(),
-				sanitize("", remote.metadata(), true, Set.of()));
+				sanitize(remote.metadata(), true, NO_SCHEMA));
 	}
 
 	/**
@@ -198,35 +202,33 @@ public class PluginsEndpoint {
 		return hours;
 	}
 
-	private Map<String, Object> sanitize(String prefix, Map<String, ?> values, boolean show, Set<String> secrets) {
+	private Map<String, Object> sanitize(Map<String, ?> values, boolean show, SchemaWalker schema) {
 		Map<String, Object> result = new LinkedHashMap<>();
-		values.forEach((key, value) -> {
-			String path = join(prefix, key);
-			result.put(key, sanitizeValue(path, path, key, value, show, secrets, false));
-		});
+		values.forEach((key, value) -> result.put(key,
+				sanitizeValue(key, key, value, show, schema.property(key), false)));
 		return result;
 	}
 
 	/**
 	 * Masks one value. {@code path} names it for sanitizing functions ({@code a.b[0]});
-	 * {@code schemaPath} leaves out array indexes, as schema paths do. Under a credential
-	 * key or a secret schema field every value is masked, whatever show-values says, but
-	 * keys and list lengths are kept.
+	 * {@code schema} is walked along with it. Under a credential key or a value the schema
+	 * marks secret every value is masked, whatever show-values says, but keys and list
+	 * lengths are kept.
 	 */
 	@SuppressWarnings("unchecked")
-	private @Nullable Object sanitizeValue(String path, String schemaPath, String key, @Nullable Object value,
-			boolean show, Set<String> secrets, boolean secret) {
-		boolean masked = secret || secrets.contains(schemaPath) || SensitiveKeys.isSensitive(key);
+	private @Nullable Object sanitizeValue(String path, String key, @Nullable Object value, boolean show,
+			SchemaWalker schema, boolean secret) {
+		boolean masked = secret || schema.isSecret() || SensitiveKeys.isSensitive(key);
 		if (value instanceof Map<?, ?> map) {
 			Map<String, Object> result = new LinkedHashMap<>();
 			((Map<String, ?>) map).forEach((childKey, child) -> result.put(childKey, sanitizeValue(
-					join(path, childKey), join(schemaPath, childKey), childKey, child, show, secrets, masked)));
+					path + "." + childKey, childKey, child, show, schema.property(childKey), masked)));
 			return result;
 		}
 		if (value instanceof List<?> list) {
 			List<@Nullable Object> result = new ArrayList<>(list.size());
 			for (int i = 0; i < list.size(); i++) {
-				result.add(sanitizeValue(path + "[" + i + "]", schemaPath, key, list.get(i), show, secrets, masked));
+				result.add(sanitizeValue(path + "[" + i + "]", key, list.get(i), show, schema.item(i), masked));
 			}
 			return result;
 		}
@@ -234,10 +236,6 @@ public class PluginsEndpoint {
 			return SanitizableData.SANITIZED_VALUE;
 		}
 		return this.sanitizer.sanitize(new SanitizableData(null, path, value), show);
-	}
-
-	private static String join(String prefix, String key) {
-		return prefix.isEmpty() ? key : prefix + "." + key;
 	}
 
 	/**

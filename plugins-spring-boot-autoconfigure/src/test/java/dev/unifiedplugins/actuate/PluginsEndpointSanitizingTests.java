@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.unifiedplugins.actuate.PluginsEndpoint.PluginDetailDescriptor;
+import dev.unifiedplugins.config.HubConfig;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.runtime.BoundedCalls;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.Sanitizer;
@@ -90,6 +92,32 @@ class PluginsEndpointSanitizingTests {
 			.containsEntry("keys", List.of("******", "******"))
 			.containsEntry("api_token", "******")
 			.containsEntry("region", "eu-west-1");
+	}
+
+	@Test
+	void secretsOfRecordsBehindReferencesStayMaskedEvenWhenValuesAreShown() {
+		this.registry.registerPluginManager("hub",
+				() -> List.of(PluginDescriptor.builder("models").configClass(HubConfig.class).build()));
+		Map<String, Object> tree = Map.of("label", "root", "pin", "pin-0", "child",
+				Map.of("label", "leaf", "pin", "pin-1", "children", List.of(Map.of("pin", "pin-2"))));
+		this.registry.savePluginConfig("hub_models", Map.of(
+				"primary", Map.of("license", "lic-primary", "region", "eu"),
+				"fallback", Map.of("license", "lic-fallback", "region", "us"),
+				"hfKey", "hf-key",
+				"pool", List.of(Map.of("license", "lic-pool-0", "region", "ap"), Map.of("license", "lic-pool-1")),
+				"byName", Map.of("alpha", Map.of("license", "lic-alpha", "region", "sa")),
+				"tree", tree));
+
+		PluginDetailDescriptor plugin = endpoint(Show.ALWAYS).plugin("hub_models", SecurityContext.NONE);
+
+		assertThat(plugin.config()).containsEntry("primary", Map.of("license", "******", "region", "eu"))
+			.containsEntry("fallback", Map.of("license", "******", "region", "us"))
+			.containsEntry("hfKey", "******")
+			.containsEntry("pool", List.of(Map.of("license", "******", "region", "ap"), Map.of("license", "******")))
+			.containsEntry("byName", Map.of("alpha", Map.of("license", "******", "region", "sa")))
+			.containsEntry("tree", Map.of("label", "root", "pin", "******", "child",
+					Map.of("label", "leaf", "pin", "******", "children", List.of(Map.of("pin", "******")))));
+		assertThat(JsonMapper.builder().build().writeValueAsString(plugin)).doesNotContain("lic-", "hf-key", "pin-");
 	}
 
 	@Test
