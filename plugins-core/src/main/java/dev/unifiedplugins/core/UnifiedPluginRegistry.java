@@ -4,23 +4,19 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigSchema;
 import dev.unifiedplugins.config.PluginConfigStore;
+import dev.unifiedplugins.core.RegistrySnapshot.Category;
+import dev.unifiedplugins.core.RegistrySnapshot.Plugin;
 import dev.unifiedplugins.protocols.PluginResources;
 import dev.unifiedplugins.protocols.ProcessTable;
 import org.jspecify.annotations.Nullable;
@@ -45,29 +41,17 @@ public class UnifiedPluginRegistry {
 
 	private static final System.Logger logger = System.getLogger(UnifiedPluginRegistry.class.getName());
 
-	private static final int STRIPES = 64;
-
 	private final PluginConfigStore store;
 
 	private final Object registrationLock = new Object();
 
-	/** Read side: config writes; write side: registration, which lists the store. */
-	private final ReadWriteLock configLock = new ReentrantReadWriteLock();
+	private volatile RegistrySnapshot snapshot = RegistrySnapshot.EMPTY;
 
-	private final Object[] idLocks = new Object[STRIPES];
-
-	private volatile State state = State.EMPTY;
+	private final ConfiguredIds configured;
 
 	private volatile boolean validationEnabled = true;
 
-	/**
-	 * Every plugin by unique id, updated in place on registration so that registering a
-	 * category costs its own plugins, not all plugins. An entry counts only when its
-	 * category is the one in {@link #state}: see {@link #find(String)}.
-	 */
-	private final Map<String, Plugin> index = new ConcurrentHashMap<>();
-
-	private final Map<String, Throwable> failures = new java.util.concurrent.ConcurrentHashMap<>();
+	private final Map<String, Throwable> failures = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates a registry that keeps configurations in the {@code configs} directory.
@@ -90,9 +74,7 @@ public class UnifiedPluginRegistry {
 	 */
 	public UnifiedPluginRegistry(PluginConfigStore store) {
 		this.store = Objects.requireNonNull(store, "store must not be null");
-		for (int i = 0; i < STRIPES; i++) {
-			this.idLocks[i] = new Object();
-		}
+		this.configured = new ConfiguredIds(store);
 	}
 
 	/**
@@ -169,52 +151,17 @@ public class UnifiedPluginRegistry {
 			boolean autoDiscover) {
 		PluginIds.requireValid(category, "category");
 		Objects.requireNonNull(manager, () -> "manager of category '" + category + "' must not be null");
-		String display = (displayName != null && !displayName.isBlank()) ? displayName : titleCase(category);
-		List<PluginDescriptor> descriptors = autoDiscover ? discover(category, manager) : List.of();
-		Map<String, PluginConfigSchema> schemas = PluginConfigSupport.schemas(category, descriptors,
-				this.validationEnabled);
+		String display = (displayName != null && !displayName.isBlank()) ? displayName
+				: PluginDiscovery.titleCase(category);
+		List<Plugin> plugins = autoDiscover ? PluginDiscovery.discover(category, manager, this.validationEnabled)
+				: List.of();
+		Category entry = new Category(category, manager, display, plugins);
 		synchronized (this.registrationLock) {
-			this.configLock.writeLock().lock();
-			try {
-				Set<String> configuredIds = this.store.ids();
-				State current = this.state;
-				Category entry = new Category(category, manager, display);
-				for (PluginDescriptor descriptor : descriptors) {
-					String uniqueId = category + "_" + descriptor.name();
-					PluginIds.requireValid(uniqueId, "unique id");
-					Plugin clash = find(uniqueId);
-					if (clash != null && !clash.category.name.equals(category)) {
-						throw new IllegalArgumentException("Plugin '" + descriptor.name() + "' of category '" + category
-								+ "' would get unique id '" + uniqueId + "', which plugin '" + clash.name
-								+ "' of category '" + clash.category.name + "' already has");
-					}
-					entry.add(new Plugin(uniqueId, descriptor.name(), entry,
-							toMetadata(category, descriptor, configuredIds.contains(uniqueId)),
-							schemas.get(descriptor.name())));
-				}
-				// Index first, then publish, then drop what the category no longer has: a
-				// reader that meets an entry of an unpublished or replaced category answers
-				// from the published one (see find).
-				for (Plugin plugin : entry.plugins) {
-					this.index.put(plugin.uniqueId, plugin);
-				}
-				Category previous = current.categories.get(category);
-				if (previous != null) {
-					previous.current = false;
-				}
-				this.state = current.with(entry);
-				entry.current = true;
-				if (previous != null) {
-					for (Plugin stale : previous.plugins) {
-						this.index.remove(stale.uniqueId, stale);
-					}
-				}
-				return entry.plugins.stream().map((plugin) -> plugin.metadata).toList();
-			}
-			finally {
-				this.configLock.writeLock().unlock();
-			}
+			RegistrySnapshot next = this.snapshot.with(entry);
+			this.configured.refresh();
+			this.snapshot = next;
 		}
+		return plugins.stream().map(this::metadata).toList();
 	}
 
 	/**
@@ -222,7 +169,7 @@ public class UnifiedPluginRegistry {
 	 * @return the failures, empty when every registration succeeded
 	 */
 	public Map<String, Throwable> getRegistrationFailures() {
-		return Collections.unmodifiableMap(new java.util.TreeMap<>(this.failures));
+		return Collections.unmodifiableMap(new TreeMap<>(this.failures));
 	}
 
 	/**
@@ -251,8 +198,8 @@ public class UnifiedPluginRegistry {
 	 */
 	public Optional<PluginManager> getManager(String category) {
 		Objects.requireNonNull(category, "category must not be null");
-		Category entry = this.state.categories.get(category);
-		return (entry != null) ? Optional.of(entry.manager) : Optional.empty();
+		Category entry = this.snapshot.categories().get(category);
+		return (entry != null) ? Optional.of(entry.manager()) : Optional.empty();
 	}
 
 	/**
@@ -260,7 +207,7 @@ public class UnifiedPluginRegistry {
 	 * @return the categories, sorted
 	 */
 	public List<String> getCategories() {
-		return this.state.sortedCategories();
+		return this.snapshot.sortedCategories();
 	}
 
 	/**
@@ -271,8 +218,8 @@ public class UnifiedPluginRegistry {
 	 */
 	public String getCategoryDisplayName(String category) {
 		Objects.requireNonNull(category, "category must not be null");
-		Category entry = this.state.categories.get(category);
-		return (entry != null) ? entry.displayName : titleCase(category);
+		Category entry = this.snapshot.categories().get(category);
+		return (entry != null) ? entry.displayName() : PluginDiscovery.titleCase(category);
 	}
 
 	/**
@@ -280,7 +227,7 @@ public class UnifiedPluginRegistry {
 	 * @return the categories, sorted
 	 */
 	public List<String> getCategoriesWithPlugins() {
-		return this.state.categoriesWithPlugins();
+		return this.snapshot.categoriesWithPlugins();
 	}
 
 	/**
@@ -290,7 +237,7 @@ public class UnifiedPluginRegistry {
 	 */
 	public Optional<PluginMetadata> getPlugin(String uniqueId) {
 		Objects.requireNonNull(uniqueId, "uniqueId must not be null");
-		Plugin plugin = find(uniqueId);
+		Plugin plugin = this.snapshot.byId().get(uniqueId);
 		return (plugin != null) ? Optional.of(live(plugin, PluginResources.lazyProcessTable())) : Optional.empty();
 	}
 
@@ -301,8 +248,8 @@ public class UnifiedPluginRegistry {
 	 */
 	public List<PluginMetadata> getPluginsByCategory(String category) {
 		Objects.requireNonNull(category, "category must not be null");
-		Category entry = this.state.categories.get(category);
-		return (entry != null) ? liveList(entry.plugins) : List.of();
+		Category entry = this.snapshot.categories().get(category);
+		return (entry != null) ? liveList(entry.plugins()) : List.of();
 	}
 
 	/**
@@ -310,7 +257,7 @@ public class UnifiedPluginRegistry {
 	 * @return the plugins in registration order
 	 */
 	public List<PluginMetadata> getAllPlugins() {
-		return liveList(this.state.ordered());
+		return liveList(this.snapshot.ordered());
 	}
 
 	/**
@@ -319,10 +266,10 @@ public class UnifiedPluginRegistry {
 	 * @return the plugins in registration order
 	 */
 	public List<PluginMetadata> getRegisteredPlugins() {
-		List<Plugin> ordered = this.state.ordered();
+		List<Plugin> ordered = this.snapshot.ordered();
 		List<PluginMetadata> result = new ArrayList<>(ordered.size());
 		for (Plugin plugin : ordered) {
-			result.add(plugin.metadata);
+			result.add(metadata(plugin));
 		}
 		return Collections.unmodifiableList(result);
 	}
@@ -334,8 +281,8 @@ public class UnifiedPluginRegistry {
 	 */
 	public Optional<PluginMetadata> getRegisteredPlugin(String uniqueId) {
 		Objects.requireNonNull(uniqueId, "uniqueId must not be null");
-		Plugin plugin = find(uniqueId);
-		return (plugin != null) ? Optional.of(plugin.metadata) : Optional.empty();
+		Plugin plugin = this.snapshot.byId().get(uniqueId);
+		return (plugin != null) ? Optional.of(metadata(plugin)) : Optional.empty();
 	}
 
 	/**
@@ -345,11 +292,11 @@ public class UnifiedPluginRegistry {
 	 */
 	public Optional<Object> getPluginInstance(String uniqueId) {
 		Objects.requireNonNull(uniqueId, "uniqueId must not be null");
-		Plugin plugin = find(uniqueId);
+		Plugin plugin = this.snapshot.byId().get(uniqueId);
 		if (plugin == null) {
 			return Optional.empty();
 		}
-		Optional<Object> instance = plugin.category.manager.getPlugin(plugin.name);
+		Optional<Object> instance = plugin.manager().getPlugin(plugin.name());
 		return (instance != null) ? instance : Optional.empty();
 	}
 
@@ -423,7 +370,7 @@ public class UnifiedPluginRegistry {
 		if (schema != null) {
 			schema.validate(uniqueId, config);
 		}
-		return writeConfig(uniqueId, true, () -> this.store.save(uniqueId, config));
+		return this.configured.write(uniqueId, true, () -> this.store.save(uniqueId, config));
 	}
 
 	/**
@@ -435,98 +382,17 @@ public class UnifiedPluginRegistry {
 	 */
 	public boolean deletePluginConfig(String uniqueId) {
 		PluginIds.requireValid(uniqueId, "unique id");
-		return writeConfig(uniqueId, false, () -> this.store.delete(uniqueId));
+		return this.configured.write(uniqueId, false, () -> this.store.delete(uniqueId));
 	}
 
 	private @Nullable PluginConfigSchema schemaOf(String uniqueId) {
-		Plugin plugin = find(uniqueId);
-		return (plugin != null) ? plugin.schema : null;
+		Plugin plugin = this.snapshot.byId().get(uniqueId);
+		return (plugin != null) ? plugin.schema() : null;
 	}
 
-	private boolean writeConfig(String uniqueId, boolean configured, Runnable write) {
-		this.configLock.readLock().lock();
-		try {
-			synchronized (this.idLocks[Math.floorMod(uniqueId.hashCode(), STRIPES)]) {
-				try {
-					write.run();
-				}
-				catch (UncheckedIOException ex) {
-					logger.log(System.Logger.Level.WARNING, "Could not " + (configured ? "save" : "delete")
-							+ " the configuration of plugin '" + uniqueId + "'; the previous one is unchanged", ex);
-					return false;
-				}
-				Plugin plugin = find(uniqueId);
-				if (plugin != null) {
-					plugin.metadata = plugin.metadata.withConfigured(configured);
-				}
-				return true;
-			}
-		}
-		finally {
-			this.configLock.readLock().unlock();
-		}
-	}
-
-	/**
-	 * The plugin with a unique id in the published registrations.
-	 */
-	private @Nullable Plugin find(String uniqueId) {
-		Plugin plugin = this.index.get(uniqueId);
-		if (plugin == null || plugin.category.current) {
-			return plugin;
-		}
-		// The category is being registered again: the published one decides.
-		Category published = this.state.categories.get(plugin.category.name);
-		return (published != null) ? published.byUniqueId.get(uniqueId) : null;
-	}
-
-	private static List<PluginDescriptor> discover(String category, PluginManager manager) {
-		List<PluginDescriptor> descriptors = manager.discoverPlugins();
-		if (descriptors == null) {
-			throw new IllegalStateException("The plugin manager of category '" + category + "' ("
-					+ manager.getClass().getName() + ") returned null from discoverPlugins()");
-		}
-		Set<String> names = new HashSet<>();
-		List<PluginDescriptor> result = new ArrayList<>(descriptors.size());
-		for (PluginDescriptor descriptor : descriptors) {
-			if (descriptor == null) {
-				throw new IllegalStateException("The plugin manager of category '" + category
-						+ "' returned a null plugin descriptor");
-			}
-			PluginIds.requireValid(descriptor.name(), "plugin name in category '" + category + "'");
-			if (!names.add(descriptor.name())) {
-				throw new IllegalArgumentException("The plugin manager of category '" + category
-						+ "' returned two plugins named '" + descriptor.name() + "'");
-			}
-			result.add(descriptor);
-		}
-		return result;
-	}
-
-	private static PluginMetadata toMetadata(String category, PluginDescriptor descriptor, boolean configured) {
-		Map<String, Object> schema = descriptor.configSchema();
-		String title = (descriptor.title() != null) ? descriptor.title()
-				: (schema.get("title") instanceof String schemaTitle) ? schemaTitle : descriptor.name();
-		String description = (descriptor.description() != null) ? descriptor.description()
-				: (schema.get("description") instanceof String schemaDescription) ? schemaDescription : null;
-		return new PluginMetadata(descriptor.name(), category, title, schema, description, descriptor.version(),
-				configured, descriptor.executionMode(), descriptor.managesChildProcesses(),
-				descriptor.managesExternalResources(), List.of(), null, null, null);
-	}
-
-	/**
-	 * Title-cases like Python's {@code str.title()}: a letter after a non-letter is upper
-	 * case, any other letter lower case.
-	 */
-	static String titleCase(String text) {
-		StringBuilder result = new StringBuilder(text.length());
-		boolean previousLetter = false;
-		for (int i = 0; i < text.length(); i++) {
-			char c = text.charAt(i);
-			result.append(previousLetter ? Character.toLowerCase(c) : Character.toUpperCase(c));
-			previousLetter = Character.isLetter(c);
-		}
-		return result.toString();
+	/** A plugin's registered metadata, with its {@code configured} flag as of now. */
+	private PluginMetadata metadata(Plugin plugin) {
+		return this.configured.contains(plugin.uniqueId()) ? plugin.configured() : plugin.unconfigured();
 	}
 
 	private List<PluginMetadata> liveList(List<Plugin> plugins) {
@@ -538,150 +404,20 @@ public class UnifiedPluginRegistry {
 		return Collections.unmodifiableList(result);
 	}
 
-	private static PluginMetadata live(Plugin plugin, Supplier<ProcessTable> table) {
-		PluginMetadata registered = plugin.metadata;
+	private PluginMetadata live(Plugin plugin, Supplier<ProcessTable> table) {
+		PluginMetadata registered = metadata(plugin);
 		try {
-			Optional<Object> instance = plugin.category.manager.getPlugin(plugin.name);
+			Optional<Object> instance = plugin.manager().getPlugin(plugin.name());
 			if (instance == null || instance.isEmpty()) {
 				return registered;
 			}
 			return PluginResources.resolve(registered, instance.get(), table);
 		}
 		catch (RuntimeException ex) {
-			logger.log(System.Logger.Level.DEBUG, "Plugin '" + plugin.uniqueId
+			logger.log(System.Logger.Level.DEBUG, "Plugin '" + plugin.uniqueId()
 					+ "' failed to report its resources; showing its registered metadata", ex);
 			return registered;
 		}
-	}
-
-	/** One registered category. Its plugin list is filled before the category is published. */
-	private static final class Category {
-
-		final String name;
-
-		final PluginManager manager;
-
-		final String displayName;
-
-		final List<Plugin> plugins = new ArrayList<>();
-
-		final Map<String, Plugin> byUniqueId = new HashMap<>();
-
-		/**
-		 * True while this category is the published one: set after it is published, cleared
-		 * before it is replaced, so a true value always means the published snapshot has it.
-		 */
-		volatile boolean current;
-
-		Category(String name, PluginManager manager, String displayName) {
-			this.name = name;
-			this.manager = manager;
-			this.displayName = displayName;
-		}
-
-		void add(Plugin plugin) {
-			this.plugins.add(plugin);
-			this.byUniqueId.put(plugin.uniqueId, plugin);
-		}
-
-	}
-
-	/** One registered plugin; its metadata changes only in its {@code configured} flag. */
-	private static final class Plugin {
-
-		final String uniqueId;
-
-		final String name;
-
-		final Category category;
-
-		volatile PluginMetadata metadata;
-
-		/** Null when the plugin has no schema. */
-		final @Nullable PluginConfigSchema schema;
-
-		Plugin(String uniqueId, String name, Category category, PluginMetadata metadata,
-				@Nullable PluginConfigSchema schema) {
-			this.uniqueId = uniqueId;
-			this.name = name;
-			this.category = category;
-			this.metadata = metadata;
-			this.schema = schema;
-		}
-
-	}
-
-	/**
-	 * An immutable snapshot of the registrations, replaced on each registration. Replacing it
-	 * copies the category map only; the lists derived from it are built when first read.
-	 */
-	private static final class State {
-
-		static final State EMPTY = new State(Map.of(), 0);
-
-		/** In registration order; re-registering keeps a category's place. */
-		final Map<String, Category> categories;
-
-		final int size;
-
-		private volatile @Nullable List<Plugin> ordered;
-
-		private volatile @Nullable List<String> sortedCategories;
-
-		private volatile @Nullable List<String> categoriesWithPlugins;
-
-		private State(Map<String, Category> categories, int size) {
-			this.categories = categories;
-			this.size = size;
-		}
-
-		State with(Category category) {
-			Map<String, Category> categories = new LinkedHashMap<>(this.categories);
-			Category previous = categories.put(category.name, category);
-			int size = this.size - ((previous != null) ? previous.plugins.size() : 0) + category.plugins.size();
-			return new State(Collections.unmodifiableMap(categories), size);
-		}
-
-		/** Every plugin in registration order. */
-		List<Plugin> ordered() {
-			List<Plugin> ordered = this.ordered;
-			if (ordered == null) {
-				List<Plugin> all = new ArrayList<>(this.size);
-				for (Category category : this.categories.values()) {
-					for (Plugin plugin : category.plugins) {
-						all.add(plugin);
-					}
-				}
-				ordered = Collections.unmodifiableList(all);
-				this.ordered = ordered;
-			}
-			return ordered;
-		}
-
-		List<String> sortedCategories() {
-			List<String> sorted = this.sortedCategories;
-			if (sorted == null) {
-				sorted = List.copyOf(new TreeSet<>(this.categories.keySet()));
-				this.sortedCategories = sorted;
-			}
-			return sorted;
-		}
-
-		List<String> categoriesWithPlugins() {
-			List<String> withPlugins = this.categoriesWithPlugins;
-			if (withPlugins == null) {
-				Set<String> names = new TreeSet<>();
-				for (Category category : this.categories.values()) {
-					if (!category.plugins.isEmpty()) {
-						names.add(category.name);
-					}
-				}
-				withPlugins = List.copyOf(names);
-				this.categoriesWithPlugins = withPlugins;
-			}
-			return withPlugins;
-		}
-
 	}
 
 }

@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * The registry's lookup index, which registration updates per category rather than
- * rebuilding: re-registration, freed and colliding unique ids, and reads that race a
+ * The registry's snapshot of registrations, replaced whole by each registration:
+ * re-registration, freed and colliding unique ids, and reads that race a
  * re-registration.
  */
 class UnifiedPluginRegistryIndexTests {
