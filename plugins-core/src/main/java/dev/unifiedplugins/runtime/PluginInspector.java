@@ -56,8 +56,6 @@ public final class PluginInspector {
 	 */
 	private final Map<Double, Batcher> batches = new ConcurrentHashMap<>();
 
-	private final UniqueIds uniqueIds = new UniqueIds();
-
 	/**
 	 * Creates an inspector.
 	 * @param registry the registry to inspect
@@ -138,7 +136,10 @@ public final class PluginInspector {
 	private List<PluginReport> inspect(List<PluginMetadata> registered, double hours, boolean details) {
 		long deadline = System.nanoTime() + this.timeout.toNanos();
 		int size = registered.size();
-		String[] ids = this.uniqueIds.of(registered);
+		String[] ids = new String[size];
+		for (int i = 0; i < size; i++) {
+			ids[i] = registered.get(i).uniqueId();
+		}
 		// Managers are asked for their instances one task per run of a category (registration
 		// order keeps a category's plugins together): the lookup is meant to be trivial, and
 		// this keeps a request over many plugins to a few tasks. Each lookup starts its
@@ -238,51 +239,16 @@ public final class PluginInspector {
 	}
 
 	/**
-	 * The unique ids of the last plugins inspected, by position: {@link PluginMetadata#uniqueId()}
-	 * builds a new string on each call, and an inspection needs each id several times.
-	 */
-	static final class UniqueIds {
-
-		private volatile Known known = new Known(new PluginMetadata[0], new String[0]);
-
-		String[] of(List<PluginMetadata> plugins) {
-			Known last = this.known;
-			int size = plugins.size();
-			if (size == 1) {
-				return new String[] { plugins.get(0).uniqueId() };
-			}
-			PluginMetadata[] metadata = new PluginMetadata[size];
-			String[] ids = new String[size];
-			boolean changed = size != last.ids.length;
-			for (int i = 0; i < size; i++) {
-				PluginMetadata plugin = plugins.get(i);
-				metadata[i] = plugin;
-				if (!changed && last.metadata[i] == plugin) {
-					ids[i] = last.ids[i];
-				}
-				else {
-					ids[i] = plugin.uniqueId();
-					changed = true;
-				}
-			}
-			if (changed) {
-				this.known = new Known(metadata, ids);
-			}
-			return ids;
-		}
-
-		private record Known(PluginMetadata[] metadata, String[] ids) {
-		}
-
-	}
-
-	/**
 	 * Lets concurrent callers share one computation that started after all of them
 	 * arrived.
 	 */
 	static final class Batcher {
 
+		/** The computation under way, if any. */
 		private @Nullable CompletableFuture<PluginInspection> current;
+
+		/** The computation started last, under way or done. */
+		private @Nullable CompletableFuture<PluginInspection> latest;
 
 		/** How many computations have started. */
 		private long started;
@@ -305,10 +271,11 @@ public final class PluginInspector {
 			previous.handle((result, failure) -> null).join();
 			CompletableFuture<PluginInspection> next;
 			synchronized (this) {
-				next = this.current;
-				if (next == null || this.started == seen) {
+				// Any computation started since this call arrived will do, even one already done.
+				if (this.started == seen) {
 					mine = startLocked();
 				}
+				next = this.latest;
 			}
 			if (mine != null) {
 				return lead(mine, compute);
@@ -324,6 +291,7 @@ public final class PluginInspector {
 		private CompletableFuture<PluginInspection> startLocked() {
 			CompletableFuture<PluginInspection> mine = new CompletableFuture<>();
 			this.current = mine;
+			this.latest = mine;
 			this.started++;
 			return mine;
 		}

@@ -1,16 +1,12 @@
 package dev.unifiedplugins.actuate;
 
-import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
-import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.RandomAccess;
 import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -26,13 +22,6 @@ import dev.unifiedplugins.runtime.PluginInspector;
 import dev.unifiedplugins.runtime.PluginReport;
 import dev.unifiedplugins.utils.PluginStats;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JsonEncoding;
-import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.io.SerializedString;
-import tools.jackson.databind.SerializationConfig;
-import tools.jackson.databind.SerializationContext;
-import tools.jackson.databind.annotation.JsonSerialize;
-import tools.jackson.databind.ser.std.StdSerializer;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -69,13 +58,6 @@ public class PluginsEndpoint {
 	private final double defaultHours;
 
 	/**
-	 * The serialized entries of plugins shown as registered (no live instance, no error), by
-	 * position. Such an entry is a function of its immutable metadata, so it is serialized
-	 * once per metadata instance instead of on every request.
-	 */
-	private final RenderedEntries rendered = new RenderedEntries();
-
-	/**
 	 * Creates the endpoint.
 	 * @param registry the registry to show
 	 * @param inspector how plugin instances are asked for their resources
@@ -109,7 +91,10 @@ public class PluginsEndpoint {
 			categories.add(new CategoryDescriptor(category, this.registry.getCategoryDisplayName(category),
 					stats.byCategory().getOrDefault(category, 0)));
 		}
-		List<PluginEntry> plugins = new PluginEntries(inspection.plugins(), this);
+		List<PluginEntry> plugins = new ArrayList<>(inspection.plugins().size());
+		for (PluginReport report : inspection.plugins()) {
+			plugins.add(entry(report));
+		}
 		Map<String, Double> byPlugin = new LinkedHashMap<>();
 		inspection.costByPlugin().forEach((id, usd) -> byPlugin.put(id, usd(usd)));
 		CloudCostDescriptor cost = new CloudCostDescriptor(duration, usd(inspection.totalCost()),
@@ -168,16 +153,6 @@ public class PluginsEndpoint {
 				remote.endpointUrl(), remote.sshHost(), remote.sshPort(), remote.status(), remote.resourceType(),
 				remote.gpuCount(), remote.gpuType(), remote.estimatedCostPerHour(),
 				sanitize(remote.metadata(), true, NO_SCHEMA));
-	}
-
-	/**
-	 * Whether an entry may be kept serialized: its metadata is the registered one, not one
-	 * made from a live instance's answer, and it has no error.
-	 */
-	private boolean isRegisteredAsIs(PluginReport report) {
-		PluginMetadata metadata = report.metadata();
-		return report.error() == null
-				&& this.registry.getRegisteredPlugin(metadata.uniqueId()).orElse(null) == metadata;
 	}
 
 	/**
@@ -303,114 +278,6 @@ public class PluginsEndpoint {
 					plugin.version(), plugin.description(), plugin.executionMode().value(), plugin.configured(),
 					plugin.isLocalExecution(), plugin.hasActiveResources(), plugin.spawnedPids(), remoteResource,
 					report.error());
-		}
-
-	}
-
-	/**
-	 * The entries of {@link PluginsDescriptor#plugins()}: a plain unmodifiable list, built
-	 * from the reports when read, whose serializer writes the kept JSON of entries shown as
-	 * registered.
-	 */
-	@JsonSerialize(using = PluginEntriesSerializer.class)
-	static final class PluginEntries extends AbstractList<PluginEntry> implements RandomAccess {
-
-		private final List<PluginReport> reports;
-
-		private final PluginsEndpoint endpoint;
-
-		private final @Nullable PluginEntry[] entries;
-
-		PluginEntries(List<PluginReport> reports, PluginsEndpoint endpoint) {
-			this.reports = reports;
-			this.endpoint = endpoint;
-			this.entries = new PluginEntry[reports.size()];
-		}
-
-		@Override
-		public PluginEntry get(int index) {
-			PluginEntry entry = this.entries[index];
-			if (entry == null) {
-				// A race builds equal entries; records publish their fields safely.
-				entry = this.endpoint.entry(this.reports.get(index));
-				this.entries[index] = entry;
-			}
-			return entry;
-		}
-
-		@Override
-		public int size() {
-			return this.reports.size();
-		}
-
-	}
-
-	/**
-	 * The kept JSON of entries, by position in the list of plugins, for one serialization
-	 * config: another mapper serializes them again. Replaced as a whole, so concurrent
-	 * requests read a consistent set.
-	 */
-	static final class RenderedEntries {
-
-		private volatile Rendered current = new Rendered(null, new PluginMetadata[0], new SerializedString[0]);
-
-		private record Rendered(@Nullable SerializationConfig config, @Nullable PluginMetadata[] metadata,
-				@Nullable SerializedString[] json) {
-		}
-
-	}
-
-	/** Writes kept entries as raw JSON values and the others as usual. */
-	static final class PluginEntriesSerializer extends StdSerializer<PluginEntries> {
-
-		PluginEntriesSerializer() {
-			super(PluginEntries.class);
-		}
-
-		@Override
-		public void serialize(PluginEntries value, JsonGenerator generator, SerializationContext context) {
-			int size = value.size();
-			RenderedEntries cache = value.endpoint.rendered;
-			RenderedEntries.Rendered previous = cache.current;
-			boolean usable = previous.config() == context.getConfig() && previous.json().length == size;
-			// Copied on the first entry rendered anew, so an unchanged list allocates nothing.
-			PluginMetadata[] metadata = null;
-			SerializedString[] json = null;
-			generator.writeStartArray(value, size);
-			for (int i = 0; i < size; i++) {
-				PluginReport report = value.reports.get(i);
-				SerializedString kept = null;
-				if (report.error() == null && usable && previous.metadata()[i] == report.metadata()) {
-					kept = previous.json()[i];
-				}
-				if (kept == null && value.endpoint.isRegisteredAsIs(report)) {
-					kept = render(value.get(i), context);
-					if (json == null) {
-						metadata = usable ? previous.metadata().clone() : new PluginMetadata[size];
-						json = usable ? previous.json().clone() : new SerializedString[size];
-					}
-					metadata[i] = report.metadata();
-					json[i] = kept;
-				}
-				if (kept != null) {
-					generator.writeRawValue(kept);
-				}
-				else {
-					context.writeValue(generator, value.get(i));
-				}
-			}
-			generator.writeEndArray();
-			if (json != null) {
-				cache.current = new RenderedEntries.Rendered(context.getConfig(), metadata, json);
-			}
-		}
-
-		private static SerializedString render(PluginEntry entry, SerializationContext context) {
-			ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-			try (JsonGenerator generator = context.createGenerator(out, JsonEncoding.UTF8)) {
-				context.writeValue(generator, entry);
-			}
-			return new SerializedString(out.toString(StandardCharsets.UTF_8));
 		}
 
 	}
