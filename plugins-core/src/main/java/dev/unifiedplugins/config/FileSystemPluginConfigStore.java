@@ -19,7 +19,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
@@ -74,8 +73,6 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 
 	private static final String TEMP_SUFFIX = ".tmp";
 
-	private static final long LISTING_REUSE_AFTER_MILLIS = 2_000;
-
 	/** Default of the maximum config size: 4 MiB. */
 	public static final long DEFAULT_MAX_CONFIG_SIZE = 4L * 1024 * 1024;
 
@@ -110,8 +107,6 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	private final boolean posix;
 
 	private final long maxConfigSize;
-
-	private volatile @Nullable Listing listing;
 
 	/**
 	 * Opens a config directory with a maximum config size of
@@ -287,36 +282,8 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 		return Files.isRegularFile(pathOf(uniqueId));
 	}
 
-	/**
-	 * {@inheritDoc}
-	 * <p>
-	 * The listing is reused while the directory's modification time is unchanged, so that
-	 * registering many categories in a row lists the directory once. A listing is kept only
-	 * when the directory was last modified more than {@value #LISTING_REUSE_AFTER_MILLIS} ms
-	 * before it was taken: a change within the file system's timestamp granularity of the
-	 * listing could otherwise leave the modification time as it was.
-	 */
 	@Override
 	public Set<String> ids() {
-		FileTime modified;
-		try {
-			modified = Files.getLastModifiedTime(this.dir);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot list plugin config directory " + this.dir + ": " + describe(ex),
-					ex);
-		}
-		Listing reusable = this.listing;
-		if (reusable != null && reusable.modified().equals(modified)) {
-			return reusable.ids();
-		}
-		long takenAt = System.currentTimeMillis();
-		Set<String> ids = listIds();
-		this.listing = (takenAt - modified.toMillis() > LISTING_REUSE_AFTER_MILLIS) ? new Listing(modified, ids) : null;
-		return ids;
-	}
-
-	private Set<String> listIds() {
 		Set<String> ids = new HashSet<>();
 		try (DirectoryStream<Path> entries = Files.newDirectoryStream(this.dir)) {
 			for (Path entry : entries) {
@@ -475,10 +442,6 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 		catch (IOException ex) {
 			logger.log(System.Logger.Level.WARNING, "Cannot delete temporary file " + file + ": " + ex);
 		}
-	}
-
-	/** The config ids in the directory when its modification time was {@code modified}. */
-	private record Listing(FileTime modified, Set<String> ids) {
 	}
 
 	private static String describe(IOException ex) {

@@ -413,4 +413,26 @@ class FileSystemPluginConfigStoreTests {
 		assertThat(store.ids()).isEmpty();
 	}
 
+	@Test
+	void idsSeeFilesWrittenAndDeletedByOthers() throws Exception {
+		FileSystemPluginConfigStore store = new FileSystemPluginConfigStore(this.tempDir);
+		Files.writeString(this.tempDir.resolve("llm_a.json"), "{}");
+		assertThat(store.ids()).containsExactly("llm_a");
+		Files.writeString(this.tempDir.resolve("llm_b.json"), "{}");
+		assertThat(store.ids()).containsExactlyInAnyOrder("llm_a", "llm_b");
+		Files.delete(this.tempDir.resolve("llm_a.json"));
+		assertThat(store.ids()).containsExactly("llm_b");
+	}
+
+	@Test
+	void idsSeeTheStoresOwnWritesAtOnce() {
+		FileSystemPluginConfigStore store = new FileSystemPluginConfigStore(this.tempDir);
+		assertThat(store.ids()).isEmpty();
+		store.save("llm_a", Map.of("k", "v"));
+		assertThat(store.ids()).containsExactly("llm_a");
+		store.save("llm_b", Map.of());
+		store.delete("llm_a");
+		assertThat(store.ids()).containsExactly("llm_b");
+	}
+
 }
