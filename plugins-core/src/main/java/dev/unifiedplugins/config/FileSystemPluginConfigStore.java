@@ -5,9 +5,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -22,7 +19,6 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -32,17 +28,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import dev.unifiedplugins.core.PluginIds;
 import dev.unifiedplugins.protocols.ProcessTable;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.StreamReadConstraints;
-import tools.jackson.core.json.JsonFactory;
-import tools.jackson.core.json.JsonReadFeature;
-import tools.jackson.core.json.JsonWriteFeature;
-import tools.jackson.core.util.DefaultPrettyPrinter;
-import tools.jackson.core.util.Separators;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectWriter;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Keeps one {@code <uniqueId>.json} file per plugin in a directory: a JSON object with
@@ -77,28 +62,7 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	public static final long DEFAULT_MAX_CONFIG_SIZE = 4L * 1024 * 1024;
 
 	/** Largest maximum config size: 1 GiB. */
-	public static final long MAX_CONFIG_SIZE_LIMIT = 1024L * 1024 * 1024;
-
-	// The reader takes any string or name that fits in a file (the file size is bounded
-	// before parsing), and the integers Python reads; the writer escapes as Python does.
-	private static final JsonMapper MAPPER = JsonMapper
-		.builder(JsonFactory.builder()
-			.streamReadConstraints(StreamReadConstraints.builder()
-				.maxNestingDepth(JsonValues.MAX_DEPTH)
-				.maxNumberLength(JsonValues.MAX_NUMBER_LENGTH)
-				.maxStringLength((int) MAX_CONFIG_SIZE_LIMIT)
-				.maxNameLength((int) MAX_CONFIG_SIZE_LIMIT)
-				.build())
-			.build())
-		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-		.enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-		.enable(JsonWriteFeature.ESCAPE_NON_ASCII)
-		.disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
-		.disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
-		.build();
-
-	private static final ObjectWriter WRITER = MAPPER.writer().with(new DefaultPrettyPrinter()
-		.withSeparators(Separators.createDefaultInstance().withObjectNameValueSpacing(Separators.Spacing.AFTER)));
+	public static final long MAX_CONFIG_SIZE_LIMIT = ConfigJson.MAX_SIZE_LIMIT;
 
 	private static final System.Logger logger = System.getLogger(FileSystemPluginConfigStore.class.getName());
 
@@ -178,7 +142,7 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	@Override
 	public Optional<Map<String, Object>> load(String uniqueId) {
 		Path file = pathOf(uniqueId);
-		return read(file).map((bytes) -> parse(file, bytes));
+		return read(file).map((bytes) -> ConfigJson.parse("Plugin config file " + file, file, bytes));
 	}
 
 	private Optional<byte[]> read(Path file) {
@@ -231,12 +195,7 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	@Override
 	public void save(String uniqueId, Map<String, Object> config) {
 		Path file = pathOf(uniqueId);
-		JsonValues.check(uniqueId, config, this.maxConfigSize);
-		byte[] bytes = WRITER.writeValueAsBytes(config);
-		if (bytes.length > this.maxConfigSize) {
-			throw new IllegalArgumentException("The config of plugin '" + uniqueId + "' takes " + bytes.length
-					+ " bytes as JSON, more than plugins.max-config-size (" + this.maxConfigSize + " bytes)");
-		}
+		byte[] bytes = ConfigJson.write(uniqueId, config, this.maxConfigSize);
 		Path temp = this.dir.resolve("." + uniqueId + SUFFIX + "." + ProcessHandle.current().pid() + "."
 				+ Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + TEMP_SUFFIX);
 		try {
@@ -307,50 +266,6 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	@Override
 	public String toString() {
 		return "FileSystemPluginConfigStore[" + this.dir + "]";
-	}
-
-	private static Map<String, Object> parse(Path file, byte[] bytes) {
-		String text;
-		try {
-			text = StandardCharsets.UTF_8.newDecoder()
-				.onMalformedInput(CodingErrorAction.REPORT)
-				.onUnmappableCharacter(CodingErrorAction.REPORT)
-				.decode(ByteBuffer.wrap(bytes))
-				.toString();
-		}
-		catch (CharacterCodingException ex) {
-			throw new PluginConfigException(file, "Plugin config file " + file + " is not valid UTF-8", ex);
-		}
-		if (text.isBlank()) {
-			throw new PluginConfigException(file, "Plugin config file " + file + " is empty; expected a JSON object",
-					null);
-		}
-		JsonNode tree;
-		try {
-			tree = MAPPER.readTree(text);
-		}
-		catch (JacksonException ex) {
-			// The parser's message quotes the offending text, which may be a secret: report
-			// where the error is, and leave the parser's exception out of the chain.
-			throw new PluginConfigException(file,
-					"Plugin config file " + file + " is not valid JSON" + location(ex), null);
-		}
-		if (tree == null || !tree.isObject()) {
-			String kind = (tree != null) ? tree.getNodeType().name().toLowerCase(java.util.Locale.ROOT) : "nothing";
-			throw new PluginConfigException(file,
-					"Plugin config file " + file + " holds " + kind + ", not a JSON object", null);
-		}
-		@SuppressWarnings("unchecked")
-		Map<String, Object> config = MAPPER.convertValue(tree, LinkedHashMap.class);
-		return config;
-	}
-
-	private static String location(JacksonException ex) {
-		tools.jackson.core.TokenStreamLocation location = ex.getLocation();
-		if (location == null || location.getLineNr() < 1) {
-			return "";
-		}
-		return " (syntax error at line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
 	}
 
 	private void createDirectory() {

@@ -1,0 +1,132 @@
+package dev.unifiedplugins.config;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.json.JsonReadFeature;
+import tools.jackson.core.json.JsonWriteFeature;
+import tools.jackson.core.util.DefaultPrettyPrinter;
+import tools.jackson.core.util.Separators;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The stored form of a configuration, the same in every store: a JSON object with 2-space
+ * indentation, written as Python's {@code json.dump(config, f, indent=2)} writes it (ASCII
+ * only, other characters escaped; NaN and the infinities as bare words) and read as UTF-8.
+ * What {@link #write} accepts, {@link #parse} reads back as it was.
+ */
+final class ConfigJson {
+
+	/** Largest maximum config size: 1 GiB. */
+	static final long MAX_SIZE_LIMIT = 1024L * 1024 * 1024;
+
+	// The reader takes any string or name that fits in a file (the file size is bounded
+	// before parsing), and the integers Python reads; the writer escapes as Python does.
+	private static final JsonMapper MAPPER = JsonMapper
+		.builder(JsonFactory.builder()
+			.streamReadConstraints(StreamReadConstraints.builder()
+				.maxNestingDepth(JsonValues.MAX_DEPTH)
+				.maxNumberLength(JsonValues.MAX_NUMBER_LENGTH)
+				.maxStringLength((int) MAX_SIZE_LIMIT)
+				.maxNameLength((int) MAX_SIZE_LIMIT)
+				.build())
+			.build())
+		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+		.enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+		.enable(JsonWriteFeature.ESCAPE_NON_ASCII)
+		.disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
+		.disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
+		.build();
+
+	private static final ObjectWriter WRITER = MAPPER.writer().with(new DefaultPrettyPrinter()
+		.withSeparators(Separators.createDefaultInstance().withObjectNameValueSpacing(Separators.Spacing.AFTER)));
+
+	private ConfigJson() {
+	}
+
+	/**
+	 * Writes a configuration.
+	 * @param uniqueId the plugin's unique id, for messages
+	 * @param config the configuration
+	 * @param maxSize the most bytes it may take
+	 * @return its UTF-8 (ASCII) bytes
+	 * @throws IllegalArgumentException naming the key path when it would not load back as it
+	 * is, or the plugin when it takes more than {@code maxSize} bytes
+	 */
+	static byte[] write(String uniqueId, Map<String, Object> config, long maxSize) {
+		JsonValues.check(uniqueId, config, maxSize);
+		byte[] bytes = WRITER.writeValueAsBytes(config);
+		if (bytes.length > maxSize) {
+			throw new IllegalArgumentException("The config of plugin '" + uniqueId + "' takes " + bytes.length
+					+ " bytes as JSON, more than plugins.max-config-size (" + maxSize + " bytes)");
+		}
+		return bytes;
+	}
+
+	/**
+	 * Reads a stored configuration.
+	 * @param what names it in messages, such as {@code Plugin config file /x/y.json}
+	 * @param file the file it was read from, if any
+	 * @param bytes what was read
+	 * @throws PluginConfigException naming it when it is not UTF-8, not JSON or not an
+	 * object; never quoting it
+	 */
+	static Map<String, Object> parse(String what, @Nullable Path file, byte[] bytes) {
+		String text;
+		try {
+			text = StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(bytes))
+				.toString();
+		}
+		catch (CharacterCodingException ex) {
+			throw new PluginConfigException(file, what + " is not valid UTF-8", ex);
+		}
+		if (text.isBlank()) {
+			throw new PluginConfigException(file, what + " is empty; expected a JSON object",
+					null);
+		}
+		JsonNode tree;
+		try {
+			tree = MAPPER.readTree(text);
+		}
+		catch (JacksonException ex) {
+			// The parser's message quotes the offending text, which may be a secret: report
+			// where the error is, and leave the parser's exception out of the chain.
+			throw new PluginConfigException(file,
+					what + " is not valid JSON" + location(ex), null);
+		}
+		if (tree == null || !tree.isObject()) {
+			String kind = (tree != null) ? tree.getNodeType().name().toLowerCase(Locale.ROOT) : "nothing";
+			throw new PluginConfigException(file,
+					what + " holds " + kind + ", not a JSON object", null);
+		}
+		@SuppressWarnings("unchecked")
+		Map<String, Object> config = MAPPER.convertValue(tree, LinkedHashMap.class);
+		return config;
+	}
+
+	private static String location(JacksonException ex) {
+		TokenStreamLocation location = ex.getLocation();
+		if (location == null || location.getLineNr() < 1) {
+			return "";
+		}
+		return " (syntax error at line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+	}
+
+}
