@@ -5,6 +5,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -75,6 +78,27 @@ final class ConfigJson {
 					+ " bytes as JSON, more than plugins.max-config-size (" + maxSize + " bytes)");
 		}
 		return bytes;
+	}
+
+	/**
+	 * The revision of a configuration by its content: equal configurations have equal
+	 * revisions, so writing the same again is not a change. That is enough for a check
+	 * against lost updates: a save that finds the content it read loses nothing.
+	 * @param bytes the configuration's stored form
+	 * @return 32 hexadecimal digits of its SHA-256
+	 */
+	static String revisionOf(byte[] bytes) {
+		try {
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 16);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("Every Java platform has SHA-256", ex);
+		}
+	}
+
+	/** The revision of a configuration by its content, see {@link #revisionOf(byte[])}. */
+	static String revisionOf(Map<String, Object> config) {
+		return revisionOf(WRITER.writeValueAsBytes(config));
 	}
 
 	/**

@@ -1,12 +1,17 @@
 package dev.unifiedplugins.config;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Where plugin configurations are kept: one JSON object per plugin unique id.
- * Implementations are thread-safe.
+ * Where plugin configurations are kept: one JSON object per plugin unique id, with a
+ * revision that changes whenever it does. Implementations are thread-safe.
+ * <p>
+ * The revision methods have defaults for stores written before revisions existed: they
+ * take a hash of the configuration as its revision, and check revisions within this JVM
+ * only. The stores of this library implement them for real, across processes.
  */
 public interface PluginConfigStore {
 
@@ -57,5 +62,74 @@ public interface PluginConfigStore {
 	 * @throws java.io.UncheckedIOException when the store cannot be listed
 	 */
 	Set<String> ids();
+
+	/**
+	 * Reads a plugin's configuration with its revision.
+	 * @param uniqueId the plugin's unique id
+	 * @return the configuration and revision, or empty when none is saved
+	 * @throws IllegalArgumentException when the id is illegal
+	 * @throws PluginConfigException when the stored configuration is corrupt
+	 * @throws java.io.UncheckedIOException when it cannot be read
+	 */
+	default Optional<StoredPluginConfig> loadStored(String uniqueId) {
+		return load(uniqueId).map((config) -> new StoredPluginConfig(config, ConfigJson.revisionOf(config)));
+	}
+
+	/**
+	 * Saves a plugin's configuration atomically, if what is stored meets an expectation.
+	 * @param uniqueId the plugin's unique id
+	 * @param config a JSON object, as for {@link #save(String, Map)}
+	 * @param expected what must be stored for the save to go ahead
+	 * @return the new revision
+	 * @throws PluginConfigConflictException when what is stored does not meet the
+	 * expectation; nothing is written
+	 * @throws IllegalArgumentException as {@link #save(String, Map)} does
+	 * @throws java.io.UncheckedIOException as {@link #save(String, Map)} does
+	 */
+	default String save(String uniqueId, Map<String, Object> config, ExpectedRevision expected) {
+		synchronized (this) {
+			if (!expected.isAny()) {
+				String stored = loadStored(uniqueId).map(StoredPluginConfig::revision).orElse(null);
+				if (!expected.matches(stored)) {
+					throw new PluginConfigConflictException(uniqueId, expected, stored);
+				}
+			}
+			save(uniqueId, config);
+			return ConfigJson.revisionOf(config);
+		}
+	}
+
+	/**
+	 * The revision of every stored configuration, read in one pass: how a registry notices
+	 * changes made elsewhere. A configuration that cannot be read has a revision too, so
+	 * that replacing it is noticed.
+	 * @return the revisions by unique id
+	 * @throws java.io.UncheckedIOException when the store cannot be read
+	 */
+	default Map<String, String> revisions() {
+		Map<String, String> revisions = new HashMap<>();
+		for (String id : ids()) {
+			try {
+				loadStored(id).ifPresent((stored) -> revisions.put(id, stored.revision()));
+			}
+			catch (PluginConfigException ex) {
+				revisions.put(id, "unreadable");
+			}
+		}
+		return Map.copyOf(revisions);
+	}
+
+	/**
+	 * Asks to be told when a configuration may have been changed outside this store
+	 * object, as soon as the store can tell (a file system's events, a database's
+	 * notifications). Calls may come when nothing changed; changes may also go unreported,
+	 * so a registry also compares {@link #revisions()} now and then.
+	 * @param onChange called, from a thread of the store's, when something may have changed
+	 * @return what stops the watching; closing it twice does nothing
+	 */
+	default AutoCloseable watch(Runnable onChange) {
+		return () -> {
+		};
+	}
 
 }
