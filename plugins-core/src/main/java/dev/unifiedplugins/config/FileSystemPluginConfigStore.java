@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -18,12 +19,13 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.unifiedplugins.core.PluginIds;
 import dev.unifiedplugins.protocols.ProcessTable;
@@ -56,7 +58,11 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 
 	private static final String SUFFIX = ".json";
 
-	private static final String TEMP_SUFFIX = ".tmp";
+	/** Where the lock files of writes are: hidden, and not a config file. */
+	private static final String LOCKS = ".locks";
+
+	/** Locks of this JVM's threads, by lock file: a plugin id has a handful of bytes. */
+	private static final Map<Path, Object> JVM_LOCKS = new ConcurrentHashMap<>();
 
 	/** Default of the maximum config size: 4 MiB. */
 	public static final long DEFAULT_MAX_CONFIG_SIZE = 4L * 1024 * 1024;
@@ -67,8 +73,6 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	private static final System.Logger logger = System.getLogger(FileSystemPluginConfigStore.class.getName());
 
 	private final Path dir;
-
-	private final boolean posix;
 
 	private final long maxConfigSize;
 
@@ -102,7 +106,6 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 		}
 		this.maxConfigSize = maxConfigSize;
 		this.dir = dir.toAbsolutePath().normalize();
-		this.posix = this.dir.getFileSystem().supportedFileAttributeViews().contains("posix");
 		createDirectory();
 		removeStaleTemporaryFiles();
 	}
@@ -194,46 +197,117 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	 */
 	@Override
 	public void save(String uniqueId, Map<String, Object> config) {
+		save(uniqueId, config, ExpectedRevision.any());
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * The revision is a hash of the file's bytes. Saves and deletes of one plugin are
+	 * serialized across threads and, through a lock file ({@code .locks/<id>.lock}), across
+	 * the processes of this library on the host; a file replaced by another program (the
+	 * Python library, a person) in between is noticed by the check.
+	 */
+	@Override
+	public String save(String uniqueId, Map<String, Object> config, ExpectedRevision expected) {
+		Objects.requireNonNull(expected, "expected must not be null");
 		Path file = pathOf(uniqueId);
 		byte[] bytes = ConfigJson.write(uniqueId, config, this.maxConfigSize);
-		Path temp = this.dir.resolve("." + uniqueId + SUFFIX + "." + ProcessHandle.current().pid() + "."
-				+ Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + TEMP_SUFFIX);
-		try {
-			try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW,
-					StandardOpenOption.WRITE), fileAttributes(PosixFilePermission.OWNER_READ,
-							PosixFilePermission.OWNER_WRITE))) {
-				ByteBuffer buffer = ByteBuffer.wrap(bytes);
-				while (buffer.hasRemaining()) {
-					channel.write(buffer);
+		locked(uniqueId, "write", () -> {
+			if (!expected.isAny()) {
+				String stored = read(file).map(ConfigJson::revisionOf).orElse(null);
+				if (!expected.matches(stored)) {
+					throw new PluginConfigConflictException(uniqueId, expected, stored);
 				}
-				channel.force(true);
 			}
-			moveAtomically(temp, file);
-			syncDirectory();
-		}
-		catch (IOException ex) {
-			deleteQuietly(temp);
-			throw new UncheckedIOException("Cannot write plugin config file " + file + ": " + describe(ex), ex);
-		}
-		catch (RuntimeException | Error ex) {
-			deleteQuietly(temp);
-			throw ex;
-		}
+			AtomicFiles.write(file, bytes);
+			return null;
+		});
+		return ConfigJson.revisionOf(bytes);
 	}
 
 	@Override
 	public boolean delete(String uniqueId) {
 		Path file = pathOf(uniqueId);
-		try {
+		return locked(uniqueId, "delete", () -> {
 			boolean deleted = Files.deleteIfExists(file);
 			if (deleted) {
-				syncDirectory();
+				AtomicFiles.syncDirectory(this.dir);
 			}
 			return deleted;
+		});
+	}
+
+	@Override
+	public Optional<StoredPluginConfig> loadStored(String uniqueId) {
+		Path file = pathOf(uniqueId);
+		return read(file).map((bytes) -> new StoredPluginConfig(
+				ConfigJson.parse("Plugin config file " + file, file, bytes), ConfigJson.revisionOf(bytes)));
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Reads every config file, without parsing it: a corrupt file has the revision of its
+	 * bytes, one that cannot be read at all (a FIFO, a file over the size limit) the
+	 * revision {@code unreadable}.
+	 */
+	@Override
+	public Map<String, String> revisions() {
+		Map<String, String> revisions = new HashMap<>();
+		for (String id : ids()) {
+			try {
+				read(pathOf(id)).ifPresent((bytes) -> revisions.put(id, ConfigJson.revisionOf(bytes)));
+			}
+			catch (PluginConfigException ex) {
+				revisions.put(id, "unreadable");
+			}
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot delete plugin config file " + file + ": " + describe(ex), ex);
+		return Map.copyOf(revisions);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Uses the file system's events ({@link java.nio.file.WatchService}).
+	 */
+	@Override
+	public AutoCloseable watch(Runnable onChange) {
+		Objects.requireNonNull(onChange, "onChange must not be null");
+		return new DirectoryWatch(this.dir, SUFFIX, onChange);
+	}
+
+	private <T> T locked(String uniqueId, String operation, IoAction<T> action) {
+		Path locks = this.dir.resolve(LOCKS);
+		Path lockFile = locks.resolve(uniqueId + ".lock");
+		// A FileLock is held by the whole JVM, and closing any channel of a file may release
+		// it: threads take turns first, so that a lock file has one channel at a time.
+		synchronized (JVM_LOCKS.computeIfAbsent(lockFile, (key) -> new Object())) {
+			try {
+				Files.createDirectories(locks, AtomicFiles.ownerOnly(locks, true));
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot " + operation + " plugin config file " + pathOf(uniqueId)
+						+ ": cannot create " + locks + ": " + describe(ex), ex);
+			}
+			try (FileChannel channel = FileChannel.open(lockFile,
+					Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), AtomicFiles.ownerOnly(this.dir, false));
+					FileLock lock = channel.lock()) {
+				return action.run();
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot " + operation + " plugin config file " + pathOf(uniqueId) + ": "
+						+ describe(ex), ex);
+			}
 		}
+	}
+
+	/** A file operation under a plugin's lock. */
+	@FunctionalInterface
+	private interface IoAction<T> {
+
+		T run() throws IOException;
+
 	}
 
 	@Override
@@ -275,8 +349,7 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 		}
 		try {
 			if (!Files.isDirectory(this.dir)) {
-				Files.createDirectories(this.dir, fileAttributes(PosixFilePermission.OWNER_READ,
-						PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
+				Files.createDirectories(this.dir, AtomicFiles.ownerOnly(this.dir, true));
 			}
 		}
 		catch (FileAlreadyExistsException ex) {
@@ -291,71 +364,14 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	}
 
 	private void removeStaleTemporaryFiles() {
-		try (DirectoryStream<Path> entries = Files.newDirectoryStream(this.dir, ".*" + SUFFIX + ".*" + TEMP_SUFFIX)) {
-			for (Path temp : entries) {
-				long writer = writerPid(temp.getFileName().toString());
-				// A live writer may still rename its file; only a dead writer's temp files are
-				// garbage.
-				// A name without a PID is not a temp file of ours: leave it.
-				if (writer > 0 && writer != ProcessHandle.current().pid() && !ProcessTable.isRunning(writer)) {
-					deleteQuietly(temp);
-					logger.log(System.Logger.Level.INFO, "Removed temporary file " + temp
-							+ " left by an interrupted write");
-				}
+		try {
+			for (Path temp : AtomicFiles.removeStaleTemporaryFiles(this.dir)) {
+				logger.log(System.Logger.Level.INFO, "Removed temporary file " + temp + " left by an interrupted write");
 			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot read plugin config directory " + this.dir + ": " + describe(ex),
 					ex);
-		}
-	}
-
-	private static long writerPid(String tempName) {
-		// .<id>.json.<pid>.<random>.tmp
-		String rest = tempName.substring(0, tempName.length() - TEMP_SUFFIX.length());
-		int randomDot = rest.lastIndexOf('.');
-		int pidDot = (randomDot > 0) ? rest.lastIndexOf('.', randomDot - 1) : -1;
-		try {
-			return Long.parseLong(rest.substring(pidDot + 1, randomDot));
-		}
-		catch (RuntimeException ex) {
-			return -1;
-		}
-	}
-
-	private void moveAtomically(Path source, Path target) throws IOException {
-		try {
-			Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		}
-		catch (AtomicMoveNotSupportedException ex) {
-			throw new IOException("the file system of " + this.dir + " does not support atomic renames", ex);
-		}
-	}
-
-	private void syncDirectory() {
-		// Makes the rename itself durable. Not every platform can open a directory; there the
-		// rename is as durable as the file system makes it.
-		try (FileChannel channel = FileChannel.open(this.dir, StandardOpenOption.READ)) {
-			channel.force(true);
-		}
-		catch (IOException | UnsupportedOperationException ex) {
-			// best effort, see above
-		}
-	}
-
-	private FileAttribute<?>[] fileAttributes(PosixFilePermission... permissions) {
-		if (!this.posix) {
-			return new FileAttribute<?>[0];
-		}
-		return new FileAttribute<?>[] { PosixFilePermissions.asFileAttribute(Set.of(permissions)) };
-	}
-
-	private static void deleteQuietly(Path file) {
-		try {
-			Files.deleteIfExists(file);
-		}
-		catch (IOException ex) {
-			logger.log(System.Logger.Level.WARNING, "Cannot delete temporary file " + file + ": " + ex);
 		}
 	}
 

@@ -12,7 +12,8 @@ import dev.unifiedplugins.config.FileSystemPluginConfigStore;
  * configurations to a few ids in a tight loop until it is killed.
  * <p>
  * Arguments: the config directory and the round number. Prints {@code STARTED <pid>} once
- * the store is open.
+ * the first configuration is saved, so that a kill on a busy machine still finds it
+ * writing.
  */
 public final class ConfigWriterMain {
 
@@ -28,10 +29,12 @@ public final class ConfigWriterMain {
 		Path dir = Path.of(args[0]);
 		int round = Integer.parseInt(args[1]);
 		FileSystemPluginConfigStore store = new FileSystemPluginConfigStore(dir);
-		System.out.println("STARTED " + ProcessHandle.current().pid());
-		System.out.flush();
 		for (long seq = 1;; seq++) {
 			store.save(IDS.get((int) (seq % IDS.size())), config(round, seq));
+			if (seq == 1) {
+				System.out.println("STARTED " + ProcessHandle.current().pid());
+				System.out.flush();
+			}
 		}
 	}
 

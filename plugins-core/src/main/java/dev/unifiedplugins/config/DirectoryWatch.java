@@ -1,0 +1,77 @@
+package dev.unifiedplugins.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+
+/**
+ * Tells when a config file in a directory may have changed, from the file system's
+ * events, on a daemon thread of its own. Events are lost on some file systems (NFS,
+ * overlay), so its user also rescans now and then.
+ */
+final class DirectoryWatch implements AutoCloseable {
+
+	private static final System.Logger logger = System.getLogger(DirectoryWatch.class.getName());
+
+	private final WatchService service;
+
+	private final Thread thread;
+
+	DirectoryWatch(Path dir, String suffix, Runnable onChange) {
+		try {
+			this.service = dir.getFileSystem().newWatchService();
+			dir.register(this.service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+					StandardWatchEventKinds.ENTRY_DELETE);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot watch plugin config directory " + dir + ": " + ex.getMessage(), ex);
+		}
+		this.thread = new Thread(() -> run(suffix, onChange), "plugins-config-watch");
+		this.thread.setDaemon(true);
+		this.thread.start();
+	}
+
+	private void run(String suffix, Runnable onChange) {
+		try {
+			while (true) {
+				WatchKey key = this.service.take();
+				boolean relevant = false;
+				for (WatchEvent<?> event : key.pollEvents()) {
+					// Temporary files and locks start with a dot; an overflow may hide anything.
+					relevant |= event.kind() == StandardWatchEventKinds.OVERFLOW
+							|| (event.context() instanceof Path name && name.toString().endsWith(suffix)
+									&& !name.toString().startsWith("."));
+				}
+				key.reset();
+				if (relevant) {
+					try {
+						onChange.run();
+					}
+					catch (RuntimeException ex) {
+						logger.log(System.Logger.Level.WARNING, "A config change listener failed", ex);
+					}
+				}
+			}
+		}
+		catch (InterruptedException | ClosedWatchServiceException ex) {
+			// closed
+		}
+	}
+
+	@Override
+	public void close() {
+		try {
+			this.service.close();
+		}
+		catch (IOException ex) {
+			// nothing left to release
+		}
+		this.thread.interrupt();
+	}
+
+}
