@@ -40,6 +40,8 @@ import dev.unifiedplugins.runtime.PluginInspection;
 import dev.unifiedplugins.runtime.PluginInspector;
 import dev.unifiedplugins.runtime.PluginReport;
 import dev.unifiedplugins.runtime.PluginShutdown;
+import dev.unifiedplugins.testsupport.ChildProcesses;
+import dev.unifiedplugins.testsupport.TestPlugins;
 import dev.unifiedplugins.utils.PluginFilters;
 import dev.unifiedplugins.utils.PluginStats;
 import org.jspecify.annotations.Nullable;
