@@ -34,6 +34,7 @@ import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.protocols.CloudAwarePlugin;
 import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
+import dev.unifiedplugins.protocols.ProcessIdentity;
 import dev.unifiedplugins.runtime.BoundedCalls;
 import dev.unifiedplugins.runtime.ManagedProcessLedger;
 import dev.unifiedplugins.runtime.PluginInspection;
@@ -381,6 +382,7 @@ class CoreBadInputTests {
 			targets.put(PluginShutdown.class,
 					new PluginShutdown(CoreBadInputTests.this.registry, this.calls, Duration.ofSeconds(1)));
 			targets.put(ManagedProcessLedger.class, new ManagedProcessLedger(CoreBadInputTests.this.root));
+			targets.put(ProcessIdentity.class, ProcessIdentity.current());
 			targets.put(BoundedCalls.class, this.calls);
 			List<DynamicTest> tests = new ArrayList<>();
 			targets.forEach((type, target) -> {
