@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
+import dev.unifiedplugins.config.FileSystemPluginConfigStore;
+import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.protocols.ProcessIdentity;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -64,6 +66,23 @@ public final class ManagedProcessLedger {
 		this.dir = Objects.requireNonNull(dir, "dir must not be null").toAbsolutePath().normalize();
 		this.owner = ProcessIdentity.current();
 		this.file = this.dir.resolve(PREFIX + this.owner.pid() + "-" + this.owner.startMillis() + SUFFIX);
+	}
+
+	/**
+	 * Creates the ledger of the current process for an application whose configurations
+	 * are kept in a store: in the store's directory when it keeps files, so that the ledger
+	 * is where the configurations are whichever way the store was made; else, as with a
+	 * database, in {@code otherwiseDir}. PIDs mean something on one host only, so the
+	 * ledger stays on local disk even when the store is shared between hosts.
+	 * @param store the application's config store
+	 * @param otherwiseDir the directory of the state files when the store keeps no files
+	 * @return the ledger
+	 */
+	public static ManagedProcessLedger forStore(PluginConfigStore store, Path otherwiseDir) {
+		Objects.requireNonNull(store, "store must not be null");
+		Objects.requireNonNull(otherwiseDir, "otherwiseDir must not be null");
+		return new ManagedProcessLedger(
+				(store instanceof FileSystemPluginConfigStore files) ? files.getDirectory() : otherwiseDir);
 	}
 
 	/**

@@ -1,9 +1,12 @@
 package dev.unifiedplugins.runtime;
 
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import dev.unifiedplugins.config.FileSystemPluginConfigStore;
+import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.testsupport.Await;
 import dev.unifiedplugins.testsupport.ChildProcesses;
 import org.junit.jupiter.api.AfterEach;
@@ -17,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Tests for {@link ManagedProcessLedger}: the file format stays the one earlier versions
- * read and write. What it reaps, and what it never
+ * Tests for {@link ManagedProcessLedger}: where its state file goes and that the file
+ * format stays the one earlier versions read and write. What it reaps, and what it never
  * touches, is in {@code OrphanReapingTests}.
  */
 class ManagedProcessLedgerTests {
@@ -68,6 +71,36 @@ class ManagedProcessLedgerTests {
 
 		Await.until("the orphan has ended", () -> !ChildProcesses.runs(orphan.pid()));
 		assertThat(state).doesNotExist();
+	}
+
+	@Test
+	void forAFileStoreTheStateFileIsInTheStoreDirectory() {
+		Path storeDir = this.dir.resolve("store");
+
+		ManagedProcessLedger ledger = ManagedProcessLedger.forStore(new FileSystemPluginConfigStore(storeDir),
+				this.dir.resolve("elsewhere"));
+
+		assertThat(ledger.getFile().getParent()).isEqualTo(storeDir.toAbsolutePath());
+	}
+
+	@Test
+	void forAStoreWithoutFilesTheStateFileIsInTheGivenDirectory() {
+		Path otherwise = this.dir.resolve("elsewhere");
+
+		ManagedProcessLedger ledger = ManagedProcessLedger.forStore(storeWithoutFiles(), otherwise);
+
+		assertThat(ledger.getFile().getParent()).isEqualTo(otherwise.toAbsolutePath());
+	}
+
+	/**
+	 * A store that keeps no files, as a database-backed one would. The ledger only looks at
+	 * its type: every call fails.
+	 */
+	private static PluginConfigStore storeWithoutFiles() {
+		return (PluginConfigStore) Proxy.newProxyInstance(PluginConfigStore.class.getClassLoader(),
+				new Class<?>[] { PluginConfigStore.class }, (proxy, method, args) -> {
+					throw new UnsupportedOperationException(method.getName());
+				});
 	}
 
 }
