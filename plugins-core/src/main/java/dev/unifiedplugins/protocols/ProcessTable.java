@@ -5,8 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -86,39 +84,6 @@ public final class ProcessTable {
 			return readStat(pid).map((stat) -> !stat.dead()).orElse(false);
 		}
 		return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-	}
-
-	/**
-	 * Ends processes: asks each to terminate, waits up to a grace period for them to exit,
-	 * then kills those still running.
-	 * @param processes the processes to end
-	 * @param grace how long they may take to exit by themselves
-	 */
-	public static void end(Collection<ProcessHandle> processes, Duration grace) {
-		if (processes.isEmpty()) {
-			return;
-		}
-		processes.forEach(ProcessHandle::destroy);
-		long deadline = System.nanoTime() + grace.toNanos();
-		while (System.nanoTime() < deadline && processes.stream().anyMatch((p) -> isRunning(p.pid()))) {
-			try {
-				Thread.sleep(20);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				break;
-			}
-		}
-		processes.stream().filter((p) -> isRunning(p.pid())).forEach(ProcessHandle::destroyForcibly);
-	}
-
-	/**
-	 * When a process started, which tells it apart from a later process that reuses its PID.
-	 * @param pid the process id
-	 * @return the start time, or empty when the process does not exist or hides it
-	 */
-	public static Optional<Instant> startTime(long pid) {
-		return ProcessHandle.of(pid).flatMap((process) -> process.info().startInstant());
 	}
 
 	/**

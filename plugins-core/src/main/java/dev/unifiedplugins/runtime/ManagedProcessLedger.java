@@ -12,17 +12,17 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
-import dev.unifiedplugins.protocols.ProcessTable;
+import dev.unifiedplugins.config.FileSystemPluginConfigStore;
+import dev.unifiedplugins.config.PluginConfigStore;
+import dev.unifiedplugins.protocols.ProcessIdentity;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -51,24 +51,38 @@ public final class ManagedProcessLedger {
 
 	private final Path dir;
 
-	private final Owner owner;
+	private final ProcessIdentity owner;
 
 	private final Path file;
 
-	private final Map<Long, Long> recorded = new LinkedHashMap<>();
+	/** The recorded processes by PID. */
+	private final Map<Long, ProcessIdentity> recorded = new LinkedHashMap<>();
 
 	/**
 	 * Creates the ledger of the current process.
 	 * @param dir the directory of the state files, usually the config directory
 	 */
 	public ManagedProcessLedger(Path dir) {
-		this(dir, Owner.current());
+		this.dir = Objects.requireNonNull(dir, "dir must not be null").toAbsolutePath().normalize();
+		this.owner = ProcessIdentity.current();
+		this.file = this.dir.resolve(PREFIX + this.owner.pid() + "-" + this.owner.startMillis() + SUFFIX);
 	}
 
-	ManagedProcessLedger(Path dir, Owner owner) {
-		this.dir = Objects.requireNonNull(dir, "dir must not be null").toAbsolutePath().normalize();
-		this.owner = owner;
-		this.file = this.dir.resolve(PREFIX + owner.pid() + "-" + owner.startTime() + SUFFIX);
+	/**
+	 * Creates the ledger of the current process for an application whose configurations
+	 * are kept in a store: in the store's directory when it keeps files, so that the ledger
+	 * is where the configurations are whichever way the store was made; else, as with a
+	 * database, in {@code otherwiseDir}. PIDs mean something on one host only, so the
+	 * ledger stays on local disk even when the store is shared between hosts.
+	 * @param store the application's config store
+	 * @param otherwiseDir the directory of the state files when the store keeps no files
+	 * @return the ledger
+	 */
+	public static ManagedProcessLedger forStore(PluginConfigStore store, Path otherwiseDir) {
+		Objects.requireNonNull(store, "store must not be null");
+		Objects.requireNonNull(otherwiseDir, "otherwiseDir must not be null");
+		return new ManagedProcessLedger(
+				(store instanceof FileSystemPluginConfigStore files) ? files.getDirectory() : otherwiseDir);
 	}
 
 	/**
@@ -86,20 +100,20 @@ public final class ManagedProcessLedger {
 	 */
 	public synchronized void record(Collection<Long> pids) {
 		Objects.requireNonNull(pids, "pids must not be null");
-		Map<Long, Long> next = new LinkedHashMap<>();
-		this.recorded.forEach((pid, start) -> {
-			if (ProcessTable.isRunning(pid) && processStartTime(pid).filter((now) -> now.equals(start)).isPresent()) {
-				next.put(pid, start);
+		Map<Long, ProcessIdentity> next = new LinkedHashMap<>();
+		this.recorded.forEach((pid, process) -> {
+			if (process.isRunning()) {
+				next.put(pid, process);
 			}
 		});
 		for (Long pid : pids) {
-			if (!next.containsKey(pid)) {
-				processStartTime(pid).ifPresent((start) -> next.put(pid, start));
+			if (pid != null && !next.containsKey(pid)) {
+				ProcessIdentity.of(pid).ifPresent((process) -> next.put(pid, process));
 			}
 		}
 		// Only a record that reached the disk counts: after a failed write the next call
 		// tries again.
-		if (!next.equals(this.recorded) && write(next)) {
+		if (!next.equals(this.recorded) && write(next.values())) {
 			this.recorded.clear();
 			this.recorded.putAll(next);
 		}
@@ -147,26 +161,22 @@ public final class ManagedProcessLedger {
 			logger.log(System.Logger.Level.WARNING, "Ignoring unreadable process state file " + state, ex);
 			return List.of();
 		}
-		Owner previous = recordedState.owner();
-		if (previous == null || recordedState.processes() == null) {
+		if (recordedState.owner() == null || recordedState.processes() == null) {
 			return List.of();
 		}
+		ProcessIdentity previous = recordedState.owner().identity();
 		if (previous.isRunning()) {
 			return List.of();
 		}
-		List<ProcessHandle> orphans = new ArrayList<>();
-		for (Process process : recordedState.processes()) {
-			if (ProcessTable.isRunning(process.pid())) {
-				ProcessHandle.of(process.pid())
-					.filter((handle) -> processStartTime(handle.pid()).filter((s) -> s == process.startTime()).isPresent())
-					.ifPresent(orphans::add);
-			}
-		}
-		if (!orphans.isEmpty()) {
-			List<Long> pids = orphans.stream().map(ProcessHandle::pid).toList();
-			logger.log(System.Logger.Level.WARNING, "Ending " + pids.size() + " plugin process(es) " + pids
+		List<ProcessIdentity> processes = recordedState.processes()
+			.stream()
+			.filter(Objects::nonNull)
+			.map(StoredProcess::identity)
+			.toList();
+		List<Long> ended = ProcessIdentity.end(processes, GRACE).stream().map(ProcessIdentity::pid).toList();
+		if (!ended.isEmpty()) {
+			logger.log(System.Logger.Level.WARNING, "Ended " + ended.size() + " plugin process(es) " + ended
 					+ " left running by application process " + previous.pid() + ", which ended without cleanup");
-			ProcessTable.end(orphans, GRACE);
 		}
 		try {
 			Files.deleteIfExists(state);
@@ -174,13 +184,12 @@ public final class ManagedProcessLedger {
 		catch (IOException ex) {
 			logger.log(System.Logger.Level.WARNING, "Cannot delete process state file " + state, ex);
 		}
-		return orphans.stream().map(ProcessHandle::pid).toList();
+		return ended;
 	}
 
-	private boolean write(Map<Long, Long> pids) {
-		List<Process> processes = new ArrayList<>();
-		pids.forEach((pid, start) -> processes.add(new Process(pid, start)));
-		byte[] bytes = MAPPER.writeValueAsBytes(new State(this.owner, processes));
+	private boolean write(Collection<ProcessIdentity> processes) {
+		byte[] bytes = MAPPER.writeValueAsBytes(
+				new State(StoredProcess.of(this.owner), processes.stream().map(StoredProcess::of).toList()));
 		// Named like the config store's temporary files (writer PID before a random part),
 		// so that a store opening the directory removes it if this process dies mid-write.
 		Path temp = this.dir.resolve(this.file.getFileName() + "." + ProcessHandle.current().pid() + "."
@@ -218,30 +227,35 @@ public final class ManagedProcessLedger {
 		}
 	}
 
-	private static Optional<Long> processStartTime(long pid) {
-		return ProcessTable.startTime(pid).map(Instant::toEpochMilli);
+	/**
+	 * The content of a state file: the application instance that wrote it and the processes
+	 * it recorded.
+	 */
+	record State(StoredProcess owner, List<StoredProcess> processes) {
 	}
 
-	/** An application instance: its PID and start time in epoch milliseconds. */
-	record Owner(long pid, long startTime) {
+	/**
+	 * A process as a state file stores it: {@code {"pid": 3, "startTime": 4}}, the start
+	 * time in epoch milliseconds. Kept apart from {@link ProcessIdentity} so that the file
+	 * format, which earlier and later versions must read, changes only on purpose.
+	 */
+	record StoredProcess(long pid, long startTime) {
 
-		static Owner current() {
-			ProcessHandle self = ProcessHandle.current();
-			return new Owner(self.pid(), self.info().startInstant().map(Instant::toEpochMilli).orElse(0L));
+		StoredProcess {
+			// Reading fails, as for any file this version did not write, rather than reaping.
+			if (pid <= 0) {
+				throw new IllegalArgumentException("pid must be positive, was " + pid);
+			}
 		}
 
-		boolean isRunning() {
-			return ProcessTable.isRunning(this.pid) && processStartTime(this.pid).filter((s) -> s == this.startTime).isPresent();
+		static StoredProcess of(ProcessIdentity process) {
+			return new StoredProcess(process.pid(), process.startMillis());
 		}
 
-	}
+		ProcessIdentity identity() {
+			return new ProcessIdentity(this.pid, this.startTime);
+		}
 
-	/** A recorded process. */
-	record Process(long pid, long startTime) {
-	}
-
-	/** The content of a state file. */
-	record State(Owner owner, List<Process> processes) {
 	}
 
 }

@@ -1,13 +1,12 @@
 package dev.unifiedplugins.runtime;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 
@@ -15,7 +14,7 @@ import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.protocols.CloudAwarePlugin;
 import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
-import dev.unifiedplugins.protocols.ProcessTable;
+import dev.unifiedplugins.protocols.ProcessIdentity;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -64,7 +63,7 @@ public final class PluginShutdown {
 		List<PluginMetadata> plugins = this.registry.getRegisteredPlugins();
 		// Filled before each forceCleanup() runs, so that the processes of a cleanup that
 		// throws or hangs are still ended below.
-		Map<Long, Optional<java.time.Instant>> seen = new ConcurrentHashMap<>();
+		Set<ProcessIdentity> seen = ConcurrentHashMap.newKeySet();
 		Map<String, Future<Void>> tasks = new LinkedHashMap<>();
 		for (PluginMetadata plugin : plugins) {
 			String id = plugin.uniqueId();
@@ -83,13 +82,13 @@ public final class PluginShutdown {
 			}
 		});
 		if (cleanup) {
-			endLeftovers(new HashMap<>(seen));
+			endLeftovers(seen);
 		}
 		return failures;
 	}
 
 	private @Nullable Void cleanUp(String id, boolean cleanup, boolean terminateCloudResources,
-			Map<Long, Optional<java.time.Instant>> seen) {
+			Set<ProcessIdentity> seen) {
 		Optional<Object> found = this.registry.getPluginInstance(id);
 		if (found.isEmpty()) {
 			return null;
@@ -97,7 +96,7 @@ public final class PluginShutdown {
 		Object instance = found.get();
 		if (cleanup && instance instanceof LifecycleAwarePlugin lifecycle) {
 			for (Long pid : LifecycleAwarePlugin.getAllManagedPids(lifecycle)) {
-				seen.putIfAbsent(pid, ProcessTable.startTime(pid));
+				ProcessIdentity.of(pid).ifPresent(seen::add);
 			}
 			lifecycle.forceCleanup();
 			logger.log(System.Logger.Level.INFO, "Cleaned up plugin '" + id + "'");
@@ -112,22 +111,12 @@ public final class PluginShutdown {
 		return null;
 	}
 
-	private void endLeftovers(Map<Long, Optional<java.time.Instant>> seen) {
-		List<ProcessHandle> leftovers = new ArrayList<>();
-		seen.forEach((pid, started) -> {
-			// The same PID with another start time is a new process that merely reused it.
-			if (ProcessTable.isRunning(pid)) {
-				ProcessHandle.of(pid)
-					.filter((process) -> process.info().startInstant().equals(started))
-					.ifPresent(leftovers::add);
-			}
-		});
-		if (leftovers.isEmpty()) {
-			return;
+	private void endLeftovers(Set<ProcessIdentity> seen) {
+		List<Long> ended = ProcessIdentity.end(seen, Duration.ofSeconds(2)).stream().map(ProcessIdentity::pid).toList();
+		if (!ended.isEmpty()) {
+			logger.log(System.Logger.Level.WARNING,
+					"Ended " + ended.size() + " plugin process(es) that survived cleanup: " + ended);
 		}
-		logger.log(System.Logger.Level.WARNING, "Ending " + leftovers.size()
-				+ " plugin process(es) that survived cleanup: " + leftovers.stream().map(ProcessHandle::pid).toList());
-		ProcessTable.end(leftovers, Duration.ofSeconds(2));
 	}
 
 }

@@ -13,10 +13,10 @@ import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.reliability.TestPlugins.ProcessPlugin;
 import dev.unifiedplugins.testsupport.Await;
-import dev.unifiedplugins.testsupport.Processes;
+import dev.unifiedplugins.testsupport.ChildProcesses;
 import dev.unifiedplugins.testsupport.TestPluginManager;
+import dev.unifiedplugins.testsupport.TestPlugins.ProcessPlugin;
 import dev.unifiedplugins.utils.PluginStats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,14 +34,14 @@ class LifecycleAwarePluginTests {
 
 	private static final String TWO_SLEEPING_CHILDREN = "sleep 300 & sleep 300 & wait";
 
-	private final Processes processes = new Processes();
+	private final ChildProcesses processes = new ChildProcesses();
 
 	@TempDir
 	Path configDir;
 
 	@BeforeAll
 	static void requireLinux() {
-		assumeTrue(Processes.hasProcfs(), "needs /proc to tell zombies from live processes");
+		assumeTrue(ChildProcesses.hasProcfs(), "needs /proc to tell zombies from live processes");
 	}
 
 	@AfterEach
@@ -84,7 +84,7 @@ class LifecycleAwarePluginTests {
 		assertThat(LifecycleAwarePlugin.getAllManagedPids(plugin)).hasSize(3);
 		plugin.forceCleanup();
 		assertThat(child.isAlive()).isFalse();
-		assertThat(tree).allSatisfy((pid) -> assertThat(Processes.isGone(pid)).as("process %d is gone", pid).isTrue());
+		assertThat(tree).allSatisfy((pid) -> assertThat(ChildProcesses.runs(pid)).as("process %d runs", pid).isFalse());
 		assertThat(plugin.getChildPids()).containsExactly(child.pid());
 		assertThat(LifecycleAwarePlugin.getAllManagedPids(plugin)).isEmpty();
 	}
@@ -99,7 +99,7 @@ class LifecycleAwarePluginTests {
 				new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
 			zombie = Long.parseLong(out.readLine().trim());
 			Await.until("process " + zombie + " is a zombie",
-					() -> Processes.state(zombie).map((state) -> state == 'Z').orElse(false));
+					() -> ChildProcesses.state(zombie).map((state) -> state == 'Z').orElse(false));
 			assertThat(ProcessHandle.of(zombie).map(ProcessHandle::isAlive)).as("the JDK thinks it alive")
 				.contains(true);
 			assertThat(LifecycleAwarePlugin.getAllManagedPids(shellPlugin(child))).containsExactly(child.pid());
@@ -230,7 +230,7 @@ class LifecycleAwarePluginTests {
 			Thread.currentThread().interrupt();
 		}
 		Await.until("the descendants of " + process.pid() + " are gone",
-				() -> descendants.stream().allMatch((handle) -> Processes.isGone(handle.pid())));
+				() -> descendants.stream().allMatch((handle) -> !ChildProcesses.runs(handle.pid())));
 	}
 
 	/** A plugin that reports fixed child PIDs. */

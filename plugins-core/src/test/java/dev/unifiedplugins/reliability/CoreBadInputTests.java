@@ -36,12 +36,15 @@ import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.protocols.CloudAwarePlugin;
 import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
+import dev.unifiedplugins.protocols.ProcessIdentity;
 import dev.unifiedplugins.runtime.BoundedCalls;
 import dev.unifiedplugins.runtime.ManagedProcessLedger;
 import dev.unifiedplugins.runtime.PluginInspection;
 import dev.unifiedplugins.runtime.PluginInspector;
 import dev.unifiedplugins.runtime.PluginReport;
 import dev.unifiedplugins.runtime.PluginShutdown;
+import dev.unifiedplugins.testsupport.ChildProcesses;
+import dev.unifiedplugins.testsupport.TestPlugins;
 import dev.unifiedplugins.utils.PluginFilters;
 import dev.unifiedplugins.utils.PluginStats;
 import org.jspecify.annotations.Nullable;
@@ -391,6 +394,7 @@ class CoreBadInputTests {
 			targets.put(PluginShutdown.class,
 					new PluginShutdown(CoreBadInputTests.this.registry, this.calls, Duration.ofSeconds(1)));
 			targets.put(ManagedProcessLedger.class, new ManagedProcessLedger(CoreBadInputTests.this.root));
+			targets.put(ProcessIdentity.class, ProcessIdentity.current());
 			targets.put(BoundedCalls.class, this.calls);
 			List<DynamicTest> tests = new ArrayList<>();
 			targets.forEach((type, target) -> {

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 import dev.unifiedplugins.runtime.ManagedProcessLedger;
+import dev.unifiedplugins.testsupport.Await;
+import dev.unifiedplugins.testsupport.ChildProcesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +51,7 @@ class OrphanReapingTests {
 		}
 
 		assertThat(ended).containsExactly(orphan.pid());
-		ChildProcesses.awaitUntil("the orphan has ended", () -> !ChildProcesses.runs(orphan.pid()));
+		Await.until("the orphan has ended", () -> !ChildProcesses.runs(orphan.pid()));
 		assertThat(state).doesNotExist();
 	}
 
@@ -77,7 +79,7 @@ class OrphanReapingTests {
 				ChildProcesses.startMillis(orphan.pid()));
 
 		assertThat(new ManagedProcessLedger(this.dir).reapOrphans()).containsExactly(orphan.pid());
-		ChildProcesses.awaitUntil("the orphan has ended", () -> !ChildProcesses.runs(orphan.pid()));
+		Await.until("the orphan has ended", () -> !ChildProcesses.runs(orphan.pid()));
 	}
 
 	@Test

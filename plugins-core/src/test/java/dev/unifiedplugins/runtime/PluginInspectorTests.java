@@ -19,7 +19,8 @@ import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.reliability.TestPlugins;
+import dev.unifiedplugins.testsupport.TestPluginManager;
+import dev.unifiedplugins.testsupport.TestPlugins;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,18 +51,18 @@ class PluginInspectorTests {
 	void reportsFollowPluginsThatMove() {
 		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.dir);
 		PluginInspector inspector = new PluginInspector(registry, this.calls, Duration.ofSeconds(5));
-		registry.registerPluginManager("llm", TestPlugins.manager(plugins("a", "b", "c")));
-		registry.registerPluginManager("stt", TestPlugins.manager(plugins("x", "live")));
+		registry.registerPluginManager("llm", TestPluginManager.of(plugins("a", "b", "c")));
+		registry.registerPluginManager("stt", TestPluginManager.of(plugins("x", "live")));
 		assertThat(inspector.inspectAll(1.0).managedPids()).containsOnlyKeys("stt_live");
 
 		// Every plugin after the first category moves one place up.
-		registry.registerPluginManager("llm", TestPlugins.manager(plugins("b", "c")));
+		registry.registerPluginManager("llm", TestPluginManager.of(plugins("b", "c")));
 		PluginInspection shorter = inspector.inspectAll(1.0);
 		assertThat(ids(shorter)).containsExactly("llm_b", "llm_c", "stt_x", "stt_live");
 		assertThat(shorter.managedPids()).containsOnlyKeys("stt_live");
 
 		// A live plugin takes the place of an idle one, which moves down.
-		registry.registerPluginManager("llm", TestPlugins.manager(plugins("live", "b", "c")));
+		registry.registerPluginManager("llm", TestPluginManager.of(plugins("live", "b", "c")));
 		PluginInspection longer = inspector.inspectAll(1.0);
 		assertThat(ids(longer)).containsExactly("llm_live", "llm_b", "llm_c", "stt_x", "stt_live");
 		assertThat(longer.managedPids()).containsOnlyKeys("llm_live", "stt_live");
@@ -73,15 +74,15 @@ class PluginInspectorTests {
 	void reportsFollowPluginsThatSwapPlaces() {
 		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.dir);
 		PluginInspector inspector = new PluginInspector(registry, this.calls, Duration.ofSeconds(5));
-		registry.registerPluginManager("llm", TestPlugins.manager(plugins("a", "live", "c")));
+		registry.registerPluginManager("llm", TestPluginManager.of(plugins("a", "live", "c")));
 		assertThat(inspector.inspectAll(1.0).managedPids()).containsOnlyKeys("llm_live");
 
 		// The same number of plugins: only the metadata at each place tells the change.
-		registry.registerPluginManager("llm", TestPlugins.manager(plugins("live", "a", "c")));
+		registry.registerPluginManager("llm", TestPluginManager.of(plugins("live", "a", "c")));
 		PluginInspection swapped = inspector.inspectAll(1.0);
 		assertThat(ids(swapped)).containsExactly("llm_live", "llm_a", "llm_c");
 		assertThat(swapped.managedPids()).containsOnlyKeys("llm_live");
-		registry.registerPluginManager("llm", TestPlugins.manager(plugins("x", "y", "live")));
+		registry.registerPluginManager("llm", TestPluginManager.of(plugins("x", "y", "live")));
 		assertThat(inspector.inspectAll(1.0).managedPids()).containsOnlyKeys("llm_live");
 	}
 
@@ -89,7 +90,7 @@ class PluginInspectorTests {
 	void inspectingOnePluginLeavesTheOthersAsTheyAre() {
 		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.dir);
 		PluginInspector inspector = new PluginInspector(registry, this.calls, Duration.ofSeconds(5));
-		registry.registerPluginManager("stt", TestPlugins.manager(plugins("x", "live", "y")));
+		registry.registerPluginManager("stt", TestPluginManager.of(plugins("x", "live", "y")));
 		inspector.inspectAll(1.0);
 		assertThat(inspector.inspect("stt_y", 1.0)).hasValueSatisfying(
 				(report) -> assertThat(report.metadata().uniqueId()).isEqualTo("stt_y"));

@@ -10,13 +10,14 @@ import java.util.function.BooleanSupplier;
  */
 public final class Await {
 
-	private static final Duration BOUND = Duration.ofSeconds(10);
+	/** The bound on every wait in tests: it keeps a broken test from hanging, it is not a speed test. */
+	public static final Duration BOUND = Duration.ofSeconds(20);
 
 	private Await() {
 	}
 
 	/**
-	 * Waits until a condition holds, at most 10 seconds.
+	 * Waits until a condition holds, at most {@link #BOUND}.
 	 * @param description what is awaited, for the failure message
 	 * @param condition the condition
 	 * @throws AssertionError when it does not hold within the bound

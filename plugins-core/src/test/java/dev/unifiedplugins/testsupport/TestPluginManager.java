@@ -37,6 +37,22 @@ public class TestPluginManager implements PluginManager {
 	}
 
 	/**
+	 * A manager of in-process plugins named by the keys, in their iteration order, each
+	 * loaded as its value; a null value is a plugin discovered but not loaded.
+	 * @param instances the instances by plugin name
+	 * @return the manager
+	 */
+	public static TestPluginManager of(Map<String, ?> instances) {
+		TestPluginManager manager = of(instances.keySet().toArray(String[]::new));
+		instances.forEach((name, instance) -> {
+			if (instance != null) {
+				manager.withInstance(name, instance);
+			}
+		});
+		return manager;
+	}
+
+	/**
 	 * Makes a plugin "loaded": {@link #getPlugin(String)} returns the instance from now on.
 	 * @param name the plugin name
 	 * @param instance the live instance

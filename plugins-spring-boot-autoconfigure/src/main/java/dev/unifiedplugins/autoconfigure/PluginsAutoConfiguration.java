@@ -102,10 +102,11 @@ public final class PluginsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ManagedProcessTracker managedProcessTracker(PluginInspector pluginInspector, PluginsProperties properties) {
+	ManagedProcessTracker managedProcessTracker(PluginInspector pluginInspector, PluginConfigStore pluginConfigStore,
+			PluginsProperties properties) {
 		Duration interval = requirePositive(properties.getShutdown().getTrackInterval(),
 				"plugins.shutdown.track-interval");
-		ManagedProcessLedger ledger = new ManagedProcessLedger(properties.getConfigDir());
+		ManagedProcessLedger ledger = ManagedProcessLedger.forStore(pluginConfigStore, properties.getConfigDir());
 		return new ManagedProcessTracker(ledger, pluginInspector, interval, properties.getShutdown().isReapOrphans());
 	}
 

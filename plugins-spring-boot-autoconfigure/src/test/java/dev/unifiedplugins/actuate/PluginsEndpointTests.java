@@ -17,7 +17,7 @@ import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.reliability.TestPlugins;
+import dev.unifiedplugins.testsupport.TestPlugins;
 import dev.unifiedplugins.runtime.BoundedCalls;
 import dev.unifiedplugins.runtime.PluginInspector;
 import org.junit.jupiter.api.AfterEach;

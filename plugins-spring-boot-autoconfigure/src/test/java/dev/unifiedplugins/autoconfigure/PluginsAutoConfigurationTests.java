@@ -1,5 +1,7 @@
 package dev.unifiedplugins.autoconfigure;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,12 +9,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.testsupport.Await;
+import dev.unifiedplugins.testsupport.ChildProcesses;
+import dev.unifiedplugins.testsupport.TestPluginManager;
+import dev.unifiedplugins.testsupport.TestPlugins;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +39,13 @@ class PluginsAutoConfigurationTests {
 
 	@TempDir
 	Path dir;
+
+	private final ChildProcesses processes = new ChildProcesses();
+
+	@AfterEach
+	void killChildren() {
+		this.processes.killAll();
+	}
 
 	private ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
@@ -244,6 +259,55 @@ class PluginsAutoConfigurationTests {
 					.getFailure()
 					.rootCause()
 					.hasMessageContaining("plugins.max-config-size"));
+		}
+	}
+
+	@Test
+	void processLedgerIsKeptInTheDirectoryOfAUserDefinedFileStore() throws Exception {
+		Path storeDir = this.dir.resolve("user-store");
+		runner().withPropertyValues("plugins.shutdown.track-interval=100ms")
+			.withBean("userStore", FileSystemPluginConfigStore.class, () -> new FileSystemPluginConfigStore(storeDir))
+			.withBean("workers", PluginManager.class, this::sleeperManager)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(PluginConfigStore.class);
+				Await.until("the sleeper is recorded in " + storeDir, () -> !processLedgers(storeDir).isEmpty());
+				assertThat(processLedgers(this.dir)).as("in plugins.config-dir").isEmpty();
+			});
+	}
+
+	@Test
+	void processLedgerIsKeptInConfigDirWhenTheStoreKeepsNoFiles() {
+		runner().withPropertyValues("plugins.shutdown.track-interval=100ms")
+			.withUserConfiguration(UserStoreConfiguration.class)
+			.withBean("workers", PluginManager.class, this::sleeperManager)
+			.run((context) -> Await.until("the sleeper is recorded in " + this.dir,
+					() -> !processLedgers(this.dir).isEmpty()));
+	}
+
+	private PluginManager sleeperManager() {
+		try {
+			long pid = this.processes.startSleep().pid();
+			return TestPluginManager.of(Map.of("sleeper", new TestPlugins.Lifecycle(() -> List.of(pid))));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** The state files of this process's {@link ManagedProcessTracker} in a directory. */
+	private static List<Path> processLedgers(Path dir) {
+		if (!Files.isDirectory(dir)) {
+			return List.of();
+		}
+		try (Stream<Path> files = Files.list(dir)) {
+			return files
+				.filter((file) -> file.getFileName()
+					.toString()
+					.startsWith(".managed-processes." + ProcessHandle.current().pid() + "-"))
+				.toList();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
 	}
 

@@ -53,8 +53,7 @@ class PluginsRuntimeHintsTests {
 	@Test
 	void processLedgerStateCanBeWrittenAndReadBack() throws ClassNotFoundException {
 		assertBindable(Class.forName(LEDGER + "$State"));
-		assertBindable(Class.forName(LEDGER + "$Owner"));
-		assertBindable(Class.forName(LEDGER + "$Process"));
+		assertBindable(Class.forName(LEDGER + "$StoredProcess"));
 	}
 
 	@Test

@@ -30,6 +30,8 @@ import dev.unifiedplugins.runtime.BoundedCalls;
 import dev.unifiedplugins.runtime.PluginInspection;
 import dev.unifiedplugins.runtime.PluginInspector;
 import dev.unifiedplugins.runtime.PluginReport;
+import dev.unifiedplugins.testsupport.TestPluginManager;
+import dev.unifiedplugins.testsupport.TestPlugins;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,13 +86,13 @@ class ConcurrentRegistryStoreEndpointTests {
 			for (int i = 0; i < THREADS; i++) {
 				instances.put("p" + i, null);
 			}
-			this.managers.put(category, TestPlugins.manager(instances));
+			this.managers.put(category, TestPluginManager.of(instances));
 		}
 		// Live instances, so that endpoint reads call into plugins too.
 		Map<String, Object> shared = new LinkedHashMap<>();
 		shared.put("s0", new TestPlugins.Lifecycle(List::of, () -> Map.of("url", "http://localhost")));
 		shared.put("s1", new TestPlugins.Cloud(() -> TestPlugins.running(Map.of()), (hours) -> 1.5 * hours));
-		this.managers.put("shared", TestPlugins.manager(shared));
+		this.managers.put("shared", TestPluginManager.of(shared));
 		this.managers.forEach(this.registry::registerPluginManager);
 		this.inspector = new PluginInspector(this.registry, this.calls, Duration.ofSeconds(10));
 		this.endpoint = new PluginsEndpoint(this.registry, this.inspector, new Sanitizer(List.of()), Show.ALWAYS,

@@ -10,6 +10,7 @@ import dev.unifiedplugins.autoconfigure.PluginsAutoConfiguration;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.core.PluginManager;
+import dev.unifiedplugins.testsupport.TestPlugins;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;

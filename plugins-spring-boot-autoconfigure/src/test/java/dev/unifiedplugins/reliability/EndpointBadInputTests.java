@@ -22,7 +22,10 @@ import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.runtime.BoundedCalls;
 import dev.unifiedplugins.runtime.PluginInspector;
+import dev.unifiedplugins.testsupport.ChildProcesses;
 import dev.unifiedplugins.testsupport.SpecialFiles;
+import dev.unifiedplugins.testsupport.TestPluginManager;
+import dev.unifiedplugins.testsupport.TestPlugins;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -97,7 +100,7 @@ class EndpointBadInputTests {
 			return 1.0;
 		}));
 		instances.put("cost_nan", new TestPlugins.Cloud(() -> TestPlugins.running(Map.of()), (hours) -> Double.NaN));
-		this.registry.registerPluginManager("llm", TestPlugins.manager(instances));
+		this.registry.registerPluginManager("llm", TestPluginManager.of(instances));
 		this.registry.savePluginConfig("llm_plain", Map.of("model", "tiny"));
 		this.endpoint = new PluginsEndpoint(this.registry, new PluginInspector(this.registry, this.calls, TIMEOUT),
 				new Sanitizer(List.of()), Show.ALWAYS, Set.of(), 1.0);

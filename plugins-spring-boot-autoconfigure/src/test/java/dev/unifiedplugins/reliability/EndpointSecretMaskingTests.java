@@ -17,6 +17,8 @@ import dev.unifiedplugins.actuate.PluginsEndpoint.PluginDetailDescriptor;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.runtime.BoundedCalls;
 import dev.unifiedplugins.runtime.PluginInspector;
+import dev.unifiedplugins.testsupport.TestPluginManager;
+import dev.unifiedplugins.testsupport.TestPlugins;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,7 +72,7 @@ class EndpointSecretMaskingTests {
 				() -> TestPlugins.running(Map.of("region_hint", "eu-west", "api_key", "rk-789-remote")), (hours) -> 1.0));
 		instances.put("local", new TestPlugins.Lifecycle(List::of,
 				() -> Map.of("url", "http://localhost:8000", "auth", Map.of("bearer_token", "mr-token-xyz"))));
-		this.registry.registerPluginManager("llm", TestPlugins.manager(instances));
+		this.registry.registerPluginManager("llm", TestPluginManager.of(instances));
 		Map<String, Object> config = new LinkedHashMap<>();
 		config.put("model", "gpt-4o-mini");
 		config.put("temperature", 0.123456);

@@ -16,6 +16,9 @@ import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.protocols.ProcessTable;
+import dev.unifiedplugins.testsupport.Await;
+import dev.unifiedplugins.testsupport.ChildProcesses;
+import dev.unifiedplugins.testsupport.TestPlugins;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -126,7 +129,7 @@ class OrphanProcessTests {
 
 					context.close();
 
-					ChildProcesses.awaitUntil("every process of the tree " + pids + " has ended",
+					Await.until("every process of the tree " + pids + " has ended",
 							() -> pids.stream().noneMatch(ProcessTable::isRunning));
 					assertThat(pids).allSatisfy((pid) -> assertThat(ChildProcesses.runs(pid)).isFalse());
 				});
@@ -184,7 +187,7 @@ class OrphanProcessTests {
 
 			runner().run((context) -> {
 				assertThat(context).hasNotFailed();
-				ChildProcesses.awaitUntil("the orphan " + orphan + " has ended", () -> !ChildProcesses.runs(orphan));
+				Await.until("the orphan " + orphan + " has ended", () -> !ChildProcesses.runs(orphan));
 				assertThat(stateFile).as("the dead instance's record").doesNotExist();
 			});
 			assertThat(output).contains("Ended orphan plugin processes [" + orphan + "]");
@@ -206,7 +209,7 @@ class OrphanProcessTests {
 
 			runner().run((context) -> {
 				assertThat(context.getBean(PluginsProperties.class).getShutdown().isReapOrphans()).isTrue();
-				ChildProcesses.awaitUntil("the orphan has ended", () -> !ChildProcesses.runs(orphan.pid()));
+				Await.until("the orphan has ended", () -> !ChildProcesses.runs(orphan.pid()));
 				assertThat(stateFile).doesNotExist();
 			});
 		}
@@ -241,7 +244,7 @@ class OrphanProcessTests {
 
 		/** Waits until both sleeps run, tracks them for cleanup, and returns all three PIDs. */
 		List<Long> awaitTree() {
-			ChildProcesses.awaitUntil("sh has started both sleeps",
+			Await.until("sh has started both sleeps",
 					() -> process().toHandle().children().filter(ProcessHandle::isAlive).count() == 2);
 			List<Long> pids = new ArrayList<>();
 			pids.add(process().pid());

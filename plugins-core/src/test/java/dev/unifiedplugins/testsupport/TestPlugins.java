@@ -1,9 +1,7 @@
-package dev.unifiedplugins.reliability;
+package dev.unifiedplugins.testsupport;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -11,37 +9,18 @@ import java.util.function.DoubleUnaryOperator;
 import java.util.function.Supplier;
 
 import dev.unifiedplugins.core.CloudProviderType;
-import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginExecutionMode;
-import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.RemoteResourceInfo;
 import dev.unifiedplugins.protocols.CloudAwarePlugin;
 import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
 
 /**
- * Plugin instances whose protocol methods a test supplies, and a manager over them.
+ * Plugin instances whose protocol methods a test supplies; {@link TestPluginManager#of(Map)}
+ * is a manager over them.
  */
 public final class TestPlugins {
 
 	private TestPlugins() {
-	}
-
-	/** A manager whose plugins are the given instances (null: discovered but not loaded). */
-	public static PluginManager manager(Map<String, Object> instances) {
-		Map<String, Object> copy = new LinkedHashMap<>(instances);
-		return new PluginManager() {
-
-			@Override
-			public List<PluginDescriptor> discoverPlugins() {
-				return copy.keySet().stream().map((name) -> PluginDescriptor.builder(name).build()).toList();
-			}
-
-			@Override
-			public Optional<Object> getPlugin(String name) {
-				return Optional.ofNullable(copy.get(name));
-			}
-
-		};
 	}
 
 	/**

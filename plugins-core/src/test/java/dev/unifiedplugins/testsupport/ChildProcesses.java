@@ -1,4 +1,4 @@
-package dev.unifiedplugins.reliability;
+package dev.unifiedplugins.testsupport;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,19 +15,17 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
- * Real child processes for reliability tests: helper JVMs on the test class path and
- * plain {@code sleep} processes. Everything started or {@linkplain #track tracked} is
- * killed with SIGKILL by {@link #killAll()}, which tests call from {@code @AfterEach}, so
- * nothing outlives a failed test. A process is identified by its PID and start time, so a
- * PID reused by an unrelated process is never touched.
+ * Real child processes for tests: helper JVMs on the test class path, plain {@code sleep}
+ * processes and shell scripts. Everything started or {@linkplain #track tracked} is
+ * killed with SIGKILL, descendants first, by {@link #killAll()}, which tests call from
+ * {@code @AfterEach}, so nothing outlives a failed test. A process is identified by its PID
+ * and start time, so a PID reused by an unrelated process is never touched.
+ * <p>
+ * Whether a process runs is read from {@code /proc}, independently of the code under test.
  */
 public final class ChildProcesses {
-
-	/** The bound on every wait: it keeps a broken test from hanging, it is not a speed test. */
-	public static final Duration BOUND = Duration.ofSeconds(20);
 
 	private final List<ProcessHandle> tracked = new CopyOnWriteArrayList<>();
 
@@ -55,6 +52,18 @@ public final class ChildProcesses {
 		return process;
 	}
 
+	/** Starts {@code sh -c script}, its standard error merged into its standard output. */
+	public Process startShell(String script) {
+		try {
+			Process process = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
+			track(process.toHandle());
+			return process;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("Cannot start sh -c '" + script + "'", ex);
+		}
+	}
+
 	/** Remembers a process (by PID and start time) so that {@link #killAll()} ends it. */
 	public void track(long pid) {
 		ProcessHandle.of(pid).ifPresent(this::track);
@@ -64,10 +73,15 @@ public final class ChildProcesses {
 		this.tracked.add(process);
 	}
 
-	/** SIGKILLs every tracked process that is still the process it was, and waits for each. */
+	/**
+	 * SIGKILLs every tracked process that is still the process it was, and its
+	 * descendants, and waits for each.
+	 */
 	public void killAll() {
+		// Descendants first: once their parent is dead they can no longer be found from it.
 		for (ProcessHandle process : this.tracked) {
 			if (isSameProcess(process)) {
+				process.descendants().forEach(ProcessHandle::destroyForcibly);
 				process.destroyForcibly();
 			}
 		}
@@ -93,7 +107,7 @@ public final class ChildProcesses {
 			.equals(started);
 	}
 
-	/** The start time of a process in epoch milliseconds, as the ledger records it. */
+	/** The start time of a process in epoch milliseconds, as the process ledger records it. */
 	public static long startMillis(long pid) {
 		return ProcessHandle.of(pid)
 			.flatMap((process) -> process.info().startInstant())
@@ -101,28 +115,33 @@ public final class ChildProcesses {
 			.orElseThrow(() -> new AssertionError("Process " + pid + " has no start time"));
 	}
 
-	/**
-	 * Whether a process runs, read from {@code /proc} independently of the code under
-	 * test: no entry, or a zombie, is not running.
-	 */
+	/** Whether a process runs: it has an entry in {@code /proc} and is not a zombie. */
 	public static boolean runs(long pid) {
+		return state(pid).map((state) -> state != 'Z' && state != 'X' && state != 'x').orElse(false);
+	}
+
+	/**
+	 * The state letter of a process in {@code /proc/<pid>/stat}.
+	 * @return the state, or empty when there is no such process
+	 */
+	public static Optional<Character> state(long pid) {
 		try {
 			String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.UTF_8);
-			char state = stat.charAt(stat.lastIndexOf(')') + 2);
-			return state != 'Z' && state != 'X' && state != 'x';
+			return Optional.of(stat.charAt(stat.lastIndexOf(')') + 2));
 		}
 		catch (NoSuchFileException ex) {
-			return false;
+			return Optional.empty();
 		}
 		catch (IOException ex) {
 			// "No such process": it ended between opening and reading its stat file.
 			if (Files.exists(Path.of("/proc", Long.toString(pid)))) {
 				throw new IllegalStateException("Cannot read /proc/" + pid + "/stat", ex);
 			}
-			return false;
+			return Optional.empty();
 		}
 	}
 
+	/** Whether this machine has a Linux-style {@code /proc}. */
 	public static boolean hasProcfs() {
 		return Files.isReadable(Path.of("/proc/self/stat"));
 	}
@@ -130,28 +149,11 @@ public final class ChildProcesses {
 	/** A PID that belonged to a process that has ended. */
 	public static long deadPid() throws Exception {
 		Process process = new ProcessBuilder("true").start();
-		if (!process.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS)) {
+		if (!process.waitFor(Await.BOUND.toSeconds(), TimeUnit.SECONDS)) {
 			process.destroyForcibly();
 			throw new AssertionError("'true' did not exit");
 		}
 		return process.pid();
-	}
-
-	/** Waits until a condition holds, failing after {@link #BOUND}. */
-	public static void awaitUntil(String description, BooleanSupplier condition) {
-		long deadline = System.nanoTime() + BOUND.toNanos();
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() - deadline > 0) {
-				throw new AssertionError("Gave up waiting until " + description);
-			}
-			try {
-				Thread.sleep(20);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new AssertionError("Interrupted while waiting until " + description, ex);
-			}
-		}
 	}
 
 	/** A helper JVM whose output lines are collected as they come. */
@@ -190,7 +192,7 @@ public final class ChildProcesses {
 
 		/** Waits for the first output line that starts with a prefix and returns it. */
 		public String awaitLine(String prefix) throws InterruptedException {
-			long deadline = System.nanoTime() + BOUND.toNanos();
+			long deadline = System.nanoTime() + Await.BOUND.toNanos();
 			while (System.nanoTime() - deadline < 0) {
 				String line = this.lines.poll(100, TimeUnit.MILLISECONDS);
 				if (line != null) {
@@ -212,7 +214,7 @@ public final class ChildProcesses {
 		/** Kills the JVM with SIGKILL and waits until it is gone. */
 		public void kill9() throws InterruptedException {
 			this.process.destroyForcibly();
-			if (!this.process.waitFor(BOUND.toSeconds(), TimeUnit.SECONDS)) {
+			if (!this.process.waitFor(Await.BOUND.toSeconds(), TimeUnit.SECONDS)) {
 				throw new AssertionError("Child JVM " + pid() + " survived SIGKILL");
 			}
 		}
