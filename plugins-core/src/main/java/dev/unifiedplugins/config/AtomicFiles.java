@@ -37,7 +37,8 @@ public final class AtomicFiles {
 	}
 
 	/**
-	 * Replaces a file's content atomically and durably.
+	 * Replaces a file's content atomically and durably, creating its directory (owner-only)
+	 * when missing.
 	 * @param target the file
 	 * @param bytes its new content
 	 * @throws IOException when it cannot be written; the target is then as it was, and the
@@ -48,6 +49,9 @@ public final class AtomicFiles {
 		Path temp = dir.resolve("." + target.getFileName() + "." + ProcessHandle.current().pid() + "."
 				+ Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + TEMP_SUFFIX);
 		try {
+			if (!Files.isDirectory(dir)) {
+				Files.createDirectories(dir, ownerOnly(dir, true));
+			}
 			try (FileChannel channel = FileChannel.open(temp,
 					Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly(dir, false))) {
 				ByteBuffer buffer = ByteBuffer.wrap(bytes);

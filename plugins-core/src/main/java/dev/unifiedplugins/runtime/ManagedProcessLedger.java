@@ -2,15 +2,9 @@ package dev.unifiedplugins.runtime;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,8 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 
+import dev.unifiedplugins.config.AtomicFiles;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.protocols.ProcessIdentity;
@@ -190,39 +184,12 @@ public final class ManagedProcessLedger {
 	private boolean write(Collection<ProcessIdentity> processes) {
 		byte[] bytes = MAPPER.writeValueAsBytes(
 				new State(StoredProcess.of(this.owner), processes.stream().map(StoredProcess::of).toList()));
-		// Named like the config store's temporary files (writer PID before a random part),
-		// so that a store opening the directory removes it if this process dies mid-write.
-		Path temp = this.dir.resolve(this.file.getFileName() + "." + ProcessHandle.current().pid() + "."
-				+ Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
 		try {
-			boolean posix = this.dir.getFileSystem().supportedFileAttributeViews().contains("posix");
-			if (!Files.isDirectory(this.dir)) {
-				Files.createDirectories(this.dir, posix ? new FileAttribute<?>[] {
-						PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")) }
-						: new FileAttribute<?>[0]);
-			}
-			try (FileChannel channel = FileChannel.open(temp,
-					java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-					posix ? new FileAttribute<?>[] {
-							PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")) }
-							: new FileAttribute<?>[0])) {
-				ByteBuffer buffer = ByteBuffer.wrap(bytes);
-				while (buffer.hasRemaining()) {
-					channel.write(buffer);
-				}
-				channel.force(true);
-			}
-			Files.move(temp, this.file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			AtomicFiles.write(this.file, bytes);
 			return true;
 		}
 		catch (IOException ex) {
 			logger.log(System.Logger.Level.WARNING, "Cannot write process state file " + this.file, ex);
-			try {
-				Files.deleteIfExists(temp);
-			}
-			catch (IOException ignored) {
-				// a store opening the directory removes it later
-			}
 			return false;
 		}
 	}
