@@ -10,11 +10,16 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
+import dev.unifiedplugins.config.PluginConfigChange;
+import dev.unifiedplugins.config.PluginConfigConflictException;
 import dev.unifiedplugins.config.PluginConfigSchema;
 import dev.unifiedplugins.config.PluginConfigStore;
+import dev.unifiedplugins.config.StoredPluginConfig;
 import dev.unifiedplugins.core.RegistrySnapshot.Category;
 import dev.unifiedplugins.core.RegistrySnapshot.Plugin;
 import dev.unifiedplugins.protocols.PluginResources;
@@ -47,7 +52,7 @@ public class UnifiedPluginRegistry {
 
 	private volatile RegistrySnapshot snapshot = RegistrySnapshot.EMPTY;
 
-	private final ConfiguredIds configured;
+	private final StoredRevisions revisions;
 
 	private volatile boolean validationEnabled = true;
 
@@ -74,7 +79,7 @@ public class UnifiedPluginRegistry {
 	 */
 	public UnifiedPluginRegistry(PluginConfigStore store) {
 		this.store = Objects.requireNonNull(store, "store must not be null");
-		this.configured = new ConfiguredIds(store);
+		this.revisions = new StoredRevisions(store);
 	}
 
 	/**
@@ -157,10 +162,10 @@ public class UnifiedPluginRegistry {
 				: List.of();
 		Category entry = new Category(category, manager, display, plugins);
 		synchronized (this.registrationLock) {
-			RegistrySnapshot next = this.snapshot.with(entry);
-			this.configured.refresh();
-			this.snapshot = next;
+			this.snapshot = this.snapshot.with(entry);
 		}
+		// Files added or removed behind the registry's back show at registration.
+		refreshConfigurations();
 		return plugins.stream().map(this::metadata).toList();
 	}
 
@@ -351,8 +356,24 @@ public class UnifiedPluginRegistry {
 	}
 
 	/**
-	 * Saves a plugin's configuration atomically and marks the plugin configured. A
-	 * registered plugin with a schema must match it, unless validation is off.
+	 * A plugin's saved configuration with its revision, for a read-modify-write with
+	 * {@link #savePluginConfig(String, Map, ExpectedRevision)}.
+	 * @param uniqueId the plugin's unique id
+	 * @return the saved values and their revision, empty when none is saved
+	 * @throws IllegalArgumentException when the id is illegal
+	 * @throws dev.unifiedplugins.config.PluginConfigException when the saved configuration
+	 * is corrupt
+	 * @throws UncheckedIOException when it cannot be read
+	 */
+	public Optional<StoredPluginConfig> loadStoredPluginConfig(String uniqueId) {
+		PluginIds.requireValid(uniqueId, "unique id");
+		return this.store.loadStored(uniqueId);
+	}
+
+	/**
+	 * Saves a plugin's configuration atomically and marks the plugin configured; the last
+	 * writer wins. A registered plugin with a schema must match it, unless validation is
+	 * off.
 	 * @param uniqueId the plugin's unique id
 	 * @param config a JSON object
 	 * @return true when saved; false when an I/O error prevented it, which is logged and
@@ -364,13 +385,42 @@ public class UnifiedPluginRegistry {
 	 * JSON
 	 */
 	public boolean savePluginConfig(String uniqueId, Map<String, Object> config) {
+		try {
+			savePluginConfig(uniqueId, config, ExpectedRevision.any());
+			return true;
+		}
+		catch (UncheckedIOException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Saves a plugin's configuration atomically if what is stored meets an expectation,
+	 * typically the revision read with {@link #loadStoredPluginConfig(String)}: two people
+	 * editing one plugin cannot overwrite each other's change unseen.
+	 * @param uniqueId the plugin's unique id
+	 * @param config a JSON object
+	 * @param expected what must be stored for the save to go ahead
+	 * @return the new revision
+	 * @throws PluginConfigConflictException when the stored revision is another; nothing
+	 * is written
+	 * @throws dev.unifiedplugins.config.PluginConfigValidationException listing every
+	 * violation when the configuration does not match the plugin's schema; nothing is
+	 * written
+	 * @throws IllegalArgumentException when the id is illegal or a value cannot be held in
+	 * JSON
+	 * @throws UncheckedIOException when an I/O error prevented it, which is logged and
+	 * leaves the previous configuration as it was
+	 */
+	public String savePluginConfig(String uniqueId, Map<String, Object> config, ExpectedRevision expected) {
 		PluginIds.requireValid(uniqueId, "unique id");
 		Objects.requireNonNull(config, () -> "config of plugin '" + uniqueId + "' must not be null");
+		Objects.requireNonNull(expected, "expected must not be null");
 		PluginConfigSchema schema = this.validationEnabled ? schemaOf(uniqueId) : null;
 		if (schema != null) {
 			schema.validate(uniqueId, config);
 		}
-		return this.configured.write(uniqueId, true, () -> this.store.save(uniqueId, config));
+		return Objects.requireNonNull(write(uniqueId, "save", () -> this.store.save(uniqueId, config, expected)));
 	}
 
 	/**
@@ -382,7 +432,59 @@ public class UnifiedPluginRegistry {
 	 */
 	public boolean deletePluginConfig(String uniqueId) {
 		PluginIds.requireValid(uniqueId, "unique id");
-		return this.configured.write(uniqueId, false, () -> this.store.delete(uniqueId));
+		try {
+			write(uniqueId, "delete", () -> {
+				this.store.delete(uniqueId);
+				return null;
+			});
+			return true;
+		}
+		catch (UncheckedIOException ex) {
+			return false;
+		}
+	}
+
+	private @Nullable String write(String uniqueId, String operation, Supplier<@Nullable String> write) {
+		try {
+			return this.revisions.write(uniqueId, write);
+		}
+		catch (UncheckedIOException ex) {
+			logger.log(System.Logger.Level.WARNING, "Could not " + operation + " the configuration of plugin '"
+					+ uniqueId + "'; the previous one is unchanged", ex);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Listens to every change of a stored configuration: this registry's own saves and
+	 * deletes as they happen, and changes made elsewhere (another instance on a shared
+	 * store, another process, a person) when {@link #refreshConfigurations()} finds them.
+	 * Listeners run in the thread that made or found the change; one that throws is logged
+	 * and does not stop the others.
+	 * @param listener the listener
+	 */
+	public void addChangeListener(Consumer<PluginConfigChange> listener) {
+		this.revisions.addListener(Objects.requireNonNull(listener, "listener must not be null"));
+	}
+
+	/**
+	 * Stops a listener added with {@link #addChangeListener(Consumer)}.
+	 * @param listener the listener
+	 */
+	public void removeChangeListener(Consumer<PluginConfigChange> listener) {
+		this.revisions.removeListener(Objects.requireNonNull(listener, "listener must not be null"));
+	}
+
+	/**
+	 * Compares the stored revisions with those this registry last saw, updates the
+	 * {@code configured} flags and tells the listeners of every change made elsewhere.
+	 * Registration does this; so does a {@link dev.unifiedplugins.runtime.PluginConfigWatcher}
+	 * whenever the store reports a change, and every rescan interval.
+	 * @return the changes found, marked external
+	 * @throws UncheckedIOException when the store cannot be read; nothing changes
+	 */
+	public List<PluginConfigChange> refreshConfigurations() {
+		return this.revisions.refresh();
 	}
 
 	private @Nullable PluginConfigSchema schemaOf(String uniqueId) {
@@ -392,7 +494,7 @@ public class UnifiedPluginRegistry {
 
 	/** A plugin's registered metadata, with its {@code configured} flag as of now. */
 	private PluginMetadata metadata(Plugin plugin) {
-		return this.configured.contains(plugin.uniqueId()) ? plugin.configured() : plugin.unconfigured();
+		return this.revisions.contains(plugin.uniqueId()) ? plugin.configured() : plugin.unconfigured();
 	}
 
 	private List<PluginMetadata> liveList(List<Plugin> plugins) {

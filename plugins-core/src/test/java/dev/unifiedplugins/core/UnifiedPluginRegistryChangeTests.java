@@ -1,0 +1,206 @@
+package dev.unifiedplugins.core;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.unifiedplugins.config.ExpectedRevision;
+import dev.unifiedplugins.config.FileSystemPluginConfigStore;
+import dev.unifiedplugins.config.PluginConfigChange;
+import dev.unifiedplugins.config.PluginConfigChange.Kind;
+import dev.unifiedplugins.config.PluginConfigConflictException;
+import dev.unifiedplugins.config.PluginConfigStore;
+import dev.unifiedplugins.runtime.PluginConfigWatcher;
+import dev.unifiedplugins.testsupport.Await;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Changes of stored configurations: the registry's own, and those made elsewhere, reach
+ * the {@code configured} flags and the listeners.
+ */
+class UnifiedPluginRegistryChangeTests {
+
+	@TempDir
+	Path dir;
+
+	private FileSystemPluginConfigStore store;
+
+	private UnifiedPluginRegistry registry;
+
+	private final List<PluginConfigChange> changes = new CopyOnWriteArrayList<>();
+
+	@BeforeEach
+	void createRegistry() {
+		this.store = new FileSystemPluginConfigStore(this.dir);
+		this.registry = registryOn(this.store);
+	}
+
+	private UnifiedPluginRegistry registryOn(PluginConfigStore store) {
+		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(store);
+		registry.registerPluginManager("llm", () -> List.of(PluginDescriptor.builder("gpt").build(),
+				PluginDescriptor.builder("llama").build()));
+		registry.addChangeListener(this.changes::add);
+		return registry;
+	}
+
+	@Test
+	void ownSavesAndDeletesAreDeliveredAsTheyHappen() {
+		this.registry.savePluginConfig("llm_gpt", Map.of("model", "a"));
+		String revision = this.registry.loadStoredPluginConfig("llm_gpt").orElseThrow().revision();
+		this.registry.deletePluginConfig("llm_gpt");
+		assertThat(this.changes).containsExactly(new PluginConfigChange("llm_gpt", Kind.SAVED, revision, false),
+				new PluginConfigChange("llm_gpt", Kind.DELETED, null, false));
+		assertThat(this.registry.refreshConfigurations()).as("nothing changed elsewhere").isEmpty();
+	}
+
+	@Test
+	void changesMadeElsewhereAreFoundByARefresh() throws Exception {
+		UnifiedPluginRegistry other = new UnifiedPluginRegistry(new FileSystemPluginConfigStore(this.dir));
+		other.savePluginConfig("llm_gpt", Map.of("model", "a"));
+		Files.writeString(this.store.pathOf("llm_llama"), "{\"model\": \"by hand\"}");
+		assertThat(this.registry.getPlugin("llm_gpt").orElseThrow().configured()).isFalse();
+
+		List<PluginConfigChange> found = this.registry.refreshConfigurations();
+		assertThat(found).extracting(PluginConfigChange::uniqueId, PluginConfigChange::kind,
+				PluginConfigChange::external)
+			.containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("llm_gpt", Kind.SAVED, true),
+					org.assertj.core.groups.Tuple.tuple("llm_llama", Kind.SAVED, true));
+		assertThat(this.changes).containsExactlyInAnyOrderElementsOf(found);
+		assertThat(this.registry.getPlugin("llm_gpt").orElseThrow().configured()).isTrue();
+		assertThat(this.registry.getPlugin("llm_llama").orElseThrow().configured()).isTrue();
+
+		Files.delete(this.store.pathOf("llm_llama"));
+		assertThat(this.registry.refreshConfigurations())
+			.containsExactly(new PluginConfigChange("llm_llama", Kind.DELETED, null, true));
+		assertThat(this.registry.getPlugin("llm_llama").orElseThrow().configured()).isFalse();
+	}
+
+	@Test
+	void aCheckedSaveOverAnotherRegistrysChangeFails() {
+		UnifiedPluginRegistry other = new UnifiedPluginRegistry(new FileSystemPluginConfigStore(this.dir));
+		String read = this.registry.savePluginConfig("llm_gpt", Map.of("model", "a"), ExpectedRevision.none());
+		other.savePluginConfig("llm_gpt", Map.of("model", "b"));
+		assertThatExceptionOfType(PluginConfigConflictException.class).isThrownBy(
+				() -> this.registry.savePluginConfig("llm_gpt", Map.of("model", "c"), ExpectedRevision.of(read)));
+		assertThat(this.registry.loadPluginConfig("llm_gpt")).containsEntry("model", "b");
+		assertThat(this.changes).hasSize(1);
+	}
+
+	@Test
+	void aListenerThatThrowsDoesNotStopTheOthersNorTheSave() {
+		List<PluginConfigChange> second = new CopyOnWriteArrayList<>();
+		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.store);
+		registry.addChangeListener((change) -> {
+			throw new IllegalStateException("listener bug");
+		});
+		registry.addChangeListener(second::add);
+		assertThat(registry.savePluginConfig("llm_gpt", Map.of("k", 1))).isTrue();
+		assertThat(second).hasSize(1);
+	}
+
+	@Test
+	void aWatcherDeliversAFileWrittenByHandWithoutAnyoneAsking() throws Exception {
+		try (PluginConfigWatcher watcher = new PluginConfigWatcher(this.registry, Duration.ofSeconds(30))) {
+			watcher.start();
+			Files.writeString(this.store.pathOf("llm_gpt"), "{\"model\": \"by hand\"}");
+			// The file system's event, not the 30 s rescan.
+			Await.until("the change is delivered", () -> !this.changes.isEmpty());
+			assertThat(this.changes.get(0)).satisfies((change) -> {
+				assertThat(change.uniqueId()).isEqualTo("llm_gpt");
+				assertThat(change.external()).isTrue();
+			});
+			assertThat(this.registry.getPlugin("llm_gpt").orElseThrow().configured()).isTrue();
+		}
+	}
+
+	@Test
+	void aWatcherRescansAStoreThatCannotReportChanges() throws Exception {
+		UnifiedPluginRegistry registry = registryOn(new SilentStore(this.store));
+		try (PluginConfigWatcher watcher = new PluginConfigWatcher(registry, Duration.ofMillis(100))) {
+			watcher.start();
+			this.store.save("llm_gpt", Map.of("model", "elsewhere"));
+			Await.until("the rescan finds the change", () -> !this.changes.isEmpty());
+			assertThat(registry.getPlugin("llm_gpt").orElseThrow().configured()).isTrue();
+		}
+	}
+
+	@Test
+	void aWatcherReportsAStoreThatCannotBeReadAndRecovers() throws Exception {
+		FlakyStore flaky = new FlakyStore(this.store);
+		UnifiedPluginRegistry registry = registryOn(flaky);
+		try (PluginConfigWatcher watcher = new PluginConfigWatcher(registry, Duration.ofMillis(50))) {
+			watcher.start();
+			flaky.down = true;
+			Await.until("the failure is reported", () -> watcher.getStoreFailure() != null);
+			assertThat(watcher.getStoreFailure()).contains("store is down");
+			this.store.save("llm_gpt", Map.of("model", "meanwhile"));
+			flaky.down = false;
+			Await.until("the store is read again", () -> watcher.getStoreFailure() == null);
+			Await.until("the change made meanwhile is found", () -> !this.changes.isEmpty());
+		}
+	}
+
+	/** A store that tells nobody about changes, as a user's store may. */
+	static class SilentStore implements PluginConfigStore {
+
+		final PluginConfigStore delegate;
+
+		SilentStore(PluginConfigStore delegate) {
+			this.delegate = delegate;
+		}
+
+		@Override
+		public java.util.Optional<Map<String, Object>> load(String uniqueId) {
+			return this.delegate.load(uniqueId);
+		}
+
+		@Override
+		public void save(String uniqueId, Map<String, Object> config) {
+			this.delegate.save(uniqueId, config);
+		}
+
+		@Override
+		public boolean delete(String uniqueId) {
+			return this.delegate.delete(uniqueId);
+		}
+
+		@Override
+		public boolean exists(String uniqueId) {
+			return this.delegate.exists(uniqueId);
+		}
+
+		@Override
+		public java.util.Set<String> ids() {
+			return this.delegate.ids();
+		}
+
+	}
+
+	/** A store whose reads fail while it is down. */
+	static class FlakyStore extends SilentStore {
+
+		volatile boolean down;
+
+		FlakyStore(PluginConfigStore delegate) {
+			super(delegate);
+		}
+
+		@Override
+		public java.util.Set<String> ids() {
+			if (this.down) {
+				throw new java.io.UncheckedIOException(new java.io.IOException("store is down"));
+			}
+			return super.ids();
+		}
+
+	}
+
+}
