@@ -7,6 +7,8 @@ import java.util.Map;
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.runtime.BoundedCalls;
+import dev.unifiedplugins.runtime.PluginConfigWatcher;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -21,13 +23,26 @@ public class PluginsHealthIndicator extends AbstractHealthIndicator {
 
 	private final UnifiedPluginRegistry registry;
 
+	private final @Nullable PluginConfigWatcher watcher;
+
 	/**
 	 * Creates the indicator.
 	 * @param registry the registry to report on
 	 */
 	public PluginsHealthIndicator(UnifiedPluginRegistry registry) {
+		this(registry, null);
+	}
+
+	/**
+	 * Creates the indicator.
+	 * @param registry the registry to report on
+	 * @param watcher what follows the config store, for a detail on whether it can be
+	 * read; null for none
+	 */
+	public PluginsHealthIndicator(UnifiedPluginRegistry registry, @Nullable PluginConfigWatcher watcher) {
 		super("Plugin registry health check failed");
 		this.registry = registry;
+		this.watcher = watcher;
 	}
 
 	@Override
@@ -37,6 +52,12 @@ public class PluginsHealthIndicator extends AbstractHealthIndicator {
 		builder.withDetail("categories", this.registry.getCategories().size())
 			.withDetail("plugins", plugins.size())
 			.withDetail("configured", configured);
+		// An unreachable store is a detail, not DOWN: the application goes on serving what it
+		// has, and a restart would not bring the database back.
+		String storeFailure = (this.watcher != null) ? this.watcher.getStoreFailure() : null;
+		if (storeFailure != null) {
+			builder.withDetail("store", Map.of("reachable", false, "error", storeFailure));
+		}
 		Map<String, Throwable> failures = this.registry.getRegistrationFailures();
 		if (failures.isEmpty()) {
 			builder.up();

@@ -8,6 +8,7 @@ import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.runtime.BoundedCalls;
 import dev.unifiedplugins.runtime.ManagedProcessLedger;
+import dev.unifiedplugins.runtime.PluginConfigWatcher;
 import dev.unifiedplugins.runtime.PluginInspector;
 import dev.unifiedplugins.runtime.PluginShutdown;
 import org.apache.commons.logging.Log;
@@ -18,8 +19,10 @@ import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.util.unit.DataSize;
 
@@ -39,6 +42,7 @@ public final class PluginsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnProperty(name = "plugins.store-type", havingValue = "file", matchIfMissing = true)
 	PluginConfigStore pluginConfigStore(PluginsProperties properties) {
 		Path dir = properties.getConfigDir().toAbsolutePath().normalize();
 		DataSize maxConfigSize = properties.getMaxConfigSize();
@@ -74,7 +78,8 @@ public final class PluginsAutoConfiguration {
 	@Bean
 	static LazyInitializationExcludeFilter pluginsLazyInitializationExcludeFilter() {
 		return LazyInitializationExcludeFilter.forBeanTypes(PluginManagerRegistrar.class,
-				PluginsShutdownLifecycle.class, ManagedProcessTracker.class);
+				PluginsShutdownLifecycle.class, ManagedProcessTracker.class, PluginConfigWatcher.class,
+				PluginConfigChangePublisher.class);
 	}
 
 	@Bean(destroyMethod = "close")
@@ -108,6 +113,21 @@ public final class PluginsAutoConfiguration {
 				"plugins.shutdown.track-interval");
 		ManagedProcessLedger ledger = ManagedProcessLedger.forStore(pluginConfigStore, properties.getConfigDir());
 		return new ManagedProcessTracker(ledger, pluginInspector, interval, properties.getShutdown().isReapOrphans());
+	}
+
+	@Bean(initMethod = "start", destroyMethod = "close")
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "plugins.watch.enabled", matchIfMissing = true)
+	PluginConfigWatcher pluginConfigWatcher(UnifiedPluginRegistry registry, PluginsProperties properties) {
+		return new PluginConfigWatcher(registry,
+				requirePositive(properties.getWatch().getRescanInterval(), "plugins.watch.rescan-interval"));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PluginConfigChangePublisher pluginConfigChangePublisher(UnifiedPluginRegistry registry,
+			ApplicationEventPublisher publisher) {
+		return new PluginConfigChangePublisher(registry, publisher);
 	}
 
 	/**

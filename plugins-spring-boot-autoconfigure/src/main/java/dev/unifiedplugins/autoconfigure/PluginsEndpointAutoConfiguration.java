@@ -6,6 +6,7 @@ import dev.unifiedplugins.actuate.PluginsEndpoint;
 import dev.unifiedplugins.actuate.PluginsHealthIndicator;
 import dev.unifiedplugins.actuate.PluginsMetrics;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.runtime.PluginConfigWatcher;
 import dev.unifiedplugins.runtime.PluginInspector;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -72,8 +73,9 @@ public final class PluginsEndpointAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "pluginsHealthIndicator")
-		PluginsHealthIndicator pluginsHealthIndicator(UnifiedPluginRegistry registry) {
-			return new PluginsHealthIndicator(registry);
+		PluginsHealthIndicator pluginsHealthIndicator(UnifiedPluginRegistry registry,
+				ObjectProvider<PluginConfigWatcher> watcher) {
+			return new PluginsHealthIndicator(registry, watcher.getIfAvailable());
 		}
 
 	}

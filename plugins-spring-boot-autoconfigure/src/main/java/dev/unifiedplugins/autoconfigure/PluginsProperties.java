@@ -51,6 +51,15 @@ public class PluginsProperties {
 	 */
 	private Map<String, Category> categories = new LinkedHashMap<>();
 
+	/**
+	 * Where plugin configurations are stored: 'file' keeps one JSON file per plugin in
+	 * config-dir; 'jdbc' keeps them in a table of the application's DataSource, shared by
+	 * every instance on that database.
+	 */
+	private StoreType storeType = StoreType.FILE;
+
+	private final Watch watch = new Watch();
+
 	private final Shutdown shutdown = new Shutdown();
 
 	private final Cost cost = new Cost();
@@ -105,6 +114,18 @@ public class PluginsProperties {
 		this.categories = categories;
 	}
 
+	public StoreType getStoreType() {
+		return this.storeType;
+	}
+
+	public void setStoreType(StoreType storeType) {
+		this.storeType = storeType;
+	}
+
+	public Watch getWatch() {
+		return this.watch;
+	}
+
 	public Shutdown getShutdown() {
 		return this.shutdown;
 	}
@@ -115,6 +136,60 @@ public class PluginsProperties {
 
 	public Validation getValidation() {
 		return this.validation;
+	}
+
+	/**
+	 * Where plugin configurations are stored.
+	 */
+	public enum StoreType {
+
+		/**
+		 * One JSON file per plugin in the config directory.
+		 */
+		FILE,
+
+		/**
+		 * One row per plugin in a table of the application's DataSource.
+		 */
+		JDBC
+
+	}
+
+	/**
+	 * Noticing configurations changed outside this application: by another instance, the
+	 * Python library, or a person.
+	 */
+	public static class Watch {
+
+		/**
+		 * Whether to follow changes made elsewhere: the configured flags, the endpoint,
+		 * health and metrics follow them, and each is published as a PluginConfigChange
+		 * application event.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How often the file store is compared in full, besides the file system's events
+		 * (which some file systems lose). The JDBC store uses plugins.jdbc.poll-interval.
+		 */
+		private Duration rescanInterval = Duration.ofSeconds(1);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getRescanInterval() {
+			return this.rescanInterval;
+		}
+
+		public void setRescanInterval(Duration rescanInterval) {
+			this.rescanInterval = rescanInterval;
+		}
+
 	}
 
 	/**
