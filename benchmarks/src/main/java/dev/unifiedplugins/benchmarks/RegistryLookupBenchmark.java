@@ -2,7 +2,9 @@ package dev.unifiedplugins.benchmarks;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.unifiedplugins.core.PluginMetadata;
@@ -48,6 +50,9 @@ public class RegistryLookupBenchmark {
 
 	private List<PluginMetadata> registered;
 
+	/** The floor for getPlugin: the same ids in a bare map. */
+	private final Map<String, PluginMetadata> map = new ConcurrentHashMap<>();
+
 	@Setup(Level.Trial)
 	public void setUp() {
 		this.dir = Fixtures.tempDir("bench-lookup");
@@ -63,6 +68,7 @@ public class RegistryLookupBenchmark {
 			throw new IllegalStateException("expected 10,000 plugins, got " + this.registered.size());
 		}
 		this.ids = this.registered.stream().map(PluginMetadata::uniqueId).toArray(String[]::new);
+		this.registered.forEach((plugin) -> this.map.put(plugin.uniqueId(), plugin));
 		// Shuffle deterministically so that lookups do not walk the map in order.
 		java.util.Random random = new java.util.Random(42);
 		for (int i = this.ids.length - 1; i > 0; i--) {
@@ -85,6 +91,15 @@ public class RegistryLookupBenchmark {
 		int i = this.next;
 		this.next = (i + 1 == this.ids.length) ? 0 : i + 1;
 		return this.registry.getPlugin(this.ids[i]);
+	}
+
+	@Benchmark
+	@BenchmarkMode(Mode.Throughput)
+	@OutputTimeUnit(TimeUnit.SECONDS)
+	public Optional<PluginMetadata> concurrentHashMapGet() {
+		int i = this.next;
+		this.next = (i + 1 == this.ids.length) ? 0 : i + 1;
+		return Optional.ofNullable(this.map.get(this.ids[i]));
 	}
 
 	@Benchmark
