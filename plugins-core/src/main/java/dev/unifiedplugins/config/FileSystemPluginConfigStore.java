@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -75,6 +76,13 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	private final Path dir;
 
 	private final long maxConfigSize;
+
+	/**
+	 * The revisions of the last {@link #revisions()}, by file identity: a watcher compares
+	 * revisions every second, and reading every file each time would cost a read per
+	 * plugin per second.
+	 */
+	private volatile Map<String, HashedFile> hashedFiles = Map.of();
 
 	/**
 	 * Opens a config directory with a maximum config size of
@@ -248,21 +256,38 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * Reads every config file, without parsing it: a corrupt file has the revision of its
+	 * Hashes config files without parsing them: a corrupt file has the revision of its
 	 * bytes, one that cannot be read at all (a FIFO, a file over the size limit) the
-	 * revision {@code unreadable}.
+	 * revision {@code unreadable}. A file whose identity, size and modification time are
+	 * those of the last call is not read again.
 	 */
 	@Override
 	public Map<String, String> revisions() {
 		Map<String, String> revisions = new HashMap<>();
+		Map<String, HashedFile> hashed = new HashMap<>();
 		for (String id : ids()) {
+			Path file = pathOf(id);
 			try {
-				read(pathOf(id)).ifPresent((bytes) -> revisions.put(id, ConfigJson.revisionOf(bytes)));
+				BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+				HashedFile known = this.hashedFiles.get(id);
+				String revision = (known != null && known.isSameFile(attributes)) ? known.revision()
+						: read(file).map(ConfigJson::revisionOf).orElse(null);
+				if (revision != null) {
+					revisions.put(id, revision);
+					hashed.put(id, new HashedFile(attributes, revision));
+				}
+			}
+			catch (NoSuchFileException ex) {
+				// deleted since the listing
 			}
 			catch (PluginConfigException ex) {
 				revisions.put(id, "unreadable");
 			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot read plugin config file " + file + ": " + describe(ex), ex);
+			}
 		}
+		this.hashedFiles = hashed;
 		return Map.copyOf(revisions);
 	}
 
@@ -383,6 +408,20 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 			return "no such file or directory";
 		}
 		return (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
+	}
+
+	/** A config file's revision, and what tells that the file is still the one hashed. */
+	private record HashedFile(@Nullable Object fileKey, long size, FileTime modified, String revision) {
+
+		HashedFile(BasicFileAttributes attributes, String revision) {
+			this(attributes.fileKey(), attributes.size(), attributes.lastModifiedTime(), revision);
+		}
+
+		boolean isSameFile(BasicFileAttributes attributes) {
+			return this.fileKey != null && this.fileKey.equals(attributes.fileKey()) && this.size == attributes.size()
+					&& this.modified.equals(attributes.lastModifiedTime());
+		}
+
 	}
 
 }

@@ -64,6 +64,16 @@ final class StoredRevisions {
 	}
 
 	/**
+	 * Reads every revision from the store if that was never done.
+	 * @throws java.io.UncheckedIOException when the store cannot be read
+	 */
+	void ensureLoaded() {
+		if (!this.loaded) {
+			refresh();
+		}
+	}
+
+	/**
 	 * Reads every revision from the store and tells the listeners what changed.
 	 * @return the changes since the last read, none on the first
 	 * @throws java.io.UncheckedIOException when the store cannot be read; nothing changes

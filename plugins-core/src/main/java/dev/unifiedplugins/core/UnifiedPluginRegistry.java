@@ -164,8 +164,9 @@ public class UnifiedPluginRegistry {
 		synchronized (this.registrationLock) {
 			this.snapshot = this.snapshot.with(entry);
 		}
-		// Files added or removed behind the registry's back show at registration.
-		refreshConfigurations();
+		// The first registration reads what is stored; later changes made elsewhere come
+		// through refreshConfigurations(), so registering many categories reads it once.
+		this.revisions.ensureLoaded();
 		return plugins.stream().map(this::metadata).toList();
 	}
 
@@ -478,8 +479,9 @@ public class UnifiedPluginRegistry {
 	/**
 	 * Compares the stored revisions with those this registry last saw, updates the
 	 * {@code configured} flags and tells the listeners of every change made elsewhere.
-	 * Registration does this; so does a {@link dev.unifiedplugins.runtime.PluginConfigWatcher}
-	 * whenever the store reports a change, and every rescan interval.
+	 * A {@link dev.unifiedplugins.runtime.PluginConfigWatcher} does this whenever the store
+	 * reports a change, and every rescan interval; without one, call it when configurations
+	 * may have changed elsewhere.
 	 * @return the changes found, marked external
 	 * @throws UncheckedIOException when the store cannot be read; nothing changes
 	 */
