@@ -1,0 +1,679 @@
+package dev.unifiedplugins.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import javax.sql.DataSource;
+
+import dev.unifiedplugins.core.PluginIds;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Keeps plugin configurations in a database table, one row per plugin, so that several
+ * instances of a service share them. JDBC only: any {@link DataSource} whose table was
+ * created by the script at {@link #SCHEMA_LOCATION} (PostgreSQL and H2 are provided; the
+ * scripts create the default table name, {@value #DEFAULT_TABLE_NAME}).
+ * <p>
+ * <b>What a row holds.</b> {@code unique_id} (the key), {@code json} (the configuration as
+ * text, exactly the bytes {@link FileSystemPluginConfigStore} writes to a file, so a row can
+ * be exported to a file that the Python library reads), {@code revision}, and when and by
+ * which instance it was last written ({@code updated_at}, the database's clock, and
+ * {@code updated_by}, the {@linkplain #getInstanceName() instance name}, by default
+ * {@code <host name>:<process id>}). The store is thread-safe and keeps no state of the
+ * table: each call reads or writes it.
+ * <p>
+ * <b>Revisions.</b> A configuration's revision is the decimal {@code revision} number. The
+ * first save of an id stores 1, and every save or delete adds 1. Deleting keeps the row as
+ * a tombstone ({@code json} null) so that its number keeps counting: a revision is never
+ * used twice for an id, and a client that read revision 1 before a delete and a re-create
+ * gets a conflict rather than overwriting the new configuration. Tombstones are neither
+ * loaded nor listed. Rows must therefore not be deleted by hand; set {@code json} to null
+ * and add 1 to {@code revision} instead, and add 1 to it when editing {@code json} by hand,
+ * or other instances will not notice the edit.
+ * <p>
+ * <b>Transactions.</b> Each call takes a connection from the data source and closes it
+ * before returning. Each write is one transaction, committed or rolled back, after which
+ * the connection's auto-commit setting is restored. A
+ * plain {@link #save(String, Map) save} is last-writer-wins; a
+ * {@link #save(String, Map, ExpectedRevision) revision-checked save} writes only when the
+ * row still has the expected revision, checked and written in one statement, so that of
+ * two instances saving against the same revision exactly one succeeds.
+ * <p>
+ * <b>Change notices.</b> On PostgreSQL each write also sends
+ * {@code pg_notify('<table>_changed', '<unique id>')} (the table name in lower case, a
+ * schema's dot as {@code _}), delivered when it commits, and
+ * {@link #watch(Runnable)} listens for them on a connection of its own (this needs the
+ * PostgreSQL JDBC driver, {@code org.postgresql:postgresql}). Anyone may send such a notice
+ * after a hand edit ({@code NOTIFY plugin_config_changed}). On other databases
+ * {@code watch} does nothing and a registry finds changes by polling {@link #revisions()}.
+ * <p>
+ * <b>Errors.</b> A database error is thrown as an {@link UncheckedIOException} naming the
+ * operation, the table and the plugin, so that a registry treats a database that went away
+ * like a failing disk: the write returns false and is logged, and what was stored is left
+ * as it was (the transaction is rolled back). Configuration values are bound as statement
+ * parameters, never written into SQL or messages. A row whose JSON is corrupt is a
+ * {@link PluginConfigException} naming the row, and does not affect other plugins.
+ */
+public class JdbcPluginConfigStore implements PluginConfigStore {
+
+	/** The table used when none is given, and the one the schema scripts create. */
+	public static final String DEFAULT_TABLE_NAME = "plugin_config";
+
+	/**
+	 * Where the schema scripts are, with Spring Boot's {@code @@platform@@} placeholder for
+	 * the database's platform name ({@code postgresql}, {@code h2}). The scripts may be run
+	 * by several instances one after another or at once.
+	 */
+	public static final String SCHEMA_LOCATION = "classpath:dev/unifiedplugins/config/schema-@@platform@@.sql";
+
+	/** Most characters of an instance name: the size of the {@code updated_by} column. */
+	public static final int MAX_INSTANCE_NAME_LENGTH = 255;
+
+	// PostgreSQL's identifier limit (NAMEDATALEN - 1); each part of schema.table.
+	private static final Pattern TABLE_NAME = Pattern
+		.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
+
+	// A writer that loses a race to insert a new id retries its update: the row exists then.
+	private static final int WRITE_ATTEMPTS = 3;
+
+	private static final AutoCloseable NOT_WATCHING = () -> {
+	};
+
+	private static final System.Logger logger = System.getLogger(JdbcPluginConfigStore.class.getName());
+
+	private final DataSource dataSource;
+
+	private final String tableName;
+
+	private final long maxConfigSize;
+
+	private final String instanceName;
+
+	private final String channel;
+
+	/** Whether the database is PostgreSQL; null until a connection tells. */
+	private volatile @Nullable Boolean postgreSql;
+
+	private final String selectRow;
+
+	private final String selectLive;
+
+	private final String selectLiveIds;
+
+	private final String selectLiveRevisions;
+
+	private final String update;
+
+	private final String updateIfDeleted;
+
+	private final String updateIfRevision;
+
+	private final String insert;
+
+	private final String markDeleted;
+
+	/**
+	 * Creates a store on the table {@value #DEFAULT_TABLE_NAME}, with a maximum config size
+	 * of {@value FileSystemPluginConfigStore#DEFAULT_MAX_CONFIG_SIZE} bytes and the
+	 * {@linkplain #defaultInstanceName() default instance name}. Nothing is read until the
+	 * store is used.
+	 * @param dataSource where the table is
+	 */
+	public JdbcPluginConfigStore(DataSource dataSource) {
+		this(dataSource, DEFAULT_TABLE_NAME);
+	}
+
+	/**
+	 * Creates a store on a table, with a maximum config size of
+	 * {@value FileSystemPluginConfigStore#DEFAULT_MAX_CONFIG_SIZE} bytes and the
+	 * {@linkplain #defaultInstanceName() default instance name}. Nothing is read until the
+	 * store is used.
+	 * @param dataSource where the table is
+	 * @param tableName the table: letters, digits and {@code _}, not starting with a digit,
+	 * at most 63 characters, optionally qualified by a schema ({@code schema.table})
+	 * @throws IllegalArgumentException when the table name is illegal
+	 */
+	public JdbcPluginConfigStore(DataSource dataSource, String tableName) {
+		this(dataSource, tableName, FileSystemPluginConfigStore.DEFAULT_MAX_CONFIG_SIZE, defaultInstanceName());
+	}
+
+	/**
+	 * Creates a store. Nothing is read until the store is used.
+	 * @param dataSource where the table is
+	 * @param tableName the table: letters, digits and {@code _}, not starting with a digit,
+	 * at most 63 characters, optionally qualified by a schema ({@code schema.table})
+	 * @param maxConfigSize the most bytes a configuration may take as JSON, written or read;
+	 * at most {@value FileSystemPluginConfigStore#MAX_CONFIG_SIZE_LIMIT} (1 GiB)
+	 * @param instanceName what {@code updated_by} records for this store's writes: 1 to
+	 * {@value #MAX_INSTANCE_NAME_LENGTH} characters
+	 * @throws IllegalArgumentException when the table name is illegal, the size is not
+	 * positive or above the limit, or the instance name is blank or too long
+	 */
+	public JdbcPluginConfigStore(DataSource dataSource, String tableName, long maxConfigSize, String instanceName) {
+		this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
+		this.tableName = requireValidTableName(tableName);
+		if (maxConfigSize < 1 || maxConfigSize > FileSystemPluginConfigStore.MAX_CONFIG_SIZE_LIMIT) {
+			throw new IllegalArgumentException("The max config size must be between 1 and "
+					+ FileSystemPluginConfigStore.MAX_CONFIG_SIZE_LIMIT + " bytes, not " + maxConfigSize);
+		}
+		this.maxConfigSize = maxConfigSize;
+		Objects.requireNonNull(instanceName, "instanceName must not be null");
+		if (instanceName.isBlank() || instanceName.length() > MAX_INSTANCE_NAME_LENGTH) {
+			throw new IllegalArgumentException("The instance name must have 1 to " + MAX_INSTANCE_NAME_LENGTH
+					+ " characters and not be blank; it has " + instanceName.length());
+		}
+		this.instanceName = instanceName;
+		this.channel = channelOf(this.tableName);
+		// The table name is the only thing concatenated into SQL, and it was checked above.
+		String table = this.tableName;
+		this.selectRow = "SELECT json, revision FROM " + table + " WHERE unique_id = ?";
+		this.selectLive = "SELECT revision FROM " + table + " WHERE unique_id = ? AND json IS NOT NULL";
+		this.selectLiveIds = "SELECT unique_id FROM " + table + " WHERE json IS NOT NULL";
+		this.selectLiveRevisions = "SELECT unique_id, revision FROM " + table + " WHERE json IS NOT NULL";
+		String set = "UPDATE " + table + " SET json = ?, revision = revision + 1, updated_at = CURRENT_TIMESTAMP,"
+				+ " updated_by = ? WHERE unique_id = ?";
+		this.update = set;
+		this.updateIfDeleted = set + " AND json IS NULL";
+		this.updateIfRevision = set + " AND revision = ? AND json IS NOT NULL";
+		this.insert = "INSERT INTO " + table + " (unique_id, json, revision, updated_at, updated_by)"
+				+ " VALUES (?, ?, 1, CURRENT_TIMESTAMP, ?)";
+		this.markDeleted = "UPDATE " + table + " SET json = NULL, revision = revision + 1,"
+				+ " updated_at = CURRENT_TIMESTAMP, updated_by = ? WHERE unique_id = ? AND json IS NOT NULL";
+	}
+
+	/**
+	 * The instance name used when none is given: {@code <host name>:<process id>}, the host
+	 * name from the {@code HOSTNAME} or {@code COMPUTERNAME} environment variable (set in
+	 * containers and on Windows), else from the network configuration.
+	 * @return the name, at most {@value #MAX_INSTANCE_NAME_LENGTH} characters
+	 */
+	public static String defaultInstanceName() {
+		String name = DefaultInstanceName.VALUE;
+		return (name.length() > MAX_INSTANCE_NAME_LENGTH) ? name.substring(0, MAX_INSTANCE_NAME_LENGTH) : name;
+	}
+
+	/**
+	 * The table this store reads and writes.
+	 * @return the table name as given
+	 */
+	public String getTableName() {
+		return this.tableName;
+	}
+
+	/**
+	 * The most bytes a configuration may take as JSON: a larger configuration is not saved,
+	 * and a larger row is not read.
+	 * @return the size in bytes
+	 */
+	public long getMaxConfigSize() {
+		return this.maxConfigSize;
+	}
+
+	/**
+	 * What {@code updated_by} records for this store's writes.
+	 * @return the instance name
+	 */
+	public String getInstanceName() {
+		return this.instanceName;
+	}
+
+	/** The PostgreSQL notification channel of this store's table. */
+	String notificationChannel() {
+		return this.channel;
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * @throws PluginConfigException also when the row holds more than the maximum config size
+	 */
+	@Override
+	public Optional<Map<String, Object>> load(String uniqueId) {
+		return loadStored(uniqueId).map(StoredPluginConfig::config);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * @throws PluginConfigException also when the row holds more than the maximum config size
+	 */
+	@Override
+	public Optional<StoredPluginConfig> loadStored(String uniqueId) {
+		PluginIds.requireValid(uniqueId, "unique id");
+		String json;
+		long revision;
+		try (Connection connection = this.dataSource.getConnection();
+				PreparedStatement select = connection.prepareStatement(this.selectRow)) {
+			select.setString(1, uniqueId);
+			try (ResultSet row = select.executeQuery()) {
+				if (!row.next()) {
+					return Optional.empty();
+				}
+				json = row.getString(1);
+				revision = row.getLong(2);
+			}
+		}
+		catch (SQLException ex) {
+			throw failure("read", uniqueId, ex);
+		}
+		if (json == null) {
+			return Optional.empty();
+		}
+		String what = "Plugin config row '" + uniqueId + "' of table " + this.tableName;
+		byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+		if (bytes.length > this.maxConfigSize) {
+			throw new PluginConfigException(null,
+					what + " is larger than plugins.max-config-size (" + this.maxConfigSize + " bytes)", null);
+		}
+		return Optional.of(new StoredPluginConfig(ConfigJson.parse(what, null, bytes), Long.toString(revision)));
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Numbers are written so that they load back as the same number, as
+	 * {@link FileSystemPluginConfigStore#save(String, Map)} describes.
+	 * @throws IllegalArgumentException also when the configuration takes more than the
+	 * maximum config size as JSON
+	 */
+	@Override
+	public void save(String uniqueId, Map<String, Object> config) {
+		save(uniqueId, config, ExpectedRevision.any());
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * The check and the write are one statement in one transaction, so of several
+	 * instances saving against the same revision at once exactly one succeeds.
+	 * {@link ExpectedRevision#none()} is met by an id that was never saved or was deleted.
+	 * @throws IllegalArgumentException also when the configuration takes more than the
+	 * maximum config size as JSON
+	 */
+	@Override
+	public String save(String uniqueId, Map<String, Object> config, ExpectedRevision expected) {
+		PluginIds.requireValid(uniqueId, "unique id");
+		Objects.requireNonNull(expected, "expected must not be null");
+		String json = new String(ConfigJson.write(uniqueId, config, this.maxConfigSize), StandardCharsets.UTF_8);
+		if (expected.isAny()) {
+			return inTransaction("save", uniqueId, true, (connection) -> upsert(connection, uniqueId, json));
+		}
+		if (expected.revision() == null) {
+			// ExpectedRevision.none()
+			return inTransaction("save", uniqueId, true, (connection) -> createIfAbsent(connection, uniqueId, json));
+		}
+		return inTransaction("save", uniqueId, false,
+				(connection) -> replaceIfRevision(connection, uniqueId, json, expected));
+	}
+
+	@Override
+	public boolean delete(String uniqueId) {
+		PluginIds.requireValid(uniqueId, "unique id");
+		return inTransaction("delete", uniqueId, false, (connection) -> {
+			int deleted;
+			try (PreparedStatement update = connection.prepareStatement(this.markDeleted)) {
+				update.setString(1, this.instanceName);
+				update.setString(2, uniqueId);
+				deleted = update.executeUpdate();
+			}
+			if (deleted > 0) {
+				notifyChange(connection, uniqueId);
+			}
+			return deleted > 0;
+		});
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * @throws UncheckedIOException when the table cannot be read
+	 */
+	@Override
+	public boolean exists(String uniqueId) {
+		PluginIds.requireValid(uniqueId, "unique id");
+		try (Connection connection = this.dataSource.getConnection()) {
+			return liveRevision(connection, uniqueId) != null;
+		}
+		catch (SQLException ex) {
+			throw failure("read", uniqueId, ex);
+		}
+	}
+
+	/** {@inheritDoc} Rows whose id is not a legal unique id, put there by hand, are left out. */
+	@Override
+	public Set<String> ids() {
+		Set<String> ids = new HashSet<>();
+		try (Connection connection = this.dataSource.getConnection();
+				PreparedStatement select = connection.prepareStatement(this.selectLiveIds);
+				ResultSet rows = select.executeQuery()) {
+			while (rows.next()) {
+				String id = rows.getString(1);
+				if (PluginIds.isValid(id)) {
+					ids.add(id);
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw failure("list", null, ex);
+		}
+		return Set.copyOf(ids);
+	}
+
+	/** {@inheritDoc} One query; rows whose id is not a legal unique id are left out. */
+	@Override
+	public Map<String, String> revisions() {
+		Map<String, String> revisions = new HashMap<>();
+		try (Connection connection = this.dataSource.getConnection();
+				PreparedStatement select = connection.prepareStatement(this.selectLiveRevisions);
+				ResultSet rows = select.executeQuery()) {
+			while (rows.next()) {
+				String id = rows.getString(1);
+				if (PluginIds.isValid(id)) {
+					revisions.put(id, Long.toString(rows.getLong(2)));
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw failure("list the revisions of", null, ex);
+		}
+		return Map.copyOf(revisions);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * On PostgreSQL, with its JDBC driver present, a daemon thread listens for the notices
+	 * of this table's writes on a connection of its own, taken from the data source for as
+	 * long as it watches (from a pool, that is one connection fewer for the application).
+	 * {@code onChange} is called for each batch of notices, and also after each
+	 * (re)connection, as a notice sent while not listening is lost: when the database
+	 * restarts or the connection breaks, the thread reconnects with a growing pause of at most
+	 * 2 seconds. A connection that died silently is found by checking it every few seconds.
+	 * Closing stops the thread and closes its connection within about half a second. When
+	 * the database cannot be reached at first, the thread keeps trying, and ends if it turns
+	 * out not to be PostgreSQL.
+	 * <p>
+	 * On other databases, or without the driver, nothing is watched: a registry polls
+	 * {@link #revisions()}.
+	 */
+	@Override
+	public AutoCloseable watch(Runnable onChange) {
+		Objects.requireNonNull(onChange, "onChange must not be null");
+		Boolean known = this.postgreSql;
+		if (known == null) {
+			try (Connection connection = this.dataSource.getConnection()) {
+				known = isPostgreSqlCached(connection);
+			}
+			catch (SQLException ex) {
+				// The database may be down now: the watcher finds out when it connects.
+				known = null;
+			}
+		}
+		if (Boolean.FALSE.equals(known)) {
+			return NOT_WATCHING;
+		}
+		if (!isPostgreSqlDriverPresent()) {
+			if (Boolean.TRUE.equals(known)) {
+				logger.log(System.Logger.Level.INFO, "Changes to table " + this.tableName + " are found by polling:"
+						+ " LISTEN/NOTIFY needs the PostgreSQL JDBC driver (org.postgresql:postgresql)");
+			}
+			return NOT_WATCHING;
+		}
+		return PostgresChangeWatcher.start(this.dataSource, this.tableName, this.channel, onChange);
+	}
+
+	@Override
+	public String toString() {
+		return "JdbcPluginConfigStore[" + this.tableName + "]";
+	}
+
+	private String upsert(Connection connection, String uniqueId, String json) throws SQLException {
+		if (write(connection, this.update, uniqueId, json) == 0) {
+			insert(connection, uniqueId, json);
+		}
+		String revision = Objects.requireNonNull(liveRevision(connection, uniqueId), "the row just written");
+		notifyChange(connection, uniqueId);
+		return revision;
+	}
+
+	private String createIfAbsent(Connection connection, String uniqueId, String json) throws SQLException {
+		if (write(connection, this.updateIfDeleted, uniqueId, json) == 0) {
+			String actual = liveRevision(connection, uniqueId);
+			if (actual != null) {
+				throw new PluginConfigConflictException(uniqueId, ExpectedRevision.none(), actual);
+			}
+			// No row at all, or a tombstone written since the update: a unique violation
+			// then, which is retried.
+			insert(connection, uniqueId, json);
+		}
+		String revision = Objects.requireNonNull(liveRevision(connection, uniqueId), "the row just written");
+		notifyChange(connection, uniqueId);
+		return revision;
+	}
+
+	private String replaceIfRevision(Connection connection, String uniqueId, String json, ExpectedRevision expected)
+			throws SQLException {
+		long revision = parseRevision(expected.revision());
+		if (revision > 0) {
+			try (PreparedStatement update = connection.prepareStatement(this.updateIfRevision)) {
+				bindWrite(update, uniqueId, json);
+				update.setLong(4, revision);
+				if (update.executeUpdate() > 0) {
+					notifyChange(connection, uniqueId);
+					return Long.toString(revision + 1);
+				}
+			}
+		}
+		throw new PluginConfigConflictException(uniqueId, expected, liveRevision(connection, uniqueId));
+	}
+
+	/** The number a revision string stands for, or 0 when it is not one this store wrote. */
+	private static long parseRevision(@Nullable String revision) {
+		try {
+			long number = Long.parseLong(Objects.requireNonNull(revision));
+			return (number > 0 && Long.toString(number).equals(revision)) ? number : 0;
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
+	}
+
+	private int write(Connection connection, String sql, String uniqueId, String json) throws SQLException {
+		try (PreparedStatement update = connection.prepareStatement(sql)) {
+			bindWrite(update, uniqueId, json);
+			return update.executeUpdate();
+		}
+	}
+
+	private void bindWrite(PreparedStatement update, String uniqueId, String json) throws SQLException {
+		update.setString(1, json);
+		update.setString(2, this.instanceName);
+		update.setString(3, uniqueId);
+	}
+
+	private void insert(Connection connection, String uniqueId, String json) throws SQLException {
+		try (PreparedStatement insert = connection.prepareStatement(this.insert)) {
+			insert.setString(1, uniqueId);
+			insert.setString(2, json);
+			insert.setString(3, this.instanceName);
+			insert.executeUpdate();
+		}
+	}
+
+	private @Nullable String liveRevision(Connection connection, String uniqueId) throws SQLException {
+		try (PreparedStatement select = connection.prepareStatement(this.selectLive)) {
+			select.setString(1, uniqueId);
+			try (ResultSet row = select.executeQuery()) {
+				return row.next() ? Long.toString(row.getLong(1)) : null;
+			}
+		}
+	}
+
+	/** Sends the change notice, delivered by PostgreSQL when the transaction commits. */
+	private void notifyChange(Connection connection, String uniqueId) throws SQLException {
+		if (isPostgreSqlCached(connection)) {
+			try (PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
+				notify.setString(1, this.channel);
+				notify.setString(2, uniqueId);
+				notify.executeQuery().close();
+			}
+		}
+	}
+
+	private boolean isPostgreSqlCached(Connection connection) throws SQLException {
+		Boolean known = this.postgreSql;
+		if (known == null) {
+			known = isPostgreSql(connection);
+			this.postgreSql = known;
+		}
+		return known;
+	}
+
+	/** Whether a connection is to PostgreSQL, decided as Spring Boot decides a platform. */
+	static boolean isPostgreSql(Connection connection) throws SQLException {
+		return "PostgreSQL".equalsIgnoreCase(connection.getMetaData().getDatabaseProductName());
+	}
+
+	// PostgresChangeWatcher uses pgjdbc's types, so it is only loaded when they are present.
+	private static boolean isPostgreSqlDriverPresent() {
+		try {
+			Class.forName("org.postgresql.PGConnection", false, JdbcPluginConfigStore.class.getClassLoader());
+			return true;
+		}
+		catch (ClassNotFoundException | LinkageError ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Runs a write in one transaction, rolled back when it fails.
+	 * @param retryIntegrityViolations whether to run it again (up to {@value #WRITE_ATTEMPTS}
+	 * times) after a unique violation (SQLState class 23): a write that inserts a new id
+	 * fails so when another writer inserted it first; on the next attempt the row exists
+	 */
+	private <T> T inTransaction(String operation, String uniqueId, boolean retryIntegrityViolations, Work<T> work) {
+		try (Connection connection = this.dataSource.getConnection()) {
+			boolean autoCommit = connection.getAutoCommit();
+			if (autoCommit) {
+				connection.setAutoCommit(false);
+			}
+			try {
+				for (int attempt = 1;; attempt++) {
+					try {
+						T result = work.run(connection);
+						connection.commit();
+						return result;
+					}
+					catch (SQLException ex) {
+						rollback(connection, ex);
+						if (!retryIntegrityViolations || attempt >= WRITE_ATTEMPTS || ex.getSQLState() == null
+								|| !ex.getSQLState().startsWith("23")) {
+							throw ex;
+						}
+					}
+					catch (RuntimeException | Error ex) {
+						rollback(connection, ex);
+						throw ex;
+					}
+				}
+			}
+			finally {
+				if (autoCommit) {
+					restoreAutoCommit(connection);
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw failure(operation, uniqueId, ex);
+		}
+	}
+
+	private static void rollback(Connection connection, Throwable failure) {
+		try {
+			connection.rollback();
+		}
+		catch (SQLException ex) {
+			failure.addSuppressed(ex);
+		}
+	}
+
+	private static void restoreAutoCommit(Connection connection) {
+		try {
+			connection.setAutoCommit(true);
+		}
+		catch (SQLException ex) {
+			// The connection is broken; closing it is all that is left, and the pool drops it.
+		}
+	}
+
+	private UncheckedIOException failure(String operation, @Nullable String uniqueId, SQLException ex) {
+		// Values are bound as parameters: the driver's message names statements and states,
+		// not the configuration.
+		String message = "Cannot " + operation + " "
+				+ ((uniqueId != null) ? "the configuration of plugin '" + uniqueId + "' in" : "plugin configurations of")
+				+ " table " + this.tableName + ": " + ex.getMessage()
+				+ ((ex.getSQLState() != null) ? " (SQLState " + ex.getSQLState() + ")" : "");
+		return new UncheckedIOException(message, new IOException(message, ex));
+	}
+
+	private static String requireValidTableName(String tableName) {
+		Objects.requireNonNull(tableName, "tableName must not be null");
+		if (!TABLE_NAME.matcher(tableName).matches()) {
+			throw new IllegalArgumentException("Illegal table name '" + tableName
+					+ "': use letters, digits and '_', not starting with a digit, at most 63 characters,"
+					+ " optionally qualified by a schema name (schema.table)");
+		}
+		return tableName;
+	}
+
+	/**
+	 * The notification channel of a table: lower case, as PostgreSQL folds the unquoted
+	 * table name, and within its 63-character limit (two tables sharing a channel only get
+	 * each other's notices too, which is harmless).
+	 */
+	private static String channelOf(String tableName) {
+		String channel = tableName.replace('.', '_').toLowerCase(Locale.ROOT) + "_changed";
+		return (channel.length() > 63) ? channel.substring(0, 63) : channel;
+	}
+
+	@FunctionalInterface
+	private interface Work<T> {
+
+		T run(Connection connection) throws SQLException;
+
+	}
+
+	/** Computed once, when first asked for: finding the host name may take a lookup. */
+	private static final class DefaultInstanceName {
+
+		static final String VALUE = hostName() + ":" + ProcessHandle.current().pid();
+
+		private static String hostName() {
+			for (String variable : new String[] { "HOSTNAME", "COMPUTERNAME" }) {
+				String name = System.getenv(variable);
+				if (name != null && !name.isBlank()) {
+					return name.strip();
+				}
+			}
+			try {
+				return InetAddress.getLocalHost().getHostName();
+			}
+			catch (IOException ex) {
+				return "localhost";
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,18 @@
+-- Plugin configurations shared by several instances: see JdbcPluginConfigStore.
+-- json is the configuration, NULL once deleted: the row stays so that its revision, which
+-- every write increases, never repeats. updated_at and updated_by tell who wrote last.
+-- Idempotent, and safe for several instances to run at once: CREATE TABLE IF NOT EXISTS
+-- alone is not (two sessions can both find the table missing, and one then fails on a
+-- unique index of the catalog), so it runs under a transaction-scoped advisory lock. The
+-- block is quoted with '...' rather than $$...$$, which Spring's script runner would split.
+DO '
+BEGIN
+	PERFORM pg_advisory_xact_lock(hashtext(''dev.unifiedplugins.config.plugin_config''));
+	CREATE TABLE IF NOT EXISTS plugin_config (
+		unique_id VARCHAR(128) NOT NULL PRIMARY KEY,
+		json TEXT,
+		revision BIGINT NOT NULL,
+		updated_at TIMESTAMP WITH TIME ZONE NOT NULL,
+		updated_by VARCHAR(255) NOT NULL
+	);
+END';
