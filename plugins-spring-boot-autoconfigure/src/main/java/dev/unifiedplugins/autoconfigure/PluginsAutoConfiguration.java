@@ -24,6 +24,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -33,9 +34,10 @@ import org.springframework.util.unit.DataSize;
  * {@link dev.unifiedplugins.core.PluginManager PluginManager} bean, and cleanup of plugin
  * resources at shutdown.
  */
-@AutoConfiguration
+@AutoConfiguration(afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "plugins.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(PluginsProperties.class)
+@Import(JdbcStoreConfiguration.class)
 public final class PluginsAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(PluginsAutoConfiguration.class);

@@ -28,7 +28,9 @@ class ConfigurationMetadataTests {
 				"plugins.categories", "plugins.resource-timeout", "plugins.shutdown.cleanup",
 				"plugins.shutdown.terminate-cloud-resources", "plugins.shutdown.reap-orphans",
 				"plugins.cost.default-hours", "management.endpoint.plugins.show-values",
-				"management.endpoint.plugins.roles");
+				"management.endpoint.plugins.roles", "plugins.store-type", "plugins.watch.enabled",
+				"plugins.watch.rescan-interval", "plugins.jdbc.table-name", "plugins.jdbc.poll-interval",
+				"plugins.jdbc.import-from-config-dir", "plugins.jdbc.initialize-schema", "plugins.jdbc.schema");
 		properties.forEach((name, property) -> {
 			if (name.startsWith("plugins.")) {
 				assertThat(property.path("description").asString("")).as("description of " + name).isNotBlank();
@@ -42,6 +44,11 @@ class ConfigurationMetadataTests {
 		assertThat(properties.get("plugins.shutdown.terminate-cloud-resources").get("defaultValue").asBoolean())
 			.isFalse();
 		assertThat(properties.get("plugins.cost.default-hours").get("defaultValue").asDouble()).isEqualTo(1.0);
+		assertThat(properties.get("plugins.store-type").get("defaultValue").asString()).isEqualTo("file");
+		assertThat(properties.get("plugins.jdbc.table-name").get("defaultValue").asString()).isEqualTo("plugin_config");
+		assertThat(properties.get("plugins.jdbc.poll-interval").get("defaultValue").asString()).isEqualTo("1s");
+		assertThat(properties.get("plugins.jdbc.initialize-schema").get("defaultValue").asString())
+			.isEqualTo("embedded");
 		assertThat(properties.get("management.endpoint.plugins.show-values").get("defaultValue").asString())
 			.isEqualTo("never");
 	}

@@ -1,0 +1,65 @@
+package dev.unifiedplugins.autoconfigure;
+
+import java.time.Duration;
+
+import dev.unifiedplugins.config.JdbcPluginConfigStore;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.jdbc.init.DatabaseInitializationProperties;
+
+/**
+ * Configuration properties of the JDBC plugin config store
+ * ({@code plugins.store-type=jdbc}).
+ */
+@ConfigurationProperties("plugins.jdbc")
+public class PluginsJdbcProperties extends DatabaseInitializationProperties {
+
+	/**
+	 * Name of the table that holds the configurations. The schema scripts create the
+	 * default; another name needs a script of its own (see plugins.jdbc.schema).
+	 */
+	private String tableName = "plugin_config";
+
+	/**
+	 * How often the table's revisions are compared in full: the only way changes are seen
+	 * on databases without LISTEN/NOTIFY, and a safety net on PostgreSQL, which is told of
+	 * every change at once.
+	 */
+	private Duration pollInterval = Duration.ofSeconds(1);
+
+	/**
+	 * Whether to import, at start, the config files of plugins.config-dir that the table
+	 * does not hold yet. Nothing in the table is overwritten.
+	 */
+	private boolean importFromConfigDir;
+
+	@Override
+	public String getDefaultSchemaLocation() {
+		return JdbcPluginConfigStore.SCHEMA_LOCATION;
+	}
+
+	public String getTableName() {
+		return this.tableName;
+	}
+
+	public void setTableName(String tableName) {
+		this.tableName = tableName;
+	}
+
+	public Duration getPollInterval() {
+		return this.pollInterval;
+	}
+
+	public void setPollInterval(Duration pollInterval) {
+		this.pollInterval = pollInterval;
+	}
+
+	public boolean isImportFromConfigDir() {
+		return this.importFromConfigDir;
+	}
+
+	public void setImportFromConfigDir(boolean importFromConfigDir) {
+		this.importFromConfigDir = importFromConfigDir;
+	}
+
+}

@@ -1,0 +1,202 @@
+package dev.unifiedplugins.autoconfigure;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.sql.DataSource;
+
+import dev.unifiedplugins.config.ExpectedRevision;
+import dev.unifiedplugins.config.FileSystemPluginConfigStore;
+import dev.unifiedplugins.config.JdbcPluginConfigStore;
+import dev.unifiedplugins.config.PluginConfigChange;
+import dev.unifiedplugins.config.PluginConfigConflictException;
+import dev.unifiedplugins.config.PluginConfigStore;
+import dev.unifiedplugins.core.PluginDescriptor;
+import dev.unifiedplugins.core.PluginManager;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.runtime.PluginConfigWatcher;
+import dev.unifiedplugins.testsupport.Await;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceInitializationAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * {@code plugins.store-type=jdbc}: the table on the application's DataSource, its schema,
+ * the import of a config directory, and two instances on one PostgreSQL.
+ */
+class JdbcStoreConfigurationTests {
+
+	@TempDir
+	Path dir;
+
+	private ApplicationContextRunner runner(String url) {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+					DataSourceInitializationAutoConfiguration.class, PluginsAutoConfiguration.class))
+			.withPropertyValues("spring.datasource.url=" + url, "plugins.store-type=jdbc",
+					"plugins.config-dir=" + this.dir, "plugins.jdbc.poll-interval=200ms")
+			.withBean("llm", PluginManager.class,
+					() -> () -> List.of(PluginDescriptor.builder("gpt").build(), PluginDescriptor.builder("llama").build()))
+			.withUserConfiguration(Listener.class);
+	}
+
+	private static String h2() {
+		return "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+	}
+
+	@Test
+	void anEmbeddedDatabaseGetsItsTableAndKeepsTheConfigurations() {
+		runner(h2()).run((context) -> {
+			assertThat(context).hasSingleBean(PluginConfigStore.class)
+				.hasSingleBean(PluginConfigWatcher.class)
+				.hasSingleBean(JdbcStoreConfiguration.PluginsJdbcDataSourceScriptDatabaseInitializer.class);
+			assertThat(context.getBean(PluginConfigStore.class)).isInstanceOf(JdbcPluginConfigStore.class);
+			UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+			assertThat(registry.savePluginConfig("llm_gpt", Map.of("model", "a"))).isTrue();
+			assertThat(new JdbcTemplate(context.getBean(DataSource.class))
+				.queryForObject("SELECT revision FROM plugin_config WHERE unique_id = 'llm_gpt'", Long.class))
+				.isPositive();
+			assertThat(registry.getPlugin("llm_gpt").orElseThrow().configured()).isTrue();
+			assertThat(Files.exists(this.dir.resolve("llm_gpt.json"))).as("no file").isFalse();
+		});
+	}
+
+	@Test
+	void initializeSchemaNeverLeavesTheDatabaseAloneAndTheMissingTableIsAReportedFailure() {
+		runner(h2()).withPropertyValues("plugins.jdbc.initialize-schema=never").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(new JdbcTemplate(context.getBean(DataSource.class)).queryForObject(
+					"SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE LOWER(TABLE_NAME) = 'plugin_config'",
+					Integer.class))
+				.isZero();
+			assertThat(context.getBean(UnifiedPluginRegistry.class).getRegistrationFailures())
+				.hasEntrySatisfying("llm", (failure) -> assertThat(failure).hasMessageContaining("plugin_config"));
+		});
+	}
+
+	@Test
+	void theConfigDirIsImportedWithoutOverwritingTheTable() {
+		String url = h2();
+		FileSystemPluginConfigStore files = new FileSystemPluginConfigStore(this.dir);
+		files.save("llm_gpt", Map.of("model", "from file"));
+		files.save("llm_llama", Map.of("model", "from file"));
+		runner(url).run((context) -> context.getBean(UnifiedPluginRegistry.class)
+			.savePluginConfig("llm_llama", Map.of("model", "from table")));
+		runner(url).withPropertyValues("plugins.jdbc.import-from-config-dir=true").run((context) -> {
+			UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+			assertThat(registry.loadPluginConfig("llm_gpt")).containsEntry("model", "from file");
+			assertThat(registry.loadPluginConfig("llm_llama")).containsEntry("model", "from table");
+			assertThat(registry.getPlugin("llm_gpt").orElseThrow().configured()).isTrue();
+		});
+	}
+
+	@Test
+	void withoutADataSourceTheStartFailsNamingTheProperty() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PluginsAutoConfiguration.class))
+			.withPropertyValues("plugins.store-type=jdbc", "plugins.config-dir=" + this.dir)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("plugins.store-type"));
+	}
+
+	@Test
+	void theFileStoreStaysTheDefault() {
+		runner(h2()).withPropertyValues("plugins.store-type=file")
+			.run((context) -> assertThat(context.getBean(PluginConfigStore.class))
+				.isInstanceOf(FileSystemPluginConfigStore.class));
+	}
+
+	/** Two application instances on one real PostgreSQL. */
+	@Nested
+	@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+	class TwoInstancesOnPostgres {
+
+		private EmbeddedPostgres postgres;
+
+		private String url;
+
+		@BeforeAll
+		void startPostgres() throws Exception {
+			this.postgres = EmbeddedPostgres.start();
+			this.url = this.postgres.getJdbcUrl("postgres", "postgres");
+		}
+
+		@AfterAll
+		void stopPostgres() throws Exception {
+			this.postgres.close();
+		}
+
+		private ApplicationContextRunner instance() {
+			return runner(this.url).withPropertyValues("plugins.jdbc.initialize-schema=always",
+					"spring.datasource.username=postgres");
+		}
+
+		@Test
+		void eachSeesTheOthersSavesAndDeletesWithEvents() {
+			instance().run((first) -> instance().run((second) -> {
+				UnifiedPluginRegistry one = first.getBean(UnifiedPluginRegistry.class);
+				UnifiedPluginRegistry two = second.getBean(UnifiedPluginRegistry.class);
+				List<PluginConfigChange> seenByTwo = second.getBean(Listener.class).events;
+				one.savePluginConfig("llm_gpt", Map.of("model", "shared"));
+				Await.until("the second instance sees the save", () -> seenByTwo.stream()
+					.anyMatch((change) -> change.uniqueId().equals("llm_gpt") && change.external()));
+				assertThat(two.getPlugin("llm_gpt").orElseThrow().configured()).isTrue();
+				assertThat(two.loadPluginConfig("llm_gpt")).containsEntry("model", "shared");
+				one.deletePluginConfig("llm_gpt");
+				Await.until("the second instance sees the delete",
+						() -> !two.getPlugin("llm_gpt").orElseThrow().configured());
+				assertThat(seenByTwo).last()
+					.isEqualTo(new PluginConfigChange("llm_gpt", PluginConfigChange.Kind.DELETED, null, true));
+			}));
+		}
+
+		@Test
+		void twoOperatorsEditingOnePluginCannotOverwriteEachOther() {
+			instance().run((first) -> instance().run((second) -> {
+				UnifiedPluginRegistry one = first.getBean(UnifiedPluginRegistry.class);
+				UnifiedPluginRegistry two = second.getBean(UnifiedPluginRegistry.class);
+				one.savePluginConfig("llm_llama", Map.of("model", "v1"));
+				String read = two.loadStoredPluginConfig("llm_llama").orElseThrow().revision();
+				assertThat(one.loadStoredPluginConfig("llm_llama").orElseThrow().revision()).isEqualTo(read);
+				one.savePluginConfig("llm_llama", Map.of("model", "v2 by one"), ExpectedRevision.of(read));
+				assertThatExceptionOfType(PluginConfigConflictException.class).isThrownBy(() -> two
+					.savePluginConfig("llm_llama", Map.of("model", "v2 by two"), ExpectedRevision.of(read)));
+				assertThat(two.loadPluginConfig("llm_llama")).containsEntry("model", "v2 by one");
+			}));
+		}
+
+	}
+
+	static class Listener {
+
+		final List<PluginConfigChange> events = new CopyOnWriteArrayList<>();
+
+		@EventListener
+		void on(PluginConfigChange change) {
+			this.events.add(change);
+		}
+
+	}
+
+}
