@@ -188,6 +188,70 @@ class JdbcStoreConfigurationTests {
 
 	}
 
+	/** The database stops under a running application and comes back. */
+	@Nested
+	class DatabaseOutage {
+
+		@TempDir
+		Path data;
+
+		private EmbeddedPostgres start(int port) throws java.io.IOException {
+			return EmbeddedPostgres.builder()
+				.setPort(port)
+				.setDataDirectory(this.data)
+				.setCleanDataDirectory(false)
+				.start();
+		}
+
+		@Test
+		void theApplicationKeepsServingAndRecoversWithoutARestart() throws Exception {
+			int port;
+			try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+				port = free.getLocalPort();
+			}
+			EmbeddedPostgres server = start(port);
+			String url = "jdbc:postgresql://localhost:" + port + "/postgres?connectTimeout=2&socketTimeout=10";
+			try {
+				runner(url).withPropertyValues("plugins.jdbc.initialize-schema=always",
+						"spring.datasource.username=postgres", "spring.datasource.hikari.connection-timeout=2000",
+						"spring.datasource.hikari.initialization-fail-timeout=-1")
+					.withConfiguration(AutoConfigurations.of(PluginsEndpointAutoConfiguration.class))
+					.withPropertyValues("management.endpoints.web.exposure.include=plugins")
+					.run((context) -> {
+						UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+						PluginConfigWatcher watcher = context.getBean(PluginConfigWatcher.class);
+						assertThat(registry.savePluginConfig("llm_gpt", Map.of("model", "before"))).isTrue();
+						server.close();
+
+						assertThat(registry.savePluginConfig("llm_gpt", Map.of("model", "during"))).isFalse();
+						assertThat(registry.getPlugin("llm_gpt").orElseThrow().configured()).as("last known").isTrue();
+						dev.unifiedplugins.actuate.PluginsEndpoint endpoint = context
+							.getBean(dev.unifiedplugins.actuate.PluginsEndpoint.class);
+						assertThat(endpoint.plugin("llm_gpt",
+								org.springframework.boot.actuate.endpoint.SecurityContext.NONE).plugin().error())
+							.contains("plugin_config");
+						Await.until("the watcher sees the outage", () -> watcher.getStoreFailure() != null);
+
+						try (EmbeddedPostgres restarted = start(port)) {
+							// Another instance saves while this one has not noticed the restart yet.
+							new JdbcPluginConfigStore(restarted.getPostgresDatabase()).save("llm_llama",
+									Map.of("model", "meanwhile"));
+							Await.until("the store is read again", () -> watcher.getStoreFailure() == null);
+							Await.until("the change made meanwhile is seen",
+									() -> registry.getPlugin("llm_llama").orElseThrow().configured());
+							assertThat(registry.savePluginConfig("llm_gpt", Map.of("model", "after"))).isTrue();
+							assertThat(registry.loadPluginConfig("llm_gpt")).containsEntry("model", "after");
+							context.close();
+						}
+					});
+			}
+			finally {
+				server.close();
+			}
+		}
+
+	}
+
 	static class Listener {
 
 		final List<PluginConfigChange> events = new CopyOnWriteArrayList<>();
