@@ -15,6 +15,7 @@ import dev.unifiedplugins.config.PluginConfigConflictException;
 import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.runtime.PluginConfigWatcher;
 import dev.unifiedplugins.testsupport.Await;
+import dev.unifiedplugins.testsupport.ForwardingStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -123,7 +124,7 @@ class UnifiedPluginRegistryChangeTests {
 
 	@Test
 	void aWatcherRescansAStoreThatCannotReportChanges() throws Exception {
-		UnifiedPluginRegistry registry = registryOn(new SilentStore(this.store));
+		UnifiedPluginRegistry registry = registryOn(new ForwardingStore(this.store));
 		try (PluginConfigWatcher watcher = new PluginConfigWatcher(registry, Duration.ofMillis(100))) {
 			watcher.start();
 			this.store.save("llm_gpt", Map.of("model", "elsewhere"));
@@ -134,73 +135,18 @@ class UnifiedPluginRegistryChangeTests {
 
 	@Test
 	void aWatcherReportsAStoreThatCannotBeReadAndRecovers() throws Exception {
-		FlakyStore flaky = new FlakyStore(this.store);
+		ForwardingStore flaky = new ForwardingStore(this.store);
 		UnifiedPluginRegistry registry = registryOn(flaky);
 		try (PluginConfigWatcher watcher = new PluginConfigWatcher(registry, Duration.ofMillis(50))) {
 			watcher.start();
 			flaky.down = true;
 			Await.until("the failure is reported", () -> watcher.getStoreFailure() != null);
-			assertThat(watcher.getStoreFailure()).contains("store is down");
+			assertThat(watcher.getStoreFailure()).contains("database is down");
 			this.store.save("llm_gpt", Map.of("model", "meanwhile"));
 			flaky.down = false;
 			Await.until("the store is read again", () -> watcher.getStoreFailure() == null);
 			Await.until("the change made meanwhile is found", () -> !this.changes.isEmpty());
 		}
-	}
-
-	/** A store that tells nobody about changes, as a user's store may. */
-	static class SilentStore implements PluginConfigStore {
-
-		final PluginConfigStore delegate;
-
-		SilentStore(PluginConfigStore delegate) {
-			this.delegate = delegate;
-		}
-
-		@Override
-		public java.util.Optional<Map<String, Object>> load(String uniqueId) {
-			return this.delegate.load(uniqueId);
-		}
-
-		@Override
-		public void save(String uniqueId, Map<String, Object> config) {
-			this.delegate.save(uniqueId, config);
-		}
-
-		@Override
-		public boolean delete(String uniqueId) {
-			return this.delegate.delete(uniqueId);
-		}
-
-		@Override
-		public boolean exists(String uniqueId) {
-			return this.delegate.exists(uniqueId);
-		}
-
-		@Override
-		public java.util.Set<String> ids() {
-			return this.delegate.ids();
-		}
-
-	}
-
-	/** A store whose reads fail while it is down. */
-	static class FlakyStore extends SilentStore {
-
-		volatile boolean down;
-
-		FlakyStore(PluginConfigStore delegate) {
-			super(delegate);
-		}
-
-		@Override
-		public java.util.Set<String> ids() {
-			if (this.down) {
-				throw new java.io.UncheckedIOException(new java.io.IOException("store is down"));
-			}
-			return super.ids();
-		}
-
 	}
 
 }

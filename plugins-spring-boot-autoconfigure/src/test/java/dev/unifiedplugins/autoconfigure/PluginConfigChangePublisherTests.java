@@ -1,12 +1,8 @@
 package dev.unifiedplugins.autoconfigure;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.unifiedplugins.actuate.PluginsHealthIndicator;
@@ -18,6 +14,7 @@ import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.runtime.PluginConfigWatcher;
 import dev.unifiedplugins.testsupport.Await;
+import dev.unifiedplugins.testsupport.ForwardingStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,17 +63,17 @@ class PluginConfigChangePublisherTests {
 
 	@Test
 	void aStoreThatCannotBeReadIsAHealthDetailNotDown() {
-		FailingStore store = new FailingStore(new FileSystemPluginConfigStore(this.dir));
+		ForwardingStore store = new ForwardingStore(new FileSystemPluginConfigStore(this.dir));
 		runner().withBean(PluginConfigStore.class, () -> store).run((context) -> {
 			PluginsHealthIndicator health = context.getBean(PluginsHealthIndicator.class);
 			assertThat(health.health(true).getDetails()).doesNotContainKey("store");
-			store.failing = true;
+			store.down = true;
 			Await.until("the failure is seen", () -> context.getBean(PluginConfigWatcher.class).getStoreFailure() != null);
 			Health down = health.health(true);
 			assertThat(down.getStatus().getCode()).isEqualTo("UP");
 			assertThat(down.getDetails()).containsEntry("store",
 					Map.of("reachable", false, "error", "UncheckedIOException: java.io.IOException: database is down"));
-			store.failing = false;
+			store.down = false;
 			Await.until("the store is read again",
 					() -> context.getBean(PluginConfigWatcher.class).getStoreFailure() == null);
 			assertThat(health.health(true).getDetails()).doesNotContainKey("store");
@@ -105,47 +102,6 @@ class PluginConfigChangePublisherTests {
 		@EventListener
 		void on(PluginConfigChange change) {
 			this.events.add(change);
-		}
-
-	}
-
-	/** A store in front of a database that can go away. */
-	static class FailingStore implements PluginConfigStore {
-
-		private final PluginConfigStore delegate;
-
-		volatile boolean failing;
-
-		FailingStore(PluginConfigStore delegate) {
-			this.delegate = delegate;
-		}
-
-		@Override
-		public Optional<Map<String, Object>> load(String uniqueId) {
-			return this.delegate.load(uniqueId);
-		}
-
-		@Override
-		public void save(String uniqueId, Map<String, Object> config) {
-			this.delegate.save(uniqueId, config);
-		}
-
-		@Override
-		public boolean delete(String uniqueId) {
-			return this.delegate.delete(uniqueId);
-		}
-
-		@Override
-		public boolean exists(String uniqueId) {
-			return this.delegate.exists(uniqueId);
-		}
-
-		@Override
-		public Set<String> ids() {
-			if (this.failing) {
-				throw new UncheckedIOException(new IOException("database is down"));
-			}
-			return this.delegate.ids();
 		}
 
 	}
