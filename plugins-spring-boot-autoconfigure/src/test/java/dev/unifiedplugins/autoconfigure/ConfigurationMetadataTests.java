@@ -44,6 +44,8 @@ class ConfigurationMetadataTests {
 		assertThat(properties.get("plugins.cost.default-hours").get("defaultValue").asDouble()).isEqualTo(1.0);
 		assertThat(properties.get("management.endpoint.plugins.show-values").get("defaultValue").asString())
 			.isEqualTo("never");
+		assertThat(properties.get("plugins.ui.enabled").get("defaultValue").asBoolean()).isFalse();
+		assertThat(properties.get("plugins.ui.path").get("defaultValue").asString()).isEqualTo("/plugins-ui");
 	}
 
 }
