@@ -492,6 +492,8 @@
   function renderForm() {
     const detail = state.detail;
     $('settings').hidden = false;
+    // Set once the form shows this detail: what automated tests of the page wait for.
+    delete $('settings').dataset.ready;
     clearViolations();
     if (state.editor) {
       state.editor.destroy();
@@ -546,6 +548,7 @@
         }
       }
       setWritable(state.writable);
+      $('settings').dataset.ready = detail.uniqueId + ':' + (detail.revision || '');
     });
   }
 
