@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -137,7 +138,10 @@ final class Browser implements AutoCloseable {
 	}
 
 	<T> T await(String what, Function<WebDriver, T> condition) {
-		return new WebDriverWait(this.driver, WAIT).withMessage(what).until(condition);
+		// The page replaces its form when it shows another plugin or revision.
+		return new WebDriverWait(this.driver, WAIT).withMessage(what)
+			.ignoring(StaleElementReferenceException.class)
+			.until(condition);
 	}
 
 	/**
