@@ -11,6 +11,7 @@ import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementContextAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -18,6 +19,7 @@ import org.springframework.boot.test.context.runner.ReactiveWebApplicationContex
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.webflux.autoconfigure.HttpHandlerAutoConfiguration;
 import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
+import org.springframework.boot.webflux.autoconfigure.actuate.web.WebFluxEndpointManagementContextConfiguration;
 import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.http.MediaType;
@@ -186,6 +188,47 @@ class PluginsUiAutoConfigurationTests {
 					.isEqualTo("../actuator/plugins")
 					.jsonPath("$.access")
 					.isEqualTo("unrestricted");
+			});
+	}
+
+	@Test
+	void theWriteOperationsThePageUsesWorkOnWebFluxToo() {
+		reactive()
+			.withConfiguration(AutoConfigurations.of(ManagementContextAutoConfiguration.class,
+					WebFluxEndpointManagementContextConfiguration.class))
+			.withPropertyValues("plugins.ui.enabled=true", "management.endpoint.plugins.access=UNRESTRICTED")
+			.run((context) -> {
+				WebTestClient client = WebTestClient.bindToApplicationContext(context).build();
+				client.post()
+					.uri("/actuator/plugins/transcription_whisper")
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue("{\"config\": \"{\\\"model\\\": \\\"base\\\"}\", \"revision\": \"\"}")
+					.exchange()
+					.expectStatus()
+					.isOk()
+					.expectBody()
+					.jsonPath("$.configured")
+					.isEqualTo(true)
+					.jsonPath("$.revision")
+					.isNotEmpty();
+				assertThat(this.dir.resolve("transcription_whisper.json")).exists();
+				client.post()
+					.uri("/actuator/plugins/transcription_whisper")
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue("{\"config\": \"{}\", \"revision\": \"\"}")
+					.exchange()
+					.expectStatus()
+					.isEqualTo(409);
+				client.delete().uri("/actuator/plugins/transcription_whisper").exchange().expectStatus().isOk();
+				client.delete()
+					.uri("/actuator/plugins/transcription_whisper/resources")
+					.exchange()
+					.expectStatus()
+					.isOk()
+					.expectBody()
+					.jsonPath("$.cleanedUp")
+					.isEqualTo(false);
+				assertThat(this.dir.resolve("transcription_whisper.json")).doesNotExist();
 			});
 	}
 
