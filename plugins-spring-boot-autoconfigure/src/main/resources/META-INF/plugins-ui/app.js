@@ -361,7 +361,7 @@
       }
       fact(facts, 'Managed resources', list);
     }
-    fact(facts, 'Revision', detail.revision || 'none saved');
+    fact(facts, 'Revision', detail.revision || (live.configured ? 'unreadable (see the error)' : 'none saved'));
   }
 
   function renderComparison() {
@@ -659,11 +659,13 @@
     let invalid = false;
     await busy(async () => {
       const uniqueId = state.uniqueId;
+      const detail = state.detail;
       const body = {
         config: JSON.stringify(formValue()),
-        // The revision read: empty when nothing was saved, so that a save made elsewhere
-        // in between is not overwritten either.
-        revision: state.detail.revision || ''
+        // The revision read; empty when nothing was saved, so that a save made elsewhere in
+        // between is not overwritten either. A saved configuration without a revision is
+        // one the server cannot read (see the error): the save replaces it.
+        revision: (detail.revision != null) ? detail.revision : (detail.configured ? null : '')
       };
       message('Saving…');
       const response = await call('POST', '/' + encodeURIComponent(uniqueId), body);

@@ -152,6 +152,23 @@ class SettingsPageSchemaFormsTests {
 		assertThat(saved).contains("\"password\": \"" + PASSWORD + "\"").contains("gpu-2").doesNotContain("******");
 	}
 
+	@Test
+	@Order(6)
+	void aCorruptFileIsShownAsAnErrorAndASaveReplacesIt() throws Exception {
+		Files.writeString(configDir.resolve(ID + ".json"), "{\"mode\": \"fast\", broken");
+		open();
+		WebElement error = browser.driver().findElement(By.id("details-error"));
+		assertThat(error.isDisplayed()).isTrue();
+		assertThat(error.getText()).startsWith("Error: config: ").contains(ID + ".json").doesNotContain("broken");
+		assertThat(new Select(field("mode")).getFirstSelectedOption().getText()).isEqualTo("fast");
+		browser.screenshot("13-corrupt-file");
+
+		save();
+		assertThat(json.readTree(Files.readString(configDir.resolve(ID + ".json"))).get("mode").asString())
+			.isEqualTo("fast");
+		browser.await("the error gone", (driver) -> !driver.findElement(By.id("details-error")).isDisplayed());
+	}
+
 	private static void open() {
 		browser.driver().get(baseUrl + "/plugins-ui/?load=" + loads.incrementAndGet() + "#" + ID);
 		browser.await("the form", (driver) -> {
