@@ -9,10 +9,14 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -35,9 +39,12 @@ import static org.assertj.core.api.Assertions.fail;
  */
 final class Browser implements AutoCloseable {
 
-	static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+	/** Debian's Chromium; {@code -Dplugins.browser.chromium} names another. */
+	static final Path CHROMIUM = Path.of(System.getProperty("plugins.browser.chromium", "/usr/bin/chromium"));
 
-	static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+	/** Its driver; {@code -Dplugins.browser.chromedriver} names another. */
+	static final Path CHROMEDRIVER = Path
+		.of(System.getProperty("plugins.browser.chromedriver", "/usr/bin/chromedriver"));
 
 	/** Where screenshots go, relative to the module: {@code target/screenshots}. */
 	static final Path SCREENSHOTS = Path.of("target", "screenshots");
@@ -67,16 +74,49 @@ final class Browser implements AutoCloseable {
 	 * are required here, in which case they fail.
 	 */
 	static void assumeInstalled() {
-		if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
-			return;
+		if (!installed()) {
+			if (required()) {
+				fail(missing() + REQUIRED);
+			}
+			Assumptions.abort(missing());
 		}
-		String message = "Browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
+	}
+
+	private static final String REQUIRED = ". They are required here (PLUGINS_BROWSER_TESTS=required, CI=true or "
+			+ "-Dplugins.browser-tests=required), so they fail rather than skip.";
+
+	static boolean installed() {
+		return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+	}
+
+	private static String missing() {
+		return "Browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
 				+ ": install chromium and chromium-driver (apt-get install chromium chromium-driver)";
-		if (required()) {
-			fail(message + ". They are required here (PLUGINS_BROWSER_TESTS=required, CI=true or "
-					+ "-Dplugins.browser-tests=required), so they fail rather than skip.");
+	}
+
+	/**
+	 * Runs a test class only where Chromium and its driver are installed: elsewhere its tests
+	 * are reported as skipped, saying how to install them, or fail where browser tests are
+	 * required. Before any application starts.
+	 */
+	static final class Installed implements ExecutionCondition {
+
+		private static final AtomicBoolean WARNED = new AtomicBoolean();
+
+		@Override
+		public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+			if (installed()) {
+				return ConditionEvaluationResult.enabled("Chromium and chromedriver are installed");
+			}
+			if (required()) {
+				throw new IllegalStateException(missing() + REQUIRED);
+			}
+			if (WARNED.compareAndSet(false, true)) {
+				System.err.println("Skipping browser tests. " + missing());
+			}
+			return ConditionEvaluationResult.disabled(missing());
 		}
-		Assumptions.abort(message);
+
 	}
 
 	static boolean required() {

@@ -12,6 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -63,6 +64,7 @@ class ReadOnlySettingsPageTests {
 	}
 
 	@Test
+	@ExtendWith(Browser.Installed.class)
 	void thePageShowsTheSettingsButDisablesEditingAndSaysWhy() {
 		try (Browser browser = Browser.open(1280, 1000)) {
 			browser.driver().get(baseUrl + "/plugins-ui/#" + WHISPER);

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
@@ -47,6 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * form is filled in, and its secrets must stay masked all the same.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(Browser.Installed.class)
 class SettingsPageBrowserTests {
 
 	private static final String WHISPER = "transcription_whisper_tiny";
@@ -73,7 +75,6 @@ class SettingsPageBrowserTests {
 
 	@BeforeAll
 	static void start() throws IOException {
-		Browser.assumeInstalled();
 		configDir = Files.createTempDirectory("plugins-browser-test");
 		context = new SpringApplicationBuilder(SampleApplication.class).main(SampleApplication.class)
 			.run("--server.port=0", "--plugins.config-dir=" + configDir, Browser.QUIET_SELENIUM,

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
@@ -35,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * below the top level.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(Browser.Installed.class)
 class SettingsPageSchemaFormsTests {
 
 	private static final String ID = "forms_rich";
@@ -55,7 +57,6 @@ class SettingsPageSchemaFormsTests {
 
 	@BeforeAll
 	static void start() throws IOException {
-		Browser.assumeInstalled();
 		configDir = Files.createTempDirectory("plugins-forms-test");
 		context = new SpringApplicationBuilder(SampleApplication.class, RichSchemaConfiguration.class)
 			.main(SampleApplication.class)
