@@ -102,7 +102,7 @@ public class PluginsEndpointWriter {
 		Map<String, Object> data = new LinkedHashMap<>();
 		data.put("uniqueId", uniqueId);
 		data.put("revision", revision);
-		this.audit.accept(new AuditEvent(name(principal), CONFIG_SAVED, data));
+		audit(new AuditEvent(name(principal), CONFIG_SAVED, data));
 		return revision;
 	}
 
@@ -157,7 +157,7 @@ public class PluginsEndpointWriter {
 		if (previous != null) {
 			data.put("previousRevision", previous);
 		}
-		this.audit.accept(new AuditEvent(name(principal), CONFIG_DELETED, data));
+		audit(new AuditEvent(name(principal), CONFIG_DELETED, data));
 		return true;
 	}
 
@@ -188,8 +188,19 @@ public class PluginsEndpointWriter {
 		data.put("terminated", cleanup.terminated());
 		data.put("endedPids", cleanup.endedPids());
 		data.put("errors", cleanup.errors());
-		this.audit.accept(new AuditEvent(name(principal), RESOURCES_STOPPED, data));
+		audit(new AuditEvent(name(principal), RESOURCES_STOPPED, data));
 		return cleanup;
+	}
+
+	/** The write is done: an audit trail that fails is logged, not the write's failure. */
+	private void audit(AuditEvent event) {
+		try {
+			this.audit.accept(event);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not record the audit event " + event.getType() + " of plugin '"
+					+ event.getData().get("uniqueId") + "'", ex);
+		}
 	}
 
 	private static @Nullable String name(@Nullable Principal principal) {

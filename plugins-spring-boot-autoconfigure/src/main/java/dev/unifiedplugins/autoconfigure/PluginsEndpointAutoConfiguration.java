@@ -79,8 +79,11 @@ public final class PluginsEndpointAutoConfiguration {
 					"plugins.resource-timeout");
 			// Boot stores AuditApplicationEvents only when the application has a repository.
 			return new PluginsEndpointWriter(registry, new PluginShutdown(registry, pluginCalls, timeout), timeout,
-					(event) -> auditEventRepository.ifAvailable(
-							(repository) -> publisher.publishEvent(new AuditApplicationEvent(event))));
+					(event) -> {
+						if (auditEventRepository.stream().findAny().isPresent()) {
+							publisher.publishEvent(new AuditApplicationEvent(event));
+						}
+					});
 		}
 
 		@Bean
