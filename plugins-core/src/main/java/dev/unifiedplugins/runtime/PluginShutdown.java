@@ -1,12 +1,14 @@
 package dev.unifiedplugins.runtime;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 
@@ -26,6 +28,9 @@ import org.jspecify.annotations.Nullable;
  * Processes a plugin managed before cleanup and that still run afterwards (its cleanup
  * failed, hung, or forgot a descendant) are then ended by the registry itself, first
  * politely, then forcibly.
+ * <p>
+ * {@link #cleanUp(String, Duration)} does the same to one plugin while the application
+ * runs, for an operator who stops its resources.
  */
 public final class PluginShutdown {
 
@@ -94,29 +99,98 @@ public final class PluginShutdown {
 			return null;
 		}
 		Object instance = found.get();
-		if (cleanup && instance instanceof LifecycleAwarePlugin lifecycle) {
-			for (Long pid : LifecycleAwarePlugin.getAllManagedPids(lifecycle)) {
-				ProcessIdentity.of(pid).ifPresent(seen::add);
-			}
-			lifecycle.forceCleanup();
-			logger.log(System.Logger.Level.INFO, "Cleaned up plugin '" + id + "'");
+		if (cleanup) {
+			forceCleanup(id, instance, seen);
 		}
-		if (terminateCloudResources && CloudAwarePlugin.hasActiveCloudResources(instance)) {
-			boolean terminated = ((CloudAwarePlugin) instance).terminateRemoteResource();
-			if (!terminated) {
-				throw new IllegalStateException("terminateRemoteResource() returned false");
-			}
-			logger.log(System.Logger.Level.INFO, "Terminated the cloud resource of plugin '" + id + "'");
+		if (terminateCloudResources && CloudAwarePlugin.hasActiveCloudResources(instance)
+				&& !terminate(id, (CloudAwarePlugin) instance)) {
+			throw new IllegalStateException("terminateRemoteResource() returned false");
 		}
 		return null;
 	}
 
-	private void endLeftovers(Set<ProcessIdentity> seen) {
+	/**
+	 * Cleans up one plugin now, as at shutdown but whatever the shutdown settings say:
+	 * {@code forceCleanup()} of a lifecycle-aware instance, then
+	 * {@code terminateRemoteResource()} of a cloud-aware one (whatever its resource's
+	 * status: one still provisioning costs money too), each bounded by the timeout; then the
+	 * processes the plugin managed before its cleanup that still run are ended, politely,
+	 * then forcibly. A failure of one step does not skip the others.
+	 * @param uniqueId the plugin's unique id
+	 * @param timeout the bound on each call into the plugin
+	 * @return what was done and what failed; nothing is done for a plugin without a loaded
+	 * instance
+	 */
+	public PluginCleanup cleanUp(String uniqueId, Duration timeout) {
+		Objects.requireNonNull(uniqueId, "uniqueId must not be null");
+		Objects.requireNonNull(timeout, "timeout must not be null");
+		Set<ProcessIdentity> seen = ConcurrentHashMap.newKeySet();
+		List<String> errors = new ArrayList<>();
+		Boolean cleanedUp = bounded("cleanup:" + uniqueId, timeout, "forceCleanup()", errors,
+				() -> this.registry.getPluginInstance(uniqueId)
+					.map((instance) -> forceCleanup(uniqueId, instance, seen))
+					.orElse(false));
+		// Its own key: a paid resource is terminated even while a process cleanup hangs.
+		Boolean terminated = bounded("terminate:" + uniqueId, timeout, "terminateRemoteResource()", errors,
+				() -> this.registry.getPluginInstance(uniqueId)
+					.filter(CloudAwarePlugin.class::isInstance)
+					.map((instance) -> terminate(uniqueId, (CloudAwarePlugin) instance))
+					.orElse(null));
+		if (Boolean.FALSE.equals(terminated)) {
+			errors.add("terminateRemoteResource(): returned false, so the resource may still run");
+			logger.log(System.Logger.Level.WARNING,
+					"Cleanup of plugin '" + uniqueId + "': terminateRemoteResource() returned false");
+		}
+		List<Long> ended = endLeftovers(seen);
+		return new PluginCleanup(Boolean.TRUE.equals(cleanedUp), Boolean.TRUE.equals(terminated), ended, errors);
+	}
+
+	/**
+	 * Runs one call into a plugin, bounded. Calls with the same key wait for each other, so
+	 * a cleanup requested while another still runs waits for it, within its own bound.
+	 */
+	private <T> @Nullable T bounded(String key, Duration timeout, String call, List<String> errors,
+			Callable<@Nullable T> task) {
+		try {
+			return BoundedCalls.await(this.calls.submit(key, task), System.nanoTime() + timeout.toNanos(), timeout);
+		}
+		catch (BoundedCalls.PluginCallException ex) {
+			errors.add(call + ": " + ex.getMessage());
+			logger.log(System.Logger.Level.WARNING, "Cleanup of plugin '" + key.substring(key.indexOf(':') + 1)
+					+ "' failed: " + call + ": " + ex.getMessage(), ex.getCause());
+			return null;
+		}
+	}
+
+	/** Records the processes of a lifecycle-aware instance, then cleans it up. */
+	private boolean forceCleanup(String id, Object instance, Set<ProcessIdentity> seen) {
+		if (!(instance instanceof LifecycleAwarePlugin lifecycle)) {
+			return false;
+		}
+		for (Long pid : LifecycleAwarePlugin.getAllManagedPids(lifecycle)) {
+			ProcessIdentity.of(pid).ifPresent(seen::add);
+		}
+		lifecycle.forceCleanup();
+		logger.log(System.Logger.Level.INFO, "Cleaned up plugin '" + id + "'");
+		return true;
+	}
+
+	/** Terminates the remote resource of a cloud-aware instance, returning whether it says it did. */
+	private boolean terminate(String id, CloudAwarePlugin cloud) {
+		boolean terminated = cloud.terminateRemoteResource();
+		if (terminated) {
+			logger.log(System.Logger.Level.INFO, "Terminated the cloud resource of plugin '" + id + "'");
+		}
+		return terminated;
+	}
+
+	private List<Long> endLeftovers(Set<ProcessIdentity> seen) {
 		List<Long> ended = ProcessIdentity.end(seen, Duration.ofSeconds(2)).stream().map(ProcessIdentity::pid).toList();
 		if (!ended.isEmpty()) {
 			logger.log(System.Logger.Level.WARNING,
 					"Ended " + ended.size() + " plugin process(es) that survived cleanup: " + ended);
 		}
+		return ended;
 	}
 
 }

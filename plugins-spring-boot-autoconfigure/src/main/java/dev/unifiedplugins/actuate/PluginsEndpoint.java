@@ -11,8 +11,10 @@ import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.unifiedplugins.config.PluginConfigSchema;
 import dev.unifiedplugins.config.SchemaWalker;
 import dev.unifiedplugins.config.SensitiveKeys;
+import dev.unifiedplugins.config.StoredPluginConfig;
 import dev.unifiedplugins.core.PluginIds;
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.RemoteResourceInfo;
@@ -23,6 +25,7 @@ import dev.unifiedplugins.runtime.PluginReport;
 import dev.unifiedplugins.utils.PluginStats;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.SanitizableData;
@@ -38,8 +41,11 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * {@link UnifiedPluginRegistry}: statistics, categories, managed PIDs, estimated cloud
  * cost, and each plugin's entry. Calls into plugin instances are bounded by
  * {@code plugins.resource-timeout}; a plugin that fails gets an {@code error} field.
+ * <p>
+ * Read-only by default: the write operations of {@link PluginsEndpointWebExtension} are
+ * served only with {@code management.endpoint.plugins.access=unrestricted}.
  */
-@Endpoint(id = "plugins")
+@Endpoint(id = "plugins", defaultAccess = Access.READ_ONLY)
 public class PluginsEndpoint {
 
 	/** For values no schema describes: managed resources, remote resource metadata. */
@@ -110,10 +116,7 @@ public class PluginsEndpoint {
 	 */
 	@ReadOperation
 	public @Nullable PluginDetailDescriptor plugin(@Selector String uniqueId, SecurityContext securityContext) {
-		if (!PluginIds.isValid(uniqueId)) {
-			throw new InvalidEndpointRequestException("Illegal plugin unique id", "Illegal plugin unique id: use 1 to "
-					+ PluginIds.MAX_LENGTH + " letters, digits, '_', '-' or '.', not starting with '.' and without '..'");
-		}
+		requireValidId(uniqueId);
 		PluginReport report = this.inspector.inspect(uniqueId, this.defaultHours).orElse(null);
 		if (report == null) {
 			return null;
@@ -122,8 +125,14 @@ public class PluginsEndpoint {
 		String error = report.error();
 		PluginMetadata metadata = report.metadata();
 		Map<String, Object> config;
+		String revision = null;
 		try {
-			config = sanitize(this.registry.loadPluginConfigWithDefaults(uniqueId), show,
+			// One read, so that the revision is that of the values shown: a client that
+			// sends it back with a save cannot overwrite a change it did not see.
+			StoredPluginConfig stored = this.registry.loadStoredPluginConfig(uniqueId).orElse(null);
+			revision = (stored != null) ? stored.revision() : null;
+			Map<String, Object> saved = (stored != null) ? stored.config() : Map.of();
+			config = sanitize(PluginConfigSchema.of(metadata.configSchema()).withDefaults(saved), show,
 					SchemaWalker.of(metadata.configSchema()));
 		}
 		catch (RuntimeException ex) {
@@ -134,7 +143,15 @@ public class PluginsEndpoint {
 		PluginReport shown = new PluginReport(metadata, report.cost(), report.hourlyCost(),
 				report.managedResources(), error);
 		return new PluginDetailDescriptor(entry(shown), metadata.configSchema(),
-				sanitize(report.managedResources(), true, NO_SCHEMA), config);
+				sanitize(report.managedResources(), true, NO_SCHEMA), config, revision);
+	}
+
+	/** An illegal id is the request's fault: a 400 that says what a legal id is. */
+	static void requireValidId(String uniqueId) {
+		if (!PluginIds.isValid(uniqueId)) {
+			throw new InvalidEndpointRequestException("Illegal plugin unique id", "Illegal plugin unique id: use 1 to "
+					+ PluginIds.MAX_LENGTH + " letters, digits, '_', '-' or '.', not starting with '.' and without '..'");
+		}
 	}
 
 	private PluginEntry entry(PluginReport report) {
@@ -293,9 +310,12 @@ public class PluginsEndpoint {
 	 * masked unless {@code show-values} allows; fields the schema marks
 	 * {@code writeOnly} or {@code format: password}, and keys that name credentials, are
 	 * always masked
+	 * @param revision the revision of the saved configuration, null when none is saved: send
+	 * it back with a save so that it fails rather than overwrite a change made in between
 	 */
 	public record PluginDetailDescriptor(@JsonUnwrapped PluginEntry plugin, Map<String, Object> configSchema,
-			Map<String, Object> managedResources, Map<String, Object> config) implements OperationResponseBody {
+			Map<String, Object> managedResources, Map<String, Object> config,
+			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String revision) implements OperationResponseBody {
 	}
 
 }

@@ -3,14 +3,20 @@ package dev.unifiedplugins.autoconfigure;
 import java.time.Duration;
 
 import dev.unifiedplugins.actuate.PluginsEndpoint;
+import dev.unifiedplugins.actuate.PluginsEndpointWebExtension;
+import dev.unifiedplugins.actuate.PluginsEndpointWriter;
 import dev.unifiedplugins.actuate.PluginsHealthIndicator;
 import dev.unifiedplugins.actuate.PluginsMetrics;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.runtime.BoundedCalls;
 import dev.unifiedplugins.runtime.PluginConfigWatcher;
 import dev.unifiedplugins.runtime.PluginInspector;
+import dev.unifiedplugins.runtime.PluginShutdown;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.audit.AuditEventRepository;
+import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.Sanitizer;
@@ -23,6 +29,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -62,6 +69,29 @@ public final class PluginsEndpointAutoConfiguration {
 			return new PluginsEndpoint(registry, pluginInspector,
 					new Sanitizer(sanitizingFunctions.orderedStream().toList()), endpointProperties.getShowValues(),
 					endpointProperties.getRoles(), hours);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		PluginsEndpointWriter pluginsEndpointWriter(UnifiedPluginRegistry registry, BoundedCalls pluginCalls,
+				PluginsProperties properties, ApplicationEventPublisher publisher,
+				ObjectProvider<AuditEventRepository> auditEventRepository) {
+			Duration timeout = PluginsAutoConfiguration.requirePositive(properties.getResourceTimeout(),
+					"plugins.resource-timeout");
+			// Boot stores AuditApplicationEvents only when the application has a repository.
+			return new PluginsEndpointWriter(registry, new PluginShutdown(registry, pluginCalls, timeout), timeout,
+					(event) -> {
+						if (auditEventRepository.stream().findAny().isPresent()) {
+							publisher.publishEvent(new AuditApplicationEvent(event));
+						}
+					});
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		PluginsEndpointWebExtension pluginsEndpointWebExtension(PluginsEndpoint pluginsEndpoint,
+				UnifiedPluginRegistry registry, PluginsEndpointWriter pluginsEndpointWriter) {
+			return new PluginsEndpointWebExtension(pluginsEndpoint, registry, pluginsEndpointWriter);
 		}
 
 	}

@@ -51,6 +51,8 @@ class ConfigurationMetadataTests {
 			.isEqualTo("embedded");
 		assertThat(properties.get("management.endpoint.plugins.show-values").get("defaultValue").asString())
 			.isEqualTo("never");
+		assertThat(properties.get("plugins.ui.enabled").get("defaultValue").asBoolean()).isFalse();
+		assertThat(properties.get("plugins.ui.path").get("defaultValue").asString()).isEqualTo("/plugins-ui");
 	}
 
 }

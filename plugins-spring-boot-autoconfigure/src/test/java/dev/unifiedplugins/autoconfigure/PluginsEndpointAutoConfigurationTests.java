@@ -1,8 +1,14 @@
 package dev.unifiedplugins.autoconfigure;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.unifiedplugins.actuate.PluginsEndpoint;
+import dev.unifiedplugins.actuate.PluginsEndpointWebExtension;
+import dev.unifiedplugins.actuate.PluginsEndpointWriter;
+import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.actuate.PluginsHealthIndicator;
 import dev.unifiedplugins.actuate.PluginsMetrics;
 import dev.unifiedplugins.core.PluginManager;
@@ -12,12 +18,17 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.actuate.audit.AuditEvent;
+import org.springframework.boot.actuate.audit.InMemoryAuditEventRepository;
+import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
+import org.springframework.boot.actuate.autoconfigure.audit.AuditAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,6 +57,55 @@ class PluginsEndpointAutoConfigurationTests {
 	void endpointIsPresentWhenExposed() {
 		runner().withPropertyValues("management.endpoints.web.exposure.include=plugins")
 			.run((context) -> assertThat(context).hasSingleBean(PluginsEndpoint.class));
+	}
+
+	@Test
+	void writeOperationsComeWithTheEndpoint() {
+		runner().withPropertyValues("management.endpoints.web.exposure.include=plugins")
+			.run((context) -> assertThat(context).hasSingleBean(PluginsEndpointWebExtension.class)
+				.hasSingleBean(PluginsEndpointWriter.class));
+	}
+
+	@Test
+	void writesArePublishedAsAuditEventsWhenTheApplicationKeepsThem() {
+		runner().withPropertyValues("management.endpoints.web.exposure.include=plugins")
+			.withBean(InMemoryAuditEventRepository.class)
+			.withConfiguration(AutoConfigurations.of(AuditAutoConfiguration.class))
+			.run((context) -> {
+				String revision = context.getBean(PluginsEndpointWriter.class)
+					.save("transcription_whisper", Map.of("model", "base"), ExpectedRevision.any(), () -> "operator");
+				List<AuditEvent> events = context.getBean(InMemoryAuditEventRepository.class).find(null, null, null);
+				assertThat(events).singleElement().satisfies((event) -> {
+					assertThat(event.getType()).isEqualTo(PluginsEndpointWriter.CONFIG_SAVED);
+					assertThat(event.getPrincipal()).isEqualTo("operator");
+					assertThat(event.getData()).containsEntry("uniqueId", "transcription_whisper")
+						.containsEntry("revision", revision)
+						.doesNotContainValue("base");
+				});
+			});
+	}
+
+	@Test
+	void noAuditEventIsPublishedWithoutARepository() {
+		runner().withPropertyValues("management.endpoints.web.exposure.include=plugins")
+			.withBean(AuditEvents.class)
+			.run((context) -> {
+				context.getBean(PluginsEndpointWriter.class)
+					.save("transcription_whisper", Map.of("model", "base"), ExpectedRevision.any(), null);
+				assertThat(context.getBean(AuditEvents.class).published).isEmpty();
+			});
+	}
+
+	/** Every audit event published. */
+	static class AuditEvents implements ApplicationListener<AuditApplicationEvent> {
+
+		final List<AuditApplicationEvent> published = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void onApplicationEvent(AuditApplicationEvent event) {
+			this.published.add(event);
+		}
+
 	}
 
 	@Test

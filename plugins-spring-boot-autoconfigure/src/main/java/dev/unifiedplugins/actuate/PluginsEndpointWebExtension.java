@@ -1,0 +1,248 @@
+package dev.unifiedplugins.actuate;
+
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import dev.unifiedplugins.actuate.PluginsEndpoint.PluginDetailDescriptor;
+import dev.unifiedplugins.config.ConfigViolation;
+import dev.unifiedplugins.config.PluginConfigConflictException;
+import dev.unifiedplugins.config.PluginConfigValidationException;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.runtime.PluginCleanup;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.aot.hint.annotation.RegisterReflectionForBinding;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
+
+/**
+ * The write operations of the {@code plugins} endpoint over HTTP, where each outcome has
+ * its status: save a plugin's configuration, delete it, stop the plugin's resources. Served
+ * only with {@code management.endpoint.plugins.access=unrestricted}; the endpoint is
+ * read-only by default.
+ * <ul>
+ * <li>{@code POST /actuator/plugins/{uniqueId}} with {@code {"config": "{...}", "revision":
+ * "..."}}, the configuration as JSON text: 200 with the plugin's detail view and its new
+ * revision; 400 with every violation; 404 for an unknown plugin; 409 when the stored revision is another; 503 when
+ * the store failed. A {@code revision} that is absent or null saves whatever is stored
+ * (the last writer wins); an empty one expects that nothing is stored.</li>
+ * <li>{@code DELETE /actuator/plugins/{uniqueId}}: 200 with the detail view, back to
+ * defaults.</li>
+ * <li>{@code DELETE /actuator/plugins/{uniqueId}/resources}: 200 with what was done and
+ * what failed.</li>
+ * </ul>
+ */
+@EndpointWebExtension(endpoint = PluginsEndpoint.class)
+@RegisterReflectionForBinding({ PluginsEndpointWebExtension.ViolationsDescriptor.class,
+		PluginsEndpointWebExtension.MessageDescriptor.class, PluginsEndpointWebExtension.ResourcesDescriptor.class,
+		ConfigViolation.class })
+public class PluginsEndpointWebExtension {
+
+	/** The last path segment of the resources operation. */
+	static final String RESOURCES = "resources";
+
+	private static final int STATUS_CONFLICT = 409;
+
+	private static final JsonMapper JSON = JsonMapper.builder()
+		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+		.build();
+
+	private final PluginsEndpoint endpoint;
+
+	private final UnifiedPluginRegistry registry;
+
+	private final PluginsEndpointWriter writer;
+
+	/**
+	 * Creates the extension.
+	 * @param endpoint the endpoint, for the detail view answered after a write
+	 * @param registry the registry, for which plugins exist
+	 * @param writer the writes
+	 */
+	public PluginsEndpointWebExtension(PluginsEndpoint endpoint, UnifiedPluginRegistry registry,
+			PluginsEndpointWriter writer) {
+		this.endpoint = Objects.requireNonNull(endpoint, "endpoint must not be null");
+		this.registry = Objects.requireNonNull(registry, "registry must not be null");
+		this.writer = Objects.requireNonNull(writer, "writer must not be null");
+	}
+
+	/**
+	 * Saves a plugin's configuration, validated against its schema.
+	 * @param uniqueId the plugin's unique id
+	 * @param config the configuration as JSON text (Spring Boot binds each top-level key of
+	 * the request body to a parameter as a simple value, not as an object); a
+	 * {@code "******"} in it stands for the saved value at its place
+	 * @param revision the revision read, null for any (the last writer wins), empty when none
+	 * was read
+	 * @param securityContext who saves
+	 * @return the detail view, or why nothing was saved
+	 */
+	@WriteOperation
+	public WebEndpointResponse<Object> save(@Selector String uniqueId, @Nullable String config,
+			@Nullable String revision, SecurityContext securityContext) {
+		PluginsEndpoint.requireValidId(uniqueId);
+		if (this.registry.getRegisteredPlugin(uniqueId).isEmpty()) {
+			return notFound(uniqueId);
+		}
+		Map<String, Object> values;
+		try {
+			values = parse(config);
+		}
+		catch (IllegalArgumentException ex) {
+			return badRequest(new ConfigViolation("", ex.getMessage()));
+		}
+		try {
+			this.writer.save(uniqueId, values, PluginsEndpointWriter.expected(revision),
+					securityContext.getPrincipal());
+		}
+		catch (PluginConfigValidationException ex) {
+			return new WebEndpointResponse<>(new ViolationsDescriptor(ex.violations()),
+					WebEndpointResponse.STATUS_BAD_REQUEST);
+		}
+		catch (PluginConfigConflictException ex) {
+			return new WebEndpointResponse<>(new MessageDescriptor(ex.getMessage()), STATUS_CONFLICT);
+		}
+		catch (UncheckedIOException ex) {
+			return storeFailed("save", uniqueId);
+		}
+		catch (IllegalArgumentException ex) {
+			// A value the store cannot hold or read back, named by its key path.
+			return badRequest(new ConfigViolation("", ex.getMessage()));
+		}
+		return detail(uniqueId, securityContext);
+	}
+
+	/**
+	 * Reads the configuration's JSON text. Messages say where the text is wrong, never what
+	 * it holds there.
+	 */
+	@SuppressWarnings("unchecked")
+	static Map<String, Object> parse(@Nullable String config) {
+		if (config == null) {
+			throw new IllegalArgumentException("config is required: a JSON object as text");
+		}
+		Object value;
+		try {
+			value = JSON.readValue(config, Object.class);
+		}
+		catch (JacksonException ex) {
+			TokenStreamLocation location = ex.getLocation();
+			throw new IllegalArgumentException("config is not valid JSON"
+					+ ((location != null) ? " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")"
+							: ""));
+		}
+		if (!(value instanceof Map<?, ?> map)) {
+			throw new IllegalArgumentException("config must be a JSON object");
+		}
+		return (Map<String, Object>) map;
+	}
+
+	/**
+	 * Deletes a plugin's saved configuration, which puts it back to its defaults.
+	 * @param uniqueId the plugin's unique id
+	 * @param securityContext who deletes
+	 * @return the detail view, or why nothing was deleted
+	 */
+	@DeleteOperation
+	public WebEndpointResponse<Object> delete(@Selector String uniqueId, SecurityContext securityContext) {
+		PluginsEndpoint.requireValidId(uniqueId);
+		if (this.registry.getRegisteredPlugin(uniqueId).isEmpty()) {
+			return notFound(uniqueId);
+		}
+		if (!this.writer.delete(uniqueId, securityContext.getPrincipal())) {
+			return storeFailed("delete", uniqueId);
+		}
+		return detail(uniqueId, securityContext);
+	}
+
+	/**
+	 * Stops a plugin's resources: {@code forceCleanup()} of a lifecycle-aware instance and
+	 * {@code terminateRemoteResource()} of a cloud-aware one, each bounded by
+	 * {@code plugins.resource-timeout}, then the end of the processes it managed that still
+	 * run.
+	 * @param uniqueId the plugin's unique id
+	 * @param resources the literal {@value #RESOURCES}
+	 * @param securityContext who stops them
+	 * @return what was done and what failed
+	 */
+	@DeleteOperation
+	public WebEndpointResponse<Object> stopResources(@Selector String uniqueId, @Selector String resources,
+			SecurityContext securityContext) {
+		PluginsEndpoint.requireValidId(uniqueId);
+		if (!RESOURCES.equals(resources)) {
+			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+		}
+		if (this.registry.getRegisteredPlugin(uniqueId).isEmpty()) {
+			return notFound(uniqueId);
+		}
+		PluginCleanup cleanup = this.writer.stopResources(uniqueId, securityContext.getPrincipal());
+		return new WebEndpointResponse<>(new ResourcesDescriptor(cleanup.cleanedUp(), cleanup.terminated(),
+				cleanup.endedPids(), cleanup.errors()));
+	}
+
+	private static WebEndpointResponse<Object> badRequest(ConfigViolation violation) {
+		return new WebEndpointResponse<>(new ViolationsDescriptor(List.of(violation)),
+				WebEndpointResponse.STATUS_BAD_REQUEST);
+	}
+
+	private WebEndpointResponse<Object> detail(String uniqueId, SecurityContext securityContext) {
+		PluginDetailDescriptor detail = this.endpoint.plugin(uniqueId, securityContext);
+		return (detail != null) ? new WebEndpointResponse<>(detail) : notFound(uniqueId);
+	}
+
+	private static WebEndpointResponse<Object> notFound(String uniqueId) {
+		return new WebEndpointResponse<>(new MessageDescriptor("No plugin '" + uniqueId + "' is registered"),
+				WebEndpointResponse.STATUS_NOT_FOUND);
+	}
+
+	private static WebEndpointResponse<Object> storeFailed(String operation, String uniqueId) {
+		return new WebEndpointResponse<>(
+				new MessageDescriptor("Could not " + operation + " the configuration of plugin '" + uniqueId
+						+ "': the config store failed, and the previous configuration is unchanged (see the "
+						+ "application's log)"),
+				WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
+	}
+
+	/**
+	 * A configuration refused: every way in which it breaks the plugin's schema.
+	 *
+	 * @param violations each with its JSON Pointer and message, never the value
+	 */
+	public record ViolationsDescriptor(List<ConfigViolation> violations) implements OperationResponseBody {
+	}
+
+	/**
+	 * Why a write was not done.
+	 *
+	 * @param message what went wrong, naming the plugin, never a value
+	 */
+	public record MessageDescriptor(String message) implements OperationResponseBody {
+	}
+
+	/**
+	 * What stopping a plugin's resources did.
+	 *
+	 * @param cleanedUp whether the instance is lifecycle-aware and its {@code forceCleanup()}
+	 * returned in time
+	 * @param terminated whether the instance is cloud-aware and its
+	 * {@code terminateRemoteResource()} returned true in time
+	 * @param endedPids the processes it managed that still ran after its cleanup, which the
+	 * registry ended
+	 * @param errors what failed
+	 */
+	public record ResourcesDescriptor(boolean cleanedUp, boolean terminated, List<Long> endedPids,
+			List<String> errors) implements OperationResponseBody {
+	}
+
+}

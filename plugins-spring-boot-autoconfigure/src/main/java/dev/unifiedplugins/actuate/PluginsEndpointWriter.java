@@ -1,0 +1,215 @@
+package dev.unifiedplugins.actuate;
+
+import java.security.Principal;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import dev.unifiedplugins.config.ExpectedRevision;
+import dev.unifiedplugins.config.PluginConfigConflictException;
+import dev.unifiedplugins.config.PluginConfigException;
+import dev.unifiedplugins.config.StoredPluginConfig;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.runtime.PluginCleanup;
+import dev.unifiedplugins.runtime.PluginShutdown;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.audit.AuditEvent;
+
+/**
+ * The writes behind the {@code plugins} endpoint's write operations: revision-checked
+ * saves, deletes and stopping a plugin's resources. Each write is logged at INFO with the
+ * plugin and the revision, never a value, and handed to an audit sink as an
+ * {@link AuditEvent}.
+ */
+public class PluginsEndpointWriter {
+
+	/** Audit event type of a saved configuration. */
+	public static final String CONFIG_SAVED = "PLUGIN_CONFIG_SAVED";
+
+	/** Audit event type of a deleted configuration. */
+	public static final String CONFIG_DELETED = "PLUGIN_CONFIG_DELETED";
+
+	/** Audit event type of stopped resources. */
+	public static final String RESOURCES_STOPPED = "PLUGIN_RESOURCES_STOPPED";
+
+	/** How often a last-writer-wins save that restores masked values is tried. */
+	private static final int ATTEMPTS = 3;
+
+	private static final Log logger = LogFactory.getLog(PluginsEndpointWriter.class);
+
+	private final UnifiedPluginRegistry registry;
+
+	private final PluginShutdown shutdown;
+
+	private final Duration resourceTimeout;
+
+	private final Consumer<AuditEvent> audit;
+
+	/**
+	 * Creates a writer.
+	 * @param registry the registry to write to
+	 * @param shutdown the cleanup procedure, for stopping resources
+	 * @param resourceTimeout the bound on each call into a plugin
+	 * @param audit where audit events go, such as Spring Boot's audit event repository
+	 */
+	public PluginsEndpointWriter(UnifiedPluginRegistry registry, PluginShutdown shutdown, Duration resourceTimeout,
+			Consumer<AuditEvent> audit) {
+		this.registry = Objects.requireNonNull(registry, "registry must not be null");
+		this.shutdown = Objects.requireNonNull(shutdown, "shutdown must not be null");
+		this.resourceTimeout = Objects.requireNonNull(resourceTimeout, "resourceTimeout must not be null");
+		this.audit = Objects.requireNonNull(audit, "audit must not be null");
+	}
+
+	/**
+	 * What a save that names a revision expects to find stored.
+	 * @param revision the revision the client read: null (absent or JSON null) for any, the
+	 * last writer wins; empty for none, as when the client read no saved configuration
+	 * @return the expectation
+	 */
+	public static ExpectedRevision expected(@Nullable String revision) {
+		if (revision == null) {
+			return ExpectedRevision.any();
+		}
+		return revision.isEmpty() ? ExpectedRevision.none() : ExpectedRevision.of(revision);
+	}
+
+	/**
+	 * Saves a plugin's configuration. A mask in it stands for the saved value at its place
+	 * (see {@link MaskedValues}).
+	 * @param uniqueId the plugin's unique id
+	 * @param config the configuration
+	 * @param expected what must be stored for the save to go ahead
+	 * @param principal who saves, or null
+	 * @return the new revision
+	 * @throws PluginConfigConflictException when another revision is stored; nothing is
+	 * written
+	 * @throws dev.unifiedplugins.config.PluginConfigValidationException when the
+	 * configuration breaks the plugin's schema; nothing is written
+	 * @throws IllegalArgumentException when a value cannot be saved
+	 * @throws java.io.UncheckedIOException when the store failed; nothing is written
+	 */
+	public String save(String uniqueId, Map<String, Object> config, ExpectedRevision expected,
+			@Nullable Principal principal) {
+		String revision = MaskedValues.containsMask(config) ? saveRestoringMasks(uniqueId, config, expected)
+				: this.registry.savePluginConfig(uniqueId, config, expected);
+		logger.info("Saved the configuration of plugin '" + uniqueId + "' as revision " + revision + by(principal));
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("uniqueId", uniqueId);
+		data.put("revision", revision);
+		audit(new AuditEvent(name(principal), CONFIG_SAVED, data));
+		return revision;
+	}
+
+	/**
+	 * Masks are restored from what is stored now; the save then expects exactly that, so
+	 * that a change made in between is never overwritten with values restored from before
+	 * it. A client that asked for any revision gets a few tries before a conflict.
+	 */
+	private String saveRestoringMasks(String uniqueId, Map<String, Object> config, ExpectedRevision expected) {
+		for (int attempt = 1;; attempt++) {
+			StoredPluginConfig stored = storedOrNull(uniqueId);
+			Map<String, Object> restored = MaskedValues.restore(config,
+					(stored != null) ? stored.config() : Map.of());
+			ExpectedRevision expectation = !expected.isAny() ? expected
+					: (stored != null) ? ExpectedRevision.of(stored.revision()) : ExpectedRevision.none();
+			try {
+				return this.registry.savePluginConfig(uniqueId, restored, expectation);
+			}
+			catch (PluginConfigConflictException ex) {
+				if (!expected.isAny() || attempt == ATTEMPTS) {
+					throw ex;
+				}
+			}
+		}
+	}
+
+	/** The stored configuration; a corrupt one, which a save replaces, has no values to restore. */
+	private @Nullable StoredPluginConfig storedOrNull(String uniqueId) {
+		try {
+			return this.registry.loadStoredPluginConfig(uniqueId).orElse(null);
+		}
+		catch (PluginConfigException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * Deletes a plugin's saved configuration: it is back to its defaults.
+	 * @param uniqueId the plugin's unique id
+	 * @param principal who deletes, or null
+	 * @return false when the store failed, which the registry logged
+	 */
+	public boolean delete(String uniqueId, @Nullable Principal principal) {
+		String previous = previousRevision(uniqueId);
+		if (!this.registry.deletePluginConfig(uniqueId)) {
+			return false;
+		}
+		logger.info("Deleted the configuration of plugin '" + uniqueId + "'"
+				+ ((previous != null) ? " (was revision " + previous + ")" : " (none was saved)") + by(principal));
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("uniqueId", uniqueId);
+		if (previous != null) {
+			data.put("previousRevision", previous);
+		}
+		audit(new AuditEvent(name(principal), CONFIG_DELETED, data));
+		return true;
+	}
+
+	private @Nullable String previousRevision(String uniqueId) {
+		try {
+			return this.registry.loadStoredPluginConfig(uniqueId).map(StoredPluginConfig::revision).orElse(null);
+		}
+		catch (RuntimeException ex) {
+			// Only for the log: a corrupt or unreadable file is deleted all the same.
+			return null;
+		}
+	}
+
+	/**
+	 * Stops a plugin's resources: see {@link PluginShutdown#cleanUp(String, Duration)}.
+	 * @param uniqueId the plugin's unique id
+	 * @param principal who stops them, or null
+	 * @return what was done and what failed
+	 */
+	public PluginCleanup stopResources(String uniqueId, @Nullable Principal principal) {
+		PluginCleanup cleanup = this.shutdown.cleanUp(uniqueId, this.resourceTimeout);
+		logger.info("Stopped the resources of plugin '" + uniqueId + "'" + by(principal) + ": cleaned up "
+				+ cleanup.cleanedUp() + ", terminated " + cleanup.terminated() + ", ended PIDs "
+				+ cleanup.endedPids() + ", " + cleanup.errors().size() + " error(s)");
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("uniqueId", uniqueId);
+		data.put("cleanedUp", cleanup.cleanedUp());
+		data.put("terminated", cleanup.terminated());
+		data.put("endedPids", cleanup.endedPids());
+		data.put("errors", cleanup.errors());
+		audit(new AuditEvent(name(principal), RESOURCES_STOPPED, data));
+		return cleanup;
+	}
+
+	/** The write is done: an audit trail that fails is logged, not the write's failure. */
+	private void audit(AuditEvent event) {
+		try {
+			this.audit.accept(event);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not record the audit event " + event.getType() + " of plugin '"
+					+ event.getData().get("uniqueId") + "'", ex);
+		}
+	}
+
+	private static @Nullable String name(@Nullable Principal principal) {
+		return Optional.ofNullable(principal).map(Principal::getName).orElse(null);
+	}
+
+	private static String by(@Nullable Principal principal) {
+		String name = name(principal);
+		return (name != null) ? " by " + name : "";
+	}
+
+}

@@ -1,0 +1,178 @@
+package dev.unifiedplugins.actuate;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.Resource;
+
+/**
+ * The settings page: static files under a path of the application that show and edit
+ * plugins through the {@code plugins} endpoint, and nothing else. What it serves, the same
+ * on Spring MVC and Spring WebFlux:
+ * <ul>
+ * <li>{@code {path}}: a redirect to {@code {path}/};</li>
+ * <li>{@code {path}/}: the page;</li>
+ * <li>{@code {path}/settings.json}: where the endpoint is, relative to the page, and
+ * whether it takes writes;</li>
+ * <li>{@code {path}/lib/}: the JSON Schema form library, from its WebJar;</li>
+ * <li>{@code {path}/*}: the page's own script and style sheet.</li>
+ * </ul>
+ */
+public final class PluginsSettingsPage {
+
+	/** Where the page's files are on the class path; not a location Spring Boot serves by itself. */
+	public static final String LOCATION = "META-INF/plugins-ui/";
+
+	/** The WebJar of {@code @json-editor/json-editor}, which builds the forms. */
+	static final String EDITOR_WEBJAR = "json-editor__json-editor";
+
+	private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
+
+	private final String path;
+
+	private final Supplier<@Nullable String> endpointPath;
+
+	private final Supplier<Access> access;
+
+	private final @Nullable String unreachable;
+
+	private final @Nullable String editorVersion;
+
+	/**
+	 * Creates the page.
+	 * @param path where it is served, such as {@code /plugins-ui}
+	 * @param endpointPath the path of the {@code plugins} endpoint within the application,
+	 * such as {@code /actuator/plugins}, or null when it is not exposed over HTTP
+	 * @param access the access the endpoint grants
+	 * @param unreachable why the page cannot reach the endpoint at all, or null
+	 * @throws IllegalArgumentException when the path is not one the page can be served at
+	 */
+	public PluginsSettingsPage(String path, Supplier<@Nullable String> endpointPath, Supplier<Access> access,
+			@Nullable String unreachable) {
+		this.path = checkPath(path);
+		this.endpointPath = Objects.requireNonNull(endpointPath, "endpointPath must not be null");
+		this.access = Objects.requireNonNull(access, "access must not be null");
+		this.unreachable = unreachable;
+		this.editorVersion = webJarVersion(EDITOR_WEBJAR);
+	}
+
+	/**
+	 * Checks a path the page is to be served at.
+	 * @param path the path
+	 * @return the path
+	 * @throws IllegalArgumentException when it is not one or more segments of letters,
+	 * digits, {@code -}, {@code _}, {@code .} or {@code ~} each after a slash, or has a
+	 * {@code .} or {@code ..} segment
+	 */
+	public static String checkPath(@Nullable String path) {
+		if (path == null || !PATH.matcher(path).matches() || path.contains("/./") || path.endsWith("/.")
+				|| path.contains("/../") || path.endsWith("/..")) {
+			throw new IllegalArgumentException("must be one or more segments of letters, digits, '-', '_', '.' or '~', "
+					+ "each after a '/', without a trailing '/' and without '.' or '..' segments, such as /plugins-ui");
+		}
+		return path;
+	}
+
+	/**
+	 * The path the page is served at.
+	 * @return the path, such as {@code /plugins-ui}, without a trailing slash
+	 */
+	public String path() {
+		return this.path;
+	}
+
+	/**
+	 * Where a request for the path without its trailing slash is sent: relative, so that
+	 * the servlet context path or WebFlux base path is kept.
+	 * @return the last segment of the path followed by a slash
+	 */
+	public String redirect() {
+		return this.path.substring(this.path.lastIndexOf('/') + 1) + "/";
+	}
+
+	/**
+	 * The page.
+	 * @return its HTML
+	 */
+	public Resource index() {
+		return new ClassPathResource(LOCATION + "index.html");
+	}
+
+	/**
+	 * The page's own files.
+	 * @return their directory
+	 */
+	public Resource files() {
+		return new ClassPathResource(LOCATION);
+	}
+
+	/**
+	 * The form library's files.
+	 * @return the directory of {@code jsoneditor.js} in its WebJar, or null when the
+	 * WebJar is missing
+	 */
+	public @Nullable Resource editorFiles() {
+		return (this.editorVersion != null)
+				? new ClassPathResource("META-INF/resources/webjars/" + EDITOR_WEBJAR + "/" + this.editorVersion + "/dist/")
+				: null;
+	}
+
+	/**
+	 * What the page needs to know of the server, as {@code settings.json}: {@code endpoint}
+	 * (the endpoint's path relative to the page), {@code exposed}, {@code access}
+	 * ({@code none}, {@code read-only} or {@code unrestricted}), and {@code unreachable}
+	 * (why the endpoint cannot be reached, or null).
+	 * @return the settings
+	 */
+	public Map<String, @Nullable Object> settings() {
+		String endpoint = this.endpointPath.get();
+		Map<String, @Nullable Object> settings = new LinkedHashMap<>();
+		settings.put("endpoint", relative((endpoint != null) ? endpoint : "/actuator/plugins"));
+		settings.put("exposed", endpoint != null);
+		settings.put("access", this.access.get().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+		settings.put("unreachable", this.unreachable);
+		settings.put("editor", this.editorVersion != null);
+		return settings;
+	}
+
+	/** A path of the application relative to the page at {@code {path}/}. */
+	private String relative(String target) {
+		StringBuilder relative = new StringBuilder();
+		for (int i = 0; i < this.path.length(); i++) {
+			if (this.path.charAt(i) == '/') {
+				relative.append("../");
+			}
+		}
+		return relative.append(target.startsWith("/") ? target.substring(1) : target).toString();
+	}
+
+	/** The version of a WebJar on the class path, from its Maven metadata. */
+	static @Nullable String webJarVersion(String artifactId) {
+		ClassPathResource metadata = new ClassPathResource(
+				"META-INF/maven/org.webjars.npm/" + artifactId + "/pom.properties", PluginsSettingsPage.class.getClassLoader());
+		if (!metadata.exists()) {
+			return null;
+		}
+		try (InputStream in = metadata.getInputStream()) {
+			Properties properties = new Properties();
+			properties.load(in);
+			return properties.getProperty("version");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read " + metadata, ex);
+		}
+	}
+
+}

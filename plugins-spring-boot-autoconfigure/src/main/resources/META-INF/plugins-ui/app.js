@@ -1,0 +1,780 @@
+/*
+ * The settings page. It talks to the "plugins" actuator endpoint only:
+ *   GET    {endpoint}?hours=H               every plugin, costs for H hours
+ *   GET    {endpoint}/{id}                  one plugin: schema, (masked) config, revision
+ *   POST   {endpoint}/{id}                  {"config": "<JSON text>", "revision": "..."}
+ *   DELETE {endpoint}/{id}                  back to defaults
+ *   DELETE {endpoint}/{id}/resources        stop its processes and cloud resource
+ * Where the endpoint is and whether it takes writes come from settings.json, next to this
+ * file. Text from the server is always set as text, never as HTML.
+ */
+(function () {
+  'use strict';
+
+  /** What the endpoint shows instead of a hidden value. */
+  const MASK = '******';
+
+  const state = {
+    settings: null,
+    list: null,
+    category: null,
+    uniqueId: null,
+    detail: null,
+    editor: null,
+    /** JSON Pointer -> the masked value the server sent there. */
+    masked: new Map(),
+    /** The form's value when it was filled, to tell untouched fields. */
+    initial: null,
+    writable: false,
+    busy: false
+  };
+
+  const $ = (id) => document.getElementById(id);
+
+  // ---------------------------------------------------------------- HTTP
+
+  function csrfHeaders() {
+    // Spring Security's cookie CSRF token repository (see the README) sets XSRF-TOKEN.
+    const match = document.cookie.match(/(?:^|;\s*)XSRF-TOKEN=([^;]+)/);
+    return match ? { 'X-XSRF-TOKEN': decodeURIComponent(match[1]) } : {};
+  }
+
+  async function call(method, path, body) {
+    const headers = { Accept: 'application/json' };
+    if (method !== 'GET') {
+      Object.assign(headers, csrfHeaders());
+    }
+    if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+    }
+    const response = await fetch(state.settings.endpoint + path, {
+      method,
+      headers,
+      body: (body !== undefined) ? JSON.stringify(body) : undefined,
+      credentials: 'same-origin'
+    });
+    let json = null;
+    const text = await response.text();
+    if (text) {
+      try {
+        json = JSON.parse(text);
+      } catch (e) {
+        json = null;
+      }
+    }
+    return { status: response.status, ok: response.ok, json };
+  }
+
+  // ---------------------------------------------------------------- formatting
+
+  const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 2 });
+
+  function hours() {
+    const value = Number($('hours').value);
+    return (Number.isFinite(value) && value > 0 && value <= 876000) ? value : 1;
+  }
+
+  function el(tag, text, className) {
+    const node = document.createElement(tag);
+    if (text !== undefined && text !== null) {
+      node.textContent = String(text);
+    }
+    if (className) {
+      node.className = className;
+    }
+    return node;
+  }
+
+  function badge(list, text, className) {
+    list.appendChild(el('li', text, 'badge' + (className ? ' ' + className : '')));
+  }
+
+  function fact(dl, term, value) {
+    dl.appendChild(el('dt', term));
+    const dd = el('dd');
+    if (value instanceof Node) {
+      dd.appendChild(value);
+    } else {
+      dd.textContent = String(value);
+    }
+    dl.appendChild(dd);
+  }
+
+  function gpus(remote) {
+    if (!remote || !remote.gpuCount) {
+      return null;
+    }
+    return remote.gpuCount + ' × ' + (remote.gpuType || 'GPU');
+  }
+
+  function plugins(category) {
+    return state.list.plugins.filter((p) => p.category === category);
+  }
+
+  function entry(uniqueId) {
+    return state.list.plugins.find((p) => p.uniqueId === uniqueId) || null;
+  }
+
+  // ---------------------------------------------------------------- messages
+
+  function notice(text) {
+    const node = $('notice');
+    node.textContent = text || '';
+    node.hidden = !text;
+  }
+
+  function message(text, failure, action) {
+    const node = $('message');
+    node.textContent = '';
+    node.classList.toggle('failure', !!failure);
+    if (text) {
+      node.appendChild(el('span', text));
+    }
+    if (action) {
+      node.appendChild(document.createTextNode(' '));
+      node.appendChild(action);
+    }
+  }
+
+  // ---------------------------------------------------------------- loading
+
+  async function start() {
+    try {
+      const response = await fetch('settings.json', { headers: { Accept: 'application/json' } });
+      state.settings = await response.json();
+    } catch (e) {
+      $('summary').textContent = 'Could not load the page settings.';
+      return;
+    }
+    if (state.settings.unreachable) {
+      $('summary').textContent = state.settings.unreachable + '.';
+      return;
+    }
+    state.writable = state.settings.access === 'unrestricted';
+    if (!state.writable) {
+      const why = (state.settings.access === 'none')
+        ? 'The plugins endpoint is disabled (management.endpoint.plugins.access=none).'
+        : 'Read-only: changing settings needs management.endpoint.plugins.access=unrestricted on the server.';
+      $('write-note').textContent = why;
+      $('write-note').hidden = false;
+    }
+    $('category').addEventListener('change', () => selectCategory($('category').value));
+    $('plugin').addEventListener('change', () => selectPlugin($('plugin').value));
+    let timer = null;
+    $('hours').addEventListener('input', () => {
+      clearTimeout(timer);
+      timer = setTimeout(refreshList, 300);
+    });
+    $('settings-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      save();
+    });
+    $('reset').addEventListener('click', reset);
+    $('stop').addEventListener('click', stopResources);
+    window.addEventListener('hashchange', () => {
+      const id = decodeURIComponent(location.hash.slice(1));
+      if (id && id !== state.uniqueId && entry(id)) {
+        selectCategory(entry(id).category, id);
+      }
+    });
+    await refreshList();
+    if (!state.list) {
+      return;
+    }
+    const wanted = decodeURIComponent(location.hash.slice(1));
+    const first = entry(wanted) || state.list.plugins[0];
+    if (first) {
+      await selectCategory(first.category, first.uniqueId);
+    } else {
+      $('summary').textContent = 'No plugins are registered.';
+    }
+  }
+
+  async function refreshList() {
+    let response;
+    try {
+      response = await call('GET', '?hours=' + encodeURIComponent(hours()));
+    } catch (e) {
+      $('summary').textContent = 'The plugins endpoint did not answer.';
+      return;
+    }
+    if (response.status === 404) {
+      $('summary').textContent = state.settings.exposed ? 'The plugins endpoint was not found.'
+        : 'The plugins endpoint is not exposed over HTTP: add "plugins" to management.endpoints.web.exposure.include.';
+      return;
+    }
+    if (response.status === 401 || response.status === 403) {
+      $('summary').textContent = 'You may not see the plugins endpoint (HTTP ' + response.status + ').';
+      return;
+    }
+    if (!response.ok || !response.json) {
+      $('summary').textContent = 'The plugins endpoint answered HTTP ' + response.status + '.';
+      return;
+    }
+    state.list = response.json;
+    renderSummary();
+    renderCategories();
+    if (state.category) {
+      renderPluginOptions();
+      renderComparison();
+    }
+    if (state.uniqueId) {
+      renderDetails();
+    }
+  }
+
+  function renderSummary() {
+    const stats = state.list.stats;
+    const cost = state.list.cloudCost;
+    $('summary').textContent = stats.total + ' plugins in ' + state.list.categories.length + ' categories · '
+      + stats.configured + ' configured · ' + stats.withActiveResources + ' with active resources · cloud '
+      + usd.format(cost.hourlyUsd) + ' per hour, ' + usd.format(cost.totalUsd) + ' for ' + cost.hours + ' h';
+  }
+
+  function renderCategories() {
+    const select = $('category');
+    const current = state.category;
+    select.textContent = '';
+    for (const category of state.list.categories) {
+      const option = el('option', category.displayName + ' (' + category.plugins + ')');
+      option.value = category.name;
+      select.appendChild(option);
+    }
+    if (current) {
+      select.value = current;
+    }
+  }
+
+  function renderPluginOptions() {
+    const select = $('plugin');
+    select.textContent = '';
+    for (const plugin of plugins(state.category)) {
+      const option = el('option', plugin.title + (plugin.configured ? '' : ' (not configured)'));
+      option.value = plugin.uniqueId;
+      select.appendChild(option);
+    }
+    if (state.uniqueId) {
+      select.value = state.uniqueId;
+    }
+  }
+
+  async function selectCategory(category, uniqueId) {
+    state.category = category;
+    $('category').value = category;
+    const members = plugins(category);
+    state.uniqueId = null;
+    renderPluginOptions();
+    renderComparison();
+    const chosen = uniqueId || (members[0] && members[0].uniqueId);
+    if (chosen) {
+      await selectPlugin(chosen);
+    }
+  }
+
+  async function selectPlugin(uniqueId) {
+    state.uniqueId = uniqueId;
+    $('plugin').value = uniqueId;
+    if (location.hash.slice(1) !== encodeURIComponent(uniqueId)) {
+      history.replaceState(null, '', '#' + encodeURIComponent(uniqueId));
+    }
+    message('');
+    renderComparison();
+    await loadDetail();
+  }
+
+  async function loadDetail() {
+    const uniqueId = state.uniqueId;
+    const response = await call('GET', '/' + encodeURIComponent(uniqueId));
+    if (uniqueId !== state.uniqueId) {
+      return;
+    }
+    if (!response.ok || !response.json) {
+      state.detail = null;
+      $('details').hidden = true;
+      $('settings').hidden = true;
+      notice('Could not load plugin ' + uniqueId + ' (HTTP ' + response.status + ').');
+      return;
+    }
+    notice('');
+    showDetail(response.json);
+  }
+
+  function showDetail(detail) {
+    state.detail = detail;
+    renderDetails();
+    renderForm();
+  }
+
+  // ---------------------------------------------------------------- details and comparison
+
+  function device(detail) {
+    const values = [detail.config && detail.config.device, detail.managedResources && detail.managedResources.device];
+    return values.find((value) => typeof value === 'string' && value !== MASK) || null;
+  }
+
+  function renderDetails() {
+    const detail = state.detail;
+    if (!detail) {
+      return;
+    }
+    const live = entry(detail.uniqueId) || detail;
+    $('details').hidden = false;
+    $('details-title').textContent = detail.title;
+    $('details-description').textContent = detail.description || '';
+    const badges = $('badges');
+    badges.textContent = '';
+    badge(badges, live.executionMode.replace(/_/g, ' '));
+    badge(badges, live.local ? 'local' : 'cloud');
+    badge(badges, live.configured ? 'configured' : 'not configured', live.configured ? 'configured' : 'unconfigured');
+    const remote = live.remoteResource;
+    if (remote && remote.estimatedCostPerHour != null) {
+      badge(badges, usd.format(remote.estimatedCostPerHour) + ' per hour', 'cost');
+    }
+    if (gpus(remote)) {
+      badge(badges, gpus(remote));
+    }
+    if (device(detail)) {
+      badge(badges, 'device: ' + device(detail));
+    }
+    if (live.activeResources) {
+      badge(badges, 'active resources', 'active');
+    }
+    const error = live.error || detail.error;
+    $('details-error').textContent = error ? 'Error: ' + error : '';
+    $('details-error').hidden = !error;
+    const facts = $('facts');
+    facts.textContent = '';
+    fact(facts, 'Unique id', detail.uniqueId);
+    fact(facts, 'Version', detail.version || '—');
+    fact(facts, 'Live PIDs', live.pids.length ? live.pids.join(', ') : 'none');
+    if (remote) {
+      fact(facts, 'Remote resource', [remote.provider, remote.region, remote.instanceId].filter(Boolean).join(' · ')
+        + ' — ' + remote.status);
+    }
+    const cost = state.list && state.list.cloudCost.byPlugin[detail.uniqueId];
+    fact(facts, 'Cost for ' + hours() + ' h', (cost != null) ? usd.format(cost) : usd.format(0));
+    const resources = Object.entries(detail.managedResources || {});
+    if (resources.length) {
+      const list = el('ul');
+      for (const [key, value] of resources) {
+        list.appendChild(el('li', key + ': ' + (typeof value === 'object' ? JSON.stringify(value) : value)));
+      }
+      fact(facts, 'Managed resources', list);
+    }
+    fact(facts, 'Revision', detail.revision || (live.configured ? 'unreadable (see the error)' : 'none saved'));
+  }
+
+  function renderComparison() {
+    if (!state.list || !state.category) {
+      return;
+    }
+    $('comparison').hidden = false;
+    $('compare-cost').textContent = 'Cost for ' + hours() + ' h';
+    const body = $('compare').tBodies[0];
+    body.textContent = '';
+    for (const plugin of plugins(state.category)) {
+      const row = el('tr');
+      if (plugin.uniqueId === state.uniqueId) {
+        row.className = 'selected';
+        row.setAttribute('aria-current', 'true');
+      }
+      const name = el('th');
+      name.scope = 'row';
+      const pick = el('button', plugin.title, 'link');
+      pick.type = 'button';
+      pick.addEventListener('click', () => selectPlugin(plugin.uniqueId));
+      name.appendChild(pick);
+      row.appendChild(name);
+      const remote = plugin.remoteResource;
+      const cost = state.list.cloudCost.byPlugin[plugin.uniqueId];
+      for (const value of [plugin.executionMode.replace(/_/g, ' '), plugin.configured ? 'yes' : 'no',
+        (remote && remote.estimatedCostPerHour != null) ? usd.format(remote.estimatedCostPerHour) : '—',
+        gpus(remote) || '—', remote ? remote.status : '—', plugin.pids.length ? plugin.pids.join(', ') : '—',
+        usd.format(cost || 0)]) {
+        row.appendChild(el('td', value));
+      }
+      body.appendChild(row);
+    }
+  }
+
+  // ---------------------------------------------------------------- the form
+
+  function pointer(parent, key) {
+    return parent + '/' + String(key).replace(/~/g, '~0').replace(/\//g, '~1');
+  }
+
+  function containsMask(value) {
+    if (value === MASK) {
+      return true;
+    }
+    if (value && typeof value === 'object') {
+      return Object.values(value).some(containsMask);
+    }
+    return false;
+  }
+
+  /**
+   * The config without its masked values, which the form cannot show: a masked scalar or
+   * an array with masks is left out, and remembered with its place.
+   */
+  function unmask(value, at, masked) {
+    if (value === MASK || (Array.isArray(value) && containsMask(value))) {
+      masked.set(at, value);
+      return undefined;
+    }
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const result = {};
+      for (const [key, child] of Object.entries(value)) {
+        const kept = unmask(child, pointer(at, key), masked);
+        if (kept !== undefined) {
+          result[key] = kept;
+        }
+      }
+      return result;
+    }
+    return value;
+  }
+
+  function tokens(at) {
+    return at.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  }
+
+  function get(value, at) {
+    return tokens(at).reduce((node, key) => (node != null && typeof node === 'object') ? node[key] : undefined, value);
+  }
+
+  function put(value, at, replacement) {
+    const keys = tokens(at);
+    let node = value;
+    keys.slice(0, -1).forEach((key) => {
+      if (node[key] == null || typeof node[key] !== 'object') {
+        node[key] = {};
+      }
+      node = node[key];
+    });
+    node[keys[keys.length - 1]] = replacement;
+  }
+
+  function same(a, b) {
+    return JSON.stringify(a) === JSON.stringify(b);
+  }
+
+  /** The form's path of a JSON Pointer: /a/b/0 is root.a.b.0. */
+  function editorPath(at) {
+    return ['root'].concat(tokens(at)).join('.');
+  }
+
+  /**
+   * A copy of the schema for the form: write-only strings become password fields, so
+   * that nothing typed into them is shown either.
+   */
+  function formSchema(schema) {
+    const copy = JSON.parse(JSON.stringify(schema || {}));
+    (function walk(node) {
+      if (Array.isArray(node)) {
+        node.forEach(walk);
+        return;
+      }
+      if (!node || typeof node !== 'object') {
+        return;
+      }
+      if (node.writeOnly === true && (node.type === 'string' || node.type === undefined)) {
+        node.format = 'password';
+      }
+      Object.values(node).forEach(walk);
+    })(copy);
+    if (!copy.type && !copy.properties && !copy.$ref) {
+      copy.type = 'object';
+    }
+    return copy;
+  }
+
+  function renderForm() {
+    const detail = state.detail;
+    $('settings').hidden = false;
+    // Set once the form shows this detail: what automated tests of the page wait for.
+    delete $('settings').dataset.ready;
+    clearViolations();
+    if (state.editor) {
+      state.editor.destroy();
+      state.editor = null;
+    }
+    const holder = $('form');
+    holder.textContent = '';
+    if (!window.JSONEditor) {
+      holder.appendChild(el('p', 'The form library is missing (the json-editor WebJar): the settings cannot be edited here.', 'error'));
+      setWritable(false);
+      return;
+    }
+    state.masked = new Map();
+    const start = unmask(detail.config || {}, '', state.masked) || {};
+    const hidden = [...state.masked.keys()];
+    const note = $('settings-note');
+    if (hidden.length) {
+      note.textContent = 'Some saved values are not shown (secrets always; others as management.endpoint.plugins.show-values decides). '
+        + 'The form shows defaults there, and a field you leave unchanged keeps its saved value.';
+      note.hidden = false;
+    } else {
+      note.hidden = true;
+    }
+    const editor = new window.JSONEditor(holder, {
+      schema: formSchema(detail.configSchema),
+      theme: 'html',
+      iconlib: null,
+      disable_edit_json: true,
+      disable_properties: true,
+      disable_collapse: true,
+      disable_array_reorder: false,
+      show_errors: 'never',
+      remove_empty_properties: true,
+      prompt_before_delete: false,
+      use_default_values: true
+    });
+    state.editor = editor;
+    editor.on('ready', () => {
+      if (state.editor !== editor) {
+        return;
+      }
+      // As an initial value: properties it lacks keep their field, with the default.
+      editor.root.setValue(start, true);
+      state.initial = editor.getValue();
+      for (const at of hidden) {
+        const field = editor.getEditor(editorPath(at));
+        if (field && field.container) {
+          const hint = el('p', 'Saved value hidden; leave unchanged to keep it.', 'masked-note');
+          hint.id = 'masked-' + field.formname.replace(/[^A-Za-z0-9_-]/g, '_');
+          field.container.appendChild(hint);
+          describe(field, hint.id);
+        }
+      }
+      setWritable(state.writable);
+      $('settings').dataset.ready = detail.uniqueId + ':' + (detail.revision || '');
+    });
+  }
+
+  function setWritable(writable) {
+    for (const id of ['save', 'reset', 'stop']) {
+      $(id).disabled = !writable;
+    }
+    if (state.editor && state.editor.ready) {
+      if (writable) {
+        state.editor.enable();
+      } else {
+        state.editor.disable();
+      }
+    }
+  }
+
+  function describe(field, id) {
+    const input = field.input || (field.container && field.container.querySelector('input, select, textarea'));
+    if (input) {
+      const ids = (input.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+      if (!ids.includes(id)) {
+        ids.push(id);
+      }
+      input.setAttribute('aria-describedby', ids.join(' '));
+    }
+    return input;
+  }
+
+  function clearViolations() {
+    document.querySelectorAll('#form .violation').forEach((node) => node.remove());
+    document.querySelectorAll('#form [aria-invalid="true"]').forEach((node) => node.removeAttribute('aria-invalid'));
+    $('form-violations').textContent = '';
+    $('form-violations').hidden = true;
+  }
+
+  /** Each violation next to its field; those of no field above the form. */
+  function showViolations(violations) {
+    clearViolations();
+    const general = [];
+    violations.forEach((violation, index) => {
+      const field = violation.path ? state.editor.getEditor(editorPath(violation.path)) : null;
+      if (field && field.container) {
+        const note = el('p', violation.message, 'violation');
+        note.id = 'violation-' + index;
+        field.container.appendChild(note);
+        const input = describe(field, note.id);
+        if (input) {
+          input.setAttribute('aria-invalid', 'true');
+        }
+      } else {
+        general.push((violation.path || 'configuration') + ': ' + violation.message);
+      }
+    });
+    if (general.length) {
+      const list = $('form-violations');
+      const items = el('ul');
+      general.forEach((text) => items.appendChild(el('li', text)));
+      list.appendChild(items);
+      list.hidden = false;
+    }
+  }
+
+  /** The form's value, with the mask put back where a hidden value was left unchanged. */
+  function formValue() {
+    const value = state.editor.getValue() || {};
+    for (const [at, original] of state.masked) {
+      if (same(get(value, at), get(state.initial, at))) {
+        put(value, at, original);
+      }
+    }
+    return value;
+  }
+
+  // ---------------------------------------------------------------- writes
+
+  function writeFailed(response, what) {
+    const status = response.status;
+    if (status === 403 || status === 401) {
+      return 'Not allowed: your user may not ' + what + ' (HTTP ' + status + ').';
+    }
+    if (status === 405) {
+      return 'Writes are not enabled on the server (management.endpoint.plugins.access is read-only).';
+    }
+    const detail = response.json && response.json.message;
+    return 'Could not ' + what + ' (HTTP ' + status + ')' + (detail ? ': ' + detail : '.');
+  }
+
+  async function busy(action) {
+    if (state.busy) {
+      return;
+    }
+    state.busy = true;
+    setWritable(false);
+    try {
+      await action();
+    } catch (e) {
+      message('The request failed: ' + e.message, true);
+    } finally {
+      state.busy = false;
+      setWritable(state.writable);
+    }
+  }
+
+  async function save() {
+    if (!state.writable || !state.editor) {
+      return;
+    }
+    let invalid = false;
+    await busy(async () => {
+      const uniqueId = state.uniqueId;
+      const detail = state.detail;
+      const body = {
+        config: JSON.stringify(formValue()),
+        // The revision read; empty when nothing was saved, so that a save made elsewhere in
+        // between is not overwritten either. A saved configuration without a revision is
+        // one the server cannot read (see the error): the save replaces it.
+        revision: (detail.revision != null) ? detail.revision : (detail.configured ? null : '')
+      };
+      message('Saving…');
+      const response = await call('POST', '/' + encodeURIComponent(uniqueId), body);
+      if (response.ok) {
+        showDetail(response.json);
+        message('Saved (revision ' + response.json.revision + ').');
+        await refreshList();
+        return;
+      }
+      if (response.status === 400 && response.json && response.json.violations) {
+        showViolations(response.json.violations);
+        invalid = true;
+        message('Not saved: the settings break the plugin\'s rules (' + response.json.violations.length
+          + ' problem' + (response.json.violations.length === 1 ? '' : 's') + ').', true);
+        return;
+      }
+      if (response.status === 409) {
+        const reload = el('button', 'Reload');
+        reload.type = 'button';
+        reload.addEventListener('click', async () => {
+          await loadDetail();
+          message('Reloaded the settings saved elsewhere.');
+        });
+        message('Not saved: the settings were changed elsewhere. Reload to see them, then make your change again.',
+          true, reload);
+        return;
+      }
+      message(writeFailed(response, 'save'), true);
+    });
+    // Once the form takes input again: the first field to fix.
+    const first = invalid && document.querySelector('#form [aria-invalid="true"]');
+    if (first) {
+      first.focus();
+    }
+  }
+
+  function confirm(title, text, action) {
+    const dialog = $('confirm');
+    $('confirm-title').textContent = title;
+    $('confirm-text').textContent = text;
+    $('confirm-ok').textContent = action;
+    dialog.returnValue = '';
+    return new Promise((resolve) => {
+      dialog.addEventListener('close', () => resolve(dialog.returnValue === 'ok'), { once: true });
+      dialog.showModal();
+      $('confirm-cancel').focus();
+    });
+  }
+
+  async function reset() {
+    if (!state.writable) {
+      return;
+    }
+    const title = state.detail.title;
+    if (!await confirm('Reset ' + title + '?', 'This deletes its saved settings; its defaults apply again.',
+      'Reset')) {
+      $('reset').focus();
+      return;
+    }
+    busy(async () => {
+      const response = await call('DELETE', '/' + encodeURIComponent(state.uniqueId));
+      if (response.ok) {
+        showDetail(response.json);
+        message('Reset: the saved settings were deleted, and the defaults apply.');
+        await refreshList();
+        return;
+      }
+      message(writeFailed(response, 'reset the settings'), true);
+    });
+  }
+
+  async function stopResources() {
+    if (!state.writable) {
+      return;
+    }
+    const title = state.detail.title;
+    if (!await confirm('Stop the resources of ' + title + '?',
+      'This ends its processes and terminates its cloud resource. Work in progress is lost.', 'Stop resources')) {
+      $('stop').focus();
+      return;
+    }
+    busy(async () => {
+      const response = await call('DELETE', '/' + encodeURIComponent(state.uniqueId) + '/resources');
+      if (!response.ok || !response.json) {
+        message(writeFailed(response, 'stop the resources'), true);
+        return;
+      }
+      const result = response.json;
+      const done = [];
+      if (result.cleanedUp) {
+        done.push('cleaned up its processes');
+      }
+      if (result.terminated) {
+        done.push('terminated its cloud resource');
+      }
+      if (result.endedPids.length) {
+        done.push('ended PIDs ' + result.endedPids.join(', '));
+      }
+      const text = (done.length ? 'Stopped: ' + done.join('; ') + '.' : 'Nothing to stop.')
+        + (result.errors.length ? ' Failed: ' + result.errors.join('; ') : '');
+      message(text, result.errors.length > 0);
+      await refreshList();
+      await loadDetail();
+    });
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', start);
+  } else {
+    start();
+  }
+}());

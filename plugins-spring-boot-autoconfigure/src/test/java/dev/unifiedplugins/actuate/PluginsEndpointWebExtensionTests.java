@@ -1,0 +1,232 @@
+package dev.unifiedplugins.actuate;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.unifiedplugins.actuate.PluginsEndpoint.PluginDetailDescriptor;
+import dev.unifiedplugins.actuate.PluginsEndpointWebExtension.MessageDescriptor;
+import dev.unifiedplugins.actuate.PluginsEndpointWebExtension.ResourcesDescriptor;
+import dev.unifiedplugins.actuate.PluginsEndpointWebExtension.ViolationsDescriptor;
+import dev.unifiedplugins.actuate.WriteFixtures.InterferingStore;
+import dev.unifiedplugins.config.ConfigViolation;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.runtime.BoundedCalls;
+import dev.unifiedplugins.runtime.PluginInspector;
+import dev.unifiedplugins.runtime.PluginShutdown;
+import dev.unifiedplugins.testsupport.TestPlugins;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.annotation.JsonSerialize;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.Sanitizer;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
+import org.springframework.boot.actuate.endpoint.Show;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link PluginsEndpointWebExtension}: each outcome of a write has its status,
+ * and nothing is written unless it is a 200.
+ */
+class PluginsEndpointWebExtensionTests {
+
+	private static final String ID = "stt_whisper";
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	@TempDir
+	Path dir;
+
+	private final BoundedCalls calls = new BoundedCalls("test-extension-", 4);
+
+	private InterferingStore store;
+
+	private UnifiedPluginRegistry registry;
+
+	private PluginsEndpointWebExtension extension;
+
+	@BeforeEach
+	void setUp() {
+		this.store = new InterferingStore(this.dir);
+		this.registry = new UnifiedPluginRegistry(this.store);
+		this.registry.registerPluginManager("stt", WriteFixtures.manager(new TestPlugins.Lifecycle(List::of)));
+		PluginsEndpoint endpoint = new PluginsEndpoint(this.registry,
+				new PluginInspector(this.registry, this.calls, Duration.ofSeconds(2)), new Sanitizer(), Show.ALWAYS,
+				Set.of(), 1.0);
+		this.extension = new PluginsEndpointWebExtension(endpoint, this.registry,
+				new PluginsEndpointWriter(this.registry,
+						new PluginShutdown(this.registry, this.calls, Duration.ofSeconds(2)), Duration.ofSeconds(2),
+						(event) -> {
+						}));
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.calls.close();
+	}
+
+	@Test
+	void aValidSaveAnswersTheDetailViewWithTheNewRevision() {
+		WebEndpointResponse<Object> response = save("{\"device\": \"cuda\", \"beam_size\": 3}", null);
+
+		assertThat(response.getStatus()).isEqualTo(200);
+		PluginDetailDescriptor detail = (PluginDetailDescriptor) response.getBody();
+		assertThat(detail.plugin().configured()).isTrue();
+		assertThat(detail.revision()).isNotNull()
+			.isEqualTo(this.registry.loadStoredPluginConfig(ID).orElseThrow().revision());
+		assertThat(detail.config()).containsEntry("device", "cuda").containsEntry("beam_size", 3);
+		assertThat(this.registry.loadPluginConfig(ID)).isEqualTo(Map.of("device", "cuda", "beam_size", 3));
+	}
+
+	@Test
+	void anInvalidSaveAnswersEveryViolationWithoutValuesAndWritesNothing() {
+		save("{\"device\": \"cpu\"}", null);
+
+		WebEndpointResponse<Object> response = save(
+				"{\"device\": \"tpu-secret\", \"beam_size\": 11, \"language\": \"english\"}", null);
+
+		assertThat(response.getStatus()).isEqualTo(400);
+		ViolationsDescriptor violations = (ViolationsDescriptor) response.getBody();
+		assertThat(violations.violations()).extracting(ConfigViolation::path)
+			.containsExactlyInAnyOrder("/device", "/beam_size", "/language");
+		assertThat(json.writeValueAsString(violations)).doesNotContain("tpu-secret").doesNotContain("english");
+		assertThat(this.registry.loadPluginConfig(ID)).isEqualTo(Map.of("device", "cpu"));
+	}
+
+	@Test
+	void aConfigThatIsNotAJsonObjectIsABadRequestThatQuotesNothing() {
+		assertThat(violations(save("[\"hf_SECRET\"]", null))).containsExactly(new ConfigViolation("", "config must be a JSON object"));
+		assertThat(violations(save("{\"hf_token\": hf_SECRET}", null))).singleElement()
+			.satisfies((violation) -> assertThat(violation.message()).startsWith("config is not valid JSON (line 1, column")
+				.doesNotContain("hf_SECRET"));
+		assertThat(violations(save("{} {}", null))).singleElement()
+			.satisfies((violation) -> assertThat(violation.message()).startsWith("config is not valid JSON"));
+		assertThat(violations(save(null, null)))
+			.containsExactly(new ConfigViolation("", "config is required: a JSON object as text"));
+		assertThat(Files.exists(this.dir.resolve(ID + ".json"))).isFalse();
+	}
+
+	@Test
+	void aStaleRevisionIsAConflictAndWritesNothing() {
+		String first = revision(save("{\"device\": \"cpu\"}", null));
+		save("{\"device\": \"cuda\"}", first);
+
+		WebEndpointResponse<Object> response = save("{\"beam_size\": 2}", first);
+
+		assertThat(response.getStatus()).isEqualTo(409);
+		assertThat(((MessageDescriptor) response.getBody()).message()).contains("stt_whisper")
+			.contains("changed elsewhere");
+		assertThat(this.registry.loadPluginConfig(ID)).isEqualTo(Map.of("device", "cuda"));
+	}
+
+	@Test
+	void anEmptyRevisionExpectsNothingSaved() {
+		assertThat(save("{\"device\": \"cpu\"}", "").getStatus()).isEqualTo(200);
+
+		assertThat(save("{\"device\": \"cuda\"}", "").getStatus()).isEqualTo(409);
+		assertThat(this.registry.loadPluginConfig(ID)).isEqualTo(Map.of("device", "cpu"));
+	}
+
+	@Test
+	void anAbsentRevisionLetsTheLastWriterWin() {
+		save("{\"device\": \"cpu\"}", null);
+
+		assertThat(save("{\"device\": \"cuda\"}", null).getStatus()).isEqualTo(200);
+		assertThat(this.registry.loadPluginConfig(ID)).isEqualTo(Map.of("device", "cuda"));
+	}
+
+	@Test
+	void aMaskedSecretSentBackKeepsTheSavedOneAndIsNeverShown() {
+		String first = revision(save("{\"device\": \"cpu\", \"hf_token\": \"hf_SECRET\"}", null));
+
+		WebEndpointResponse<Object> response = save("{\"device\": \"cuda\", \"hf_token\": \"******\"}", first);
+
+		assertThat(response.getStatus()).isEqualTo(200);
+		assertThat(this.registry.loadPluginConfig(ID)).containsEntry("hf_token", "hf_SECRET");
+		// Shown with show-values=always, yet write-only.
+		assertThat(json.writeValueAsString(response.getBody())).contains("\"hf_token\":\"******\"")
+			.contains("\"device\":\"cuda\"")
+			.doesNotContain("hf_SECRET");
+	}
+
+	@Test
+	void aStoreThatFailsIsServiceUnavailableAndChangesNothing() {
+		save("{\"device\": \"cpu\"}", null);
+		this.store.failSaves();
+
+		WebEndpointResponse<Object> response = save("{\"device\": \"cuda\"}", null);
+
+		assertThat(response.getStatus()).isEqualTo(503);
+		assertThat(((MessageDescriptor) response.getBody()).message()).contains("stt_whisper")
+			.contains("previous configuration is unchanged");
+		assertThat(this.registry.loadPluginConfig(ID)).isEqualTo(Map.of("device", "cpu"));
+	}
+
+	@Test
+	void unknownPluginsAreNotFoundAndIllegalIdsAreBadRequests() {
+		assertThat(this.extension.save("stt_nope", "{}", null, SecurityContext.NONE).getStatus()).isEqualTo(404);
+		assertThat(this.extension.delete("stt_nope", SecurityContext.NONE).getStatus()).isEqualTo(404);
+		assertThat(this.extension.stopResources("stt_nope", "resources", SecurityContext.NONE).getStatus())
+			.isEqualTo(404);
+		assertThat(this.extension.stopResources("stt_worker", "other", SecurityContext.NONE).getStatus())
+			.isEqualTo(404);
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> this.extension.save("../etc", "{}", null, SecurityContext.NONE));
+	}
+
+	@Test
+	void aDeleteAnswersTheDetailViewWithoutRevision() {
+		save("{\"device\": \"cuda\"}", null);
+
+		WebEndpointResponse<Object> response = this.extension.delete(ID, SecurityContext.NONE);
+
+		assertThat(response.getStatus()).isEqualTo(200);
+		PluginDetailDescriptor detail = (PluginDetailDescriptor) response.getBody();
+		assertThat(detail.revision()).isNull();
+		assertThat(detail.plugin().configured()).isFalse();
+		assertThat(detail.config()).containsEntry("device", "cpu");
+		assertThat(json.writeValueAsString(detail)).contains("\"revision\":null");
+	}
+
+	@Test
+	void stoppingResourcesAnswersWhatWasDone() {
+		WebEndpointResponse<Object> response = this.extension.stopResources("stt_worker", "resources",
+				SecurityContext.NONE);
+
+		assertThat(response.getStatus()).isEqualTo(200);
+		assertThat(response.getBody()).isEqualTo(new ResourcesDescriptor(true, false, List.of(), List.of()));
+	}
+
+	@Test
+	void responseTypesArePlainRecords() {
+		for (Class<?> type : PluginsEndpointWebExtension.class.getDeclaredClasses()) {
+			assertThat(type.isRecord()).as(type.getName()).isTrue();
+			assertThat(type.getAnnotation(JsonSerialize.class)).as(type.getName()).isNull();
+		}
+	}
+
+	private WebEndpointResponse<Object> save(String config, String revision) {
+		return this.extension.save(ID, config, revision, SecurityContext.NONE);
+	}
+
+	private static String revision(WebEndpointResponse<Object> response) {
+		assertThat(response.getStatus()).isEqualTo(200);
+		return ((PluginDetailDescriptor) response.getBody()).revision();
+	}
+
+	private static List<ConfigViolation> violations(WebEndpointResponse<Object> response) {
+		assertThat(response.getStatus()).isEqualTo(400);
+		return ((ViolationsDescriptor) response.getBody()).violations();
+	}
+
+}

@@ -1,0 +1,160 @@
+package dev.unifiedplugins.actuate;
+
+import java.nio.file.Path;
+import java.security.Principal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.unifiedplugins.actuate.WriteFixtures.InterferingStore;
+import dev.unifiedplugins.config.ExpectedRevision;
+import dev.unifiedplugins.config.PluginConfigConflictException;
+import dev.unifiedplugins.core.CloudProviderType;
+import dev.unifiedplugins.core.RemoteResourceInfo;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.runtime.BoundedCalls;
+import dev.unifiedplugins.runtime.PluginShutdown;
+import dev.unifiedplugins.testsupport.TestPlugins;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.actuate.audit.AuditEvent;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Tests for {@link PluginsEndpointWriter}: saves that keep masked values, logged and
+ * audited without values.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class PluginsEndpointWriterTests {
+
+	private static final String ID = "stt_whisper";
+
+	private static final Principal OPERATOR = () -> "operator";
+
+	@TempDir
+	Path dir;
+
+	private final BoundedCalls calls = new BoundedCalls("test-writer-", 4);
+
+	private final List<AuditEvent> audit = new CopyOnWriteArrayList<>();
+
+	private InterferingStore store;
+
+	private UnifiedPluginRegistry registry;
+
+	private PluginsEndpointWriter writer;
+
+	@BeforeEach
+	void setUp() {
+		this.store = new InterferingStore(this.dir);
+		this.registry = new UnifiedPluginRegistry(this.store);
+		this.registry.registerPluginManager("stt", WriteFixtures.manager(new TestPlugins.Lifecycle(List::of),
+				new TestPlugins.Cloud(() -> RemoteResourceInfo.builder(CloudProviderType.RUNPOD).status("running").build(),
+						(hours) -> hours)));
+		this.writer = new PluginsEndpointWriter(this.registry,
+				new PluginShutdown(this.registry, this.calls, Duration.ofSeconds(2)), Duration.ofSeconds(2),
+				this.audit::add);
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.calls.close();
+	}
+
+	@Test
+	void anAbsentRevisionSavesWhateverIsStoredAndAnEmptyOneExpectsNothingStored() {
+		assertThat(PluginsEndpointWriter.expected(null).isAny()).isTrue();
+		assertThat(PluginsEndpointWriter.expected("").matches(null)).isTrue();
+		assertThat(PluginsEndpointWriter.expected("").matches("abc")).isFalse();
+		assertThat(PluginsEndpointWriter.expected("abc").matches("abc")).isTrue();
+		assertThat(PluginsEndpointWriter.expected("abc").matches("def")).isFalse();
+	}
+
+	@Test
+	void aSaveIsLoggedWithPluginRevisionAndPrincipalButNoValue(CapturedOutput output) {
+		String revision = this.writer.save(ID, Map.of("device", "cuda", "hf_token", "hf_SECRET"),
+				ExpectedRevision.any(), OPERATOR);
+
+		assertThat(output.getOut()).contains("Saved the configuration of plugin 'stt_whisper' as revision " + revision
+				+ " by operator");
+		assertThat(output.getAll()).doesNotContain("hf_SECRET").doesNotContain("cuda");
+	}
+
+	@Test
+	void everyWriteIsAnAuditEventWithoutValues() {
+		String revision = this.writer.save(ID, Map.of("hf_token", "hf_SECRET"), ExpectedRevision.any(), OPERATOR);
+		this.writer.delete(ID, null);
+		this.writer.stopResources("stt_gpu", OPERATOR);
+
+		assertThat(this.audit).extracting(AuditEvent::getType)
+			.containsExactly(PluginsEndpointWriter.CONFIG_SAVED, PluginsEndpointWriter.CONFIG_DELETED,
+					PluginsEndpointWriter.RESOURCES_STOPPED);
+		assertThat(this.audit.get(0).getPrincipal()).isEqualTo("operator");
+		assertThat(this.audit.get(0).getData()).isEqualTo(Map.of("uniqueId", ID, "revision", revision));
+		assertThat(this.audit.get(1).getData()).isEqualTo(Map.of("uniqueId", ID, "previousRevision", revision));
+		assertThat(this.audit.get(2).getData()).containsEntry("uniqueId", "stt_gpu")
+			.containsEntry("terminated", true)
+			.containsEntry("cleanedUp", false);
+		assertThat(this.audit.toString()).doesNotContain("hf_SECRET");
+	}
+
+	@Test
+	void aMaskedSecretKeepsTheSavedSecret() {
+		String first = this.writer.save(ID, Map.of("device", "cpu", "hf_token", "hf_SECRET"), ExpectedRevision.any(),
+				null);
+
+		this.writer.save(ID, Map.of("device", "cuda", "hf_token", MaskedValues.MASK), ExpectedRevision.of(first), null);
+
+		assertThat(this.registry.loadPluginConfig(ID)).isEqualTo(Map.of("device", "cuda", "hf_token", "hf_SECRET"));
+	}
+
+	@Test
+	void aSaveWithMasksAndAStaleRevisionIsAConflict() {
+		String first = this.writer.save(ID, Map.of("hf_token", "hf_SECRET"), ExpectedRevision.any(), null);
+		this.writer.save(ID, Map.of("hf_token", "hf_OTHER"), ExpectedRevision.of(first), null);
+
+		assertThatExceptionOfType(PluginConfigConflictException.class).isThrownBy(() -> this.writer.save(ID,
+				Map.of("device", "cuda", "hf_token", MaskedValues.MASK), ExpectedRevision.of(first), null));
+		assertThat(this.registry.loadPluginConfig(ID)).isEqualTo(Map.of("hf_token", "hf_OTHER"));
+	}
+
+	@Test
+	void aLastWriterWinsSaveRestoresMasksFromWhatIsStoredWhenItWrites() {
+		this.writer.save(ID, Map.of("hf_token", "hf_OLD"), ExpectedRevision.any(), null);
+		// Another client changes the secret between the writer's read and its write.
+		this.store.beforeNextSave(() -> this.store.files().save(ID, Map.of("hf_token", "hf_NEW")));
+
+		this.writer.save(ID, Map.of("device", "cuda", "hf_token", MaskedValues.MASK), ExpectedRevision.any(), null);
+
+		assertThat(this.registry.loadPluginConfig(ID)).isEqualTo(Map.of("device", "cuda", "hf_token", "hf_NEW"));
+	}
+
+	@Test
+	void aDeleteIsLoggedWithThePreviousRevision(CapturedOutput output) {
+		String revision = this.writer.save(ID, Map.of("device", "cuda"), ExpectedRevision.any(), null);
+
+		assertThat(this.writer.delete(ID, OPERATOR)).isTrue();
+
+		assertThat(output.getOut()).contains(
+				"Deleted the configuration of plugin 'stt_whisper' (was revision " + revision + ") by operator");
+		assertThat(this.registry.loadStoredPluginConfig(ID)).isEmpty();
+	}
+
+	@Test
+	void stoppingResourcesIsLoggedWithWhatWasDone(CapturedOutput output) {
+		this.writer.stopResources("stt_worker", null);
+
+		assertThat(output.getOut()).contains("Stopped the resources of plugin 'stt_worker': cleaned up true, "
+				+ "terminated false, ended PIDs [], 0 error(s)");
+	}
+
+}

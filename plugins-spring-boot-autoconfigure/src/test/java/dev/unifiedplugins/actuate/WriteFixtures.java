@@ -1,0 +1,128 @@
+package dev.unifiedplugins.actuate;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.unifiedplugins.config.ExpectedRevision;
+import dev.unifiedplugins.config.FileSystemPluginConfigStore;
+import dev.unifiedplugins.config.PluginConfigStore;
+import dev.unifiedplugins.config.StoredPluginConfig;
+import dev.unifiedplugins.core.PluginDescriptor;
+import dev.unifiedplugins.testsupport.TestPluginManager;
+
+/**
+ * What the tests of the write operations share: a plugin with a schema that has a secret,
+ * and a config store that can make a change behind a save's back or fail.
+ */
+final class WriteFixtures {
+
+	/** {@code stt_whisper}: device (enum), beam_size (1 to 10), language (pattern), hf_token (write-only). */
+	static final Map<String, Object> SCHEMA = Map.of("type", "object", "properties",
+			Map.of("device", Map.of("type", "string", "enum", List.of("cpu", "cuda"), "default", "cpu"), "beam_size",
+					Map.of("type", "integer", "minimum", 1, "maximum", 10, "default", 5), "language",
+					Map.of("type", "string", "pattern", "^[a-z]{2}$"), "hf_token",
+					Map.of("type", "string", "writeOnly", true)),
+			"additionalProperties", false);
+
+	private WriteFixtures() {
+	}
+
+	static TestPluginManager manager(Object... instances) {
+		TestPluginManager manager = new TestPluginManager(PluginDescriptor.builder("whisper").configSchema(SCHEMA).build(),
+				PluginDescriptor.builder("worker").build(), PluginDescriptor.builder("gpu").build());
+		if (instances.length > 0) {
+			manager.withInstance("worker", instances[0]);
+		}
+		if (instances.length > 1) {
+			manager.withInstance("gpu", instances[1]);
+		}
+		return manager;
+	}
+
+	/**
+	 * A file store that runs a test's action once, just before the next revision-checked
+	 * save, as another client would; or fails every save.
+	 */
+	static final class InterferingStore implements PluginConfigStore {
+
+		private final FileSystemPluginConfigStore files;
+
+		private final AtomicReference<Runnable> beforeNextSave = new AtomicReference<>();
+
+		private volatile boolean failing;
+
+		InterferingStore(Path dir) {
+			this.files = new FileSystemPluginConfigStore(dir);
+		}
+
+		FileSystemPluginConfigStore files() {
+			return this.files;
+		}
+
+		void beforeNextSave(Runnable action) {
+			this.beforeNextSave.set(action);
+		}
+
+		void failSaves() {
+			this.failing = true;
+		}
+
+		@Override
+		public Optional<Map<String, Object>> load(String uniqueId) {
+			return this.files.load(uniqueId);
+		}
+
+		@Override
+		public void save(String uniqueId, Map<String, Object> config) {
+			if (this.failing) {
+				throw new UncheckedIOException(new IOException("disk full"));
+			}
+			this.files.save(uniqueId, config);
+		}
+
+		@Override
+		public String save(String uniqueId, Map<String, Object> config, ExpectedRevision expected) {
+			Runnable action = this.beforeNextSave.getAndSet(null);
+			if (action != null) {
+				action.run();
+			}
+			if (this.failing) {
+				throw new UncheckedIOException(new IOException("disk full"));
+			}
+			return this.files.save(uniqueId, config, expected);
+		}
+
+		@Override
+		public Optional<StoredPluginConfig> loadStored(String uniqueId) {
+			return this.files.loadStored(uniqueId);
+		}
+
+		@Override
+		public Map<String, String> revisions() {
+			return this.files.revisions();
+		}
+
+		@Override
+		public boolean delete(String uniqueId) {
+			return this.files.delete(uniqueId);
+		}
+
+		@Override
+		public boolean exists(String uniqueId) {
+			return this.files.exists(uniqueId);
+		}
+
+		@Override
+		public Set<String> ids() {
+			return this.files.ids();
+		}
+
+	}
+
+}

@@ -1,0 +1,249 @@
+package dev.unifiedplugins.autoconfigure;
+
+import java.nio.file.Path;
+
+import dev.unifiedplugins.actuate.PluginsSettingsPage;
+import dev.unifiedplugins.core.PluginManager;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.aot.hint.RuntimeHints;
+import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementContextAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.webflux.autoconfigure.HttpHandlerAutoConfiguration;
+import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
+import org.springframework.boot.webflux.autoconfigure.actuate.web.WebFluxEndpointManagementContextConfiguration;
+import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
+import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.head;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+/**
+ * Tests for {@link PluginsUiAutoConfiguration}: the settings page on Spring MVC and Spring
+ * WebFlux.
+ */
+class PluginsUiAutoConfigurationTests {
+
+	private static final AutoConfigurations ACTUATOR = AutoConfigurations.of(PluginsAutoConfiguration.class,
+			PluginsEndpointAutoConfiguration.class, PluginsUiAutoConfiguration.class, EndpointAutoConfiguration.class,
+			WebEndpointAutoConfiguration.class);
+
+	@TempDir
+	Path dir;
+
+	private WebApplicationContextRunner servlet() {
+		return new WebApplicationContextRunner().withConfiguration(ACTUATOR)
+			.withConfiguration(
+					AutoConfigurations.of(WebMvcAutoConfiguration.class, DispatcherServletAutoConfiguration.class))
+			.withPropertyValues("plugins.config-dir=" + this.dir, "management.endpoints.web.exposure.include=plugins")
+			.withBean("transcription", PluginManager.class, () -> PluginsAutoConfigurationTests.manager("whisper"));
+	}
+
+	private ReactiveWebApplicationContextRunner reactive() {
+		return new ReactiveWebApplicationContextRunner().withConfiguration(ACTUATOR)
+			.withConfiguration(AutoConfigurations.of(WebFluxAutoConfiguration.class, HttpHandlerAutoConfiguration.class))
+			.withPropertyValues("plugins.config-dir=" + this.dir, "management.endpoints.web.exposure.include=plugins")
+			.withBean("transcription", PluginManager.class, () -> PluginsAutoConfigurationTests.manager("whisper"));
+	}
+
+	@Test
+	void thePageIsOffByDefault() {
+		servlet().run((context) -> assertThat(context).hasNotFailed()
+			.doesNotHaveBean(PluginsSettingsPage.class)
+			.doesNotHaveBean("pluginsSettingsPageRouterFunction"));
+	}
+
+	@Test
+	void thePageNeedsAWebApplication() {
+		new ApplicationContextRunner().withConfiguration(ACTUATOR)
+			.withPropertyValues("plugins.config-dir=" + this.dir, "plugins.ui.enabled=true")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(PluginsSettingsPage.class));
+	}
+
+	@Test
+	void anIllegalPathFailsTheStartNamingTheProperty() {
+		servlet().withPropertyValues("plugins.ui.enabled=true", "plugins.ui.path=/plugins-ui/")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("plugins.ui.path"));
+	}
+
+	@Test
+	void springMvcServesThePageTheFormLibraryAndTheSettings() {
+		servlet().withPropertyValues("plugins.ui.enabled=true").run((context) -> {
+			assertThat(context).hasSingleBean(PluginsSettingsPage.class)
+				.getBean("pluginsSettingsPageRouterFunction")
+				.isInstanceOf(org.springframework.web.servlet.function.RouterFunction.class);
+			MockMvc mvc = MockMvcBuilders.webAppContextSetup(context).build();
+			mvc.perform(get("/plugins-ui"))
+				.andExpect(status().isFound())
+				.andExpect(header().string("Location", "plugins-ui/"));
+			mvc.perform(get("/plugins-ui/"))
+				.andExpect(status().isOk())
+				.andExpect(content().contentTypeCompatibleWith(MediaType.TEXT_HTML))
+				.andExpect(header().string("Cache-Control", "no-cache"))
+				.andExpect(content().string(org.hamcrest.Matchers.containsString("<script src=\"app.js\"")));
+			mvc.perform(head("/plugins-ui/")).andExpect(status().isOk());
+			mvc.perform(get("/plugins-ui/app.js")).andExpect(status().isOk());
+			mvc.perform(get("/plugins-ui/lib/jsoneditor.js"))
+				.andExpect(status().isOk())
+				.andExpect(content().string(org.hamcrest.Matchers.containsString("JSONEditor")));
+			mvc.perform(get("/plugins-ui/settings.json"))
+				.andExpect(status().isOk())
+				.andExpect(jsonPath("$.endpoint").value("../actuator/plugins"))
+				.andExpect(jsonPath("$.exposed").value(true))
+				.andExpect(jsonPath("$.access").value("read-only"));
+			mvc.perform(get("/plugins-ui/missing.js")).andExpect(status().isNotFound());
+		});
+	}
+
+	@Test
+	void settingsFollowTheActuatorsPathsAndAccess() {
+		servlet()
+			.withPropertyValues("plugins.ui.enabled=true", "plugins.ui.path=/admin/plugins",
+					"management.endpoints.web.base-path=/manage",
+					"management.endpoints.web.path-mapping.plugins=extensions",
+					"management.endpoint.plugins.access=UNRESTRICTED")
+			.run((context) -> MockMvcBuilders.webAppContextSetup(context)
+				.build()
+				.perform(get("/admin/plugins/settings.json"))
+				.andExpect(jsonPath("$.endpoint").value("../../manage/extensions"))
+				.andExpect(jsonPath("$.access").value("unrestricted")));
+	}
+
+	@Test
+	void settingsSayWhenTheEndpointIsNotExposed() {
+		servlet().withPropertyValues("plugins.ui.enabled=true", "management.endpoints.web.exposure.include=health")
+			.run((context) -> MockMvcBuilders.webAppContextSetup(context)
+				.build()
+				.perform(get("/plugins-ui/settings.json"))
+				.andExpect(jsonPath("$.exposed").value(false)));
+	}
+
+	@Test
+	void settingsSayWhenTheActuatorIsOnAnotherPort() {
+		servlet().withPropertyValues("plugins.ui.enabled=true", "management.server.port=0")
+			.run((context) -> MockMvcBuilders.webAppContextSetup(context)
+				.build()
+				.perform(get("/plugins-ui/settings.json"))
+				.andExpect(jsonPath("$.unreachable").value(org.hamcrest.Matchers.containsString("management.server.port"))));
+	}
+
+	@Test
+	void springWebFluxServesThePageTheFormLibraryAndTheSettings() {
+		reactive().withPropertyValues("plugins.ui.enabled=true", "management.endpoint.plugins.access=UNRESTRICTED")
+			.run((context) -> {
+				assertThat(context).getBean("pluginsSettingsPageRouterFunction")
+					.isInstanceOf(org.springframework.web.reactive.function.server.RouterFunction.class);
+				WebTestClient client = WebTestClient.bindToApplicationContext(context).build();
+				client.get()
+					.uri("/plugins-ui")
+					.exchange()
+					.expectStatus()
+					.isFound()
+					.expectHeader()
+					.valueEquals("Location", "plugins-ui/");
+				client.get()
+					.uri("/plugins-ui/")
+					.exchange()
+					.expectStatus()
+					.isOk()
+					.expectHeader()
+					.contentTypeCompatibleWith(MediaType.TEXT_HTML);
+				client.head().uri("/plugins-ui/").exchange().expectStatus().isOk();
+				client.get().uri("/plugins-ui/app.css").exchange().expectStatus().isOk();
+				client.get()
+					.uri("/plugins-ui/lib/jsoneditor.js")
+					.exchange()
+					.expectStatus()
+					.isOk()
+					.expectHeader()
+					.valueEquals("Cache-Control", "no-cache");
+				client.get()
+					.uri("/plugins-ui/settings.json")
+					.exchange()
+					.expectStatus()
+					.isOk()
+					.expectBody()
+					.jsonPath("$.endpoint")
+					.isEqualTo("../actuator/plugins")
+					.jsonPath("$.access")
+					.isEqualTo("unrestricted");
+			});
+	}
+
+	@Test
+	void theWriteOperationsThePageUsesWorkOnWebFluxToo() {
+		reactive()
+			.withConfiguration(AutoConfigurations.of(ManagementContextAutoConfiguration.class,
+					WebFluxEndpointManagementContextConfiguration.class))
+			.withPropertyValues("plugins.ui.enabled=true", "management.endpoint.plugins.access=UNRESTRICTED")
+			.run((context) -> {
+				WebTestClient client = WebTestClient.bindToApplicationContext(context).build();
+				client.post()
+					.uri("/actuator/plugins/transcription_whisper")
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue("{\"config\": \"{\\\"model\\\": \\\"base\\\"}\", \"revision\": \"\"}")
+					.exchange()
+					.expectStatus()
+					.isOk()
+					.expectBody()
+					.jsonPath("$.configured")
+					.isEqualTo(true)
+					.jsonPath("$.revision")
+					.isNotEmpty();
+				assertThat(this.dir.resolve("transcription_whisper.json")).exists();
+				client.post()
+					.uri("/actuator/plugins/transcription_whisper")
+					.contentType(MediaType.APPLICATION_JSON)
+					.bodyValue("{\"config\": \"{}\", \"revision\": \"\"}")
+					.exchange()
+					.expectStatus()
+					.isEqualTo(409);
+				client.delete().uri("/actuator/plugins/transcription_whisper").exchange().expectStatus().isOk();
+				client.delete()
+					.uri("/actuator/plugins/transcription_whisper/resources")
+					.exchange()
+					.expectStatus()
+					.isOk()
+					.expectBody()
+					.jsonPath("$.cleanedUp")
+					.isEqualTo(false);
+				assertThat(this.dir.resolve("transcription_whisper.json")).doesNotExist();
+			});
+	}
+
+	@Test
+	void theFilesAreInTheNativeImage() {
+		RuntimeHints hints = new RuntimeHints();
+		new PluginsUiRuntimeHints().registerHints(hints, getClass().getClassLoader());
+		for (String file : new String[] { "index.html", "app.js", "app.css" }) {
+			assertThat(RuntimeHintsPredicates.resource().forResource(PluginsSettingsPage.LOCATION + file))
+				.accepts(hints);
+		}
+		assertThat(RuntimeHintsPredicates.resource()
+			.forResource("META-INF/resources/webjars/json-editor__json-editor/2.15.2/dist/jsoneditor.js")).accepts(hints);
+		assertThat(RuntimeHintsPredicates.resource()
+			.forResource("META-INF/maven/org.webjars.npm/json-editor__json-editor/pom.properties")).accepts(hints);
+	}
+
+}

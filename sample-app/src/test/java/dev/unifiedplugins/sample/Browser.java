@@ -1,0 +1,234 @@
+package dev.unifiedplugins.sample;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Debian's Chromium, headless, driven by its chromedriver: nothing is downloaded (the
+ * driver and the browser are given by path, so Selenium Manager has nothing to find).
+ * <p>
+ * Without them, browser tests are skipped with a message saying how to install them;
+ * where they are required ({@code PLUGINS_BROWSER_TESTS=required} or {@code CI=true} in
+ * the environment, or {@code -Dplugins.browser-tests=required}), they fail instead.
+ */
+final class Browser implements AutoCloseable {
+
+	/** Debian's Chromium; {@code -Dplugins.browser.chromium} names another. */
+	static final Path CHROMIUM = Path.of(System.getProperty("plugins.browser.chromium", "/usr/bin/chromium"));
+
+	/** Its driver; {@code -Dplugins.browser.chromedriver} names another. */
+	static final Path CHROMEDRIVER = Path
+		.of(System.getProperty("plugins.browser.chromedriver", "/usr/bin/chromedriver"));
+
+	/** Where screenshots go, relative to the module: {@code target/screenshots}. */
+	static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+	/**
+	 * For the application the browser tests start: Selenium asks for a CDP implementation
+	 * matching the browser's version, which only raw CDP commands are used without.
+	 */
+	static final String QUIET_SELENIUM = "--logging.level.org.openqa.selenium=ERROR";
+
+	private static final Duration WAIT = Duration.ofSeconds(15);
+
+	private final ChromeDriver driver;
+
+	private final Path profile;
+
+	/** The phone emulated, or null. */
+	private Dimension phone;
+
+	private Browser(ChromeDriver driver, Path profile) {
+		this.driver = driver;
+		this.profile = profile;
+	}
+
+	/**
+	 * Skips the calling tests when Chromium or its driver is missing, unless browser tests
+	 * are required here, in which case they fail.
+	 */
+	static void assumeInstalled() {
+		if (!installed()) {
+			if (required()) {
+				fail(missing() + REQUIRED);
+			}
+			Assumptions.abort(missing());
+		}
+	}
+
+	private static final String REQUIRED = ". They are required here (PLUGINS_BROWSER_TESTS=required, CI=true or "
+			+ "-Dplugins.browser-tests=required), so they fail rather than skip.";
+
+	static boolean installed() {
+		return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+	}
+
+	private static String missing() {
+		return "Browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
+				+ ": install chromium and chromium-driver (apt-get install chromium chromium-driver)";
+	}
+
+	/**
+	 * Runs a test class only where Chromium and its driver are installed: elsewhere its tests
+	 * are reported as skipped, saying how to install them, or fail where browser tests are
+	 * required. Before any application starts.
+	 */
+	static final class Installed implements ExecutionCondition {
+
+		private static final AtomicBoolean WARNED = new AtomicBoolean();
+
+		@Override
+		public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+			if (installed()) {
+				return ConditionEvaluationResult.enabled("Chromium and chromedriver are installed");
+			}
+			if (required()) {
+				throw new IllegalStateException(missing() + REQUIRED);
+			}
+			if (WARNED.compareAndSet(false, true)) {
+				System.err.println("Skipping browser tests. " + missing());
+			}
+			return ConditionEvaluationResult.disabled(missing());
+		}
+
+	}
+
+	static boolean required() {
+		return "required".equalsIgnoreCase(System.getenv("PLUGINS_BROWSER_TESTS"))
+				|| "required".equalsIgnoreCase(System.getProperty("plugins.browser-tests"))
+				|| "true".equalsIgnoreCase(System.getenv("CI"));
+	}
+
+	/**
+	 * Starts a headless Chromium with a fresh profile.
+	 * @param width the window's width in CSS pixels
+	 * @param height the window's height in CSS pixels
+	 * @return the browser
+	 */
+	static Browser open(int width, int height) {
+		assumeInstalled();
+		Path profile;
+		try {
+			profile = Files.createTempDirectory("plugins-chromium-");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		ChromeOptions options = new ChromeOptions();
+		options.setBinary(CHROMIUM.toFile());
+		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+				"--disable-background-networking", "--disable-component-update", "--disable-sync",
+				"--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=" + width + "," + height,
+				"--lang=en-US");
+		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+			.usingAnyFreePort()
+			.build();
+		return new Browser(new ChromeDriver(service, options), profile);
+	}
+
+	WebDriver driver() {
+		return this.driver;
+	}
+
+	/** Lays out the page as a phone of that size would. */
+	void emulatePhone(int width, int height) {
+		viewport(width, height);
+		this.phone = new Dimension(width, height);
+	}
+
+	private void viewport(int width, int height) {
+		this.driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+				Map.of("width", width, "height", height, "deviceScaleFactor", 2, "mobile", true));
+	}
+
+	@SuppressWarnings("unchecked")
+	<T> T script(String script, Object... args) {
+		return (T) ((JavascriptExecutor) this.driver).executeScript(script, args);
+	}
+
+	@SuppressWarnings("unchecked")
+	<T> T asyncScript(String script, Object... args) {
+		return (T) ((JavascriptExecutor) this.driver).executeAsyncScript(script, args);
+	}
+
+	<T> T await(String what, Function<WebDriver, T> condition) {
+		// The page replaces its form when it shows another plugin or revision.
+		return new WebDriverWait(this.driver, WAIT).withMessage(what)
+			.ignoring(StaleElementReferenceException.class)
+			.until(condition);
+	}
+
+	/**
+	 * Saves a screenshot of the whole page as {@code target/screenshots/<name>.png}.
+	 * @param name the file's name, without extension
+	 * @return the file
+	 */
+	Path screenshot(String name) {
+		Long height = script("return document.documentElement.scrollHeight");
+		Long width = script("return window.innerWidth");
+		// The whole page: a viewport as tall as the page, then the window's own again.
+		this.driver.executeCdpCommand("Emulation.setDeviceMetricsOverride",
+				Map.of("width", width.intValue(), "height", (int) Math.min(height, 6000), "deviceScaleFactor",
+						(this.phone != null) ? 2 : 1, "mobile", this.phone != null));
+		try {
+			Files.createDirectories(SCREENSHOTS);
+			Path file = SCREENSHOTS.resolve(name.toLowerCase(Locale.ROOT) + ".png");
+			Files.copy(this.driver.getScreenshotAs(OutputType.FILE).toPath(), file,
+					StandardCopyOption.REPLACE_EXISTING);
+			return file;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		finally {
+			if (this.phone != null) {
+				viewport(this.phone.getWidth(), this.phone.getHeight());
+			}
+			else {
+				this.driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
+			}
+		}
+	}
+
+	@Override
+	public void close() {
+		try {
+			this.driver.quit();
+		}
+		finally {
+			try (Stream<Path> files = Files.walk(this.profile)) {
+				files.sorted(Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
+			}
+			catch (IOException ex) {
+				// A temporary directory: what is left is left for the system to clean.
+			}
+		}
+	}
+
+}

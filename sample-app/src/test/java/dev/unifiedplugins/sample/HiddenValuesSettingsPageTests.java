@@ -1,0 +1,87 @@
+package dev.unifiedplugins.sample;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The settings page with the endpoint's default {@code show-values=never}, as in the
+ * sample: no saved value reaches the page, and a save changes only the fields edited.
+ */
+@ExtendWith(Browser.Installed.class)
+class HiddenValuesSettingsPageTests {
+
+	private static final String WHISPER = "transcription_whisper_tiny";
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static Path configDir;
+
+	private static ConfigurableApplicationContext context;
+
+	@BeforeAll
+	static void start() throws IOException {
+		configDir = Files.createTempDirectory("plugins-hidden-values-test");
+		context = new SpringApplicationBuilder(SampleApplication.class).main(SampleApplication.class)
+			.run("--server.port=0", "--plugins.config-dir=" + configDir, Browser.QUIET_SELENIUM,
+					"--sample.transcription.worker.enabled=false");
+	}
+
+	@AfterAll
+	static void stop() {
+		if (context != null) {
+			context.close();
+		}
+	}
+
+	@Test
+	void noSavedValueReachesThePageAndASaveChangesOnlyTheFieldsEdited() throws Exception {
+		context.getBean(UnifiedPluginRegistry.class)
+			.savePluginConfig(WHISPER, Map.of("device", "cuda", "language", "zq", "beam_size", 3, "hf_token", "hf_x"));
+		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+		try (Browser browser = Browser.open(1280, 1000)) {
+			browser.driver().get("http://127.0.0.1:" + port + "/plugins-ui/#" + WHISPER);
+			browser.await("the form", (driver) -> {
+				String ready = driver.findElement(By.id("settings")).getDomAttribute("data-ready");
+				return ready != null && ready.startsWith(WHISPER + ":");
+			});
+			assertThat(browser.<String>script("return document.body.innerText")).doesNotContain("zq")
+				.doesNotContain("hf_x")
+				.contains("Some saved values are not shown");
+			// The form shows the schema's defaults, each field saying its saved value is hidden.
+			assertThat(field(browser, "language").getDomProperty("value")).isEqualTo("en");
+			assertThat(browser.driver().findElements(By.cssSelector("#form .masked-note"))).hasSize(4);
+			browser.screenshot("14-hidden-values");
+
+			WebElement beamSize = field(browser, "beam_size");
+			beamSize.clear();
+			beamSize.sendKeys("7");
+			browser.driver().findElement(By.id("save")).click();
+			browser.await("saved",
+					(driver) -> driver.findElement(By.id("message")).getText().startsWith("Saved (revision "));
+		}
+		assertThat(json.readTree(Files.readString(configDir.resolve(WHISPER + ".json")))).isEqualTo(
+				json.readTree("{\"device\": \"cuda\", \"language\": \"zq\", \"beam_size\": 7, \"hf_token\": \"hf_x\"}"));
+	}
+
+	private static WebElement field(Browser browser, String name) {
+		return browser.driver().findElement(By.name("root[" + name + "]"));
+	}
+
+}
