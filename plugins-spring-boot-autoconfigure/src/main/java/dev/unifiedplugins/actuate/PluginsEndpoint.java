@@ -63,6 +63,8 @@ public class PluginsEndpoint {
 
 	private final double defaultHours;
 
+	private final RenderedPluginEntries rendered;
+
 	/**
 	 * Creates the endpoint.
 	 * @param registry the registry to show
@@ -80,6 +82,7 @@ public class PluginsEndpoint {
 		this.showValues = Objects.requireNonNull(showValues, "showValues must not be null");
 		this.roles = Set.copyOf(roles);
 		this.defaultHours = defaultHours;
+		this.rendered = new RenderedPluginEntries(registry, this::entry);
 	}
 
 	/**
@@ -97,10 +100,7 @@ public class PluginsEndpoint {
 			categories.add(new CategoryDescriptor(category, this.registry.getCategoryDisplayName(category),
 					stats.byCategory().getOrDefault(category, 0)));
 		}
-		List<PluginEntry> plugins = new ArrayList<>(inspection.plugins().size());
-		for (PluginReport report : inspection.plugins()) {
-			plugins.add(entry(report));
-		}
+		List<PluginEntry> plugins = this.rendered.of(inspection.plugins());
 		Map<String, Double> byPlugin = new LinkedHashMap<>();
 		inspection.costByPlugin().forEach((id, usd) -> byPlugin.put(id, usd(usd)));
 		CloudCostDescriptor cost = new CloudCostDescriptor(duration, usd(inspection.totalCost()),

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.annotation.JsonSerialize;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -62,11 +63,36 @@ class PluginsEndpointTests {
 	}
 
 	@Test
+	void keptEntriesSerializeExactlyAsFreshOnes() {
+		JsonMapper mapper = JsonMapper.builder().build();
+		for (int i = 0; i < 3; i++) {
+			PluginsDescriptor descriptor = this.endpoint.plugins(null);
+			assertThat(mapper.writeValueAsString(descriptor)).isEqualTo(mapper.writeValueAsString(fresh(descriptor)));
+		}
+		assertThat(mapper.writeValueAsString(this.endpoint.plugins(null))).contains("\"uniqueId\":\"stt_static\"",
+				"\"uniqueId\":\"stt_live\"", "\"pids\":[" + ProcessHandle.current().pid() + "]", "\"error\":");
+	}
+
+	@Test
+	void anotherMapperSerializesEntriesItsOwnWay() {
+		JsonMapper plain = JsonMapper.builder().build();
+		JsonMapper indenting = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+		plain.writeValueAsString(this.endpoint.plugins(null));
+		PluginsDescriptor descriptor = this.endpoint.plugins(null);
+		assertThat(indenting.readTree(indenting.writeValueAsString(descriptor)))
+			.isEqualTo(indenting.readTree(indenting.writeValueAsString(fresh(descriptor))));
+	}
+
+	@Test
 	void entriesFollowSavedConfigsAndReRegistration() {
 		JsonMapper mapper = JsonMapper.builder().build();
-		assertThat(mapper.writeValueAsString(this.endpoint.plugins(null))).doesNotContain("\"configured\":true");
+		PluginsDescriptor unconfigured = this.endpoint.plugins(null);
+		assertThat(mapper.writeValueAsString(unconfigured)).doesNotContain("\"configured\":true")
+			.isEqualTo(mapper.writeValueAsString(fresh(unconfigured)));
 		this.registry.savePluginConfig("stt_static", Map.of("model", "base"));
-		assertThat(mapper.writeValueAsString(this.endpoint.plugins(null))).contains("\"configured\":true");
+		PluginsDescriptor configured = this.endpoint.plugins(null);
+		assertThat(mapper.writeValueAsString(configured)).contains("\"configured\":true")
+			.isEqualTo(mapper.writeValueAsString(fresh(configured)));
 		this.registry.registerPluginManager("stt", new Manager("2.0.0"));
 		assertThat(mapper.writeValueAsString(this.endpoint.plugins(null))).contains("\"version\":\"2.0.0\"")
 			.doesNotContain("\"version\":\"1.0.0\"");
@@ -121,10 +147,16 @@ class PluginsEndpointTests {
 		assertThat(descriptor.plugins()).isEqualTo(new ArrayList<>(descriptor.plugins()));
 	}
 
+	/** The same answer with its entries in a plain list, serialized entry by entry. */
+	private static PluginsDescriptor fresh(PluginsDescriptor descriptor) {
+		return new PluginsDescriptor(descriptor.stats(), descriptor.categories(), descriptor.managedPids(),
+				descriptor.cloudCost(), new ArrayList<>(descriptor.plugins()));
+	}
+
 	@Test
 	void responseTypesArePlainRecords() {
-		// Spring Boot registers the types an operation declares for a native image; nothing
-		// Jackson would find only on an instance (a serializer, a list class) needs a hint.
+		// Spring Boot registers the types an operation declares for a native image; the list
+		// of entries and its serializer, found only on an instance, have hints of their own.
 		for (Class<?> type : PluginsEndpoint.class.getDeclaredClasses()) {
 			assertThat(type.isRecord()).as(type.getName()).isTrue();
 			assertThat(type.getAnnotation(JsonSerialize.class)).as(type.getName()).isNull();
