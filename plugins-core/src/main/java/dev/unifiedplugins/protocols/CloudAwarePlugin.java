@@ -1,7 +1,9 @@
 package dev.unifiedplugins.protocols;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.unifiedplugins.core.RemoteResourceInfo;
 import org.jspecify.annotations.Nullable;
@@ -42,6 +44,17 @@ public interface CloudAwarePlugin {
 	 * @return the estimated cost in USD
 	 */
 	double estimateCost(double durationHours);
+
+	/**
+	 * When the plugin last used its resource: the last request it served, the last job it
+	 * ran. The registry terminates a resource idle for longer than
+	 * {@code plugins.cloud.idle-timeout}; a plugin that cannot tell returns empty and is
+	 * never considered idle.
+	 * @return the last activity, or empty when unknown
+	 */
+	default Optional<Instant> getLastActivity() {
+		return Optional.empty();
+	}
 
 	/**
 	 * Whether an object implements this protocol.

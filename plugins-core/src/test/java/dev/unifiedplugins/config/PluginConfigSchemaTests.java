@@ -393,17 +393,6 @@ class PluginConfigSchemaTests {
 	}
 
 	@Test
-	void referencesIdentifiersAndWhatOnlyCompilingChecksAreSeenAtAnyDepth() {
-		assertThat(resolvesOnCompile("{\"properties\": {\"a\": {\"$ref\": \"#/$defs/A\"}}}")).isTrue();
-		assertThat(resolvesOnCompile("{\"$defs\": {\"A\": {\"$anchor\": \"a\"}}}")).isTrue();
-		assertThat(resolvesOnCompile("{\"allOf\": [{\"$id\": \"urn:a\"}]}")).isTrue();
-		assertThat(resolvesOnCompile("{\"patternProperties\": {\"^a\": {}}}")).isTrue();
-		assertThat(resolvesOnCompile("{\"properties\": {\"a\": {\"$schema\": \"urn:x\"}}}")).isTrue();
-		assertThat(resolvesOnCompile("{\"$schema\": \"https://json-schema.org/draft/2020-12/schema\"}")).isFalse();
-		assertThat(resolvesOnCompile("{\"properties\": {\"a\": {\"type\": \"string\"}}}")).isFalse();
-	}
-
-	@Test
 	void schemasAlikeButForTheirTextsAreEachChecked() {
 		PluginConfigSchema.of(json("{\"title\": \"A\", \"properties\": {\"title\": {\"type\": \"string\"}}}")).check();
 		assertThatIllegalArgumentException().isThrownBy(() -> PluginConfigSchema
@@ -419,10 +408,6 @@ class PluginConfigSchemaTests {
 			.isThrownBy(() -> PluginConfigSchema.of(json(draft7 + "[{\"title\": \"a\"}, {\"title\": \"a\"}]}"))
 				.check())
 			.withMessageContaining("/enum");
-	}
-
-	private static boolean resolvesOnCompile(String schema) {
-		return PluginConfigSchema.resolvesOnCompile(json(schema), 0);
 	}
 
 	private static List<ConfigViolation> violations(Map<String, Object> config) {

@@ -2,6 +2,7 @@ package dev.unifiedplugins.actuate;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,8 @@ import dev.unifiedplugins.core.PluginIds;
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.RemoteResourceInfo;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
+import dev.unifiedplugins.runtime.CloudCostGuard;
 import dev.unifiedplugins.runtime.PluginInspection;
 import dev.unifiedplugins.runtime.PluginInspector;
 import dev.unifiedplugins.runtime.PluginReport;
@@ -65,6 +68,9 @@ public class PluginsEndpoint {
 
 	private final RenderedPluginEntries rendered;
 
+	/** Accrued cost, budget and automatic terminations; null without the guard. */
+	private final @Nullable CloudCostGuard cloudCostGuard;
+
 	/**
 	 * Creates the endpoint.
 	 * @param registry the registry to show
@@ -76,13 +82,30 @@ public class PluginsEndpoint {
 	 */
 	public PluginsEndpoint(UnifiedPluginRegistry registry, PluginInspector inspector, Sanitizer sanitizer,
 			Show showValues, Set<String> roles, double defaultHours) {
+		this(registry, inspector, sanitizer, showValues, roles, defaultHours, null);
+	}
+
+	/**
+	 * Creates the endpoint with the cloud cost guard rails.
+	 * @param registry the registry to show
+	 * @param inspector how plugin instances are asked for their resources
+	 * @param sanitizer the application's sanitizing functions
+	 * @param showValues when configuration values are shown unmasked
+	 * @param roles the roles that may see values under {@link Show#WHEN_AUTHORIZED}
+	 * @param defaultHours the duration costs are estimated for when the request names none
+	 * @param cloudCostGuard what shows the accrued cost, the budget and the automatic
+	 * terminations, or null for none
+	 */
+	public PluginsEndpoint(UnifiedPluginRegistry registry, PluginInspector inspector, Sanitizer sanitizer,
+			Show showValues, Set<String> roles, double defaultHours, @Nullable CloudCostGuard cloudCostGuard) {
+		this.cloudCostGuard = cloudCostGuard;
 		this.registry = Objects.requireNonNull(registry, "registry must not be null");
 		this.inspector = Objects.requireNonNull(inspector, "inspector must not be null");
 		this.sanitizer = Objects.requireNonNull(sanitizer, "sanitizer must not be null");
 		this.showValues = Objects.requireNonNull(showValues, "showValues must not be null");
 		this.roles = Set.copyOf(roles);
 		this.defaultHours = defaultHours;
-		this.rendered = new RenderedPluginEntries(registry, this::entry);
+		this.rendered = new RenderedPluginEntries(registry, this::entry, this::hasNoCloudCostHistory);
 	}
 
 	/**
@@ -105,6 +128,7 @@ public class PluginsEndpoint {
 		inspection.costByPlugin().forEach((id, usd) -> byPlugin.put(id, usd(usd)));
 		CloudCostDescriptor cost = new CloudCostDescriptor(duration, usd(inspection.totalCost()),
 				usd(inspection.hourlyCost()), byPlugin);
+		cost = withGuardRails(cost);
 		return new PluginsDescriptor(stats, categories, inspection.managedPids(), cost, plugins);
 	}
 
@@ -155,7 +179,43 @@ public class PluginsEndpoint {
 	}
 
 	private PluginEntry entry(PluginReport report) {
-		return PluginEntry.of(report, withMaskedCredentials(report.metadata().remoteResource()));
+		return withGuardRails(PluginEntry.of(report, withMaskedCredentials(report.metadata().remoteResource())));
+	}
+
+	// Cloud cost guard rails: accrued cost, budget and automatic terminations.
+
+	private CloudCostDescriptor withGuardRails(CloudCostDescriptor cost) {
+		if (this.cloudCostGuard == null) {
+			return cost;
+		}
+		CloudCostGuard.Status status = this.cloudCostGuard.status();
+		CloudCostGuard.Budget budget = status.budget();
+		return new CloudCostDescriptor(cost.hours(), cost.totalUsd(), cost.hourlyUsd(), cost.byPlugin(),
+				usd(status.accruedUsd()), (budget != null)
+						? new BudgetDescriptor(budget.hourlyUsd(), budget.exceeded(), budget.action().value()) : null);
+	}
+
+	private boolean hasNoCloudCostHistory(String uniqueId) {
+		if (this.cloudCostGuard == null) {
+			return true;
+		}
+		CloudCostGuard.Status status = this.cloudCostGuard.status();
+		return !status.accruedByPlugin().containsKey(uniqueId) && !status.lastTerminations().containsKey(uniqueId);
+	}
+
+	private PluginEntry withGuardRails(PluginEntry entry) {
+		if (this.cloudCostGuard == null) {
+			return entry;
+		}
+		CloudCostGuard.Status status = this.cloudCostGuard.status();
+		Double accrued = status.accruedByPlugin().get(entry.uniqueId());
+		CloudCostGuard.Termination last = status.lastTerminations().get(entry.uniqueId());
+		if (accrued == null && last == null) {
+			return entry;
+		}
+		return entry.withCloudCost(new PluginCloudCostDescriptor((accrued != null) ? usd(accrued) : 0.0,
+				(last != null) ? new TerminationDescriptor(last.at(), last.reason(), usd(last.hourlyUsd()),
+						last.succeeded(), last.error()) : null));
 	}
 
 	/**
@@ -262,7 +322,54 @@ public class PluginsEndpoint {
 	 * @param hourlyUsd the summed cost of one hour
 	 * @param byPlugin the cost for that duration by unique id
 	 */
-	public record CloudCostDescriptor(double hours, double totalUsd, double hourlyUsd, Map<String, Double> byPlugin) {
+	public record CloudCostDescriptor(double hours, double totalUsd, double hourlyUsd, Map<String, Double> byPlugin,
+			double accruedUsd, @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable BudgetDescriptor budget) {
+
+		/**
+		 * Estimated cost without the guard rails: nothing accrued, no budget.
+		 * @param hours the duration estimated for
+		 * @param totalUsd the summed cost for that duration
+		 * @param hourlyUsd the summed cost of one hour
+		 * @param byPlugin the cost for that duration by unique id
+		 */
+		public CloudCostDescriptor(double hours, double totalUsd, double hourlyUsd, Map<String, Double> byPlugin) {
+			this(hours, totalUsd, hourlyUsd, byPlugin, 0.0, null);
+		}
+
+	}
+
+	/**
+	 * The cap on the summed hourly price of the running cloud resources
+	 * ({@code plugins.cost.budget.*}).
+	 *
+	 * @param hourlyUsd the cap, in USD per hour
+	 * @param exceeded whether the resources running at the last check cost more
+	 * @param action {@code warn} or {@code terminate}
+	 */
+	public record BudgetDescriptor(double hourlyUsd, boolean exceeded, String action) {
+	}
+
+	/**
+	 * One plugin's cloud cost as the guard rails see it.
+	 *
+	 * @param accruedUsd the estimated USD its resources accrued since start
+	 * @param lastTermination its last automatic termination, or null
+	 */
+	public record PluginCloudCostDescriptor(double accruedUsd,
+			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable TerminationDescriptor lastTermination) {
+	}
+
+	/**
+	 * An automatic termination of a plugin's cloud resource.
+	 *
+	 * @param at when it was done
+	 * @param reason why: {@code IDLE}, {@code LIFETIME} or {@code BUDGET}
+	 * @param hourlyUsd the resource's price per hour then
+	 * @param succeeded whether it succeeded; one that failed is tried again at the next check
+	 * @param error why it failed, absent when it succeeded
+	 */
+	public record TerminationDescriptor(Instant at, PluginCloudResourceTerminated.Reason reason, double hourlyUsd,
+			boolean succeeded, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String error) {
 	}
 
 	/**
@@ -282,12 +389,32 @@ public class PluginsEndpoint {
 	 * @param remoteResource its remote resource, or null; values under credential-like
 	 * metadata keys are masked
 	 * @param error why its instance could not be asked, absent when it could
+	 * @param cloudCost the cost its cloud resources accrued and its last automatic
+	 * termination, absent when it never ran one
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record PluginEntry(String uniqueId, String name, String category, String title, @Nullable String version,
 			@Nullable String description, String executionMode, boolean configured, boolean local,
 			boolean activeResources, List<Long> pids, @Nullable RemoteResourceInfo remoteResource,
-			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String error) {
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String error,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable PluginCloudCostDescriptor cloudCost) {
+
+		/**
+		 * An entry without cloud cost guard rails.
+		 */
+		public PluginEntry(String uniqueId, String name, String category, String title, @Nullable String version,
+				@Nullable String description, String executionMode, boolean configured, boolean local,
+				boolean activeResources, List<Long> pids, @Nullable RemoteResourceInfo remoteResource,
+				@Nullable String error) {
+			this(uniqueId, name, category, title, version, description, executionMode, configured, local,
+					activeResources, pids, remoteResource, error, null);
+		}
+
+		PluginEntry withCloudCost(@Nullable PluginCloudCostDescriptor cloudCost) {
+			return new PluginEntry(this.uniqueId, this.name, this.category, this.title, this.version,
+					this.description, this.executionMode, this.configured, this.local, this.activeResources,
+					this.pids, this.remoteResource, this.error, cloudCost);
+		}
 
 		static PluginEntry of(PluginReport report, @Nullable RemoteResourceInfo remoteResource) {
 			PluginMetadata plugin = report.metadata();

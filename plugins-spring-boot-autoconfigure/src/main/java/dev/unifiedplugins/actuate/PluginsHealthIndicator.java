@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.runtime.BoundedCalls;
+import dev.unifiedplugins.runtime.CloudCostGuard;
 import dev.unifiedplugins.runtime.PluginConfigWatcher;
 import org.jspecify.annotations.Nullable;
 
@@ -25,6 +26,8 @@ public class PluginsHealthIndicator extends AbstractHealthIndicator {
 
 	private final @Nullable PluginConfigWatcher watcher;
 
+	private final @Nullable CloudCostGuard cloudCostGuard;
+
 	/**
 	 * Creates the indicator.
 	 * @param registry the registry to report on
@@ -40,9 +43,22 @@ public class PluginsHealthIndicator extends AbstractHealthIndicator {
 	 * read; null for none
 	 */
 	public PluginsHealthIndicator(UnifiedPluginRegistry registry, @Nullable PluginConfigWatcher watcher) {
+		this(registry, watcher, null);
+	}
+
+	/**
+	 * Creates the indicator.
+	 * @param registry the registry to report on
+	 * @param watcher what follows the config store, for a detail on whether it can be
+	 * read; null for none
+	 * @param cloudCostGuard what knows the cloud budget, for a detail on it; null for none
+	 */
+	public PluginsHealthIndicator(UnifiedPluginRegistry registry, @Nullable PluginConfigWatcher watcher,
+			@Nullable CloudCostGuard cloudCostGuard) {
 		super("Plugin registry health check failed");
 		this.registry = registry;
 		this.watcher = watcher;
+		this.cloudCostGuard = cloudCostGuard;
 	}
 
 	@Override
@@ -57,6 +73,12 @@ public class PluginsHealthIndicator extends AbstractHealthIndicator {
 		String storeFailure = (this.watcher != null) ? this.watcher.getStoreFailure() : null;
 		if (storeFailure != null) {
 			builder.withDetail("store", Map.of("reachable", false, "error", storeFailure));
+		}
+		// A budget exceeded is a detail, never DOWN: a restarted pod does not stop the bill.
+		CloudCostGuard.Budget budget = (this.cloudCostGuard != null) ? this.cloudCostGuard.status().budget() : null;
+		if (budget != null) {
+			builder.withDetail("cloudBudget", Map.of("hourlyUsd", budget.hourlyUsd(), "exceeded", budget.exceeded(),
+					"action", budget.action().value(), "runningHourlyUsd", budget.runningHourlyUsd()));
 		}
 		Map<String, Throwable> failures = this.registry.getRegistrationFailures();
 		if (failures.isEmpty()) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.RandomAccess;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import dev.unifiedplugins.actuate.PluginsEndpoint.PluginEntry;
 import dev.unifiedplugins.core.PluginMetadata;
@@ -36,12 +37,17 @@ final class RenderedPluginEntries {
 
 	private final Function<PluginReport, PluginEntry> toEntry;
 
+	/** Whether a plugin's entry shows nothing but its metadata (no cloud cost history). */
+	private final Predicate<String> metadataOnly;
+
 	/** The kept JSON for one serialization config: another mapper renders again. */
 	private volatile Kept kept = new Kept(null, new ConcurrentHashMap<>());
 
-	RenderedPluginEntries(UnifiedPluginRegistry registry, Function<PluginReport, PluginEntry> toEntry) {
+	RenderedPluginEntries(UnifiedPluginRegistry registry, Function<PluginReport, PluginEntry> toEntry,
+			Predicate<String> metadataOnly) {
 		this.registry = registry;
 		this.toEntry = toEntry;
+		this.metadataOnly = metadataOnly;
 	}
 
 	/**
@@ -126,8 +132,8 @@ final class RenderedPluginEntries {
 			for (int i = 0; i < size; i++) {
 				PluginReport report = value.reports.get(i);
 				SerializedString json = null;
-				if (report.error() == null) {
-					String uniqueId = report.metadata().uniqueId();
+				String uniqueId = report.metadata().uniqueId();
+				if (report.error() == null && value.owner.metadataOnly.test(uniqueId)) {
 					Rendered rendered = kept.get(uniqueId);
 					if (rendered != null && rendered.metadata() == report.metadata()) {
 						json = rendered.json();

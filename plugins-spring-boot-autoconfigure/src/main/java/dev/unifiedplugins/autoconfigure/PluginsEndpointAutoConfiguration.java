@@ -9,6 +9,7 @@ import dev.unifiedplugins.actuate.PluginsHealthIndicator;
 import dev.unifiedplugins.actuate.PluginsMetrics;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.runtime.BoundedCalls;
+import dev.unifiedplugins.runtime.CloudCostGuard;
 import dev.unifiedplugins.runtime.PluginConfigWatcher;
 import dev.unifiedplugins.runtime.PluginInspector;
 import dev.unifiedplugins.runtime.PluginShutdown;
@@ -39,7 +40,7 @@ import org.springframework.context.annotation.Configuration;
  * {@code plugins} health indicator and Micrometer gauges. Each part backs off when its
  * actuator module is absent, so the registry works without actuator.
  */
-@AutoConfiguration(after = PluginsAutoConfiguration.class,
+@AutoConfiguration(after = { PluginsAutoConfiguration.class, PluginsCloudCostAutoConfiguration.class },
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
@@ -57,7 +58,7 @@ public final class PluginsEndpointAutoConfiguration {
 		@ConditionalOnMissingBean
 		PluginsEndpoint pluginsEndpoint(UnifiedPluginRegistry registry, PluginInspector pluginInspector,
 				ObjectProvider<SanitizingFunction> sanitizingFunctions, PluginsEndpointProperties endpointProperties,
-				PluginsProperties properties) {
+				PluginsProperties properties, ObjectProvider<CloudCostGuard> cloudCostGuard) {
 			double hours = properties.getCost().getDefaultHours();
 			try {
 				PluginInspector.requireValidHours(hours);
@@ -68,7 +69,7 @@ public final class PluginsEndpointAutoConfiguration {
 			}
 			return new PluginsEndpoint(registry, pluginInspector,
 					new Sanitizer(sanitizingFunctions.orderedStream().toList()), endpointProperties.getShowValues(),
-					endpointProperties.getRoles(), hours);
+					endpointProperties.getRoles(), hours, cloudCostGuard.getIfAvailable());
 		}
 
 		@Bean
@@ -104,8 +105,8 @@ public final class PluginsEndpointAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "pluginsHealthIndicator")
 		PluginsHealthIndicator pluginsHealthIndicator(UnifiedPluginRegistry registry,
-				ObjectProvider<PluginConfigWatcher> watcher) {
-			return new PluginsHealthIndicator(registry, watcher.getIfAvailable());
+				ObjectProvider<PluginConfigWatcher> watcher, ObjectProvider<CloudCostGuard> cloudCostGuard) {
+			return new PluginsHealthIndicator(registry, watcher.getIfAvailable(), cloudCostGuard.getIfAvailable());
 		}
 
 	}

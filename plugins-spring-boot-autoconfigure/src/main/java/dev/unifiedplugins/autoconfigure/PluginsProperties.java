@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.unifiedplugins.runtime.CloudCostGuard.BudgetAction;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -65,6 +66,8 @@ public class PluginsProperties {
 	private final Cost cost = new Cost();
 
 	private final Validation validation = new Validation();
+
+	private final Cloud cloud = new Cloud();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -136,6 +139,10 @@ public class PluginsProperties {
 
 	public Validation getValidation() {
 		return this.validation;
+	}
+
+	public Cloud getCloud() {
+		return this.cloud;
 	}
 
 	/**
@@ -319,12 +326,108 @@ public class PluginsProperties {
 		 */
 		private double defaultHours = 1.0;
 
+		private final Budget budget = new Budget();
+
 		public double getDefaultHours() {
 			return this.defaultHours;
 		}
 
 		public void setDefaultHours(double defaultHours) {
 			this.defaultHours = defaultHours;
+		}
+
+		public Budget getBudget() {
+			return this.budget;
+		}
+
+	}
+
+	/**
+	 * Cap on what the running cloud resources cost together.
+	 */
+	public static class Budget {
+
+		/**
+		 * Cap, in USD per hour, on the summed estimated hourly price of the running cloud
+		 * resources, checked every plugins.cloud.check-interval. No cap when not set.
+		 */
+		private @Nullable Double hourlyUsd;
+
+		/**
+		 * What to do when the running cloud resources cost more than the cap: 'warn' logs
+		 * it, publishes an event and shows it in the endpoint, metrics and health;
+		 * 'terminate' also terminates running resources, most expensive first, until the
+		 * rest cost no more than the cap. Health never goes DOWN for the budget.
+		 */
+		private BudgetAction action = BudgetAction.WARN;
+
+		public @Nullable Double getHourlyUsd() {
+			return this.hourlyUsd;
+		}
+
+		public void setHourlyUsd(@Nullable Double hourlyUsd) {
+			this.hourlyUsd = hourlyUsd;
+		}
+
+		public BudgetAction getAction() {
+			return this.action;
+		}
+
+		public void setAction(BudgetAction action) {
+			this.action = action;
+		}
+
+	}
+
+	/**
+	 * Limits on the cloud resources of plugins. Each automatic termination is bounded by
+	 * plugins.resource-timeout, logged, counted and published as a
+	 * PluginCloudResourceTerminated application event; one that fails is tried again at
+	 * the next check.
+	 */
+	public static class Cloud {
+
+		/**
+		 * Time after which a running cloud resource whose plugin reports no activity is
+		 * terminated. A plugin that does not report its activity is never considered idle.
+		 * No limit when not set.
+		 */
+		private @Nullable Duration idleTimeout;
+
+		/**
+		 * Time after which a running cloud resource is terminated, counted from when this
+		 * application first saw it running. No limit when not set.
+		 */
+		private @Nullable Duration maxLifetime;
+
+		/**
+		 * How often the cloud resources are checked: their accrued cost, the idle timeout,
+		 * the maximum lifetime and the budget.
+		 */
+		private Duration checkInterval = Duration.ofSeconds(30);
+
+		public @Nullable Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(@Nullable Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
+
+		public @Nullable Duration getMaxLifetime() {
+			return this.maxLifetime;
+		}
+
+		public void setMaxLifetime(@Nullable Duration maxLifetime) {
+			this.maxLifetime = maxLifetime;
+		}
+
+		public Duration getCheckInterval() {
+			return this.checkInterval;
+		}
+
+		public void setCheckInterval(Duration checkInterval) {
+			this.checkInterval = checkInterval;
 		}
 
 	}

@@ -30,7 +30,9 @@ class ConfigurationMetadataTests {
 				"plugins.cost.default-hours", "management.endpoint.plugins.show-values",
 				"management.endpoint.plugins.roles", "plugins.store-type", "plugins.watch.enabled",
 				"plugins.watch.rescan-interval", "plugins.jdbc.table-name", "plugins.jdbc.poll-interval",
-				"plugins.jdbc.import-from-config-dir", "plugins.jdbc.initialize-schema", "plugins.jdbc.schema");
+				"plugins.jdbc.import-from-config-dir", "plugins.jdbc.initialize-schema", "plugins.jdbc.schema",
+				"plugins.cloud.idle-timeout", "plugins.cloud.max-lifetime", "plugins.cloud.check-interval",
+				"plugins.cost.budget.hourly-usd", "plugins.cost.budget.action");
 		properties.forEach((name, property) -> {
 			if (name.startsWith("plugins.")) {
 				assertThat(property.path("description").asString("")).as("description of " + name).isNotBlank();
@@ -49,6 +51,10 @@ class ConfigurationMetadataTests {
 		assertThat(properties.get("plugins.jdbc.poll-interval").get("defaultValue").asString()).isEqualTo("1s");
 		assertThat(properties.get("plugins.jdbc.initialize-schema").get("defaultValue").asString())
 			.isEqualTo("embedded");
+		assertThat(properties.get("plugins.cloud.check-interval").get("defaultValue").asString()).isEqualTo("30s");
+		assertThat(properties.get("plugins.cloud.idle-timeout").has("defaultValue")).isFalse();
+		assertThat(properties.get("plugins.cost.budget.hourly-usd").has("defaultValue")).isFalse();
+		assertThat(properties.get("plugins.cost.budget.action").get("defaultValue").asString()).isEqualTo("warn");
 		assertThat(properties.get("management.endpoint.plugins.show-values").get("defaultValue").asString())
 			.isEqualTo("never");
 		assertThat(properties.get("plugins.ui.enabled").get("defaultValue").asBoolean()).isFalse();

@@ -1,9 +1,12 @@
 package dev.unifiedplugins.sample.llm;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginExecutionMode;
@@ -49,7 +52,11 @@ public class Llama3CloudPlugin implements CloudAwarePlugin {
 
 	private final String defaultRegion;
 
+	private final Clock clock;
+
 	private volatile @Nullable String instanceId;
+
+	private volatile @Nullable Instant lastActivity;
 
 	/**
 	 * Creates the plugin; nothing is rented until it is provisioned.
@@ -57,8 +64,43 @@ public class Llama3CloudPlugin implements CloudAwarePlugin {
 	 * @param defaultRegion the region to rent in when the configuration names none
 	 */
 	public Llama3CloudPlugin(SimulatedCloudProvider provider, String defaultRegion) {
+		this(provider, defaultRegion, Clock.systemUTC());
+	}
+
+	/**
+	 * Creates the plugin; nothing is rented until it is provisioned.
+	 * @param provider the cloud to rent from
+	 * @param defaultRegion the region to rent in when the configuration names none
+	 * @param clock what tells the time of its activity
+	 */
+	public Llama3CloudPlugin(SimulatedCloudProvider provider, String defaultRegion, Clock clock) {
 		this.provider = Objects.requireNonNull(provider, "provider must not be null");
 		this.defaultRegion = Objects.requireNonNull(defaultRegion, "defaultRegion must not be null");
+		this.clock = Objects.requireNonNull(clock, "clock must not be null");
+	}
+
+	/**
+	 * Generates a completion on the rented GPU, renting one first when none runs (after an
+	 * idle termination, say). Each call is activity, which keeps the GPU from being
+	 * terminated as idle. The model is simulated: the completion is canned.
+	 * @param prompt the prompt
+	 * @return the completion and the instance that served it
+	 */
+	public Generation generate(String prompt) {
+		Objects.requireNonNull(prompt, "prompt must not be null");
+		RemoteResourceInfo gpu = provisionRemoteResource(Map.of());
+		this.lastActivity = this.clock.instant();
+		String completion = "(simulated Llama 3 on " + gpu.gpuType() + ") You said: " + prompt;
+		return new Generation(completion, Objects.requireNonNull(gpu.instanceId()), gpu.estimatedCostPerHour());
+	}
+
+	/**
+	 * When {@link #generate(String)} was last called.
+	 * @return the last generation, or empty when there was none
+	 */
+	@Override
+	public Optional<Instant> getLastActivity() {
+		return Optional.ofNullable(this.lastActivity);
 	}
 
 	/**
@@ -118,6 +160,16 @@ public class Llama3CloudPlugin implements CloudAwarePlugin {
 		RemoteResourceInfo current = getRemoteResourceInfo();
 		Double pricePerHour = (current != null && current.isRunning()) ? current.estimatedCostPerHour() : null;
 		return (pricePerHour != null) ? pricePerHour * durationHours : 0;
+	}
+
+	/**
+	 * A completion and where it was computed.
+	 *
+	 * @param completion the generated text
+	 * @param instanceId the GPU instance that served it
+	 * @param pricePerHour what that instance costs per hour, in USD
+	 */
+	public record Generation(String completion, String instanceId, @Nullable Double pricePerHour) {
 	}
 
 	private static <T> T setting(Map<String, Object> config, String key, Class<T> type, T defaultValue) {

@@ -1,5 +1,8 @@
 package dev.unifiedplugins.sample.llm;
 
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +22,22 @@ class Llama3CloudPluginTests {
 
 	private final Llama3CloudPlugin plugin = new Llama3CloudPlugin(
 			new SimulatedCloudProvider(CloudProviderType.LAMBDA_LABS, 4.40), "us-west-1");
+
+	@Test
+	void generatingRecordsActivityAndRentsAGpuWhenNoneRuns() {
+		Instant now = Instant.parse("2026-01-01T12:00:00Z");
+		Llama3CloudPlugin plugin = new Llama3CloudPlugin(
+				new SimulatedCloudProvider(CloudProviderType.LAMBDA_LABS, 4.40), "us-west-1",
+				Clock.fixed(now, ZoneOffset.UTC));
+		assertThat(plugin.getLastActivity()).isEmpty();
+		Llama3CloudPlugin.Generation first = plugin.generate("hello");
+		assertThat(plugin.getLastActivity()).contains(now);
+		assertThat(first.completion()).contains("hello");
+		assertThat(plugin.checkRemoteResourceStatus()).isEqualTo("running");
+		assertThat(plugin.generate("again").instanceId()).isEqualTo(first.instanceId());
+		plugin.terminateRemoteResource();
+		assertThat(plugin.generate("after termination").instanceId()).isNotEqualTo(first.instanceId());
+	}
 
 	@Test
 	void costsNothingBeforeItIsProvisioned() {

@@ -1,0 +1,81 @@
+package dev.unifiedplugins.actuate;
+
+import java.util.function.Consumer;
+
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
+import dev.unifiedplugins.runtime.CloudCostGuard;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.DisposableBean;
+
+/**
+ * Micrometer meters of the {@link CloudCostGuard}:
+ * <ul>
+ * <li>{@code plugins.cloud.cost.accrued}: a counter of the estimated USD accrued since
+ * start by the cloud resources seen running;</li>
+ * <li>{@code plugins.cloud.terminations}: a counter of automatic terminations, tagged by
+ * {@code reason} ({@code idle}, {@code lifetime}, {@code budget}) and {@code outcome}
+ * ({@code success}, {@code failure});</li>
+ * <li>{@code plugins.cloud.budget.exceeded}: a gauge, 1 while the running resources cost
+ * more than {@code plugins.cost.budget.hourly-usd}, 0 otherwise or without a budget.</li>
+ * </ul>
+ * They read the guard's last check and call no plugin.
+ */
+public class CloudCostMetrics implements MeterBinder, DisposableBean {
+
+	private final CloudCostGuard guard;
+
+	private final Consumer<PluginCloudResourceTerminated> counter = this::count;
+
+	private volatile @Nullable MeterRegistry meterRegistry;
+
+	/**
+	 * Creates the meters' source and listens to the guard's terminations.
+	 * @param guard the guard to measure
+	 */
+	public CloudCostMetrics(CloudCostGuard guard) {
+		this.guard = guard;
+		guard.addListener(this.counter);
+	}
+
+	@Override
+	public void bindTo(MeterRegistry meterRegistry) {
+		this.meterRegistry = meterRegistry;
+		FunctionCounter.builder("plugins.cloud.cost.accrued", this.guard, (guard) -> guard.status().accruedUsd())
+			.description("Estimated cloud cost accrued since start by the running plugin resources")
+			.baseUnit("usd")
+			.register(meterRegistry);
+		Gauge.builder("plugins.cloud.budget.exceeded", this.guard, CloudCostMetrics::exceeded)
+			.description("Whether the running cloud resources cost more than the budget (1) or not (0)")
+			.strongReference(true)
+			.register(meterRegistry);
+	}
+
+	private static double exceeded(CloudCostGuard guard) {
+		CloudCostGuard.Budget budget = guard.status().budget();
+		return (budget != null && budget.exceeded()) ? 1 : 0;
+	}
+
+	private void count(PluginCloudResourceTerminated terminated) {
+		MeterRegistry registry = this.meterRegistry;
+		if (registry != null) {
+			Counter.builder("plugins.cloud.terminations")
+				.description("Automatic terminations of plugin cloud resources")
+				.tag("reason", terminated.reason().name().toLowerCase(java.util.Locale.ROOT))
+				.tag("outcome", terminated.succeeded() ? "success" : "failure")
+				.register(registry)
+				.increment();
+		}
+	}
+
+	@Override
+	public void destroy() {
+		this.guard.removeListener(this.counter);
+	}
+
+}

@@ -1,0 +1,95 @@
+package dev.unifiedplugins.autoconfigure;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
+import dev.unifiedplugins.runtime.CloudCostGuard;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Runs the {@link CloudCostGuard} every {@code plugins.cloud.check-interval} while the
+ * application runs, and publishes each {@link PluginCloudResourceTerminated} and
+ * {@link CloudCostGuard.BudgetExceeded} as an application event.
+ */
+public class CloudCostGuardLifecycle implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(CloudCostGuardLifecycle.class);
+
+	private final CloudCostGuard guard;
+
+	private final Duration interval;
+
+	private final Consumer<PluginCloudResourceTerminated> terminations;
+
+	private final Consumer<CloudCostGuard.BudgetExceeded> budget;
+
+	private volatile @Nullable ScheduledExecutorService scheduler;
+
+	/**
+	 * Creates the lifecycle.
+	 * @param guard the guard to run
+	 * @param interval how often to run it
+	 * @param publisher where to publish its events
+	 */
+	public CloudCostGuardLifecycle(CloudCostGuard guard, Duration interval, ApplicationEventPublisher publisher) {
+		this.guard = guard;
+		this.interval = interval;
+		this.terminations = publisher::publishEvent;
+		this.budget = publisher::publishEvent;
+	}
+
+	@Override
+	public void start() {
+		this.guard.addListener(this.terminations);
+		this.guard.addBudgetListener(this.budget);
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "plugins-cloud-cost");
+			thread.setDaemon(true);
+			return thread;
+		});
+		executor.scheduleWithFixedDelay(this::checkNow, 0, this.interval.toMillis(), TimeUnit.MILLISECONDS);
+		this.scheduler = executor;
+	}
+
+	private void checkNow() {
+		try {
+			this.guard.check();
+		}
+		catch (RuntimeException ex) {
+			// The guard does not throw; a listener's failure must not end the schedule either.
+			logger.warn("Cloud cost check failed", ex);
+		}
+	}
+
+	@Override
+	public void stop() {
+		ScheduledExecutorService executor = this.scheduler;
+		if (executor != null) {
+			executor.shutdownNow();
+			this.scheduler = null;
+		}
+		this.guard.removeListener(this.terminations);
+		this.guard.removeBudgetListener(this.budget);
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.scheduler != null;
+	}
+
+	@Override
+	public int getPhase() {
+		// Stops before PluginsShutdownLifecycle cleans up, so the two never terminate at once.
+		return PluginsShutdownLifecycle.PHASE + 1;
+	}
+
+}

@@ -1,0 +1,89 @@
+package dev.unifiedplugins.autoconfigure;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import dev.unifiedplugins.actuate.CloudCostMetrics;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.runtime.BoundedCalls;
+import dev.unifiedplugins.runtime.CloudCostGuard;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.boot.LazyInitializationExcludeFilter;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
+ * of the cloud cost guard rails: a {@link CloudCostGuard} that accrues the plugins' cloud
+ * cost and enforces {@code plugins.cloud.*} and {@code plugins.cost.budget.*}, run every
+ * {@code plugins.cloud.check-interval}, and its Micrometer meters.
+ */
+@AutoConfiguration(after = PluginsAutoConfiguration.class,
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
+@ConditionalOnBean({ UnifiedPluginRegistry.class, BoundedCalls.class })
+@EnableConfigurationProperties(PluginsProperties.class)
+public final class PluginsCloudCostAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	CloudCostGuard cloudCostGuard(UnifiedPluginRegistry registry, BoundedCalls pluginCalls,
+			PluginsProperties properties) {
+		PluginsProperties.Cloud cloud = properties.getCloud();
+		PluginsProperties.Budget budget = properties.getCost().getBudget();
+		Double hourlyUsd = budget.getHourlyUsd();
+		if (hourlyUsd != null && (!Double.isFinite(hourlyUsd) || hourlyUsd < 0)) {
+			throw new InvalidConfigurationPropertyValueException("plugins.cost.budget.hourly-usd", hourlyUsd,
+					"must be a finite amount of USD of at least 0");
+		}
+		return new CloudCostGuard(registry, pluginCalls, Clock.systemUTC(),
+				new CloudCostGuard.Settings(optionalPositive(cloud.getIdleTimeout(), "plugins.cloud.idle-timeout"),
+						optionalPositive(cloud.getMaxLifetime(), "plugins.cloud.max-lifetime"), hourlyUsd,
+						budget.getAction(), PluginsAutoConfiguration.requirePositive(properties.getResourceTimeout(),
+								"plugins.resource-timeout")));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CloudCostGuardLifecycle cloudCostGuardLifecycle(CloudCostGuard cloudCostGuard, PluginsProperties properties,
+			ApplicationEventPublisher publisher) {
+		return new CloudCostGuardLifecycle(cloudCostGuard, PluginsAutoConfiguration
+			.requirePositive(properties.getCloud().getCheckInterval(), "plugins.cloud.check-interval"), publisher);
+	}
+
+	/**
+	 * Keeps the guard running under {@code spring.main.lazy-initialization=true}: nothing
+	 * depends on its lifecycle, so lazily it would never start.
+	 */
+	@Bean
+	static LazyInitializationExcludeFilter cloudCostLazyInitializationExcludeFilter() {
+		return LazyInitializationExcludeFilter.forBeanTypes(CloudCostGuardLifecycle.class);
+	}
+
+	private static Duration optionalPositive(Duration duration, String property) {
+		return (duration != null) ? PluginsAutoConfiguration.requirePositive(duration, property) : null;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	@ConditionalOnBean(MeterRegistry.class)
+	static class MetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		CloudCostMetrics cloudCostMetrics(CloudCostGuard cloudCostGuard) {
+			return new CloudCostMetrics(cloudCostGuard);
+		}
+
+	}
+
+}

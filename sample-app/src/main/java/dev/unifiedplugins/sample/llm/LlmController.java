@@ -1,0 +1,67 @@
+package dev.unifiedplugins.sample.llm;
+
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * {@code POST /llm/generate}: a completion from the cloud GPU plugin. Each call is
+ * activity for {@code plugins.cloud.idle-timeout}; a call after the GPU was terminated
+ * rents a new one.
+ */
+@RestController
+@RequestMapping("/llm")
+public class LlmController {
+
+	/** The unique id of the cloud GPU plugin. */
+	static final String PLUGIN_ID = LlmPluginManager.CATEGORY + "_" + Llama3CloudPlugin.NAME;
+
+	private final UnifiedPluginRegistry registry;
+
+	LlmController(UnifiedPluginRegistry registry) {
+		this.registry = registry;
+	}
+
+	/**
+	 * Generates a completion.
+	 * @param request the prompt
+	 * @return the completion, the plugin and the GPU instance that served it
+	 */
+	@PostMapping("/generate")
+	public GenerateResponse generate(@RequestBody GenerateRequest request) {
+		if (request.prompt() == null || request.prompt().isBlank()) {
+			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "prompt must not be blank");
+		}
+		Llama3CloudPlugin plugin = this.registry.getPluginInstance(PLUGIN_ID)
+			.filter(Llama3CloudPlugin.class::isInstance)
+			.map(Llama3CloudPlugin.class::cast)
+			.orElseThrow(() -> new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
+					"plugin '" + PLUGIN_ID + "' is not loaded"));
+		Llama3CloudPlugin.Generation generation = plugin.generate(request.prompt());
+		return new GenerateResponse(PLUGIN_ID, generation.instanceId(), generation.completion());
+	}
+
+	/**
+	 * What to generate from.
+	 *
+	 * @param prompt the prompt
+	 */
+	public record GenerateRequest(String prompt) {
+	}
+
+	/**
+	 * A completion.
+	 *
+	 * @param plugin the unique id of the plugin that generated it
+	 * @param instanceId the GPU instance that served it
+	 * @param completion the generated text
+	 */
+	public record GenerateResponse(String plugin, String instanceId, String completion) {
+	}
+
+}
