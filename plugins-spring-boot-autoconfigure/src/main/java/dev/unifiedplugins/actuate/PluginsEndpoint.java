@@ -69,7 +69,7 @@ public class PluginsEndpoint {
 	private final RenderedPluginEntries rendered;
 
 	/** Accrued cost, budget and automatic terminations; null without the guard. */
-	private final @Nullable CloudCostGuard cloudCostGuard;
+	private final CloudCostView cloudCost;
 
 	/**
 	 * Creates the endpoint.
@@ -98,14 +98,14 @@ public class PluginsEndpoint {
 	 */
 	public PluginsEndpoint(UnifiedPluginRegistry registry, PluginInspector inspector, Sanitizer sanitizer,
 			Show showValues, Set<String> roles, double defaultHours, @Nullable CloudCostGuard cloudCostGuard) {
-		this.cloudCostGuard = cloudCostGuard;
+		this.cloudCost = new CloudCostView(cloudCostGuard);
 		this.registry = Objects.requireNonNull(registry, "registry must not be null");
 		this.inspector = Objects.requireNonNull(inspector, "inspector must not be null");
 		this.sanitizer = Objects.requireNonNull(sanitizer, "sanitizer must not be null");
 		this.showValues = Objects.requireNonNull(showValues, "showValues must not be null");
 		this.roles = Set.copyOf(roles);
 		this.defaultHours = defaultHours;
-		this.rendered = new RenderedPluginEntries(registry, this::entry, this::hasNoCloudCostHistory);
+		this.rendered = new RenderedPluginEntries(registry, this::entry, this.cloudCost::hasNoHistory);
 	}
 
 	/**
@@ -128,7 +128,7 @@ public class PluginsEndpoint {
 		inspection.costByPlugin().forEach((id, usd) -> byPlugin.put(id, usd(usd)));
 		CloudCostDescriptor cost = new CloudCostDescriptor(duration, usd(inspection.totalCost()),
 				usd(inspection.hourlyCost()), byPlugin);
-		cost = withGuardRails(cost);
+		cost = this.cloudCost.withGuardRails(cost);
 		return new PluginsDescriptor(stats, categories, inspection.managedPids(), cost, plugins);
 	}
 
@@ -179,43 +179,7 @@ public class PluginsEndpoint {
 	}
 
 	private PluginEntry entry(PluginReport report) {
-		return withGuardRails(PluginEntry.of(report, withMaskedCredentials(report.metadata().remoteResource())));
-	}
-
-	// Cloud cost guard rails: accrued cost, budget and automatic terminations.
-
-	private CloudCostDescriptor withGuardRails(CloudCostDescriptor cost) {
-		if (this.cloudCostGuard == null) {
-			return cost;
-		}
-		CloudCostGuard.Status status = this.cloudCostGuard.status();
-		CloudCostGuard.Budget budget = status.budget();
-		return new CloudCostDescriptor(cost.hours(), cost.totalUsd(), cost.hourlyUsd(), cost.byPlugin(),
-				usd(status.accruedUsd()), (budget != null)
-						? new BudgetDescriptor(budget.hourlyUsd(), budget.exceeded(), budget.action().value()) : null);
-	}
-
-	private boolean hasNoCloudCostHistory(String uniqueId) {
-		if (this.cloudCostGuard == null) {
-			return true;
-		}
-		CloudCostGuard.Status status = this.cloudCostGuard.status();
-		return !status.accruedByPlugin().containsKey(uniqueId) && !status.lastTerminations().containsKey(uniqueId);
-	}
-
-	private PluginEntry withGuardRails(PluginEntry entry) {
-		if (this.cloudCostGuard == null) {
-			return entry;
-		}
-		CloudCostGuard.Status status = this.cloudCostGuard.status();
-		Double accrued = status.accruedByPlugin().get(entry.uniqueId());
-		CloudCostGuard.Termination last = status.lastTerminations().get(entry.uniqueId());
-		if (accrued == null && last == null) {
-			return entry;
-		}
-		return entry.withCloudCost(new PluginCloudCostDescriptor((accrued != null) ? usd(accrued) : 0.0,
-				(last != null) ? new TerminationDescriptor(last.at(), last.reason(), usd(last.hourlyUsd()),
-						last.succeeded(), last.error()) : null));
+		return this.cloudCost.withGuardRails(PluginEntry.of(report, withMaskedCredentials(report.metadata().remoteResource())));
 	}
 
 	/**

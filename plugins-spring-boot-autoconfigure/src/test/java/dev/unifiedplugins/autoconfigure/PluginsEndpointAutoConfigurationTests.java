@@ -181,6 +181,19 @@ class PluginsEndpointAutoConfigurationTests {
 	}
 
 	@Test
+	void theConfiguredGaugeFollowsAConfigurationSavedElsewhere() {
+		runner().withBean(MeterRegistry.class, SimpleMeterRegistry::new).run((context) -> {
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			context.getBean(PluginsMetrics.class).bindTo(meters);
+			assertThat(meters.get("plugins.configured").gauge().value()).isEqualTo(0.0);
+			new dev.unifiedplugins.config.FileSystemPluginConfigStore(this.dir).save("transcription_whisper",
+					java.util.Map.of("model", "tiny"));
+			dev.unifiedplugins.testsupport.Await.until("the gauge counts it",
+					() -> meters.get("plugins.configured").gauge().value() == 1.0);
+		});
+	}
+
+	@Test
 	void metricsAreAbsentWithoutMeterRegistry() {
 		runner().run((context) -> assertThat(context).doesNotHaveBean(PluginsMetrics.class));
 	}

@@ -1,0 +1,57 @@
+package dev.unifiedplugins.actuate;
+
+import dev.unifiedplugins.actuate.PluginsEndpoint.BudgetDescriptor;
+import dev.unifiedplugins.actuate.PluginsEndpoint.CloudCostDescriptor;
+import dev.unifiedplugins.actuate.PluginsEndpoint.PluginCloudCostDescriptor;
+import dev.unifiedplugins.actuate.PluginsEndpoint.PluginEntry;
+import dev.unifiedplugins.actuate.PluginsEndpoint.TerminationDescriptor;
+import dev.unifiedplugins.runtime.CloudCostGuard;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the {@code plugins} endpoint shows of the cloud cost guard rails: the accrued cost,
+ * the budget, and each plugin's accrued cost and last automatic termination.
+ */
+final class CloudCostView {
+
+	private final @Nullable CloudCostGuard guard;
+
+	CloudCostView(@Nullable CloudCostGuard guard) {
+		this.guard = guard;
+	}
+
+	CloudCostDescriptor withGuardRails(CloudCostDescriptor cost) {
+		if (this.guard == null) {
+			return cost;
+		}
+		CloudCostGuard.Status status = this.guard.status();
+		CloudCostGuard.Budget budget = status.budget();
+		return new CloudCostDescriptor(cost.hours(), cost.totalUsd(), cost.hourlyUsd(), cost.byPlugin(),
+				PluginsEndpoint.usd(status.accruedUsd()), (budget != null)
+						? new BudgetDescriptor(budget.hourlyUsd(), budget.exceeded(), budget.action().value()) : null);
+	}
+
+	boolean hasNoHistory(String uniqueId) {
+		if (this.guard == null) {
+			return true;
+		}
+		CloudCostGuard.Status status = this.guard.status();
+		return !status.accruedByPlugin().containsKey(uniqueId) && !status.lastTerminations().containsKey(uniqueId);
+	}
+
+	PluginEntry withGuardRails(PluginEntry entry) {
+		if (this.guard == null) {
+			return entry;
+		}
+		CloudCostGuard.Status status = this.guard.status();
+		Double accrued = status.accruedByPlugin().get(entry.uniqueId());
+		CloudCostGuard.Termination last = status.lastTerminations().get(entry.uniqueId());
+		if (accrued == null && last == null) {
+			return entry;
+		}
+		return entry.withCloudCost(new PluginCloudCostDescriptor((accrued != null) ? PluginsEndpoint.usd(accrued) : 0.0,
+				(last != null) ? new TerminationDescriptor(last.at(), last.reason(), PluginsEndpoint.usd(last.hourlyUsd()),
+						last.succeeded(), last.error()) : null));
+	}
+
+}
