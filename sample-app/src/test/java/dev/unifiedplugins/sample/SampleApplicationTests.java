@@ -38,4 +38,17 @@ class SampleApplicationTests {
 		awaitGone(pids);
 	}
 
+	@Test
+	void startsWithTheRegistryDisabled() {
+		// The benchmarks compare starts with and without the registry.
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(SampleApplication.class)
+			.main(SampleApplication.class)
+			.web(WebApplicationType.NONE)
+			.run("--plugins.enabled=false", "--plugins.config-dir=target/test-plugin-configs",
+					"--sample.transcription.worker.enabled=false")) {
+			assertThat(context.getBeansOfType(dev.unifiedplugins.core.UnifiedPluginRegistry.class)).isEmpty();
+			assertThat(context.getBean(LlmPluginManager.class).getPlugin("llama3_cloud")).isPresent();
+		}
+	}
+
 }

@@ -1,6 +1,5 @@
 package dev.unifiedplugins.sample.llm;
 
-import dev.unifiedplugins.core.UnifiedPluginRegistry;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -21,10 +20,12 @@ public class LlmController {
 	/** The unique id of the cloud GPU plugin. */
 	static final String PLUGIN_ID = LlmPluginManager.CATEGORY + "_" + Llama3CloudPlugin.NAME;
 
-	private final UnifiedPluginRegistry registry;
+	private final LlmPluginManager manager;
 
-	LlmController(UnifiedPluginRegistry registry) {
-		this.registry = registry;
+	// The manager, not the registry: the application's own code uses its plugin system
+	// whether or not the registry is enabled.
+	LlmController(LlmPluginManager manager) {
+		this.manager = manager;
 	}
 
 	/**
@@ -37,7 +38,7 @@ public class LlmController {
 		if (request.prompt() == null || request.prompt().isBlank()) {
 			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "prompt must not be blank");
 		}
-		Llama3CloudPlugin plugin = this.registry.getPluginInstance(PLUGIN_ID)
+		Llama3CloudPlugin plugin = this.manager.getPlugin(Llama3CloudPlugin.NAME)
 			.filter(Llama3CloudPlugin.class::isInstance)
 			.map(Llama3CloudPlugin.class::cast)
 			.orElseThrow(() -> new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
