@@ -10,12 +10,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
@@ -83,13 +81,6 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	/** Most characters of an instance name: the size of the {@code updated_by} column. */
 	public static final int MAX_INSTANCE_NAME_LENGTH = 255;
 
-	// PostgreSQL's identifier limit (NAMEDATALEN - 1); each part of schema.table.
-	private static final Pattern TABLE_NAME = Pattern
-		.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
-
-	// A writer that loses a race to insert a new id retries its update: the row exists then.
-	private static final int WRITE_ATTEMPTS = 3;
-
 	private static final AutoCloseable NOT_WATCHING = () -> {
 	};
 
@@ -103,28 +94,8 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 
 	private final String instanceName;
 
-	private final String channel;
-
-	/** Whether the database is PostgreSQL; null until a connection tells. */
-	private volatile @Nullable Boolean postgreSql;
-
-	private final String selectRow;
-
-	private final String selectLive;
-
-	private final String selectLiveIds;
-
-	private final String selectLiveRevisions;
-
-	private final String update;
-
-	private final String updateIfDeleted;
-
-	private final String updateIfRevision;
-
-	private final String insert;
-
-	private final String markDeleted;
+	/** The table's statements and row writes. */
+	private final PluginConfigTable table;
 
 	/**
 	 * Creates a store on the table {@value #DEFAULT_TABLE_NAME}, with a maximum config size
@@ -165,7 +136,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	 */
 	public JdbcPluginConfigStore(DataSource dataSource, String tableName, long maxConfigSize, String instanceName) {
 		this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
-		this.tableName = requireValidTableName(tableName);
+		this.tableName = PluginConfigTable.requireValidName(tableName);
 		if (maxConfigSize < 1 || maxConfigSize > FileSystemPluginConfigStore.MAX_CONFIG_SIZE_LIMIT) {
 			throw new IllegalArgumentException("The max config size must be between 1 and "
 					+ FileSystemPluginConfigStore.MAX_CONFIG_SIZE_LIMIT + " bytes, not " + maxConfigSize);
@@ -177,22 +148,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 					+ " characters and not be blank; it has " + instanceName.length());
 		}
 		this.instanceName = instanceName;
-		this.channel = channelOf(this.tableName);
-		// The table name is the only thing concatenated into SQL, and it was checked above.
-		String table = this.tableName;
-		this.selectRow = "SELECT json, revision FROM " + table + " WHERE unique_id = ?";
-		this.selectLive = "SELECT revision FROM " + table + " WHERE unique_id = ? AND json IS NOT NULL";
-		this.selectLiveIds = "SELECT unique_id FROM " + table + " WHERE json IS NOT NULL";
-		this.selectLiveRevisions = "SELECT unique_id, revision FROM " + table + " WHERE json IS NOT NULL";
-		String set = "UPDATE " + table + " SET json = ?, revision = revision + 1, updated_at = CURRENT_TIMESTAMP,"
-				+ " updated_by = ? WHERE unique_id = ?";
-		this.update = set;
-		this.updateIfDeleted = set + " AND json IS NULL";
-		this.updateIfRevision = set + " AND revision = ? AND json IS NOT NULL";
-		this.insert = "INSERT INTO " + table + " (unique_id, json, revision, updated_at, updated_by)"
-				+ " VALUES (?, ?, 1, CURRENT_TIMESTAMP, ?)";
-		this.markDeleted = "UPDATE " + table + " SET json = NULL, revision = revision + 1,"
-				+ " updated_at = CURRENT_TIMESTAMP, updated_by = ? WHERE unique_id = ? AND json IS NOT NULL";
+		this.table = new PluginConfigTable(this.tableName, instanceName);
 	}
 
 	/**
@@ -233,7 +189,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 
 	/** The PostgreSQL notification channel of this store's table. */
 	String notificationChannel() {
-		return this.channel;
+		return this.table.channel;
 	}
 
 	/**
@@ -255,7 +211,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 		String json;
 		long revision;
 		try (Connection connection = this.dataSource.getConnection();
-				PreparedStatement select = connection.prepareStatement(this.selectRow)) {
+				PreparedStatement select = connection.prepareStatement(this.table.selectRow)) {
 			select.setString(1, uniqueId);
 			try (ResultSet row = select.executeQuery()) {
 				if (!row.next()) {
@@ -308,42 +264,27 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 		Objects.requireNonNull(expected, "expected must not be null");
 		String json = new String(ConfigJson.write(uniqueId, config, this.maxConfigSize), StandardCharsets.UTF_8);
 		if (expected.isAny()) {
-			return inTransaction("save", uniqueId, true, (connection) -> upsert(connection, uniqueId, json));
+			return inTransaction("save", uniqueId, true, (connection) -> this.table.upsert(connection, uniqueId, json));
 		}
 		if (expected.revision() == null) {
 			// ExpectedRevision.none()
-			return inTransaction("save", uniqueId, true, (connection) -> createIfAbsent(connection, uniqueId, json));
+			return inTransaction("save", uniqueId, true, (connection) -> this.table.createIfAbsent(connection, uniqueId, json));
 		}
 		return inTransaction("save", uniqueId, false,
-				(connection) -> replaceIfRevision(connection, uniqueId, json, expected));
+				(connection) -> this.table.replaceIfRevision(connection, uniqueId, json, expected));
 	}
 
 	@Override
 	public boolean delete(String uniqueId) {
 		PluginIds.requireValid(uniqueId, "unique id");
-		return inTransaction("delete", uniqueId, false, (connection) -> {
-			int deleted;
-			try (PreparedStatement update = connection.prepareStatement(this.markDeleted)) {
-				update.setString(1, this.instanceName);
-				update.setString(2, uniqueId);
-				deleted = update.executeUpdate();
-			}
-			if (deleted > 0) {
-				notifyChange(connection, uniqueId);
-			}
-			return deleted > 0;
-		});
+		return inTransaction("delete", uniqueId, false, (connection) -> this.table.markDeleted(connection, uniqueId));
 	}
 
-	/**
-	 * {@inheritDoc}
-	 * @throws UncheckedIOException when the table cannot be read
-	 */
 	@Override
 	public boolean exists(String uniqueId) {
 		PluginIds.requireValid(uniqueId, "unique id");
 		try (Connection connection = this.dataSource.getConnection()) {
-			return liveRevision(connection, uniqueId) != null;
+			return this.table.liveRevision(connection, uniqueId) != null;
 		}
 		catch (SQLException ex) {
 			throw failure("read", uniqueId, ex);
@@ -355,7 +296,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	public Set<String> ids() {
 		Set<String> ids = new HashSet<>();
 		try (Connection connection = this.dataSource.getConnection();
-				PreparedStatement select = connection.prepareStatement(this.selectLiveIds);
+				PreparedStatement select = connection.prepareStatement(this.table.selectLiveIds);
 				ResultSet rows = select.executeQuery()) {
 			while (rows.next()) {
 				String id = rows.getString(1);
@@ -375,7 +316,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	public Map<String, String> revisions() {
 		Map<String, String> revisions = new HashMap<>();
 		try (Connection connection = this.dataSource.getConnection();
-				PreparedStatement select = connection.prepareStatement(this.selectLiveRevisions);
+				PreparedStatement select = connection.prepareStatement(this.table.selectLiveRevisions);
 				ResultSet rows = select.executeQuery()) {
 			while (rows.next()) {
 				String id = rows.getString(1);
@@ -410,10 +351,10 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	@Override
 	public AutoCloseable watch(Runnable onChange) {
 		Objects.requireNonNull(onChange, "onChange must not be null");
-		Boolean known = this.postgreSql;
+		Boolean known = this.table.knownPostgreSql();
 		if (known == null) {
 			try (Connection connection = this.dataSource.getConnection()) {
-				known = isPostgreSqlCached(connection);
+				known = this.table.isPostgreSql(connection);
 			}
 			catch (SQLException ex) {
 				// The database may be down now: the watcher finds out when it connects.
@@ -430,119 +371,12 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 			}
 			return NOT_WATCHING;
 		}
-		return PostgresChangeWatcher.start(this.dataSource, this.tableName, this.channel, onChange);
+		return PostgresChangeWatcher.start(this.dataSource, this.tableName, this.table.channel, onChange);
 	}
 
 	@Override
 	public String toString() {
 		return "JdbcPluginConfigStore[" + this.tableName + "]";
-	}
-
-	private String upsert(Connection connection, String uniqueId, String json) throws SQLException {
-		if (write(connection, this.update, uniqueId, json) == 0) {
-			insert(connection, uniqueId, json);
-		}
-		String revision = Objects.requireNonNull(liveRevision(connection, uniqueId), "the row just written");
-		notifyChange(connection, uniqueId);
-		return revision;
-	}
-
-	private String createIfAbsent(Connection connection, String uniqueId, String json) throws SQLException {
-		if (write(connection, this.updateIfDeleted, uniqueId, json) == 0) {
-			String actual = liveRevision(connection, uniqueId);
-			if (actual != null) {
-				throw new PluginConfigConflictException(uniqueId, ExpectedRevision.none(), actual);
-			}
-			// No row at all, or a tombstone written since the update: a unique violation
-			// then, which is retried.
-			insert(connection, uniqueId, json);
-		}
-		String revision = Objects.requireNonNull(liveRevision(connection, uniqueId), "the row just written");
-		notifyChange(connection, uniqueId);
-		return revision;
-	}
-
-	private String replaceIfRevision(Connection connection, String uniqueId, String json, ExpectedRevision expected)
-			throws SQLException {
-		long revision = parseRevision(expected.revision());
-		if (revision > 0) {
-			try (PreparedStatement update = connection.prepareStatement(this.updateIfRevision)) {
-				bindWrite(update, uniqueId, json);
-				update.setLong(4, revision);
-				if (update.executeUpdate() > 0) {
-					notifyChange(connection, uniqueId);
-					return Long.toString(revision + 1);
-				}
-			}
-		}
-		throw new PluginConfigConflictException(uniqueId, expected, liveRevision(connection, uniqueId));
-	}
-
-	/** The number a revision string stands for, or 0 when it is not one this store wrote. */
-	private static long parseRevision(@Nullable String revision) {
-		try {
-			long number = Long.parseLong(Objects.requireNonNull(revision));
-			return (number > 0 && Long.toString(number).equals(revision)) ? number : 0;
-		}
-		catch (NumberFormatException ex) {
-			return 0;
-		}
-	}
-
-	private int write(Connection connection, String sql, String uniqueId, String json) throws SQLException {
-		try (PreparedStatement update = connection.prepareStatement(sql)) {
-			bindWrite(update, uniqueId, json);
-			return update.executeUpdate();
-		}
-	}
-
-	private void bindWrite(PreparedStatement update, String uniqueId, String json) throws SQLException {
-		update.setString(1, json);
-		update.setString(2, this.instanceName);
-		update.setString(3, uniqueId);
-	}
-
-	private void insert(Connection connection, String uniqueId, String json) throws SQLException {
-		try (PreparedStatement insert = connection.prepareStatement(this.insert)) {
-			insert.setString(1, uniqueId);
-			insert.setString(2, json);
-			insert.setString(3, this.instanceName);
-			insert.executeUpdate();
-		}
-	}
-
-	private @Nullable String liveRevision(Connection connection, String uniqueId) throws SQLException {
-		try (PreparedStatement select = connection.prepareStatement(this.selectLive)) {
-			select.setString(1, uniqueId);
-			try (ResultSet row = select.executeQuery()) {
-				return row.next() ? Long.toString(row.getLong(1)) : null;
-			}
-		}
-	}
-
-	/** Sends the change notice, delivered by PostgreSQL when the transaction commits. */
-	private void notifyChange(Connection connection, String uniqueId) throws SQLException {
-		if (isPostgreSqlCached(connection)) {
-			try (PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
-				notify.setString(1, this.channel);
-				notify.setString(2, uniqueId);
-				notify.executeQuery().close();
-			}
-		}
-	}
-
-	private boolean isPostgreSqlCached(Connection connection) throws SQLException {
-		Boolean known = this.postgreSql;
-		if (known == null) {
-			known = isPostgreSql(connection);
-			this.postgreSql = known;
-		}
-		return known;
-	}
-
-	/** Whether a connection is to PostgreSQL, decided as Spring Boot decides a platform. */
-	static boolean isPostgreSql(Connection connection) throws SQLException {
-		return "PostgreSQL".equalsIgnoreCase(connection.getMetaData().getDatabaseProductName());
 	}
 
 	// PostgresChangeWatcher uses pgjdbc's types, so it is only loaded when they are present.
@@ -556,64 +390,13 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 		}
 	}
 
-	/**
-	 * Runs a write in one transaction, rolled back when it fails.
-	 * @param retryIntegrityViolations whether to run it again (up to {@value #WRITE_ATTEMPTS}
-	 * times) after a unique violation (SQLState class 23): a write that inserts a new id
-	 * fails so when another writer inserted it first; on the next attempt the row exists
-	 */
-	private <T> T inTransaction(String operation, String uniqueId, boolean retryIntegrityViolations, Work<T> work) {
-		try (Connection connection = this.dataSource.getConnection()) {
-			boolean autoCommit = connection.getAutoCommit();
-			if (autoCommit) {
-				connection.setAutoCommit(false);
-			}
-			try {
-				for (int attempt = 1;; attempt++) {
-					try {
-						T result = work.run(connection);
-						connection.commit();
-						return result;
-					}
-					catch (SQLException ex) {
-						rollback(connection, ex);
-						if (!retryIntegrityViolations || attempt >= WRITE_ATTEMPTS || ex.getSQLState() == null
-								|| !ex.getSQLState().startsWith("23")) {
-							throw ex;
-						}
-					}
-					catch (RuntimeException | Error ex) {
-						rollback(connection, ex);
-						throw ex;
-					}
-				}
-			}
-			finally {
-				if (autoCommit) {
-					restoreAutoCommit(connection);
-				}
-			}
+	private <T> T inTransaction(String operation, String uniqueId, boolean retryIntegrityViolations,
+			JdbcTransaction.Work<T> work) {
+		try {
+			return JdbcTransaction.run(this.dataSource, retryIntegrityViolations, work);
 		}
 		catch (SQLException ex) {
 			throw failure(operation, uniqueId, ex);
-		}
-	}
-
-	private static void rollback(Connection connection, Throwable failure) {
-		try {
-			connection.rollback();
-		}
-		catch (SQLException ex) {
-			failure.addSuppressed(ex);
-		}
-	}
-
-	private static void restoreAutoCommit(Connection connection) {
-		try {
-			connection.setAutoCommit(true);
-		}
-		catch (SQLException ex) {
-			// The connection is broken; closing it is all that is left, and the pool drops it.
 		}
 	}
 
@@ -625,33 +408,6 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 				+ " table " + this.tableName + ": " + ex.getMessage()
 				+ ((ex.getSQLState() != null) ? " (SQLState " + ex.getSQLState() + ")" : "");
 		return new UncheckedIOException(message, new IOException(message, ex));
-	}
-
-	private static String requireValidTableName(String tableName) {
-		Objects.requireNonNull(tableName, "tableName must not be null");
-		if (!TABLE_NAME.matcher(tableName).matches()) {
-			throw new IllegalArgumentException("Illegal table name '" + tableName
-					+ "': use letters, digits and '_', not starting with a digit, at most 63 characters,"
-					+ " optionally qualified by a schema name (schema.table)");
-		}
-		return tableName;
-	}
-
-	/**
-	 * The notification channel of a table: lower case, as PostgreSQL folds the unquoted
-	 * table name, and within its 63-character limit (two tables sharing a channel only get
-	 * each other's notices too, which is harmless).
-	 */
-	private static String channelOf(String tableName) {
-		String channel = tableName.replace('.', '_').toLowerCase(Locale.ROOT) + "_changed";
-		return (channel.length() > 63) ? channel.substring(0, 63) : channel;
-	}
-
-	@FunctionalInterface
-	private interface Work<T> {
-
-		T run(Connection connection) throws SQLException;
-
 	}
 
 	/** Computed once, when first asked for: finding the host name may take a lookup. */

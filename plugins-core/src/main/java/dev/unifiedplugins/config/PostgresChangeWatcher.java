@@ -99,7 +99,7 @@ final class PostgresChangeWatcher implements AutoCloseable {
 		boolean failing = false;
 		while (!isStopped()) {
 			try (Connection connection = this.dataSource.getConnection()) {
-				if (!JdbcPluginConfigStore.isPostgreSql(connection)) {
+				if (!PluginConfigTable.isPostgreSqlDatabase(connection)) {
 					logger.log(System.Logger.Level.DEBUG, "Not watching table " + this.tableName
 							+ ": the database is not PostgreSQL; changes are found by polling");
 					return;
