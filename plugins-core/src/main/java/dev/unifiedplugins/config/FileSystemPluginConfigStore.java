@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -14,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.FileAttribute;
@@ -26,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import dev.unifiedplugins.core.PluginIds;
 import dev.unifiedplugins.protocols.ProcessTable;
@@ -58,12 +54,6 @@ import org.jspecify.annotations.Nullable;
 public class FileSystemPluginConfigStore implements PluginConfigStore {
 
 	private static final String SUFFIX = ".json";
-
-	/** Where the lock files of writes are: hidden, and not a config file. */
-	private static final String LOCKS = ".locks";
-
-	/** Locks of this JVM's threads, by lock file: a plugin id has a handful of bytes. */
-	private static final Map<Path, Object> JVM_LOCKS = new ConcurrentHashMap<>();
 
 	/** Default of the maximum config size: 4 MiB. */
 	public static final long DEFAULT_MAX_CONFIG_SIZE = 4L * 1024 * 1024;
@@ -302,37 +292,14 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 		return new DirectoryWatch(this.dir, SUFFIX, onChange);
 	}
 
-	private <T> T locked(String uniqueId, String operation, IoAction<T> action) {
-		Path locks = this.dir.resolve(LOCKS);
-		Path lockFile = locks.resolve(uniqueId + ".lock");
-		// A FileLock is held by the whole JVM, and closing any channel of a file may release
-		// it: threads take turns first, so that a lock file has one channel at a time.
-		synchronized (JVM_LOCKS.computeIfAbsent(lockFile, (key) -> new Object())) {
-			try {
-				Files.createDirectories(locks, AtomicFiles.ownerOnly(locks, true));
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Cannot " + operation + " plugin config file " + pathOf(uniqueId)
-						+ ": cannot create " + locks + ": " + describe(ex), ex);
-			}
-			try (FileChannel channel = FileChannel.open(lockFile,
-					Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), AtomicFiles.ownerOnly(this.dir, false));
-					FileLock lock = channel.lock()) {
-				return action.run();
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Cannot " + operation + " plugin config file " + pathOf(uniqueId) + ": "
-						+ describe(ex), ex);
-			}
+	private <T> T locked(String uniqueId, String operation, ConfigFileLocks.IoAction<T> action) {
+		try {
+			return ConfigFileLocks.locked(this.dir, uniqueId, action);
 		}
-	}
-
-	/** A file operation under a plugin's lock. */
-	@FunctionalInterface
-	private interface IoAction<T> {
-
-		T run() throws IOException;
-
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot " + operation + " plugin config file " + pathOf(uniqueId) + ": "
+					+ describe(ex), ex);
+		}
 	}
 
 	@Override
