@@ -661,7 +661,7 @@
       const uniqueId = state.uniqueId;
       const detail = state.detail;
       const body = {
-        config: JSON.stringify(formValue()),
+        config: formValue(),
         // The revision read; empty when nothing was saved, so that a save made elsewhere in
         // between is not overwritten either. A saved configuration without a revision is
         // one the server cannot read (see the error): the save replaces it.

@@ -32,10 +32,11 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  * only with {@code management.endpoint.plugins.access=unrestricted}; the endpoint is
  * read-only by default.
  * <ul>
- * <li>{@code POST /actuator/plugins/{uniqueId}} with {@code {"config": "{...}", "revision":
- * "..."}}, the configuration as JSON text: 200 with the plugin's detail view and its new
- * revision; 400 with every violation; 404 for an unknown plugin; 409 when the stored revision is another; 503 when
- * the store failed. A {@code revision} that is absent or null saves whatever is stored
+ * <li>{@code POST /actuator/plugins/{uniqueId}} with {@code {"config": {...}, "revision":
+ * "..."}} (or the configuration as JSON text, {@code "config": "{...}"}): 200 with the
+ * plugin's detail view and its new revision; 400 with every violation; 404 for an unknown
+ * plugin; 409 when the stored revision is another; 413 when the body is larger than
+ * {@code plugins.max-config-size}; 503 when the store failed. A {@code revision} that is absent or null saves whatever is stored
  * (the last writer wins); an empty one expects that nothing is stored.</li>
  * <li>{@code DELETE /actuator/plugins/{uniqueId}}: 200 with the detail view, back to
  * defaults.</li>
@@ -80,8 +81,9 @@ public class PluginsEndpointWebExtension {
 	/**
 	 * Saves a plugin's configuration, validated against its schema.
 	 * @param uniqueId the plugin's unique id
-	 * @param config the configuration as JSON text (Spring Boot binds each top-level key of
-	 * the request body to a parameter as a simple value, not as an object); a
+	 * @param config the configuration as JSON text: Spring Boot binds each top-level key of
+	 * the request body to a parameter as a simple value, so {@link PluginsEndpointBodyFilter}
+	 * and {@link PluginsEndpointBodyWebFilter} turn an object sent there into its text; a
 	 * {@code "******"} in it stands for the saved value at its place
 	 * @param revision the revision read, null for any (the last writer wins), empty when none
 	 * was read

@@ -98,12 +98,12 @@ class PluginsEndpointSecurityTests {
 		assertThat(admin.csrfToken()).isNotBlank();
 
 		HttpResponse<String> withoutToken = admin.send("POST", "/actuator/plugins/" + ID,
-				"{\"config\": \"{\\\"device\\\": \\\"cuda\\\"}\"}", false);
+				"{\"config\": {\"device\": \"cuda\"}}", false);
 		assertThat(withoutToken.statusCode()).isEqualTo(403);
 		assertThat(Files.exists(this.dir.resolve(ID + ".json"))).isFalse();
 
 		HttpResponse<String> withToken = admin.send("POST", "/actuator/plugins/" + ID,
-				"{\"config\": \"{\\\"device\\\": \\\"cuda\\\"}\"}", true);
+				"{\"config\": {\"device\": \"cuda\"}}", true);
 		assertThat(withToken.statusCode()).isEqualTo(200);
 		assertThat(Files.readString(this.dir.resolve(ID + ".json"))).contains("\"device\": \"cuda\"");
 

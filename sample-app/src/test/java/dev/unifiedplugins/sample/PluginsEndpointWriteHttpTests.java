@@ -146,7 +146,7 @@ class PluginsEndpointWriteHttpTests {
 		assertThat(send("DELETE", "/transcription_nope", null).statusCode()).isEqualTo(404);
 		assertThat(send("DELETE", "/transcription_nope/resources", null).statusCode()).isEqualTo(404);
 		assertThat(save("bad!id", "{}", null).statusCode()).isEqualTo(400);
-		assertThat(send("POST", "/" + WHISPER, "{\"config\": {\"device\": \"cpu\"}}").statusCode()).isEqualTo(400);
+		assertThat(send("POST", "/" + WHISPER, "{\"config\": [\"cpu\"]}").statusCode()).isEqualTo(400);
 	}
 
 	@Test
@@ -189,10 +189,13 @@ class PluginsEndpointWriteHttpTests {
 		return context.getBean(UnifiedPluginRegistry.class).loadStoredPluginConfig(WHISPER).orElseThrow().revision();
 	}
 
-	/** POSTs a configuration as the endpoint takes it: as JSON text, with the revision read. */
+	/**
+	 * POSTs a configuration, given as JSON text, in the documented form: a JSON object with
+	 * the revision read.
+	 */
 	private static HttpResponse<String> save(String uniqueId, String config, String revision) throws Exception {
 		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("config", config);
+		body.put("config", json.readTree(config));
 		if (revision != null) {
 			body.put("revision", revision);
 		}

@@ -1,0 +1,144 @@
+package dev.unifiedplugins.actuate;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.Objects;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Lets a save to the {@code plugins} endpoint on a servlet stack carry its configuration as
+ * a JSON object, {@code {"config": {...}}}, as well as JSON text. See
+ * {@link PluginsEndpointWebExtension#save}.
+ */
+public class PluginsEndpointBodyFilter extends OncePerRequestFilter {
+
+	private final SaveRequests saves;
+
+	/**
+	 * Creates the filter.
+	 * @param endpointPath the endpoint's path within the application, such as
+	 * {@code /actuator/plugins}
+	 * @param maxBodySize the largest body read, in bytes; a larger one is refused with 413
+	 */
+	public PluginsEndpointBodyFilter(String endpointPath, long maxBodySize) {
+		this.saves = new SaveRequests(endpointPath, maxBodySize);
+	}
+
+	@Override
+	protected boolean shouldNotFilter(HttpServletRequest request) {
+		String path = request.getRequestURI().substring(request.getContextPath().length());
+		return !this.saves.isSave(request.getMethod(), path, request.getContentType());
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		long declared = request.getContentLengthLong();
+		byte[] body = (declared <= this.saves.maxBodySize()) ? read(request.getInputStream()) : null;
+		if (body == null) {
+			response.sendError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, this.saves.tooLarge());
+			return;
+		}
+		byte[] rewritten = ConfigObjectBody.rewrite(body);
+		chain.doFilter(new BodyRequest(request, (rewritten != null) ? rewritten : body), response);
+	}
+
+	/** The whole body, or null when it is larger than the limit. */
+	private byte @Nullable [] read(InputStream in) throws IOException {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		byte[] buffer = new byte[8192];
+		long total = 0;
+		for (int n = in.read(buffer); n != -1; n = in.read(buffer)) {
+			total += n;
+			if (total > this.saves.maxBodySize()) {
+				return null;
+			}
+			out.write(buffer, 0, n);
+		}
+		return out.toByteArray();
+	}
+
+	/** The request with another body, its length headers to match. */
+	private static final class BodyRequest extends HttpServletRequestWrapper {
+
+		private final byte[] body;
+
+		BodyRequest(HttpServletRequest request, byte[] body) {
+			super(request);
+			this.body = Objects.requireNonNull(body);
+		}
+
+		@Override
+		public ServletInputStream getInputStream() {
+			ByteArrayInputStream in = new ByteArrayInputStream(this.body);
+			return new ServletInputStream() {
+
+				@Override
+				public int read() {
+					return in.read();
+				}
+
+				@Override
+				public int read(byte[] b, int off, int len) {
+					return in.read(b, off, len);
+				}
+
+				@Override
+				public boolean isFinished() {
+					return in.available() == 0;
+				}
+
+				@Override
+				public boolean isReady() {
+					return true;
+				}
+
+				@Override
+				public void setReadListener(ReadListener listener) {
+					throw new UnsupportedOperationException("The body is already read");
+				}
+
+			};
+		}
+
+		@Override
+		public int getContentLength() {
+			return this.body.length;
+		}
+
+		@Override
+		public long getContentLengthLong() {
+			return this.body.length;
+		}
+
+		@Override
+		public @Nullable String getHeader(String name) {
+			return HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name) ? String.valueOf(this.body.length)
+					: super.getHeader(name);
+		}
+
+		@Override
+		public Enumeration<String> getHeaders(String name) {
+			return HttpHeaders.CONTENT_LENGTH.equalsIgnoreCase(name)
+					? Collections.enumeration(java.util.List.of(String.valueOf(this.body.length)))
+					: super.getHeaders(name);
+		}
+
+	}
+
+}

@@ -1,0 +1,87 @@
+package dev.unifiedplugins.actuate;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+/**
+ * Lets a save to the {@code plugins} endpoint on WebFlux carry its configuration as a JSON
+ * object, {@code {"config": {...}}}, as well as JSON text. See
+ * {@link PluginsEndpointWebExtension#save}.
+ */
+public class PluginsEndpointBodyWebFilter implements WebFilter {
+
+	private final SaveRequests saves;
+
+	/**
+	 * Creates the filter.
+	 * @param endpointPath the endpoint's path within the application, such as
+	 * {@code /actuator/plugins}
+	 * @param maxBodySize the largest body read, in bytes; a larger one is refused with 413
+	 */
+	public PluginsEndpointBodyWebFilter(String endpointPath, long maxBodySize) {
+		this.saves = new SaveRequests(endpointPath, maxBodySize);
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		ServerHttpRequest request = exchange.getRequest();
+		HttpHeaders headers = request.getHeaders();
+		if (!this.saves.isSave(request.getMethod().name(), request.getPath().pathWithinApplication().value(),
+				headers.getFirst(HttpHeaders.CONTENT_TYPE))) {
+			return chain.filter(exchange);
+		}
+		return DataBufferUtils.join(request.getBody(), (int) Math.min(this.saves.maxBodySize(), Integer.MAX_VALUE))
+			.map(PluginsEndpointBodyWebFilter::bytes)
+			.defaultIfEmpty(new byte[0])
+			.onErrorMap(DataBufferLimitException.class,
+					(ex) -> new ResponseStatusException(HttpStatus.PAYLOAD_TOO_LARGE, this.saves.tooLarge()))
+			.flatMap((body) -> {
+				byte[] rewritten = ConfigObjectBody.rewrite(body);
+				byte[] sent = (rewritten != null) ? rewritten : body;
+				return chain.filter(exchange.mutate().request(withBody(exchange, sent)).build());
+			});
+	}
+
+	private static byte[] bytes(DataBuffer buffer) {
+		try {
+			byte[] bytes = new byte[buffer.readableByteCount()];
+			buffer.read(bytes);
+			return bytes;
+		}
+		finally {
+			DataBufferUtils.release(buffer);
+		}
+	}
+
+	private static ServerHttpRequest withBody(ServerWebExchange exchange, byte[] body) {
+		HttpHeaders headers = new HttpHeaders();
+		headers.putAll(exchange.getRequest().getHeaders());
+		headers.setContentLength(body.length);
+		return new ServerHttpRequestDecorator(exchange.getRequest()) {
+
+			@Override
+			public HttpHeaders getHeaders() {
+				return headers;
+			}
+
+			@Override
+			public Flux<DataBuffer> getBody() {
+				return Flux.defer(() -> Flux.just(exchange.getResponse().bufferFactory().wrap(body)));
+			}
+
+		};
+	}
+
+}

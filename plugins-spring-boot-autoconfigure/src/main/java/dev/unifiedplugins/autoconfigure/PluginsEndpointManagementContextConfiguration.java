@@ -1,0 +1,80 @@
+package dev.unifiedplugins.autoconfigure;
+
+import dev.unifiedplugins.actuate.PluginsEndpoint;
+import dev.unifiedplugins.actuate.PluginsEndpointBodyFilter;
+import dev.unifiedplugins.actuate.PluginsEndpointBodyWebFilter;
+import dev.unifiedplugins.actuate.PluginsEndpointWebExtension;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
+import org.springframework.boot.actuate.endpoint.EndpointId;
+import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.webmvc.autoconfigure.DispatcherServletPath;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.server.WebFilter;
+
+/**
+ * Management context configuration of the {@code plugins} endpoint's write operations: a
+ * filter that lets a save carry its configuration as a JSON object. It lives in the
+ * management context, so it also serves the endpoint on a separate
+ * {@code management.server.port}.
+ */
+@ManagementContextConfiguration(proxyBeanMethods = false)
+@ConditionalOnAvailableEndpoint(endpoint = PluginsEndpoint.class, exposure = EndpointExposure.WEB)
+@ConditionalOnBean({ PluginsEndpointWebExtension.class, PathMappedEndpoints.class })
+@EnableConfigurationProperties(PluginsProperties.class)
+public class PluginsEndpointManagementContextConfiguration {
+
+	private static final EndpointId PLUGINS = EndpointId.of("plugins");
+
+	private static long maxBodySize(PluginsProperties properties) {
+		return properties.getMaxConfigSize().toBytes();
+	}
+
+	/** The endpoint's path; the condition above makes sure it is served over the web. */
+	private static String endpointPath(PathMappedEndpoints endpoints) {
+		String path = endpoints.getPath(PLUGINS);
+		if (path == null) {
+			throw new IllegalStateException("The plugins endpoint has no web path");
+		}
+		return path;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass({ FilterRegistrationBean.class, DispatcherServletPath.class })
+	static class ServletConfiguration {
+
+		@Bean
+		FilterRegistrationBean<PluginsEndpointBodyFilter> pluginsEndpointBodyFilter(PathMappedEndpoints endpoints,
+				ObjectProvider<DispatcherServletPath> dispatcherServletPath, PluginsProperties properties) {
+			String path = endpointPath(endpoints);
+			DispatcherServletPath servletPath = dispatcherServletPath.getIfAvailable();
+			return new FilterRegistrationBean<>(new PluginsEndpointBodyFilter(
+					(servletPath != null) ? servletPath.getRelativePath(path) : path, maxBodySize(properties)));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+	@ConditionalOnClass(WebFilter.class)
+	static class ReactiveConfiguration {
+
+		@Bean
+		PluginsEndpointBodyWebFilter pluginsEndpointBodyWebFilter(PathMappedEndpoints endpoints,
+				PluginsProperties properties) {
+			return new PluginsEndpointBodyWebFilter(endpointPath(endpoints), maxBodySize(properties));
+		}
+
+	}
+
+}

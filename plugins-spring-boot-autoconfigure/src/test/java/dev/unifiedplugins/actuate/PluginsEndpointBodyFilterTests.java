@@ -1,0 +1,190 @@
+package dev.unifiedplugins.actuate;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.unifiedplugins.core.PluginDescriptor;
+import dev.unifiedplugins.core.PluginManager;
+import dev.unifiedplugins.testsupport.TestPluginManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A save's body in the form the design fixes, {@code {"config": {...}}}, over real HTTP on
+ * both web stacks and on a separate management port; the text form keeps working.
+ */
+class PluginsEndpointBodyFilterTests {
+
+	private static final String ID = "stt_whisper";
+
+	private static final String EXPOSURE = "--management.endpoints.web.exposure.include=";
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static final HttpClient http = HttpClient.newHttpClient();
+
+	@TempDir
+	Path dir;
+
+	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+
+	@AfterEach
+	void stop() {
+		this.contexts.forEach(ConfigurableApplicationContext::close);
+	}
+
+	@Test
+	void servletSavesAnObjectConfigWithEveryDigitOfItsNumbers() throws Exception {
+		String base = start(WebApplicationType.SERVLET);
+
+		HttpResponse<String> saved = post(base, "{\"revision\": null, \"config\": {\"device\": \"cuda\", "
+				+ "\"beam_size\": 7, \"extra\": {\"big\": 123456789012345678901234567890, \"ratio\": 0.10}}}");
+
+		assertThat(saved.statusCode()).as(saved.body()).isEqualTo(400);
+		assertThat(json.readTree(saved.body()).get("violations").toString()).contains("/extra");
+		assertThat(this.dir.resolve(ID + ".json")).doesNotExist();
+
+		saved = post(base, "{\"config\": {\"device\": \"cuda\", \"beam_size\": 7}, \"revision\": \"\"}");
+		assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+		JsonNode detail = json.readTree(saved.body());
+		assertThat(detail.get("configured").asBoolean()).isTrue();
+		assertThat(detail.get("revision").asString()).isNotBlank();
+		assertThat(json.readTree(Files.readString(this.dir.resolve(ID + ".json"))))
+			.isEqualTo(json.readTree("{\"device\": \"cuda\", \"beam_size\": 7}"));
+
+		// The revision read is still checked: saving again from "nothing stored" conflicts.
+		assertThat(post(base, "{\"config\": {\"device\": \"cpu\"}, \"revision\": \"\"}").statusCode()).isEqualTo(409);
+		assertThat(Files.readString(this.dir.resolve(ID + ".json"))).contains("cuda");
+	}
+
+	@Test
+	void servletKeepsTheTextFormAndRefusesWhatIsNotAnObject() throws Exception {
+		String base = start(WebApplicationType.SERVLET);
+
+		assertThat(post(base, "{\"config\": \"{\\\"device\\\": \\\"cuda\\\"}\"}").statusCode()).isEqualTo(200);
+		assertThat(Files.readString(this.dir.resolve(ID + ".json"))).contains("\"device\": \"cuda\"");
+
+		HttpResponse<String> array = post(base, "{\"config\": [1, 2]}");
+		assertThat(array.statusCode()).isEqualTo(400);
+		assertThat(array.body()).contains("config must be a JSON object");
+		assertThat(post(base, "{\"config\": {\"device\": ").statusCode()).isEqualTo(400);
+		assertThat(Files.readString(this.dir.resolve(ID + ".json"))).contains("\"device\": \"cuda\"");
+	}
+
+	@Test
+	void aBodyLargerThanTheConfigLimitIsRefusedWithoutBeingRead() throws Exception {
+		String base = start(WebApplicationType.SERVLET, "--plugins.max-config-size=1KB");
+
+		HttpResponse<String> refused = post(base, "{\"config\": {\"device\": \"" + "x".repeat(2000) + "\"}}");
+
+		assertThat(refused.statusCode()).isEqualTo(413);
+		assertThat(this.dir.resolve(ID + ".json")).doesNotExist();
+		assertThat(post(base, "{\"config\": {\"device\": \"cpu\"}}").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void aSeparateManagementPortTakesTheObjectForm() throws Exception {
+		start(WebApplicationType.SERVLET, "--management.server.port=0");
+		String base = "http://127.0.0.1:"
+				+ this.contexts.get(0).getEnvironment().getRequiredProperty("local.management.port");
+
+		assertThat(post(base, "{\"config\": {\"device\": \"cuda\"}}").statusCode()).isEqualTo(200);
+		assertThat(Files.readString(this.dir.resolve(ID + ".json"))).contains("\"device\": \"cuda\"");
+	}
+
+	@Test
+	void webFluxSavesAnObjectConfigAndRefusesATooLargeBody() throws Exception {
+		String base = start(WebApplicationType.REACTIVE, "--plugins.max-config-size=1KB");
+
+		HttpResponse<String> saved = post(base, "{\"config\": {\"device\": \"cuda\", \"beam_size\": 3}}");
+		assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+		assertThat(json.readTree(saved.body()).get("configured").asBoolean()).isTrue();
+		assertThat(json.readTree(Files.readString(this.dir.resolve(ID + ".json"))))
+			.isEqualTo(json.readTree("{\"device\": \"cuda\", \"beam_size\": 3}"));
+
+		assertThat(post(base, "{\"config\": {\"device\": \"" + "x".repeat(2000) + "\"}}").statusCode())
+			.isEqualTo(413);
+		assertThat(post(base, "{\"config\": \"{\\\"device\\\": \\\"cpu\\\"}\"}").statusCode()).isEqualTo(200);
+		assertThat(Files.readString(this.dir.resolve(ID + ".json"))).contains("\"device\": \"cpu\"");
+	}
+
+	@Test
+	void noFilterWhenTheEndpointIsNotServedOverTheWeb() {
+		start(WebApplicationType.SERVLET, "--management.endpoints.web.exposure.include=health");
+		assertThat(this.contexts.get(0).getBeanNamesForType(FilterRegistrationBean.class))
+			.doesNotContain("pluginsEndpointBodyFilter");
+		start(WebApplicationType.REACTIVE, "--management.endpoints.web.exposure.include=health");
+		assertThat(this.contexts.get(1).getBeansOfType(PluginsEndpointBodyWebFilter.class)).isEmpty();
+	}
+
+	private String start(WebApplicationType type, String... more) {
+		List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
+				"--plugins.config-dir=" + this.dir, "--management.endpoint.plugins.access=unrestricted",
+				"--spring.main.banner-mode=off", "--spring.autoconfigure.exclude=" + String.join(",", UNSECURED)));
+		args.addAll(List.of(more));
+		if (args.stream().noneMatch((arg) -> arg.startsWith(EXPOSURE))) {
+			args.add(EXPOSURE + "plugins");
+		}
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(WhisperApplication.class).web(type)
+			.run(args.toArray(String[]::new));
+		this.contexts.add(context);
+		return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+	}
+
+	private static HttpResponse<String> post(String base, String body) throws Exception {
+		return http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/plugins/" + ID))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	/** Spring Security is on this module's test class path; these tests are about the body. */
+	private static final List<String> UNSECURED = List.of(
+			"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration");
+
+	@SpringBootConfiguration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class WhisperApplication {
+
+		@Bean
+		PluginManager sttPluginManager() {
+			return new TestPluginManager(PluginDescriptor.builder("whisper").configSchema(WriteFixtures.SCHEMA).build()) {
+
+				@Override
+				public String category() {
+					return "stt";
+				}
+
+			};
+		}
+
+	}
+
+}
