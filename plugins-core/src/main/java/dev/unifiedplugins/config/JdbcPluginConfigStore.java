@@ -5,11 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -208,22 +204,14 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	@Override
 	public Optional<StoredPluginConfig> loadStored(String uniqueId) {
 		PluginIds.requireValid(uniqueId, "unique id");
-		String json;
-		long revision;
-		try (Connection connection = this.dataSource.getConnection();
-				PreparedStatement select = connection.prepareStatement(this.table.selectRow)) {
-			select.setString(1, uniqueId);
-			try (ResultSet row = select.executeQuery()) {
-				if (!row.next()) {
-					return Optional.empty();
-				}
-				json = row.getString(1);
-				revision = row.getLong(2);
-			}
+		PluginConfigTable.Row row;
+		try (Connection connection = this.dataSource.getConnection()) {
+			row = this.table.row(connection, uniqueId);
 		}
 		catch (SQLException ex) {
 			throw failure("read", uniqueId, ex);
 		}
+		String json = (row != null) ? row.json() : null;
 		if (json == null) {
 			return Optional.empty();
 		}
@@ -233,7 +221,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 			throw new PluginConfigException(null,
 					what + " is larger than plugins.max-config-size (" + this.maxConfigSize + " bytes)", null);
 		}
-		return Optional.of(new StoredPluginConfig(ConfigJson.parse(what, null, bytes), Long.toString(revision)));
+		return Optional.of(new StoredPluginConfig(ConfigJson.parse(what, null, bytes), Long.toString(row.revision())));
 	}
 
 	/**
@@ -294,41 +282,18 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	/** {@inheritDoc} Rows whose id is not a legal unique id, put there by hand, are left out. */
 	@Override
 	public Set<String> ids() {
-		Set<String> ids = new HashSet<>();
-		try (Connection connection = this.dataSource.getConnection();
-				PreparedStatement select = connection.prepareStatement(this.table.selectLiveIds);
-				ResultSet rows = select.executeQuery()) {
-			while (rows.next()) {
-				String id = rows.getString(1);
-				if (PluginIds.isValid(id)) {
-					ids.add(id);
-				}
-			}
-		}
-		catch (SQLException ex) {
-			throw failure("list", null, ex);
-		}
-		return Set.copyOf(ids);
+		return revisions().keySet();
 	}
 
 	/** {@inheritDoc} One query; rows whose id is not a legal unique id are left out. */
 	@Override
 	public Map<String, String> revisions() {
-		Map<String, String> revisions = new HashMap<>();
-		try (Connection connection = this.dataSource.getConnection();
-				PreparedStatement select = connection.prepareStatement(this.table.selectLiveRevisions);
-				ResultSet rows = select.executeQuery()) {
-			while (rows.next()) {
-				String id = rows.getString(1);
-				if (PluginIds.isValid(id)) {
-					revisions.put(id, Long.toString(rows.getLong(2)));
-				}
-			}
+		try (Connection connection = this.dataSource.getConnection()) {
+			return this.table.liveRevisions(connection);
 		}
 		catch (SQLException ex) {
-			throw failure("list the revisions of", null, ex);
+			throw failure("list", null, ex);
 		}
-		return Map.copyOf(revisions);
 	}
 
 	/**

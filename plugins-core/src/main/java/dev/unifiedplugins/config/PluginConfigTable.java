@@ -4,10 +4,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
+import dev.unifiedplugins.core.PluginIds;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,13 +33,11 @@ final class PluginConfigTable {
 	/** Whether the database is PostgreSQL; null until a connection tells. */
 	private volatile @Nullable Boolean postgreSql;
 
-	final String selectRow;
+	private final String selectRow;
 
 	final String selectLive;
 
-	final String selectLiveIds;
-
-	final String selectLiveRevisions;
+	private final String selectLiveRevisions;
 
 	private final String update;
 
@@ -56,7 +57,6 @@ final class PluginConfigTable {
 		String table = name;
 		this.selectRow = "SELECT json, revision FROM " + table + " WHERE unique_id = ?";
 		this.selectLive = "SELECT revision FROM " + table + " WHERE unique_id = ? AND json IS NOT NULL";
-		this.selectLiveIds = "SELECT unique_id FROM " + table + " WHERE json IS NOT NULL";
 		this.selectLiveRevisions = "SELECT unique_id, revision FROM " + table + " WHERE json IS NOT NULL";
 		String set = "UPDATE " + table + " SET json = ?, revision = revision + 1, updated_at = CURRENT_TIMESTAMP,"
 				+ " updated_by = ? WHERE unique_id = ?";
@@ -67,6 +67,31 @@ final class PluginConfigTable {
 				+ " VALUES (?, ?, 1, CURRENT_TIMESTAMP, ?)";
 		this.markDeleted = "UPDATE " + table + " SET json = NULL, revision = revision + 1,"
 				+ " updated_at = CURRENT_TIMESTAMP, updated_by = ? WHERE unique_id = ? AND json IS NOT NULL";
+	}
+
+	/** A row's JSON (null when deleted) and revision; null when there is no row. */
+	@Nullable Row row(Connection connection, String uniqueId) throws SQLException {
+		try (PreparedStatement select = connection.prepareStatement(this.selectRow)) {
+			select.setString(1, uniqueId);
+			try (ResultSet row = select.executeQuery()) {
+				return row.next() ? new Row(row.getString(1), row.getLong(2)) : null;
+			}
+		}
+	}
+
+	/** The revision of every live row whose id is a legal unique id; others were put there by hand. */
+	Map<String, String> liveRevisions(Connection connection) throws SQLException {
+		Map<String, String> revisions = new HashMap<>();
+		try (PreparedStatement select = connection.prepareStatement(this.selectLiveRevisions);
+				ResultSet rows = select.executeQuery()) {
+			while (rows.next()) {
+				String id = rows.getString(1);
+				if (PluginIds.isValid(id)) {
+					revisions.put(id, Long.toString(rows.getLong(2)));
+				}
+			}
+		}
+		return Map.copyOf(revisions);
 	}
 
 	/** Marks a row deleted, keeping it so that its revision goes on increasing. */
@@ -214,6 +239,10 @@ final class PluginConfigTable {
 	private static String channelOf(String tableName) {
 		String channel = tableName.replace('.', '_').toLowerCase(Locale.ROOT) + "_changed";
 		return (channel.length() > 63) ? channel.substring(0, 63) : channel;
+	}
+
+	/** One row as read: its JSON, null when deleted, and its revision. */
+	record Row(@Nullable String json, long revision) {
 	}
 
 }

@@ -5,9 +5,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import dev.unifiedplugins.config.PluginConfigSchema;
+import dev.unifiedplugins.core.RegistrySnapshot.Category;
 import dev.unifiedplugins.core.RegistrySnapshot.Plugin;
 import org.jspecify.annotations.Nullable;
 
@@ -19,6 +21,19 @@ import org.jspecify.annotations.Nullable;
 final class PluginDiscovery {
 
 	private PluginDiscovery() {
+	}
+
+	/**
+	 * A manager as a category: its display name, the category title-cased when none is
+	 * given, and its plugins, discovered now or not at all.
+	 */
+	static Category category(String category, PluginManager manager, @Nullable String displayName,
+			boolean autoDiscover, boolean checkSchemas) {
+		PluginIds.requireValid(category, "category");
+		Objects.requireNonNull(manager, () -> "manager of category '" + category + "' must not be null");
+		String display = (displayName != null && !displayName.isBlank()) ? displayName : titleCase(category);
+		return new Category(category, manager, display,
+				autoDiscover ? discover(category, manager, checkSchemas) : List.of());
 	}
 
 	/**

@@ -6,10 +6,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 import dev.unifiedplugins.config.PluginConfigSchema;
+import dev.unifiedplugins.protocols.PluginResources;
+import dev.unifiedplugins.protocols.ProcessTable;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -69,8 +73,29 @@ record RegistrySnapshot(Map<String, Category> categories, Map<String, Plugin> by
 	record Plugin(String uniqueId, String name, PluginManager manager, PluginMetadata unconfigured,
 			PluginMetadata configured, @Nullable PluginConfigSchema schema) {
 
+		private static final System.Logger logger = System.getLogger(UnifiedPluginRegistry.class.getName());
+
 		Plugin(PluginMetadata metadata, PluginManager manager, @Nullable PluginConfigSchema schema) {
 			this(metadata.uniqueId(), metadata.name(), manager, metadata, metadata.withConfigured(true), schema);
+		}
+
+		/**
+		 * The metadata with the live resources of the instance, if its manager has one
+		 * loaded; as registered when it has none or fails to answer.
+		 */
+		PluginMetadata live(PluginMetadata registered, Supplier<ProcessTable> table) {
+			try {
+				Optional<Object> instance = this.manager.getPlugin(this.name);
+				if (instance == null || instance.isEmpty()) {
+					return registered;
+				}
+				return PluginResources.resolve(registered, instance.get(), table);
+			}
+			catch (RuntimeException ex) {
+				logger.log(System.Logger.Level.DEBUG, "Plugin '" + this.uniqueId
+						+ "' failed to report its resources; showing its registered metadata", ex);
+				return registered;
+			}
 		}
 
 	}

@@ -44,8 +44,6 @@ import org.jspecify.annotations.Nullable;
  */
 public class UnifiedPluginRegistry {
 
-	private static final System.Logger logger = System.getLogger(UnifiedPluginRegistry.class.getName());
-
 	private final PluginConfigStore store;
 
 	private final Object registrationLock = new Object();
@@ -53,6 +51,8 @@ public class UnifiedPluginRegistry {
 	private volatile RegistrySnapshot snapshot = RegistrySnapshot.EMPTY;
 
 	private final StoredRevisions revisions;
+
+	private final PluginConfigs configs;
 
 	private volatile boolean validationEnabled = true;
 
@@ -80,6 +80,7 @@ public class UnifiedPluginRegistry {
 	public UnifiedPluginRegistry(PluginConfigStore store) {
 		this.store = Objects.requireNonNull(store, "store must not be null");
 		this.revisions = new StoredRevisions(store);
+		this.configs = new PluginConfigs(store, this.revisions);
 	}
 
 	/**
@@ -154,20 +155,15 @@ public class UnifiedPluginRegistry {
 
 	private List<PluginMetadata> register(String category, PluginManager manager, @Nullable String displayName,
 			boolean autoDiscover) {
-		PluginIds.requireValid(category, "category");
-		Objects.requireNonNull(manager, () -> "manager of category '" + category + "' must not be null");
-		String display = (displayName != null && !displayName.isBlank()) ? displayName
-				: PluginDiscovery.titleCase(category);
-		List<Plugin> plugins = autoDiscover ? PluginDiscovery.discover(category, manager, this.validationEnabled)
-				: List.of();
-		Category entry = new Category(category, manager, display, plugins);
+		Category entry = PluginDiscovery.category(category, manager, displayName, autoDiscover,
+				this.validationEnabled);
 		synchronized (this.registrationLock) {
 			this.snapshot = this.snapshot.with(entry);
 		}
 		// The first registration reads what is stored; later changes made elsewhere come
 		// through refreshConfigurations(), so registering many categories reads it once.
 		this.revisions.ensureLoaded();
-		return plugins.stream().map(this::metadata).toList();
+		return entry.plugins().stream().map(this::metadata).toList();
 	}
 
 	/**
@@ -244,7 +240,8 @@ public class UnifiedPluginRegistry {
 	public Optional<PluginMetadata> getPlugin(String uniqueId) {
 		Objects.requireNonNull(uniqueId, "uniqueId must not be null");
 		Plugin plugin = this.snapshot.byId().get(uniqueId);
-		return (plugin != null) ? Optional.of(live(plugin, PluginResources.lazyProcessTable())) : Optional.empty();
+		return (plugin != null) ? Optional.of(plugin.live(metadata(plugin), PluginResources.lazyProcessTable()))
+				: Optional.empty();
 	}
 
 	/**
@@ -316,8 +313,7 @@ public class UnifiedPluginRegistry {
 	 * @throws UncheckedIOException when it cannot be read
 	 */
 	public Map<String, Object> loadPluginConfig(String uniqueId) {
-		PluginIds.requireValid(uniqueId, "unique id");
-		return this.store.load(uniqueId).map(Json::immutableCopy).orElse(Map.of());
+		return this.configs.load(uniqueId);
 	}
 
 	/**
@@ -333,9 +329,7 @@ public class UnifiedPluginRegistry {
 	 * @see PluginConfigSchema#withDefaults(Map)
 	 */
 	public Map<String, Object> loadPluginConfigWithDefaults(String uniqueId) {
-		Map<String, Object> saved = loadPluginConfig(uniqueId);
-		PluginConfigSchema schema = schemaOf(uniqueId);
-		return (schema != null) ? schema.withDefaults(saved) : saved;
+		return this.configs.loadWithDefaults(uniqueId, schemaOf(uniqueId));
 	}
 
 	/**
@@ -367,8 +361,7 @@ public class UnifiedPluginRegistry {
 	 * @throws UncheckedIOException when it cannot be read
 	 */
 	public Optional<StoredPluginConfig> loadStoredPluginConfig(String uniqueId) {
-		PluginIds.requireValid(uniqueId, "unique id");
-		return this.store.loadStored(uniqueId);
+		return this.configs.loadStored(uniqueId);
 	}
 
 	/**
@@ -414,14 +407,7 @@ public class UnifiedPluginRegistry {
 	 * leaves the previous configuration as it was
 	 */
 	public String savePluginConfig(String uniqueId, Map<String, Object> config, ExpectedRevision expected) {
-		PluginIds.requireValid(uniqueId, "unique id");
-		Objects.requireNonNull(config, () -> "config of plugin '" + uniqueId + "' must not be null");
-		Objects.requireNonNull(expected, "expected must not be null");
-		PluginConfigSchema schema = this.validationEnabled ? schemaOf(uniqueId) : null;
-		if (schema != null) {
-			schema.validate(uniqueId, config);
-		}
-		return Objects.requireNonNull(write(uniqueId, "save", () -> this.store.save(uniqueId, config, expected)));
+		return this.configs.save(uniqueId, config, expected, this.validationEnabled ? schemaOf(uniqueId) : null);
 	}
 
 	/**
@@ -432,28 +418,7 @@ public class UnifiedPluginRegistry {
 	 * @throws IllegalArgumentException when the id is illegal
 	 */
 	public boolean deletePluginConfig(String uniqueId) {
-		PluginIds.requireValid(uniqueId, "unique id");
-		try {
-			write(uniqueId, "delete", () -> {
-				this.store.delete(uniqueId);
-				return null;
-			});
-			return true;
-		}
-		catch (UncheckedIOException ex) {
-			return false;
-		}
-	}
-
-	private @Nullable String write(String uniqueId, String operation, Supplier<@Nullable String> write) {
-		try {
-			return this.revisions.write(uniqueId, write);
-		}
-		catch (UncheckedIOException ex) {
-			logger.log(System.Logger.Level.WARNING, "Could not " + operation + " the configuration of plugin '"
-					+ uniqueId + "'; the previous one is unchanged", ex);
-			throw ex;
-		}
+		return this.configs.delete(uniqueId);
 	}
 
 	/**
@@ -503,25 +468,9 @@ public class UnifiedPluginRegistry {
 		Supplier<ProcessTable> table = PluginResources.lazyProcessTable();
 		List<PluginMetadata> result = new ArrayList<>(plugins.size());
 		for (Plugin plugin : plugins) {
-			result.add(live(plugin, table));
+			result.add(plugin.live(metadata(plugin), table));
 		}
 		return Collections.unmodifiableList(result);
-	}
-
-	private PluginMetadata live(Plugin plugin, Supplier<ProcessTable> table) {
-		PluginMetadata registered = metadata(plugin);
-		try {
-			Optional<Object> instance = plugin.manager().getPlugin(plugin.name());
-			if (instance == null || instance.isEmpty()) {
-				return registered;
-			}
-			return PluginResources.resolve(registered, instance.get(), table);
-		}
-		catch (RuntimeException ex) {
-			logger.log(System.Logger.Level.DEBUG, "Plugin '" + plugin.uniqueId()
-					+ "' failed to report its resources; showing its registered metadata", ex);
-			return registered;
-		}
 	}
 
 }

@@ -34,7 +34,7 @@ public record PluginInspection(double hours, List<PluginReport> plugins) {
 		Map<String, List<Long>> pids = new LinkedHashMap<>();
 		for (PluginReport report : this.plugins) {
 			if (!report.metadata().spawnedPids().isEmpty()) {
-				pids.put(report.metadata().uniqueId(), report.metadata().spawnedPids());
+				pids.put(report.uniqueId(), report.metadata().spawnedPids());
 			}
 		}
 		return pids;
@@ -48,7 +48,7 @@ public record PluginInspection(double hours, List<PluginReport> plugins) {
 		Map<String, Double> costs = new LinkedHashMap<>();
 		for (PluginReport report : this.plugins) {
 			if (report.cost() != null) {
-				costs.put(report.metadata().uniqueId(), report.cost());
+				costs.put(report.uniqueId(), report.cost());
 			}
 		}
 		return costs;

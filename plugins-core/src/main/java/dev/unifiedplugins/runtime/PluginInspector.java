@@ -176,17 +176,17 @@ public final class PluginInspector {
 		for (int i = 0; i < size; i++) {
 			PluginMetadata plugin = registered.get(i);
 			if (errors[i] != null) {
-				reports[i] = PluginReport.failed(plugin, errors[i]);
+				reports[i] = PluginReport.failed(ids[i], plugin, errors[i]);
 			}
 			else if (live[i] == null) {
-				reports[i] = new PluginReport(plugin, null, null, Map.of(), null);
+				reports[i] = new PluginReport(ids[i], plugin, null, null, Map.of(), null);
 			}
 			else {
 				try {
 					reports[i] = BoundedCalls.await(live[i], deadline, this.timeout);
 				}
 				catch (BoundedCalls.PluginCallException ex) {
-					reports[i] = PluginReport.failed(plugin, "plugin " + ex.getMessage());
+					reports[i] = PluginReport.failed(ids[i], plugin, "plugin " + ex.getMessage());
 				}
 			}
 		}
@@ -202,15 +202,15 @@ public final class PluginInspector {
 			PluginMetadata plugin = plugins.get(i);
 			Object instance = this.registry.getPluginInstance(ids[i]).orElse(null);
 			if (instance instanceof LifecycleAwarePlugin || instance instanceof CloudAwarePlugin) {
-				started[i - from] = this.calls.submit(ids[i],
-						() -> report(plugin, instance, hours, details, table));
+				String id = ids[i];
+				started[i - from] = this.calls.submit(id, () -> report(id, plugin, instance, hours, details, table));
 			}
 		}
 		return started;
 	}
 
-	private static PluginReport report(PluginMetadata registered, Object instance, double hours, boolean details,
-			Supplier<ProcessTable> table) {
+	private static PluginReport report(String uniqueId, PluginMetadata registered, Object instance, double hours,
+			boolean details, Supplier<ProcessTable> table) {
 		PluginMetadata metadata = PluginResources.resolve(registered, instance, table);
 		Double cost = null;
 		Double hourly = null;
@@ -224,7 +224,7 @@ public final class PluginInspector {
 			Map<String, Object> reported = lifecycle.getManagedResources();
 			managed = (reported != null) ? new LinkedHashMap<>(reported) : Map.of();
 		}
-		return new PluginReport(metadata, cost, hourly, managed, null);
+		return new PluginReport(uniqueId, metadata, cost, hourly, managed, null);
 	}
 
 	private static double requireFinite(double value, @Nullable String call) {

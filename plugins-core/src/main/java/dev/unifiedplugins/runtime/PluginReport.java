@@ -9,6 +9,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * What an inspection found for one plugin.
  *
+ * @param uniqueId the plugin's unique id, built once per inspection: the endpoint looks
+ * plugins up by it several times per request, and at 1,000 plugins building it each time
+ * was a measurable share of {@code /actuator/plugins} (BENCHMARKS.md)
  * @param metadata the metadata with live resources, or as registered when the instance
  * could not be asked
  * @param cost the estimated cost in USD for the inspection's hours, or null when the
@@ -18,16 +21,30 @@ import org.jspecify.annotations.Nullable;
  * not asked or not lifecycle-aware
  * @param error why the instance could not be asked, or null
  */
-public record PluginReport(PluginMetadata metadata, @Nullable Double cost, @Nullable Double hourlyCost,
-		Map<String, Object> managedResources, @Nullable String error) {
+public record PluginReport(String uniqueId, PluginMetadata metadata, @Nullable Double cost,
+		@Nullable Double hourlyCost, Map<String, Object> managedResources, @Nullable String error) {
 
 	public PluginReport {
+		Objects.requireNonNull(uniqueId, "uniqueId must not be null");
 		Objects.requireNonNull(metadata, "metadata must not be null");
 		managedResources = (managedResources != null) ? managedResources : Map.of();
 	}
 
-	static PluginReport failed(PluginMetadata metadata, String error) {
-		return new PluginReport(metadata, null, null, Map.of(), error);
+	/**
+	 * Creates a report whose unique id is the metadata's.
+	 * @param metadata the metadata
+	 * @param cost the estimated cost for the inspection's hours, or null
+	 * @param hourlyCost the estimated cost for one hour, or null
+	 * @param managedResources what the instance reports it manages
+	 * @param error why the instance could not be asked, or null
+	 */
+	public PluginReport(PluginMetadata metadata, @Nullable Double cost, @Nullable Double hourlyCost,
+			Map<String, Object> managedResources, @Nullable String error) {
+		this(metadata.uniqueId(), metadata, cost, hourlyCost, managedResources, error);
+	}
+
+	static PluginReport failed(String uniqueId, PluginMetadata metadata, String error) {
+		return new PluginReport(uniqueId, metadata, null, null, Map.of(), error);
 	}
 
 }

@@ -164,7 +164,7 @@ public class PluginsEndpoint {
 			config = Map.of();
 			error = ((error != null) ? error + "; " : "") + "config: " + ex.getMessage();
 		}
-		PluginReport shown = new PluginReport(metadata, report.cost(), report.hourlyCost(),
+		PluginReport shown = new PluginReport(report.uniqueId(), metadata, report.cost(), report.hourlyCost(),
 				report.managedResources(), error);
 		return new PluginDetailDescriptor(entry(shown), metadata.configSchema(),
 				sanitize(report.managedResources(), true, NO_SCHEMA), config, revision);
@@ -382,7 +382,7 @@ public class PluginsEndpoint {
 
 		static PluginEntry of(PluginReport report, @Nullable RemoteResourceInfo remoteResource) {
 			PluginMetadata plugin = report.metadata();
-			return new PluginEntry(plugin.uniqueId(), plugin.name(), plugin.category(), plugin.title(),
+			return new PluginEntry(report.uniqueId(), plugin.name(), plugin.category(), plugin.title(),
 					plugin.version(), plugin.description(), plugin.executionMode().value(), plugin.configured(),
 					plugin.isLocalExecution(), plugin.hasActiveResources(), plugin.spawnedPids(), remoteResource,
 					report.error());

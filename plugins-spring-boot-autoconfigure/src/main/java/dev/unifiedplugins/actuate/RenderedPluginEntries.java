@@ -132,7 +132,7 @@ final class RenderedPluginEntries {
 			for (int i = 0; i < size; i++) {
 				PluginReport report = value.reports.get(i);
 				SerializedString json = null;
-				String uniqueId = report.metadata().uniqueId();
+				String uniqueId = report.uniqueId();
 				if (report.error() == null && value.owner.metadataOnly.test(uniqueId)) {
 					Rendered rendered = kept.get(uniqueId);
 					if (rendered != null && rendered.metadata() == report.metadata()) {
