@@ -278,6 +278,20 @@ public class UnifiedPluginRegistry {
 	}
 
 	/**
+	 * Every plugin as registered, each with its unique id, from one snapshot of the
+	 * registrations: for callers that look plugins up by id, which then build no id.
+	 * @return the plugins in registration order
+	 */
+	public List<RegisteredPlugin> getRegistrations() {
+		List<Plugin> ordered = this.snapshot.ordered();
+		List<RegisteredPlugin> result = new ArrayList<>(ordered.size());
+		for (Plugin plugin : ordered) {
+			result.add(registration(plugin));
+		}
+		return Collections.unmodifiableList(result);
+	}
+
+	/**
 	 * One plugin's metadata as registered, without asking its instance.
 	 * @param uniqueId the plugin's unique id
 	 * @return the metadata, or empty when no such plugin is registered
@@ -461,6 +475,10 @@ public class UnifiedPluginRegistry {
 
 	/** A plugin's registered metadata, with its {@code configured} flag as of now. */
 	private PluginMetadata metadata(Plugin plugin) {
+		return registration(plugin).metadata();
+	}
+
+	private RegisteredPlugin registration(Plugin plugin) {
 		return this.revisions.contains(plugin.uniqueId()) ? plugin.configured() : plugin.unconfigured();
 	}
 

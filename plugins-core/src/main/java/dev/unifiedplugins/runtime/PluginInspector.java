@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 import dev.unifiedplugins.core.PluginMetadata;
+import dev.unifiedplugins.core.RegisteredPlugin;
 import dev.unifiedplugins.core.RemoteResourceInfo;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.protocols.CloudAwarePlugin;
@@ -93,7 +94,7 @@ public final class PluginInspector {
 		Batcher batcher = this.batches.computeIfAbsent(hours, (key) -> new Batcher());
 		try {
 			return batcher
-				.get(() -> new PluginInspection(hours, inspect(this.registry.getRegisteredPlugins(), hours, false)));
+				.get(() -> new PluginInspection(hours, inspect(this.registry.getRegistrations(), hours, false)));
 		}
 		finally {
 			if (batcher.isIdle()) {
@@ -117,7 +118,7 @@ public final class PluginInspector {
 	public Optional<PluginReport> inspect(String uniqueId, double hours) {
 		requireValidHours(hours);
 		return this.registry.getRegisteredPlugin(uniqueId)
-			.map((registered) -> inspect(List.of(registered), hours, true).get(0));
+			.map((registered) -> inspect(List.of(new RegisteredPlugin(uniqueId, registered)), hours, true).get(0));
 	}
 
 	/**
@@ -133,13 +134,9 @@ public final class PluginInspector {
 	}
 
 
-	private List<PluginReport> inspect(List<PluginMetadata> registered, double hours, boolean details) {
+	private List<PluginReport> inspect(List<RegisteredPlugin> registered, double hours, boolean details) {
 		long deadline = System.nanoTime() + this.timeout.toNanos();
 		int size = registered.size();
-		String[] ids = new String[size];
-		for (int i = 0; i < size; i++) {
-			ids[i] = registered.get(i).uniqueId();
-		}
 		// Managers are asked for their instances one task per run of a category (registration
 		// order keeps a category's plugins together): the lookup is meant to be trivial, and
 		// this keeps a request over many plugins to a few tasks. Each lookup starts its
@@ -148,15 +145,15 @@ public final class PluginInspector {
 		Supplier<ProcessTable> table = PluginResources.lazyProcessTable();
 		List<Run> runs = new ArrayList<>();
 		for (int from = 0; from < size;) {
-			String category = registered.get(from).category();
+			String category = registered.get(from).metadata().category();
 			int to = from + 1;
-			while (to < size && category.equals(registered.get(to).category())) {
+			while (to < size && category.equals(registered.get(to).metadata().category())) {
 				to++;
 			}
 			int start = from;
 			int end = to;
 			runs.add(new Run(category, start, end, this.calls.submit("manager:" + category,
-					() -> startReports(registered, ids, start, end, hours, details, table))));
+					() -> startReports(registered, start, end, hours, details, table))));
 			from = to;
 		}
 		@SuppressWarnings("unchecked")
@@ -174,19 +171,20 @@ public final class PluginInspector {
 		}
 		PluginReport[] reports = new PluginReport[size];
 		for (int i = 0; i < size; i++) {
-			PluginMetadata plugin = registered.get(i);
+			String id = registered.get(i).uniqueId();
+			PluginMetadata plugin = registered.get(i).metadata();
 			if (errors[i] != null) {
-				reports[i] = PluginReport.failed(ids[i], plugin, errors[i]);
+				reports[i] = PluginReport.failed(id, plugin, errors[i]);
 			}
 			else if (live[i] == null) {
-				reports[i] = new PluginReport(ids[i], plugin, null, null, Map.of(), null);
+				reports[i] = new PluginReport(id, plugin, null, null, Map.of(), null);
 			}
 			else {
 				try {
 					reports[i] = BoundedCalls.await(live[i], deadline, this.timeout);
 				}
 				catch (BoundedCalls.PluginCallException ex) {
-					reports[i] = PluginReport.failed(ids[i], plugin, "plugin " + ex.getMessage());
+					reports[i] = PluginReport.failed(id, plugin, "plugin " + ex.getMessage());
 				}
 			}
 		}
@@ -194,15 +192,15 @@ public final class PluginInspector {
 	}
 
 	/** The calls started for plugins {@code from} (inclusive) to {@code to}; null where none. */
-	private Future<PluginReport>[] startReports(List<PluginMetadata> plugins, String[] ids, int from, int to,
-			double hours, boolean details, Supplier<ProcessTable> table) {
+	private Future<PluginReport>[] startReports(List<RegisteredPlugin> plugins, int from, int to, double hours,
+			boolean details, Supplier<ProcessTable> table) {
 		@SuppressWarnings("unchecked")
 		Future<PluginReport>[] started = new Future[to - from];
 		for (int i = from; i < to; i++) {
-			PluginMetadata plugin = plugins.get(i);
-			Object instance = this.registry.getPluginInstance(ids[i]).orElse(null);
+			String id = plugins.get(i).uniqueId();
+			PluginMetadata plugin = plugins.get(i).metadata();
+			Object instance = this.registry.getPluginInstance(id).orElse(null);
 			if (instance instanceof LifecycleAwarePlugin || instance instanceof CloudAwarePlugin) {
-				String id = ids[i];
 				started[i - from] = this.calls.submit(id, () -> report(id, plugin, instance, hours, details, table));
 			}
 		}

@@ -72,6 +72,25 @@ class UnifiedPluginRegistryIndexTests {
 	}
 
 	@Test
+	void registrationsCarryEachUniqueIdAndTheConfiguredFlagOfNow() {
+		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.dir);
+		registry.registerPluginManager("llm", manager("a", "b"));
+		registry.registerPluginManager("a", manager("b_c"));
+		assertThat(registry.savePluginConfig("llm_b", Map.of("k", "v"))).isTrue();
+
+		List<RegisteredPlugin> registrations = registry.getRegistrations();
+
+		assertThat(registrations).extracting(RegisteredPlugin::uniqueId).containsExactly("llm_a", "llm_b", "a_b_c");
+		assertThat(registrations).allSatisfy(
+				(registration) -> assertThat(registration.metadata().uniqueId()).isEqualTo(registration.uniqueId()));
+		assertThat(registrations).extracting((registration) -> registration.metadata().configured())
+			.containsExactly(false, true, false);
+		assertThat(registrations).extracting(RegisteredPlugin::metadata).isEqualTo(registry.getRegisteredPlugins());
+		// Built once: the same id object on every call.
+		assertThat(registry.getRegistrations().get(0).uniqueId()).isSameAs(registrations.get(0).uniqueId());
+	}
+
+	@Test
 	void readsRacingReRegistrationAlwaysFindAPluginThatStaysRegistered() throws Exception {
 		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.dir);
 		PluginManager first = manager("kept", "gone");
