@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.unifiedplugins.config.ExpectedRevision;
@@ -269,12 +270,7 @@ public class UnifiedPluginRegistry {
 	 * @return the plugins in registration order
 	 */
 	public List<PluginMetadata> getRegisteredPlugins() {
-		List<Plugin> ordered = this.snapshot.ordered();
-		List<PluginMetadata> result = new ArrayList<>(ordered.size());
-		for (Plugin plugin : ordered) {
-			result.add(metadata(plugin));
-		}
-		return Collections.unmodifiableList(result);
+		return eachRegistered(this::metadata);
 	}
 
 	/**
@@ -283,10 +279,14 @@ public class UnifiedPluginRegistry {
 	 * @return the plugins in registration order
 	 */
 	public List<RegisteredPlugin> getRegistrations() {
+		return eachRegistered(this::registration);
+	}
+
+	private <T> List<T> eachRegistered(Function<Plugin, T> view) {
 		List<Plugin> ordered = this.snapshot.ordered();
-		List<RegisteredPlugin> result = new ArrayList<>(ordered.size());
+		List<T> result = new ArrayList<>(ordered.size());
 		for (Plugin plugin : ordered) {
-			result.add(registration(plugin));
+			result.add(view.apply(plugin));
 		}
 		return Collections.unmodifiableList(result);
 	}
