@@ -36,7 +36,7 @@ import org.springframework.util.unit.DataSize;
  */
 @AutoConfiguration(afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "plugins.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(PluginsProperties.class)
+@EnableConfigurationProperties({ PluginsProperties.class, PluginsShutdownProperties.class })
 @Import(JdbcStoreConfiguration.class)
 public final class PluginsAutoConfiguration {
 
@@ -101,20 +101,18 @@ public final class PluginsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PluginsShutdownLifecycle pluginsShutdownLifecycle(UnifiedPluginRegistry registry, BoundedCalls pluginCalls,
-			PluginsProperties properties) {
-		Duration timeout = requirePositive(properties.getShutdown().getTimeout(), "plugins.shutdown.timeout");
-		return new PluginsShutdownLifecycle(new PluginShutdown(registry, pluginCalls, timeout),
-				properties.getShutdown());
+			PluginsShutdownProperties shutdown) {
+		Duration timeout = requirePositive(shutdown.getTimeout(), "plugins.shutdown.timeout");
+		return new PluginsShutdownLifecycle(new PluginShutdown(registry, pluginCalls, timeout), shutdown);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	ManagedProcessTracker managedProcessTracker(PluginInspector pluginInspector, PluginConfigStore pluginConfigStore,
-			PluginsProperties properties) {
-		Duration interval = requirePositive(properties.getShutdown().getTrackInterval(),
-				"plugins.shutdown.track-interval");
+			PluginsProperties properties, PluginsShutdownProperties shutdown) {
+		Duration interval = requirePositive(shutdown.getTrackInterval(), "plugins.shutdown.track-interval");
 		ManagedProcessLedger ledger = ManagedProcessLedger.forStore(pluginConfigStore, properties.getConfigDir());
-		return new ManagedProcessTracker(ledger, pluginInspector, interval, properties.getShutdown().isReapOrphans());
+		return new ManagedProcessTracker(ledger, pluginInspector, interval, shutdown.isReapOrphans());
 	}
 
 	@Bean(initMethod = "start", destroyMethod = "close")

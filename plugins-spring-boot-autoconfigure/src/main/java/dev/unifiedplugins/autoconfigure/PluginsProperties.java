@@ -61,8 +61,6 @@ public class PluginsProperties {
 
 	private final Watch watch = new Watch();
 
-	private final Shutdown shutdown = new Shutdown();
-
 	private final Cost cost = new Cost();
 
 	private final Validation validation = new Validation();
@@ -127,10 +125,6 @@ public class PluginsProperties {
 
 	public Watch getWatch() {
 		return this.watch;
-	}
-
-	public Shutdown getShutdown() {
-		return this.shutdown;
 	}
 
 	public Cost getCost() {
@@ -236,81 +230,6 @@ public class PluginsProperties {
 
 		public void setDisplayName(@Nullable String displayName) {
 			this.displayName = displayName;
-		}
-
-	}
-
-	/**
-	 * What happens to plugin resources when the application stops.
-	 */
-	public static class Shutdown {
-
-		/**
-		 * Whether to force the cleanup of every lifecycle-aware plugin (its child processes,
-		 * containers) when the application context closes.
-		 */
-		private boolean cleanup = true;
-
-		/**
-		 * Whether to terminate running cloud resources when the application context closes.
-		 */
-		private boolean terminateCloudResources = false;
-
-		/**
-		 * Upper bound on the whole shutdown cleanup.
-		 */
-		private Duration timeout = Duration.ofSeconds(10);
-
-		/**
-		 * Whether to end, at startup, plugin processes left running by a previous run of the
-		 * application that died without cleaning up.
-		 */
-		private boolean reapOrphans = true;
-
-		/**
-		 * How often to record the processes plugins manage, so that a run that crashes
-		 * leaves a record for the next start to end them.
-		 */
-		private Duration trackInterval = Duration.ofSeconds(5);
-
-		public boolean isCleanup() {
-			return this.cleanup;
-		}
-
-		public void setCleanup(boolean cleanup) {
-			this.cleanup = cleanup;
-		}
-
-		public boolean isTerminateCloudResources() {
-			return this.terminateCloudResources;
-		}
-
-		public void setTerminateCloudResources(boolean terminateCloudResources) {
-			this.terminateCloudResources = terminateCloudResources;
-		}
-
-		public Duration getTimeout() {
-			return this.timeout;
-		}
-
-		public void setTimeout(Duration timeout) {
-			this.timeout = timeout;
-		}
-
-		public boolean isReapOrphans() {
-			return this.reapOrphans;
-		}
-
-		public void setReapOrphans(boolean reapOrphans) {
-			this.reapOrphans = reapOrphans;
-		}
-
-		public Duration getTrackInterval() {
-			return this.trackInterval;
-		}
-
-		public void setTrackInterval(Duration trackInterval) {
-			this.trackInterval = trackInterval;
 		}
 
 	}
@@ -428,49 +347,6 @@ public class PluginsProperties {
 
 		public void setCheckInterval(Duration checkInterval) {
 			this.checkInterval = checkInterval;
-		}
-
-	}
-
-	private final Ui ui = new Ui();
-
-	public Ui getUi() {
-		return this.ui;
-	}
-
-	/**
-	 * The settings page: static files that show and edit plugins through the
-	 * {@code plugins} actuator endpoint.
-	 */
-	public static class Ui {
-
-		/**
-		 * Whether to serve the settings page in a web application. It changes plugin
-		 * configurations and stops resources only where the endpoint's access allows writes
-		 * (management.endpoint.plugins.access=unrestricted), behind the same security.
-		 */
-		private boolean enabled = false;
-
-		/**
-		 * Path of the settings page, such as /plugins-ui: one or more segments of letters,
-		 * digits, '-', '_', '.' or '~', without a trailing slash.
-		 */
-		private String path = "/plugins-ui";
-
-		public boolean isEnabled() {
-			return this.enabled;
-		}
-
-		public void setEnabled(boolean enabled) {
-			this.enabled = enabled;
-		}
-
-		public String getPath() {
-			return this.path;
-		}
-
-		public void setPath(String path) {
-			this.path = path;
 		}
 
 	}

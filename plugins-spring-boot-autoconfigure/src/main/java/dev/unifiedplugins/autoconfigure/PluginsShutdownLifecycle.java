@@ -20,7 +20,7 @@ public class PluginsShutdownLifecycle implements SmartLifecycle, DisposableBean 
 
 	private final PluginShutdown shutdown;
 
-	private final PluginsProperties.Shutdown properties;
+	private final PluginsShutdownProperties properties;
 
 	private volatile boolean running;
 
@@ -31,7 +31,7 @@ public class PluginsShutdownLifecycle implements SmartLifecycle, DisposableBean 
 	 * @param shutdown the cleanup procedure
 	 * @param properties what to clean up
 	 */
-	public PluginsShutdownLifecycle(PluginShutdown shutdown, PluginsProperties.Shutdown properties) {
+	public PluginsShutdownLifecycle(PluginShutdown shutdown, PluginsShutdownProperties properties) {
 		this.shutdown = shutdown;
 		this.properties = properties;
 	}

@@ -34,7 +34,7 @@ import org.springframework.core.env.Environment;
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnWebApplication
 @ConditionalOnBooleanProperty("plugins.ui.enabled")
-@EnableConfigurationProperties(PluginsProperties.class)
+@EnableConfigurationProperties(PluginsUiProperties.class)
 @ImportRuntimeHints(PluginsUiRuntimeHints.class)
 @Import({ PluginsUiServletConfiguration.class, PluginsUiReactiveConfiguration.class })
 public final class PluginsUiAutoConfiguration {
@@ -44,10 +44,10 @@ public final class PluginsUiAutoConfiguration {
 	private static final EndpointId PLUGINS = EndpointId.of("plugins");
 
 	@Bean
-	PluginsSettingsPage pluginsSettingsPage(PluginsProperties properties,
+	PluginsSettingsPage pluginsSettingsPage(PluginsUiProperties properties,
 			ObjectProvider<PathMappedEndpoints> pathMappedEndpoints,
 			ObjectProvider<EndpointAccessResolver> endpointAccessResolver, Environment environment) {
-		String path = properties.getUi().getPath();
+		String path = properties.getPath();
 		try {
 			PluginsSettingsPage.checkPath(path);
 		}

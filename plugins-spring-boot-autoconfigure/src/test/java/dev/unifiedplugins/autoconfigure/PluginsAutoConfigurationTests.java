@@ -168,13 +168,14 @@ class PluginsAutoConfigurationTests {
 				"plugins.categories.llm.display-name=LLMs")
 			.run((context) -> {
 				PluginsProperties properties = context.getBean(PluginsProperties.class);
+				PluginsShutdownProperties shutdown = context.getBean(PluginsShutdownProperties.class);
 				assertThat(properties.getConfigDir()).isEqualTo(this.dir);
 				assertThat(properties.isAutoDiscover()).isFalse();
 				assertThat(properties.getResourceTimeout()).isEqualTo(Duration.ofMillis(750));
-				assertThat(properties.getShutdown().isCleanup()).isFalse();
-				assertThat(properties.getShutdown().isTerminateCloudResources()).isTrue();
-				assertThat(properties.getShutdown().getTimeout()).isEqualTo(Duration.ofSeconds(30));
-				assertThat(properties.getShutdown().isReapOrphans()).isFalse();
+				assertThat(shutdown.isCleanup()).isFalse();
+				assertThat(shutdown.isTerminateCloudResources()).isTrue();
+				assertThat(shutdown.getTimeout()).isEqualTo(Duration.ofSeconds(30));
+				assertThat(shutdown.isReapOrphans()).isFalse();
 				assertThat(properties.getCost().getDefaultHours()).isEqualTo(24.0);
 				assertThat(properties.getCategories().get("llm").getDisplayName()).isEqualTo("LLMs");
 			});
@@ -204,12 +205,13 @@ class PluginsAutoConfigurationTests {
 	@Test
 	void propertyDefaults() {
 		runner().run((context) -> {
+			PluginsShutdownProperties shutdown = context.getBean(PluginsShutdownProperties.class);
 			PluginsProperties properties = context.getBean(PluginsProperties.class);
 			assertThat(properties.isEnabled()).isTrue();
 			assertThat(properties.isAutoDiscover()).isTrue();
 			assertThat(properties.getResourceTimeout()).isEqualTo(Duration.ofSeconds(2));
-			assertThat(properties.getShutdown().isCleanup()).isTrue();
-			assertThat(properties.getShutdown().isTerminateCloudResources()).isFalse();
+			assertThat(shutdown.isCleanup()).isTrue();
+			assertThat(shutdown.isTerminateCloudResources()).isFalse();
 			assertThat(properties.getCost().getDefaultHours()).isEqualTo(1.0);
 		});
 	}

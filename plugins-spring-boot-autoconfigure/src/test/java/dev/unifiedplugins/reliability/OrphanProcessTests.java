@@ -11,7 +11,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import dev.unifiedplugins.autoconfigure.PluginsAutoConfiguration;
-import dev.unifiedplugins.autoconfigure.PluginsProperties;
+import dev.unifiedplugins.autoconfigure.PluginsShutdownProperties;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.core.PluginManager;
@@ -202,13 +202,13 @@ class OrphanProcessTests {
 					+ ChildProcesses.startMillis(orphan.pid()) + "}]}");
 
 			runner().withPropertyValues("plugins.shutdown.reap-orphans=false").run((context) -> {
-				assertThat(context.getBean(PluginsProperties.class).getShutdown().isReapOrphans()).isFalse();
+				assertThat(context.getBean(PluginsShutdownProperties.class).isReapOrphans()).isFalse();
 				assertThat(ChildProcesses.runs(orphan.pid())).isTrue();
 				assertThat(stateFile).exists();
 			});
 
 			runner().run((context) -> {
-				assertThat(context.getBean(PluginsProperties.class).getShutdown().isReapOrphans()).isTrue();
+				assertThat(context.getBean(PluginsShutdownProperties.class).isReapOrphans()).isTrue();
 				Await.until("the orphan has ended", () -> !ChildProcesses.runs(orphan.pid()));
 				assertThat(stateFile).doesNotExist();
 			});
