@@ -1,8 +1,10 @@
 package dev.unifiedplugins.autoconfigure;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.unifiedplugins.actuate.PluginsEndpoint;
@@ -13,6 +15,7 @@ import dev.unifiedplugins.actuate.PluginsHealthIndicator;
 import dev.unifiedplugins.actuate.PluginsMetrics;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.runtime.PluginInspector;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -22,6 +25,8 @@ import org.springframework.boot.actuate.audit.AuditEvent;
 import org.springframework.boot.actuate.audit.InMemoryAuditEventRepository;
 import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
 import org.springframework.boot.actuate.autoconfigure.audit.AuditAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.Sanitizer;
+import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
@@ -29,6 +34,8 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,6 +64,30 @@ class PluginsEndpointAutoConfigurationTests {
 	void endpointIsPresentWhenExposed() {
 		runner().withPropertyValues("management.endpoints.web.exposure.include=plugins")
 			.run((context) -> assertThat(context).hasSingleBean(PluginsEndpoint.class));
+	}
+
+	@Test
+	void theEndpointEstimatesForTheConfiguredDefaultHours() {
+		runner().withPropertyValues("management.endpoints.web.exposure.include=plugins", "plugins.cost.default-hours=24")
+			.run((context) -> assertThat(context.getBean(PluginsEndpoint.class).plugins(null).cloudCost().hours())
+				.isEqualTo(24.0));
+	}
+
+	@Test
+	void aUserDefinedEndpointIsKept() {
+		runner().withPropertyValues("management.endpoints.web.exposure.include=plugins")
+			.withUserConfiguration(UserEndpointConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(PluginsEndpoint.class).hasBean("myEndpoint");
+				assertThat(context.getBean(PluginsEndpoint.class).plugins(null).cloudCost().hours()).isEqualTo(3.0);
+			});
+	}
+
+	@Test
+	void aUserDefinedMetricsBinderIsKept() {
+		runner().withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withUserConfiguration(UserMetricsConfiguration.class)
+			.run((context) -> assertThat(context).hasSingleBean(PluginsMetrics.class).hasBean("myMetrics"));
 	}
 
 	@Test
@@ -196,6 +227,26 @@ class PluginsEndpointAutoConfigurationTests {
 	@Test
 	void metricsAreAbsentWithoutMeterRegistry() {
 		runner().run((context) -> assertThat(context).doesNotHaveBean(PluginsMetrics.class));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserEndpointConfiguration {
+
+		@Bean
+		PluginsEndpoint myEndpoint(UnifiedPluginRegistry registry, PluginInspector inspector) {
+			return new PluginsEndpoint(registry, inspector, new Sanitizer(List.of()), Show.NEVER, Set.of(), 3.0);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserMetricsConfiguration {
+
+		@Bean
+		PluginsMetrics myMetrics(UnifiedPluginRegistry registry, PluginInspector inspector) {
+			return new PluginsMetrics(registry, inspector, Duration.ofSeconds(1));
+		}
+
 	}
 
 }

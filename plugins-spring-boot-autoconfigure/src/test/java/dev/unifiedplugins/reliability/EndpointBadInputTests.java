@@ -165,7 +165,11 @@ class EndpointBadInputTests {
 
 		@Test
 		void noHoursMeansTheDefault() {
-			assertThat(EndpointBadInputTests.this.endpoint.plugins(null).cloudCost().hours()).isEqualTo(1.0);
+			PluginsEndpoint endpoint = new PluginsEndpoint(EndpointBadInputTests.this.registry,
+					new PluginInspector(EndpointBadInputTests.this.registry, EndpointBadInputTests.this.calls, TIMEOUT),
+					new Sanitizer(List.of()), Show.ALWAYS, Set.of(), 6.5);
+			assertThat(endpoint.plugins(null).cloudCost().hours()).isEqualTo(6.5);
+			assertThat(endpoint.plugins(2.0).cloudCost().hours()).isEqualTo(2.0);
 		}
 
 	}
