@@ -3,6 +3,7 @@ package dev.unifiedplugins.autoconfigure;
 import java.time.Duration;
 
 import dev.unifiedplugins.config.JdbcPluginConfigStore;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.jdbc.init.DatabaseInitializationProperties;
@@ -33,6 +34,13 @@ public class PluginsJdbcProperties extends DatabaseInitializationProperties {
 	 */
 	private boolean importFromConfigDir;
 
+	/**
+	 * Name of this instance, unique among those sharing the database: recorded as the
+	 * writer of each configuration, and the name under which the instance publishes its
+	 * running cloud resources to the fleet. Defaults to '<host name>:<process id>'.
+	 */
+	private @Nullable String instanceName;
+
 	@Override
 	public String getDefaultSchemaLocation() {
 		return JdbcPluginConfigStore.SCHEMA_LOCATION;
@@ -52,6 +60,22 @@ public class PluginsJdbcProperties extends DatabaseInitializationProperties {
 
 	public void setPollInterval(Duration pollInterval) {
 		this.pollInterval = pollInterval;
+	}
+
+	public @Nullable String getInstanceName() {
+		return this.instanceName;
+	}
+
+	public void setInstanceName(@Nullable String instanceName) {
+		this.instanceName = instanceName;
+	}
+
+	/**
+	 * The instance name to use: the one set, else the default.
+	 * @return the instance name
+	 */
+	String instanceNameOrDefault() {
+		return (this.instanceName != null) ? this.instanceName : JdbcPluginConfigStore.defaultInstanceName();
 	}
 
 	public boolean isImportFromConfigDir() {
