@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -62,6 +64,12 @@ public final class CloudCostGuard {
 
 	/** Guarded by this. */
 	private final CloudBudget budget;
+
+	/** The resources terminated outside the checks, whose accrual the next check ends. */
+	private final Queue<String> terminatedElsewhere = new ConcurrentLinkedQueue<>();
+
+	/** Guards replacing the status, which checks and recorded terminations both do. */
+	private final Object statusLock = new Object();
 
 	private volatile Status status;
 
@@ -153,18 +161,19 @@ public final class CloudCostGuard {
 	/**
 	 * Records a termination done outside the checks, at shutdown ({@link Reason#SHUTDOWN})
 	 * or by an operator ({@link Reason#OPERATOR}): it becomes the plugin's last
-	 * termination, a successful one ends the resource's accrual, and the listeners get it.
+	 * termination, a successful one ends the resource's accrual (from the next check on),
+	 * and the listeners get it. It does not wait for a running check.
 	 * @param event the termination
 	 * @param error why it failed, or null
 	 */
 	public void recordTermination(PluginCloudResourceTerminated event, @Nullable String error) {
 		Objects.requireNonNull(event, "event must not be null");
-		Instant now = this.clock.instant();
-		synchronized (this) {
-			if (event.succeeded()) {
-				this.accrual.forget(event.uniqueId());
-			}
-			this.terminator.record(event, now, error);
+		// Never waits for a running check: an operator's request returns on time.
+		if (event.succeeded()) {
+			this.terminatedElsewhere.add(event.uniqueId());
+		}
+		this.terminator.record(event, this.clock.instant(), error);
+		synchronized (this.statusLock) {
 			Status last = this.status;
 			this.status = new Status(last.checkedAt(), last.accruedUsd(), last.accruedByPlugin(), last.hourlyUsd(),
 					last.budget(), this.terminator.lastTerminations(), last.fleet());
@@ -195,6 +204,9 @@ public final class CloudCostGuard {
 
 	private Status checkNow() {
 		Instant now = this.clock.instant();
+		for (String id = this.terminatedElsewhere.poll(); id != null; id = this.terminatedElsewhere.poll()) {
+			this.accrual.forget(id);
+		}
 		Answers answers = this.survey.observe();
 		this.accrual.accrue(answers, now);
 		Map<String, Observation> running = answers.running();
@@ -208,10 +220,12 @@ public final class CloudCostGuard {
 		terminated.forEach(running::remove);
 		CloudBudget.Result budget = this.budget.check(running, now,
 				(id) -> terminate(id, running.get(id), Reason.BUDGET, now));
-		Status result = new Status(now, this.accrual.accruedUsd(), this.accrual.accruedByPlugin(),
-				CloudBudget.hourly(running), budget.budget(), this.terminator.lastTerminations(), budget.fleet());
-		this.status = result;
-		return result;
+		synchronized (this.statusLock) {
+			Status result = new Status(now, this.accrual.accruedUsd(), this.accrual.accruedByPlugin(),
+					CloudBudget.hourly(running), budget.budget(), this.terminator.lastTerminations(), budget.fleet());
+			this.status = result;
+			return result;
+		}
 	}
 
 	private boolean terminate(String id, Observation observation, Reason reason, Instant now) {
