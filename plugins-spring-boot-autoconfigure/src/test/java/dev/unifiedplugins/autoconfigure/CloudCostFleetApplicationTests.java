@@ -89,6 +89,10 @@ class CloudCostFleetApplicationTests {
 		}
 		assertThat(get(a, "/actuator/plugins").get("cloudCost").get("hourlyUsd").asDouble()).as("its own")
 			.isEqualTo(2.5);
+		JsonNode health = get(a, "/actuator/health").get("components").get("plugins");
+		assertThat(health.get("status").asString()).isEqualTo("UP");
+		assertThat(health.get("details").get("cloudFleet").get("instances").asInt()).isEqualTo(2);
+		assertThat(health.get("details").get("cloudFleet").has("error")).isFalse();
 	}
 
 	@Test
@@ -131,7 +135,8 @@ class CloudCostFleetApplicationTests {
 				"--plugins.jdbc.instance-name=" + name,
 				"--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
 				"--spring.datasource.username=postgres", "--plugins.cloud.check-interval=100ms",
-				"--management.endpoints.web.exposure.include=plugins",
+				"--management.endpoints.web.exposure.include=health,plugins",
+				"--management.endpoint.health.show-details=always",
 				"--management.endpoint.plugins.access=unrestricted"));
 		args.addAll(List.of(more));
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(FleetApplication.class)
