@@ -80,13 +80,7 @@ public class JdbcCloudCostFleet implements CloudCostFleet {
 		this.instances = PluginConfigTable.requireValidName(tableName + "_cloud_instances");
 		this.resources = PluginConfigTable.requireValidName(tableName + "_cloud_resources");
 		this.lock = PluginConfigTable.requireValidName(tableName + "_cloud_lock");
-		Objects.requireNonNull(instanceName, "instanceName must not be null");
-		if (instanceName.isBlank() || instanceName.length() > JdbcPluginConfigStore.MAX_INSTANCE_NAME_LENGTH) {
-			throw new IllegalArgumentException("The instance name must have 1 to "
-					+ JdbcPluginConfigStore.MAX_INSTANCE_NAME_LENGTH + " characters and not be blank; it has "
-					+ instanceName.length());
-		}
-		this.instanceName = instanceName;
+		this.instanceName = JdbcPluginConfigStore.requireValidInstanceName(instanceName);
 		Objects.requireNonNull(dropOutAfter, "dropOutAfter must not be null");
 		if (dropOutAfter.isNegative() || dropOutAfter.isZero()) {
 			throw new IllegalArgumentException("dropOutAfter must be a positive duration, not " + dropOutAfter);
