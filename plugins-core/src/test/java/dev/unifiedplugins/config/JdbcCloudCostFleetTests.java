@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -28,6 +29,7 @@ import dev.unifiedplugins.testsupport.MutableClock;
 import dev.unifiedplugins.testsupport.SimulatedCloudPlugin;
 import dev.unifiedplugins.testsupport.TestPluginManager;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,7 +50,7 @@ import static org.assertj.core.api.Assertions.within;
  * {@link JdbcCloudCostFleet} on a real PostgreSQL 14, with two {@link CloudCostGuard}s (two
  * registries, two connections, as two instances have) and simulated cloud plugins: they
  * share the fleet's bill, a silent instance drops out, and the budget's terminations across
- * both are exactly those needed, also when they check at once.
+ * both are exactly those needed, also when they check at once (on H2 too).
  */
 class JdbcCloudCostFleetTests {
 
@@ -237,6 +239,40 @@ class JdbcCloudCostFleetTests {
 	}
 
 	@Test
+	void onH2TooInstancesCheckingAtOnceTerminateExactlyWhatIsNeeded() throws Exception {
+		JdbcDataSource h2 = new JdbcDataSource();
+		h2.setURL("jdbc:h2:mem:fleet-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+		String location = JdbcPluginConfigStore.SCHEMA_LOCATION.replace("@@platform@@", "h2");
+		new ResourceDatabasePopulator(new DefaultResourceLoader().getResource(location)).execute(h2);
+		ExecutorService executor = executor();
+		for (int round = 0; round < 10; round++) {
+			Map<String, SimulatedCloudPlugin> onA = resources("a1", 5.0, "a2", 1.0);
+			Map<String, SimulatedCloudPlugin> onB = resources("b1", 4.0, "b2", 2.0);
+			CloudCostGuard a = guard(h2, "instance-a", 3.0, onA);
+			CloudCostGuard b = guard(h2, "instance-b", 3.0, onB);
+			CyclicBarrier barrier = new CyclicBarrier(2);
+			Future<?> one = executor.submit(() -> {
+				barrier.await(20, TimeUnit.SECONDS);
+				return a.check();
+			});
+			Future<?> two = executor.submit(() -> {
+				barrier.await(20, TimeUnit.SECONDS);
+				return b.check();
+			});
+			one.get(20, TimeUnit.SECONDS);
+			two.get(20, TimeUnit.SECONDS);
+			assertThat(a.status().fleet().error()).isNull();
+			assertThat(b.status().fleet().error()).isNull();
+			b.check();
+			a.check();
+			assertTerminatedOnly(onA, onB, "a1", "b1");
+			assertThat(a.status().fleet().hourlyUsd()).isCloseTo(3.0, within(1e-9));
+			a.leaveFleet();
+			b.leaveFleet();
+		}
+	}
+
+	@Test
 	void anUnreachableDatabaseIsShownAndTheGuardGoesOnAlone() {
 		Map<String, SimulatedCloudPlugin> onA = resources("a1", 5.0, "a2", 1.0);
 		PGSimpleDataSource nowhere = (PGSimpleDataSource) dataSource("instance-a");
@@ -282,11 +318,16 @@ class JdbcCloudCostFleetTests {
 	}
 
 	private CloudCostGuard guard(String instance, Double budget, Map<String, SimulatedCloudPlugin> plugins) {
+		return guard(dataSource(instance), instance, budget, plugins);
+	}
+
+	private CloudCostGuard guard(DataSource dataSource, String instance, Double budget,
+			Map<String, SimulatedCloudPlugin> plugins) {
 		Settings settings = (budget != null)
 				? new Settings(null, null, budget, BudgetAction.TERMINATE, Duration.ofSeconds(10))
 				: Settings.accrueOnly(Duration.ofSeconds(10));
-		return new CloudCostGuard(registry(plugins), this.calls, this.clock, settings, new JdbcCloudCostFleet(
-				dataSource(instance), JdbcPluginConfigStore.DEFAULT_TABLE_NAME, instance, DROP_OUT));
+		return new CloudCostGuard(registry(plugins), this.calls, this.clock, settings,
+				new JdbcCloudCostFleet(dataSource, JdbcPluginConfigStore.DEFAULT_TABLE_NAME, instance, DROP_OUT));
 	}
 
 	private UnifiedPluginRegistry registry(Map<String, SimulatedCloudPlugin> plugins) {
