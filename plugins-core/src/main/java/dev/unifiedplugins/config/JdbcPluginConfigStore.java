@@ -138,13 +138,18 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 					+ FileSystemPluginConfigStore.MAX_CONFIG_SIZE_LIMIT + " bytes, not " + maxConfigSize);
 		}
 		this.maxConfigSize = maxConfigSize;
+		this.instanceName = requireValidInstanceName(instanceName);
+		this.table = new PluginConfigTable(this.tableName, instanceName);
+	}
+
+	/** Checks an instance name: 1 to {@value #MAX_INSTANCE_NAME_LENGTH} characters, not blank. */
+	static String requireValidInstanceName(String instanceName) {
 		Objects.requireNonNull(instanceName, "instanceName must not be null");
 		if (instanceName.isBlank() || instanceName.length() > MAX_INSTANCE_NAME_LENGTH) {
 			throw new IllegalArgumentException("The instance name must have 1 to " + MAX_INSTANCE_NAME_LENGTH
 					+ " characters and not be blank; it has " + instanceName.length());
 		}
-		this.instanceName = instanceName;
-		this.table = new PluginConfigTable(this.tableName, instanceName);
+		return instanceName;
 	}
 
 	/**

@@ -3,15 +3,16 @@ package dev.unifiedplugins.protocols;
 import java.util.Objects;
 
 /**
- * A cloud resource the registry terminated by itself, or tried to: delivered to the
- * listeners of {@link dev.unifiedplugins.runtime.CloudCostGuard CloudCostGuard} and, in a
- * Spring application, published as an application event.
+ * A cloud resource the registry terminated, or tried to: by itself (a limit or the budget),
+ * at shutdown, or for an operator. Delivered to the listeners of
+ * {@link dev.unifiedplugins.runtime.CloudCostGuard CloudCostGuard} and, in a Spring
+ * application, published as an application event.
  *
  * @param uniqueId the unique id of the plugin that holds the resource
  * @param reason why it was terminated
  * @param hourlyUsd the resource's estimated price per hour, in USD, when it was terminated
- * @param succeeded whether the termination succeeded; a failed one is tried again at the
- * next check
+ * @param succeeded whether the termination succeeded; a failed automatic one is tried again
+ * at the next check
  */
 public record PluginCloudResourceTerminated(String uniqueId, Reason reason, double hourlyUsd, boolean succeeded) {
 

@@ -4,25 +4,20 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Future;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
-import dev.unifiedplugins.core.PluginMetadata;
-import dev.unifiedplugins.core.RemoteResourceInfo;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.protocols.CloudAwarePlugin;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
+import dev.unifiedplugins.runtime.CloudResourceSurvey.Answers;
+import dev.unifiedplugins.runtime.CloudResourceSurvey.Observation;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,13 +29,19 @@ import org.jspecify.annotations.Nullable;
  * since the previous check that saw it running, per plugin and in total;</li>
  * <li>terminates a resource idle for longer than the idle timeout, or running for longer
  * than the maximum lifetime, counted from when this guard first saw it running;</li>
- * <li>compares the summed hourly price of the running resources with the budget, and
- * either reports it exceeded or terminates resources, most expensive first, until the sum
- * is within it.</li>
+ * <li>with a {@link CloudCostFleet}, publishes its running resources to the fleet (the
+ * heartbeat) and reads the fleet's;</li>
+ * <li>compares the summed hourly price of the running resources (the fleet's, with a fleet)
+ * with the budget, and either reports it exceeded or terminates resources, most expensive
+ * first, until the sum is within it. In a fleet each instance terminates only its own, under
+ * the fleet's lock, as {@link CloudBudget} explains, so that the instances together never
+ * terminate more than needed.</li>
  * </ul>
  * Each termination is bounded in time, logged, remembered as its plugin's last termination
  * and delivered to the listeners. One that fails is tried again at the next check. Nothing
- * a plugin does makes {@link #check()} throw.
+ * a plugin does makes {@link #check()} throw. A fleet that cannot be reached is shown as
+ * the fleet's error; this guard then goes on alone, applying the budget to its own
+ * resources, until the fleet is back.
  * <p>
  * The accrued cost is an estimate: the plugins' own prices, integrated over the checks.
  * A resource that stops between two checks is counted until the last check that saw it
@@ -50,47 +51,60 @@ public final class CloudCostGuard {
 
 	private static final System.Logger logger = System.getLogger(CloudCostGuard.class.getName());
 
-	private static final double NANOS_PER_HOUR = Duration.ofHours(1).toNanos();
-
-	private final UnifiedPluginRegistry registry;
-
-	private final BoundedCalls calls;
-
 	private final Clock clock;
 
 	private final Settings settings;
 
-	private final List<Consumer<? super PluginCloudResourceTerminated>> listeners = new CopyOnWriteArrayList<>();
+	private final CloudResourceSurvey survey;
 
-	private final List<Consumer<? super BudgetExceeded>> budgetListeners = new CopyOnWriteArrayList<>();
-
-	/** The resources seen running, by unique id. Guarded by this. */
-	private final Map<String, Tracked> tracked = new HashMap<>();
-
-	/** Accrued USD by unique id, since start. Guarded by this. */
-	private final Map<String, Double> accrued = new LinkedHashMap<>();
+	private final CloudResourceTerminator terminator;
 
 	/** Guarded by this. */
-	private final Map<String, Termination> lastTerminations = new LinkedHashMap<>();
+	private final CloudCostAccrual accrual = new CloudCostAccrual();
 
 	/** Guarded by this. */
-	private boolean budgetExceeded;
+	private final CloudBudget budget;
+
+	/** The resources terminated outside the checks, whose accrual the next check ends. */
+	private final Queue<String> terminatedElsewhere = new ConcurrentLinkedQueue<>();
+
+	/** Guards replacing the status, which checks and recorded terminations both do. */
+	private final Object statusLock = new Object();
 
 	private volatile Status status;
 
 	/**
-	 * Creates a guard.
+	 * Creates a guard of this instance alone.
 	 * @param registry the registry whose plugins to watch
 	 * @param calls where calls into plugin code run
 	 * @param clock the time source
 	 * @param settings the limits
 	 */
 	public CloudCostGuard(UnifiedPluginRegistry registry, BoundedCalls calls, Clock clock, Settings settings) {
-		this.registry = Objects.requireNonNull(registry, "registry must not be null");
-		this.calls = Objects.requireNonNull(calls, "calls must not be null");
+		this(registry, calls, clock, settings, null);
+	}
+
+	/**
+	 * Creates a guard.
+	 * @param registry the registry whose plugins to watch
+	 * @param calls where calls into plugin code run
+	 * @param clock the time source; the fleet's heartbeats are compared by it, so the
+	 * instances' clocks must agree to well within the time after which the fleet forgets an
+	 * instance
+	 * @param settings the limits
+	 * @param fleet the fleet this instance belongs to, or null for none: the budget then
+	 * caps the fleet's resources
+	 */
+	public CloudCostGuard(UnifiedPluginRegistry registry, BoundedCalls calls, Clock clock, Settings settings,
+			@Nullable CloudCostFleet fleet) {
+		Objects.requireNonNull(registry, "registry must not be null");
+		Objects.requireNonNull(calls, "calls must not be null");
 		this.clock = Objects.requireNonNull(clock, "clock must not be null");
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
-		this.status = new Status(null, 0, Map.of(), 0, budget(0, false), Map.of());
+		this.survey = new CloudResourceSurvey(registry, calls, settings.callTimeout());
+		this.terminator = new CloudResourceTerminator(calls, settings);
+		this.budget = new CloudBudget(settings, fleet);
+		this.status = new Status(null, 0, Map.of(), 0, this.budget.initial(), Map.of(), null);
 	}
 
 	/**
@@ -102,12 +116,13 @@ public final class CloudCostGuard {
 	}
 
 	/**
-	 * Adds a listener of automatic terminations, successful or not. It is called on the
-	 * checking thread; what it throws is logged and ignored.
+	 * Adds a listener of terminations, successful or not: this guard's own and those
+	 * {@linkplain #recordTermination recorded} by others. It is called on the terminating
+	 * thread; what it throws is logged and ignored.
 	 * @param listener the listener
 	 */
 	public void addListener(Consumer<? super PluginCloudResourceTerminated> listener) {
-		this.listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+		this.terminator.addListener(listener);
 	}
 
 	/**
@@ -115,7 +130,7 @@ public final class CloudCostGuard {
 	 * @param listener the listener
 	 */
 	public void removeListener(Consumer<? super PluginCloudResourceTerminated> listener) {
-		this.listeners.remove(listener);
+		this.terminator.removeListener(listener);
 	}
 
 	/**
@@ -124,7 +139,7 @@ public final class CloudCostGuard {
 	 * @param listener the listener
 	 */
 	public void addBudgetListener(Consumer<? super BudgetExceeded> listener) {
-		this.budgetListeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+		this.budget.addListener(listener);
 	}
 
 	/**
@@ -132,7 +147,7 @@ public final class CloudCostGuard {
 	 * @param listener the listener
 	 */
 	public void removeBudgetListener(Consumer<? super BudgetExceeded> listener) {
-		this.budgetListeners.remove(listener);
+		this.budget.removeListener(listener);
 	}
 
 	/**
@@ -141,6 +156,28 @@ public final class CloudCostGuard {
 	 */
 	public Status status() {
 		return this.status;
+	}
+
+	/**
+	 * Records a termination done outside the checks, at shutdown ({@link Reason#SHUTDOWN})
+	 * or by an operator ({@link Reason#OPERATOR}): it becomes the plugin's last
+	 * termination, a successful one ends the resource's accrual (from the next check on),
+	 * and the listeners get it. It does not wait for a running check.
+	 * @param event the termination
+	 * @param error why it failed, or null
+	 */
+	public void recordTermination(PluginCloudResourceTerminated event, @Nullable String error) {
+		Objects.requireNonNull(event, "event must not be null");
+		// Never waits for a running check: an operator's request returns on time.
+		if (event.succeeded()) {
+			this.terminatedElsewhere.add(event.uniqueId());
+		}
+		this.terminator.record(event, this.clock.instant(), error);
+		synchronized (this.statusLock) {
+			Status last = this.status;
+			this.status = new Status(last.checkedAt(), last.accruedUsd(), last.accruedByPlugin(), last.hourlyUsd(),
+					last.budget(), this.terminator.lastTerminations(), last.fleet());
+		}
 	}
 
 	/**
@@ -157,226 +194,46 @@ public final class CloudCostGuard {
 		}
 	}
 
+	/**
+	 * Leaves the fleet, as this instance stops: the others stop counting its resources at
+	 * once rather than when its heartbeat gets too old. Never throws.
+	 */
+	public synchronized void leaveFleet() {
+		this.budget.leaveFleet();
+	}
+
 	private Status checkNow() {
 		Instant now = this.clock.instant();
-		Map<String, Observation> running = observe();
-		accrue(running, now);
+		for (String id = this.terminatedElsewhere.poll(); id != null; id = this.terminatedElsewhere.poll()) {
+			this.accrual.forget(id);
+		}
+		Answers answers = this.survey.observe();
+		this.accrual.accrue(answers, now);
+		Map<String, Observation> running = answers.running();
 		List<String> terminated = new ArrayList<>();
-		for (Map.Entry<String, Observation> entry : running.entrySet()) {
-			String id = entry.getKey();
-			Reason reason = limitReached(this.tracked.get(id), entry.getValue(), now);
-			if (reason != null && terminate(id, entry.getValue(), reason, now)) {
+		running.forEach((id, observation) -> {
+			Reason reason = this.accrual.limitReached(id, observation, now, this.settings);
+			if (reason != null && terminate(id, observation, reason, now)) {
 				terminated.add(id);
 			}
-		}
+		});
 		terminated.forEach(running::remove);
-		double hourly = hourly(running);
-		Double cap = this.settings.budgetHourlyUsd();
-		if (cap != null && hourly > cap) {
-			if (!this.budgetExceeded) {
-				logger.log(System.Logger.Level.WARNING,
-						"Running cloud resources cost " + hourly + " USD per hour, over the budget of " + cap
-								+ " USD per hour (plugins.cost.budget.hourly-usd); action: "
-								+ this.settings.budgetAction().value());
-				notifyBudget(new BudgetExceeded(hourly, cap, this.settings.budgetAction()));
-			}
-			if (this.settings.budgetAction() == BudgetAction.TERMINATE) {
-				hourly = enforceBudget(running, cap, now);
-			}
+		CloudBudget.Result budget = this.budget.check(running, now,
+				(id) -> terminate(id, running.get(id), Reason.BUDGET, now));
+		synchronized (this.statusLock) {
+			Status result = new Status(now, this.accrual.accruedUsd(), this.accrual.accruedByPlugin(),
+					CloudBudget.hourly(running), budget.budget(), this.terminator.lastTerminations(), budget.fleet());
+			this.status = result;
+			return result;
 		}
-		this.budgetExceeded = cap != null && hourly > cap;
-		Status result = new Status(now, total(), Map.copyOf(this.accrued), hourly,
-				budget(hourly, this.budgetExceeded), Map.copyOf(this.lastTerminations));
-		this.status = result;
-		return result;
-	}
-
-	/** Asks every cloud-aware plugin for its resource; only those running are returned. */
-	private Map<String, Observation> observe() {
-		long deadline = System.nanoTime() + this.settings.callTimeout().toNanos();
-		Map<String, Future<@Nullable Observation>> asked = new LinkedHashMap<>();
-		for (PluginMetadata plugin : this.registry.getRegisteredPlugins()) {
-			String id = plugin.uniqueId();
-			asked.put(id, this.calls.submit(key(id), () -> observe(id)));
-		}
-		this.tracked.keySet().retainAll(asked.keySet());
-		Map<String, Observation> running = new LinkedHashMap<>();
-		asked.forEach((id, future) -> {
-			try {
-				Observation observation = BoundedCalls.await(future, deadline, this.settings.callTimeout());
-				if (observation != null) {
-					running.put(id, observation);
-				}
-				else {
-					this.tracked.remove(id);
-				}
-			}
-			catch (BoundedCalls.PluginCallException ex) {
-				// Unknown: keep what was seen, so the next answer accrues the whole gap.
-				logger.log(System.Logger.Level.DEBUG,
-						"Could not ask plugin '" + id + "' for its cloud resource: " + ex.getMessage());
-			}
-		});
-		return running;
-	}
-
-	private @Nullable Observation observe(String id) {
-		Object instance = this.registry.getPluginInstance(id).orElse(null);
-		if (!(instance instanceof CloudAwarePlugin cloud)) {
-			return null;
-		}
-		RemoteResourceInfo resource = cloud.getRemoteResourceInfo();
-		if (resource == null || !resource.isRunning()) {
-			return null;
-		}
-		double hourly = cloud.estimateCost(1.0);
-		if (!Double.isFinite(hourly) || hourly < 0) {
-			throw new IllegalStateException(
-					"estimateCost(1.0) returned " + hourly + "; expected a finite amount of USD >= 0");
-		}
-		Optional<Instant> lastActivity = cloud.getLastActivity();
-		return new Observation(cloud, identity(resource), hourly,
-				(lastActivity != null) ? lastActivity.orElse(null) : null);
-	}
-
-	private void accrue(Map<String, Observation> running, Instant now) {
-		running.forEach((id, observation) -> {
-			Tracked seen = this.tracked.get(id);
-			if (seen == null || !seen.identity().equals(observation.identity())) {
-				this.tracked.put(id, new Tracked(observation.identity(), now, now, observation.hourlyUsd()));
-				this.accrued.putIfAbsent(id, 0.0);
-				return;
-			}
-			long nanos = Math.max(0, Duration.between(seen.lastSeen(), now).toNanos());
-			this.accrued.merge(id, seen.hourlyUsd() * (nanos / NANOS_PER_HOUR), Double::sum);
-			this.tracked.put(id, new Tracked(seen.identity(), seen.firstSeen(), now, observation.hourlyUsd()));
-		});
-	}
-
-	private @Nullable Reason limitReached(Tracked seen, Observation observation, Instant now) {
-		Duration idleTimeout = this.settings.idleTimeout();
-		if (idleTimeout != null && observation.lastActivity() != null) {
-			// A resource this guard has just seen start is given the whole timeout, whatever
-			// the plugin did before.
-			Instant since = observation.lastActivity().isAfter(seen.firstSeen()) ? observation.lastActivity()
-					: seen.firstSeen();
-			if (Duration.between(since, now).compareTo(idleTimeout) >= 0) {
-				return Reason.IDLE;
-			}
-		}
-		Duration maxLifetime = this.settings.maxLifetime();
-		if (maxLifetime != null && Duration.between(seen.firstSeen(), now).compareTo(maxLifetime) >= 0) {
-			return Reason.LIFETIME;
-		}
-		return null;
-	}
-
-	/** Terminates the most expensive resources until the rest fit; returns the new total. */
-	private double enforceBudget(Map<String, Observation> running, double cap, Instant now) {
-		List<Map.Entry<String, Observation>> byPrice = new ArrayList<>(running.entrySet());
-		byPrice.sort(Comparator.comparingDouble((Map.Entry<String, Observation> entry) -> entry.getValue().hourlyUsd())
-			.reversed());
-		double hourly = hourly(running);
-		for (Map.Entry<String, Observation> entry : byPrice) {
-			if (hourly <= cap) {
-				break;
-			}
-			// One that fails still bills: go on with the next, so the cap holds.
-			if (terminate(entry.getKey(), entry.getValue(), Reason.BUDGET, now)) {
-				hourly -= entry.getValue().hourlyUsd();
-				running.remove(entry.getKey());
-			}
-		}
-		return hourly(running);
 	}
 
 	private boolean terminate(String id, Observation observation, Reason reason, Instant now) {
-		Duration timeout = this.settings.callTimeout();
-		String error = null;
-		try {
-			Boolean result = BoundedCalls.await(this.calls.submit(key(id), observation.plugin()::terminateRemoteResource),
-					System.nanoTime() + timeout.toNanos(), timeout);
-			if (!Boolean.TRUE.equals(result)) {
-				error = "terminateRemoteResource() returned false";
-			}
-		}
-		catch (BoundedCalls.PluginCallException ex) {
-			error = "terminateRemoteResource(): " + ex.getMessage();
-		}
-		boolean succeeded = error == null;
-		String what = "the cloud resource of plugin '" + id + "' (" + describe(reason) + "), priced "
-				+ observation.hourlyUsd() + " USD per hour";
+		boolean succeeded = this.terminator.terminate(id, observation, reason, now);
 		if (succeeded) {
-			logger.log(System.Logger.Level.WARNING, "Terminated " + what);
-			this.tracked.remove(id);
-		}
-		else {
-			logger.log(System.Logger.Level.WARNING,
-					"Could not terminate " + what + ": " + error + "; trying again at the next check");
-		}
-		this.lastTerminations.put(id, new Termination(now, reason, observation.hourlyUsd(), succeeded, error));
-		PluginCloudResourceTerminated event = new PluginCloudResourceTerminated(id, reason, observation.hourlyUsd(),
-				succeeded);
-		for (Consumer<? super PluginCloudResourceTerminated> listener : this.listeners) {
-			try {
-				listener.accept(event);
-			}
-			catch (RuntimeException ex) {
-				logger.log(System.Logger.Level.WARNING, "A listener of cloud resource terminations failed", ex);
-			}
+			this.accrual.forget(id);
 		}
 		return succeeded;
-	}
-
-	private String describe(Reason reason) {
-		return switch (reason) {
-			case IDLE -> "no activity for plugins.cloud.idle-timeout=" + this.settings.idleTimeout();
-			case LIFETIME -> "running for plugins.cloud.max-lifetime=" + this.settings.maxLifetime();
-			case BUDGET -> "over plugins.cost.budget.hourly-usd=" + this.settings.budgetHourlyUsd();
-			default -> reason.name();
-		};
-	}
-
-	private void notifyBudget(BudgetExceeded event) {
-		for (Consumer<? super BudgetExceeded> listener : this.budgetListeners) {
-			try {
-				listener.accept(event);
-			}
-			catch (RuntimeException ex) {
-				logger.log(System.Logger.Level.WARNING, "A listener of the cloud budget failed", ex);
-			}
-		}
-	}
-
-	private @Nullable Budget budget(double hourly, boolean exceeded) {
-		Double cap = this.settings.budgetHourlyUsd();
-		return (cap != null) ? new Budget(cap, exceeded, this.settings.budgetAction(), hourly) : null;
-	}
-
-	private double total() {
-		double total = 0;
-		for (double usd : this.accrued.values()) {
-			total += usd;
-		}
-		return total;
-	}
-
-	private static double hourly(Map<String, Observation> running) {
-		double hourly = 0;
-		for (Observation observation : running.values()) {
-			hourly += observation.hourlyUsd();
-		}
-		return hourly;
-	}
-
-	private static String key(String id) {
-		return "cost:" + id;
-	}
-
-	/** What tells one resource from the next one its plugin provisions. */
-	private static String identity(RemoteResourceInfo resource) {
-		return resource.provider() + "|" + resource.instanceId() + "|" + resource.jobId() + "|"
-				+ resource.endpointUrl();
 	}
 
 	/**
@@ -454,14 +311,30 @@ public final class CloudCostGuard {
 	 * @param accruedByPlugin the same by unique id, for the plugins ever seen running
 	 * @param hourlyUsd the summed hourly price of the resources running after the check
 	 * @param budget the budget, or null when none is set
-	 * @param lastTerminations each plugin's last automatic termination, by unique id
+	 * @param lastTerminations each plugin's last termination, by unique id
+	 * @param fleet the fleet, or null without one
 	 */
 	public record Status(@Nullable Instant checkedAt, double accruedUsd, Map<String, Double> accruedByPlugin,
-			double hourlyUsd, @Nullable Budget budget, Map<String, Termination> lastTerminations) {
+			double hourlyUsd, @Nullable Budget budget, Map<String, Termination> lastTerminations,
+			@Nullable Fleet fleet) {
 
 		public Status {
 			accruedByPlugin = Map.copyOf(accruedByPlugin);
 			lastTerminations = Map.copyOf(lastTerminations);
+		}
+
+		/**
+		 * The findings of a guard without a fleet.
+		 * @param checkedAt when the last check ran, or null before the first
+		 * @param accruedUsd the estimated USD accrued since start
+		 * @param accruedByPlugin the same by unique id
+		 * @param hourlyUsd the summed hourly price of the running resources
+		 * @param budget the budget, or null when none is set
+		 * @param lastTerminations each plugin's last termination, by unique id
+		 */
+		public Status(@Nullable Instant checkedAt, double accruedUsd, Map<String, Double> accruedByPlugin,
+				double hourlyUsd, @Nullable Budget budget, Map<String, Termination> lastTerminations) {
+			this(checkedAt, accruedUsd, accruedByPlugin, hourlyUsd, budget, lastTerminations, null);
 		}
 
 		/**
@@ -477,12 +350,31 @@ public final class CloudCostGuard {
 	}
 
 	/**
+	 * The fleet as the last heartbeat found it: its live instances and what their running
+	 * cloud resources cost.
+	 *
+	 * @param instances the number of live instances, this one included
+	 * @param hourlyUsd the fleet's summed hourly price, in USD
+	 * @param byInstance the same by instance name
+	 * @param error why the last heartbeat failed, or null; the figures are then those of the
+	 * last heartbeat that succeeded
+	 */
+	public record Fleet(int instances, double hourlyUsd, Map<String, Double> byInstance, @Nullable String error) {
+
+		public Fleet {
+			byInstance = Map.copyOf(byInstance);
+		}
+
+	}
+
+	/**
 	 * The budget and whether the running resources exceed it.
 	 *
 	 * @param hourlyUsd the cap, in USD per hour
 	 * @param exceeded whether the resources running after the last check cost more
 	 * @param action what happens when they do
-	 * @param runningHourlyUsd what the resources running after the last check cost per hour
+	 * @param runningHourlyUsd what the resources running after the last check cost per hour:
+	 * the fleet's, with a fleet
 	 */
 	public record Budget(double hourlyUsd, boolean exceeded, BudgetAction action, double runningHourlyUsd) {
 	}
@@ -510,11 +402,5 @@ public final class CloudCostGuard {
 			@Nullable String error) {
 	}
 
-	private record Observation(CloudAwarePlugin plugin, String identity, double hourlyUsd,
-			@Nullable Instant lastActivity) {
-	}
-
-	private record Tracked(String identity, Instant firstSeen, Instant lastSeen, double hourlyUsd) {
-	}
 
 }

@@ -16,6 +16,8 @@ import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.protocols.CloudAwarePlugin;
 import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
 import dev.unifiedplugins.protocols.ProcessIdentity;
 import org.jspecify.annotations.Nullable;
 
@@ -31,6 +33,10 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * {@link #cleanUp(String, Duration)} does the same to one plugin while the application
  * runs, for an operator who stops its resources.
+ * <p>
+ * Each cloud resource it terminates, or fails to, is told to the
+ * {@link TerminationListener} as a {@link PluginCloudResourceTerminated} with reason
+ * {@link Reason#SHUTDOWN} or {@link Reason#OPERATOR}.
  */
 public final class PluginShutdown {
 
@@ -42,16 +48,36 @@ public final class PluginShutdown {
 
 	private final Duration timeout;
 
+	private final TerminationListener terminations;
+
 	/**
-	 * Creates a shutdown procedure.
+	 * Creates a shutdown procedure that tells no one of its terminations.
 	 * @param registry the registry whose plugins to clean up
 	 * @param calls where calls into plugin code run
 	 * @param timeout the bound on the whole cleanup
 	 */
 	public PluginShutdown(UnifiedPluginRegistry registry, BoundedCalls calls, Duration timeout) {
+		this(registry, calls, timeout, (event, error) -> {
+		});
+	}
+
+	/**
+	 * Creates a shutdown procedure.
+	 * @param registry the registry whose plugins to clean up
+	 * @param calls where calls into plugin code run
+	 * @param timeout the bound on the whole cleanup
+	 * @param terminations told of each cloud resource it terminates or fails to: with
+	 * {@link Reason#SHUTDOWN} from {@link #run}, {@link Reason#OPERATOR} from
+	 * {@link #cleanUp}; a {@link CloudCostGuard}'s
+	 * {@link CloudCostGuard#recordTermination recordTermination} passes them on to the
+	 * guard's listeners
+	 */
+	public PluginShutdown(UnifiedPluginRegistry registry, BoundedCalls calls, Duration timeout,
+			TerminationListener terminations) {
 		this.registry = Objects.requireNonNull(registry, "registry must not be null");
 		this.calls = Objects.requireNonNull(calls, "calls must not be null");
 		this.timeout = Objects.requireNonNull(timeout, "timeout must not be null");
+		this.terminations = Objects.requireNonNull(terminations, "terminations must not be null");
 	}
 
 	/**
@@ -103,7 +129,7 @@ public final class PluginShutdown {
 			forceCleanup(id, instance, seen);
 		}
 		if (terminateCloudResources && CloudAwarePlugin.hasActiveCloudResources(instance)
-				&& !terminate(id, (CloudAwarePlugin) instance)) {
+				&& !terminate(id, (CloudAwarePlugin) instance, Reason.SHUTDOWN)) {
 			throw new IllegalStateException("terminateRemoteResource() returned false");
 		}
 		return null;
@@ -134,7 +160,7 @@ public final class PluginShutdown {
 		Boolean terminated = bounded("terminate:" + uniqueId, timeout, "terminateRemoteResource()", errors,
 				() -> this.registry.getPluginInstance(uniqueId)
 					.filter(CloudAwarePlugin.class::isInstance)
-					.map((instance) -> terminate(uniqueId, (CloudAwarePlugin) instance))
+					.map((instance) -> terminate(uniqueId, (CloudAwarePlugin) instance, Reason.OPERATOR))
 					.orElse(null));
 		if (Boolean.FALSE.equals(terminated)) {
 			errors.add("terminateRemoteResource(): returned false, so the resource may still run");
@@ -175,13 +201,52 @@ public final class PluginShutdown {
 		return true;
 	}
 
-	/** Terminates the remote resource of a cloud-aware instance, returning whether it says it did. */
-	private boolean terminate(String id, CloudAwarePlugin cloud) {
-		boolean terminated = cloud.terminateRemoteResource();
-		if (terminated) {
-			logger.log(System.Logger.Level.INFO, "Terminated the cloud resource of plugin '" + id + "'");
+	/**
+	 * Terminates the remote resource of a cloud-aware instance, returning whether it says it
+	 * did, and tells the listener when there was a resource to terminate.
+	 */
+	private boolean terminate(String id, CloudAwarePlugin cloud, Reason reason) {
+		boolean provisioned = cloud.getRemoteResourceInfo() != null;
+		double hourlyUsd = provisioned ? price(cloud) : 0.0;
+		boolean terminated = false;
+		String error = "terminateRemoteResource() returned false";
+		try {
+			terminated = cloud.terminateRemoteResource();
+			if (terminated) {
+				error = null;
+				logger.log(System.Logger.Level.INFO, "Terminated the cloud resource of plugin '" + id + "'");
+			}
+			return terminated;
 		}
-		return terminated;
+		catch (RuntimeException ex) {
+			error = "terminateRemoteResource(): " + BoundedCalls.describe(ex);
+			throw ex;
+		}
+		finally {
+			if (provisioned) {
+				tell(new PluginCloudResourceTerminated(id, reason, hourlyUsd, terminated), error);
+			}
+		}
+	}
+
+	private static double price(CloudAwarePlugin cloud) {
+		try {
+			double hourly = cloud.estimateCost(1.0);
+			return (Double.isFinite(hourly) && hourly >= 0) ? hourly : 0.0;
+		}
+		catch (RuntimeException ex) {
+			// The price only informs the event; the resource is terminated all the same.
+			return 0.0;
+		}
+	}
+
+	private void tell(PluginCloudResourceTerminated event, @Nullable String error) {
+		try {
+			this.terminations.terminated(event, error);
+		}
+		catch (RuntimeException ex) {
+			logger.log(System.Logger.Level.WARNING, "A listener of cloud resource terminations failed", ex);
+		}
 	}
 
 	private List<Long> endLeftovers(Set<ProcessIdentity> seen) {
@@ -191,6 +256,21 @@ public final class PluginShutdown {
 					"Ended " + ended.size() + " plugin process(es) that survived cleanup: " + ended);
 		}
 		return ended;
+	}
+
+	/**
+	 * Told of each cloud resource a {@link PluginShutdown} terminates, or fails to.
+	 */
+	@FunctionalInterface
+	public interface TerminationListener {
+
+		/**
+		 * Called on the terminating thread, after the plugin answered or threw.
+		 * @param event the termination
+		 * @param error why it failed, or null
+		 */
+		void terminated(PluginCloudResourceTerminated event, @Nullable String error);
+
 	}
 
 }

@@ -1,6 +1,7 @@
 -- Plugin configurations shared by several instances: see JdbcPluginConfigStore.
 -- json is the configuration, NULL once deleted: the row stays so that its revision, which
 -- every write increases, never repeats. updated_at and updated_by tell who wrote last.
+-- The plugin_config_cloud_* tables hold the cloud cost fleet: see JdbcCloudCostFleet.
 -- Idempotent, and safe for several instances to run at once: CREATE TABLE IF NOT EXISTS
 -- alone is not (two sessions can both find the table missing, and one then fails on a
 -- unique index of the catalog), so it runs under a transaction-scoped advisory lock. The
@@ -14,5 +15,18 @@ BEGIN
 		revision BIGINT NOT NULL,
 		updated_at TIMESTAMP WITH TIME ZONE NOT NULL,
 		updated_by VARCHAR(255) NOT NULL
+	);
+	CREATE TABLE IF NOT EXISTS plugin_config_cloud_instances (
+		instance_name VARCHAR(255) NOT NULL PRIMARY KEY,
+		heartbeat_at TIMESTAMP WITH TIME ZONE NOT NULL
+	);
+	CREATE TABLE IF NOT EXISTS plugin_config_cloud_resources (
+		instance_name VARCHAR(255) NOT NULL,
+		unique_id VARCHAR(128) NOT NULL,
+		hourly_usd DOUBLE PRECISION NOT NULL,
+		PRIMARY KEY (instance_name, unique_id)
+	);
+	CREATE TABLE IF NOT EXISTS plugin_config_cloud_lock (
+		name VARCHAR(32) NOT NULL PRIMARY KEY
 	);
 END';

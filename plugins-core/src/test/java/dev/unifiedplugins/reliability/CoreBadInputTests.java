@@ -522,6 +522,10 @@ class CoreBadInputTests {
 				return (java.util.function.Consumer<Object>) (value) -> {
 				};
 			}
+			if (type == PluginShutdown.TerminationListener.class) {
+				return (PluginShutdown.TerminationListener) (event, error) -> {
+				};
+			}
 			throw new IllegalStateException("No sample value for " + type);
 		}
 

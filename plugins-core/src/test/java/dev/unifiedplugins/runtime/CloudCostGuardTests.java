@@ -1,31 +1,25 @@
 package dev.unifiedplugins.runtime;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.unifiedplugins.core.CloudProviderType;
-import dev.unifiedplugins.core.RemoteResourceInfo;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.protocols.CloudAwarePlugin;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
 import dev.unifiedplugins.runtime.CloudCostGuard.BudgetAction;
 import dev.unifiedplugins.runtime.CloudCostGuard.BudgetExceeded;
 import dev.unifiedplugins.runtime.CloudCostGuard.Settings;
 import dev.unifiedplugins.runtime.CloudCostGuard.Status;
+import dev.unifiedplugins.testsupport.MutableClock;
+import dev.unifiedplugins.testsupport.SimulatedCloudPlugin;
 import dev.unifiedplugins.testsupport.TestPluginManager;
 import dev.unifiedplugins.testsupport.TestPlugins;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,8 +52,8 @@ class CloudCostGuardTests {
 
 	@Test
 	void costAccruesWhileResourcesRunPerPluginAndInTotal() {
-		Simulated a = new Simulated(2.0);
-		Simulated b = new Simulated(4.0);
+		SimulatedCloudPlugin a = new SimulatedCloudPlugin(2.0);
+		SimulatedCloudPlugin b = new SimulatedCloudPlugin(4.0);
 		CloudCostGuard guard = guard(Settings.accrueOnly(Duration.ofSeconds(2)), Map.of("a", a, "b", b));
 		guard.check();
 		this.clock.advance(Duration.ofMinutes(30));
@@ -77,7 +71,7 @@ class CloudCostGuardTests {
 
 	@Test
 	void idleResourceIsTerminatedOnceAtTheFirstCheckAfterTheIdleTimeout() {
-		Simulated llm = new Simulated(3.0);
+		SimulatedCloudPlugin llm = new SimulatedCloudPlugin(3.0);
 		llm.lastActivity = this.clock.instant();
 		CloudCostGuard guard = guard(new Settings(Duration.ofMinutes(10), null, null, BudgetAction.WARN,
 				Duration.ofSeconds(2)), Map.of("llm", llm));
@@ -107,7 +101,7 @@ class CloudCostGuardTests {
 
 	@Test
 	void resourceWithoutKnownActivityIsNeverIdle() {
-		Simulated llm = new Simulated(3.0);
+		SimulatedCloudPlugin llm = new SimulatedCloudPlugin(3.0);
 		CloudCostGuard guard = guard(new Settings(Duration.ofMinutes(1), null, null, BudgetAction.WARN,
 				Duration.ofSeconds(2)), Map.of("llm", llm));
 		guard.check();
@@ -118,7 +112,7 @@ class CloudCostGuardTests {
 
 	@Test
 	void activityBeforeTheResourceWasSeenRunningDoesNotShortenItsIdleTimeout() {
-		Simulated llm = new Simulated(3.0);
+		SimulatedCloudPlugin llm = new SimulatedCloudPlugin(3.0);
 		llm.lastActivity = this.clock.instant().minus(Duration.ofHours(1));
 		CloudCostGuard guard = guard(new Settings(Duration.ofMinutes(10), null, null, BudgetAction.WARN,
 				Duration.ofSeconds(2)), Map.of("llm", llm));
@@ -131,7 +125,7 @@ class CloudCostGuardTests {
 
 	@Test
 	void resourceIsTerminatedOnceWhenItReachesItsMaximumLifetime() {
-		Simulated llm = new Simulated(3.0);
+		SimulatedCloudPlugin llm = new SimulatedCloudPlugin(3.0);
 		CloudCostGuard guard = guard(new Settings(null, Duration.ofHours(1), null, BudgetAction.WARN,
 				Duration.ofSeconds(2)), Map.of("llm", llm));
 		guard.check();
@@ -155,7 +149,7 @@ class CloudCostGuardTests {
 
 	@Test
 	void anotherResourceOfThePluginStartsANewLifetime() {
-		Simulated llm = new Simulated(3.0);
+		SimulatedCloudPlugin llm = new SimulatedCloudPlugin(3.0);
 		CloudCostGuard guard = guard(new Settings(null, Duration.ofHours(1), null, BudgetAction.WARN,
 				Duration.ofSeconds(2)), Map.of("llm", llm));
 		guard.check();
@@ -170,8 +164,8 @@ class CloudCostGuardTests {
 	@Test
 	void budgetWarnReportsTheExcessOnceAndTerminatesNothing() {
 		List<BudgetExceeded> exceeded = new ArrayList<>();
-		Simulated a = new Simulated(6.0);
-		Simulated b = new Simulated(5.0);
+		SimulatedCloudPlugin a = new SimulatedCloudPlugin(6.0);
+		SimulatedCloudPlugin b = new SimulatedCloudPlugin(5.0);
 		CloudCostGuard guard = guard(new Settings(null, null, 10.0, BudgetAction.WARN, Duration.ofSeconds(2)),
 				Map.of("a", a, "b", b));
 		guard.addBudgetListener(exceeded::add);
@@ -188,9 +182,9 @@ class CloudCostGuardTests {
 
 	@Test
 	void budgetTerminateEndsTheMostExpensiveResourcesUntilTheRestFit() {
-		Simulated small = new Simulated(2.0);
-		Simulated large = new Simulated(7.0);
-		Simulated medium = new Simulated(4.0);
+		SimulatedCloudPlugin small = new SimulatedCloudPlugin(2.0);
+		SimulatedCloudPlugin large = new SimulatedCloudPlugin(7.0);
+		SimulatedCloudPlugin medium = new SimulatedCloudPlugin(4.0);
 		Map<String, Object> plugins = new LinkedHashMap<>();
 		plugins.put("small", small);
 		plugins.put("large", large);
@@ -210,7 +204,7 @@ class CloudCostGuardTests {
 
 	@Test
 	void failedTerminationIsShownAndTriedAgainAtTheNextCheck() {
-		Simulated llm = new Simulated(3.0);
+		SimulatedCloudPlugin llm = new SimulatedCloudPlugin(3.0);
 		llm.failures = 1;
 		CloudCostGuard guard = guard(new Settings(null, Duration.ofMinutes(1), null, BudgetAction.WARN,
 				Duration.ofSeconds(2)), Map.of("llm", llm));
@@ -232,7 +226,7 @@ class CloudCostGuardTests {
 	@Test
 	void hungTerminationIsBoundedAndNeverThrows() {
 		CountDownLatch release = new CountDownLatch(1);
-		Simulated llm = new Simulated(3.0) {
+		SimulatedCloudPlugin llm = new SimulatedCloudPlugin(3.0) {
 			@Override
 			public boolean terminateRemoteResource() {
 				TestPlugins.hangIgnoringInterrupts(release);
@@ -254,8 +248,8 @@ class CloudCostGuardTests {
 
 	@Test
 	void pluginThatThrowsKeepsItsAccruedCostAndAffectsNoOther() {
-		Simulated good = new Simulated(1.0);
-		Simulated bad = new Simulated(1.0) {
+		SimulatedCloudPlugin good = new SimulatedCloudPlugin(1.0);
+		SimulatedCloudPlugin bad = new SimulatedCloudPlugin(1.0) {
 			@Override
 			public double estimateCost(double durationHours) {
 				throw new IllegalStateException("boom");
@@ -275,98 +269,6 @@ class CloudCostGuardTests {
 		CloudCostGuard guard = new CloudCostGuard(registry, this.calls, this.clock, settings);
 		guard.addListener(this.events::add);
 		return guard;
-	}
-
-	/** A simulated cloud resource that the test starts, stops and prices. */
-	static class Simulated implements CloudAwarePlugin {
-
-		final AtomicInteger terminations = new AtomicInteger();
-
-		volatile boolean running = true;
-
-		volatile double price;
-
-		volatile String instanceId = "i-1";
-
-		volatile @Nullable Instant lastActivity;
-
-		volatile int failures;
-
-		Simulated(double price) {
-			this.price = price;
-		}
-
-		@Override
-		public @Nullable RemoteResourceInfo getRemoteResourceInfo() {
-			return RemoteResourceInfo.builder(CloudProviderType.AWS)
-				.instanceId(this.instanceId)
-				.status(this.running ? RemoteResourceInfo.RUNNING : "terminated")
-				.estimatedCostPerHour(this.price)
-				.build();
-		}
-
-		@Override
-		public RemoteResourceInfo provisionRemoteResource(Map<String, Object> config) {
-			this.running = true;
-			return getRemoteResourceInfo();
-		}
-
-		@Override
-		public String checkRemoteResourceStatus() {
-			return getRemoteResourceInfo().status();
-		}
-
-		@Override
-		public boolean terminateRemoteResource() {
-			if (this.failures > 0) {
-				this.failures--;
-				throw new IllegalStateException("simulated outage");
-			}
-			this.terminations.incrementAndGet();
-			this.running = false;
-			return true;
-		}
-
-		@Override
-		public double estimateCost(double durationHours) {
-			return this.running ? this.price * durationHours : 0;
-		}
-
-		@Override
-		public Optional<Instant> getLastActivity() {
-			return Optional.ofNullable(this.lastActivity);
-		}
-
-	}
-
-	/** A clock the test moves. */
-	static final class MutableClock extends Clock {
-
-		private volatile Instant now;
-
-		MutableClock(Instant now) {
-			this.now = now;
-		}
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
-		@Override
-		public java.time.ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(java.time.ZoneId zone) {
-			return this;
-		}
-
 	}
 
 }

@@ -65,7 +65,7 @@ public class CloudCostMetrics implements MeterBinder, DisposableBean {
 		MeterRegistry registry = this.meterRegistry;
 		if (registry != null) {
 			Counter.builder("plugins.cloud.terminations")
-				.description("Automatic terminations of plugin cloud resources")
+				.description("Terminations of plugin cloud resources, automatic, at shutdown or by an operator")
 				.tag("reason", terminated.reason().name().toLowerCase(java.util.Locale.ROOT))
 				.tag("outcome", terminated.succeeded() ? "success" : "failure")
 				.register(registry)

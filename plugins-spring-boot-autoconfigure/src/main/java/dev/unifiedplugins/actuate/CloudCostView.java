@@ -1,7 +1,11 @@
 package dev.unifiedplugins.actuate;
 
 import dev.unifiedplugins.actuate.PluginsEndpoint.BudgetDescriptor;
+import java.util.Map;
+import java.util.TreeMap;
+
 import dev.unifiedplugins.actuate.PluginsEndpoint.CloudCostDescriptor;
+import dev.unifiedplugins.actuate.PluginsEndpoint.FleetDescriptor;
 import dev.unifiedplugins.actuate.PluginsEndpoint.PluginCloudCostDescriptor;
 import dev.unifiedplugins.actuate.PluginsEndpoint.PluginEntry;
 import dev.unifiedplugins.actuate.PluginsEndpoint.TerminationDescriptor;
@@ -10,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the {@code plugins} endpoint shows of the cloud cost guard rails: the accrued cost,
- * the budget, and each plugin's accrued cost and last automatic termination.
+ * the budget, the fleet, and each plugin's accrued cost and last termination.
  */
 final class CloudCostView {
 
@@ -26,9 +30,19 @@ final class CloudCostView {
 		}
 		CloudCostGuard.Status status = this.guard.status();
 		CloudCostGuard.Budget budget = status.budget();
+		CloudCostGuard.Fleet fleet = status.fleet();
 		return new CloudCostDescriptor(cost.hours(), cost.totalUsd(), cost.hourlyUsd(), cost.byPlugin(),
-				PluginsEndpoint.usd(status.accruedUsd()), (budget != null)
-						? new BudgetDescriptor(budget.hourlyUsd(), budget.exceeded(), budget.action().value()) : null);
+				PluginsEndpoint.usd(status.accruedUsd()),
+				(budget != null) ? new BudgetDescriptor(budget.hourlyUsd(), budget.exceeded(), budget.action().value())
+						: null,
+				(fleet != null) ? fleet(fleet) : null);
+	}
+
+	private static FleetDescriptor fleet(CloudCostGuard.Fleet fleet) {
+		Map<String, Double> byInstance = new TreeMap<>();
+		fleet.byInstance().forEach((instance, usd) -> byInstance.put(instance, PluginsEndpoint.usd(usd)));
+		return new FleetDescriptor(fleet.instances(), PluginsEndpoint.usd(fleet.hourlyUsd()), byInstance,
+				fleet.error());
 	}
 
 	boolean hasNoHistory(String uniqueId) {

@@ -285,9 +285,29 @@ public class PluginsEndpoint {
 	 * @param totalUsd the summed cost for that duration
 	 * @param hourlyUsd the summed cost of one hour
 	 * @param byPlugin the cost for that duration by unique id
+	 * @param accruedUsd the estimated USD accrued since start by the resources this
+	 * instance saw running
+	 * @param budget the budget, or null when none is set
+	 * @param fleet the instances sharing the JDBC store and what their resources cost, or
+	 * null without the JDBC store
 	 */
 	public record CloudCostDescriptor(double hours, double totalUsd, double hourlyUsd, Map<String, Double> byPlugin,
-			double accruedUsd, @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable BudgetDescriptor budget) {
+			double accruedUsd, @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable BudgetDescriptor budget,
+			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable FleetDescriptor fleet) {
+
+		/**
+		 * Estimated cost with the guard rails of an instance without a fleet.
+		 * @param hours the duration estimated for
+		 * @param totalUsd the summed cost for that duration
+		 * @param hourlyUsd the summed cost of one hour
+		 * @param byPlugin the cost for that duration by unique id
+		 * @param accruedUsd the estimated USD accrued since start
+		 * @param budget the budget, or null when none is set
+		 */
+		public CloudCostDescriptor(double hours, double totalUsd, double hourlyUsd, Map<String, Double> byPlugin,
+				double accruedUsd, @Nullable BudgetDescriptor budget) {
+			this(hours, totalUsd, hourlyUsd, byPlugin, accruedUsd, budget, null);
+		}
 
 		/**
 		 * Estimated cost without the guard rails: nothing accrued, no budget.
@@ -297,7 +317,7 @@ public class PluginsEndpoint {
 		 * @param byPlugin the cost for that duration by unique id
 		 */
 		public CloudCostDescriptor(double hours, double totalUsd, double hourlyUsd, Map<String, Double> byPlugin) {
-			this(hours, totalUsd, hourlyUsd, byPlugin, 0.0, null);
+			this(hours, totalUsd, hourlyUsd, byPlugin, 0.0, null, null);
 		}
 
 	}
@@ -314,6 +334,19 @@ public class PluginsEndpoint {
 	}
 
 	/**
+	 * The fleet: the live instances sharing the JDBC store, as the last heartbeat found them.
+	 *
+	 * @param instances the number of live instances, this one included
+	 * @param hourlyUsd the summed hourly price of their running cloud resources
+	 * @param byInstance the same by instance name
+	 * @param error why the last heartbeat failed, absent when it succeeded; the figures are
+	 * then those of the last one that did
+	 */
+	public record FleetDescriptor(int instances, double hourlyUsd, Map<String, Double> byInstance,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String error) {
+	}
+
+	/**
 	 * One plugin's cloud cost as the guard rails see it.
 	 *
 	 * @param accruedUsd the estimated USD its resources accrued since start
@@ -324,10 +357,11 @@ public class PluginsEndpoint {
 	}
 
 	/**
-	 * An automatic termination of a plugin's cloud resource.
+	 * A termination of a plugin's cloud resource.
 	 *
 	 * @param at when it was done
-	 * @param reason why: {@code IDLE}, {@code LIFETIME} or {@code BUDGET}
+	 * @param reason why: {@code IDLE}, {@code LIFETIME}, {@code BUDGET}, {@code SHUTDOWN} or
+	 * {@code OPERATOR}
 	 * @param hourlyUsd the resource's price per hour then
 	 * @param succeeded whether it succeeded; one that failed is tried again at the next check
 	 * @param error why it failed, absent when it succeeded

@@ -75,10 +75,22 @@ public class PluginsHealthIndicator extends AbstractHealthIndicator {
 			builder.withDetail("store", Map.of("reachable", false, "error", storeFailure));
 		}
 		// A budget exceeded is a detail, never DOWN: a restarted pod does not stop the bill.
-		CloudCostGuard.Budget budget = (this.cloudCostGuard != null) ? this.cloudCostGuard.status().budget() : null;
+		CloudCostGuard.Status cost = (this.cloudCostGuard != null) ? this.cloudCostGuard.status() : null;
+		CloudCostGuard.Budget budget = (cost != null) ? cost.budget() : null;
 		if (budget != null) {
 			builder.withDetail("cloudBudget", Map.of("hourlyUsd", budget.hourlyUsd(), "exceeded", budget.exceeded(),
 					"action", budget.action().value(), "runningHourlyUsd", budget.runningHourlyUsd()));
+		}
+		// Nor is an unreachable fleet: the guard goes on alone.
+		CloudCostGuard.Fleet fleet = (cost != null) ? cost.fleet() : null;
+		if (fleet != null) {
+			Map<String, Object> detail = new LinkedHashMap<>();
+			detail.put("instances", fleet.instances());
+			detail.put("hourlyUsd", fleet.hourlyUsd());
+			if (fleet.error() != null) {
+				detail.put("error", fleet.error());
+			}
+			builder.withDetail("cloudFleet", detail);
 		}
 		Map<String, Throwable> failures = this.registry.getRegistrationFailures();
 		if (failures.isEmpty()) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
@@ -18,7 +19,8 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Runs the {@link CloudCostGuard} every {@code plugins.cloud.check-interval} while the
  * application runs, and publishes each {@link PluginCloudResourceTerminated} and
- * {@link CloudCostGuard.BudgetExceeded} as an application event.
+ * {@link CloudCostGuard.BudgetExceeded} as an application event, those of the shutdown
+ * that follows its stop included. When it stops, the instance leaves the cloud cost fleet.
  */
 public class CloudCostGuardLifecycle implements SmartLifecycle {
 
@@ -31,6 +33,8 @@ public class CloudCostGuardLifecycle implements SmartLifecycle {
 	private final Consumer<PluginCloudResourceTerminated> terminations;
 
 	private final Consumer<CloudCostGuard.BudgetExceeded> budget;
+
+	private final AtomicBoolean listening = new AtomicBoolean();
 
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
@@ -49,8 +53,10 @@ public class CloudCostGuardLifecycle implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		this.guard.addListener(this.terminations);
-		this.guard.addBudgetListener(this.budget);
+		if (this.listening.compareAndSet(false, true)) {
+			this.guard.addListener(this.terminations);
+			this.guard.addBudgetListener(this.budget);
+		}
 		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "plugins-cloud-cost");
 			thread.setDaemon(true);
@@ -76,9 +82,10 @@ public class CloudCostGuardLifecycle implements SmartLifecycle {
 		if (executor != null) {
 			executor.shutdownNow();
 			this.scheduler = null;
+			this.guard.leaveFleet();
 		}
-		this.guard.removeListener(this.terminations);
-		this.guard.removeBudgetListener(this.budget);
+		// The listeners stay: the terminations at shutdown, which come after this stops,
+		// are published too.
 	}
 
 	@Override

@@ -2,6 +2,7 @@ package dev.unifiedplugins.autoconfigure;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -10,11 +11,13 @@ import javax.sql.DataSource;
 
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
+import dev.unifiedplugins.config.JdbcCloudCostFleet;
 import dev.unifiedplugins.config.JdbcPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigConflictException;
 import dev.unifiedplugins.config.PluginConfigException;
 import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.runtime.CloudCostFleet;
 import dev.unifiedplugins.runtime.PluginConfigWatcher;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -35,8 +38,9 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The JDBC config store, selected with {@code plugins.store-type=jdbc}: the table on the
  * application's {@link DataSource}, its schema initialization the way Spring Session JDBC
- * does it, the import of an existing config directory, and a watcher polling at
- * {@code plugins.jdbc.poll-interval}.
+ * does it, the import of an existing config directory, a watcher polling at
+ * {@code plugins.jdbc.poll-interval}, and the cloud cost fleet of the instances sharing the
+ * database.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(name = "org.springframework.boot.jdbc.init.DatabaseInitializationProperties")
@@ -45,6 +49,9 @@ import org.springframework.context.annotation.Configuration;
 class JdbcStoreConfiguration {
 
 	private static final Log logger = LogFactory.getLog(JdbcStoreConfiguration.class);
+
+	/** How many check intervals without a heartbeat make the fleet forget an instance. */
+	static final int FLEET_DROP_OUT_INTERVALS = 3;
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -60,7 +67,7 @@ class JdbcStoreConfiguration {
 		JdbcPluginConfigStore store;
 		try {
 			store = new JdbcPluginConfigStore(source, jdbc.getTableName(), properties.getMaxConfigSize().toBytes(),
-					JdbcPluginConfigStore.defaultInstanceName());
+					instanceName(jdbc));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException("plugins.jdbc.table-name", jdbc.getTableName(),
@@ -80,6 +87,36 @@ class JdbcStoreConfiguration {
 	PluginsJdbcDataSourceScriptDatabaseInitializer pluginsJdbcDataSourceScriptDatabaseInitializer(
 			DataSource dataSource, PluginsJdbcProperties jdbc) {
 		return new PluginsJdbcDataSourceScriptDatabaseInitializer(dataSource, jdbc);
+	}
+
+	/**
+	 * The cloud cost fleet on the same database: each instance's guard publishes its
+	 * running cloud resources at every check, and the budget caps the fleet's.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnSingleCandidate(DataSource.class)
+	@DependsOnDatabaseInitialization
+	CloudCostFleet cloudCostFleet(DataSource dataSource, PluginsProperties properties, PluginsJdbcProperties jdbc) {
+		Duration interval = PluginsAutoConfiguration.requirePositive(properties.getCloud().getCheckInterval(),
+				"plugins.cloud.check-interval");
+		try {
+			return new JdbcCloudCostFleet(dataSource, jdbc.getTableName(), instanceName(jdbc),
+					interval.multipliedBy(FLEET_DROP_OUT_INTERVALS));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("plugins.jdbc.table-name", jdbc.getTableName(),
+					ex.getMessage());
+		}
+	}
+
+	private static String instanceName(PluginsJdbcProperties jdbc) {
+		String name = jdbc.instanceNameOrDefault();
+		if (name.isBlank() || name.length() > JdbcPluginConfigStore.MAX_INSTANCE_NAME_LENGTH) {
+			throw new InvalidConfigurationPropertyValueException("plugins.jdbc.instance-name", name,
+					"must have 1 to " + JdbcPluginConfigStore.MAX_INSTANCE_NAME_LENGTH + " characters, not blank");
+		}
+		return name;
 	}
 
 	@Bean(initMethod = "start", destroyMethod = "close")

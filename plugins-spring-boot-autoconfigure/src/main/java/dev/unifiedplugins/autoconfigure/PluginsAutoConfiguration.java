@@ -7,6 +7,7 @@ import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.runtime.BoundedCalls;
+import dev.unifiedplugins.runtime.CloudCostGuard;
 import dev.unifiedplugins.runtime.ManagedProcessLedger;
 import dev.unifiedplugins.runtime.PluginConfigWatcher;
 import dev.unifiedplugins.runtime.PluginInspector;
@@ -15,6 +16,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -101,9 +103,11 @@ public final class PluginsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PluginsShutdownLifecycle pluginsShutdownLifecycle(UnifiedPluginRegistry registry, BoundedCalls pluginCalls,
-			PluginsShutdownProperties shutdown) {
+			PluginsShutdownProperties shutdown, ObjectProvider<CloudCostGuard> cloudCostGuard,
+			ApplicationEventPublisher publisher) {
 		Duration timeout = requirePositive(shutdown.getTimeout(), "plugins.shutdown.timeout");
-		return new PluginsShutdownLifecycle(new PluginShutdown(registry, pluginCalls, timeout), shutdown);
+		return new PluginsShutdownLifecycle(new PluginShutdown(registry, pluginCalls, timeout,
+				new CloudResourceTerminations(cloudCostGuard, publisher)), shutdown);
 	}
 
 	@Bean

@@ -6,9 +6,11 @@ import java.time.Duration;
 import dev.unifiedplugins.actuate.CloudCostMetrics;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.runtime.BoundedCalls;
+import dev.unifiedplugins.runtime.CloudCostFleet;
 import dev.unifiedplugins.runtime.CloudCostGuard;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -24,7 +26,9 @@ import org.springframework.context.annotation.Configuration;
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
  * of the cloud cost guard rails: a {@link CloudCostGuard} that accrues the plugins' cloud
  * cost and enforces {@code plugins.cloud.*} and {@code plugins.cost.budget.*}, run every
- * {@code plugins.cloud.check-interval}, and its Micrometer meters.
+ * {@code plugins.cloud.check-interval}, and its Micrometer meters. With a
+ * {@link CloudCostFleet} bean (the JDBC store defines one) the guard publishes to the fleet
+ * and its budget caps the fleet's resources.
  */
 @AutoConfiguration(after = PluginsAutoConfiguration.class,
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
@@ -37,7 +41,7 @@ public final class PluginsCloudCostAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	CloudCostGuard cloudCostGuard(UnifiedPluginRegistry registry, BoundedCalls pluginCalls,
-			PluginsProperties properties) {
+			PluginsProperties properties, ObjectProvider<CloudCostFleet> fleet) {
 		PluginsProperties.Cloud cloud = properties.getCloud();
 		PluginsProperties.Budget budget = properties.getCost().getBudget();
 		Double hourlyUsd = budget.getHourlyUsd();
@@ -49,7 +53,8 @@ public final class PluginsCloudCostAutoConfiguration {
 				new CloudCostGuard.Settings(optionalPositive(cloud.getIdleTimeout(), "plugins.cloud.idle-timeout"),
 						optionalPositive(cloud.getMaxLifetime(), "plugins.cloud.max-lifetime"), hourlyUsd,
 						budget.getAction(), PluginsAutoConfiguration.requirePositive(properties.getResourceTimeout(),
-								"plugins.resource-timeout")));
+								"plugins.resource-timeout")),
+				fleet.getIfAvailable());
 	}
 
 	@Bean

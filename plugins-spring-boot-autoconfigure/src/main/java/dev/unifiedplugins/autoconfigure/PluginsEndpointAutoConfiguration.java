@@ -76,11 +76,12 @@ public final class PluginsEndpointAutoConfiguration {
 		@ConditionalOnMissingBean
 		PluginsEndpointWriter pluginsEndpointWriter(UnifiedPluginRegistry registry, BoundedCalls pluginCalls,
 				PluginsProperties properties, ApplicationEventPublisher publisher,
-				ObjectProvider<AuditEventRepository> auditEventRepository) {
+				ObjectProvider<AuditEventRepository> auditEventRepository, ObjectProvider<CloudCostGuard> cloudCostGuard) {
 			Duration timeout = PluginsAutoConfiguration.requirePositive(properties.getResourceTimeout(),
 					"plugins.resource-timeout");
 			// Boot stores AuditApplicationEvents only when the application has a repository.
-			return new PluginsEndpointWriter(registry, new PluginShutdown(registry, pluginCalls, timeout), timeout,
+			return new PluginsEndpointWriter(registry, new PluginShutdown(registry, pluginCalls, timeout,
+					new CloudResourceTerminations(cloudCostGuard, publisher)), timeout,
 					(event) -> {
 						if (auditEventRepository.stream().findAny().isPresent()) {
 							publisher.publishEvent(new AuditApplicationEvent(event));

@@ -3,6 +3,7 @@ package dev.unifiedplugins.autoconfigure;
 import java.time.Duration;
 
 import dev.unifiedplugins.config.JdbcPluginConfigStore;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.jdbc.init.DatabaseInitializationProperties;
@@ -15,8 +16,10 @@ import org.springframework.boot.jdbc.init.DatabaseInitializationProperties;
 public class PluginsJdbcProperties extends DatabaseInitializationProperties {
 
 	/**
-	 * Name of the table that holds the configurations. The schema scripts create the
-	 * default; another name needs a script of its own (see plugins.jdbc.schema).
+	 * Name of the table that holds the configurations. The cloud cost fleet's tables are
+	 * named after it ('<table-name>_cloud_instances', '_cloud_resources', '_cloud_lock').
+	 * The schema scripts create those of the default; another name needs a script of its
+	 * own (see plugins.jdbc.schema).
 	 */
 	private String tableName = "plugin_config";
 
@@ -32,6 +35,13 @@ public class PluginsJdbcProperties extends DatabaseInitializationProperties {
 	 * does not hold yet. Nothing in the table is overwritten.
 	 */
 	private boolean importFromConfigDir;
+
+	/**
+	 * Name of this instance, unique among those sharing the database: recorded as the
+	 * writer of each configuration, and the name under which the instance publishes its
+	 * running cloud resources to the fleet. Defaults to '<host name>:<process id>'.
+	 */
+	private @Nullable String instanceName;
 
 	@Override
 	public String getDefaultSchemaLocation() {
@@ -52,6 +62,22 @@ public class PluginsJdbcProperties extends DatabaseInitializationProperties {
 
 	public void setPollInterval(Duration pollInterval) {
 		this.pollInterval = pollInterval;
+	}
+
+	public @Nullable String getInstanceName() {
+		return this.instanceName;
+	}
+
+	public void setInstanceName(@Nullable String instanceName) {
+		this.instanceName = instanceName;
+	}
+
+	/**
+	 * The instance name to use: the one set, else the default.
+	 * @return the instance name
+	 */
+	String instanceNameOrDefault() {
+		return (this.instanceName != null) ? this.instanceName : JdbcPluginConfigStore.defaultInstanceName();
 	}
 
 	public boolean isImportFromConfigDir() {

@@ -268,7 +268,9 @@ public class PluginsProperties {
 
 		/**
 		 * Cap, in USD per hour, on the summed estimated hourly price of the running cloud
-		 * resources, checked every plugins.cloud.check-interval. No cap when not set.
+		 * resources, checked every plugins.cloud.check-interval. With plugins.store-type=jdbc
+		 * it caps the resources of all the instances sharing the database. No cap when not
+		 * set.
 		 */
 		private @Nullable Double hourlyUsd;
 
@@ -321,7 +323,9 @@ public class PluginsProperties {
 
 		/**
 		 * How often the cloud resources are checked: their accrued cost, the idle timeout,
-		 * the maximum lifetime and the budget.
+		 * the maximum lifetime and the budget. With plugins.store-type=jdbc each check is
+		 * also the instance's heartbeat to the fleet, which forgets an instance after 3
+		 * intervals without one.
 		 */
 		private Duration checkInterval = Duration.ofSeconds(30);
 

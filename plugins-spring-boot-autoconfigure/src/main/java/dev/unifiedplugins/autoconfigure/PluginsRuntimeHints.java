@@ -3,6 +3,8 @@ package dev.unifiedplugins.autoconfigure;
 import dev.unifiedplugins.config.ConfigViolation;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginMetadata;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
+import dev.unifiedplugins.runtime.CloudCostGuard;
 import dev.unifiedplugins.utils.PluginStats;
 import org.jspecify.annotations.Nullable;
 
@@ -36,7 +38,14 @@ class PluginsRuntimeHints implements RuntimeHintsRegistrar {
 		// resource, the enums written through @JsonValue) follow.
 		binding.registerReflectionHints(hints.reflection(), PluginMetadata.class, PluginDescriptor.class,
 				PluginStats.class, ConfigViolation.class);
+		// The cost guard's values: its events (which an application may forward as JSON)
+		// and its status, the fleet's included.
+		binding.registerReflectionHints(hints.reflection(), PluginCloudResourceTerminated.class,
+				CloudCostGuard.BudgetExceeded.class, CloudCostGuard.Status.class);
 		registerSchemaValidatorResources(hints);
+		// The JDBC store's schema scripts, the fleet's tables included, which Boot's
+		// initializer loads by name.
+		hints.resources().registerPattern("dev/unifiedplugins/config/schema-*.sql");
 	}
 
 	/**

@@ -2,6 +2,7 @@ package dev.unifiedplugins.autoconfigure;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -11,6 +12,7 @@ import javax.sql.DataSource;
 
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
+import dev.unifiedplugins.config.JdbcCloudCostFleet;
 import dev.unifiedplugins.config.JdbcPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigChange;
 import dev.unifiedplugins.config.PluginConfigConflictException;
@@ -18,6 +20,8 @@ import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.runtime.CloudCostFleet;
+import dev.unifiedplugins.runtime.CloudCostGuard;
 import dev.unifiedplugins.runtime.PluginConfigWatcher;
 import dev.unifiedplugins.testsupport.Await;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -125,6 +129,53 @@ class JdbcStoreConfigurationTests {
 		runner(h2()).withPropertyValues("plugins.store-type=file")
 			.run((context) -> assertThat(context.getBean(PluginConfigStore.class))
 				.isInstanceOf(FileSystemPluginConfigStore.class));
+	}
+
+	@Test
+	void theGuardPublishesToTheFleetOnTheSameDatabaseUnderTheInstanceName() {
+		runner(h2()).withConfiguration(AutoConfigurations.of(PluginsCloudCostAutoConfiguration.class))
+			.withPropertyValues("plugins.jdbc.instance-name=web-1", "plugins.cloud.check-interval=20s")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(CloudCostFleet.class);
+				JdbcCloudCostFleet fleet = context.getBean(JdbcCloudCostFleet.class);
+				assertThat(fleet.instanceName()).isEqualTo("web-1");
+				assertThat(fleet.getDropOutAfter()).isEqualTo(Duration.ofMinutes(1));
+				CloudCostGuard.Fleet seen = context.getBean(CloudCostGuard.class).check().fleet();
+				assertThat(seen).isEqualTo(new CloudCostGuard.Fleet(1, 0.0, Map.of("web-1", 0.0), null));
+				UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+				registry.savePluginConfig("llm_gpt", Map.of("model", "a"));
+				assertThat(new JdbcTemplate(context.getBean(DataSource.class)).queryForObject(
+						"SELECT updated_by FROM plugin_config WHERE unique_id = 'llm_gpt'", String.class))
+					.isEqualTo("web-1");
+			});
+	}
+
+	@Test
+	void aUserDefinedFleetIsUsed() {
+		CloudCostFleet mine = new JdbcCloudCostFleet(new org.h2.jdbcx.JdbcDataSource(), "mine", "me",
+				Duration.ofMinutes(5));
+		runner(h2()).withBean("myFleet", CloudCostFleet.class, () -> mine)
+			.run((context) -> assertThat(context).getBean(CloudCostFleet.class).isSameAs(mine));
+	}
+
+	@Test
+	void theFileStoreHasNoFleet() {
+		runner(h2()).withConfiguration(AutoConfigurations.of(PluginsCloudCostAutoConfiguration.class))
+			.withPropertyValues("plugins.store-type=file")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(CloudCostFleet.class);
+				assertThat(context.getBean(CloudCostGuard.class).check().fleet()).isNull();
+			});
+	}
+
+	@Test
+	void aBlankInstanceNameFailsTheStartNamingTheProperty() {
+		runner(h2()).withPropertyValues("plugins.jdbc.instance-name= ")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("plugins.jdbc.instance-name"));
 	}
 
 	/** Two application instances on one real PostgreSQL. */

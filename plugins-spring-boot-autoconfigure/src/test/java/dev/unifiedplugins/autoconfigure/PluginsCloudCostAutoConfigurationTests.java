@@ -6,29 +6,24 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.unifiedplugins.actuate.CloudCostMetrics;
 import dev.unifiedplugins.actuate.PluginsEndpoint;
 import dev.unifiedplugins.actuate.PluginsEndpoint.PluginEntry;
 import dev.unifiedplugins.actuate.PluginsHealthIndicator;
-import dev.unifiedplugins.core.CloudProviderType;
 import dev.unifiedplugins.core.PluginManager;
-import dev.unifiedplugins.core.RemoteResourceInfo;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.protocols.CloudAwarePlugin;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
 import dev.unifiedplugins.runtime.BoundedCalls;
 import dev.unifiedplugins.runtime.CloudCostGuard;
 import dev.unifiedplugins.runtime.CloudCostGuard.BudgetAction;
 import dev.unifiedplugins.testsupport.Await;
+import dev.unifiedplugins.testsupport.SimulatedCloudPlugin;
 import dev.unifiedplugins.testsupport.TestPluginManager;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -132,7 +127,7 @@ class PluginsCloudCostAutoConfigurationTests {
 
 	@Test
 	void idleResourceIsTerminatedOnceOnTimeWithEventMetricAndEndpointEntry() {
-		Simulated llm = new Simulated(2.5);
+		SimulatedCloudPlugin llm = new SimulatedCloudPlugin(2.5);
 		runner(Map.of("llm", llm))
 			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 			.withPropertyValues("plugins.cloud.idle-timeout=400ms", "plugins.cloud.check-interval=100ms")
@@ -168,8 +163,8 @@ class PluginsCloudCostAutoConfigurationTests {
 
 	@Test
 	void failingTerminationIsShownAsAnErrorAndRetriedAtTheNextCheck() {
-		Simulated llm = new Simulated(2.5);
-		llm.failures.set(1);
+		SimulatedCloudPlugin llm = new SimulatedCloudPlugin(2.5);
+		llm.failures = 1;
 		runner(Map.of("llm", llm))
 			.withPropertyValues("plugins.cloud.max-lifetime=200ms", "plugins.cloud.check-interval=100ms")
 			.run((context) -> {
@@ -188,7 +183,7 @@ class PluginsCloudCostAutoConfigurationTests {
 
 	@Test
 	void exceededBudgetIsAHealthDetailNeverDown() {
-		runner(Map.of("a", new Simulated(6.0), "b", new Simulated(5.0)))
+		runner(Map.of("a", new SimulatedCloudPlugin(6.0), "b", new SimulatedCloudPlugin(5.0)))
 			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 			.withPropertyValues("plugins.cost.budget.hourly-usd=10", "plugins.cloud.check-interval=100ms")
 			.run((context) -> {
@@ -209,8 +204,8 @@ class PluginsCloudCostAutoConfigurationTests {
 
 	@Test
 	void budgetTerminateEndsTheMostExpensiveResourceOnce() {
-		Simulated small = new Simulated(4.0);
-		Simulated large = new Simulated(7.0);
+		SimulatedCloudPlugin small = new SimulatedCloudPlugin(4.0);
+		SimulatedCloudPlugin large = new SimulatedCloudPlugin(7.0);
 		runner(Map.of("small", small, "large", large))
 			.withPropertyValues("plugins.cost.budget.hourly-usd=10", "plugins.cost.budget.action=terminate",
 					"plugins.cloud.check-interval=100ms")
@@ -224,64 +219,6 @@ class PluginsCloudCostAutoConfigurationTests {
 				assertThat(context.getBean(PluginsEndpoint.class).plugins(null).cloudCost().budget().exceeded())
 					.isFalse();
 			});
-	}
-
-	/** A simulated cloud resource, running until terminated. */
-	static class Simulated implements CloudAwarePlugin {
-
-		final AtomicInteger terminations = new AtomicInteger();
-
-		final AtomicInteger failures = new AtomicInteger();
-
-		final double price;
-
-		volatile boolean running = true;
-
-		volatile @Nullable Instant lastActivity;
-
-		Simulated(double price) {
-			this.price = price;
-		}
-
-		@Override
-		public RemoteResourceInfo getRemoteResourceInfo() {
-			return RemoteResourceInfo.builder(CloudProviderType.AWS)
-				.instanceId("i-1")
-				.status(this.running ? RemoteResourceInfo.RUNNING : "terminated")
-				.estimatedCostPerHour(this.price)
-				.build();
-		}
-
-		@Override
-		public RemoteResourceInfo provisionRemoteResource(Map<String, Object> config) {
-			return getRemoteResourceInfo();
-		}
-
-		@Override
-		public String checkRemoteResourceStatus() {
-			return getRemoteResourceInfo().status();
-		}
-
-		@Override
-		public boolean terminateRemoteResource() {
-			if (this.failures.getAndUpdate((n) -> Math.max(0, n - 1)) > 0) {
-				throw new IllegalStateException("simulated provider outage");
-			}
-			this.terminations.incrementAndGet();
-			this.running = false;
-			return true;
-		}
-
-		@Override
-		public double estimateCost(double durationHours) {
-			return this.running ? this.price * durationHours : 0;
-		}
-
-		@Override
-		public Optional<Instant> getLastActivity() {
-			return Optional.ofNullable(this.lastActivity);
-		}
-
 	}
 
 }

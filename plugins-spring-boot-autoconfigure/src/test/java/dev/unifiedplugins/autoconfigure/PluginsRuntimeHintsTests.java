@@ -15,11 +15,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.unifiedplugins.config.ConfigViolation;
+import dev.unifiedplugins.config.JdbcPluginConfigStore;
 import dev.unifiedplugins.core.CloudProviderType;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.RemoteResourceInfo;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
+import dev.unifiedplugins.runtime.CloudCostGuard;
 import dev.unifiedplugins.utils.PluginStats;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +66,24 @@ class PluginsRuntimeHintsTests {
 		assertBindable(RemoteResourceInfo.class);
 		assertBindable(PluginStats.class);
 		assertBindable(ConfigViolation.class);
+	}
+
+	@Test
+	void theCostGuardsEventsAndStatusWithItsFleetCanBeWrittenAndRead() {
+		assertBindable(PluginCloudResourceTerminated.class);
+		assertBindable(CloudCostGuard.BudgetExceeded.class);
+		assertBindable(CloudCostGuard.Status.class);
+		assertBindable(CloudCostGuard.Fleet.class);
+		assertBindable(CloudCostGuard.Termination.class);
+	}
+
+	@Test
+	void theSchemaScriptsWithTheFleetsTablesCanBeLoaded() {
+		for (String platform : List.of("postgresql", "h2")) {
+			String script = JdbcPluginConfigStore.SCHEMA_LOCATION.replace("classpath:", "")
+				.replace("@@platform@@", platform);
+			assertThat(RuntimeHintsPredicates.resource().forResource(script)).as(script).accepts(this.hints);
+		}
 	}
 
 	@Test

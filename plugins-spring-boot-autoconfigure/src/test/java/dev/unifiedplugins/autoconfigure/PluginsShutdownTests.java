@@ -5,8 +5,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import dev.unifiedplugins.actuate.CloudCostMetrics;
 import dev.unifiedplugins.core.CloudProviderType;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginExecutionMode;
@@ -14,7 +16,11 @@ import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.RemoteResourceInfo;
 import dev.unifiedplugins.protocols.CloudAwarePlugin;
 import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
 import dev.unifiedplugins.protocols.ProcessTable;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.event.EventListener;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -89,6 +96,43 @@ class PluginsShutdownTests {
 			.run((context) -> assertThat(this.gpu.getRemoteResourceInfo().isRunning()).isTrue());
 		assertThat(this.gpu.getRemoteResourceInfo().status()).isEqualTo("terminated");
 		assertThat(this.gpu.estimateCost(1)).isZero();
+	}
+
+	@Test
+	void eachCloudResourceTerminatedAtShutdownIsPublishedAsAnEvent() {
+		Terminations events = new Terminations();
+		runner().withPropertyValues("plugins.shutdown.terminate-cloud-resources=true")
+			.withBean(Terminations.class, () -> events)
+			.run((context) -> assertThat(events.received).isEmpty());
+		assertThat(events.received)
+			.containsExactly(new PluginCloudResourceTerminated("workers_gpu", Reason.SHUTDOWN, 4.40, true));
+	}
+
+	@Test
+	void withTheGuardTheyAreCountedAndPublishedOnce() {
+		Terminations events = new Terminations();
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		runner().withConfiguration(AutoConfigurations.of(PluginsCloudCostAutoConfiguration.class))
+			.withPropertyValues("plugins.shutdown.terminate-cloud-resources=true")
+			.withBean(Terminations.class, () -> events)
+			.withBean(MeterRegistry.class, () -> meters)
+			.run((context) -> context.getBean(CloudCostMetrics.class).bindTo(meters));
+		assertThat(events.received)
+			.containsExactly(new PluginCloudResourceTerminated("workers_gpu", Reason.SHUTDOWN, 4.40, true));
+		assertThat(meters.find("plugins.cloud.terminations").tag("reason", "shutdown").counter()).isNotNull()
+			.satisfies((counter) -> assertThat(counter.count()).isOne());
+	}
+
+	/** The terminations the application is told of. */
+	static class Terminations {
+
+		final List<PluginCloudResourceTerminated> received = new CopyOnWriteArrayList<>();
+
+		@EventListener
+		void on(PluginCloudResourceTerminated event) {
+			this.received.add(event);
+		}
+
 	}
 
 	private static void assertGone(long pid) throws InterruptedException {

@@ -1,0 +1,81 @@
+package dev.unifiedplugins.testsupport;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.unifiedplugins.core.CloudProviderType;
+import dev.unifiedplugins.core.RemoteResourceInfo;
+import dev.unifiedplugins.protocols.CloudAwarePlugin;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A simulated cloud resource that a test starts, stops and prices; its termination may be
+ * made to fail a number of times.
+ */
+public class SimulatedCloudPlugin implements CloudAwarePlugin {
+
+	public final AtomicInteger terminations = new AtomicInteger();
+
+	public volatile boolean running = true;
+
+	public volatile double price;
+
+	public volatile String instanceId = "i-1";
+
+	public volatile @Nullable Instant lastActivity;
+
+	public volatile int failures;
+
+	/** Run by each termination before it succeeds, to hold it or observe it. */
+	public volatile Runnable onTerminate = () -> {
+	};
+
+	public SimulatedCloudPlugin(double price) {
+		this.price = price;
+	}
+
+	@Override
+	public @Nullable RemoteResourceInfo getRemoteResourceInfo() {
+		return RemoteResourceInfo.builder(CloudProviderType.AWS)
+			.instanceId(this.instanceId)
+			.status(this.running ? RemoteResourceInfo.RUNNING : "terminated")
+			.estimatedCostPerHour(this.price)
+			.build();
+	}
+
+	@Override
+	public RemoteResourceInfo provisionRemoteResource(Map<String, Object> config) {
+		this.running = true;
+		return getRemoteResourceInfo();
+	}
+
+	@Override
+	public String checkRemoteResourceStatus() {
+		return getRemoteResourceInfo().status();
+	}
+
+	@Override
+	public boolean terminateRemoteResource() {
+		if (this.failures > 0) {
+			this.failures--;
+			throw new IllegalStateException("simulated outage");
+		}
+		this.onTerminate.run();
+		this.terminations.incrementAndGet();
+		this.running = false;
+		return true;
+	}
+
+	@Override
+	public double estimateCost(double durationHours) {
+		return this.running ? this.price * durationHours : 0;
+	}
+
+	@Override
+	public Optional<Instant> getLastActivity() {
+		return Optional.ofNullable(this.lastActivity);
+	}
+
+}

@@ -1,0 +1,47 @@
+package dev.unifiedplugins.autoconfigure;
+
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
+import dev.unifiedplugins.runtime.CloudCostGuard;
+import dev.unifiedplugins.runtime.PluginShutdown;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationEventPublisher;
+
+/**
+ * Where the terminations of {@link PluginShutdown} go (reason {@code SHUTDOWN} when the
+ * application stops, {@code OPERATOR} from the endpoint): to the {@link CloudCostGuard},
+ * whose listeners count them and publish them as application events, like its own; without
+ * a guard, straight to the application's events.
+ */
+final class CloudResourceTerminations implements PluginShutdown.TerminationListener {
+
+	private final ObjectProvider<CloudCostGuard> guard;
+
+	private final ApplicationEventPublisher publisher;
+
+	CloudResourceTerminations(ObjectProvider<CloudCostGuard> guard, ApplicationEventPublisher publisher) {
+		this.guard = guard;
+		this.publisher = publisher;
+	}
+
+	@Override
+	public void terminated(PluginCloudResourceTerminated event, @Nullable String error) {
+		CloudCostGuard found;
+		try {
+			found = this.guard.getIfAvailable();
+		}
+		catch (BeansException ex) {
+			// A context that failed to start destroys its beans: no guard to be had then.
+			found = null;
+		}
+		if (found != null) {
+			found.recordTermination(event, error);
+		}
+		else {
+			this.publisher.publishEvent(event);
+		}
+	}
+
+}

@@ -1,0 +1,196 @@
+package dev.unifiedplugins.autoconfigure;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
+import dev.unifiedplugins.testsupport.Await;
+import dev.unifiedplugins.testsupport.SimulatedCloudPlugin;
+import dev.unifiedplugins.testsupport.TestPluginManager;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.PayloadApplicationEvent;
+import org.springframework.context.annotation.Bean;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two started applications on one real PostgreSQL with {@code plugins.store-type=jdbc}:
+ * each shows the fleet's bill over HTTP in {@code cloudCost.fleet}, and the terminations
+ * of an operator and of the shutdown reach the fleet and the application's events.
+ */
+class CloudCostFleetApplicationTests {
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static EmbeddedPostgres postgres;
+
+	@TempDir
+	Path dir;
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	private final List<Instance> instances = new ArrayList<>();
+
+	@BeforeAll
+	static void startPostgres() throws IOException {
+		postgres = EmbeddedPostgres.start();
+	}
+
+	@AfterAll
+	static void stopPostgres() throws IOException {
+		postgres.close();
+	}
+
+	@AfterEach
+	void stopInstances() {
+		this.instances.forEach((instance) -> instance.context.close());
+	}
+
+	@Test
+	void eachInstanceShowsTheFleetsBillOverHttp() throws Exception {
+		Instance a = start("instance-a", Map.of("gpu", new SimulatedCloudPlugin(2.5)));
+		Instance b = start("instance-b", Map.of("gpu", new SimulatedCloudPlugin(4.0), "tpu",
+				new SimulatedCloudPlugin(1.5)));
+		for (Instance instance : List.of(a, b)) {
+			Await.until(instance.name + " sees both instances", () -> fleet(instance).path("instances").asInt() == 2);
+			JsonNode fleet = fleet(instance);
+			assertThat(fleet.propertyNames()).containsExactlyInAnyOrder("instances", "hourlyUsd", "byInstance");
+			assertThat(fleet.get("hourlyUsd").asDouble()).isEqualTo(8.0);
+			assertThat(fleet.get("byInstance").get("instance-a").asDouble()).isEqualTo(2.5);
+			assertThat(fleet.get("byInstance").get("instance-b").asDouble()).isEqualTo(5.5);
+		}
+		assertThat(get(a, "/actuator/plugins").get("cloudCost").get("hourlyUsd").asDouble()).as("its own")
+			.isEqualTo(2.5);
+		JsonNode health = get(a, "/actuator/health").get("components").get("plugins");
+		assertThat(health.get("status").asString()).isEqualTo("UP");
+		assertThat(health.get("details").get("cloudFleet").get("instances").asInt()).isEqualTo(2);
+		assertThat(health.get("details").get("cloudFleet").has("error")).isFalse();
+	}
+
+	@Test
+	void anOperatorsTerminationIsPublishedShownAndLeavesTheFleetsBill() throws Exception {
+		Instance a = start("instance-a", Map.of("gpu", new SimulatedCloudPlugin(2.5)));
+		SimulatedCloudPlugin tpu = new SimulatedCloudPlugin(1.5);
+		Instance b = start("instance-b", Map.of("gpu", new SimulatedCloudPlugin(4.0), "tpu", tpu));
+		Await.until("the fleet costs 8", () -> fleet(a).path("hourlyUsd").asDouble() == 8.0);
+		HttpResponse<String> response = this.http.send(
+				HttpRequest.newBuilder(URI.create(b.base + "/actuator/plugins/cloud_tpu/resources")).DELETE().build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(tpu.terminations).hasValue(1);
+		assertThat(b.events).containsExactly(new PluginCloudResourceTerminated("cloud_tpu", Reason.OPERATOR, 1.5, true));
+		JsonNode last = get(b, "/actuator/plugins/cloud_tpu").get("cloudCost").get("lastTermination");
+		assertThat(last.get("reason").asString()).isEqualTo("OPERATOR");
+		assertThat(last.get("succeeded").asBoolean()).isTrue();
+		Await.until("the fleet costs 6.5", () -> fleet(a).path("hourlyUsd").asDouble() == 6.5);
+	}
+
+	@Test
+	void anInstanceThatStopsTerminatesItsResourcesWithEventsAndLeavesTheFleet() throws Exception {
+		Instance a = start("instance-a", Map.of("gpu", new SimulatedCloudPlugin(2.5)));
+		SimulatedCloudPlugin gpu = new SimulatedCloudPlugin(4.0);
+		Instance b = start("instance-b", Map.of("gpu", gpu), "--plugins.shutdown.terminate-cloud-resources=true");
+		Await.until("both instances are in the fleet", () -> fleet(a).path("instances").asInt() == 2);
+		b.context.close();
+		assertThat(gpu.terminations).hasValue(1);
+		assertThat(b.events).containsExactly(new PluginCloudResourceTerminated("cloud_gpu", Reason.SHUTDOWN, 4.0, true));
+		// It left: the next heartbeat of a no longer counts it, without waiting to drop it out.
+		Await.until("instance-b left", () -> fleet(a).path("instances").asInt() == 1);
+		assertThat(fleet(a).get("byInstance").propertyNames()).containsExactly("instance-a");
+	}
+
+	private Instance start(String name, Map<String, SimulatedCloudPlugin> plugins, String... more) {
+		List<PluginCloudResourceTerminated> events = new CopyOnWriteArrayList<>();
+		List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
+				"--spring.main.banner-mode=off", "--plugins.config-dir=" + this.dir.resolve(name),
+				"--plugins.store-type=jdbc", "--plugins.jdbc.initialize-schema=always",
+				"--plugins.jdbc.instance-name=" + name,
+				"--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
+				"--spring.datasource.username=postgres", "--plugins.cloud.check-interval=100ms",
+				"--management.endpoints.web.exposure.include=health,plugins",
+				"--management.endpoint.health.show-details=always",
+				"--management.endpoint.plugins.access=unrestricted"));
+		args.addAll(List.of(more));
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(FleetApplication.class)
+			.web(WebApplicationType.SERVLET)
+			.initializers((ctx) -> ctx.getBeanFactory()
+				.registerSingleton("cloud", TestPluginManager.of(new LinkedHashMap<>(plugins))))
+			.listeners((ApplicationListener<ApplicationEvent>) (event) -> {
+				if (event instanceof PayloadApplicationEvent<?> payload
+						&& payload.getPayload() instanceof PluginCloudResourceTerminated terminated) {
+					events.add(terminated);
+				}
+			})
+			.run(args.toArray(String[]::new));
+		Instance instance = new Instance(name, context,
+				"http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort(), events);
+		this.instances.add(instance);
+		return instance;
+	}
+
+	private JsonNode fleet(Instance instance) {
+		try {
+			return get(instance, "/actuator/plugins").get("cloudCost").get("fleet");
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private JsonNode get(Instance instance, String path) throws IOException, InterruptedException {
+		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create(instance.base + path)).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(path).isEqualTo(200);
+		return json.readTree(response.body());
+	}
+
+	private record Instance(String name, ConfigurableApplicationContext context, String base,
+			List<PluginCloudResourceTerminated> events) {
+	}
+
+	@SpringBootConfiguration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class FleetApplication {
+
+		@Bean
+		SecurityFilterChain openFilterChain(HttpSecurity http) {
+			http.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
+				.csrf((csrf) -> csrf.disable());
+			return http.build();
+		}
+
+	}
+
+}
