@@ -1,6 +1,5 @@
 package dev.unifiedplugins.systems;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 
@@ -10,13 +9,12 @@ import dev.unifiedplugins.config.JdbcPluginConfigStore;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.runtime.PluginConfigWatcher;
 import dev.unifiedplugins.testsupport.Await;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.zonky.test.db.postgres.junit5.EmbeddedPostgresExtension;
+import io.zonky.test.db.postgres.junit5.SingleInstancePostgresExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.core.io.DefaultResourceLoader;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,30 +27,25 @@ class PluginLifecyclePostgresTests {
 
 	private static final String ENGLISH = "greeters_english";
 
-	private static EmbeddedPostgres postgres;
-
-	@BeforeAll
-	static void startPostgres() throws IOException {
-		postgres = EmbeddedPostgres.start();
-	}
-
-	@AfterAll
-	static void stopPostgres() throws IOException {
-		postgres.close();
-	}
+	@RegisterExtension
+	static final SingleInstancePostgresExtension postgres = EmbeddedPostgresExtension.singleInstance();
 
 	@BeforeEach
-	void createTable() {
-		DataSource dataSource = postgres.getPostgresDatabase();
-		new JdbcTemplate(dataSource).execute("DROP TABLE IF EXISTS " + JdbcPluginConfigStore.DEFAULT_TABLE_NAME);
+	void reset() {
+		Greeters.reset();
+	}
+
+	/** The server starts for each test, after {@code @BeforeEach}: a fresh database. */
+	private static void createTable() {
+		DataSource dataSource = postgres.getEmbeddedPostgres().getPostgresDatabase();
 		new ResourceDatabasePopulator(new DefaultResourceLoader()
 			.getResource(JdbcPluginConfigStore.SCHEMA_LOCATION.replace("@@platform@@", "postgresql")))
 			.execute(dataSource);
-		Greeters.reset();
 	}
 
 	@Test
 	void saveOnOneInstanceReloadsThePluginLoadedOnTheOther() {
+		createTable();
 		UnifiedPluginRegistry writer = instance();
 		UnifiedPluginRegistry reader = instance();
 		try (PluginLifecycle lifecycle = new PluginLifecycle(reader);
@@ -70,7 +63,7 @@ class PluginLifecyclePostgresTests {
 
 	private static UnifiedPluginRegistry instance() {
 		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(
-				new JdbcPluginConfigStore(postgres.getPostgresDatabase()));
+				new JdbcPluginConfigStore(postgres.getEmbeddedPostgres().getPostgresDatabase()));
 		registry.registerPluginManager("greeters", new ServiceLoaderPluginManager<>(GreeterPlugin.class));
 		return registry;
 	}
