@@ -194,7 +194,7 @@ public final class PluginInspector {
 			if (loadError != null) {
 				// The previous instance still runs: its live figures stay, the error is added.
 				PluginReport report = reports[i];
-				reports[i] = new PluginReport(report.metadata(), report.cost(), report.hourlyCost(),
+				reports[i] = new PluginReport(report.uniqueId(), report.metadata(), report.cost(), report.hourlyCost(),
 						report.managedResources(),
 						(report.error() != null) ? report.error() + "; " + loadError : loadError);
 			}
