@@ -27,6 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.actuate.endpoint.Sanitizer;
 import org.springframework.boot.actuate.endpoint.Show;
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.health.contributor.Health;
@@ -86,6 +87,21 @@ class PluginSystemsAutoConfigurationTests {
 				assertThat(annotated).isSameAs(context.getBean("annotatedGreeter"));
 				assertThat(((AnnotatedGreeter) annotated).config).isEqualTo(new Settings("Hello"));
 				assertThat(registry.getPluginInstance("greeters_plainGreeter")).isPresent();
+			});
+	}
+
+	@Test
+	void loadOnStartWorksUnderLazyInitialization() {
+		runner().withInitializer((context) -> context
+			.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor()))
+			.withUserConfiguration(GreeterBeans.class)
+			.withPropertyValues("plugins.systems.greeters.type=" + GREETER,
+					"plugins.systems.greeters.load-on-start=true")
+			.run((context) -> {
+				assertThat(context.getBeanFactory().containsSingleton("pluginSystemsLoader")).isTrue();
+				assertThat(created).hasValue(2);
+				assertThat(context.getBean(UnifiedPluginRegistry.class).getPluginInstance("greeters_annotated"))
+					.isPresent();
 			});
 	}
 
