@@ -13,6 +13,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.unifiedplugins.core.PluginDescriptor;
+import dev.unifiedplugins.core.PluginIds;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
 import org.jspecify.annotations.Nullable;
@@ -22,8 +23,8 @@ import org.jspecify.annotations.Nullable;
  * being instantiated, and loaded only through a {@link PluginLifecycle}.
  * {@link #getPlugin(String)} returns the loaded instance, never loads one.
  * <p>
- * A plugin that cannot be described (a missing class, a broken JAR, a taken name) is left
- * out and reported by {@link #getDiscoveryFailures()}; the others register.
+ * A plugin that cannot be described (a missing class, a broken JAR, an illegal or taken
+ * name) is left out and reported by {@link #getDiscoveryFailures()}; the others register.
  *
  * @param <T> the plugin interface
  */
@@ -69,6 +70,14 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 		Map<String, Candidate<T>> byName = new LinkedHashMap<>();
 		for (Candidate<T> candidate : findPlugins(failures)) {
 			String name = candidate.definition().descriptor().name();
+			try {
+				PluginIds.requireValid(name, "plugin name");
+			}
+			catch (IllegalArgumentException ex) {
+				// One plugin's bad name is its own failure, not its whole category's.
+				failures.put(candidate.source(), ex.getMessage());
+				continue;
+			}
 			Candidate<T> taken = byName.putIfAbsent(name, candidate);
 			if (taken != null) {
 				failures.put(candidate.source(),

@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link ServiceLoaderPluginManager} over the test class path, whose services file lists
- * {@link EnglishGreeter}, a missing class and {@link ComputedGreeter}.
+ * {@link EnglishGreeter}, a missing class, {@link ComputedGreeter} and
+ * {@link BadNameGreeter}.
  */
 class ServiceLoaderPluginManagerTests {
 
@@ -37,16 +38,19 @@ class ServiceLoaderPluginManagerTests {
 	}
 
 	@Test
-	void missingProviderClassIsADiscoveryFailureAndTheOthersRegister() {
+	void missingProviderClassAndIllegalNameAreDiscoveryFailuresAndTheOthersRegister() {
 		ServiceLoaderPluginManager<GreeterPlugin> manager = new ServiceLoaderPluginManager<>(GreeterPlugin.class);
 		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.configDir);
 		List<PluginMetadata> registered = registry.registerPluginManager("greeters", manager);
 		assertThat(registered).extracting(PluginMetadata::uniqueId).containsExactly("greeters_english",
 				"greeters_computed");
 		assertThat(registry.getRegistrationFailures()).isEmpty();
-		assertThat(manager.getDiscoveryFailures()).containsOnlyKeys(GreeterPlugin.class.getName());
+		assertThat(manager.getDiscoveryFailures()).containsOnlyKeys(GreeterPlugin.class.getName(),
+				BadNameGreeter.class.getName());
 		assertThat(manager.getDiscoveryFailures().get(GreeterPlugin.class.getName()))
 			.contains("dev.unifiedplugins.systems.MissingGreeter");
+		assertThat(manager.getDiscoveryFailures().get(BadNameGreeter.class.getName()))
+			.contains("Illegal plugin name 'bad name'");
 	}
 
 	@Test
