@@ -62,6 +62,11 @@ class PluginSystemsAutoConfigurationTests {
 			.withPropertyValues("plugins.config-dir=" + this.dir.resolve("configs"));
 	}
 
+	private static ApplicationContextRunner greetersLoadedOnStart(ApplicationContextRunner runner) {
+		return runner.withUserConfiguration(GreeterBeans.class)
+			.withPropertyValues("plugins.systems.greeters.type=" + GREETER, "plugins.systems.greeters.load-on-start=true");
+	}
+
 	@Test
 	void beansOfATypeAreACategoryAndLazyBeansAreNotCreated() {
 		runner().withUserConfiguration(GreeterBeans.class)
@@ -78,10 +83,7 @@ class PluginSystemsAutoConfigurationTests {
 
 	@Test
 	void loadOnStartLoadsEachPluginWithItsConfiguration() {
-		runner().withUserConfiguration(GreeterBeans.class)
-			.withPropertyValues("plugins.systems.greeters.type=" + GREETER,
-					"plugins.systems.greeters.load-on-start=true")
-			.run((context) -> {
+		greetersLoadedOnStart(runner()).run((context) -> {
 				UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
 				Object annotated = registry.getPluginInstance("greeters_annotated").orElseThrow();
 				assertThat(annotated).isSameAs(context.getBean("annotatedGreeter"));
@@ -92,11 +94,8 @@ class PluginSystemsAutoConfigurationTests {
 
 	@Test
 	void loadOnStartWorksUnderLazyInitialization() {
-		runner().withInitializer((context) -> context
-			.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor()))
-			.withUserConfiguration(GreeterBeans.class)
-			.withPropertyValues("plugins.systems.greeters.type=" + GREETER,
-					"plugins.systems.greeters.load-on-start=true")
+		greetersLoadedOnStart(runner().withInitializer(
+				(context) -> context.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor())))
 			.run((context) -> {
 				assertThat(context.getBeanFactory().containsSingleton("pluginSystemsLoader")).isTrue();
 				assertThat(created).hasValue(2);
@@ -107,10 +106,7 @@ class PluginSystemsAutoConfigurationTests {
 
 	@Test
 	void savingTheConfigurationReconfiguresASingletonBeanInPlace() {
-		runner().withUserConfiguration(GreeterBeans.class)
-			.withPropertyValues("plugins.systems.greeters.type=" + GREETER,
-					"plugins.systems.greeters.load-on-start=true")
-			.run((context) -> {
+		greetersLoadedOnStart(runner()).run((context) -> {
 				UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
 				AnnotatedGreeter bean = context.getBean(AnnotatedGreeter.class);
 				registry.savePluginConfig("greeters_annotated", Map.of("greeting", "Hi"));
