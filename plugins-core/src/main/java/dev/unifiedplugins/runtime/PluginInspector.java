@@ -22,6 +22,7 @@ import dev.unifiedplugins.protocols.CloudAwarePlugin;
 import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
 import dev.unifiedplugins.protocols.PluginResources;
 import dev.unifiedplugins.protocols.ProcessTable;
+import dev.unifiedplugins.systems.PluginSystemManager;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -187,8 +188,25 @@ public final class PluginInspector {
 					reports[i] = PluginReport.failed(id, plugin, "plugin " + ex.getMessage());
 				}
 			}
+			String loadError = loadError(plugin);
+			if (loadError != null) {
+				// The previous instance still runs: its live figures stay, the error is added.
+				PluginReport report = reports[i];
+				reports[i] = new PluginReport(report.uniqueId(), report.metadata(), report.cost(), report.hourlyCost(),
+						report.managedResources(),
+						(report.error() != null) ? report.error() + "; " + loadError : loadError);
+			}
 		}
 		return Arrays.asList(reports);
+	}
+
+	/**
+	 * The last failed load of a ready-made manager's plugin, whose previous instance (if
+	 * any) still runs. Read from our own manager, never from plugin code: no bound needed.
+	 */
+	private @Nullable String loadError(PluginMetadata plugin) {
+		return (this.registry.getManager(plugin.category()).orElse(null) instanceof PluginSystemManager<?> manager)
+				? manager.getLoadError(plugin.name()).map((error) -> "last load failed: " + error).orElse(null) : null;
 	}
 
 	/** The calls started for plugins {@code from} (inclusive) to {@code to}; null where none. */

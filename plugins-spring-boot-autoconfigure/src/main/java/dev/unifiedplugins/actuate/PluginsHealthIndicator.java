@@ -3,12 +3,14 @@ package dev.unifiedplugins.actuate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.runtime.BoundedCalls;
 import dev.unifiedplugins.runtime.CloudCostGuard;
 import dev.unifiedplugins.runtime.PluginConfigWatcher;
+import dev.unifiedplugins.systems.PluginSystemManager;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -16,8 +18,9 @@ import org.springframework.boot.health.contributor.Health;
 
 /**
  * Health of the plugin registry: UP with the number of categories, plugins and configured
- * plugins; DOWN when a plugin manager failed to register, with each failed category and
- * its error. It reads only what the registry holds and calls no plugin, so a slow plugin
+ * plugins; DOWN when a plugin manager failed to register, or a ready-made manager left
+ * out a plugin it could not describe (a broken JAR), with each failed category and its
+ * error. It reads only what the registry holds and calls no plugin, so a slow plugin
  * cannot slow it down.
  */
 public class PluginsHealthIndicator extends AbstractHealthIndicator {
@@ -92,14 +95,30 @@ public class PluginsHealthIndicator extends AbstractHealthIndicator {
 			}
 			builder.withDetail("cloudFleet", detail);
 		}
-		Map<String, Throwable> failures = this.registry.getRegistrationFailures();
-		if (failures.isEmpty()) {
+		Map<String, String> failed = new LinkedHashMap<>();
+		this.registry.getRegistrationFailures()
+			.forEach((category, failure) -> failed.put(category, BoundedCalls.describe(failure)));
+		addDiscoveryFailures(failed);
+		if (failed.isEmpty()) {
 			builder.up();
 			return;
 		}
-		Map<String, String> failed = new LinkedHashMap<>();
-		failures.forEach((category, failure) -> failed.put(category, BoundedCalls.describe(failure)));
 		builder.down().withDetail("failed", failed);
+	}
+
+	/**
+	 * A ready-made manager registers what it could describe and leaves the rest out: a
+	 * broken JAR fails its category's health, named, though the category registered.
+	 */
+	private void addDiscoveryFailures(Map<String, String> failed) {
+		for (String category : this.registry.getCategories()) {
+			if (!failed.containsKey(category) && this.registry.getManager(category)
+				.orElse(null) instanceof PluginSystemManager<?> manager && !manager.getDiscoveryFailures().isEmpty()) {
+				StringJoiner left = new StringJoiner("; ", "left out ", "");
+				manager.getDiscoveryFailures().forEach((source, error) -> left.add(source + ": " + error));
+				failed.put(category, left.toString());
+			}
+		}
 	}
 
 }

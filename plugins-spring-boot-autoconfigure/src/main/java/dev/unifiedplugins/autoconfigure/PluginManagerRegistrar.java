@@ -42,11 +42,16 @@ public class PluginManagerRegistrar implements InitializingBean {
 	@Override
 	public void afterPropertiesSet() {
 		Map<String, PluginManager> managers = this.beanFactory.getBeansOfType(PluginManager.class);
-		managers.forEach(this::register);
+		managers.forEach((beanName, manager) -> register(beanName, "bean '" + beanName + "'", manager));
 	}
 
-	private void register(String beanName, PluginManager manager) {
-		String category = (manager.category() != null) ? manager.category() : beanName;
+	/**
+	 * Registers one manager; a failure is logged and kept by the registry.
+	 * @param name the category when the manager names none
+	 * @param source where the manager comes from, for the log
+	 */
+	void register(String name, String source, PluginManager manager) {
+		String category = (manager.category() != null) ? manager.category() : name;
 		PluginsProperties.Category settings = this.properties.getCategories().get(category);
 		String displayName = (settings != null && settings.getDisplayName() != null) ? settings.getDisplayName()
 				: manager.displayName();
@@ -55,10 +60,10 @@ public class PluginManagerRegistrar implements InitializingBean {
 				.registerPluginManager(category, manager, displayName, this.properties.isAutoDiscover())
 				.size();
 			logger.info("Registered plugin category '" + category + "' (" + this.registry.getCategoryDisplayName(category)
-					+ ") with " + count + " plugin(s) from bean '" + beanName + "'");
+					+ ") with " + count + " plugin(s) from " + source);
 		}
 		catch (RuntimeException ex) {
-			logger.error("Plugin manager bean '" + beanName + "' failed to register as category '" + category
+			logger.error("Plugin manager of " + source + " failed to register as category '" + category
 					+ "'; the application goes on without it", ex);
 		}
 	}

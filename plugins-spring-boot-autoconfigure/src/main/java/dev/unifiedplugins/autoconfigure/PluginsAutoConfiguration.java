@@ -34,12 +34,14 @@ import org.springframework.util.unit.DataSize;
  * for the {@link UnifiedPluginRegistry}: a config store under {@code plugins.config-dir},
  * the registry, the registration of every
  * {@link dev.unifiedplugins.core.PluginManager PluginManager} bean, and cleanup of plugin
- * resources at shutdown.
+ * resources at shutdown. Plugin systems declared under {@code plugins.systems} become
+ * ready-made managers whose plugins a {@link dev.unifiedplugins.systems.PluginLifecycle}
+ * loads.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "plugins.enabled", matchIfMissing = true)
 @EnableConfigurationProperties({ PluginsProperties.class, PluginsShutdownProperties.class })
-@Import(JdbcStoreConfiguration.class)
+@Import({ JdbcStoreConfiguration.class, PluginSystemsConfiguration.class })
 public final class PluginsAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(PluginsAutoConfiguration.class);
@@ -83,7 +85,7 @@ public final class PluginsAutoConfiguration {
 	static LazyInitializationExcludeFilter pluginsLazyInitializationExcludeFilter() {
 		return LazyInitializationExcludeFilter.forBeanTypes(PluginManagerRegistrar.class,
 				PluginsShutdownLifecycle.class, ManagedProcessTracker.class, PluginConfigWatcher.class,
-				PluginConfigChangePublisher.class);
+				PluginConfigChangePublisher.class, PluginSystemsRegistrar.class, PluginSystemsLoader.class);
 	}
 
 	@Bean(destroyMethod = "close")

@@ -24,7 +24,7 @@ class ConfigurationMetadataTests {
 			JsonMapper.builder().build().readTree(metadata).get("properties").forEach((property) ->
 				properties.put(property.get("name").asString(), property));
 		}
-		assertThat(properties).containsKeys("plugins.enabled", "plugins.config-dir", "plugins.auto-discover",
+		assertThat(properties).containsKeys("plugins.enabled", "plugins.config-dir", "plugins.auto-discover", "plugins.systems",
 				"plugins.categories", "plugins.resource-timeout", "plugins.shutdown.cleanup",
 				"plugins.shutdown.terminate-cloud-resources", "plugins.shutdown.reap-orphans",
 				"plugins.cost.default-hours", "management.endpoint.plugins.show-values",

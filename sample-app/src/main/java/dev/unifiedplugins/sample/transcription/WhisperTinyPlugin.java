@@ -1,11 +1,18 @@
 package dev.unifiedplugins.sample.transcription;
 
 import dev.unifiedplugins.core.PluginDescriptor;
+import dev.unifiedplugins.systems.PluginDefinition;
+import dev.unifiedplugins.systems.PluginInfo;
 
 /**
  * Whisper tiny, run inside the application's JVM. It holds no outside resources, so it
  * implements none of the resource protocols.
+ * <p>
+ * It describes itself with {@link PluginInfo}, as a plugin of a ready-made manager would;
+ * the hand-written {@link TranscriptionPluginManager} reads the description from the
+ * class too.
  */
+@PluginInfo(name = WhisperTinyPlugin.NAME, version = "1.0.0", configClass = WhisperConfig.class)
 public class WhisperTinyPlugin implements TranscriptionPlugin {
 
 	/** The plugin's name in its category. */
@@ -13,10 +20,7 @@ public class WhisperTinyPlugin implements TranscriptionPlugin {
 
 	// The schema is generated from the config record; title and description come from it,
 	// as the registry falls back to the schema's.
-	static final PluginDescriptor DESCRIPTOR = PluginDescriptor.builder(NAME)
-		.version("1.0.0")
-		.configClass(WhisperConfig.class)
-		.build();
+	static final PluginDescriptor DESCRIPTOR = PluginDefinition.of(WhisperTinyPlugin.class).descriptor();
 
 	private final String device;
 

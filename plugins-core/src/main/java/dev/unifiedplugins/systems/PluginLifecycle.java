@@ -1,0 +1,200 @@
+package dev.unifiedplugins.systems;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import dev.unifiedplugins.config.PluginConfigChange;
+import dev.unifiedplugins.core.PluginMetadata;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Loads, reloads and unloads the plugins of {@link PluginSystemManager}s registered with a
+ * registry, each with its typed configuration: the saved values over the schema's
+ * defaults, bound to the plugin's config class and handed to
+ * {@link ConfigurablePlugin#configure}.
+ * <p>
+ * Loading is explicit ({@link #load}, {@link #loadAll}); nothing else loads a plugin.
+ * Once a plugin was asked to load, every change of its stored configuration reloads it,
+ * whether made by this registry or found elsewhere (another instance on a shared store):
+ * a new instance is created and configured, then replaces the old one, which is cleaned
+ * up. A load or reload that fails keeps the previous instance and records the error,
+ * which the {@code plugins} endpoint shows in the plugin's entry.
+ * <p>
+ * Reloads run one at a time on a thread of their own, never in the thread that saved
+ * the configuration.
+ */
+public class PluginLifecycle implements AutoCloseable {
+
+	private static final System.Logger logger = System.getLogger(PluginLifecycle.class.getName());
+
+	private final UnifiedPluginRegistry registry;
+
+	private final Consumer<PluginConfigChange> listener = this::onChange;
+
+	private final ExecutorService reloads = Executors.newSingleThreadExecutor((task) -> {
+		Thread thread = new Thread(task, "plugins-reload");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	/**
+	 * Creates the lifecycle and listens to the registry's configuration changes.
+	 * @param registry the registry whose plugin systems to manage
+	 */
+	public PluginLifecycle(UnifiedPluginRegistry registry) {
+		this.registry = Objects.requireNonNull(registry, "registry must not be null");
+		registry.addChangeListener(this.listener);
+	}
+
+	/**
+	 * Loads a plugin, or reloads it when it is loaded.
+	 * @param uniqueId the plugin's unique id
+	 * @return the new instance
+	 * @throws IllegalArgumentException when no such plugin is registered, or its manager
+	 * is not a {@link PluginSystemManager}
+	 * @throws PluginLoadException when its configuration does not bind, or creating or
+	 * configuring it throws; the previous instance stays loaded
+	 */
+	public Object load(String uniqueId) {
+		Target target = target(uniqueId);
+		Object instance = target.manager().load(uniqueId, target.name(),
+				(configClass) -> this.registry.loadPluginConfig(uniqueId, configClass));
+		logger.log(System.Logger.Level.INFO, "Loaded plugin '" + uniqueId + "'");
+		return instance;
+	}
+
+	/**
+	 * Loads every plugin of a category; one that fails does not stop the others.
+	 * @param category the category
+	 * @return the errors by unique id, empty when all loaded
+	 * @throws IllegalArgumentException when the category is not registered or its manager
+	 * is not a {@link PluginSystemManager}
+	 */
+	public Map<String, String> loadAll(String category) {
+		manager(category);
+		Map<String, String> errors = new LinkedHashMap<>();
+		for (PluginMetadata plugin : this.registry.getPluginsByCategory(category)) {
+			try {
+				load(plugin.uniqueId());
+			}
+			catch (PluginLoadException ex) {
+				logger.log(System.Logger.Level.WARNING, ex.getMessage(), ex);
+				errors.put(plugin.uniqueId(), ex.getMessage());
+			}
+		}
+		return errors;
+	}
+
+	/**
+	 * Unloads a plugin: {@code forceCleanup()} when it is lifecycle-aware, then the
+	 * instance is dropped. A singleton bean stays in its application context.
+	 * @param uniqueId the plugin's unique id
+	 * @return true when an instance was loaded
+	 * @throws IllegalArgumentException when no such plugin is registered, or its manager
+	 * is not a {@link PluginSystemManager}
+	 */
+	public boolean unload(String uniqueId) {
+		Target target = target(uniqueId);
+		return target.manager().unload(uniqueId, target.name());
+	}
+
+	/**
+	 * Discovers a category's plugins again, for a JAR added to its directory: the category
+	 * is registered again with its manager and display name. Loaded plugins that are still
+	 * found keep their instance; those no longer found are unloaded.
+	 * @param category the category
+	 * @return the registered plugins' metadata
+	 * @throws IllegalArgumentException when the category is not registered or its manager
+	 * is not a {@link PluginSystemManager}
+	 */
+	public List<PluginMetadata> rescan(String category) {
+		PluginSystemManager<?> manager = manager(category);
+		List<PluginMetadata> registered = this.registry.registerPluginManager(category, manager,
+				this.registry.getCategoryDisplayName(category), true);
+		for (String name : manager.loadedButGone()) {
+			manager.unload(category + "_" + name, name);
+		}
+		return registered;
+	}
+
+	/**
+	 * Why the last load or reload of a plugin failed.
+	 * @param uniqueId the plugin's unique id
+	 * @return the error, or empty when none, or the plugin is not one of a
+	 * {@link PluginSystemManager}
+	 */
+	public Optional<String> getLoadError(String uniqueId) {
+		Target target = find(uniqueId);
+		return (target != null) ? target.manager().getLoadError(target.name()) : Optional.empty();
+	}
+
+	/**
+	 * Stops following configuration changes; loaded plugins stay loaded.
+	 */
+	@Override
+	public void close() {
+		this.registry.removeChangeListener(this.listener);
+		this.reloads.shutdown();
+		try {
+			this.reloads.awaitTermination(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private void onChange(PluginConfigChange change) {
+		Target target = find(change.uniqueId());
+		if (target == null || !target.manager().isLoadRequested(target.name())) {
+			return;
+		}
+		this.reloads.execute(() -> {
+			try {
+				load(change.uniqueId());
+			}
+			catch (RuntimeException ex) {
+				logger.log(System.Logger.Level.WARNING, "Reloading plugin '" + change.uniqueId()
+						+ "' after its configuration changed failed; the previous instance stays loaded", ex);
+			}
+		});
+	}
+
+	private Target target(String uniqueId) {
+		Objects.requireNonNull(uniqueId, "uniqueId must not be null");
+		PluginMetadata plugin = this.registry.getRegisteredPlugin(uniqueId)
+			.orElseThrow(() -> new IllegalArgumentException("No plugin '" + uniqueId + "' is registered"));
+		return new Target(manager(plugin.category()), plugin.name());
+	}
+
+	private @Nullable Target find(String uniqueId) {
+		PluginMetadata plugin = this.registry.getRegisteredPlugin(uniqueId).orElse(null);
+		if (plugin == null) {
+			return null;
+		}
+		return (this.registry.getManager(plugin.category()).orElse(null) instanceof PluginSystemManager<?> manager)
+				? new Target(manager, plugin.name()) : null;
+	}
+
+	private PluginSystemManager<?> manager(String category) {
+		Objects.requireNonNull(category, "category must not be null");
+		Object manager = this.registry.getManager(category)
+			.orElseThrow(() -> new IllegalArgumentException("No plugin category '" + category + "' is registered"));
+		if (manager instanceof PluginSystemManager<?> system) {
+			return system;
+		}
+		throw new IllegalArgumentException("The manager of category '" + category + "' ("
+				+ manager.getClass().getName() + ") loads its own plugins; only a PluginSystemManager's are loaded here");
+	}
+
+	private record Target(PluginSystemManager<?> manager, String name) {
+	}
+
+}

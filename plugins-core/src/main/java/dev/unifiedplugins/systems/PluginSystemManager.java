@@ -1,0 +1,299 @@
+package dev.unifiedplugins.systems;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import dev.unifiedplugins.core.PluginDescriptor;
+import dev.unifiedplugins.core.PluginIds;
+import dev.unifiedplugins.core.PluginManager;
+import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Base of the ready-made managers: plugins are described from their classes without
+ * being instantiated, and loaded only through a {@link PluginLifecycle}.
+ * {@link #getPlugin(String)} returns the loaded instance, never loads one.
+ * <p>
+ * A plugin that cannot be described (a missing class, a broken JAR, an illegal or taken
+ * name) is left out and reported by {@link #getDiscoveryFailures()}; the others register.
+ *
+ * @param <T> the plugin interface
+ */
+public abstract class PluginSystemManager<T> implements PluginManager {
+
+	private static final System.Logger logger = System.getLogger(PluginSystemManager.class.getName());
+
+	private final Class<T> pluginType;
+
+	private @Nullable String category;
+
+	private @Nullable String displayName;
+
+	private volatile Map<String, Candidate<T>> candidates = Map.of();
+
+	private volatile Map<String, String> discoveryFailures = Map.of();
+
+	private final Map<String, T> loaded = new ConcurrentHashMap<>();
+
+	private final Map<String, String> loadErrors = new ConcurrentHashMap<>();
+
+	private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+	/**
+	 * Creates a manager.
+	 * @param pluginType the interface its plugins implement
+	 */
+	protected PluginSystemManager(Class<T> pluginType) {
+		this.pluginType = Objects.requireNonNull(pluginType, "pluginType must not be null");
+	}
+
+	/**
+	 * Finds the plugins, creating none.
+	 * @param failures where to report, by source (a class or JAR name), what could not be
+	 * described
+	 * @return the plugins found
+	 */
+	protected abstract List<Candidate<T>> findPlugins(Map<String, String> failures);
+
+	@Override
+	public final synchronized List<PluginDescriptor> discoverPlugins() {
+		Map<String, String> failures = new LinkedHashMap<>();
+		Map<String, Candidate<T>> byName = new LinkedHashMap<>();
+		for (Candidate<T> candidate : findPlugins(failures)) {
+			String name = candidate.definition().descriptor().name();
+			try {
+				PluginIds.requireValid(name, "plugin name");
+			}
+			catch (IllegalArgumentException ex) {
+				// One plugin's bad name is its own failure, not its whole category's.
+				failures.put(candidate.source(), ex.getMessage());
+				continue;
+			}
+			Candidate<T> taken = byName.putIfAbsent(name, candidate);
+			if (taken != null) {
+				failures.put(candidate.source(),
+						"plugin name '" + name + "' is already taken by " + taken.source());
+			}
+		}
+		failures.forEach((source, error) -> logger.log(System.Logger.Level.WARNING,
+				"Plugin source " + source + " of " + this.pluginType.getName() + " left out: " + error));
+		this.candidates = Collections.unmodifiableMap(byName);
+		this.discoveryFailures = Collections.unmodifiableMap(failures);
+		List<PluginDescriptor> descriptors = new ArrayList<>(byName.size());
+		byName.values().forEach((candidate) -> descriptors.add(candidate.definition().descriptor()));
+		return descriptors;
+	}
+
+	/**
+	 * The loaded instance; loads nothing.
+	 * @param name the plugin's name
+	 * @return the instance, or empty when it is not loaded
+	 */
+	@Override
+	public final Optional<Object> getPlugin(String name) {
+		return Optional.ofNullable(this.loaded.get(name));
+	}
+
+	/**
+	 * The loaded instance, typed; loads nothing.
+	 * @param name the plugin's name
+	 * @return the instance, or empty when it is not loaded
+	 */
+	public Optional<T> getLoadedPlugin(String name) {
+		return Optional.ofNullable(this.loaded.get(name));
+	}
+
+	/**
+	 * Why the last load or reload of a plugin failed.
+	 * @param name the plugin's name
+	 * @return the error, or empty when the last one succeeded or none was tried
+	 */
+	public Optional<String> getLoadError(String name) {
+		return Optional.ofNullable(this.loadErrors.get(name));
+	}
+
+	/**
+	 * What the last discovery left out, by source (a class or JAR name), with the reason.
+	 * @return the failures, empty when everything was described
+	 */
+	public Map<String, String> getDiscoveryFailures() {
+		return this.discoveryFailures;
+	}
+
+	/**
+	 * The interface this manager's plugins implement.
+	 * @return the plugin interface
+	 */
+	public Class<T> getPluginType() {
+		return this.pluginType;
+	}
+
+	/**
+	 * The plugins found by the last discovery.
+	 * @return the definitions by name, in discovery order
+	 */
+	public Map<String, PluginDefinition> getDefinitions() {
+		Map<String, PluginDefinition> definitions = new LinkedHashMap<>();
+		this.candidates.forEach((name, candidate) -> definitions.put(name, candidate.definition()));
+		return Collections.unmodifiableMap(definitions);
+	}
+
+	@Override
+	public @Nullable String category() {
+		return this.category;
+	}
+
+	/**
+	 * Sets the category this manager registers as; without one, Spring uses the bean name.
+	 * @param category the category
+	 */
+	public void setCategory(@Nullable String category) {
+		this.category = category;
+	}
+
+	@Override
+	public @Nullable String displayName() {
+		return this.displayName;
+	}
+
+	/**
+	 * Sets the category's display name.
+	 * @param displayName the display name
+	 */
+	public void setDisplayName(@Nullable String displayName) {
+		this.displayName = displayName;
+	}
+
+	/** Whether a load was asked for: the plugin is loaded, or its last load failed. */
+	boolean isLoadRequested(String name) {
+		return this.loaded.containsKey(name) || this.loadErrors.containsKey(name);
+	}
+
+	/**
+	 * Creates and configures a plugin, then puts it in place of the previous instance,
+	 * which is cleaned up unless it is the same object (a singleton bean reconfigured).
+	 * @param configs binds the plugin's configuration to its config class
+	 */
+	T load(String uniqueId, String name, Function<Class<?>, Object> configs) {
+		synchronized (this.locks.computeIfAbsent(name, (key) -> new Object())) {
+			Candidate<T> candidate = this.candidates.get(name);
+			if (candidate == null) {
+				throw new IllegalArgumentException("Plugin '" + uniqueId + "' was not found by the last discovery");
+			}
+			T previous = this.loaded.get(name);
+			T created = null;
+			try {
+				Class<?> configClass = candidate.definition().configClass();
+				Object config = (configClass != null) ? configs.apply(configClass) : null;
+				created = Objects.requireNonNull(candidate.factory().get(), "the plugin factory returned null");
+				if (!this.pluginType.isInstance(created)) {
+					throw new IllegalStateException(created.getClass().getName() + " is not a " + this.pluginType.getName());
+				}
+				if (created instanceof ConfigurablePlugin<?> configurable) {
+					if (config == null) {
+						throw new IllegalStateException(created.getClass().getName()
+								+ " is a ConfigurablePlugin but declares no config class");
+					}
+					configure(configurable, config);
+				}
+			}
+			catch (RuntimeException | LinkageError | ServiceConfigurationError ex) {
+				if (created != null && created != previous) {
+					cleanUp(uniqueId, created);
+				}
+				String error = describe(ex);
+				this.loadErrors.put(name, error);
+				throw new PluginLoadException("Plugin '" + uniqueId + "' failed to load"
+						+ ((previous != null) ? "; the previous instance stays loaded" : "") + ": " + error, ex);
+			}
+			this.loaded.put(name, created);
+			this.loadErrors.remove(name);
+			if (previous != null && previous != created) {
+				cleanUp(uniqueId, previous);
+			}
+			return created;
+		}
+	}
+
+	/** Drops a plugin's instance after {@code forceCleanup()}; false when none was loaded. */
+	boolean unload(String uniqueId, String name) {
+		synchronized (this.locks.computeIfAbsent(name, (key) -> new Object())) {
+			this.loadErrors.remove(name);
+			T instance = this.loaded.remove(name);
+			if (instance == null) {
+				return false;
+			}
+			cleanUp(uniqueId, instance);
+			return true;
+		}
+	}
+
+	/** The names of the loaded plugins that the last discovery did not find. */
+	List<String> loadedButGone() {
+		List<String> gone = new ArrayList<>();
+		for (String name : this.loaded.keySet()) {
+			if (!this.candidates.containsKey(name)) {
+				gone.add(name);
+			}
+		}
+		return gone;
+	}
+
+	@SuppressWarnings("unchecked")
+	private static void configure(ConfigurablePlugin<?> plugin, Object config) {
+		((ConfigurablePlugin<Object>) plugin).configure(config);
+	}
+
+	private static void cleanUp(String uniqueId, Object instance) {
+		if (instance instanceof LifecycleAwarePlugin lifecycle) {
+			try {
+				lifecycle.forceCleanup();
+			}
+			catch (RuntimeException ex) {
+				logger.log(System.Logger.Level.WARNING, "Plugin '" + uniqueId + "' failed to clean up", ex);
+			}
+		}
+	}
+
+	/** A failure and its root cause, for health and the endpoint. */
+	static String describe(Throwable failure) {
+		Throwable root = failure;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		String text = failure.getClass().getName() + ((failure.getMessage() != null) ? ": " + failure.getMessage() : "");
+		if (root != failure) {
+			text += " (caused by " + root.getClass().getName()
+					+ ((root.getMessage() != null) ? ": " + root.getMessage() : "") + ")";
+		}
+		return text;
+	}
+
+	/**
+	 * One plugin found by discovery.
+	 *
+	 * @param <T> the plugin interface
+	 * @param definition its description
+	 * @param factory creates (or, for a singleton bean, returns) the instance
+	 * @param source where it was found, for failures: a class, bean or JAR name
+	 */
+	protected record Candidate<T>(PluginDefinition definition, Supplier<? extends T> factory, String source) {
+
+		public Candidate {
+			Objects.requireNonNull(definition, "definition must not be null");
+			Objects.requireNonNull(factory, "factory must not be null");
+			Objects.requireNonNull(source, "source must not be null");
+		}
+
+	}
+
+}

@@ -1,0 +1,55 @@
+package dev.unifiedplugins.systems;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.unifiedplugins.core.PluginExecutionMode;
+import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
+
+/**
+ * A configurable, lifecycle-aware test plugin described by its annotation.
+ */
+@PluginInfo(name = "english", version = "1.2.0", title = "English", description = "Greets in English")
+public class EnglishGreeter implements GreeterPlugin, ConfigurablePlugin<GreeterConfig>, LifecycleAwarePlugin {
+
+	private GreeterConfig config;
+
+	public EnglishGreeter() {
+		Greeters.constructing("english");
+	}
+
+	@Override
+	public void configure(GreeterConfig config) {
+		this.config = config;
+	}
+
+	public GreeterConfig config() {
+		return this.config;
+	}
+
+	@Override
+	public String greet(String who) {
+		return (this.config.greeting() + " " + who + " ").repeat(this.config.repeat()).trim();
+	}
+
+	@Override
+	public PluginExecutionMode getExecutionMode() {
+		return PluginExecutionMode.IN_PROCESS;
+	}
+
+	@Override
+	public List<Long> getChildPids() {
+		return List.of();
+	}
+
+	@Override
+	public Map<String, Object> getManagedResources() {
+		return Map.of();
+	}
+
+	@Override
+	public void forceCleanup() {
+		Greeters.cleaningUp("english");
+	}
+
+}

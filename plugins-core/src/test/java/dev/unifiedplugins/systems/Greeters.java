@@ -1,0 +1,60 @@
+package dev.unifiedplugins.systems;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the test plugins' constructors and cleanups record, visible from every class
+ * loader (plugin JARs have the test class loader as parent).
+ */
+public final class Greeters {
+
+	private static final Map<String, AtomicInteger> created = new ConcurrentHashMap<>();
+
+	private static final Map<String, AtomicInteger> cleanedUp = new ConcurrentHashMap<>();
+
+	private static final Set<String> failing = ConcurrentHashMap.newKeySet();
+
+	private Greeters() {
+	}
+
+	/** Called by each test plugin's constructor; throws when the plugin is set to fail. */
+	public static void constructing(String name) {
+		if (failing.contains(name)) {
+			throw new IllegalStateException("constructor of " + name + " fails on purpose");
+		}
+		created.computeIfAbsent(name, (key) -> new AtomicInteger()).incrementAndGet();
+	}
+
+	public static void cleaningUp(String name) {
+		cleanedUp.computeIfAbsent(name, (key) -> new AtomicInteger()).incrementAndGet();
+	}
+
+	public static int created(String name) {
+		AtomicInteger count = created.get(name);
+		return (count != null) ? count.get() : 0;
+	}
+
+	public static int cleanedUp(String name) {
+		AtomicInteger count = cleanedUp.get(name);
+		return (count != null) ? count.get() : 0;
+	}
+
+	public static void failing(String name, boolean fail) {
+		if (fail) {
+			failing.add(name);
+		}
+		else {
+			failing.remove(name);
+		}
+	}
+
+	public static void reset() {
+		created.clear();
+		cleanedUp.clear();
+		failing.clear();
+	}
+
+}

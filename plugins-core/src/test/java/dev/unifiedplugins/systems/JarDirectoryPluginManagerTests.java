@@ -1,0 +1,123 @@
+package dev.unifiedplugins.systems;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import dev.unifiedplugins.core.PluginDescriptor;
+import dev.unifiedplugins.core.PluginMetadata;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link JarDirectoryPluginManager} over a directory of JARs built by the test: two plugin
+ * JARs, one whose services file names a missing class, and one that is not a zip at all.
+ */
+class JarDirectoryPluginManagerTests {
+
+	@TempDir
+	Path plugins;
+
+	@TempDir
+	Path configDir;
+
+	private JarDirectoryPluginManager<GreeterPlugin> manager;
+
+	private UnifiedPluginRegistry registry;
+
+	private PluginLifecycle lifecycle;
+
+	@BeforeEach
+	void buildJars() throws IOException {
+		Greeters.reset();
+		PluginJars.build(this.plugins.resolve("spanish.jar"),
+				PluginJars.greeter("com.acme.spanish", "SpanishGreeter", "spanish", "Hola"),
+				"com.acme.spanish.SpanishGreeter");
+		PluginJars.build(this.plugins.resolve("french.jar"),
+				PluginJars.greeter("com.acme.french", "FrenchGreeter", "french", "Bonjour"),
+				"com.acme.french.FrenchGreeter");
+		PluginJars.build(this.plugins.resolve("broken.jar"), Map.of(), "com.acme.missing.GhostGreeter");
+		Files.writeString(this.plugins.resolve("corrupt.jar"), "not a zip", StandardCharsets.UTF_8);
+		Files.writeString(this.plugins.resolve("README.txt"), "not a jar", StandardCharsets.UTF_8);
+		this.manager = new JarDirectoryPluginManager<>(GreeterPlugin.class, this.plugins);
+		this.registry = new UnifiedPluginRegistry(this.configDir);
+		this.lifecycle = new PluginLifecycle(this.registry);
+	}
+
+	@AfterEach
+	void close() throws IOException {
+		this.lifecycle.close();
+		this.manager.close();
+	}
+
+	@Test
+	void discoversThePluginsOfEachJarWithoutInstantiatingThem() {
+		assertThat(this.manager.discoverPlugins()).extracting(PluginDescriptor::name)
+			.containsExactly("french", "spanish");
+		assertThat(Greeters.created("french")).isZero();
+		assertThat(Greeters.created("spanish")).isZero();
+	}
+
+	@Test
+	void eachJarHasItsOwnClassLoaderUnderTheApplications() {
+		this.manager.discoverPlugins();
+		Class<?> french = this.manager.getDefinitions().get("french").implementation();
+		Class<?> spanish = this.manager.getDefinitions().get("spanish").implementation();
+		assertThat(french.getClassLoader()).isNotSameAs(spanish.getClassLoader());
+		assertThat(french.getClassLoader().getParent()).isSameAs(GreeterPlugin.class.getClassLoader());
+	}
+
+	@Test
+	void brokenJarsAreTheirOwnFailuresNotTheCategorys() {
+		this.registry.registerPluginManager("greeters", this.manager);
+		assertThat(this.registry.getRegistrationFailures()).isEmpty();
+		assertThat(this.registry.getPluginsByCategory("greeters")).extracting(PluginMetadata::name)
+			.containsExactly("french", "spanish");
+		assertThat(this.manager.getDiscoveryFailures()).containsOnlyKeys("broken.jar", "corrupt.jar");
+		assertThat(this.manager.getDiscoveryFailures().get("broken.jar")).contains("com.acme.missing.GhostGreeter");
+	}
+
+	@Test
+	void loadsWithTheSchemaDefaultsAndWithSavedValues() {
+		this.registry.registerPluginManager("greeters", this.manager);
+		this.registry.savePluginConfig("greeters_french", Map.of("greeting", "Salut"));
+		GreeterPlugin spanish = (GreeterPlugin) this.lifecycle.load("greeters_spanish");
+		GreeterPlugin french = (GreeterPlugin) this.lifecycle.load("greeters_french");
+		assertThat(spanish.greet("Ana")).isEqualTo("Hola Ana");
+		assertThat(french.greet("Luc")).isEqualTo("Salut Luc");
+		assertThat(this.registry.getPluginInstance("greeters_french")).containsSame(french);
+	}
+
+	@Test
+	void aJarAddedLaterIsFoundByRescanAndLoadedPluginsKeepTheirInstance() throws IOException {
+		this.registry.registerPluginManager("greeters", this.manager, "Greeters", true);
+		Object spanish = this.lifecycle.load("greeters_spanish");
+		PluginJars.build(this.plugins.resolve("german.jar"),
+				PluginJars.greeter("com.acme.german", "GermanGreeter", "german", "Hallo"),
+				"com.acme.german.GermanGreeter");
+		this.lifecycle.rescan("greeters");
+		assertThat(this.registry.getPluginsByCategory("greeters")).extracting(PluginMetadata::name)
+			.containsExactly("french", "german", "spanish");
+		assertThat(this.registry.getCategoryDisplayName("greeters")).isEqualTo("Greeters");
+		assertThat(this.registry.getPluginInstance("greeters_spanish")).containsSame(spanish);
+		assertThat(((GreeterPlugin) this.lifecycle.load("greeters_german")).greet("Max")).isEqualTo("Hallo Max");
+	}
+
+	@Test
+	void aJarRemovedIsUnloadedByRescan() throws IOException {
+		this.registry.registerPluginManager("greeters", this.manager);
+		this.lifecycle.load("greeters_french");
+		Files.delete(this.plugins.resolve("french.jar"));
+		this.lifecycle.rescan("greeters");
+		assertThat(this.registry.getPlugin("greeters_french")).isEmpty();
+		assertThat(this.manager.getPlugin("french")).isEmpty();
+	}
+
+}
