@@ -14,7 +14,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.unifiedplugins.config.PluginConfigSchema;
 import dev.unifiedplugins.config.SchemaWalker;
-import dev.unifiedplugins.config.SensitiveKeys;
 import dev.unifiedplugins.config.StoredPluginConfig;
 import dev.unifiedplugins.core.PluginIds;
 import dev.unifiedplugins.core.PluginMetadata;
@@ -31,7 +30,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
-import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.Sanitizer;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.Show;
@@ -51,14 +49,11 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 @Endpoint(id = "plugins", defaultAccess = Access.READ_ONLY)
 public class PluginsEndpoint {
 
-	/** For values no schema describes: managed resources, remote resource metadata. */
-	private static final SchemaWalker NO_SCHEMA = SchemaWalker.of(Map.of());
-
 	private final UnifiedPluginRegistry registry;
 
 	private final PluginInspector inspector;
 
-	private final Sanitizer sanitizer;
+	private final ShownValues shown;
 
 	private final Show showValues;
 
@@ -101,7 +96,7 @@ public class PluginsEndpoint {
 		this.cloudCost = new CloudCostView(cloudCostGuard);
 		this.registry = Objects.requireNonNull(registry, "registry must not be null");
 		this.inspector = Objects.requireNonNull(inspector, "inspector must not be null");
-		this.sanitizer = Objects.requireNonNull(sanitizer, "sanitizer must not be null");
+		this.shown = new ShownValues(Objects.requireNonNull(sanitizer, "sanitizer must not be null"));
 		this.showValues = Objects.requireNonNull(showValues, "showValues must not be null");
 		this.roles = Set.copyOf(roles);
 		this.defaultHours = defaultHours;
@@ -156,7 +151,7 @@ public class PluginsEndpoint {
 			StoredPluginConfig stored = this.registry.loadStoredPluginConfig(uniqueId).orElse(null);
 			revision = (stored != null) ? stored.revision() : null;
 			Map<String, Object> saved = (stored != null) ? stored.config() : Map.of();
-			config = sanitize(PluginConfigSchema.of(metadata.configSchema()).withDefaults(saved), show,
+			config = this.shown.sanitize(PluginConfigSchema.of(metadata.configSchema()).withDefaults(saved), show,
 					SchemaWalker.of(metadata.configSchema()));
 		}
 		catch (RuntimeException ex) {
@@ -167,7 +162,7 @@ public class PluginsEndpoint {
 		PluginReport shown = new PluginReport(report.uniqueId(), metadata, report.cost(), report.hourlyCost(),
 				report.managedResources(), error);
 		return new PluginDetailDescriptor(entry(shown), metadata.configSchema(),
-				sanitize(report.managedResources(), true, NO_SCHEMA), config, revision);
+				this.shown.sanitize(report.managedResources(), true, ShownValues.NO_SCHEMA), config, revision);
 	}
 
 	/** An illegal id is the request's fault: a 400 that says what a legal id is. */
@@ -179,21 +174,7 @@ public class PluginsEndpoint {
 	}
 
 	private PluginEntry entry(PluginReport report) {
-		return this.cloudCost.withGuardRails(PluginEntry.of(report, withMaskedCredentials(report.metadata().remoteResource())));
-	}
-
-	/**
-	 * A remote resource's metadata is shown like managed resources: values under
-	 * credential-like keys masked, the application's sanitizing functions applied.
-	 */
-	private @Nullable RemoteResourceInfo withMaskedCredentials(@Nullable RemoteResourceInfo remote) {
-		if (remote == null || remote.metadata().isEmpty()) {
-			return remote;
-		}
-		return new RemoteResourceInfo(remote.provider(), remote.region(), remote.instanceId(), remote.jobId(),
-				remote.endpointUrl(), remote.sshHost(), remote.sshPort(), remote.status(), remote.resourceType(),
-				remote.gpuCount(), remote.gpuType(), remote.estimatedCostPerHour(),
-				sanitize(remote.metadata(), true, NO_SCHEMA));
+		return this.cloudCost.withGuardRails(PluginEntry.of(report, this.shown.remoteResource(report.metadata().remoteResource())));
 	}
 
 	/**
@@ -216,42 +197,6 @@ public class PluginsEndpoint {
 			throw new InvalidEndpointRequestException(PluginInspector.HOURS_RULE, PluginInspector.HOURS_RULE);
 		}
 		return hours;
-	}
-
-	private Map<String, Object> sanitize(Map<String, ?> values, boolean show, SchemaWalker schema) {
-		Map<String, Object> result = new LinkedHashMap<>();
-		values.forEach((key, value) -> result.put(key,
-				sanitizeValue(key, key, value, show, schema.property(key), false)));
-		return result;
-	}
-
-	/**
-	 * Masks one value. {@code path} names it for sanitizing functions ({@code a.b[0]});
-	 * {@code schema} is walked along with it. Under a credential key or a value the schema
-	 * marks secret every value is masked, whatever show-values says, but keys and list
-	 * lengths are kept.
-	 */
-	@SuppressWarnings("unchecked")
-	private @Nullable Object sanitizeValue(String path, String key, @Nullable Object value, boolean show,
-			SchemaWalker schema, boolean secret) {
-		boolean masked = secret || schema.isSecret() || SensitiveKeys.isSensitive(key);
-		if (value instanceof Map<?, ?> map) {
-			Map<String, Object> result = new LinkedHashMap<>();
-			((Map<String, ?>) map).forEach((childKey, child) -> result.put(childKey, sanitizeValue(
-					path + "." + childKey, childKey, child, show, schema.property(childKey), masked)));
-			return result;
-		}
-		if (value instanceof List<?> list) {
-			List<@Nullable Object> result = new ArrayList<>(list.size());
-			for (int i = 0; i < list.size(); i++) {
-				result.add(sanitizeValue(path + "[" + i + "]", key, list.get(i), show, schema.item(i), masked));
-			}
-			return result;
-		}
-		if (value != null && masked) {
-			return SanitizableData.SANITIZED_VALUE;
-		}
-		return this.sanitizer.sanitize(new SanitizableData(null, path, value), show);
 	}
 
 	/**

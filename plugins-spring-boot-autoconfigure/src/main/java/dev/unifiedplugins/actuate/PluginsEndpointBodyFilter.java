@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -32,10 +33,10 @@ public class PluginsEndpointBodyFilter extends OncePerRequestFilter {
 	/**
 	 * Creates the filter.
 	 * @param endpointPath the endpoint's path within the application, such as
-	 * {@code /actuator/plugins}
+	 * {@code /actuator/plugins}, asked for on the first request
 	 * @param maxBodySize the largest body read, in bytes; a larger one is refused with 413
 	 */
-	public PluginsEndpointBodyFilter(String endpointPath, long maxBodySize) {
+	public PluginsEndpointBodyFilter(Supplier<String> endpointPath, long maxBodySize) {
 		this.saves = new SaveRequests(endpointPath, maxBodySize);
 	}
 

@@ -1,5 +1,7 @@
 package dev.unifiedplugins.actuate;
 
+import java.util.function.Supplier;
+
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -27,10 +29,10 @@ public class PluginsEndpointBodyWebFilter implements WebFilter {
 	/**
 	 * Creates the filter.
 	 * @param endpointPath the endpoint's path within the application, such as
-	 * {@code /actuator/plugins}
+	 * {@code /actuator/plugins}, asked for on the first request
 	 * @param maxBodySize the largest body read, in bytes; a larger one is refused with 413
 	 */
-	public PluginsEndpointBodyWebFilter(String endpointPath, long maxBodySize) {
+	public PluginsEndpointBodyWebFilter(Supplier<String> endpointPath, long maxBodySize) {
 		this.saves = new SaveRequests(endpointPath, maxBodySize);
 	}
 

@@ -1,30 +1,45 @@
 package dev.unifiedplugins.actuate;
 
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.MediaType;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Which requests are saves to the {@code plugins} endpoint, whose bodies the body filters
  * rewrite: a POST with a JSON body below the endpoint's path.
- *
- * @param endpointPath the endpoint's path within the application
- * @param maxBodySize the largest body read, in bytes
  */
-record SaveRequests(String endpointPath, long maxBodySize) {
+final class SaveRequests {
 
-	SaveRequests {
+	/**
+	 * Resolved on the first request: the endpoint's path comes from the endpoint beans, which
+	 * the filters must not create while the web server starts.
+	 */
+	private final Supplier<String> prefix;
+
+	private final long maxBodySize;
+
+	SaveRequests(Supplier<String> endpointPath, long maxBodySize) {
 		Objects.requireNonNull(endpointPath, "endpointPath must not be null");
-		endpointPath = endpointPath.endsWith("/") ? endpointPath : endpointPath + "/";
 		if (maxBodySize < 1) {
 			throw new IllegalArgumentException("maxBodySize must be positive, not " + maxBodySize);
 		}
+		this.prefix = SingletonSupplier.of(() -> {
+			String path = Objects.requireNonNull(endpointPath.get(), "endpointPath must not supply null");
+			return path.endsWith("/") ? path : path + "/";
+		});
+		this.maxBodySize = maxBodySize;
+	}
+
+	long maxBodySize() {
+		return this.maxBodySize;
 	}
 
 	boolean isSave(String method, String path, @Nullable String contentType) {
-		return "POST".equals(method) && path.startsWith(this.endpointPath) && isJson(contentType);
+		return "POST".equals(method) && isJson(contentType) && path.startsWith(this.prefix.get());
 	}
 
 	String tooLarge() {

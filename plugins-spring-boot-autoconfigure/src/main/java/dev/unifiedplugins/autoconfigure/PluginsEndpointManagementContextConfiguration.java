@@ -25,7 +25,8 @@ import org.springframework.web.server.WebFilter;
  * Management context configuration of the {@code plugins} endpoint's write operations: a
  * filter that lets a save carry its configuration as a JSON object. It lives in the
  * management context, so it also serves the endpoint on a separate
- * {@code management.server.port}.
+ * {@code management.server.port}. The filter looks up the endpoint's path on the first
+ * request, so that the web server's start does not create the endpoint beans early.
  */
 @ManagementContextConfiguration(proxyBeanMethods = false)
 @ConditionalOnAvailableEndpoint(endpoint = PluginsEndpoint.class, exposure = EndpointExposure.WEB)
@@ -54,12 +55,14 @@ public class PluginsEndpointManagementContextConfiguration {
 	static class ServletConfiguration {
 
 		@Bean
-		FilterRegistrationBean<PluginsEndpointBodyFilter> pluginsEndpointBodyFilter(PathMappedEndpoints endpoints,
-				ObjectProvider<DispatcherServletPath> dispatcherServletPath, PluginsProperties properties) {
-			String path = endpointPath(endpoints);
-			DispatcherServletPath servletPath = dispatcherServletPath.getIfAvailable();
-			return new FilterRegistrationBean<>(new PluginsEndpointBodyFilter(
-					(servletPath != null) ? servletPath.getRelativePath(path) : path, maxBodySize(properties)));
+		FilterRegistrationBean<PluginsEndpointBodyFilter> pluginsEndpointBodyFilter(
+				ObjectProvider<PathMappedEndpoints> endpoints, ObjectProvider<DispatcherServletPath> dispatcherServletPath,
+				PluginsProperties properties) {
+			return new FilterRegistrationBean<>(new PluginsEndpointBodyFilter(() -> {
+				String path = endpointPath(endpoints.getObject());
+				DispatcherServletPath servletPath = dispatcherServletPath.getIfAvailable();
+				return (servletPath != null) ? servletPath.getRelativePath(path) : path;
+			}, maxBodySize(properties)));
 		}
 
 	}
@@ -70,9 +73,9 @@ public class PluginsEndpointManagementContextConfiguration {
 	static class ReactiveConfiguration {
 
 		@Bean
-		PluginsEndpointBodyWebFilter pluginsEndpointBodyWebFilter(PathMappedEndpoints endpoints,
+		PluginsEndpointBodyWebFilter pluginsEndpointBodyWebFilter(ObjectProvider<PathMappedEndpoints> endpoints,
 				PluginsProperties properties) {
-			return new PluginsEndpointBodyWebFilter(endpointPath(endpoints), maxBodySize(properties));
+			return new PluginsEndpointBodyWebFilter(() -> endpointPath(endpoints.getObject()), maxBodySize(properties));
 		}
 
 	}
