@@ -171,16 +171,26 @@ to_ms() {
 		else print v }'
 }
 
-# load <path> <connections> <threads>: runs wrk, prints "p50 p99 requests/s errors"
+# cpu_ticks: the application's user + system CPU time so far, in clock ticks
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$APP_PID/stat"; }
+
+# load <path> <connections> <threads>: runs wrk, prints "p50 p99 requests/s cpu errors",
+# cpu being the application's CPU time per request in microseconds: unlike latency, it
+# hardly changes when other work shares the machine.
 load() {
 	local out="$WORK/wrk-$(echo "$1" | tr '/' '_')-$2.txt"
+	local before after
+	before=$(cpu_ticks)
 	wrk -t"$3" -c"$2" -d"$DURATION" --timeout 10s --latency "$BASE$1" >"$out"
-	local p50 p99 rps errors
+	after=$(cpu_ticks)
+	local p50 p99 rps requests cpu errors
 	p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$out")")
 	p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$out")")
 	rps=$(awk '/^Requests\/sec/ {print $2}' "$out")
+	requests=$(awk '/requests in/ {print $1}' "$out")
+	cpu=$(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN {printf "%.0f", t * 1e6 / hz / n}')
 	errors=$(awk '/Non-2xx|Socket errors/ {printf "%s ", $0}' "$out")
-	echo "$p50 $p99 $rps ${errors:-none}"
+	echo "$p50 $p99 $rps $cpu ${errors:-none}"
 }
 
 log "latency: wrk, $DURATION per run, after a ${WARMUP} warm-up"
@@ -199,9 +209,9 @@ fi
 wrk -t2 -c8 -d"$WARMUP" "$BASE/actuator/plugins" >/dev/null
 wrk -t2 -c8 -d"$WARMUP" "$BASE/actuator/health" >/dev/null
 wrk -t2 -c8 -d"$WARMUP" "$BASE/plugins.json" >/dev/null
-read -r plugins1_p50 plugins1_p99 plugins1_rps plugins1_err < <(load /actuator/plugins 1 1)
-read -r health1_p50 health1_p99 health1_rps health1_err < <(load /actuator/health 1 1)
-read -r static1_p50 static1_p99 static1_rps static1_err < <(load /plugins.json 1 1)
+read -r plugins1_p50 plugins1_p99 plugins1_rps plugins1_cpu plugins1_err < <(load /actuator/plugins 1 1)
+read -r health1_p50 health1_p99 health1_rps health1_cpu health1_err < <(load /actuator/health 1 1)
+read -r static1_p50 static1_p99 static1_rps static1_cpu static1_err < <(load /plugins.json 1 1)
 # While the load runs, sample a few bodies: an entry with an "error" under load means
 # the endpoint refused or timed out calls, and the figures are not of a healthy answer.
 (
@@ -212,11 +222,11 @@ read -r static1_p50 static1_p99 static1_rps static1_err < <(load /plugins.json 1
 	done
 ) >"$WORK/errors-under-load" 2>/dev/null &
 sampler=$!
-read -r plugins_p50 plugins_p99 plugins_rps plugins_err < <(load /actuator/plugins "$CONNECTIONS" "$THREADS")
+read -r plugins_p50 plugins_p99 plugins_rps plugins_cpu plugins_err < <(load /actuator/plugins "$CONNECTIONS" "$THREADS")
 wait "$sampler" || true
 entries_with_errors=$(paste -sd' ' "$WORK/errors-under-load")
-read -r health_p50 health_p99 health_rps health_err < <(load /actuator/health "$CONNECTIONS" "$THREADS")
-read -r static_p50 static_p99 static_rps static_err < <(load /plugins.json "$CONNECTIONS" "$THREADS")
+read -r health_p50 health_p99 health_rps health_cpu health_err < <(load /actuator/health "$CONNECTIONS" "$THREADS")
+read -r static_p50 static_p99 static_rps static_cpu static_err < <(load /plugins.json "$CONNECTIONS" "$THREADS")
 stop_app
 
 # ---------------------------------------------------------------------------- report
@@ -230,17 +240,18 @@ startup (median of $RUNS)         plugins.enabled=true   plugins.enabled=false  
   "Started" mean +- sd            $(mean_sd <"$WORK/started-on") s    $(mean_sd <"$WORK/started-off") s
   starter's own phase (config store to last category registered, median): ${registration_ms} ms
 
-latency (wrk, $DURATION)           p50 ms     p99 ms     req/s      errors
-  /actuator/plugins  c=1 t=1      $plugins1_p50      $plugins1_p99      $plugins1_rps    $plugins1_err
-  /actuator/health   c=1 t=1      $health1_p50      $health1_p99      $health1_rps    $health1_err
-  same body, static  c=1 t=1      $static1_p50      $static1_p99      $static1_rps    $static1_err
-  /actuator/plugins  c=$CONNECTIONS t=$THREADS     $plugins_p50      $plugins_p99      $plugins_rps    $plugins_err
-  /actuator/health   c=$CONNECTIONS t=$THREADS     $health_p50      $health_p99      $health_rps    $health_err
-  same body, static  c=$CONNECTIONS t=$THREADS     $static_p50      $static_p99      $static_rps    $static_err
+latency (wrk, $DURATION)           p50 ms     p99 ms     req/s      cpu us/req  errors
+  /actuator/plugins  c=1 t=1      $plugins1_p50      $plugins1_p99      $plugins1_rps    $plugins1_cpu        $plugins1_err
+  /actuator/health   c=1 t=1      $health1_p50      $health1_p99      $health1_rps    $health1_cpu        $health1_err
+  same body, static  c=1 t=1      $static1_p50      $static1_p99      $static1_rps    $static1_cpu        $static1_err
+  /actuator/plugins  c=$CONNECTIONS t=$THREADS     $plugins_p50      $plugins_p99      $plugins_rps    $plugins_cpu        $plugins_err
+  /actuator/health   c=$CONNECTIONS t=$THREADS     $health_p50      $health_p99      $health_rps    $health_cpu        $health_err
+  same body, static  c=$CONNECTIONS t=$THREADS     $static_p50      $static_p99      $static_rps    $static_cpu        $static_err
   plugins/health ratio, c=1:  p50 $(ratio "$plugins1_p50" "$health1_p50")  p99 $(ratio "$plugins1_p99" "$health1_p99")
   plugins/health ratio, c=$CONNECTIONS: p50 $(ratio "$plugins_p50" "$health_p50")  p99 $(ratio "$plugins_p99" "$health_p99")
   plugins/static ratio, c=1:  p50 $(ratio "$plugins1_p50" "$static1_p50")  p99 $(ratio "$plugins1_p99" "$static1_p99")
   plugins/static ratio, c=$CONNECTIONS: p50 $(ratio "$plugins_p50" "$static_p50")  p99 $(ratio "$plugins_p99" "$static_p99")
+  plugins/static CPU per request, c=1: $(ratio "$plugins1_cpu" "$static1_cpu")  c=$CONNECTIONS: $(ratio "$plugins_cpu" "$static_cpu")
   /actuator/plugins body: $body_bytes bytes
   entries with an "error" in 5 bodies sampled during the c=$CONNECTIONS run: ${entries_with_errors:-none sampled}
 REPORT
