@@ -1,6 +1,8 @@
 package dev.unifiedplugins.sample.llm;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.core.PluginManager;
@@ -21,6 +23,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The {@code llm} category: a ready-made plugin system over the {@link LlmPlugin} beans,
@@ -98,6 +101,28 @@ class LlmPluginsTests {
 	}
 
 	@Test
+	void aSavedConfigurationIsHandedToTheLoadedBeanAndRentsTheNextGpu() {
+		try (ConfigurableApplicationContext configured = startWithConfigDir("target/llm-reload-configs")) {
+			UnifiedPluginRegistry registry = configured.getBean(UnifiedPluginRegistry.class);
+			Llama3CloudPlugin llama3 = configured.getBean(Llama3CloudPlugin.class);
+			try {
+				registry.savePluginConfig("llm_llama3_cloud", Map.of("region", "eu-central-1", "gpu_type", "H100"));
+				// The reload runs on the lifecycle's own thread; it configures the same bean.
+				await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+					llama3.terminateRemoteResource();
+					RemoteResourceInfo next = llama3.provisionRemoteResource(Map.of());
+					assertThat(next.region()).isEqualTo("eu-central-1");
+					assertThat(next.gpuType()).isEqualTo("H100");
+				});
+				assertThat(registry.getManager("llm").orElseThrow().getPlugin("llama3_cloud")).containsSame(llama3);
+			}
+			finally {
+				registry.deletePluginConfig("llm_llama3_cloud");
+			}
+		}
+	}
+
+	@Test
 	void getPluginLoadsNothingWithoutLoadOnStart() {
 		try (ConfigurableApplicationContext notLoaded = start("--plugins.systems.llm.load-on-start=false")) {
 			PluginManager manager = notLoaded.getBean(UnifiedPluginRegistry.class).getManager("llm").orElseThrow();
@@ -119,8 +144,12 @@ class LlmPluginsTests {
 	}
 
 	private static ConfigurableApplicationContext start(String... args) {
+		return startWithConfigDir("target/test-plugin-configs", args);
+	}
+
+	private static ConfigurableApplicationContext startWithConfigDir(String configDir, String... args) {
 		String[] all = new String[args.length + 2];
-		all[0] = "--plugins.config-dir=target/test-plugin-configs";
+		all[0] = "--plugins.config-dir=" + configDir;
 		all[1] = "--sample.transcription.worker.enabled=false";
 		System.arraycopy(args, 0, all, 2, args.length);
 		return new SpringApplicationBuilder(SampleApplication.class).main(SampleApplication.class)
