@@ -88,11 +88,12 @@ fi
 JAR=$(ls sample-app/target/sample-app-*.jar | grep -v -- '-plain' | head -1)
 [[ -f $METADATA ]] || fail "process-aot wrote no $METADATA"
 # From PluginsRuntimeHints (listed in the starter's aot.factories) and from the sample's
-# @RegisterReflectionForBinding(WhisperConfig.class).
+# @RegisterReflectionForBinding of the plugins' config classes.
 expect "$METADATA" '"dev.unifiedplugins.runtime.ManagedProcessLedger$State"' "starter's runtime hints"
 expect "$METADATA" '"jsv-messages"' "starter's runtime hints"
 expect "$METADATA" '"dev.unifiedplugins.sample.transcription.WhisperConfig"' "sample's runtime hints"
 expect "$METADATA" '"dev.unifiedplugins.sample.transcription.WhisperConfig$Device"' "sample's runtime hints"
+expect "$METADATA" '"dev.unifiedplugins.sample.llm.Llama3CloudConfig$GpuType"' "sample's runtime hints"
 
 # ------------------------------------------------------------------------------ start
 CONFIGS=$WORK/configs
@@ -134,6 +135,11 @@ for id in transcription_whisper_tiny transcription_voxtral_vllm llm_ollama_local
 	expect "$PLUGINS" "\"uniqueId\":\"$id\"" "plugins"
 done
 expect "$PLUGINS" '"hourlyUsd":4.4,' "cloud cost"
+# The llm category is a ready-made manager over beans, loaded at start (load-on-start).
+expect "$LOG" "Loaded the plugins of category 'llm'" "llm plugins loaded at start"
+if grep -qF "Loaded the plugins of category 'llm'; failed" "$LOG"; then
+	fail "an llm plugin failed to load at start"
+fi
 PIDS=$(sed -n 's/.*"managedPids":{[^}]*"transcription_voxtral_vllm":\[\([0-9,]*\)\].*/\1/p' "$PLUGINS" | tr ',' ' ')
 [[ -n $PIDS ]] || fail "no managed PIDs for transcription_voxtral_vllm in $(head -c 2000 "$PLUGINS")"
 for pid in $PIDS; do

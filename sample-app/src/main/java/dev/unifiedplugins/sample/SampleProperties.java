@@ -40,8 +40,9 @@ public record SampleProperties(@DefaultValue Transcription transcription, @Defau
 	 * Settings of the local Ollama plugin. Nothing connects to it: the plugin only reports
 	 * where the service is.
 	 *
-	 * @param url Base URL of the Ollama server.
-	 * @param model Model the plugin uses.
+	 * @param url Base URL of the Ollama server, unless the plugin's saved configuration names
+	 * another.
+	 * @param model Model the plugin uses, unless its saved configuration names another.
 	 */
 	public record Ollama(@DefaultValue("http://127.0.0.1:11434") URI url, @DefaultValue("llama3") String model) {
 
@@ -51,7 +52,8 @@ public record SampleProperties(@DefaultValue Transcription transcription, @Defau
 	 * Settings of the simulated cloud GPU plugin.
 	 *
 	 * @param pricePerHour Hourly price in USD of the rented GPU instance.
-	 * @param region Region in which the instance is rented.
+	 * @param region Region in which the instance is rented, unless the plugin's saved
+	 * configuration names another.
 	 */
 	public record Cloud(@DefaultValue("4.40") double pricePerHour, @DefaultValue("us-west-1") String region) {
 

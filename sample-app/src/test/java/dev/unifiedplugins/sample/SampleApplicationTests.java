@@ -2,9 +2,11 @@ package dev.unifiedplugins.sample;
 
 import java.util.List;
 
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.protocols.CloudAwarePlugin;
 import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
-import dev.unifiedplugins.sample.llm.LlmPluginManager;
+import dev.unifiedplugins.sample.llm.Llama3CloudPlugin;
+import dev.unifiedplugins.sample.llm.LlmController;
 import dev.unifiedplugins.sample.transcription.TranscriptionPluginManager;
 import org.junit.jupiter.api.Test;
 
@@ -31,8 +33,13 @@ class SampleApplicationTests {
 			Object voxtral = context.getBean(TranscriptionPluginManager.class).getPlugin("voxtral_vllm").orElseThrow();
 			pids = LifecycleAwarePlugin.getAllManagedPids(voxtral);
 			assertThat(pids).hasSize(2);
-			Object llama3 = context.getBean(LlmPluginManager.class).getPlugin("llama3_cloud").orElseThrow();
-			// The price comes from application.yml.
+			Object llama3 = context.getBean(UnifiedPluginRegistry.class)
+				.getManager("llm")
+				.orElseThrow()
+				.getPlugin("llama3_cloud")
+				.orElseThrow();
+			assertThat(llama3).isSameAs(context.getBean(Llama3CloudPlugin.class));
+			// Provisioned at start; the price comes from application.yml.
 			assertThat(((CloudAwarePlugin) llama3).estimateCost(1)).isCloseTo(4.40, within(1e-9));
 		}
 		awaitGone(pids);
@@ -46,8 +53,17 @@ class SampleApplicationTests {
 			.web(WebApplicationType.NONE)
 			.run("--plugins.enabled=false", "--plugins.config-dir=target/test-plugin-configs",
 					"--sample.transcription.worker.enabled=false")) {
-			assertThat(context.getBeansOfType(dev.unifiedplugins.core.UnifiedPluginRegistry.class)).isEmpty();
-			assertThat(context.getBean(LlmPluginManager.class).getPlugin("llama3_cloud")).isPresent();
+			assertThat(context.getBeansOfType(UnifiedPluginRegistry.class)).isEmpty();
+			// The application's own code uses its plugins without the registry: the GPU is
+			// rented at start and the controller generates on it.
+			Llama3CloudPlugin llama3 = context.getBean(Llama3CloudPlugin.class);
+			assertThat(llama3.estimateCost(1)).isCloseTo(4.40, within(1e-9));
+			LlmController.GenerateResponse response = context.getBean(LlmController.class)
+				.generate(new LlmController.GenerateRequest("Hello"));
+			assertThat(response.plugin()).isEqualTo("llm_llama3_cloud");
+			assertThat(response.instanceId())
+				.isEqualTo(llama3.getRemoteResourceInfo().instanceId());
+			assertThat(llama3.getLastActivity()).isPresent();
 		}
 	}
 

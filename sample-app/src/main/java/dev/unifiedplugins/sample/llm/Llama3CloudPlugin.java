@@ -2,28 +2,32 @@ package dev.unifiedplugins.sample.llm;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.core.RemoteResourceInfo;
 import dev.unifiedplugins.protocols.CloudAwarePlugin;
-import dev.unifiedplugins.sample.Schemas;
+import dev.unifiedplugins.systems.ConfigurablePlugin;
+import dev.unifiedplugins.systems.PluginInfo;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Llama 3 on a GPU rented from a cloud, here a {@link SimulatedCloudProvider}. It costs
- * the provider's hourly price while its instance runs.
+ * the provider's hourly price while its instance runs. It describes itself with
+ * {@link PluginInfo}; its schema is generated from {@link Llama3CloudConfig}, and the
+ * saved configuration, handed to {@link #configure}, says what the next GPU is rented as.
  * <p>
  * It is deliberately not lifecycle-aware: the registry's shutdown cleanup must not end a
  * paid resource by itself; terminating it is the decision of
  * {@code plugins.shutdown.terminate-cloud-resources}.
  */
-public class Llama3CloudPlugin implements CloudAwarePlugin {
+@PluginInfo(name = Llama3CloudPlugin.NAME, version = "1.0.0", title = "Llama 3 70B (cloud GPU)",
+		description = "Llama 3 served from a rented cloud GPU. The provider is simulated: nothing is rented or billed.",
+		executionMode = PluginExecutionMode.CLOUD_GPU, managesExternalResources = true)
+public class Llama3CloudPlugin implements LlmPlugin, CloudAwarePlugin, ConfigurablePlugin<Llama3CloudConfig> {
 
 	/** The plugin's name in its category. */
 	public static final String NAME = "llama3_cloud";
@@ -31,28 +35,13 @@ public class Llama3CloudPlugin implements CloudAwarePlugin {
 	/** The status reported before anything is provisioned. */
 	public static final String NOT_PROVISIONED = "not_provisioned";
 
-	static final String DEFAULT_GPU_TYPE = "A100";
-
-	static final PluginDescriptor DESCRIPTOR = PluginDescriptor.builder(NAME)
-		.version("1.0.0")
-		.title("Llama 3 70B (cloud GPU)")
-		.description("Llama 3 served from a rented cloud GPU. The provider is simulated: "
-				+ "nothing is rented or billed.")
-		.configSchema(Schemas.object("Llama 3 70B (cloud GPU)", "Where and on what the model is rented.",
-				Schemas.ordered("region", Schemas.ordered("type", "string", "title", "Region"), "gpu_type",
-						Schemas.ordered("type", "string", "title", "GPU model", "enum", List.of("A100", "H100"),
-								"default", DEFAULT_GPU_TYPE),
-						"gpu_count",
-						Schemas.ordered("type", "integer", "title", "GPUs", "minimum", 1, "maximum", 8, "default", 1))))
-		.executionMode(PluginExecutionMode.CLOUD_GPU)
-		.managesExternalResources(true)
-		.build();
-
 	private final SimulatedCloudProvider provider;
 
 	private final String defaultRegion;
 
 	private final Clock clock;
+
+	private volatile Llama3CloudConfig config = Llama3CloudConfig.DEFAULTS;
 
 	private volatile @Nullable String instanceId;
 
@@ -77,6 +66,15 @@ public class Llama3CloudPlugin implements CloudAwarePlugin {
 		this.provider = Objects.requireNonNull(provider, "provider must not be null");
 		this.defaultRegion = Objects.requireNonNull(defaultRegion, "defaultRegion must not be null");
 		this.clock = Objects.requireNonNull(clock, "clock must not be null");
+	}
+
+	/**
+	 * Takes the settings of the next GPU rented; one already running is kept.
+	 * @param config the saved configuration over the schema's defaults
+	 */
+	@Override
+	public void configure(Llama3CloudConfig config) {
+		this.config = Objects.requireNonNull(config, "config must not be null");
 	}
 
 	/**
@@ -116,7 +114,8 @@ public class Llama3CloudPlugin implements CloudAwarePlugin {
 	/**
 	 * Rents an instance, or returns the one already running rather than paying twice.
 	 * @param config optional {@code region}, {@code gpu_type} and {@code gpu_count}, as in
-	 * the plugin's configuration schema
+	 * the plugin's configuration schema; each one missing is taken from the configuration
+	 * handed to {@link #configure}, else its default
 	 */
 	@Override
 	public synchronized RemoteResourceInfo provisionRemoteResource(Map<String, Object> config) {
@@ -124,9 +123,11 @@ public class Llama3CloudPlugin implements CloudAwarePlugin {
 		if (current != null && current.isRunning()) {
 			return current;
 		}
-		RemoteResourceInfo instance = this.provider.launch(setting(config, "region", String.class, this.defaultRegion),
-				setting(config, "gpu_type", String.class, DEFAULT_GPU_TYPE),
-				setting(config, "gpu_count", Number.class, 1).intValue());
+		Llama3CloudConfig configured = this.config;
+		String region = (configured.region() != null) ? configured.region() : this.defaultRegion;
+		RemoteResourceInfo instance = this.provider.launch(setting(config, "region", String.class, region),
+				setting(config, "gpu_type", String.class, configured.gpuType().name()),
+				setting(config, "gpu_count", Number.class, configured.gpuCount()).intValue());
 		this.instanceId = instance.instanceId();
 		return instance;
 	}

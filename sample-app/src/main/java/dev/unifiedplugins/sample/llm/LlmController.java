@@ -1,6 +1,5 @@
 package dev.unifiedplugins.sample.llm;
 
-
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -17,15 +16,16 @@ import org.springframework.web.server.ResponseStatusException;
 @RequestMapping("/llm")
 public class LlmController {
 
-	/** The unique id of the cloud GPU plugin. */
-	static final String PLUGIN_ID = LlmPluginManager.CATEGORY + "_" + Llama3CloudPlugin.NAME;
+	/** The unique id of the cloud GPU plugin: category {@code llm}, then its name. */
+	static final String PLUGIN_ID = "llm_" + Llama3CloudPlugin.NAME;
 
-	private final LlmPluginManager manager;
+	private final Llama3CloudPlugin plugin;
 
-	// The manager, not the registry: the application's own code uses its plugin system
-	// whether or not the registry is enabled.
-	LlmController(LlmPluginManager manager) {
-		this.manager = manager;
+	// The bean, not the registry: the application's own code uses its plugin whether or
+	// not the registry is enabled. The registry's llm category loads this same bean, and a
+	// new configuration is handed to it in place.
+	LlmController(Llama3CloudPlugin plugin) {
+		this.plugin = plugin;
 	}
 
 	/**
@@ -38,12 +38,7 @@ public class LlmController {
 		if (request.prompt() == null || request.prompt().isBlank()) {
 			throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "prompt must not be blank");
 		}
-		Llama3CloudPlugin plugin = this.manager.getPlugin(Llama3CloudPlugin.NAME)
-			.filter(Llama3CloudPlugin.class::isInstance)
-			.map(Llama3CloudPlugin.class::cast)
-			.orElseThrow(() -> new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
-					"plugin '" + PLUGIN_ID + "' is not loaded"));
-		Llama3CloudPlugin.Generation generation = plugin.generate(request.prompt());
+		Llama3CloudPlugin.Generation generation = this.plugin.generate(request.prompt());
 		return new GenerateResponse(PLUGIN_ID, generation.instanceId(), generation.completion());
 	}
 

@@ -5,44 +5,49 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
-import dev.unifiedplugins.sample.Schemas;
+import dev.unifiedplugins.systems.ConfigurablePlugin;
+import dev.unifiedplugins.systems.PluginInfo;
 
 /**
  * A model served by an Ollama server on this machine. The server is someone else's: the
  * plugin only says where it is, and makes no calls to it, so the sample runs without one.
+ * Its saved configuration ({@link OllamaConfig}) wins over the {@code sample.ollama.*}
+ * values it was created with.
  */
-public class OllamaLocalPlugin implements LifecycleAwarePlugin {
+@PluginInfo(name = OllamaLocalPlugin.NAME, version = "1.0.0", title = "Ollama (local)",
+		description = "A model served by the Ollama server on this machine.",
+		executionMode = PluginExecutionMode.EXTERNAL_SERVICE)
+public class OllamaLocalPlugin implements LlmPlugin, LifecycleAwarePlugin, ConfigurablePlugin<OllamaConfig> {
 
 	/** The plugin's name in its category. */
 	public static final String NAME = "ollama_local";
 
-	static final PluginDescriptor DESCRIPTOR = PluginDescriptor.builder(NAME)
-		.version("1.0.0")
-		.title("Ollama (local)")
-		.description("A model served by the Ollama server on this machine.")
-		.configSchema(Schemas.object("Ollama (local)", "Which Ollama server and model to use.",
-				Schemas.ordered("url",
-						Schemas.ordered("type", "string", "title", "Server URL", "format", "uri", "default",
-								"http://127.0.0.1:11434"),
-						"model", Schemas.ordered("type", "string", "title", "Model", "default", "llama3"))))
-		.executionMode(PluginExecutionMode.EXTERNAL_SERVICE)
-		.build();
+	private final Server defaults;
 
-	private final URI url;
-
-	private final String model;
+	private volatile Server server;
 
 	/**
 	 * Creates the plugin.
-	 * @param url the Ollama server's base URL
-	 * @param model the model to use
+	 * @param url the Ollama server's base URL, until a configuration names another
+	 * @param model the model to use, until a configuration names another
 	 */
 	public OllamaLocalPlugin(URI url, String model) {
-		this.url = Objects.requireNonNull(url, "url must not be null");
-		this.model = Objects.requireNonNull(model, "model must not be null");
+		this.defaults = new Server(Objects.requireNonNull(url, "url must not be null"),
+				Objects.requireNonNull(model, "model must not be null"));
+		this.server = this.defaults;
+	}
+
+	/**
+	 * Takes the server and model of a configuration; an unset one is the value the plugin
+	 * was created with.
+	 * @param config the saved configuration
+	 */
+	@Override
+	public void configure(OllamaConfig config) {
+		this.server = new Server((config.url() != null) ? config.url() : this.defaults.url(),
+				(config.model() != null) ? config.model() : this.defaults.model());
 	}
 
 	/**
@@ -50,7 +55,7 @@ public class OllamaLocalPlugin implements LifecycleAwarePlugin {
 	 * @return the URL of {@code /api/chat} on the server
 	 */
 	public URI getEndpointUrl() {
-		return this.url.resolve("/api/chat");
+		return this.server.endpoint();
 	}
 
 	/**
@@ -58,7 +63,7 @@ public class OllamaLocalPlugin implements LifecycleAwarePlugin {
 	 * @return the model's name, such as {@code llama3}
 	 */
 	public String getModel() {
-		return this.model;
+		return this.server.model();
 	}
 
 	@Override
@@ -73,7 +78,9 @@ public class OllamaLocalPlugin implements LifecycleAwarePlugin {
 
 	@Override
 	public Map<String, Object> getManagedResources() {
-		return Map.of("url", this.url.toString(), "endpoint", getEndpointUrl().toString(), "model", this.model);
+		Server server = this.server;
+		return Map.of("url", server.url().toString(), "endpoint", server.endpoint().toString(), "model",
+				server.model());
 	}
 
 	/**
@@ -81,6 +88,15 @@ public class OllamaLocalPlugin implements LifecycleAwarePlugin {
 	 */
 	@Override
 	public void forceCleanup() {
+	}
+
+	/** A server and model, replaced as a whole so that readers never see half of a change. */
+	private record Server(URI url, String model) {
+
+		URI endpoint() {
+			return this.url.resolve("/api/chat");
+		}
+
 	}
 
 }

@@ -1,5 +1,6 @@
 /**
- * The {@code llm} category: an external service and a GPU rented from a simulated cloud.
+ * The {@code llm} category, a ready-made plugin system of beans: an external service and a
+ * GPU rented from a simulated cloud.
  */
 @NullMarked
 package dev.unifiedplugins.sample.llm;

@@ -103,6 +103,22 @@ class Llama3CloudPluginTests {
 	}
 
 	@Test
+	void theConfigurationSaysWhatTheNextGpuIsRentedAs() {
+		RemoteResourceInfo first = this.plugin.provisionRemoteResource(Map.of());
+		this.plugin.configure(new Llama3CloudConfig("eu-central-1", Llama3CloudConfig.GpuType.H100, 2));
+		assertThat(this.plugin.getRemoteResourceInfo()).as("the running GPU is kept").isEqualTo(first);
+		this.plugin.terminateRemoteResource();
+		RemoteResourceInfo second = this.plugin.provisionRemoteResource(Map.of());
+		assertThat(second.region()).isEqualTo("eu-central-1");
+		assertThat(second.gpuType()).isEqualTo("H100");
+		assertThat(second.gpuCount()).isEqualTo(2);
+		this.plugin.terminateRemoteResource();
+		this.plugin.configure(Llama3CloudConfig.DEFAULTS);
+		assertThat(this.plugin.provisionRemoteResource(Map.of()).region()).as("no region configured")
+			.isEqualTo("us-west-1");
+	}
+
+	@Test
 	void rejectsSettingsOfTheWrongType() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> this.plugin.provisionRemoteResource(Map.of("gpu_count", "two")))
