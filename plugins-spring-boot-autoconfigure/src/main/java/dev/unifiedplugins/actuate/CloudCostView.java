@@ -3,6 +3,7 @@ package dev.unifiedplugins.actuate;
 import dev.unifiedplugins.actuate.PluginsEndpoint.BudgetDescriptor;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 import dev.unifiedplugins.actuate.PluginsEndpoint.CloudCostDescriptor;
 import dev.unifiedplugins.actuate.PluginsEndpoint.FleetDescriptor;
@@ -45,12 +46,22 @@ final class CloudCostView {
 				fleet.error());
 	}
 
-	boolean hasNoHistory(String uniqueId) {
+	/**
+	 * Which plugins have no cost history, as of now: their entries show nothing of the
+	 * guard rails. Taken once per request, so that most of the time (no cloud resource
+	 * ever seen) the entries are not looked up one by one.
+	 */
+	Predicate<String> withoutHistory() {
 		if (this.guard == null) {
-			return true;
+			return (uniqueId) -> true;
 		}
 		CloudCostGuard.Status status = this.guard.status();
-		return !status.accruedByPlugin().containsKey(uniqueId) && !status.lastTerminations().containsKey(uniqueId);
+		Map<String, Double> accrued = status.accruedByPlugin();
+		Map<String, CloudCostGuard.Termination> terminated = status.lastTerminations();
+		if (accrued.isEmpty() && terminated.isEmpty()) {
+			return (uniqueId) -> true;
+		}
+		return (uniqueId) -> !accrued.containsKey(uniqueId) && !terminated.containsKey(uniqueId);
 	}
 
 	PluginEntry withGuardRails(PluginEntry entry) {

@@ -100,7 +100,7 @@ public class PluginsEndpoint {
 		this.showValues = Objects.requireNonNull(showValues, "showValues must not be null");
 		this.roles = Set.copyOf(roles);
 		this.defaultHours = defaultHours;
-		this.rendered = new RenderedPluginEntries(registry, this::entry, this.cloudCost::hasNoHistory);
+		this.rendered = new RenderedPluginEntries(registry, this::entry, this.cloudCost::withoutHistory);
 	}
 
 	/**

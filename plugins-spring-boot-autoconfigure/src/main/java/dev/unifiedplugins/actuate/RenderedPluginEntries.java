@@ -6,9 +6,9 @@ import java.util.AbstractList;
 import java.util.List;
 import java.util.Map;
 import java.util.RandomAccess;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import dev.unifiedplugins.actuate.PluginsEndpoint.PluginEntry;
 import dev.unifiedplugins.core.PluginMetadata;
@@ -37,14 +37,17 @@ final class RenderedPluginEntries {
 
 	private final Function<PluginReport, PluginEntry> toEntry;
 
-	/** Whether a plugin's entry shows nothing but its metadata (no cloud cost history). */
-	private final Predicate<String> metadataOnly;
+	/**
+	 * Whether a plugin's entry shows nothing but its metadata (no cloud cost history), as
+	 * of one serialization.
+	 */
+	private final Supplier<Predicate<String>> metadataOnly;
 
 	/** The kept JSON for one serialization config: another mapper renders again. */
-	private volatile Kept kept = new Kept(null, new ConcurrentHashMap<>());
+	private volatile Kept kept = new Kept(null, new Rendered[0]);
 
 	RenderedPluginEntries(UnifiedPluginRegistry registry, Function<PluginReport, PluginEntry> toEntry,
-			Predicate<String> metadataOnly) {
+			Supplier<Predicate<String>> metadataOnly) {
 		this.registry = registry;
 		this.toEntry = toEntry;
 		this.metadataOnly = metadataOnly;
@@ -58,14 +61,19 @@ final class RenderedPluginEntries {
 		return new Entries(reports, this);
 	}
 
-	private Map<String, Rendered> keptFor(SerializationConfig config, int plugins) {
+	/**
+	 * The kept JSON by position in the registration order, checked against the metadata it
+	 * was rendered from: finding an entry is an array read, not a lookup by unique id,
+	 * which at 1,000 plugins was a fifth of the endpoint's time (BENCHMARKS.md). A
+	 * registration that moves plugins renders the moved ones again, once.
+	 */
+	private Rendered[] keptFor(SerializationConfig config, int plugins) {
 		Kept current = this.kept;
-		// Plugins that went away leave their JSON; it is dropped when it could double the map.
-		if (current.config() != config || current.byId().size() > 2 * plugins + 16) {
-			current = new Kept(config, new ConcurrentHashMap<>());
+		if (current.config() != config || current.byPosition().length != plugins) {
+			current = new Kept(config, new Rendered[plugins]);
 			this.kept = current;
 		}
-		return current.byId();
+		return current.byPosition();
 	}
 
 	/**
@@ -76,7 +84,12 @@ final class RenderedPluginEntries {
 		return this.registry.getRegisteredPlugin(uniqueId).orElse(null) == metadata;
 	}
 
-	private record Kept(@Nullable SerializationConfig config, Map<String, Rendered> byId) {
+	/**
+	 * Concurrent requests may write a position at once: each writes an equal rendering of
+	 * the same metadata, and a record's final fields publish it safely, so a reader sees
+	 * null or a whole one.
+	 */
+	private record Kept(@Nullable SerializationConfig config, Rendered[] byPosition) {
 	}
 
 	/** The JSON of one entry, and the metadata it was rendered from. */
@@ -127,20 +140,21 @@ final class RenderedPluginEntries {
 		@Override
 		public void serialize(Entries value, JsonGenerator generator, SerializationContext context) {
 			int size = value.size();
-			Map<String, Rendered> kept = value.owner.keptFor(context.getConfig(), size);
+			Rendered[] kept = value.owner.keptFor(context.getConfig(), size);
+			Predicate<String> metadataOnly = value.owner.metadataOnly.get();
 			generator.writeStartArray(value, size);
 			for (int i = 0; i < size; i++) {
 				PluginReport report = value.reports.get(i);
 				SerializedString json = null;
 				String uniqueId = report.uniqueId();
-				if (report.error() == null && value.owner.metadataOnly.test(uniqueId)) {
-					Rendered rendered = kept.get(uniqueId);
+				if (report.error() == null && metadataOnly.test(uniqueId)) {
+					Rendered rendered = kept[i];
 					if (rendered != null && rendered.metadata() == report.metadata()) {
 						json = rendered.json();
 					}
 					else if (value.owner.isRegistered(uniqueId, report.metadata())) {
 						json = render(value.get(i), context);
-						kept.put(uniqueId, new Rendered(report.metadata(), json));
+						kept[i] = new Rendered(report.metadata(), json);
 					}
 				}
 				if (json != null) {
