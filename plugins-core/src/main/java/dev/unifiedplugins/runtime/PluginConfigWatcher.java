@@ -2,9 +2,7 @@ package dev.unifiedplugins.runtime;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
@@ -54,14 +52,8 @@ public final class PluginConfigWatcher implements AutoCloseable {
 		if (this.scheduler != null) {
 			return;
 		}
-		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "plugins-config-rescan");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.scheduler = scheduler;
-		long millis = this.rescanInterval.toMillis();
-		scheduler.scheduleWithFixedDelay(this::refresh, millis, millis, TimeUnit.MILLISECONDS);
+		this.scheduler = PeriodicTasks.start("plugins-config-rescan", this.rescanInterval, this.rescanInterval,
+				this::refresh);
 		try {
 			this.watch = this.registry.getConfigStore().watch(this::requestRefresh);
 		}

@@ -1,14 +1,13 @@
 package dev.unifiedplugins.autoconfigure;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.runtime.CloudCostGuard;
+import dev.unifiedplugins.runtime.PeriodicTasks;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -57,13 +56,7 @@ public class CloudCostGuardLifecycle implements SmartLifecycle {
 			this.guard.addListener(this.terminations);
 			this.guard.addBudgetListener(this.budget);
 		}
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "plugins-cloud-cost");
-			thread.setDaemon(true);
-			return thread;
-		});
-		executor.scheduleWithFixedDelay(this::checkNow, 0, this.interval.toMillis(), TimeUnit.MILLISECONDS);
-		this.scheduler = executor;
+		this.scheduler = PeriodicTasks.start("plugins-cloud-cost", Duration.ZERO, this.interval, this::checkNow);
 	}
 
 	private void checkNow() {

@@ -4,11 +4,10 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import dev.unifiedplugins.runtime.ManagedProcessLedger;
+import dev.unifiedplugins.runtime.PeriodicTasks;
 import dev.unifiedplugins.runtime.PluginInspector;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -64,13 +63,7 @@ public class ManagedProcessTracker implements SmartLifecycle {
 				logger.warn("Could not check for orphan plugin processes", ex);
 			}
 		}
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "plugins-process-tracker");
-			thread.setDaemon(true);
-			return thread;
-		});
-		executor.scheduleWithFixedDelay(this::recordNow, 0, this.interval.toMillis(), TimeUnit.MILLISECONDS);
-		this.scheduler = executor;
+		this.scheduler = PeriodicTasks.start("plugins-process-tracker", Duration.ZERO, this.interval, this::recordNow);
 	}
 
 	/**
