@@ -80,7 +80,7 @@ public class JdbcCloudCostFleet implements CloudCostFleet {
 		this.instances = PluginConfigTable.requireValidName(tableName + "_cloud_instances");
 		this.resources = PluginConfigTable.requireValidName(tableName + "_cloud_resources");
 		this.lock = PluginConfigTable.requireValidName(tableName + "_cloud_lock");
-		this.instanceName = JdbcPluginConfigStore.requireValidInstanceName(instanceName);
+		this.instanceName = InstanceNames.requireValid(instanceName);
 		Objects.requireNonNull(dropOutAfter, "dropOutAfter must not be null");
 		if (dropOutAfter.isNegative() || dropOutAfter.isZero()) {
 			throw new IllegalArgumentException("dropOutAfter must be a positive duration, not " + dropOutAfter);

@@ -2,7 +2,6 @@ package dev.unifiedplugins.config;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -75,7 +74,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	public static final String SCHEMA_LOCATION = "classpath:dev/unifiedplugins/config/schema-@@platform@@.sql";
 
 	/** Most characters of an instance name: the size of the {@code updated_by} column. */
-	public static final int MAX_INSTANCE_NAME_LENGTH = 255;
+	public static final int MAX_INSTANCE_NAME_LENGTH = InstanceNames.MAX_LENGTH;
 
 	private static final AutoCloseable NOT_WATCHING = () -> {
 	};
@@ -138,18 +137,8 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 					+ FileSystemPluginConfigStore.MAX_CONFIG_SIZE_LIMIT + " bytes, not " + maxConfigSize);
 		}
 		this.maxConfigSize = maxConfigSize;
-		this.instanceName = requireValidInstanceName(instanceName);
+		this.instanceName = InstanceNames.requireValid(instanceName);
 		this.table = new PluginConfigTable(this.tableName, instanceName);
-	}
-
-	/** Checks an instance name: 1 to {@value #MAX_INSTANCE_NAME_LENGTH} characters, not blank. */
-	static String requireValidInstanceName(String instanceName) {
-		Objects.requireNonNull(instanceName, "instanceName must not be null");
-		if (instanceName.isBlank() || instanceName.length() > MAX_INSTANCE_NAME_LENGTH) {
-			throw new IllegalArgumentException("The instance name must have 1 to " + MAX_INSTANCE_NAME_LENGTH
-					+ " characters and not be blank; it has " + instanceName.length());
-		}
-		return instanceName;
 	}
 
 	/**
@@ -159,8 +148,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	 * @return the name, at most {@value #MAX_INSTANCE_NAME_LENGTH} characters
 	 */
 	public static String defaultInstanceName() {
-		String name = DefaultInstanceName.VALUE;
-		return (name.length() > MAX_INSTANCE_NAME_LENGTH) ? name.substring(0, MAX_INSTANCE_NAME_LENGTH) : name;
+		return InstanceNames.defaultName();
 	}
 
 	/**
@@ -378,28 +366,6 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 				+ " table " + this.tableName + ": " + ex.getMessage()
 				+ ((ex.getSQLState() != null) ? " (SQLState " + ex.getSQLState() + ")" : "");
 		return new UncheckedIOException(message, new IOException(message, ex));
-	}
-
-	/** Computed once, when first asked for: finding the host name may take a lookup. */
-	private static final class DefaultInstanceName {
-
-		static final String VALUE = hostName() + ":" + ProcessHandle.current().pid();
-
-		private static String hostName() {
-			for (String variable : new String[] { "HOSTNAME", "COMPUTERNAME" }) {
-				String name = System.getenv(variable);
-				if (name != null && !name.isBlank()) {
-					return name.strip();
-				}
-			}
-			try {
-				return InetAddress.getLocalHost().getHostName();
-			}
-			catch (IOException ex) {
-				return "localhost";
-			}
-		}
-
 	}
 
 }
