@@ -218,17 +218,7 @@ class JdbcCloudCostFleetTests {
 			Map<String, SimulatedCloudPlugin> onB = resources("b1", 4.0, "b2", 2.0, "b3", 0.25);
 			CloudCostGuard a = guard("instance-a", 3.75, onA);
 			CloudCostGuard b = guard("instance-b", 3.75, onB);
-			CyclicBarrier barrier = new CyclicBarrier(2);
-			Future<?> one = executor.submit(() -> {
-				barrier.await(20, TimeUnit.SECONDS);
-				return a.check();
-			});
-			Future<?> two = executor.submit(() -> {
-				barrier.await(20, TimeUnit.SECONDS);
-				return b.check();
-			});
-			one.get(20, TimeUnit.SECONDS);
-			two.get(20, TimeUnit.SECONDS);
+			checkAtOnce(executor, a, b);
 			a.check();
 			b.check();
 			// 12.75 against 3.75: a1 and b1 go (9), whichever instance decides first.
@@ -250,17 +240,7 @@ class JdbcCloudCostFleetTests {
 			Map<String, SimulatedCloudPlugin> onB = resources("b1", 4.0, "b2", 2.0);
 			CloudCostGuard a = guard(h2, "instance-a", 3.0, onA);
 			CloudCostGuard b = guard(h2, "instance-b", 3.0, onB);
-			CyclicBarrier barrier = new CyclicBarrier(2);
-			Future<?> one = executor.submit(() -> {
-				barrier.await(20, TimeUnit.SECONDS);
-				return a.check();
-			});
-			Future<?> two = executor.submit(() -> {
-				barrier.await(20, TimeUnit.SECONDS);
-				return b.check();
-			});
-			one.get(20, TimeUnit.SECONDS);
-			two.get(20, TimeUnit.SECONDS);
+			checkAtOnce(executor, a, b);
 			assertThat(a.status().fleet().error()).isNull();
 			assertThat(b.status().fleet().error()).isNull();
 			b.check();
@@ -374,6 +354,21 @@ class JdbcCloudCostFleetTests {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/** Both guards check at the same moment, each on a thread of its own. */
+	private static void checkAtOnce(ExecutorService executor, CloudCostGuard a, CloudCostGuard b) throws Exception {
+		CyclicBarrier barrier = new CyclicBarrier(2);
+		Future<?> one = executor.submit(() -> {
+			barrier.await(20, TimeUnit.SECONDS);
+			return a.check();
+		});
+		Future<?> two = executor.submit(() -> {
+			barrier.await(20, TimeUnit.SECONDS);
+			return b.check();
+		});
+		one.get(20, TimeUnit.SECONDS);
+		two.get(20, TimeUnit.SECONDS);
 	}
 
 	private ExecutorService executor() {
