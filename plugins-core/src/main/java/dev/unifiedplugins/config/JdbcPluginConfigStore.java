@@ -359,13 +359,25 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	}
 
 	private UncheckedIOException failure(String operation, @Nullable String uniqueId, SQLException ex) {
-		// Values are bound as parameters: the driver's message names statements and states,
-		// not the configuration.
+		// Values are bound as parameters, but a driver may quote the failing row on later
+		// lines (PostgreSQL's "Detail: Failing row contains ..."): only the first line is
+		// kept, here and in the cause, whose stack trace is the driver's.
+		String driverMessage = firstLine(ex.getMessage());
 		String message = "Cannot " + operation + " "
 				+ ((uniqueId != null) ? "the configuration of plugin '" + uniqueId + "' in" : "plugin configurations of")
-				+ " table " + this.tableName + ": " + ex.getMessage()
+				+ " table " + this.tableName + ": " + driverMessage
 				+ ((ex.getSQLState() != null) ? " (SQLState " + ex.getSQLState() + ")" : "");
-		return new UncheckedIOException(message, new IOException(message, ex));
+		SQLException cause = new SQLException(driverMessage, ex.getSQLState(), ex.getErrorCode());
+		cause.setStackTrace(ex.getStackTrace());
+		return new UncheckedIOException(message, new IOException(message, cause));
+	}
+
+	static String firstLine(@Nullable String message) {
+		if (message == null) {
+			return "no message";
+		}
+		int end = message.indexOf('\n');
+		return ((end >= 0) ? message.substring(0, end) : message).strip();
 	}
 
 }

@@ -52,9 +52,6 @@ public interface CloudCostFleet {
 	@FunctionalInterface
 	interface Decision {
 
-		/** A decision that terminates nothing. */
-		Decision NONE = (fleet) -> Set.of();
-
 		/**
 		 * Decides, and terminates some of this instance's own resources.
 		 * @param fleet every live resource of the fleet, this instance's included

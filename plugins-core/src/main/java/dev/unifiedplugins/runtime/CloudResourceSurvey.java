@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Future;
 
-import dev.unifiedplugins.core.PluginMetadata;
+import dev.unifiedplugins.core.RegisteredPlugin;
 import dev.unifiedplugins.core.RemoteResourceInfo;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.protocols.CloudAwarePlugin;
@@ -45,7 +45,7 @@ final class CloudResourceSurvey {
 		Set<String> stopped = new HashSet<>();
 		long deadline = System.nanoTime() + this.timeout.toNanos();
 		Map<String, Future<@Nullable Observation>> asked = new LinkedHashMap<>();
-		for (PluginMetadata plugin : this.registry.getRegisteredPlugins()) {
+		for (RegisteredPlugin plugin : this.registry.getRegistrations()) {
 			String id = plugin.uniqueId();
 			asked.put(id, this.calls.submit(key(id), () -> observe(id)));
 		}
@@ -76,17 +76,16 @@ final class CloudResourceSurvey {
 		if (resource == null || !resource.isRunning()) {
 			return null;
 		}
-		double hourly = cloud.estimateCost(1.0);
-		if (!Double.isFinite(hourly) || hourly < 0) {
-			throw new IllegalStateException(
-					"estimateCost(1.0) returned " + hourly + "; expected a finite amount of USD >= 0");
-		}
+		double hourly = PluginInspector.requireFinite(cloud.estimateCost(1.0), "estimateCost(1.0)");
 		Optional<Instant> lastActivity = cloud.getLastActivity();
 		return new Observation(cloud, identity(resource), hourly,
 				(lastActivity != null) ? lastActivity.orElse(null) : null);
 	}
 
-	/** The key of a plugin's calls: its checks and terminations wait for each other. */
+	/**
+	 * The key of a plugin's cloud calls: the guard's checks and terminations and an
+	 * operator's termination wait for each other.
+	 */
 	static String key(String id) {
 		return "cost:" + id;
 	}

@@ -170,6 +170,8 @@ public final class PluginInspector {
 						"plugin manager of category '" + run.category() + "' " + ex.getMessage());
 			}
 		}
+		String systemCategory = null;
+		PluginSystemManager<?> systemManager = null;
 		PluginReport[] reports = new PluginReport[size];
 		for (int i = 0; i < size; i++) {
 			String id = registered.get(i).uniqueId();
@@ -188,7 +190,13 @@ public final class PluginInspector {
 					reports[i] = PluginReport.failed(id, plugin, "plugin " + ex.getMessage());
 				}
 			}
-			String loadError = loadError(plugin);
+			if (!plugin.category().equals(systemCategory)) {
+				// Plugins come in runs of a category: one manager lookup per run.
+				systemCategory = plugin.category();
+				systemManager = (this.registry.getManager(systemCategory)
+					.orElse(null) instanceof PluginSystemManager<?> manager) ? manager : null;
+			}
+			String loadError = (systemManager != null) ? loadError(systemManager, plugin) : null;
 			if (loadError != null) {
 				// The previous instance still runs: its live figures stay, the error is added.
 				PluginReport report = reports[i];
@@ -204,9 +212,8 @@ public final class PluginInspector {
 	 * The last failed load of a ready-made manager's plugin, whose previous instance (if
 	 * any) still runs. Read from our own manager, never from plugin code: no bound needed.
 	 */
-	private @Nullable String loadError(PluginMetadata plugin) {
-		return (this.registry.getManager(plugin.category()).orElse(null) instanceof PluginSystemManager<?> manager)
-				? manager.getLoadError(plugin.name()).map((error) -> "last load failed: " + error).orElse(null) : null;
+	private static @Nullable String loadError(PluginSystemManager<?> manager, PluginMetadata plugin) {
+		return manager.getLoadError(plugin.name()).map((error) -> "last load failed: " + error).orElse(null);
 	}
 
 	/** The calls started for plugins {@code from} (inclusive) to {@code to}; null where none. */
@@ -243,7 +250,8 @@ public final class PluginInspector {
 		return new PluginReport(uniqueId, metadata, cost, hourly, managed, null);
 	}
 
-	private static double requireFinite(double value, @Nullable String call) {
+	/** A price a plugin gave: a finite amount of USD, at least 0, or the call's failure. */
+	static double requireFinite(double value, String call) {
 		if (!Double.isFinite(value) || value < 0) {
 			throw new IllegalStateException(call + " returned " + value + "; expected a finite amount of USD >= 0");
 		}

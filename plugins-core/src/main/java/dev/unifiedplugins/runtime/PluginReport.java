@@ -30,19 +30,6 @@ public record PluginReport(String uniqueId, PluginMetadata metadata, @Nullable D
 		managedResources = (managedResources != null) ? managedResources : Map.of();
 	}
 
-	/**
-	 * Creates a report whose unique id is the metadata's.
-	 * @param metadata the metadata
-	 * @param cost the estimated cost for the inspection's hours, or null
-	 * @param hourlyCost the estimated cost for one hour, or null
-	 * @param managedResources what the instance reports it manages
-	 * @param error why the instance could not be asked, or null
-	 */
-	public PluginReport(PluginMetadata metadata, @Nullable Double cost, @Nullable Double hourlyCost,
-			Map<String, Object> managedResources, @Nullable String error) {
-		this(metadata.uniqueId(), metadata, cost, hourlyCost, managedResources, error);
-	}
-
 	static PluginReport failed(String uniqueId, PluginMetadata metadata, String error) {
 		return new PluginReport(uniqueId, metadata, null, null, Map.of(), error);
 	}

@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 
-import dev.unifiedplugins.core.PluginMetadata;
+import dev.unifiedplugins.core.RegisteredPlugin;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.protocols.CloudAwarePlugin;
 import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
@@ -91,12 +91,12 @@ public final class PluginShutdown {
 			return Map.of();
 		}
 		long deadline = System.nanoTime() + this.timeout.toNanos();
-		List<PluginMetadata> plugins = this.registry.getRegisteredPlugins();
+		List<RegisteredPlugin> plugins = this.registry.getRegistrations();
 		// Filled before each forceCleanup() runs, so that the processes of a cleanup that
 		// throws or hangs are still ended below.
 		Set<ProcessIdentity> seen = ConcurrentHashMap.newKeySet();
 		Map<String, Future<Void>> tasks = new LinkedHashMap<>();
-		for (PluginMetadata plugin : plugins) {
+		for (RegisteredPlugin plugin : plugins) {
 			String id = plugin.uniqueId();
 			tasks.put(id,
 					this.calls.submit("shutdown:" + id, () -> cleanUp(id, cleanup, terminateCloudResources, seen)));
@@ -156,8 +156,9 @@ public final class PluginShutdown {
 				() -> this.registry.getPluginInstance(uniqueId)
 					.map((instance) -> forceCleanup(uniqueId, instance, seen))
 					.orElse(false));
-		// Its own key: a paid resource is terminated even while a process cleanup hangs.
-		Boolean terminated = bounded("terminate:" + uniqueId, timeout, "terminateRemoteResource()", errors,
+		// Not the cleanup's key: a paid resource is terminated even while a process cleanup
+		// hangs. The cost guard's key: never at the same time as its check or termination.
+		Boolean terminated = bounded(CloudResourceSurvey.key(uniqueId), timeout, "terminateRemoteResource()", errors,
 				() -> this.registry.getPluginInstance(uniqueId)
 					.filter(CloudAwarePlugin.class::isInstance)
 					.map((instance) -> terminate(uniqueId, (CloudAwarePlugin) instance, Reason.OPERATOR))

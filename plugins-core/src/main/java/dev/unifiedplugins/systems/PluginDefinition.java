@@ -36,14 +36,21 @@ public record PluginDefinition(PluginDescriptor descriptor, Class<?> implementat
 	 * without either is named after its simple name in snake case.
 	 * @param implementation the plugin class
 	 * @return the definition
-	 * @throws IllegalArgumentException when the descriptor method fails or returns null, or
-	 * the config class does not map to a JSON object (the message names the class)
+	 * @throws IllegalArgumentException when the descriptor method fails or returns null, the
+	 * config class does not map to a JSON object, or it is not one {@code configure(C)}
+	 * takes (the message names the class)
 	 */
 	public static PluginDefinition of(Class<?> implementation) {
 		Objects.requireNonNull(implementation, "implementation must not be null");
 		PluginInfo info = implementation.getAnnotation(PluginInfo.class);
-		Class<?> configClass = (info != null && info.configClass() != void.class) ? info.configClass()
-				: configurableType(implementation);
+		Class<?> configurable = configurableType(implementation);
+		Class<?> configClass = (info != null && info.configClass() != void.class) ? info.configClass() : configurable;
+		if (configurable != null && configClass != null && !configurable.isAssignableFrom(configClass)) {
+			// Loading would bind the configuration to one class and hand it to configure(C).
+			throw new IllegalArgumentException("Plugin class " + implementation.getName() + " names config class "
+					+ configClass.getName() + " in @PluginInfo, which its configure(" + configurable.getSimpleName()
+					+ ") cannot take");
+		}
 		PluginDescriptor computed = computed(implementation);
 		if (computed != null) {
 			return new PluginDefinition(computed, implementation, configClass);

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
@@ -102,6 +103,26 @@ class JdbcPluginConfigStoreTests extends AbstractJdbcPluginConfigStoreTests {
 		JdbcPluginConfigStore store = new JdbcPluginConfigStore(dataSource());
 		store.save("llm_a", Map.of());
 		assertThat(store.ids()).containsExactly("llm_a");
+	}
+
+	@Test
+	void aRowTheDatabaseRefusesIsNotQuotedInTheError() {
+		// A user's own constraint: PostgreSQL's message then quotes the failing row.
+		jdbc().execute("ALTER TABLE plugin_config ADD CONSTRAINT short_json CHECK (length(json) < 40)");
+		try {
+			JdbcPluginConfigStore store = new JdbcPluginConfigStore(dataSource());
+			Throwable failure = catchThrowable(
+					() -> store.save("llm_a", Map.of("api_key", "sk-SECRET-VALUE-0123456789abcdef")));
+			assertThat(failure).isInstanceOf(UncheckedIOException.class).hasMessageContaining("llm_a")
+				.hasMessageContaining("SQLState 23514");
+			for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+				assertThat(cause.getMessage()).doesNotContain("SECRET");
+			}
+			assertThat(store.exists("llm_a")).isFalse();
+		}
+		finally {
+			jdbc().execute("ALTER TABLE plugin_config DROP CONSTRAINT short_json");
+		}
 	}
 
 	@Test

@@ -34,8 +34,6 @@ import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.protocols.CloudAwarePlugin;
-import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
 import dev.unifiedplugins.protocols.ProcessIdentity;
 import dev.unifiedplugins.runtime.BoundedCalls;
 import dev.unifiedplugins.runtime.ManagedProcessLedger;
@@ -64,7 +62,6 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Bad input to plugins-core, case by case: each gets a clear error that names what is

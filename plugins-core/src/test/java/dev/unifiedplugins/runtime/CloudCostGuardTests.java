@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
@@ -249,18 +250,26 @@ class CloudCostGuardTests {
 	@Test
 	void pluginThatThrowsKeepsItsAccruedCostAndAffectsNoOther() {
 		SimulatedCloudPlugin good = new SimulatedCloudPlugin(1.0);
+		AtomicBoolean failing = new AtomicBoolean();
 		SimulatedCloudPlugin bad = new SimulatedCloudPlugin(1.0) {
 			@Override
 			public double estimateCost(double durationHours) {
-				throw new IllegalStateException("boom");
+				if (failing.get()) {
+					throw new IllegalStateException("boom");
+				}
+				return super.estimateCost(durationHours);
 			}
 		};
 		CloudCostGuard guard = guard(Settings.accrueOnly(Duration.ofSeconds(2)), Map.of("good", good, "bad", bad));
 		guard.check();
 		this.clock.advance(Duration.ofHours(1));
+		guard.check();
+		failing.set(true);
+		this.clock.advance(Duration.ofHours(1));
 		Status status = guard.check();
-		assertThat(status.accruedByPlugin()).containsOnlyKeys("cloud_good");
-		assertThat(status.accruedUsd()).isCloseTo(1.0, within(1e-9));
+		assertThat(status.accruedByPlugin()).containsOnlyKeys("cloud_good", "cloud_bad");
+		assertThat(status.accruedByPlugin().get("cloud_bad")).as("kept from before it threw").isCloseTo(1.0, within(1e-9));
+		assertThat(status.accruedByPlugin().get("cloud_good")).isCloseTo(2.0, within(1e-9));
 	}
 
 	private CloudCostGuard guard(Settings settings, Map<String, ?> plugins) {

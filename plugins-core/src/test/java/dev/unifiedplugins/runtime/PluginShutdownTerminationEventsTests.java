@@ -108,8 +108,9 @@ class PluginShutdownTerminationEventsTests {
 		assertThat(this.events).containsExactly(new PluginCloudResourceTerminated("cloud_gpu", Reason.OPERATOR, 3.0, true));
 		Termination last = guard.status().lastTerminations().get("cloud_gpu");
 		assertThat(last).isEqualTo(new Termination(this.clock.instant(), Reason.OPERATOR, 3.0, true, null));
+		// The same resource seen running again: had the termination not ended its accrual,
+		// this hour would count.
 		gpu.running = true;
-		gpu.instanceId = "i-2";
 		this.clock.advance(Duration.ofHours(1));
 		assertThat(guard.check().accruedUsd()).as("the terminated resource accrues no more").isEqualTo(3.0);
 	}

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class PluginDefinitionTests {
 
@@ -38,7 +39,14 @@ class PluginDefinitionTests {
 
 	@Test
 	void annotatedConfigClassWinsOverTheTypeArgument() {
-		assertThat(PluginDefinition.of(WithOtherConfig.class).configClass()).isEqualTo(OtherConfig.class);
+		assertThat(PluginDefinition.of(WithNarrowerConfig.class).configClass()).isEqualTo(OtherConfig.class);
+	}
+
+	@Test
+	void anAnnotatedConfigClassThatConfigureCannotTakeIsRefused() {
+		assertThatIllegalArgumentException().isThrownBy(() -> PluginDefinition.of(WithOtherConfig.class))
+			.withMessageContaining(WithOtherConfig.class.getName())
+			.withMessageContaining("OtherConfig");
 	}
 
 	@Test
@@ -89,6 +97,15 @@ class PluginDefinitionTests {
 
 		@Override
 		public void configure(GreeterConfig config) {
+		}
+
+	}
+
+	@PluginInfo(configClass = OtherConfig.class)
+	static class WithNarrowerConfig implements ConfigurablePlugin<Record> {
+
+		@Override
+		public void configure(Record config) {
 		}
 
 	}

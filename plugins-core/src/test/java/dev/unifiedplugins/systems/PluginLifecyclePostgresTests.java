@@ -57,6 +57,8 @@ class PluginLifecyclePostgresTests {
 			Await.until("the reader's plugin is reloaded", () -> reader.getPluginInstance(ENGLISH).orElseThrow() != first);
 			EnglishGreeter reloaded = (EnglishGreeter) reader.getPluginInstance(ENGLISH).orElseThrow();
 			assertThat(reloaded.config()).isEqualTo(new GreeterConfig("Howdy", 3));
+			// The new instance is published before the old one is cleaned up.
+			Await.until("the old instance is cleaned up", () -> Greeters.cleanedUp("english") >= 1);
 			assertThat(Greeters.cleanedUp("english")).isOne();
 		}
 	}

@@ -94,6 +94,8 @@ class PluginLifecycleTests {
 		Await.until("english is reloaded", () -> this.registry.getPluginInstance(ENGLISH).orElseThrow() != first);
 		assertThat(((EnglishGreeter) this.registry.getPluginInstance(ENGLISH).orElseThrow()).config())
 			.isEqualTo(new GreeterConfig("Hi", 1));
+		// The new instance is published before the old one is cleaned up.
+		Await.until("the old instance is cleaned up", () -> Greeters.cleanedUp("english") >= 1);
 		assertThat(Greeters.cleanedUp("english")).isOne();
 	}
 
