@@ -55,6 +55,10 @@ final class StoredRevisions {
 		return this.revisions.containsKey(uniqueId);
 	}
 
+	@Nullable String get(String uniqueId) {
+		return this.revisions.get(uniqueId);
+	}
+
 	void addListener(Consumer<PluginConfigChange> listener) {
 		this.listeners.add(listener);
 	}

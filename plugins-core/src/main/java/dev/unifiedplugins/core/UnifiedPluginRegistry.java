@@ -379,6 +379,18 @@ public class UnifiedPluginRegistry {
 	}
 
 	/**
+	 * The revision this registry last saw stored for a plugin, without reading the store:
+	 * what a client may send back with a save when the store cannot be read now, so that
+	 * the save overwrites nothing it has not seen.
+	 * @param uniqueId the plugin's unique id
+	 * @return the revision, empty when none was stored when last seen
+	 */
+	public Optional<String> getKnownRevision(String uniqueId) {
+		Objects.requireNonNull(uniqueId, "uniqueId must not be null");
+		return Optional.ofNullable(this.revisions.get(uniqueId));
+	}
+
+	/**
 	 * Saves a plugin's configuration atomically and marks the plugin configured; the last
 	 * writer wins. A registered plugin with a schema must match it, unless validation is
 	 * off.

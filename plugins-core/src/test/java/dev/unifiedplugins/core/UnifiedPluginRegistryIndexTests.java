@@ -91,6 +91,18 @@ class UnifiedPluginRegistryIndexTests {
 	}
 
 	@Test
+	void theKnownRevisionIsTheOneLastSavedOrDeleted() {
+		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.dir);
+		registry.registerPluginManager("llm", manager("a"));
+		assertThat(registry.getKnownRevision("llm_a")).isEmpty();
+		assertThat(registry.savePluginConfig("llm_a", Map.of("k", "v"))).isTrue();
+		assertThat(registry.getKnownRevision("llm_a"))
+			.contains(registry.loadStoredPluginConfig("llm_a").orElseThrow().revision());
+		assertThat(registry.deletePluginConfig("llm_a")).isTrue();
+		assertThat(registry.getKnownRevision("llm_a")).isEmpty();
+	}
+
+	@Test
 	void readsRacingReRegistrationAlwaysFindAPluginThatStaysRegistered() throws Exception {
 		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.dir);
 		PluginManager first = manager("kept", "gone");

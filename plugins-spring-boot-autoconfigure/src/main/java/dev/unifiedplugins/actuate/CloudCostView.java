@@ -25,14 +25,15 @@ final class CloudCostView {
 		this.guard = guard;
 	}
 
-	CloudCostDescriptor withGuardRails(CloudCostDescriptor cost) {
+	/** The endpoint's cost figures, with the guard rails' when there is a guard. */
+	CloudCostDescriptor describe(double hours, double totalUsd, double hourlyUsd, Map<String, Double> byPlugin) {
 		if (this.guard == null) {
-			return cost;
+			return new CloudCostDescriptor(hours, totalUsd, hourlyUsd, byPlugin);
 		}
 		CloudCostGuard.Status status = this.guard.status();
 		CloudCostGuard.Budget budget = status.budget();
 		CloudCostGuard.Fleet fleet = status.fleet();
-		return new CloudCostDescriptor(cost.hours(), cost.totalUsd(), cost.hourlyUsd(), cost.byPlugin(),
+		return new CloudCostDescriptor(hours, totalUsd, hourlyUsd, byPlugin,
 				PluginsEndpoint.usd(status.accruedUsd()),
 				(budget != null) ? new BudgetDescriptor(budget.hourlyUsd(), budget.exceeded(), budget.action().value())
 						: null,

@@ -1,5 +1,6 @@
 package dev.unifiedplugins.actuate;
 
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
@@ -121,9 +122,8 @@ public class PluginsEndpoint {
 		List<PluginEntry> plugins = this.rendered.of(inspection.plugins());
 		Map<String, Double> byPlugin = new LinkedHashMap<>();
 		inspection.costByPlugin().forEach((id, usd) -> byPlugin.put(id, usd(usd)));
-		CloudCostDescriptor cost = new CloudCostDescriptor(duration, usd(inspection.totalCost()),
+		CloudCostDescriptor cost = this.cloudCost.describe(duration, usd(inspection.totalCost()),
 				usd(inspection.hourlyCost()), byPlugin);
-		cost = this.cloudCost.withGuardRails(cost);
 		return new PluginsDescriptor(stats, categories, inspection.managedPids(), cost, plugins);
 	}
 
@@ -154,8 +154,16 @@ public class PluginsEndpoint {
 			config = this.shown.sanitize(PluginConfigSchema.of(metadata.configSchema()).withDefaults(saved), show,
 					SchemaWalker.of(metadata.configSchema()));
 		}
+		catch (UncheckedIOException ex) {
+			// The store cannot be read now: the revision last seen, so that a client saving
+			// what it shows cannot overwrite a configuration it could not read.
+			config = Map.of();
+			revision = this.registry.getKnownRevision(uniqueId).orElse(null);
+			error = ((error != null) ? error + "; " : "") + "config: " + ex.getMessage();
+		}
 		catch (RuntimeException ex) {
-			// A corrupt config file is reported, not a failure of the whole view.
+			// A corrupt configuration is reported, not a failure of the whole view; without a
+			// revision, a save replaces it.
 			config = Map.of();
 			error = ((error != null) ? error + "; " : "") + "config: " + ex.getMessage();
 		}
@@ -239,20 +247,6 @@ public class PluginsEndpoint {
 	public record CloudCostDescriptor(double hours, double totalUsd, double hourlyUsd, Map<String, Double> byPlugin,
 			double accruedUsd, @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable BudgetDescriptor budget,
 			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable FleetDescriptor fleet) {
-
-		/**
-		 * Estimated cost with the guard rails of an instance without a fleet.
-		 * @param hours the duration estimated for
-		 * @param totalUsd the summed cost for that duration
-		 * @param hourlyUsd the summed cost of one hour
-		 * @param byPlugin the cost for that duration by unique id
-		 * @param accruedUsd the estimated USD accrued since start
-		 * @param budget the budget, or null when none is set
-		 */
-		public CloudCostDescriptor(double hours, double totalUsd, double hourlyUsd, Map<String, Double> byPlugin,
-				double accruedUsd, @Nullable BudgetDescriptor budget) {
-			this(hours, totalUsd, hourlyUsd, byPlugin, accruedUsd, budget, null);
-		}
 
 		/**
 		 * Estimated cost without the guard rails: nothing accrued, no budget.

@@ -36,17 +36,7 @@ public class PluginsHealthIndicator extends AbstractHealthIndicator {
 	 * @param registry the registry to report on
 	 */
 	public PluginsHealthIndicator(UnifiedPluginRegistry registry) {
-		this(registry, null);
-	}
-
-	/**
-	 * Creates the indicator.
-	 * @param registry the registry to report on
-	 * @param watcher what follows the config store, for a detail on whether it can be
-	 * read; null for none
-	 */
-	public PluginsHealthIndicator(UnifiedPluginRegistry registry, @Nullable PluginConfigWatcher watcher) {
-		this(registry, watcher, null);
+		this(registry, null, null);
 	}
 
 	/**

@@ -64,10 +64,12 @@ class JdbcStoreConfiguration {
 					"No single DataSource: set spring.datasource.url (and add spring-boot-starter-jdbc), or define one "
 							+ "DataSource bean");
 		}
+		long maxConfigSize = PluginsAutoConfiguration.maxConfigSize(properties);
+		String instanceName = instanceName(jdbc);
 		JdbcPluginConfigStore store;
 		try {
-			store = new JdbcPluginConfigStore(source, jdbc.getTableName(), properties.getMaxConfigSize().toBytes(),
-					instanceName(jdbc));
+			// The size and the instance name are checked above: what is left is the table name.
+			store = new JdbcPluginConfigStore(source, jdbc.getTableName(), maxConfigSize, instanceName);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException("plugins.jdbc.table-name", jdbc.getTableName(),

@@ -46,19 +46,25 @@ public final class PluginsAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(PluginsAutoConfiguration.class);
 
-	@Bean
-	@ConditionalOnMissingBean
-	@ConditionalOnProperty(name = "plugins.store-type", havingValue = "file", matchIfMissing = true)
-	PluginConfigStore pluginConfigStore(PluginsProperties properties) {
-		Path dir = properties.getConfigDir().toAbsolutePath().normalize();
+	/** {@code plugins.max-config-size} in bytes, checked for every store. */
+	static long maxConfigSize(PluginsProperties properties) {
 		DataSize maxConfigSize = properties.getMaxConfigSize();
 		if (maxConfigSize == null || maxConfigSize.toBytes() < 1
 				|| maxConfigSize.toBytes() > FileSystemPluginConfigStore.MAX_CONFIG_SIZE_LIMIT) {
 			throw new InvalidConfigurationPropertyValueException("plugins.max-config-size", maxConfigSize,
 					"must be more than 0B and at most 1GB");
 		}
+		return maxConfigSize.toBytes();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnProperty(name = "plugins.store-type", havingValue = "file", matchIfMissing = true)
+	PluginConfigStore pluginConfigStore(PluginsProperties properties) {
+		Path dir = properties.getConfigDir().toAbsolutePath().normalize();
+		long maxConfigSize = maxConfigSize(properties);
 		logger.info("Plugin configurations are kept in " + dir);
-		return new FileSystemPluginConfigStore(dir, maxConfigSize.toBytes());
+		return new FileSystemPluginConfigStore(dir, maxConfigSize);
 	}
 
 	@Bean

@@ -13,6 +13,7 @@ import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -37,7 +38,7 @@ public class PluginsEndpointManagementContextConfiguration {
 	private static final EndpointId PLUGINS = EndpointId.of("plugins");
 
 	private static long maxBodySize(PluginsProperties properties) {
-		return properties.getMaxConfigSize().toBytes();
+		return PluginsAutoConfiguration.maxConfigSize(properties);
 	}
 
 	/** The endpoint's path; the condition above makes sure it is served over the web. */
@@ -55,6 +56,7 @@ public class PluginsEndpointManagementContextConfiguration {
 	static class ServletConfiguration {
 
 		@Bean
+		@ConditionalOnMissingBean(name = "pluginsEndpointBodyFilter")
 		FilterRegistrationBean<PluginsEndpointBodyFilter> pluginsEndpointBodyFilter(
 				ObjectProvider<PathMappedEndpoints> endpoints, ObjectProvider<DispatcherServletPath> dispatcherServletPath,
 				PluginsProperties properties) {
@@ -73,6 +75,7 @@ public class PluginsEndpointManagementContextConfiguration {
 	static class ReactiveConfiguration {
 
 		@Bean
+		@ConditionalOnMissingBean
 		PluginsEndpointBodyWebFilter pluginsEndpointBodyWebFilter(ObjectProvider<PathMappedEndpoints> endpoints,
 				PluginsProperties properties) {
 			return new PluginsEndpointBodyWebFilter(() -> endpointPath(endpoints.getObject()), maxBodySize(properties));

@@ -15,6 +15,7 @@ import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -44,6 +45,7 @@ public final class PluginsUiAutoConfiguration {
 	private static final EndpointId PLUGINS = EndpointId.of("plugins");
 
 	@Bean
+	@ConditionalOnMissingBean
 	PluginsSettingsPage pluginsSettingsPage(PluginsUiProperties properties,
 			ObjectProvider<PathMappedEndpoints> pathMappedEndpoints,
 			ObjectProvider<EndpointAccessResolver> endpointAccessResolver, Environment environment) {

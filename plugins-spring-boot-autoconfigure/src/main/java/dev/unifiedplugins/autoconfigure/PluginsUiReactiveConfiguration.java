@@ -6,6 +6,7 @@ import dev.unifiedplugins.actuate.PluginsSettingsPage;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -31,6 +32,7 @@ class PluginsUiReactiveConfiguration {
 	private static final CacheControl REVALIDATE = CacheControl.noCache();
 
 	@Bean
+	@ConditionalOnMissingBean(name = "pluginsSettingsPageRouterFunction")
 	RouterFunction<ServerResponse> pluginsSettingsPageRouterFunction(PluginsSettingsPage page) {
 		String path = page.path();
 		RouterFunctions.Builder routes = RouterFunctions.route()

@@ -162,7 +162,7 @@ class PluginsEndpointWebExtensionTests {
 	@Test
 	void aStoreThatFailsIsServiceUnavailableAndChangesNothing() {
 		save("{\"device\": \"cpu\"}", null);
-		this.store.failSaves();
+		this.store.failWrites();
 
 		WebEndpointResponse<Object> response = save("{\"device\": \"cuda\"}", null);
 
@@ -170,6 +170,18 @@ class PluginsEndpointWebExtensionTests {
 		assertThat(((MessageDescriptor) response.getBody()).message()).contains("stt_whisper")
 			.contains("previous configuration is unchanged");
 		assertThat(this.registry.loadPluginConfig(ID)).isEqualTo(Map.of("device", "cpu"));
+	}
+
+	@Test
+	void aDeleteTheStoreCannotDoIsServiceUnavailableAndKeepsTheConfiguration() {
+		save("{\"device\": \"cpu\"}", null);
+		this.store.failWrites();
+
+		WebEndpointResponse<Object> response = this.extension.delete(ID, SecurityContext.NONE);
+
+		assertThat(response.getStatus()).isEqualTo(503);
+		assertThat(((MessageDescriptor) response.getBody()).message()).contains("delete").contains("stt_whisper");
+		assertThat(this.store.files().load(ID)).contains(Map.of("device", "cpu"));
 	}
 
 	@Test

@@ -47,7 +47,7 @@ final class WriteFixtures {
 
 	/**
 	 * A file store that runs a test's action once, just before the next revision-checked
-	 * save, as another client would; or fails every save.
+	 * save, as another client would; or fails every save and delete.
 	 */
 	static final class InterferingStore implements PluginConfigStore {
 
@@ -69,7 +69,7 @@ final class WriteFixtures {
 			this.beforeNextSave.set(action);
 		}
 
-		void failSaves() {
+		void failWrites() {
 			this.failing = true;
 		}
 
@@ -110,6 +110,9 @@ final class WriteFixtures {
 
 		@Override
 		public boolean delete(String uniqueId) {
+			if (this.failing) {
+				throw new UncheckedIOException(new IOException("disk gone"));
+			}
 			return this.files.delete(uniqueId);
 		}
 

@@ -178,6 +178,17 @@ class JdbcStoreConfigurationTests {
 				.hasMessageContaining("plugins.jdbc.instance-name"));
 	}
 
+	@Test
+	void aMaxConfigSizeOutOfRangeFailsTheStartNamingThatProperty() {
+		runner(h2()).withPropertyValues("plugins.max-config-size=0B")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("plugins.max-config-size")
+				.hasMessageNotContaining("table-name"));
+	}
+
 	/** Two application instances on one real PostgreSQL. */
 	@Nested
 	@TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -278,9 +289,12 @@ class JdbcStoreConfigurationTests {
 						assertThat(registry.getPlugin("llm_gpt").orElseThrow().configured()).as("last known").isTrue();
 						dev.unifiedplugins.actuate.PluginsEndpoint endpoint = context
 							.getBean(dev.unifiedplugins.actuate.PluginsEndpoint.class);
-						assertThat(endpoint.plugin("llm_gpt",
-								org.springframework.boot.actuate.endpoint.SecurityContext.NONE).plugin().error())
-							.contains("plugin_config");
+						dev.unifiedplugins.actuate.PluginsEndpoint.PluginDetailDescriptor detail = endpoint.plugin("llm_gpt",
+								org.springframework.boot.actuate.endpoint.SecurityContext.NONE);
+						assertThat(detail.plugin().error()).contains("plugin_config");
+						// The revision last seen: a client saving this view cannot overwrite "before".
+						assertThat(detail.revision()).isNotNull()
+							.isEqualTo(registry.getKnownRevision("llm_gpt").orElseThrow());
 						Await.until("the watcher sees the outage", () -> watcher.getStoreFailure() != null);
 
 						try (EmbeddedPostgres restarted = start(port)) {

@@ -12,6 +12,7 @@ import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementContextAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -26,6 +27,10 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.web.servlet.function.RequestPredicates;
+import org.springframework.web.servlet.function.RouterFunction;
+import org.springframework.web.servlet.function.RouterFunctions;
+import org.springframework.web.servlet.function.ServerResponse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -68,6 +73,20 @@ class PluginsUiAutoConfigurationTests {
 		servlet().run((context) -> assertThat(context).hasNotFailed()
 			.doesNotHaveBean(PluginsSettingsPage.class)
 			.doesNotHaveBean("pluginsSettingsPageRouterFunction"));
+	}
+
+	@Test
+	void aUserDefinedPageAndRoutesAreKept() {
+		servlet().withPropertyValues("plugins.ui.enabled=true")
+			.withBean("myPage", PluginsSettingsPage.class,
+					() -> new PluginsSettingsPage("/ops/plugins", () -> "/actuator/plugins", () -> Access.READ_ONLY, null))
+			.withBean("pluginsSettingsPageRouterFunction", RouterFunction.class,
+					() -> RouterFunctions.route(RequestPredicates.GET("/mine"), (request) -> ServerResponse.ok().build()))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(PluginsSettingsPage.class).hasBean("myPage");
+				assertThat(context.getBean(PluginsSettingsPage.class).path()).isEqualTo("/ops/plugins");
+				assertThat(context.getBeansOfType(RouterFunction.class)).hasSize(1);
+			});
 	}
 
 	@Test

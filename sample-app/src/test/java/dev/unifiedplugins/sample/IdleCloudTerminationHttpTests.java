@@ -57,6 +57,7 @@ class IdleCloudTerminationHttpTests {
 			assertThat(llama(plugins).path("remoteResource").path("status").asString()).isEqualTo("terminated");
 			assertThat(plugins.path("cloudCost").path("accruedUsd").asDouble()).isPositive();
 			assertThat(plugins.path("cloudCost").has("budget")).isTrue();
+			assertThat(plugins.path("cloudCost").get("budget").isNull()).as("no budget set in the sample").isTrue();
 			JsonNode second = post(base + "/llm/generate", "{\"prompt\":\"Back again\"}");
 			assertThat(second.get("instanceId").asString()).isNotEqualTo(first.get("instanceId").asString());
 		}
