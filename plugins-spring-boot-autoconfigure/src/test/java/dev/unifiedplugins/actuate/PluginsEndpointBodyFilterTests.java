@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -92,12 +93,20 @@ class PluginsEndpointBodyFilterTests {
 	}
 
 	@Test
-	void aBodyLargerThanTheConfigLimitIsRefusedWithoutBeingRead() throws Exception {
+	void aBodyLargerThanTheConfigLimitIsRefusedWithOrWithoutALength() throws Exception {
 		String base = start(WebApplicationType.SERVLET, "--plugins.max-config-size=1KB");
+		String large = "{\"config\": {\"device\": \"" + "x".repeat(2000) + "\"}}";
 
-		HttpResponse<String> refused = post(base, "{\"config\": {\"device\": \"" + "x".repeat(2000) + "\"}}");
+		HttpResponse<String> refused = post(base, large);
+		// Chunked, without a Content-Length: refused once the limit is passed while reading.
+		HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/plugins/" + ID))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers
+				.ofInputStream(() -> new java.io.ByteArrayInputStream(large.getBytes(StandardCharsets.UTF_8))))
+			.build(), HttpResponse.BodyHandlers.ofString());
 
 		assertThat(refused.statusCode()).isEqualTo(413);
+		assertThat(chunked.statusCode()).isEqualTo(413);
 		assertThat(this.dir.resolve(ID + ".json")).doesNotExist();
 		assertThat(post(base, "{\"config\": {\"device\": \"cpu\"}}").statusCode()).isEqualTo(200);
 	}
