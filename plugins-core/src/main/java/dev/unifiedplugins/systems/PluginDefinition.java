@@ -101,15 +101,44 @@ public record PluginDefinition(PluginDescriptor descriptor, Class<?> implementat
 		return result.toString().toLowerCase(Locale.ROOT);
 	}
 
-	private static @Nullable PluginDescriptor computed(Class<?> implementation) {
-		Method method;
+	/**
+	 * Whether a plugin class gives its own name, in {@link PluginInfo#name()} or its
+	 * descriptor method, rather than taking one from where it is found (a bean's name).
+	 * @param implementation the plugin class
+	 * @return true when it names itself
+	 */
+	public static boolean namesItself(Class<?> implementation) {
+		PluginInfo info = implementation.getAnnotation(PluginInfo.class);
+		return (info != null && !info.name().isEmpty()) || descriptorMethod(implementation) != null;
+	}
+
+	/**
+	 * This definition under another name.
+	 * @param name the plugin's name
+	 * @return the definition with only the name changed
+	 */
+	public PluginDefinition withName(String name) {
+		PluginDescriptor d = this.descriptor;
+		return new PluginDefinition(new PluginDescriptor(name, d.version(), d.title(), d.description(),
+				d.configSchema(), d.executionMode(), d.managesChildProcesses(), d.managesExternalResources()),
+				this.implementation, this.configClass);
+	}
+
+	/** The {@value #DESCRIPTOR_METHOD} method, when the class declares one that counts. */
+	private static @Nullable Method descriptorMethod(Class<?> implementation) {
 		try {
-			method = implementation.getMethod(DESCRIPTOR_METHOD);
+			Method method = implementation.getMethod(DESCRIPTOR_METHOD);
+			return (Modifier.isStatic(method.getModifiers()) && PluginDescriptor.class.equals(method.getReturnType()))
+					? method : null;
 		}
 		catch (NoSuchMethodException ex) {
 			return null;
 		}
-		if (!Modifier.isStatic(method.getModifiers()) || !PluginDescriptor.class.equals(method.getReturnType())) {
+	}
+
+	private static @Nullable PluginDescriptor computed(Class<?> implementation) {
+		Method method = descriptorMethod(implementation);
+		if (method == null) {
 			return null;
 		}
 		try {

@@ -80,6 +80,32 @@ class PluginDefinitionTests {
 		assertThat(Greeters.created("computed")).isZero();
 	}
 
+	@Test
+	void aClassNamesItselfByItsAnnotationOrItsDescriptorMethodOnly() {
+		assertThat(PluginDefinition.namesItself(ComputedGreeter.class)).isTrue();
+		assertThat(PluginDefinition.namesItself(WhisperLocalPlugin.class)).as("annotated without a name").isFalse();
+		assertThat(PluginDefinition.namesItself(Plain.class)).isFalse();
+		assertThat(PluginDefinition.namesItself(WrongDescriptorMethod.class)).isFalse();
+	}
+
+	@Test
+	void withNameChangesTheNameOnly() {
+		PluginDefinition definition = PluginDefinition.of(WhisperLocalPlugin.class);
+		PluginDefinition renamed = definition.withName("whisperBean");
+		assertThat(renamed.descriptor().name()).isEqualTo("whisperBean");
+		assertThat(renamed.descriptor().executionMode()).isEqualTo(definition.descriptor().executionMode());
+		assertThat(renamed.implementation()).isEqualTo(definition.implementation());
+		assertThat(renamed.configClass()).isEqualTo(definition.configClass());
+	}
+
+	static class WrongDescriptorMethod {
+
+		public static String pluginDescriptor() {
+			return "not a descriptor";
+		}
+
+	}
+
 	@PluginInfo(executionMode = PluginExecutionMode.SUBPROCESS)
 	static class WhisperLocalPlugin {
 

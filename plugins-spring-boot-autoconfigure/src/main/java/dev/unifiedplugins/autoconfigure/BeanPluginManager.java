@@ -1,12 +1,9 @@
 package dev.unifiedplugins.autoconfigure;
 
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.systems.PluginDefinition;
 import dev.unifiedplugins.systems.PluginInfo;
 import dev.unifiedplugins.systems.PluginSystemManager;
@@ -59,9 +56,8 @@ public class BeanPluginManager<T> extends PluginSystemManager<T> {
 			Class<?> userType = ClassUtils.getUserClass(type);
 			try {
 				PluginDefinition definition = PluginDefinition.of(userType);
-				if (!namesItself(userType)) {
-					definition = new PluginDefinition(renamed(definition.descriptor(), beanName), userType,
-							definition.configClass());
+				if (!PluginDefinition.namesItself(userType)) {
+					definition = definition.withName(beanName);
 				}
 				found.add(new Candidate<>(definition, () -> this.beanFactory.getBean(beanName, getPluginType()), source));
 			}
@@ -70,26 +66,6 @@ public class BeanPluginManager<T> extends PluginSystemManager<T> {
 			}
 		}
 		return found;
-	}
-
-	private static boolean namesItself(Class<?> type) {
-		PluginInfo info = type.getAnnotation(PluginInfo.class);
-		if (info != null && !info.name().isEmpty()) {
-			return true;
-		}
-		try {
-			Method method = type.getMethod(PluginDefinition.DESCRIPTOR_METHOD);
-			return Modifier.isStatic(method.getModifiers());
-		}
-		catch (NoSuchMethodException ex) {
-			return false;
-		}
-	}
-
-	private static PluginDescriptor renamed(PluginDescriptor descriptor, String name) {
-		return new PluginDescriptor(name, descriptor.version(), descriptor.title(), descriptor.description(),
-				descriptor.configSchema(), descriptor.executionMode(), descriptor.managesChildProcesses(),
-				descriptor.managesExternalResources());
 	}
 
 }
