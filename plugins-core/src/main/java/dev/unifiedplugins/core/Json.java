@@ -64,6 +64,11 @@ public final class Json {
 		return value;
 	}
 
+	// Our own types rather than Collections.unmodifiableMap/List, so that a copy can be
+	// recognised and shared instead of copied again. With plain copies, each plugin's
+	// schema is held three times (configured and unconfigured metadata, compiled schema):
+	// retained heap at 1,000 plugins went from 2,277 to 4,725 B per plugin (BENCHMARKS.md).
+
 	/** An unmodifiable JSON object whose values are all deeply immutable. */
 	private static final class FrozenMap extends AbstractMap<String, Object> {
 
