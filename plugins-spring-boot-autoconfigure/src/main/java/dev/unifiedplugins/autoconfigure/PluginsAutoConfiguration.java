@@ -21,11 +21,13 @@ import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.util.unit.DataSize;
 
@@ -41,7 +43,8 @@ import org.springframework.util.unit.DataSize;
 @AutoConfiguration(afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "plugins.enabled", matchIfMissing = true)
 @EnableConfigurationProperties({ PluginsProperties.class, PluginsShutdownProperties.class })
-@Import({ JdbcStoreConfiguration.class, PluginSystemsConfiguration.class })
+@Import({ JdbcStoreConfiguration.class, PluginsAutoConfiguration.JdbcStoreUnavailableConfiguration.class,
+		PluginSystemsConfiguration.class })
 public final class PluginsAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(PluginsAutoConfiguration.class);
@@ -151,6 +154,24 @@ public final class PluginsAutoConfiguration {
 			throw new InvalidConfigurationPropertyValueException(property, duration, "must be a positive duration");
 		}
 		return duration;
+	}
+
+	/**
+	 * {@code plugins.store-type=jdbc} without Spring Boot's JDBC module: a start that names
+	 * the property and the missing module, rather than a missing {@link PluginConfigStore}.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingClass("org.springframework.boot.jdbc.init.DatabaseInitializationProperties")
+	@ConditionalOnProperty(name = "plugins.store-type", havingValue = "jdbc")
+	static class JdbcStoreUnavailableConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		PluginConfigStore pluginConfigStore() {
+			throw new InvalidConfigurationPropertyValueException("plugins.store-type", "jdbc",
+					"The JDBC store needs Spring Boot's JDBC support on the class path: add spring-boot-starter-jdbc");
+		}
+
 	}
 
 }

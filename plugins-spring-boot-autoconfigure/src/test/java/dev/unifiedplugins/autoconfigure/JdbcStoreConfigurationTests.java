@@ -36,6 +36,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceInitializationAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -122,6 +123,19 @@ class JdbcStoreConfigurationTests {
 				.rootCause()
 				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("plugins.store-type"));
+	}
+
+	@Test
+	void withoutSpringBootJdbcTheStartFailsNamingThePropertyAndTheModule() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PluginsAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader("org.springframework.boot.jdbc"))
+			.withPropertyValues("plugins.store-type=jdbc", "plugins.config-dir=" + this.dir)
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("plugins.store-type")
+				.hasMessageContaining("spring-boot-starter-jdbc"));
 	}
 
 	@Test
