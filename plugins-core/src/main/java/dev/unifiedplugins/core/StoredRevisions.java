@@ -7,14 +7,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import dev.unifiedplugins.config.PluginConfigChange;
 import dev.unifiedplugins.config.PluginConfigStore;
+import dev.unifiedplugins.utils.Listeners;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,8 +24,6 @@ import org.jspecify.annotations.Nullable;
  * write configurations.
  */
 final class StoredRevisions {
-
-	private static final System.Logger logger = System.getLogger(UnifiedPluginRegistry.class.getName());
 
 	private static final int STRIPES = 64;
 
@@ -42,10 +39,11 @@ final class StoredRevisions {
 
 	private volatile boolean loaded;
 
-	private final List<Consumer<PluginConfigChange>> listeners = new CopyOnWriteArrayList<>();
+	private final Listeners<PluginConfigChange> listeners;
 
-	StoredRevisions(PluginConfigStore store) {
+	StoredRevisions(PluginConfigStore store, Listeners<PluginConfigChange> listeners) {
 		this.store = store;
+		this.listeners = listeners;
 		for (int i = 0; i < STRIPES; i++) {
 			this.idLocks[i] = new Object();
 		}
@@ -57,14 +55,6 @@ final class StoredRevisions {
 
 	@Nullable String get(String uniqueId) {
 		return this.revisions.get(uniqueId);
-	}
-
-	void addListener(Consumer<PluginConfigChange> listener) {
-		this.listeners.add(listener);
-	}
-
-	void removeListener(Consumer<PluginConfigChange> listener) {
-		this.listeners.remove(listener);
 	}
 
 	/**
@@ -84,7 +74,7 @@ final class StoredRevisions {
 	 */
 	List<PluginConfigChange> refresh() {
 		List<PluginConfigChange> changes = compare();
-		changes.forEach(this::fire);
+		changes.forEach(this.listeners::deliver);
 		return changes;
 	}
 
@@ -123,7 +113,7 @@ final class StoredRevisions {
 	@Nullable String write(String uniqueId, Supplier<@Nullable String> write) {
 		PluginConfigChange change = record(uniqueId, write);
 		if (change != null) {
-			fire(change);
+			this.listeners.deliver(change);
 		}
 		return (change != null) ? change.revision() : null;
 	}
@@ -143,18 +133,6 @@ final class StoredRevisions {
 		}
 		finally {
 			this.refreshLock.readLock().unlock();
-		}
-	}
-
-	private void fire(PluginConfigChange change) {
-		for (Consumer<PluginConfigChange> listener : this.listeners) {
-			try {
-				listener.accept(change);
-			}
-			catch (RuntimeException ex) {
-				logger.log(System.Logger.Level.WARNING, "A listener of plugin configuration changes failed on "
-						+ change.kind() + " of '" + change.uniqueId() + "'", ex);
-			}
 		}
 	}
 

@@ -25,6 +25,7 @@ import dev.unifiedplugins.core.RegistrySnapshot.Category;
 import dev.unifiedplugins.core.RegistrySnapshot.Plugin;
 import dev.unifiedplugins.protocols.PluginResources;
 import dev.unifiedplugins.protocols.ProcessTable;
+import dev.unifiedplugins.utils.Listeners;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,6 +43,12 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * A plugin's configuration schema is checked when its manager registers, and every saved
  * configuration is validated against it (see {@link #setValidationEnabled}).
+ * <p>
+ * Methods that take a unique id ({@code category_name}) throw
+ * {@link IllegalArgumentException} for an illegal one (see {@link PluginIds}) and
+ * {@link NullPointerException} for null. Those that read a stored configuration throw
+ * {@link dev.unifiedplugins.config.PluginConfigException} when it is corrupt and
+ * {@link UncheckedIOException} when it cannot be read.
  */
 public class UnifiedPluginRegistry {
 
@@ -59,9 +66,9 @@ public class UnifiedPluginRegistry {
 
 	private final Map<String, Throwable> failures = new ConcurrentHashMap<>();
 
-	/**
-	 * Creates a registry that keeps configurations in the {@code configs} directory.
-	 */
+	private final Listeners<PluginConfigChange> changeListeners = new Listeners<>("plugin configuration changes");
+
+	/** Creates a registry that keeps configurations in the {@code configs} directory. */
 	public UnifiedPluginRegistry() {
 		this(Path.of("configs"));
 	}
@@ -80,14 +87,11 @@ public class UnifiedPluginRegistry {
 	 */
 	public UnifiedPluginRegistry(PluginConfigStore store) {
 		this.store = Objects.requireNonNull(store, "store must not be null");
-		this.revisions = new StoredRevisions(store);
+		this.revisions = new StoredRevisions(store, this.changeListeners);
 		this.configs = new PluginConfigs(store, this.revisions);
 	}
 
-	/**
-	 * The store that holds the configurations.
-	 * @return the store
-	 */
+	/** {@return the store that holds the configurations} */
 	public PluginConfigStore getConfigStore() {
 		return this.store;
 	}
@@ -103,21 +107,18 @@ public class UnifiedPluginRegistry {
 		this.validationEnabled = validationEnabled;
 	}
 
-	/**
-	 * Whether configurations are validated against their plugin's schema.
-	 * @return true unless turned off
-	 */
+	/** {@return whether configurations are validated against their schema; true unless turned off} */
 	public boolean isValidationEnabled() {
 		return this.validationEnabled;
 	}
 
 	/**
 	 * Registers a manager as a category, with the title-cased category as display name, and
-	 * discovers its plugins.
+	 * discovers its plugins: {@link #registerPluginManager(String, PluginManager, String, boolean)
+	 * registerPluginManager(category, manager, null, true)}.
 	 * @param category the category, a legal id
 	 * @param manager the manager
 	 * @return the registered plugins' metadata
-	 * @see #registerPluginManager(String, PluginManager, String, boolean)
 	 */
 	public List<PluginMetadata> registerPluginManager(String category, PluginManager manager) {
 		return registerPluginManager(category, manager, null, true);
@@ -167,10 +168,7 @@ public class UnifiedPluginRegistry {
 		return entry.plugins().stream().map(this::metadata).toList();
 	}
 
-	/**
-	 * The categories whose last registration failed, with the error, in category order.
-	 * @return the failures, empty when every registration succeeded
-	 */
+	/** {@return the categories whose last registration failed, with the error, sorted; empty when none} */
 	public Map<String, Throwable> getRegistrationFailures() {
 		return Collections.unmodifiableMap(new TreeMap<>(this.failures));
 	}
@@ -195,20 +193,15 @@ public class UnifiedPluginRegistry {
 	}
 
 	/**
-	 * The manager of a category.
 	 * @param category the category
-	 * @return the manager, or empty when the category is not registered
+	 * @return its manager, or empty when the category is not registered
 	 */
 	public Optional<PluginManager> getManager(String category) {
-		Objects.requireNonNull(category, "category must not be null");
-		Category entry = this.snapshot.categories().get(category);
+		Category entry = category(category);
 		return (entry != null) ? Optional.of(entry.manager()) : Optional.empty();
 	}
 
-	/**
-	 * The registered categories.
-	 * @return the categories, sorted
-	 */
+	/** {@return the registered categories, sorted} */
 	public List<String> getCategories() {
 		return this.snapshot.sortedCategories();
 	}
@@ -220,46 +213,36 @@ public class UnifiedPluginRegistry {
 	 * title-cased, as the Python library answers
 	 */
 	public String getCategoryDisplayName(String category) {
-		Objects.requireNonNull(category, "category must not be null");
-		Category entry = this.snapshot.categories().get(category);
+		Category entry = category(category);
 		return (entry != null) ? entry.displayName() : PluginDiscovery.titleCase(category);
 	}
 
-	/**
-	 * The categories that have at least one plugin.
-	 * @return the categories, sorted
-	 */
+	/** {@return the categories that have at least one plugin, sorted} */
 	public List<String> getCategoriesWithPlugins() {
 		return this.snapshot.categoriesWithPlugins();
 	}
 
 	/**
-	 * A plugin's metadata, with the live resources of its instance if it is loaded.
-	 * @param uniqueId the plugin's unique id ({@code category_name})
-	 * @return the metadata, or empty when no such plugin is registered
+	 * @param uniqueId the plugin's unique id
+	 * @return its metadata, with the live resources of its instance if it is loaded; empty
+	 * when no such plugin is registered
 	 */
 	public Optional<PluginMetadata> getPlugin(String uniqueId) {
-		Objects.requireNonNull(uniqueId, "uniqueId must not be null");
-		Plugin plugin = this.snapshot.byId().get(uniqueId);
+		Plugin plugin = plugin(uniqueId);
 		return (plugin != null) ? Optional.of(plugin.live(metadata(plugin), PluginResources.lazyProcessTable()))
 				: Optional.empty();
 	}
 
 	/**
-	 * The plugins of a category, with live resources.
 	 * @param category the category
-	 * @return the plugins in discovery order, empty for an unknown category
+	 * @return its plugins with live resources, in discovery order; empty for an unknown one
 	 */
 	public List<PluginMetadata> getPluginsByCategory(String category) {
-		Objects.requireNonNull(category, "category must not be null");
-		Category entry = this.snapshot.categories().get(category);
+		Category entry = category(category);
 		return (entry != null) ? liveList(entry.plugins()) : List.of();
 	}
 
-	/**
-	 * Every plugin, with live resources.
-	 * @return the plugins in registration order
-	 */
+	/** {@return every plugin with live resources, in registration order} */
 	public List<PluginMetadata> getAllPlugins() {
 		return liveList(this.snapshot.ordered());
 	}
@@ -292,24 +275,22 @@ public class UnifiedPluginRegistry {
 	}
 
 	/**
-	 * One plugin's metadata as registered, without asking its instance.
 	 * @param uniqueId the plugin's unique id
-	 * @return the metadata, or empty when no such plugin is registered
+	 * @return its metadata as registered, without asking its instance; empty when no such
+	 * plugin is registered
 	 */
 	public Optional<PluginMetadata> getRegisteredPlugin(String uniqueId) {
-		Objects.requireNonNull(uniqueId, "uniqueId must not be null");
-		Plugin plugin = this.snapshot.byId().get(uniqueId);
+		Plugin plugin = plugin(uniqueId);
 		return (plugin != null) ? Optional.of(metadata(plugin)) : Optional.empty();
 	}
 
 	/**
-	 * The live instance of a plugin, if its manager has it loaded.
 	 * @param uniqueId the plugin's unique id
-	 * @return the instance, or empty when the plugin is unknown or not loaded
+	 * @return its live instance if its manager has it loaded; empty when the plugin is
+	 * unknown or not loaded
 	 */
 	public Optional<Object> getPluginInstance(String uniqueId) {
-		Objects.requireNonNull(uniqueId, "uniqueId must not be null");
-		Plugin plugin = this.snapshot.byId().get(uniqueId);
+		Plugin plugin = plugin(uniqueId);
 		if (plugin == null) {
 			return Optional.empty();
 		}
@@ -321,10 +302,6 @@ public class UnifiedPluginRegistry {
 	 * A plugin's saved configuration: the saved values only.
 	 * @param uniqueId the plugin's unique id
 	 * @return the configuration, an empty map when none is saved
-	 * @throws IllegalArgumentException when the id is illegal
-	 * @throws dev.unifiedplugins.config.PluginConfigException when the saved file is
-	 * corrupt
-	 * @throws UncheckedIOException when it cannot be read
 	 */
 	public Map<String, Object> loadPluginConfig(String uniqueId) {
 		return this.configs.load(uniqueId);
@@ -336,10 +313,6 @@ public class UnifiedPluginRegistry {
 	 * @param uniqueId the plugin's unique id
 	 * @return the configuration; the saved values only when the plugin has no schema or is
 	 * not registered
-	 * @throws IllegalArgumentException when the id is illegal
-	 * @throws dev.unifiedplugins.config.PluginConfigException when the saved file is
-	 * corrupt
-	 * @throws UncheckedIOException when it cannot be read
 	 * @see PluginConfigSchema#withDefaults(Map)
 	 */
 	public Map<String, Object> loadPluginConfigWithDefaults(String uniqueId) {
@@ -353,10 +326,8 @@ public class UnifiedPluginRegistry {
 	 * @param type the configuration class, typically the one its descriptor's schema was
 	 * generated from
 	 * @return the configuration
-	 * @throws IllegalArgumentException when the id is illegal
-	 * @throws dev.unifiedplugins.config.PluginConfigException when the saved file is
-	 * corrupt, or the configuration cannot be bound to the class (naming the property)
-	 * @throws UncheckedIOException when it cannot be read
+	 * @throws dev.unifiedplugins.config.PluginConfigException also when the configuration
+	 * cannot be bound to the class (naming the property)
 	 * @see #loadPluginConfigWithDefaults(String)
 	 */
 	public <T> T loadPluginConfig(String uniqueId, Class<T> type) {
@@ -369,10 +340,6 @@ public class UnifiedPluginRegistry {
 	 * {@link #savePluginConfig(String, Map, ExpectedRevision)}.
 	 * @param uniqueId the plugin's unique id
 	 * @return the saved values and their revision, empty when none is saved
-	 * @throws IllegalArgumentException when the id is illegal
-	 * @throws dev.unifiedplugins.config.PluginConfigException when the saved configuration
-	 * is corrupt
-	 * @throws UncheckedIOException when it cannot be read
 	 */
 	public Optional<StoredPluginConfig> loadStoredPluginConfig(String uniqueId) {
 		return this.configs.loadStored(uniqueId);
@@ -401,8 +368,7 @@ public class UnifiedPluginRegistry {
 	 * @throws dev.unifiedplugins.config.PluginConfigValidationException listing every
 	 * violation when the configuration does not match the plugin's schema; nothing is
 	 * written
-	 * @throws IllegalArgumentException when the id is illegal or a value cannot be held in
-	 * JSON
+	 * @throws IllegalArgumentException also when a value cannot be held in JSON
 	 */
 	public boolean savePluginConfig(String uniqueId, Map<String, Object> config) {
 		try {
@@ -424,11 +390,9 @@ public class UnifiedPluginRegistry {
 	 * @return the new revision
 	 * @throws PluginConfigConflictException when the stored revision is another; nothing
 	 * is written
-	 * @throws dev.unifiedplugins.config.PluginConfigValidationException listing every
-	 * violation when the configuration does not match the plugin's schema; nothing is
-	 * written
-	 * @throws IllegalArgumentException when the id is illegal or a value cannot be held in
-	 * JSON
+	 * @throws dev.unifiedplugins.config.PluginConfigValidationException as
+	 * {@link #savePluginConfig(String, Map)} does
+	 * @throws IllegalArgumentException also when a value cannot be held in JSON
 	 * @throws UncheckedIOException when an I/O error prevented it, which is logged and
 	 * leaves the previous configuration as it was
 	 */
@@ -441,7 +405,6 @@ public class UnifiedPluginRegistry {
 	 * @param uniqueId the plugin's unique id
 	 * @return true when no configuration remains; false when an I/O error prevented the
 	 * delete, which is logged
-	 * @throws IllegalArgumentException when the id is illegal
 	 */
 	public boolean deletePluginConfig(String uniqueId) {
 		return this.configs.delete(uniqueId);
@@ -456,15 +419,12 @@ public class UnifiedPluginRegistry {
 	 * @param listener the listener
 	 */
 	public void addChangeListener(Consumer<PluginConfigChange> listener) {
-		this.revisions.addListener(Objects.requireNonNull(listener, "listener must not be null"));
+		this.changeListeners.add(listener);
 	}
 
-	/**
-	 * Stops a listener added with {@link #addChangeListener(Consumer)}.
-	 * @param listener the listener
-	 */
+	/** @param listener a listener added with {@link #addChangeListener(Consumer)}, to stop */
 	public void removeChangeListener(Consumer<PluginConfigChange> listener) {
-		this.revisions.removeListener(Objects.requireNonNull(listener, "listener must not be null"));
+		this.changeListeners.remove(Objects.requireNonNull(listener, "listener must not be null"));
 	}
 
 	/**
@@ -480,8 +440,16 @@ public class UnifiedPluginRegistry {
 		return this.revisions.refresh();
 	}
 
+	private @Nullable Plugin plugin(String uniqueId) {
+		return this.snapshot.byId().get(Objects.requireNonNull(uniqueId, "uniqueId must not be null"));
+	}
+
+	private @Nullable Category category(String category) {
+		return this.snapshot.categories().get(Objects.requireNonNull(category, "category must not be null"));
+	}
+
 	private @Nullable PluginConfigSchema schemaOf(String uniqueId) {
-		Plugin plugin = this.snapshot.byId().get(uniqueId);
+		Plugin plugin = plugin(uniqueId);
 		return (plugin != null) ? plugin.schema() : null;
 	}
 

@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import dev.unifiedplugins.runtime.CloudCostFleet.Resource;
@@ -19,6 +17,7 @@ import dev.unifiedplugins.runtime.CloudCostGuard.BudgetAction;
 import dev.unifiedplugins.runtime.CloudCostGuard.BudgetExceeded;
 import dev.unifiedplugins.runtime.CloudCostGuard.Fleet;
 import dev.unifiedplugins.runtime.CloudResourceSurvey.Observation;
+import dev.unifiedplugins.utils.Listeners;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -56,24 +55,17 @@ final class CloudBudget {
 
 	private final @Nullable CloudCostFleet fleet;
 
-	private final List<Consumer<? super BudgetExceeded>> listeners = new CopyOnWriteArrayList<>();
+	private final Listeners<BudgetExceeded> listeners;
 
 	private boolean exceeded;
 
 	/** The last fleet seen. */
 	private @Nullable Fleet fleetStatus;
 
-	CloudBudget(CloudCostGuard.Settings settings, @Nullable CloudCostFleet fleet) {
+	CloudBudget(CloudCostGuard.Settings settings, @Nullable CloudCostFleet fleet, Listeners<BudgetExceeded> listeners) {
 		this.settings = settings;
 		this.fleet = fleet;
-	}
-
-	void addListener(Consumer<? super BudgetExceeded> listener) {
-		this.listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
-	}
-
-	void removeListener(Consumer<? super BudgetExceeded> listener) {
-		this.listeners.remove(listener);
+		this.listeners = listeners;
 	}
 
 	@Nullable Budget initial() {
@@ -106,7 +98,7 @@ final class CloudBudget {
 							+ " USD per hour, over the budget of " + cap
 							+ " USD per hour (plugins.cost.budget.hourly-usd); action: "
 							+ this.settings.budgetAction().value());
-			notifyListeners(new BudgetExceeded(hourly[0], cap, this.settings.budgetAction()));
+			this.listeners.deliver(new BudgetExceeded(hourly[0], cap, this.settings.budgetAction()));
 		}
 		this.exceeded = cap != null && hourly[1] > cap;
 		return new Result(budget(hourly[1], this.exceeded), this.fleetStatus);
@@ -178,17 +170,6 @@ final class CloudBudget {
 			}
 		}
 		return before;
-	}
-
-	private void notifyListeners(BudgetExceeded event) {
-		for (Consumer<? super BudgetExceeded> listener : this.listeners) {
-			try {
-				listener.accept(event);
-			}
-			catch (RuntimeException ex) {
-				logger.log(System.Logger.Level.WARNING, "A listener of the cloud budget failed", ex);
-			}
-		}
 	}
 
 	private @Nullable Budget budget(double hourly, boolean exceeded) {

@@ -8,16 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
 import dev.unifiedplugins.runtime.CloudResourceSurvey.Answers;
 import dev.unifiedplugins.runtime.CloudResourceSurvey.Observation;
+import dev.unifiedplugins.utils.Listeners;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -65,6 +64,10 @@ public final class CloudCostGuard {
 	/** Guarded by this. */
 	private final CloudBudget budget;
 
+	private final Listeners<PluginCloudResourceTerminated> listeners = new Listeners<>("cloud resource terminations");
+
+	private final Listeners<BudgetExceeded> budgetListeners = new Listeners<>("the cloud budget");
+
 	/** The resources terminated outside the checks, whose accrual the next check ends. */
 	private final Queue<String> terminatedElsewhere = new ConcurrentLinkedQueue<>();
 
@@ -102,8 +105,8 @@ public final class CloudCostGuard {
 		this.clock = Objects.requireNonNull(clock, "clock must not be null");
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
 		this.survey = new CloudResourceSurvey(registry, calls, settings.callTimeout());
-		this.terminator = new CloudResourceTerminator(calls, settings);
-		this.budget = new CloudBudget(settings, fleet);
+		this.terminator = new CloudResourceTerminator(calls, settings, this.listeners);
+		this.budget = new CloudBudget(settings, fleet, this.budgetListeners);
 		this.status = new Status(null, 0, Map.of(), 0, this.budget.initial(), Map.of(), null);
 	}
 
@@ -122,7 +125,7 @@ public final class CloudCostGuard {
 	 * @param listener the listener
 	 */
 	public void addListener(Consumer<? super PluginCloudResourceTerminated> listener) {
-		this.terminator.addListener(listener);
+		this.listeners.add(listener);
 	}
 
 	/**
@@ -130,7 +133,7 @@ public final class CloudCostGuard {
 	 * @param listener the listener
 	 */
 	public void removeListener(Consumer<? super PluginCloudResourceTerminated> listener) {
-		this.terminator.removeListener(listener);
+		this.listeners.remove(listener);
 	}
 
 	/**
@@ -139,15 +142,7 @@ public final class CloudCostGuard {
 	 * @param listener the listener
 	 */
 	public void addBudgetListener(Consumer<? super BudgetExceeded> listener) {
-		this.budget.addListener(listener);
-	}
-
-	/**
-	 * Removes a listener added with {@link #addBudgetListener(Consumer)}.
-	 * @param listener the listener
-	 */
-	public void removeBudgetListener(Consumer<? super BudgetExceeded> listener) {
-		this.budget.removeListener(listener);
+		this.budgetListeners.add(listener);
 	}
 
 	/**
@@ -323,30 +318,6 @@ public final class CloudCostGuard {
 			lastTerminations = Map.copyOf(lastTerminations);
 		}
 
-		/**
-		 * The findings of a guard without a fleet.
-		 * @param checkedAt when the last check ran, or null before the first
-		 * @param accruedUsd the estimated USD accrued since start
-		 * @param accruedByPlugin the same by unique id
-		 * @param hourlyUsd the summed hourly price of the running resources
-		 * @param budget the budget, or null when none is set
-		 * @param lastTerminations each plugin's last termination, by unique id
-		 */
-		public Status(@Nullable Instant checkedAt, double accruedUsd, Map<String, Double> accruedByPlugin,
-				double hourlyUsd, @Nullable Budget budget, Map<String, Termination> lastTerminations) {
-			this(checkedAt, accruedUsd, accruedByPlugin, hourlyUsd, budget, lastTerminations, null);
-		}
-
-		/**
-		 * The unique ids of the plugins with a cost or a termination to show.
-		 * @return the ids
-		 */
-		public Set<String> pluginIds() {
-			return java.util.stream.Stream.concat(this.accruedByPlugin.keySet().stream(),
-					this.lastTerminations.keySet().stream())
-				.collect(Collectors.toUnmodifiableSet());
-		}
-
 	}
 
 	/**
@@ -401,6 +372,5 @@ public final class CloudCostGuard {
 	public record Termination(Instant at, Reason reason, double hourlyUsd, boolean succeeded,
 			@Nullable String error) {
 	}
-
 
 }

@@ -3,16 +3,13 @@ package dev.unifiedplugins.runtime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
 import dev.unifiedplugins.runtime.CloudCostGuard.Termination;
 import dev.unifiedplugins.runtime.CloudResourceSurvey.Observation;
+import dev.unifiedplugins.utils.Listeners;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,22 +26,16 @@ final class CloudResourceTerminator {
 
 	private final CloudCostGuard.Settings settings;
 
-	private final List<Consumer<? super PluginCloudResourceTerminated>> listeners = new CopyOnWriteArrayList<>();
+	private final Listeners<PluginCloudResourceTerminated> listeners;
 
 	/** Guarded by this. */
 	private final Map<String, Termination> lastTerminations = new LinkedHashMap<>();
 
-	CloudResourceTerminator(BoundedCalls calls, CloudCostGuard.Settings settings) {
+	CloudResourceTerminator(BoundedCalls calls, CloudCostGuard.Settings settings,
+			Listeners<PluginCloudResourceTerminated> listeners) {
 		this.calls = calls;
 		this.settings = settings;
-	}
-
-	void addListener(Consumer<? super PluginCloudResourceTerminated> listener) {
-		this.listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
-	}
-
-	void removeListener(Consumer<? super PluginCloudResourceTerminated> listener) {
-		this.listeners.remove(listener);
+		this.listeners = listeners;
 	}
 
 	/** Terminates one resource now, bounded; returns whether it succeeded. Never throws. */
@@ -82,14 +73,7 @@ final class CloudResourceTerminator {
 			this.lastTerminations.put(event.uniqueId(),
 					new Termination(at, event.reason(), event.hourlyUsd(), event.succeeded(), error));
 		}
-		for (Consumer<? super PluginCloudResourceTerminated> listener : this.listeners) {
-			try {
-				listener.accept(event);
-			}
-			catch (RuntimeException ex) {
-				logger.log(System.Logger.Level.WARNING, "A listener of cloud resource terminations failed", ex);
-			}
-		}
+		this.listeners.deliver(event);
 	}
 
 	synchronized Map<String, Termination> lastTerminations() {
