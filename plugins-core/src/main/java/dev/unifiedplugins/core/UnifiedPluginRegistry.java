@@ -125,21 +125,19 @@ public class UnifiedPluginRegistry {
 	}
 
 	/**
-	 * Registers a manager as a category. Registering a category again replaces its manager
-	 * and all of its plugins.
-	 * @param category the category, a legal id (see {@link PluginIds})
+	 * Registers a manager as a category, replacing the category's manager and plugins if it
+	 * was registered before. Every failure is also kept in {@link #getRegistrationFailures()}
+	 * until the category registers successfully.
+	 * @param category the category, a legal id
 	 * @param manager the manager
 	 * @param displayName the display name, or null for the category title-cased as Python's
 	 * {@code str.title()} does ({@code speech_to_text} becomes {@code Speech_To_Text})
 	 * @param autoDiscover whether to discover the manager's plugins now
 	 * @return the registered plugins' metadata, in discovery order
-	 * @throws IllegalArgumentException when the category or a plugin's id is illegal, two
-	 * plugins share a name, a unique id collides with another category's plugin, or a
-	 * plugin's config schema is not a valid JSON Schema (the message names the plugin)
-	 * @throws IllegalStateException when the manager returns null
-	 * @throws RuntimeException whatever the manager's discovery throws. Every failure is
-	 * also kept in {@link #getRegistrationFailures()} until the category registers
-	 * successfully
+	 * @throws IllegalArgumentException naming the plugin when an id is illegal, two plugins
+	 * share a name or unique id, or a config schema is not a valid JSON Schema
+	 * @throws IllegalStateException when the manager returns null; or whatever its
+	 * discovery throws
 	 */
 	public List<PluginMetadata> registerPluginManager(String category, PluginManager manager,
 			@Nullable String displayName, boolean autoDiscover) {
@@ -248,30 +246,20 @@ public class UnifiedPluginRegistry {
 	}
 
 	/**
-	 * Every plugin's metadata as registered, without asking any plugin instance: callers
-	 * that bound the time of each plugin call (the actuator endpoint) start from this.
-	 * @return the plugins in registration order
+	 * {@return every plugin's metadata as registered, in registration order} No plugin
+	 * instance is asked: callers that bound the time of each plugin call start from this.
 	 */
 	public List<PluginMetadata> getRegisteredPlugins() {
 		return eachRegistered(this::metadata);
 	}
 
-	/**
-	 * Every plugin as registered, each with its unique id, from one snapshot of the
-	 * registrations: for callers that look plugins up by id, which then build no id.
-	 * @return the plugins in registration order
-	 */
+	/** {@return every plugin as registered with its unique id, in registration order} */
 	public List<RegisteredPlugin> getRegistrations() {
 		return eachRegistered(this::registration);
 	}
 
 	private <T> List<T> eachRegistered(Function<Plugin, T> view) {
-		List<Plugin> ordered = this.snapshot.ordered();
-		List<T> result = new ArrayList<>(ordered.size());
-		for (Plugin plugin : ordered) {
-			result.add(view.apply(plugin));
-		}
-		return Collections.unmodifiableList(result);
+		return this.snapshot.ordered().stream().map(view).toList();
 	}
 
 	/**
@@ -308,27 +296,23 @@ public class UnifiedPluginRegistry {
 	}
 
 	/**
-	 * A plugin's configuration over its schema's defaults: the saved values laid over the
-	 * defaults, nested objects merged key by key.
+	 * A plugin's saved values laid over its schema's defaults, nested objects merged key by
+	 * key ({@link PluginConfigSchema#withDefaults(Map)}).
 	 * @param uniqueId the plugin's unique id
-	 * @return the configuration; the saved values only when the plugin has no schema or is
-	 * not registered
-	 * @see PluginConfigSchema#withDefaults(Map)
+	 * @return the configuration; the saved values only for a plugin without a schema
 	 */
 	public Map<String, Object> loadPluginConfigWithDefaults(String uniqueId) {
 		return this.configs.loadWithDefaults(uniqueId, schemaOf(uniqueId));
 	}
 
 	/**
-	 * A plugin's configuration over its schema's defaults, bound to a class with Jackson.
+	 * {@link #loadPluginConfigWithDefaults(String)}, bound to a class with Jackson.
 	 * @param <T> the configuration type
 	 * @param uniqueId the plugin's unique id
-	 * @param type the configuration class, typically the one its descriptor's schema was
-	 * generated from
+	 * @param type the configuration class, typically the one the schema was generated from
 	 * @return the configuration
-	 * @throws dev.unifiedplugins.config.PluginConfigException also when the configuration
-	 * cannot be bound to the class (naming the property)
-	 * @see #loadPluginConfigWithDefaults(String)
+	 * @throws dev.unifiedplugins.config.PluginConfigException also when it cannot be bound
+	 * (naming the property)
 	 */
 	public <T> T loadPluginConfig(String uniqueId, Class<T> type) {
 		Objects.requireNonNull(type, "type must not be null");
@@ -347,8 +331,7 @@ public class UnifiedPluginRegistry {
 
 	/**
 	 * The revision this registry last saw stored for a plugin, without reading the store:
-	 * what a client may send back with a save when the store cannot be read now, so that
-	 * the save overwrites nothing it has not seen.
+	 * what a save may expect while the store cannot be read.
 	 * @param uniqueId the plugin's unique id
 	 * @return the revision, empty when none was stored when last seen
 	 */
@@ -359,15 +342,13 @@ public class UnifiedPluginRegistry {
 
 	/**
 	 * Saves a plugin's configuration atomically and marks the plugin configured; the last
-	 * writer wins. A registered plugin with a schema must match it, unless validation is
-	 * off.
+	 * writer wins. It must match the plugin's schema, unless validation is off.
 	 * @param uniqueId the plugin's unique id
 	 * @param config a JSON object
 	 * @return true when saved; false when an I/O error prevented it, which is logged and
 	 * leaves the previous configuration as it was
 	 * @throws dev.unifiedplugins.config.PluginConfigValidationException listing every
-	 * violation when the configuration does not match the plugin's schema; nothing is
-	 * written
+	 * violation; nothing is written
 	 * @throws IllegalArgumentException also when a value cannot be held in JSON
 	 */
 	public boolean savePluginConfig(String uniqueId, Map<String, Object> config) {
@@ -390,11 +371,8 @@ public class UnifiedPluginRegistry {
 	 * @return the new revision
 	 * @throws PluginConfigConflictException when the stored revision is another; nothing
 	 * is written
-	 * @throws dev.unifiedplugins.config.PluginConfigValidationException as
-	 * {@link #savePluginConfig(String, Map)} does
-	 * @throws IllegalArgumentException also when a value cannot be held in JSON
-	 * @throws UncheckedIOException when an I/O error prevented it, which is logged and
-	 * leaves the previous configuration as it was
+	 * @throws UncheckedIOException when an I/O error prevented it, logged; otherwise as
+	 * {@link #savePluginConfig(String, Map)}
 	 */
 	public String savePluginConfig(String uniqueId, Map<String, Object> config, ExpectedRevision expected) {
 		return this.configs.save(uniqueId, config, expected, this.validationEnabled ? schemaOf(uniqueId) : null);
@@ -411,11 +389,10 @@ public class UnifiedPluginRegistry {
 	}
 
 	/**
-	 * Listens to every change of a stored configuration: this registry's own saves and
-	 * deletes as they happen, and changes made elsewhere (another instance on a shared
-	 * store, another process, a person) when {@link #refreshConfigurations()} finds them.
-	 * Listeners run in the thread that made or found the change; one that throws is logged
-	 * and does not stop the others.
+	 * Listens to every change of a stored configuration: this registry's saves and deletes
+	 * as they happen, and changes made elsewhere when {@link #refreshConfigurations()} finds
+	 * them. Listeners run in the thread that made or found the change; one that throws is
+	 * logged and does not stop the others.
 	 * @param listener the listener
 	 */
 	public void addChangeListener(Consumer<PluginConfigChange> listener) {
@@ -428,11 +405,10 @@ public class UnifiedPluginRegistry {
 	}
 
 	/**
-	 * Compares the stored revisions with those this registry last saw, updates the
-	 * {@code configured} flags and tells the listeners of every change made elsewhere.
-	 * A {@link dev.unifiedplugins.runtime.PluginConfigWatcher} does this whenever the store
-	 * reports a change, and every rescan interval; without one, call it when configurations
-	 * may have changed elsewhere.
+	 * Compares the stored revisions with those last seen, updates the {@code configured}
+	 * flags and tells the listeners of every change made elsewhere. A
+	 * {@link dev.unifiedplugins.runtime.PluginConfigWatcher} calls it when the store reports
+	 * a change and at every rescan interval.
 	 * @return the changes found, marked external
 	 * @throws UncheckedIOException when the store cannot be read; nothing changes
 	 */
