@@ -109,7 +109,8 @@ public class PluginLifecycle implements AutoCloseable {
 	/**
 	 * Discovers a category's plugins again, for a JAR added to its directory: the category
 	 * is registered again with its manager and display name. Loaded plugins that are still
-	 * found keep their instance; those no longer found are unloaded.
+	 * found keep their instance; those no longer found are unloaded. When the registry
+	 * refuses the plugins found (an illegal or colliding id), nothing changes.
 	 * @param category the category
 	 * @return the registered plugins' metadata
 	 * @throws IllegalArgumentException when the category is not registered or its manager
@@ -117,8 +118,9 @@ public class PluginLifecycle implements AutoCloseable {
 	 */
 	public List<PluginMetadata> rescan(String category) {
 		PluginSystemManager<?> manager = manager(category);
-		List<PluginMetadata> registered = this.registry.registerPluginManager(category, manager,
-				this.registry.getCategoryDisplayName(category), true);
+		String displayName = this.registry.getCategoryDisplayName(category);
+		List<PluginMetadata> registered = manager
+			.rediscover(() -> this.registry.registerPluginManager(category, manager, displayName, true));
 		for (String name : manager.loadedButGone()) {
 			manager.unload(category + "_" + name, name);
 		}

@@ -237,6 +237,24 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 		}
 	}
 
+	/**
+	 * Registers this manager's plugins again through {@code register}, which discovers them;
+	 * when it throws (the registry refused the new plugins), what the previous discovery
+	 * found is put back, so that this manager and the registry still agree.
+	 */
+	synchronized <R> R rediscover(Supplier<R> register) {
+		Map<String, Candidate<T>> candidates = this.candidates;
+		Map<String, String> failures = this.discoveryFailures;
+		try {
+			return register.get();
+		}
+		catch (RuntimeException | Error ex) {
+			this.candidates = candidates;
+			this.discoveryFailures = failures;
+			throw ex;
+		}
+	}
+
 	/** The names of the loaded plugins that the last discovery did not find. */
 	List<String> loadedButGone() {
 		List<String> gone = new ArrayList<>();

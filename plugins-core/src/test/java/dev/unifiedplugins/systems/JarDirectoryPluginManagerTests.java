@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import dev.unifiedplugins.core.PluginDescriptor;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * {@link JarDirectoryPluginManager} over a directory of JARs built by the test: two plugin
@@ -108,6 +110,26 @@ class JarDirectoryPluginManagerTests {
 		assertThat(this.registry.getCategoryDisplayName("greeters")).isEqualTo("Greeters");
 		assertThat(this.registry.getPluginInstance("greeters_spanish")).containsSame(spanish);
 		assertThat(((GreeterPlugin) this.lifecycle.load("greeters_german")).greet("Max")).isEqualTo("Hallo Max");
+	}
+
+	@Test
+	void aRescanTheRegistryRefusesChangesNothing() throws IOException {
+		this.registry.registerPluginManager("greeters", this.manager);
+		Object french = this.lifecycle.load("greeters_french");
+		// "greeters" + "a_b" and "greeters_a" + "b" are both greeters_a_b.
+		this.registry.registerPluginManager("greeters_a", () -> List.of(PluginDescriptor.builder("b").build()));
+		PluginJars.build(this.plugins.resolve("colliding.jar"),
+				PluginJars.greeter("com.acme.colliding", "CollidingGreeter", "a_b", "Hi"),
+				"com.acme.colliding.CollidingGreeter");
+		Files.delete(this.plugins.resolve("spanish.jar"));
+		assertThatIllegalArgumentException().isThrownBy(() -> this.lifecycle.rescan("greeters"))
+			.withMessageContaining("greeters_a_b");
+		assertThat(this.registry.getPluginsByCategory("greeters")).extracting(PluginMetadata::name)
+			.containsExactly("french", "spanish");
+		assertThat(this.manager.getDefinitions()).containsOnlyKeys("french", "spanish");
+		assertThat(this.manager.getDiscoveryFailures()).containsOnlyKeys("broken.jar", "corrupt.jar");
+		assertThat(this.registry.getPluginInstance("greeters_french")).containsSame(french);
+		assertThat(((GreeterPlugin) this.lifecycle.load("greeters_spanish")).greet("Ana")).isEqualTo("Hola Ana");
 	}
 
 	@Test
