@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * {@link #getPlugin(String)} returns the loaded instance, never loads one.
  * <p>
  * A plugin that cannot be described (a missing class, a broken JAR, an illegal or taken
- * name) is left out and reported by {@link #getDiscoveryFailures()}; the others register.
+ * name, a name that makes an illegal unique id in the {@linkplain #setCategory category})
+ * is left out and reported by {@link #getDiscoveryFailures()}; the others register.
  *
  * @param <T> the plugin interface
  */
@@ -72,6 +73,9 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 			String name = candidate.definition().descriptor().name();
 			try {
 				PluginIds.requireValid(name, "plugin name");
+				if (this.category != null) {
+					PluginIds.requireValid(this.category + "_" + name, "unique id");
+				}
 			}
 			catch (IllegalArgumentException ex) {
 				// One plugin's bad name is its own failure, not its whole category's.

@@ -87,6 +87,22 @@ class JarDirectoryPluginManagerTests {
 	}
 
 	@Test
+	void aNameTooLongForAUniqueIdInTheCategoryIsThatPluginsFailureNotTheCategorys() throws IOException {
+		String name = "g".repeat(125);
+		PluginJars.build(this.plugins.resolve("long.jar"),
+				PluginJars.greeter("com.acme.longer", "LongGreeter", name, "Hey"), "com.acme.longer.LongGreeter");
+		this.manager.setCategory("greeters");
+		this.registry.registerPluginManager("greeters", this.manager);
+		assertThat(this.registry.getRegistrationFailures()).isEmpty();
+		assertThat(this.registry.getPluginsByCategory("greeters")).extracting(PluginMetadata::name)
+			.containsExactly("french", "spanish");
+		assertThat(this.manager.getDiscoveryFailures()).containsKey("com.acme.longer.LongGreeter");
+		assertThat(this.manager.getDiscoveryFailures().get("com.acme.longer.LongGreeter"))
+			.startsWith("Illegal unique id 'greeters_ggg")
+			.contains("(134 chars)");
+	}
+
+	@Test
 	void loadsWithTheSchemaDefaultsAndWithSavedValues() {
 		this.registry.registerPluginManager("greeters", this.manager);
 		this.registry.savePluginConfig("greeters_french", Map.of("greeting", "Salut"));
