@@ -61,6 +61,21 @@ final class ConfigJson {
 	private ConfigJson() {
 	}
 
+	/** Checks a maximum config size: 1 byte to {@link #MAX_SIZE_LIMIT}. */
+	static long requireValidMaxSize(long maxSize) {
+		if (maxSize < 1 || maxSize > MAX_SIZE_LIMIT) {
+			throw new IllegalArgumentException(
+					"The max config size must be between 1 and " + MAX_SIZE_LIMIT + " bytes, not " + maxSize);
+		}
+		return maxSize;
+	}
+
+	/** The error for a stored configuration of more than {@code maxSize} bytes, which is not read. */
+	static PluginConfigException tooLarge(String what, @Nullable Path file, long maxSize) {
+		return new PluginConfigException(file,
+				what + " is larger than plugins.max-config-size (" + maxSize + " bytes)", null);
+	}
+
 	/**
 	 * Writes a configuration.
 	 * @param uniqueId the plugin's unique id, for messages

@@ -22,8 +22,13 @@ public record ConfigViolation(String path, String message) {
 	/** {@code path: message}, for exception messages. */
 	static String describe(List<ConfigViolation> violations) {
 		return violations.stream()
-			.map((violation) -> (violation.path().isEmpty() ? "(root)" : violation.path()) + ": " + violation.message())
+			.map((violation) -> where(violation.path()) + ": " + violation.message())
 			.collect(Collectors.joining("; "));
+	}
+
+	/** A JSON Pointer for messages: {@code (root)} for the empty one. */
+	static String where(String pointer) {
+		return pointer.isEmpty() ? "(root)" : pointer;
 	}
 
 }

@@ -23,18 +23,12 @@ public final class ExpectedRevision {
 		this.revision = revision;
 	}
 
-	/**
-	 * Expects nothing in particular: the save replaces whatever is stored.
-	 * @return the expectation
-	 */
+	/** {@return an expectation of nothing in particular: the save replaces whatever is stored} */
 	public static ExpectedRevision any() {
 		return ANY;
 	}
 
-	/**
-	 * Expects that no configuration is stored.
-	 * @return the expectation
-	 */
+	/** {@return an expectation that no configuration is stored} */
 	public static ExpectedRevision none() {
 		return NONE;
 	}
@@ -57,18 +51,12 @@ public final class ExpectedRevision {
 		return this.any || Objects.equals(this.revision, stored);
 	}
 
-	/**
-	 * Whether this expects nothing in particular.
-	 * @return true for {@link #any()}
-	 */
+	/** {@return whether this expects nothing in particular: true for {@link #any()}} */
 	public boolean isAny() {
 		return this.any;
 	}
 
-	/**
-	 * The revision expected.
-	 * @return the revision, null for {@link #any()} and {@link #none()}
-	 */
+	/** {@return the revision expected, null for {@link #any()} and {@link #none()}} */
 	public @Nullable String revision() {
 		return this.revision;
 	}

@@ -22,27 +22,24 @@ import dev.unifiedplugins.core.PluginIds;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Keeps one {@code <uniqueId>.json} file per plugin in a directory: a JSON object with
- * 2-space indentation, the format the Python library reads and writes. Files are read as
- * UTF-8 and written as Python's {@code json.dump} writes them: ASCII only, other
- * characters escaped (<code>&#92;u00fc</code> for ü), so that Python reads them whatever
- * its locale, and NaN and the infinities as the bare words {@code NaN}, {@code Infinity}
- * and {@code -Infinity}, which are read too.
+ * Keeps one {@code <uniqueId>.json} file per plugin in a directory, in the format the
+ * Python library reads and writes: a JSON object with 2-space indentation, read as UTF-8
+ * and written as Python's {@code json.dump} writes it: ASCII only (<code>&#92;u00fc</code>
+ * for ü), so that Python reads it whatever its locale, and NaN and the infinities as bare
+ * words, which are read too.
  * <p>
- * What is saved loads back as it was: a configuration that would not, because it is
- * larger than the maximum config size or holds a number that a reader would take for
- * another (see {@link #save}), is rejected, and the previous file is kept. Only regular
- * files are read, or symbolic links to one (Kubernetes mounts ConfigMaps that way), up to
- * the maximum config size: a FIFO, a device or a directory in place of a file is an error
- * naming it, as a corrupt file is.
+ * What is saved loads back as it was: a configuration that would not (too large, or a
+ * number a reader would take for another, see {@link #save}) is rejected and the previous
+ * file kept. Only regular files are read, or symbolic links to one (Kubernetes mounts
+ * ConfigMaps that way), up to the maximum config size: a FIFO, a device or a directory in
+ * place of a file is an error naming it, as a corrupt file is.
  * <p>
  * Writes are atomic and durable: the new content goes to a temporary file in the same
- * directory, is flushed to disk, and is renamed over the old file, and the directory is
- * then flushed, so a crash leaves the old or the new file, never a torn one. Temporary
- * files start with a dot, which no unique id may, so they are never taken for a
- * configuration; those left by a process that died are removed when a store opens the
- * directory. Where the file system supports POSIX permissions, the directory is created
- * 0700 and files 0600.
+ * directory, is flushed to disk and renamed over the old file, and the directory is then
+ * flushed, so a crash leaves the old or the new file, never a torn one. Temporary files
+ * start with a dot, which no unique id may, so they are never taken for a configuration;
+ * those left by a dead process are removed when a store opens the directory. Where POSIX
+ * permissions exist, the directory is created 0700 and files 0600.
  */
 public class FileSystemPluginConfigStore implements PluginConfigStore {
 
@@ -61,16 +58,15 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	private final long maxConfigSize;
 
 	/**
-	 * The revisions of the last {@link #revisions()}, by file identity: a watcher compares
-	 * revisions every second, and reading every file each time would cost a read per
-	 * plugin per second.
+	 * The revisions of the last {@link #revisions()}: a watcher compares revisions every
+	 * second, and reading every file each time would cost a read per plugin per second.
 	 */
 	private volatile Map<String, HashedFile> hashedFiles = Map.of();
 
 	/**
 	 * Opens a config directory with a maximum config size of
-	 * {@value #DEFAULT_MAX_CONFIG_SIZE} bytes (4 MiB), creating it when missing, and removes
-	 * temporary files that a dead process left behind.
+	 * {@value #DEFAULT_MAX_CONFIG_SIZE} bytes (4 MiB), as
+	 * {@link #FileSystemPluginConfigStore(Path, long)} does.
 	 * @param dir the directory
 	 * @throws IllegalArgumentException when the path exists and is not a directory
 	 * @throws UncheckedIOException when it cannot be created or read, naming the path
@@ -91,29 +87,18 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	 */
 	public FileSystemPluginConfigStore(Path dir, long maxConfigSize) {
 		Objects.requireNonNull(dir, "dir must not be null");
-		if (maxConfigSize < 1 || maxConfigSize > MAX_CONFIG_SIZE_LIMIT) {
-			throw new IllegalArgumentException("The max config size must be between 1 and " + MAX_CONFIG_SIZE_LIMIT
-					+ " bytes, not " + maxConfigSize);
-		}
-		this.maxConfigSize = maxConfigSize;
+		this.maxConfigSize = ConfigJson.requireValidMaxSize(maxConfigSize);
 		this.dir = dir.toAbsolutePath().normalize();
 		createDirectory();
 		removeStaleTemporaryFiles();
 	}
 
-	/**
-	 * The directory this store writes to.
-	 * @return the absolute path
-	 */
+	/** {@return the absolute path of the directory this store writes to} */
 	public Path getDirectory() {
 		return this.dir;
 	}
 
-	/**
-	 * The most bytes a config file may hold: a larger configuration is not saved, and a
-	 * larger file is not read.
-	 * @return the size in bytes
-	 */
+	/** {@return the most bytes a config file may hold: a larger one is neither saved nor read} */
 	public long getMaxConfigSize() {
 		return this.maxConfigSize;
 	}
@@ -152,13 +137,13 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 						+ ", not a regular file", null);
 			}
 			if (attributes.size() > this.maxConfigSize) {
-				throw tooLarge(file);
+				throw ConfigJson.tooLarge("Plugin config file " + file, file, this.maxConfigSize);
 			}
 			try (InputStream in = Files.newInputStream(file)) {
 				// It may have grown since: one byte over the limit tells.
 				byte[] bytes = in.readNBytes((int) this.maxConfigSize + 1);
 				if (bytes.length > this.maxConfigSize) {
-					throw tooLarge(file);
+					throw ConfigJson.tooLarge("Plugin config file " + file, file, this.maxConfigSize);
 				}
 				return Optional.of(bytes);
 			}
@@ -169,11 +154,6 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot read plugin config file " + file + ": " + describe(ex), ex);
 		}
-	}
-
-	private PluginConfigException tooLarge(Path file) {
-		return new PluginConfigException(file, "Plugin config file " + file
-				+ " is larger than plugins.max-config-size (" + this.maxConfigSize + " bytes)", null);
 	}
 
 	/**
@@ -274,11 +254,7 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 		return Map.copyOf(revisions);
 	}
 
-	/**
-	 * {@inheritDoc}
-	 * <p>
-	 * Uses the file system's events ({@link java.nio.file.WatchService}).
-	 */
+	/** {@inheritDoc} Uses the file system's events ({@link java.nio.file.WatchService}). */
 	@Override
 	public AutoCloseable watch(Runnable onChange) {
 		Objects.requireNonNull(onChange, "onChange must not be null");

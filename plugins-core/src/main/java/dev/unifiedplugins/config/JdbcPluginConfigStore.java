@@ -25,9 +25,8 @@ import org.jspecify.annotations.Nullable;
  * text, exactly the bytes {@link FileSystemPluginConfigStore} writes to a file, so a row can
  * be exported to a file that the Python library reads), {@code revision}, and when and by
  * which instance it was last written ({@code updated_at}, the database's clock, and
- * {@code updated_by}, the {@linkplain #getInstanceName() instance name}, by default
- * {@code <host name>:<process id>}). The store is thread-safe and keeps no state of the
- * table: each call reads or writes it.
+ * {@code updated_by}, the {@linkplain #getInstanceName() instance name}). The store is
+ * thread-safe and keeps no state of the table: each call reads or writes it.
  * <p>
  * <b>Revisions.</b> A configuration's revision is the decimal {@code revision} number. The
  * first save of an id stores 1, and every save or delete adds 1. Deleting keeps the row as
@@ -40,19 +39,15 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * <b>Transactions.</b> Each call takes a connection from the data source and closes it
  * before returning. Each write is one transaction, committed or rolled back, after which
- * the connection's auto-commit setting is restored. A
- * plain {@link #save(String, Map) save} is last-writer-wins; a
- * {@link #save(String, Map, ExpectedRevision) revision-checked save} writes only when the
- * row still has the expected revision, checked and written in one statement, so that of
- * two instances saving against the same revision exactly one succeeds.
+ * the connection's auto-commit setting is restored. A plain {@link #save(String, Map) save}
+ * is last-writer-wins; a {@link #save(String, Map, ExpectedRevision) revision-checked
+ * save} writes only when the row still has the expected revision.
  * <p>
  * <b>Change notices.</b> On PostgreSQL each write also sends
  * {@code pg_notify('<table>_changed', '<unique id>')} (the table name in lower case, a
  * schema's dot as {@code _}), delivered when it commits, and
- * {@link #watch(Runnable)} listens for them on a connection of its own (this needs the
- * PostgreSQL JDBC driver, {@code org.postgresql:postgresql}). Anyone may send such a notice
- * after a hand edit ({@code NOTIFY plugin_config_changed}). On other databases
- * {@code watch} does nothing and a registry finds changes by polling {@link #revisions()}.
+ * {@link #watch(Runnable)} listens for them. Anyone may send such a notice after a hand
+ * edit ({@code NOTIFY plugin_config_changed}).
  * <p>
  * <b>Errors.</b> A database error is thrown as an {@link UncheckedIOException} naming the
  * operation, the table and the plugin, so that a registry treats a database that went away
@@ -89,7 +84,6 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 
 	private final String instanceName;
 
-	/** The table's statements and row writes. */
 	private final PluginConfigTable table;
 
 	/**
@@ -104,10 +98,8 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	}
 
 	/**
-	 * Creates a store on a table, with a maximum config size of
-	 * {@value FileSystemPluginConfigStore#DEFAULT_MAX_CONFIG_SIZE} bytes and the
-	 * {@linkplain #defaultInstanceName() default instance name}. Nothing is read until the
-	 * store is used.
+	 * Creates a store on a table, with the defaults of
+	 * {@link #JdbcPluginConfigStore(DataSource)}.
 	 * @param dataSource where the table is
 	 * @param tableName the table: letters, digits and {@code _}, not starting with a digit,
 	 * at most 63 characters, optionally qualified by a schema ({@code schema.table})
@@ -132,11 +124,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	public JdbcPluginConfigStore(DataSource dataSource, String tableName, long maxConfigSize, String instanceName) {
 		this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
 		this.tableName = PluginConfigTable.requireValidName(tableName);
-		if (maxConfigSize < 1 || maxConfigSize > FileSystemPluginConfigStore.MAX_CONFIG_SIZE_LIMIT) {
-			throw new IllegalArgumentException("The max config size must be between 1 and "
-					+ FileSystemPluginConfigStore.MAX_CONFIG_SIZE_LIMIT + " bytes, not " + maxConfigSize);
-		}
-		this.maxConfigSize = maxConfigSize;
+		this.maxConfigSize = ConfigJson.requireValidMaxSize(maxConfigSize);
 		this.instanceName = InstanceNames.requireValid(instanceName);
 		this.table = new PluginConfigTable(this.tableName, instanceName);
 	}
@@ -151,27 +139,17 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 		return InstanceNames.defaultName();
 	}
 
-	/**
-	 * The table this store reads and writes.
-	 * @return the table name as given
-	 */
+	/** {@return the name of the table this store reads and writes, as given} */
 	public String getTableName() {
 		return this.tableName;
 	}
 
-	/**
-	 * The most bytes a configuration may take as JSON: a larger configuration is not saved,
-	 * and a larger row is not read.
-	 * @return the size in bytes
-	 */
+	/** {@return the most bytes a configuration may take as JSON: a larger one is neither saved nor read} */
 	public long getMaxConfigSize() {
 		return this.maxConfigSize;
 	}
 
-	/**
-	 * What {@code updated_by} records for this store's writes.
-	 * @return the instance name
-	 */
+	/** {@return the instance name that {@code updated_by} records for this store's writes} */
 	public String getInstanceName() {
 		return this.instanceName;
 	}
@@ -211,8 +189,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 		String what = "Plugin config row '" + uniqueId + "' of table " + this.tableName;
 		byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
 		if (bytes.length > this.maxConfigSize) {
-			throw new PluginConfigException(null,
-					what + " is larger than plugins.max-config-size (" + this.maxConfigSize + " bytes)", null);
+			throw ConfigJson.tooLarge(what, null, this.maxConfigSize);
 		}
 		return Optional.of(new StoredPluginConfig(ConfigJson.parse(what, null, bytes), Long.toString(row.revision())));
 	}
@@ -292,16 +269,15 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	/**
 	 * {@inheritDoc}
 	 * <p>
-	 * On PostgreSQL, with its JDBC driver present, a daemon thread listens for the notices
-	 * of this table's writes on a connection of its own, taken from the data source for as
-	 * long as it watches (from a pool, that is one connection fewer for the application).
-	 * {@code onChange} is called for each batch of notices, and also after each
-	 * (re)connection, as a notice sent while not listening is lost: when the database
-	 * restarts or the connection breaks, the thread reconnects with a growing pause of at most
-	 * 2 seconds. A connection that died silently is found by checking it every few seconds.
-	 * Closing stops the thread and closes its connection within about half a second. When
-	 * the database cannot be reached at first, the thread keeps trying, and ends if it turns
-	 * out not to be PostgreSQL.
+	 * On PostgreSQL, with its JDBC driver ({@code org.postgresql:postgresql}) present, a
+	 * daemon thread listens for the notices of this table's writes on a connection of its
+	 * own, taken from the data source for as long as it watches (from a pool, that is one
+	 * connection fewer for the application). {@code onChange} is called for each batch of
+	 * notices, and also after each (re)connection, as a notice sent while not listening is
+	 * lost; the thread reconnects with a growing pause of at most 2 seconds, and checks its
+	 * connection every few seconds, as one may die silently. Closing stops the thread and
+	 * closes its connection within about half a second. A thread that cannot reach the
+	 * database at first keeps trying, and ends if it turns out not to be PostgreSQL.
 	 * <p>
 	 * On other databases, or without the driver, nothing is watched: a registry polls
 	 * {@link #revisions()}.

@@ -34,10 +34,6 @@ final class JsonValues {
 	private JsonValues() {
 	}
 
-	static void check(String uniqueId, Map<String, ?> config) {
-		check(uniqueId, config, Long.MAX_VALUE);
-	}
-
 	/**
 	 * Checks a configuration for a file of at most {@code maxBytes}: a string or key that
 	 * alone could not fit is named here; the size of the whole is the writer's to check.

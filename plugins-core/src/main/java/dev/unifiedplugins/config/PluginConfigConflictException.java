@@ -29,26 +29,17 @@ public class PluginConfigConflictException extends RuntimeException {
 		this.actual = actual;
 	}
 
-	/**
-	 * The plugin whose save failed.
-	 * @return its unique id
-	 */
+	/** {@return the unique id of the plugin whose save failed} */
 	public String getUniqueId() {
 		return this.uniqueId;
 	}
 
-	/**
-	 * What the save expected.
-	 * @return the expectation
-	 */
+	/** {@return what the save expected} */
 	public ExpectedRevision getExpected() {
 		return this.expected;
 	}
 
-	/**
-	 * The stored revision.
-	 * @return the revision, null when nothing is stored
-	 */
+	/** {@return the stored revision, null when nothing is stored} */
 	public @Nullable String getActual() {
 		return this.actual;
 	}

@@ -24,10 +24,7 @@ public class PluginConfigException extends RuntimeException {
 		this.path = path;
 	}
 
-	/**
-	 * The file that holds the unusable configuration.
-	 * @return the path, or null when the store is not file based
-	 */
+	/** {@return the file that holds the unusable configuration, null when the store is not file based} */
 	public @Nullable Path getPath() {
 		return this.path;
 	}

@@ -89,23 +89,19 @@ public final class PluginConfigSchema {
 		return new PluginConfigSchema(Json.immutableCopy(Objects.requireNonNull(schema, "schema must not be null")));
 	}
 
-	/**
-	 * The schema.
-	 * @return an immutable copy of the schema given
-	 */
+	/** {@return an immutable copy of the schema given} */
 	public Map<String, Object> schema() {
 		return this.schema;
 	}
 
 	/**
 	 * Checks the schema against its draft's metaschema and, when compiling resolves more
-	 * than the metaschema checks (references and identifiers such as {@code $ref},
-	 * {@code $id} and {@code $anchor}, {@code patternProperties}, a {@code $schema} below the
-	 * root), compiles it. Done once; later calls return at once. Other schemas are compiled
-	 * on first use, which keeps registering many plugins cheap; should that compilation still
-	 * fail, the save that needed it reports the schema as invalid. A schema that differs
-	 * from one already found valid only in the text of its titles, descriptions and comments
-	 * is not checked against the metaschema again.
+	 * than the metaschema checks ({@code $ref}, {@code $id}, {@code $anchor},
+	 * {@code patternProperties}, a {@code $schema} below the root), compiles it. Done once.
+	 * Other schemas are compiled on first use, which keeps registering many plugins cheap;
+	 * should that compilation still fail, the save that needed it reports the schema as
+	 * invalid. A schema that differs from one already found valid only in the text of its
+	 * titles, descriptions and comments is not checked against the metaschema again.
 	 * @return this schema
 	 * @throws IllegalArgumentException when the schema is invalid or a reference cannot be
 	 * resolved, listing what is wrong with JSON Pointers into the schema
@@ -137,7 +133,7 @@ public final class PluginConfigSchema {
 	 * in JSON
 	 */
 	public void validate(String uniqueId, Map<String, ?> config) {
-		JsonValues.check(uniqueId, config);
+		JsonValues.check(uniqueId, config, Long.MAX_VALUE);
 		List<ConfigViolation> violations;
 		try {
 			violations = violations(errors(MAPPER.valueToTree(config)));
@@ -163,7 +159,7 @@ public final class PluginConfigSchema {
 		Map<String, Object> result = this.defaults;
 		if (result == null) {
 			Object found = defaultsAt(SchemaWalker.of(this.schema));
-			result = (found instanceof Map<?, ?> map) ? Json.immutableCopy(castMap(map)) : Map.of();
+			result = (found instanceof Map<?, ?> map) ? Json.immutableCopy(SchemaWalker.castMap(map)) : Map.of();
 			this.defaults = result;
 		}
 		return result;
@@ -243,7 +239,7 @@ public final class PluginConfigSchema {
 		if (!errors.isEmpty()) {
 			throw new IllegalArgumentException("JSON Schema does not match the metaschema of "
 					+ dialect.getDialectId() + ": " + errors.stream()
-				.map((error) -> location(error.getInstanceLocation().toString()) + ": " + error.getMessage())
+				.map((error) -> ConfigViolation.where(error.getInstanceLocation().toString()) + ": " + error.getMessage())
 				.collect(Collectors.joining("; ")));
 		}
 	}
@@ -286,10 +282,6 @@ public final class PluginConfigSchema {
 		return List.copyOf(violations);
 	}
 
-	private static String location(String pointer) {
-		return pointer.isEmpty() ? "(root)" : pointer;
-	}
-
 	/**
 	 * The defaults at one location of a configuration: a value, a map of nested defaults,
 	 * or NO_DEFAULT. Only subschemas that apply whatever the configuration holds count, and
@@ -316,7 +308,7 @@ public final class PluginConfigSchema {
 			if (subschemas.get(i).containsKey("default")) {
 				Object own = subschemas.get(i).get("default");
 				result = (own instanceof Map<?, ?> over && result instanceof Map<?, ?> under)
-						? merge(castMap(under), castMap(over)) : own;
+						? merge(SchemaWalker.castMap(under), SchemaWalker.castMap(over)) : own;
 			}
 		}
 		return result;
@@ -326,18 +318,13 @@ public final class PluginConfigSchema {
 		Map<String, Object> result = new LinkedHashMap<>(base);
 		overlay.forEach((key, value) -> {
 			if (result.get(key) instanceof Map<?, ?> under && value instanceof Map<?, ?> over) {
-				result.put(key, merge(castMap(under), castMap(over)));
+				result.put(key, merge(SchemaWalker.castMap(under), SchemaWalker.castMap(over)));
 			}
 			else {
 				result.put(key, value);
 			}
 		});
 		return result;
-	}
-
-	@SuppressWarnings("unchecked")
-	private static Map<String, Object> castMap(Map<?, ?> map) {
-		return (Map<String, Object>) map;
 	}
 
 }

@@ -239,13 +239,12 @@ public final class PluginConfigSchemaGenerator {
 			}
 			catch (JacksonException ex) {
 				throw new IllegalArgumentException("Config class " + this.configClass.getName() + " declares default '"
-						+ value + "' for " + (pointer.isEmpty() ? "(root)" : pointer)
+						+ value + "' for " + ConfigViolation.where(pointer)
 						+ ", which is not the JSON form of a " + String.join(" or ", types)
 						+ " (write strings and enums unquoted, anything else as JSON)");
 			}
 		}
 
-		/** Puts {@code $schema}, {@code title} and {@code description} first, for readers. */
 		private static void orderKeywords(Map<String, Object> schema) {
 			Map<String, Object> ordered = new LinkedHashMap<>();
 			for (String keyword : FIRST_KEYWORDS) {

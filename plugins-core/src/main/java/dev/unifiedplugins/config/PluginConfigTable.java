@@ -24,8 +24,6 @@ final class PluginConfigTable {
 	private static final Pattern TABLE_NAME = Pattern
 		.compile("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?");
 
-	final String name;
-
 	final String channel;
 
 	private final String instanceName;
@@ -35,7 +33,7 @@ final class PluginConfigTable {
 
 	private final String selectRow;
 
-	final String selectLive;
+	private final String selectLive;
 
 	private final String selectLiveRevisions;
 
@@ -49,12 +47,10 @@ final class PluginConfigTable {
 
 	private final String markDeleted;
 
-	PluginConfigTable(String name, String instanceName) {
-		this.name = name;
+	PluginConfigTable(String table, String instanceName) {
 		this.instanceName = instanceName;
-		this.channel = channelOf(name);
+		this.channel = channelOf(table);
 		// The table name is the only thing concatenated into SQL, and it was checked.
-		String table = name;
 		this.selectRow = "SELECT json, revision FROM " + table + " WHERE unique_id = ?";
 		this.selectLive = "SELECT revision FROM " + table + " WHERE unique_id = ? AND json IS NOT NULL";
 		this.selectLiveRevisions = "SELECT unique_id, revision FROM " + table + " WHERE json IS NOT NULL";
@@ -112,9 +108,7 @@ final class PluginConfigTable {
 		if (write(connection, this.update, uniqueId, json) == 0) {
 			insert(connection, uniqueId, json);
 		}
-		String revision = Objects.requireNonNull(liveRevision(connection, uniqueId), "the row just written");
-		notifyChange(connection, uniqueId);
-		return revision;
+		return written(connection, uniqueId);
 	}
 
 	String createIfAbsent(Connection connection, String uniqueId, String json) throws SQLException {
@@ -127,6 +121,11 @@ final class PluginConfigTable {
 			// then, which is retried.
 			insert(connection, uniqueId, json);
 		}
+		return written(connection, uniqueId);
+	}
+
+	/** Announces the row just written and returns its revision. */
+	private String written(Connection connection, String uniqueId) throws SQLException {
 		String revision = Objects.requireNonNull(liveRevision(connection, uniqueId), "the row just written");
 		notifyChange(connection, uniqueId);
 		return revision;
@@ -206,7 +205,6 @@ final class PluginConfigTable {
 		return "PostgreSQL".equalsIgnoreCase(connection.getMetaData().getDatabaseProductName());
 	}
 
-	/** Whether the database is PostgreSQL, as far as known: null until a connection tells. */
 	@Nullable Boolean knownPostgreSql() {
 		return this.postgreSql;
 	}
@@ -219,7 +217,6 @@ final class PluginConfigTable {
 		}
 		return known;
 	}
-
 
 	static String requireValidName(String tableName) {
 		Objects.requireNonNull(tableName, "tableName must not be null");

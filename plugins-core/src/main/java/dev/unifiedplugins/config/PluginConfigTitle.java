@@ -18,10 +18,7 @@ import java.lang.annotation.Target;
 @Target(ElementType.TYPE)
 public @interface PluginConfigTitle {
 
-	/**
-	 * The title.
-	 * @return the title
-	 */
+	/** {@return the title} */
 	String value();
 
 }

@@ -33,18 +33,12 @@ public class PluginConfigValidationException extends IllegalArgumentException {
 				+ ConfigViolation.describe(violations);
 	}
 
-	/**
-	 * The plugin whose configuration was refused.
-	 * @return the plugin's unique id
-	 */
+	/** {@return the unique id of the plugin whose configuration was refused} */
 	public String uniqueId() {
 		return this.uniqueId;
 	}
 
-	/**
-	 * Every violation, in schema order.
-	 * @return the violations, never empty
-	 */
+	/** {@return every violation, in schema order; never empty} */
 	public List<ConfigViolation> violations() {
 		return this.violations;
 	}

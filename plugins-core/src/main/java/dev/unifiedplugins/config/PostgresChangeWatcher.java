@@ -61,14 +61,7 @@ final class PostgresChangeWatcher implements AutoCloseable {
 		this.thread.setDaemon(true);
 	}
 
-	/**
-	 * Starts watching.
-	 * @param dataSource where the dedicated connection comes from
-	 * @param tableName the table, for messages
-	 * @param channel the notification channel, a checked identifier
-	 * @param onChange what to call
-	 * @return the watcher; closing it stops the thread
-	 */
+	/** Starts watching on a connection of its own; closing the watcher stops the thread. */
 	static PostgresChangeWatcher start(DataSource dataSource, String tableName, String channel, Runnable onChange) {
 		PostgresChangeWatcher watcher = new PostgresChangeWatcher(dataSource, tableName, channel, onChange);
 		watcher.thread.start();

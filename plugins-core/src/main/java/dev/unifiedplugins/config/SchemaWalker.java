@@ -342,7 +342,7 @@ public final class SchemaWalker {
 	}
 
 	@SuppressWarnings("unchecked")
-	private static Map<String, Object> castMap(Map<?, ?> map) {
+	static Map<String, Object> castMap(Map<?, ?> map) {
 		return (Map<String, Object>) map;
 	}
 
