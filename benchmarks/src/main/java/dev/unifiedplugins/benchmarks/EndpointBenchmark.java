@@ -56,7 +56,8 @@ public class EndpointBenchmark {
 		UnifiedPluginRegistry registry = Fixtures.registry(this.dir, this.plugins, this.plugins / 100);
 		this.calls = new BoundedCalls("bench-plugins-call-", 32);
 		PluginInspector inspector = new PluginInspector(registry, this.calls, Duration.ofSeconds(2));
-		this.endpoint = new PluginsEndpoint(registry, inspector, new Sanitizer(List.of()), Show.NEVER, Set.of(), 1.0);
+		this.endpoint = new PluginsEndpoint(registry, inspector, new Sanitizer(List.of()), Show.NEVER, Set.of(), 1.0,
+				null);
 		this.mapper = JsonMapper.builder().build();
 		byte[] body = this.mapper.writeValueAsBytes(this.endpoint.plugins(null));
 		@SuppressWarnings("unchecked")

@@ -72,7 +72,7 @@ public final class MemoryFootprint {
 		try (BoundedCalls pool = new BoundedCalls("memory-plugins-call-", 32)) {
 			PluginInspector inspector = new PluginInspector(registry, pool, Duration.ofSeconds(2));
 			PluginsEndpoint endpoint = new PluginsEndpoint(registry, inspector, new Sanitizer(List.of()), Show.NEVER,
-					Set.of(), 1.0);
+					Set.of(), 1.0, null);
 			JsonMapper mapper = JsonMapper.builder().build();
 			long bytes = 0;
 			// What the endpoint keeps after its first call (its serialized entries), then warm

@@ -1,10 +1,10 @@
 package dev.unifiedplugins.actuate;
 
-import dev.unifiedplugins.actuate.PluginsEndpoint.BudgetDescriptor;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
+import dev.unifiedplugins.actuate.PluginsEndpoint.BudgetDescriptor;
 import dev.unifiedplugins.actuate.PluginsEndpoint.CloudCostDescriptor;
 import dev.unifiedplugins.actuate.PluginsEndpoint.FleetDescriptor;
 import dev.unifiedplugins.actuate.PluginsEndpoint.PluginCloudCostDescriptor;
@@ -28,7 +28,7 @@ final class CloudCostView {
 	/** The endpoint's cost figures, with the guard rails' when there is a guard. */
 	CloudCostDescriptor describe(double hours, double totalUsd, double hourlyUsd, Map<String, Double> byPlugin) {
 		if (this.guard == null) {
-			return new CloudCostDescriptor(hours, totalUsd, hourlyUsd, byPlugin);
+			return new CloudCostDescriptor(hours, totalUsd, hourlyUsd, byPlugin, 0.0, null, null);
 		}
 		CloudCostGuard.Status status = this.guard.status();
 		CloudCostGuard.Budget budget = status.budget();

@@ -64,25 +64,10 @@ public class PluginsEndpoint {
 
 	private final RenderedPluginEntries rendered;
 
-	/** Accrued cost, budget and automatic terminations; null without the guard. */
 	private final CloudCostView cloudCost;
 
 	/**
 	 * Creates the endpoint.
-	 * @param registry the registry to show
-	 * @param inspector how plugin instances are asked for their resources
-	 * @param sanitizer the application's sanitizing functions
-	 * @param showValues when configuration values are shown unmasked
-	 * @param roles the roles that may see values under {@link Show#WHEN_AUTHORIZED}
-	 * @param defaultHours the duration costs are estimated for when the request names none
-	 */
-	public PluginsEndpoint(UnifiedPluginRegistry registry, PluginInspector inspector, Sanitizer sanitizer,
-			Show showValues, Set<String> roles, double defaultHours) {
-		this(registry, inspector, sanitizer, showValues, roles, defaultHours, null);
-	}
-
-	/**
-	 * Creates the endpoint with the cloud cost guard rails.
 	 * @param registry the registry to show
 	 * @param inspector how plugin instances are asked for their resources
 	 * @param sanitizer the application's sanitizing functions
@@ -154,17 +139,15 @@ public class PluginsEndpoint {
 			config = this.shown.sanitize(PluginConfigSchema.of(metadata.configSchema()).withDefaults(saved), show,
 					SchemaWalker.of(metadata.configSchema()));
 		}
-		catch (UncheckedIOException ex) {
-			// The store cannot be read now: the revision last seen, so that a client saving
-			// what it shows cannot overwrite a configuration it could not read.
-			config = Map.of();
-			revision = this.registry.getKnownRevision(uniqueId).orElse(null);
-			error = ((error != null) ? error + "; " : "") + "config: " + ex.getMessage();
-		}
 		catch (RuntimeException ex) {
 			// A corrupt configuration is reported, not a failure of the whole view; without a
-			// revision, a save replaces it.
+			// revision, a save replaces it. A store that cannot be read now gives the revision
+			// last seen, so that a client saving what it shows cannot overwrite a
+			// configuration it could not read.
 			config = Map.of();
+			if (ex instanceof UncheckedIOException) {
+				revision = this.registry.getKnownRevision(uniqueId).orElse(null);
+			}
 			error = ((error != null) ? error + "; " : "") + "config: " + ex.getMessage();
 		}
 		PluginReport shown = new PluginReport(report.uniqueId(), metadata, report.cost(), report.hourlyCost(),
@@ -247,18 +230,6 @@ public class PluginsEndpoint {
 	public record CloudCostDescriptor(double hours, double totalUsd, double hourlyUsd, Map<String, Double> byPlugin,
 			double accruedUsd, @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable BudgetDescriptor budget,
 			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable FleetDescriptor fleet) {
-
-		/**
-		 * Estimated cost without the guard rails: nothing accrued, no budget.
-		 * @param hours the duration estimated for
-		 * @param totalUsd the summed cost for that duration
-		 * @param hourlyUsd the summed cost of one hour
-		 * @param byPlugin the cost for that duration by unique id
-		 */
-		public CloudCostDescriptor(double hours, double totalUsd, double hourlyUsd, Map<String, Double> byPlugin) {
-			this(hours, totalUsd, hourlyUsd, byPlugin, 0.0, null, null);
-		}
-
 	}
 
 	/**
@@ -336,17 +307,6 @@ public class PluginsEndpoint {
 			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String error,
 			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable PluginCloudCostDescriptor cloudCost) {
 
-		/**
-		 * An entry without cloud cost guard rails.
-		 */
-		public PluginEntry(String uniqueId, String name, String category, String title, @Nullable String version,
-				@Nullable String description, String executionMode, boolean configured, boolean local,
-				boolean activeResources, List<Long> pids, @Nullable RemoteResourceInfo remoteResource,
-				@Nullable String error) {
-			this(uniqueId, name, category, title, version, description, executionMode, configured, local,
-					activeResources, pids, remoteResource, error, null);
-		}
-
 		PluginEntry withCloudCost(@Nullable PluginCloudCostDescriptor cloudCost) {
 			return new PluginEntry(this.uniqueId, this.name, this.category, this.title, this.version,
 					this.description, this.executionMode, this.configured, this.local, this.activeResources,
@@ -358,7 +318,7 @@ public class PluginsEndpoint {
 			return new PluginEntry(report.uniqueId(), plugin.name(), plugin.category(), plugin.title(),
 					plugin.version(), plugin.description(), plugin.executionMode().value(), plugin.configured(),
 					plugin.isLocalExecution(), plugin.hasActiveResources(), plugin.spawnedPids(), remoteResource,
-					report.error());
+					report.error(), null);
 		}
 
 	}

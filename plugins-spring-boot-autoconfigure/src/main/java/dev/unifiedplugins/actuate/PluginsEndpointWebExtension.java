@@ -46,8 +46,7 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  */
 @EndpointWebExtension(endpoint = PluginsEndpoint.class)
 @RegisterReflectionForBinding({ PluginsEndpointWebExtension.ViolationsDescriptor.class,
-		PluginsEndpointWebExtension.MessageDescriptor.class, PluginsEndpointWebExtension.ResourcesDescriptor.class,
-		ConfigViolation.class })
+		PluginsEndpointWebExtension.MessageDescriptor.class, PluginsEndpointWebExtension.ResourcesDescriptor.class })
 public class PluginsEndpointWebExtension {
 
 	/** The last path segment of the resources operation. */

@@ -34,14 +34,6 @@ public class PluginsHealthIndicator extends AbstractHealthIndicator {
 	/**
 	 * Creates the indicator.
 	 * @param registry the registry to report on
-	 */
-	public PluginsHealthIndicator(UnifiedPluginRegistry registry) {
-		this(registry, null, null);
-	}
-
-	/**
-	 * Creates the indicator.
-	 * @param registry the registry to report on
 	 * @param watcher what follows the config store, for a detail on whether it can be
 	 * read; null for none
 	 * @param cloudCostGuard what knows the cloud budget, for a detail on it; null for none

@@ -85,44 +85,31 @@ public final class PluginsSettingsPage {
 		return path;
 	}
 
-	/**
-	 * The path the page is served at.
-	 * @return the path, such as {@code /plugins-ui}, without a trailing slash
-	 */
+	/** {@return the path the page is served at, such as {@code /plugins-ui}, without a trailing slash} */
 	public String path() {
 		return this.path;
 	}
 
 	/**
-	 * Where a request for the path without its trailing slash is sent: relative, so that
-	 * the servlet context path or WebFlux base path is kept.
-	 * @return the last segment of the path followed by a slash
+	 * {@return where a request for the path without its trailing slash is sent: the last
+	 * segment of the path and a slash, relative, so that the servlet context path or
+	 * WebFlux base path is kept}
 	 */
 	public String redirect() {
 		return this.path.substring(this.path.lastIndexOf('/') + 1) + "/";
 	}
 
-	/**
-	 * The page.
-	 * @return its HTML
-	 */
+	/** {@return the page's HTML} */
 	public Resource index() {
 		return new ClassPathResource(LOCATION + "index.html");
 	}
 
-	/**
-	 * The page's own files.
-	 * @return their directory
-	 */
+	/** {@return the directory of the page's own files} */
 	public Resource files() {
 		return new ClassPathResource(LOCATION);
 	}
 
-	/**
-	 * The form library's files.
-	 * @return the directory of {@code jsoneditor.js} in its WebJar, or null when the
-	 * WebJar is missing
-	 */
+	/** {@return the directory of the form library's {@code jsoneditor.js}, or null without its WebJar} */
 	public @Nullable Resource editorFiles() {
 		return (this.editorVersion != null)
 				? new ClassPathResource("META-INF/resources/webjars/" + EDITOR_WEBJAR + "/" + this.editorVersion + "/dist/")

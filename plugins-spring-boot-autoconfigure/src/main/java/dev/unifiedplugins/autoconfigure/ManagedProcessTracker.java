@@ -66,9 +66,7 @@ public class ManagedProcessTracker implements SmartLifecycle {
 		this.scheduler = PeriodicTasks.start("plugins-process-tracker", Duration.ZERO, this.interval, this::recordNow);
 	}
 
-	/**
-	 * Records the processes plugins manage now.
-	 */
+	/** Records the processes plugins manage now. */
 	public void recordNow() {
 		try {
 			Set<Long> pids = new LinkedHashSet<>();

@@ -14,14 +14,17 @@ import dev.unifiedplugins.runtime.PluginConfigWatcher;
 import dev.unifiedplugins.runtime.PluginInspector;
 import dev.unifiedplugins.runtime.PluginShutdown;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.audit.AuditEventRepository;
 import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.Sanitizer;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -47,6 +50,13 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBean(UnifiedPluginRegistry.class)
 public final class PluginsEndpointAutoConfiguration {
+
+	static final EndpointId PLUGINS = EndpointId.of("plugins");
+
+	/** The endpoint's path within the application, or null when it is not served over HTTP. */
+	static @Nullable String endpointPath(@Nullable PathMappedEndpoints endpoints) {
+		return (endpoints != null) ? endpoints.getPath(PLUGINS) : null;
+	}
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnAvailableEndpoint(PluginsEndpoint.class)

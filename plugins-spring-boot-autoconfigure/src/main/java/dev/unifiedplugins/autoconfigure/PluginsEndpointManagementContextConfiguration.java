@@ -9,7 +9,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
-import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -20,6 +19,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.webmvc.autoconfigure.DispatcherServletPath;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.Assert;
 import org.springframework.web.server.WebFilter;
 
 /**
@@ -35,18 +35,10 @@ import org.springframework.web.server.WebFilter;
 @EnableConfigurationProperties(PluginsProperties.class)
 public class PluginsEndpointManagementContextConfiguration {
 
-	private static final EndpointId PLUGINS = EndpointId.of("plugins");
-
-	private static long maxBodySize(PluginsProperties properties) {
-		return PluginsAutoConfiguration.maxConfigSize(properties);
-	}
-
 	/** The endpoint's path; the condition above makes sure it is served over the web. */
-	private static String endpointPath(PathMappedEndpoints endpoints) {
-		String path = endpoints.getPath(PLUGINS);
-		if (path == null) {
-			throw new IllegalStateException("The plugins endpoint has no web path");
-		}
+	private static String endpointPath(ObjectProvider<PathMappedEndpoints> endpoints) {
+		String path = PluginsEndpointAutoConfiguration.endpointPath(endpoints.getObject());
+		Assert.state(path != null, "The plugins endpoint has no web path");
 		return path;
 	}
 
@@ -61,10 +53,10 @@ public class PluginsEndpointManagementContextConfiguration {
 				ObjectProvider<PathMappedEndpoints> endpoints, ObjectProvider<DispatcherServletPath> dispatcherServletPath,
 				PluginsProperties properties) {
 			return new FilterRegistrationBean<>(new PluginsEndpointBodyFilter(() -> {
-				String path = endpointPath(endpoints.getObject());
+				String path = endpointPath(endpoints);
 				DispatcherServletPath servletPath = dispatcherServletPath.getIfAvailable();
 				return (servletPath != null) ? servletPath.getRelativePath(path) : path;
-			}, maxBodySize(properties)));
+			}, PluginsAutoConfiguration.maxConfigSize(properties)));
 		}
 
 	}
@@ -78,7 +70,8 @@ public class PluginsEndpointManagementContextConfiguration {
 		@ConditionalOnMissingBean
 		PluginsEndpointBodyWebFilter pluginsEndpointBodyWebFilter(ObjectProvider<PathMappedEndpoints> endpoints,
 				PluginsProperties properties) {
-			return new PluginsEndpointBodyWebFilter(() -> endpointPath(endpoints.getObject()), maxBodySize(properties));
+			return new PluginsEndpointBodyWebFilter(() -> endpointPath(endpoints),
+					PluginsAutoConfiguration.maxConfigSize(properties));
 		}
 
 	}

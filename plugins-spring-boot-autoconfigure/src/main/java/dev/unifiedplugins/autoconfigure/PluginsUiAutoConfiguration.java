@@ -1,15 +1,13 @@
 package dev.unifiedplugins.autoconfigure;
 
+import dev.unifiedplugins.actuate.PluginsEndpoint;
 import dev.unifiedplugins.actuate.PluginsSettingsPage;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
-import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
-import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -42,8 +40,6 @@ public final class PluginsUiAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(PluginsUiAutoConfiguration.class);
 
-	private static final EndpointId PLUGINS = EndpointId.of("plugins");
-
 	@Bean
 	@ConditionalOnMissingBean
 	PluginsSettingsPage pluginsSettingsPage(PluginsUiProperties properties,
@@ -62,9 +58,11 @@ public final class PluginsUiAutoConfiguration {
 					+ "served on the application's port, cannot call";
 			logger.warn("plugins.ui: " + unreachable);
 		}
-		PluginsSettingsPage page = new PluginsSettingsPage(path, () -> endpointPath(pathMappedEndpoints),
+		PluginsSettingsPage page = new PluginsSettingsPage(path,
+				() -> PluginsEndpointAutoConfiguration.endpointPath(pathMappedEndpoints.getIfAvailable()),
 				() -> endpointAccessResolver.getIfAvailable(() -> (id, defaultAccess) -> defaultAccess)
-					.accessFor(PLUGINS, Access.READ_ONLY),
+					.accessFor(PluginsEndpointAutoConfiguration.PLUGINS,
+							PluginsEndpoint.class.getAnnotation(Endpoint.class).defaultAccess()),
 				unreachable);
 		if (page.editorFiles() == null) {
 			logger.warn("plugins.ui: the WebJar org.webjars.npm:json-editor__json-editor"
@@ -72,11 +70,6 @@ public final class PluginsUiAutoConfiguration {
 		}
 		logger.info("plugins.ui: the settings page is served at " + path + "/");
 		return page;
-	}
-
-	private static @Nullable String endpointPath(ObjectProvider<PathMappedEndpoints> pathMappedEndpoints) {
-		PathMappedEndpoints endpoints = pathMappedEndpoints.getIfAvailable();
-		return (endpoints != null) ? endpoints.getPath(PLUGINS) : null;
 	}
 
 }

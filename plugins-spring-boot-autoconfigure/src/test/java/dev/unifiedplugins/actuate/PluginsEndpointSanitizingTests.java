@@ -54,7 +54,7 @@ class PluginsEndpointSanitizingTests {
 
 	private PluginsEndpoint endpoint(Show show, SanitizingFunction... functions) {
 		return new PluginsEndpoint(this.registry, new PluginInspector(this.registry, this.calls, Duration.ofSeconds(2)),
-				new Sanitizer(List.of(functions)), show, Set.of(), 1.0);
+				new Sanitizer(List.of(functions)), show, Set.of(), 1.0, null);
 	}
 
 	@Test

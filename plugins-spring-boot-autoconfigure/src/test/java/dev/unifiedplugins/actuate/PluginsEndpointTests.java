@@ -54,7 +54,7 @@ class PluginsEndpointTests {
 		this.registry.registerPluginManager("stt", new Manager("1.0.0"));
 		this.endpoint = new PluginsEndpoint(this.registry,
 				new PluginInspector(this.registry, this.calls, Duration.ofSeconds(5)), new Sanitizer(), Show.NEVER,
-				Set.of(), 1.0);
+				Set.of(), 1.0, null);
 	}
 
 	@AfterEach
@@ -106,7 +106,7 @@ class PluginsEndpointTests {
 		registry.registerPluginManager("stt", new Manager("1.0.0"));
 		PluginsEndpoint endpoint = new PluginsEndpoint(registry,
 				new PluginInspector(registry, this.calls, Duration.ofSeconds(5)), new Sanitizer(), Show.NEVER,
-				Set.of(), 1.0);
+				Set.of(), 1.0, null);
 		mapper.writeValueAsString(endpoint.plugins(null));
 		// Every later entry moves one place up, and then one down again.
 		registry.registerPluginManager("llm", new Named("b", "c"));

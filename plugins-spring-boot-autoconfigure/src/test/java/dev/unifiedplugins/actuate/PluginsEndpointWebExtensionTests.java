@@ -62,7 +62,7 @@ class PluginsEndpointWebExtensionTests {
 		this.registry.registerPluginManager("stt", WriteFixtures.manager(new TestPlugins.Lifecycle(List::of)));
 		PluginsEndpoint endpoint = new PluginsEndpoint(this.registry,
 				new PluginInspector(this.registry, this.calls, Duration.ofSeconds(2)), new Sanitizer(), Show.ALWAYS,
-				Set.of(), 1.0);
+				Set.of(), 1.0, null);
 		this.extension = new PluginsEndpointWebExtension(endpoint, this.registry,
 				new PluginsEndpointWriter(this.registry,
 						new PluginShutdown(this.registry, this.calls, Duration.ofSeconds(2)), Duration.ofSeconds(2),

@@ -150,7 +150,7 @@ class PluginSystemsAutoConfigurationTests {
 					ServiceGreeter.failing = false;
 				}
 				PluginsEndpoint endpoint = new PluginsEndpoint(registry, context.getBean(PluginInspector.class),
-						new Sanitizer(), Show.NEVER, Set.of(), 1.0);
+						new Sanitizer(), Show.NEVER, Set.of(), 1.0, null);
 				String json = JsonMapper.builder().build().writeValueAsString(endpoint.plugins(null));
 				assertThat(json).contains("\"error\":\"last load failed: ").contains("fails on purpose");
 				assertThat(registry.getPluginInstance("services_service_greeter")).containsSame(first);
@@ -168,7 +168,7 @@ class PluginSystemsAutoConfigurationTests {
 				assertThat(registry.getManager("jars")).containsInstanceOf(JarDirectoryPluginManager.class);
 				assertThat(registry.getCategories()).contains("jars");
 				assertThat(registry.getRegistrationFailures()).isEmpty();
-				Health health = new PluginsHealthIndicator(registry).health(true);
+				Health health = new PluginsHealthIndicator(registry, null, null).health(true);
 				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 				assertThat(health.getDetails().get("failed").toString()).contains("jars").contains("corrupt.jar");
 			});

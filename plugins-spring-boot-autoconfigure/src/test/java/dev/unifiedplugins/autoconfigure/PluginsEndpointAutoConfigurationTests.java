@@ -234,7 +234,8 @@ class PluginsEndpointAutoConfigurationTests {
 
 		@Bean
 		PluginsEndpoint myEndpoint(UnifiedPluginRegistry registry, PluginInspector inspector) {
-			return new PluginsEndpoint(registry, inspector, new Sanitizer(List.of()), Show.NEVER, Set.of(), 3.0);
+			return new PluginsEndpoint(registry, inspector, new Sanitizer(List.of()), Show.NEVER, Set.of(), 3.0,
+					null);
 		}
 
 	}

@@ -96,7 +96,7 @@ class ConcurrentRegistryStoreEndpointTests {
 		this.managers.forEach(this.registry::registerPluginManager);
 		this.inspector = new PluginInspector(this.registry, this.calls, Duration.ofSeconds(10));
 		this.endpoint = new PluginsEndpoint(this.registry, this.inspector, new Sanitizer(List.of()), Show.ALWAYS,
-				Set.of(), 1.0);
+				Set.of(), 1.0, null);
 	}
 
 	@AfterEach

@@ -103,7 +103,7 @@ class EndpointBadInputTests {
 		this.registry.registerPluginManager("llm", TestPluginManager.of(instances));
 		this.registry.savePluginConfig("llm_plain", Map.of("model", "tiny"));
 		this.endpoint = new PluginsEndpoint(this.registry, new PluginInspector(this.registry, this.calls, TIMEOUT),
-				new Sanitizer(List.of()), Show.ALWAYS, Set.of(), 1.0);
+				new Sanitizer(List.of()), Show.ALWAYS, Set.of(), 1.0, null);
 	}
 
 	@AfterEach
@@ -167,7 +167,7 @@ class EndpointBadInputTests {
 		void noHoursMeansTheDefault() {
 			PluginsEndpoint endpoint = new PluginsEndpoint(EndpointBadInputTests.this.registry,
 					new PluginInspector(EndpointBadInputTests.this.registry, EndpointBadInputTests.this.calls, TIMEOUT),
-					new Sanitizer(List.of()), Show.ALWAYS, Set.of(), 6.5);
+					new Sanitizer(List.of()), Show.ALWAYS, Set.of(), 6.5, null);
 			assertThat(endpoint.plugins(null).cloudCost().hours()).isEqualTo(6.5);
 			assertThat(endpoint.plugins(2.0).cloudCost().hours()).isEqualTo(2.0);
 		}

@@ -146,7 +146,7 @@ class EndpointSecretMaskingTests {
 	@Test
 	void whenAuthorizedWithoutRolesShowsValuesToAnyAuthenticatedUser() {
 		PluginsEndpoint endpoint = new PluginsEndpoint(this.registry, inspector(), new Sanitizer(List.of()),
-				Show.WHEN_AUTHORIZED, Set.of(), 1.0);
+				Show.WHEN_AUTHORIZED, Set.of(), 1.0, null);
 		assertThat(endpoint.plugin("llm_gpt", user()).config()).containsEntry("model", "gpt-4o-mini");
 		assertThat(endpoint.plugin("llm_gpt", SecurityContext.NONE).config()).containsEntry("model", MASK);
 	}
@@ -155,7 +155,7 @@ class EndpointSecretMaskingTests {
 	void theApplicationsSanitizingFunctionsAreHonoured() {
 		SanitizingFunction hideHosts = (data) -> data.getKey().endsWith("host") ? data.withValue(MASK) : data;
 		PluginsEndpoint endpoint = new PluginsEndpoint(this.registry, inspector(), new Sanitizer(List.of(hideHosts)),
-				Show.ALWAYS, Set.of(), 1.0);
+				Show.ALWAYS, Set.of(), 1.0, null);
 		Map<?, ?> nested = (Map<?, ?>) endpoint.plugin("llm_gpt", SecurityContext.NONE).config().get("nested");
 		assertThat(nested.get("host")).isEqualTo(MASK);
 		assertThat(((Map<?, ?>) nested.get("deeper")).get("port")).isEqualTo(54321);
@@ -200,7 +200,8 @@ class EndpointSecretMaskingTests {
 	}
 
 	private PluginsEndpoint endpoint(Show show) {
-		return new PluginsEndpoint(this.registry, inspector(), new Sanitizer(List.of()), show, Set.of("ADMIN"), 1.0);
+		return new PluginsEndpoint(this.registry, inspector(), new Sanitizer(List.of()), show, Set.of("ADMIN"), 1.0,
+				null);
 	}
 
 	private PluginInspector inspector() {
