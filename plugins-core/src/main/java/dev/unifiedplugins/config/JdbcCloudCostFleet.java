@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import javax.sql.DataSource;
 
 import dev.unifiedplugins.runtime.CloudCostFleet;
+import dev.unifiedplugins.runtime.PeriodicTasks;
 
 /**
  * The cloud cost fleet of the instances that share a {@link JdbcPluginConfigStore}: three
@@ -81,11 +82,7 @@ public class JdbcCloudCostFleet implements CloudCostFleet {
 		this.resources = PluginConfigTable.requireValidName(tableName + "_cloud_resources");
 		this.lock = PluginConfigTable.requireValidName(tableName + "_cloud_lock");
 		this.instanceName = InstanceNames.requireValid(instanceName);
-		Objects.requireNonNull(dropOutAfter, "dropOutAfter must not be null");
-		if (dropOutAfter.isNegative() || dropOutAfter.isZero()) {
-			throw new IllegalArgumentException("dropOutAfter must be a positive duration, not " + dropOutAfter);
-		}
-		this.dropOutAfter = dropOutAfter;
+		this.dropOutAfter = PeriodicTasks.requirePositive(dropOutAfter, "dropOutAfter");
 	}
 
 	@Override

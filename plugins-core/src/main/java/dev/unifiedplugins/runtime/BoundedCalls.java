@@ -153,11 +153,7 @@ public final class BoundedCalls implements AutoCloseable {
 		}
 	}
 
-	/**
-	 * Describes a failure for an operator: exception type and message.
-	 * @param failure the failure
-	 * @return the description
-	 */
+	/** {@return a failure's exception type and message, for an operator} */
 	public static String describe(Throwable failure) {
 		Objects.requireNonNull(failure, "failure must not be null");
 		String message = failure.getMessage();

@@ -19,10 +19,7 @@ import java.util.Set;
  */
 public interface CloudCostFleet {
 
-	/**
-	 * The name this instance publishes its resources under: unique in the fleet.
-	 * @return the instance name
-	 */
+	/** {@return the name this instance publishes its resources under, unique in the fleet} */
 	String instanceName();
 
 	/**
@@ -46,9 +43,7 @@ public interface CloudCostFleet {
 	 */
 	void leave();
 
-	/**
-	 * What an instance does, under the fleet's lock, with the fleet's resources.
-	 */
+	/** What an instance does, under the fleet's lock, with the fleet's resources. */
 	@FunctionalInterface
 	interface Decision {
 
@@ -89,18 +84,12 @@ public interface CloudCostFleet {
 			hourlyByInstance = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(hourlyByInstance));
 		}
 
-		/**
-		 * The number of live instances.
-		 * @return the number
-		 */
+		/** {@return the number of live instances} */
 		public int instances() {
 			return this.hourlyByInstance.size();
 		}
 
-		/**
-		 * The fleet's hourly price.
-		 * @return the summed hourly price, in USD
-		 */
+		/** {@return the fleet's summed hourly price, in USD} */
 		public double hourlyUsd() {
 			double total = 0;
 			for (double usd : this.hourlyByInstance.values()) {

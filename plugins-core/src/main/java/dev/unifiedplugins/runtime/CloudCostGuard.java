@@ -20,31 +20,17 @@ import dev.unifiedplugins.utils.Listeners;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Keeps the cost of the plugins' cloud resources in check. Each {@link #check()} asks every
- * cloud-aware plugin for its resource, price and last activity, each call bounded in time,
- * and then:
- * <ul>
- * <li>accrues the cost of each resource seen running, its hourly price times the time
- * since the previous check that saw it running, per plugin and in total;</li>
- * <li>terminates a resource idle for longer than the idle timeout, or running for longer
- * than the maximum lifetime, counted from when this guard first saw it running;</li>
- * <li>with a {@link CloudCostFleet}, publishes its running resources to the fleet (the
- * heartbeat) and reads the fleet's;</li>
- * <li>compares the summed hourly price of the running resources (the fleet's, with a fleet)
- * with the budget, and either reports it exceeded or terminates resources, most expensive
- * first, until the sum is within it. In a fleet each instance terminates only its own, under
- * the fleet's lock, as {@link CloudBudget} explains, so that the instances together never
- * terminate more than needed.</li>
- * </ul>
- * Each termination is bounded in time, logged, remembered as its plugin's last termination
- * and delivered to the listeners. One that fails is tried again at the next check. Nothing
- * a plugin does makes {@link #check()} throw. A fleet that cannot be reached is shown as
- * the fleet's error; this guard then goes on alone, applying the budget to its own
- * resources, until the fleet is back.
+ * Keeps the cost of the plugins' cloud resources in check. Each {@link #check()} accrues
+ * the cost of the running resources and terminates those past the idle timeout or the
+ * maximum lifetime (counted from when this guard first saw them running), or over the
+ * budget, most expensive first; with a {@link CloudCostFleet} the budget caps the fleet's
+ * resources and each instance terminates only its own, as {@link CloudBudget} explains.
+ * Nothing a plugin does makes a check throw; a failed termination is tried again at the
+ * next check, and an unreachable fleet leaves the budget applied to this instance's
+ * resources until it is back.
  * <p>
- * The accrued cost is an estimate: the plugins' own prices, integrated over the checks.
- * A resource that stops between two checks is counted until the last check that saw it
- * running.
+ * The accrued cost is an estimate: a resource that stops between two checks is counted
+ * until the last check that saw it running.
  */
 public final class CloudCostGuard {
 
@@ -77,17 +63,6 @@ public final class CloudCostGuard {
 	private volatile Status status;
 
 	/**
-	 * Creates a guard of this instance alone.
-	 * @param registry the registry whose plugins to watch
-	 * @param calls where calls into plugin code run
-	 * @param clock the time source
-	 * @param settings the limits
-	 */
-	public CloudCostGuard(UnifiedPluginRegistry registry, BoundedCalls calls, Clock clock, Settings settings) {
-		this(registry, calls, clock, settings, null);
-	}
-
-	/**
 	 * Creates a guard.
 	 * @param registry the registry whose plugins to watch
 	 * @param calls where calls into plugin code run
@@ -95,8 +70,8 @@ public final class CloudCostGuard {
 	 * instances' clocks must agree to well within the time after which the fleet forgets an
 	 * instance
 	 * @param settings the limits
-	 * @param fleet the fleet this instance belongs to, or null for none: the budget then
-	 * caps the fleet's resources
+	 * @param fleet the fleet this instance belongs to, whose resources the budget then caps,
+	 * or null for none
 	 */
 	public CloudCostGuard(UnifiedPluginRegistry registry, BoundedCalls calls, Clock clock, Settings settings,
 			@Nullable CloudCostFleet fleet) {
@@ -110,10 +85,7 @@ public final class CloudCostGuard {
 		this.status = new Status(null, 0, Map.of(), 0, this.budget.initial(), Map.of(), null);
 	}
 
-	/**
-	 * The limits this guard enforces.
-	 * @return the settings
-	 */
+	/** {@return the limits this guard enforces} */
 	public Settings getSettings() {
 		return this.settings;
 	}
@@ -128,10 +100,7 @@ public final class CloudCostGuard {
 		this.listeners.add(listener);
 	}
 
-	/**
-	 * Removes a listener added with {@link #addListener(Consumer)}.
-	 * @param listener the listener
-	 */
+	/** Removes a listener added with {@link #addListener(Consumer)}. */
 	public void removeListener(Consumer<? super PluginCloudResourceTerminated> listener) {
 		this.listeners.remove(listener);
 	}
@@ -145,10 +114,7 @@ public final class CloudCostGuard {
 		this.budgetListeners.add(listener);
 	}
 
-	/**
-	 * What the last check found; cheap, it calls no plugin.
-	 * @return the status
-	 */
+	/** {@return what the last check found; cheap, it calls no plugin} */
 	public Status status() {
 		return this.status;
 	}
@@ -157,13 +123,13 @@ public final class CloudCostGuard {
 	 * Records a termination done outside the checks, at shutdown ({@link Reason#SHUTDOWN})
 	 * or by an operator ({@link Reason#OPERATOR}): it becomes the plugin's last
 	 * termination, a successful one ends the resource's accrual (from the next check on),
-	 * and the listeners get it. It does not wait for a running check.
+	 * and the listeners get it. It does not wait for a running check, so that an
+	 * operator's request returns on time.
 	 * @param event the termination
 	 * @param error why it failed, or null
 	 */
 	public void recordTermination(PluginCloudResourceTerminated event, @Nullable String error) {
 		Objects.requireNonNull(event, "event must not be null");
-		// Never waits for a running check: an operator's request returns on time.
 		if (event.succeeded()) {
 			this.terminatedElsewhere.add(event.uniqueId());
 		}
@@ -246,12 +212,12 @@ public final class CloudCostGuard {
 
 		public Settings {
 			Objects.requireNonNull(budgetAction, "budgetAction must not be null");
-			requirePositive(callTimeout, "callTimeout");
+			PeriodicTasks.requirePositive(callTimeout, "callTimeout");
 			if (idleTimeout != null) {
-				requirePositive(idleTimeout, "idleTimeout");
+				PeriodicTasks.requirePositive(idleTimeout, "idleTimeout");
 			}
 			if (maxLifetime != null) {
-				requirePositive(maxLifetime, "maxLifetime");
+				PeriodicTasks.requirePositive(maxLifetime, "maxLifetime");
 			}
 			if (budgetHourlyUsd != null && (!Double.isFinite(budgetHourlyUsd) || budgetHourlyUsd < 0)) {
 				throw new IllegalArgumentException(
@@ -260,26 +226,16 @@ public final class CloudCostGuard {
 		}
 
 		/**
-		 * Settings without limits: the guard only accrues cost.
+		 * {@return settings without limits: the guard only accrues cost}
 		 * @param callTimeout the bound on each call into a plugin
-		 * @return the settings
 		 */
 		public static Settings accrueOnly(Duration callTimeout) {
 			return new Settings(null, null, null, BudgetAction.WARN, callTimeout);
 		}
 
-		private static void requirePositive(@Nullable Duration duration, String name) {
-			Objects.requireNonNull(duration, name + " must not be null");
-			if (duration.isNegative() || duration.isZero()) {
-				throw new IllegalArgumentException(name + " must be a positive duration, not " + duration);
-			}
-		}
-
 	}
 
-	/**
-	 * What to do when the running resources cost more than the budget.
-	 */
+	/** What to do when the running resources cost more than the budget. */
 	public enum BudgetAction {
 
 		/** Log, notify the budget listeners and report it; terminate nothing. */
@@ -288,10 +244,7 @@ public final class CloudCostGuard {
 		/** Terminate running resources, most expensive first, until the rest fit. */
 		TERMINATE;
 
-		/**
-		 * The action as the property names it.
-		 * @return {@code warn} or {@code terminate}
-		 */
+		/** {@return the action as the property names it: {@code warn} or {@code terminate}} */
 		public String value() {
 			return name().toLowerCase(java.util.Locale.ROOT);
 		}

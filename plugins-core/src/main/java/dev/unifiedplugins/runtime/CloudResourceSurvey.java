@@ -36,10 +36,7 @@ final class CloudResourceSurvey {
 		this.timeout = timeout;
 	}
 
-	/**
-	 * Asks every registered plugin.
-	 * @return the answers
-	 */
+	/** Asks every registered plugin. */
 	Answers observe() {
 		Map<String, Observation> running = new LinkedHashMap<>();
 		Set<String> stopped = new HashSet<>();

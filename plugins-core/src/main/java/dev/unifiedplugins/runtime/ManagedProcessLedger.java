@@ -79,10 +79,7 @@ public final class ManagedProcessLedger {
 				(store instanceof FileSystemPluginConfigStore files) ? files.getDirectory() : otherwiseDir);
 	}
 
-	/**
-	 * The state file of this application instance.
-	 * @return its path, which exists once a process was recorded
-	 */
+	/** {@return the state file of this application instance, which exists once a process was recorded} */
 	public Path getFile() {
 		return this.file;
 	}
@@ -113,9 +110,7 @@ public final class ManagedProcessLedger {
 		}
 	}
 
-	/**
-	 * Forgets every process and removes this instance's state file, after a clean shutdown.
-	 */
+	/** Forgets every process and removes this instance's state file, after a clean shutdown. */
 	public synchronized void clear() {
 		this.recorded.clear();
 		try {

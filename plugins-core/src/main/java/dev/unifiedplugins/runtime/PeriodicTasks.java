@@ -1,6 +1,7 @@
 package dev.unifiedplugins.runtime;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,21 @@ public final class PeriodicTasks {
 		});
 		executor.scheduleWithFixedDelay(task, initialDelay.toMillis(), delay.toMillis(), TimeUnit.MILLISECONDS);
 		return executor;
+	}
+
+	/**
+	 * Checks a duration setting, such as an interval or a timeout.
+	 * @param duration the duration
+	 * @param name its name, for the messages
+	 * @return the duration
+	 * @throws IllegalArgumentException when it is not positive
+	 */
+	public static Duration requirePositive(Duration duration, String name) {
+		Objects.requireNonNull(duration, name + " must not be null");
+		if (duration.isNegative() || duration.isZero()) {
+			throw new IllegalArgumentException(name + " must be a positive duration, not " + duration);
+		}
+		return duration;
 	}
 
 }

@@ -39,15 +39,10 @@ public final class PluginConfigWatcher implements AutoCloseable {
 	 */
 	public PluginConfigWatcher(UnifiedPluginRegistry registry, Duration rescanInterval) {
 		this.registry = Objects.requireNonNull(registry, "registry must not be null");
-		this.rescanInterval = Objects.requireNonNull(rescanInterval, "rescanInterval must not be null");
-		if (rescanInterval.isNegative() || rescanInterval.isZero()) {
-			throw new IllegalArgumentException("rescanInterval must be positive, not " + rescanInterval);
-		}
+		this.rescanInterval = PeriodicTasks.requirePositive(rescanInterval, "rescanInterval");
 	}
 
-	/**
-	 * Starts watching; does nothing when already started.
-	 */
+	/** Starts watching; does nothing when already started. */
 	public synchronized void start() {
 		if (this.scheduler != null) {
 			return;
@@ -79,10 +74,7 @@ public final class PluginConfigWatcher implements AutoCloseable {
 		}
 	}
 
-	/**
-	 * Why the store could not be read at the last attempt.
-	 * @return the failure, or null when the last refresh succeeded
-	 */
+	/** {@return why the store could not be read at the last attempt, or null when it could} */
 	public @Nullable String getStoreFailure() {
 		return this.storeFailure;
 	}

@@ -3,8 +3,11 @@ package dev.unifiedplugins.runtime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
 
 import dev.unifiedplugins.utils.PluginStats;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The live state of every registered plugin at one moment.
@@ -18,18 +21,12 @@ public record PluginInspection(double hours, List<PluginReport> plugins) {
 		plugins = List.copyOf(plugins);
 	}
 
-	/**
-	 * Statistics over the live metadata.
-	 * @return the statistics
-	 */
+	/** {@return statistics over the live metadata} */
 	public PluginStats stats() {
 		return PluginStats.of(this.plugins.stream().map(PluginReport::metadata).toList());
 	}
 
-	/**
-	 * The live PIDs of each plugin that has at least one.
-	 * @return PIDs by unique id, in registration order
-	 */
+	/** {@return the live PIDs of each plugin that has at least one, by unique id, in registration order} */
 	public Map<String, List<Long>> managedPids() {
 		Map<String, List<Long>> pids = new LinkedHashMap<>();
 		for (PluginReport report : this.plugins) {
@@ -41,8 +38,8 @@ public record PluginInspection(double hours, List<PluginReport> plugins) {
 	}
 
 	/**
-	 * The estimated cost for {@link #hours()} of each plugin with a running cloud resource.
-	 * @return USD by unique id, in registration order
+	 * {@return the estimated cost in USD for {@link #hours()} of each plugin with a running
+	 * cloud resource, by unique id, in registration order}
 	 */
 	public Map<String, Double> costByPlugin() {
 		Map<String, Double> costs = new LinkedHashMap<>();
@@ -54,32 +51,23 @@ public record PluginInspection(double hours, List<PluginReport> plugins) {
 		return costs;
 	}
 
-	/**
-	 * The summed estimated cost for {@link #hours()}.
-	 * @return USD
-	 */
+	/** {@return the summed estimated cost in USD for {@link #hours()}} */
 	public double totalCost() {
-		return this.plugins.stream().map(PluginReport::cost).filter((cost) -> cost != null).mapToDouble(Double::doubleValue).sum();
+		return sum(PluginReport::cost);
 	}
 
-	/**
-	 * The summed estimated cost of one hour.
-	 * @return USD per hour
-	 */
+	/** {@return the summed estimated cost in USD of one hour} */
 	public double hourlyCost() {
-		return this.plugins.stream()
-			.map(PluginReport::hourlyCost)
-			.filter((cost) -> cost != null)
-			.mapToDouble(Double::doubleValue)
-			.sum();
+		return sum(PluginReport::hourlyCost);
 	}
 
-	/**
-	 * The number of live processes the plugins manage.
-	 * @return the count of distinct PIDs
-	 */
+	/** {@return the number of distinct live processes the plugins manage} */
 	public int managedProcessCount() {
 		return (int) this.plugins.stream().flatMap((report) -> report.metadata().spawnedPids().stream()).distinct().count();
+	}
+
+	private double sum(Function<PluginReport, @Nullable Double> cost) {
+		return this.plugins.stream().map(cost).filter(Objects::nonNull).mapToDouble(Double::doubleValue).sum();
 	}
 
 }

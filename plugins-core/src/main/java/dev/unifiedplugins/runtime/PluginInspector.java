@@ -67,18 +67,7 @@ public final class PluginInspector {
 	public PluginInspector(UnifiedPluginRegistry registry, BoundedCalls calls, Duration timeout) {
 		this.registry = Objects.requireNonNull(registry, "registry must not be null");
 		this.calls = Objects.requireNonNull(calls, "calls must not be null");
-		this.timeout = Objects.requireNonNull(timeout, "timeout must not be null");
-		if (timeout.isNegative() || timeout.isZero()) {
-			throw new IllegalArgumentException("timeout must be positive, not " + timeout);
-		}
-	}
-
-	/**
-	 * The bound on each inspection's calls.
-	 * @return the timeout
-	 */
-	public Duration getTimeout() {
-		return this.timeout;
+		this.timeout = PeriodicTasks.requirePositive(timeout, "timeout");
 	}
 
 	/**
@@ -133,7 +122,6 @@ public final class PluginInspector {
 			throw new IllegalArgumentException(HOURS_RULE + ", not " + hours);
 		}
 	}
-
 
 	private List<PluginReport> inspect(List<RegisteredPlugin> registered, double hours, boolean details) {
 		long deadline = System.nanoTime() + this.timeout.toNanos();

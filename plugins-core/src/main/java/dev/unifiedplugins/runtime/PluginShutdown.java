@@ -33,10 +33,6 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * {@link #cleanUp(String, Duration)} does the same to one plugin while the application
  * runs, for an operator who stops its resources.
- * <p>
- * Each cloud resource it terminates, or fails to, is told to the
- * {@link TerminationListener} as a {@link PluginCloudResourceTerminated} with reason
- * {@link Reason#SHUTDOWN} or {@link Reason#OPERATOR}.
  */
 public final class PluginShutdown {
 
@@ -49,17 +45,6 @@ public final class PluginShutdown {
 	private final Duration timeout;
 
 	private final TerminationListener terminations;
-
-	/**
-	 * Creates a shutdown procedure that tells no one of its terminations.
-	 * @param registry the registry whose plugins to clean up
-	 * @param calls where calls into plugin code run
-	 * @param timeout the bound on the whole cleanup
-	 */
-	public PluginShutdown(UnifiedPluginRegistry registry, BoundedCalls calls, Duration timeout) {
-		this(registry, calls, timeout, (event, error) -> {
-		});
-	}
 
 	/**
 	 * Creates a shutdown procedure.
@@ -189,7 +174,6 @@ public final class PluginShutdown {
 		}
 	}
 
-	/** Records the processes of a lifecycle-aware instance, then cleans it up. */
 	private boolean forceCleanup(String id, Object instance, Set<ProcessIdentity> seen) {
 		if (!(instance instanceof LifecycleAwarePlugin lifecycle)) {
 			return false;
@@ -259,9 +243,7 @@ public final class PluginShutdown {
 		return ended;
 	}
 
-	/**
-	 * Told of each cloud resource a {@link PluginShutdown} terminates, or fails to.
-	 */
+	/** Told of each cloud resource a {@link PluginShutdown} terminates, or fails to. */
 	@FunctionalInterface
 	public interface TerminationListener {
 

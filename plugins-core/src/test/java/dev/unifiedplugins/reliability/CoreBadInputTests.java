@@ -388,8 +388,9 @@ class CoreBadInputTests {
 			targets.put(PluginFilters.class, null);
 			targets.put(PluginStats.class, PluginStats.of(List.of()));
 			targets.put(PluginInspector.class, inspector);
-			targets.put(PluginShutdown.class,
-					new PluginShutdown(CoreBadInputTests.this.registry, this.calls, Duration.ofSeconds(1)));
+			targets.put(PluginShutdown.class, new PluginShutdown(CoreBadInputTests.this.registry, this.calls,
+					Duration.ofSeconds(1), (event, error) -> {
+					}));
 			targets.put(ManagedProcessLedger.class, new ManagedProcessLedger(CoreBadInputTests.this.root));
 			targets.put(ProcessIdentity.class, ProcessIdentity.current());
 			targets.put(BoundedCalls.class, this.calls);

@@ -275,7 +275,7 @@ class CloudCostGuardTests {
 	private CloudCostGuard guard(Settings settings, Map<String, ?> plugins) {
 		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.dir);
 		registry.registerPluginManager("cloud", TestPluginManager.of(plugins));
-		CloudCostGuard guard = new CloudCostGuard(registry, this.calls, this.clock, settings);
+		CloudCostGuard guard = new CloudCostGuard(registry, this.calls, this.clock, settings, null);
 		guard.addListener(this.events::add);
 		return guard;
 	}

@@ -128,7 +128,8 @@ class PluginShutdownCleanUpTests {
 		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.dir);
 		registry.registerPluginManager("tools", TestPluginManager.of("idle"));
 
-		PluginCleanup cleanup = new PluginShutdown(registry, this.calls, TIMEOUT).cleanUp("tools_idle", TIMEOUT);
+		PluginCleanup cleanup = new PluginShutdown(registry, this.calls, TIMEOUT, (event, error) -> {
+		}).cleanUp("tools_idle", TIMEOUT);
 
 		assertThat(cleanup).isEqualTo(new PluginCleanup(false, false, List.of(), List.of()));
 	}
@@ -136,7 +137,8 @@ class PluginShutdownCleanUpTests {
 	private PluginShutdown shutdown(Map<String, Object> instances) {
 		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.dir);
 		registry.registerPluginManager("tools", TestPluginManager.of(instances));
-		return new PluginShutdown(registry, this.calls, Duration.ofSeconds(10));
+		return new PluginShutdown(registry, this.calls, Duration.ofSeconds(10), (event, error) -> {
+		});
 	}
 
 	private static void awaitExit(Process process) {

@@ -96,7 +96,8 @@ class PluginShutdownTerminationEventsTests {
 	void throughTheGuardTheyReachItsListenersStatusAndEndTheAccrual() {
 		SimulatedCloudPlugin gpu = new SimulatedCloudPlugin(3.0);
 		UnifiedPluginRegistry registry = registry(Map.of("gpu", gpu));
-		CloudCostGuard guard = new CloudCostGuard(registry, this.calls, this.clock, Settings.accrueOnly(TIMEOUT));
+		CloudCostGuard guard = new CloudCostGuard(registry, this.calls, this.clock, Settings.accrueOnly(TIMEOUT),
+				null);
 		guard.addListener(this.events::add);
 		guard.check();
 		this.clock.advance(Duration.ofHours(1));

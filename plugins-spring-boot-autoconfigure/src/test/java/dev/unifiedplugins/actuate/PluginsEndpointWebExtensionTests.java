@@ -65,7 +65,8 @@ class PluginsEndpointWebExtensionTests {
 				Set.of(), 1.0, null);
 		this.extension = new PluginsEndpointWebExtension(endpoint, this.registry,
 				new PluginsEndpointWriter(this.registry,
-						new PluginShutdown(this.registry, this.calls, Duration.ofSeconds(2)), Duration.ofSeconds(2),
+						new PluginShutdown(this.registry, this.calls, Duration.ofSeconds(2), (event, error) -> {
+						}), Duration.ofSeconds(2),
 						(event) -> {
 						}));
 	}

@@ -61,7 +61,8 @@ class PluginsEndpointWriterTests {
 				new TestPlugins.Cloud(() -> RemoteResourceInfo.builder(CloudProviderType.RUNPOD).status("running").build(),
 						(hours) -> hours)));
 		this.writer = new PluginsEndpointWriter(this.registry,
-				new PluginShutdown(this.registry, this.calls, Duration.ofSeconds(2)), Duration.ofSeconds(2),
+				new PluginShutdown(this.registry, this.calls, Duration.ofSeconds(2), (event, error) -> {
+				}), Duration.ofSeconds(2),
 				this.audit::add);
 	}
 

@@ -95,7 +95,7 @@ class PluginsCloudCostAutoConfigurationTests {
 			.withBean("myGuard", CloudCostGuard.class,
 					() -> new CloudCostGuard(new UnifiedPluginRegistry(this.dir.resolve("mine")),
 							new BoundedCalls("mine-", 1), Clock.systemUTC(),
-							CloudCostGuard.Settings.accrueOnly(Duration.ofSeconds(1))))
+							CloudCostGuard.Settings.accrueOnly(Duration.ofSeconds(1)), null))
 			.run((context) -> assertThat(context).getBean(CloudCostGuard.class)
 				.isSameAs(context.getBean("myGuard")));
 	}
