@@ -97,10 +97,8 @@ public class UnifiedPluginRegistry {
 	}
 
 	/**
-	 * Sets whether configurations are validated against their plugin's schema when saved,
-	 * and schemas checked when their manager registers. On by default. Set it before
-	 * registering managers: schemas registered while it is off are checked on their first
-	 * validation instead.
+	 * Sets whether saved configurations are validated against their schema, and schemas
+	 * checked when their manager registers (else on their first validation). On by default.
 	 * @param validationEnabled whether to validate
 	 */
 	public void setValidationEnabled(boolean validationEnabled) {
@@ -113,12 +111,9 @@ public class UnifiedPluginRegistry {
 	}
 
 	/**
-	 * Registers a manager as a category, with the title-cased category as display name, and
-	 * discovers its plugins: {@link #registerPluginManager(String, PluginManager, String, boolean)
-	 * registerPluginManager(category, manager, null, true)}.
-	 * @param category the category, a legal id
-	 * @param manager the manager
-	 * @return the registered plugins' metadata
+	 * Registers a manager and discovers its plugins, as
+	 * {@link #registerPluginManager(String, PluginManager, String, boolean)
+	 * registerPluginManager(category, manager, null, true)} does.
 	 */
 	public List<PluginMetadata> registerPluginManager(String category, PluginManager manager) {
 		return registerPluginManager(category, manager, null, true);
@@ -143,27 +138,21 @@ public class UnifiedPluginRegistry {
 			@Nullable String displayName, boolean autoDiscover) {
 		Objects.requireNonNull(category, "category must not be null");
 		try {
-			List<PluginMetadata> registered = register(category, manager, displayName, autoDiscover);
+			Category entry = PluginDiscovery.category(category, manager, displayName, autoDiscover,
+					this.validationEnabled);
+			synchronized (this.registrationLock) {
+				this.snapshot = this.snapshot.with(entry);
+			}
+			// The first registration reads what is stored; later changes made elsewhere come
+			// through refreshConfigurations(), so registering many categories reads it once.
+			this.revisions.ensureLoaded();
 			this.failures.remove(category);
-			return registered;
+			return entry.plugins().stream().map(this::metadata).toList();
 		}
 		catch (RuntimeException | Error ex) {
 			this.failures.put(category, ex);
 			throw ex;
 		}
-	}
-
-	private List<PluginMetadata> register(String category, PluginManager manager, @Nullable String displayName,
-			boolean autoDiscover) {
-		Category entry = PluginDiscovery.category(category, manager, displayName, autoDiscover,
-				this.validationEnabled);
-		synchronized (this.registrationLock) {
-			this.snapshot = this.snapshot.with(entry);
-		}
-		// The first registration reads what is stored; later changes made elsewhere come
-		// through refreshConfigurations(), so registering many categories reads it once.
-		this.revisions.ensureLoaded();
-		return entry.plugins().stream().map(this::metadata).toList();
 	}
 
 	/** {@return the categories whose last registration failed, with the error, sorted; empty when none} */
@@ -195,8 +184,7 @@ public class UnifiedPluginRegistry {
 	 * @return its manager, or empty when the category is not registered
 	 */
 	public Optional<PluginManager> getManager(String category) {
-		Category entry = category(category);
-		return (entry != null) ? Optional.of(entry.manager()) : Optional.empty();
+		return Optional.ofNullable(category(category)).map(Category::manager);
 	}
 
 	/** {@return the registered categories, sorted} */
@@ -205,10 +193,9 @@ public class UnifiedPluginRegistry {
 	}
 
 	/**
-	 * The display name of a category.
 	 * @param category the category
-	 * @return its display name; for a category that is not registered, the category
-	 * title-cased, as the Python library answers
+	 * @return its display name; for an unknown category, the category title-cased, as the
+	 * Python library answers
 	 */
 	public String getCategoryDisplayName(String category) {
 		Category entry = category(category);
@@ -268,8 +255,7 @@ public class UnifiedPluginRegistry {
 	 * plugin is registered
 	 */
 	public Optional<PluginMetadata> getRegisteredPlugin(String uniqueId) {
-		Plugin plugin = plugin(uniqueId);
-		return (plugin != null) ? Optional.of(metadata(plugin)) : Optional.empty();
+		return Optional.ofNullable(plugin(uniqueId)).map(this::metadata);
 	}
 
 	/**
@@ -279,10 +265,7 @@ public class UnifiedPluginRegistry {
 	 */
 	public Optional<Object> getPluginInstance(String uniqueId) {
 		Plugin plugin = plugin(uniqueId);
-		if (plugin == null) {
-			return Optional.empty();
-		}
-		Optional<Object> instance = plugin.manager().getPlugin(plugin.name());
+		Optional<Object> instance = (plugin != null) ? plugin.manager().getPlugin(plugin.name()) : null;
 		return (instance != null) ? instance : Optional.empty();
 	}
 
