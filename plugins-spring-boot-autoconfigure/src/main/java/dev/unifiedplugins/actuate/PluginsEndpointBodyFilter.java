@@ -33,10 +33,11 @@ public class PluginsEndpointBodyFilter extends OncePerRequestFilter {
 	/**
 	 * Creates the filter.
 	 * @param endpointPath the endpoint's path within the application, such as
-	 * {@code /actuator/plugins}, asked for on the first request
+	 * {@code /actuator/plugins}, asked for on the first request; null when the endpoint
+	 * takes no saves, whose requests are then left alone
 	 * @param maxBodySize the largest body read, in bytes; a larger one is refused with 413
 	 */
-	public PluginsEndpointBodyFilter(Supplier<String> endpointPath, long maxBodySize) {
+	public PluginsEndpointBodyFilter(Supplier<@Nullable String> endpointPath, long maxBodySize) {
 		this.saves = new SaveRequests(endpointPath, maxBodySize);
 	}
 

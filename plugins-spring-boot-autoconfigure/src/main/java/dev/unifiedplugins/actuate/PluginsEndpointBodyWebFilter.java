@@ -2,6 +2,7 @@ package dev.unifiedplugins.actuate;
 
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -29,10 +30,11 @@ public class PluginsEndpointBodyWebFilter implements WebFilter {
 	/**
 	 * Creates the filter.
 	 * @param endpointPath the endpoint's path within the application, such as
-	 * {@code /actuator/plugins}, asked for on the first request
+	 * {@code /actuator/plugins}, asked for on the first request; null when the endpoint
+	 * takes no saves, whose requests are then left alone
 	 * @param maxBodySize the largest body read, in bytes; a larger one is refused with 413
 	 */
-	public PluginsEndpointBodyWebFilter(Supplier<String> endpointPath, long maxBodySize) {
+	public PluginsEndpointBodyWebFilter(Supplier<@Nullable String> endpointPath, long maxBodySize) {
 		this.saves = new SaveRequests(endpointPath, maxBodySize);
 	}
 

@@ -1,6 +1,7 @@
 package dev.unifiedplugins.actuate;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -10,27 +11,27 @@ import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Which requests are saves to the {@code plugins} endpoint, whose bodies the body filters
- * rewrite: a POST with a JSON body below the endpoint's path.
+ * rewrite: a POST with a JSON body below the endpoint's path, while the endpoint takes
+ * saves at all.
  */
 final class SaveRequests {
 
 	/**
 	 * Resolved on the first request: the endpoint's path comes from the endpoint beans, which
-	 * the filters must not create while the web server starts.
+	 * the filters must not create while the web server starts. Empty when the endpoint
+	 * takes no saves (its access is read-only), whose bodies are then never read.
 	 */
-	private final Supplier<String> prefix;
+	private final Supplier<Optional<String>> prefix;
 
 	private final long maxBodySize;
 
-	SaveRequests(Supplier<String> endpointPath, long maxBodySize) {
+	SaveRequests(Supplier<@Nullable String> endpointPath, long maxBodySize) {
 		Objects.requireNonNull(endpointPath, "endpointPath must not be null");
 		if (maxBodySize < 1) {
 			throw new IllegalArgumentException("maxBodySize must be positive, not " + maxBodySize);
 		}
-		this.prefix = SingletonSupplier.of(() -> {
-			String path = Objects.requireNonNull(endpointPath.get(), "endpointPath must not supply null");
-			return path.endsWith("/") ? path : path + "/";
-		});
+		this.prefix = SingletonSupplier.of(() -> Optional.ofNullable(endpointPath.get())
+			.map((path) -> path.endsWith("/") ? path : path + "/"));
 		this.maxBodySize = maxBodySize;
 	}
 
@@ -39,7 +40,7 @@ final class SaveRequests {
 	}
 
 	boolean isSave(String method, String path, @Nullable String contentType) {
-		return "POST".equals(method) && isJson(contentType) && path.startsWith(this.prefix.get());
+		return "POST".equals(method) && isJson(contentType) && this.prefix.get().filter(path::startsWith).isPresent();
 	}
 
 	String tooLarge() {

@@ -20,6 +20,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.audit.AuditEventRepository;
 import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
 import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.Sanitizer;
@@ -56,6 +58,13 @@ public final class PluginsEndpointAutoConfiguration {
 	/** The endpoint's path within the application, or null when it is not served over HTTP. */
 	static @Nullable String endpointPath(@Nullable PathMappedEndpoints endpoints) {
 		return (endpoints != null) ? endpoints.getPath(PLUGINS) : null;
+	}
+
+	/** The endpoint's access as configured; its writes are served only when unrestricted. */
+	static Access endpointAccess(ObjectProvider<EndpointAccessResolver> resolver) {
+		Access defaultAccess = PluginsEndpoint.class.getAnnotation(Endpoint.class).defaultAccess();
+		EndpointAccessResolver found = resolver.getIfAvailable();
+		return (found != null) ? found.accessFor(PLUGINS, defaultAccess) : defaultAccess;
 	}
 
 	@Configuration(proxyBeanMethods = false)

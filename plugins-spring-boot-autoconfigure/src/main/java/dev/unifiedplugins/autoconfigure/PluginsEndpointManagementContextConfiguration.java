@@ -4,11 +4,14 @@ import dev.unifiedplugins.actuate.PluginsEndpoint;
 import dev.unifiedplugins.actuate.PluginsEndpointBodyFilter;
 import dev.unifiedplugins.actuate.PluginsEndpointBodyWebFilter;
 import dev.unifiedplugins.actuate.PluginsEndpointWebExtension;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
 import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -35,8 +38,15 @@ import org.springframework.web.server.WebFilter;
 @EnableConfigurationProperties(PluginsProperties.class)
 public class PluginsEndpointManagementContextConfiguration {
 
-	/** The endpoint's path; the condition above makes sure it is served over the web. */
-	private static String endpointPath(ObjectProvider<PathMappedEndpoints> endpoints) {
+	/**
+	 * The endpoint's path, or null when its access does not let saves through, which then
+	 * reach no filter. The condition above makes sure it is served over the web.
+	 */
+	private static @Nullable String savePath(ObjectProvider<PathMappedEndpoints> endpoints,
+			ObjectProvider<EndpointAccessResolver> access) {
+		if (PluginsEndpointAutoConfiguration.endpointAccess(access) != Access.UNRESTRICTED) {
+			return null;
+		}
 		String path = PluginsEndpointAutoConfiguration.endpointPath(endpoints.getObject());
 		Assert.state(path != null, "The plugins endpoint has no web path");
 		return path;
@@ -50,12 +60,12 @@ public class PluginsEndpointManagementContextConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "pluginsEndpointBodyFilter")
 		FilterRegistrationBean<PluginsEndpointBodyFilter> pluginsEndpointBodyFilter(
-				ObjectProvider<PathMappedEndpoints> endpoints, ObjectProvider<DispatcherServletPath> dispatcherServletPath,
-				PluginsProperties properties) {
+				ObjectProvider<PathMappedEndpoints> endpoints, ObjectProvider<EndpointAccessResolver> access,
+				ObjectProvider<DispatcherServletPath> dispatcherServletPath, PluginsProperties properties) {
 			return new FilterRegistrationBean<>(new PluginsEndpointBodyFilter(() -> {
-				String path = endpointPath(endpoints);
+				String path = savePath(endpoints, access);
 				DispatcherServletPath servletPath = dispatcherServletPath.getIfAvailable();
-				return (servletPath != null) ? servletPath.getRelativePath(path) : path;
+				return (path != null && servletPath != null) ? servletPath.getRelativePath(path) : path;
 			}, PluginsAutoConfiguration.maxConfigSize(properties)));
 		}
 
@@ -69,8 +79,8 @@ public class PluginsEndpointManagementContextConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		PluginsEndpointBodyWebFilter pluginsEndpointBodyWebFilter(ObjectProvider<PathMappedEndpoints> endpoints,
-				PluginsProperties properties) {
-			return new PluginsEndpointBodyWebFilter(() -> endpointPath(endpoints),
+				ObjectProvider<EndpointAccessResolver> access, PluginsProperties properties) {
+			return new PluginsEndpointBodyWebFilter(() -> savePath(endpoints, access),
 					PluginsAutoConfiguration.maxConfigSize(properties));
 		}
 

@@ -1,6 +1,5 @@
 package dev.unifiedplugins.autoconfigure;
 
-import dev.unifiedplugins.actuate.PluginsEndpoint;
 import dev.unifiedplugins.actuate.PluginsSettingsPage;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -60,9 +59,7 @@ public final class PluginsUiAutoConfiguration {
 		}
 		PluginsSettingsPage page = new PluginsSettingsPage(path,
 				() -> PluginsEndpointAutoConfiguration.endpointPath(pathMappedEndpoints.getIfAvailable()),
-				() -> endpointAccessResolver.getIfAvailable(() -> (id, defaultAccess) -> defaultAccess)
-					.accessFor(PluginsEndpointAutoConfiguration.PLUGINS,
-							PluginsEndpoint.class.getAnnotation(Endpoint.class).defaultAccess()),
+				() -> PluginsEndpointAutoConfiguration.endpointAccess(endpointAccessResolver),
 				unreachable);
 		if (page.editorFiles() == null) {
 			logger.warn("plugins.ui: the WebJar org.webjars.npm:json-editor__json-editor"

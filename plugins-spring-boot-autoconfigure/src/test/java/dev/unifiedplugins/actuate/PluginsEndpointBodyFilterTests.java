@@ -40,6 +40,8 @@ class PluginsEndpointBodyFilterTests {
 
 	private static final String EXPOSURE = "--management.endpoints.web.exposure.include=";
 
+	private static final String ACCESS = "--management.endpoint.plugins.access=";
+
 	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private static final HttpClient http = HttpClient.newHttpClient();
@@ -138,6 +140,19 @@ class PluginsEndpointBodyFilterTests {
 	}
 
 	@Test
+	void aReadOnlyEndpointsPostsAreLeftAloneUnread() throws Exception {
+		String large = "{\"config\": {\"device\": \"" + "x".repeat(2000) + "\"}}";
+		for (WebApplicationType type : List.of(WebApplicationType.SERVLET, WebApplicationType.REACTIVE)) {
+			String base = start(type, ACCESS + "read-only", "--plugins.max-config-size=1KB");
+			// Not 413: no filter read the body; the endpoint has no write operation to take it.
+			assertThat(post(base, large).statusCode()).as(type.name()).isEqualTo(405);
+			assertThat(post(base, "{\"config\": {\"device\": \"cuda\"}}").statusCode()).as(type.name())
+				.isEqualTo(405);
+		}
+		assertThat(this.dir.resolve(ID + ".json")).doesNotExist();
+	}
+
+	@Test
 	void noFilterWhenTheEndpointIsNotServedOverTheWeb() {
 		start(WebApplicationType.SERVLET, "--management.endpoints.web.exposure.include=health");
 		assertThat(this.contexts.get(0).getBeanNamesForType(FilterRegistrationBean.class))
@@ -148,9 +163,12 @@ class PluginsEndpointBodyFilterTests {
 
 	private String start(WebApplicationType type, String... more) {
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
-				"--plugins.config-dir=" + this.dir, "--management.endpoint.plugins.access=unrestricted",
-				"--spring.main.banner-mode=off", "--spring.autoconfigure.exclude=" + String.join(",", UNSECURED)));
+				"--plugins.config-dir=" + this.dir, "--spring.main.banner-mode=off",
+				"--spring.autoconfigure.exclude=" + String.join(",", UNSECURED)));
 		args.addAll(List.of(more));
+		if (args.stream().noneMatch((arg) -> arg.startsWith(ACCESS))) {
+			args.add(ACCESS + "unrestricted");
+		}
 		if (args.stream().noneMatch((arg) -> arg.startsWith(EXPOSURE))) {
 			args.add(EXPOSURE + "plugins");
 		}
