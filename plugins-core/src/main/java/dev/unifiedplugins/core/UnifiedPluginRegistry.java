@@ -44,9 +44,10 @@ import org.jspecify.annotations.Nullable;
  * A plugin's configuration schema is checked when its manager registers, and every saved
  * configuration is validated against it (see {@link #setValidationEnabled}).
  * <p>
- * Methods that take a unique id ({@code category_name}) throw
- * {@link IllegalArgumentException} for an illegal one (see {@link PluginIds}) and
- * {@link NullPointerException} for null. Those that read a stored configuration throw
+ * Every method that takes a unique id ({@code category_name}) throws
+ * {@link NullPointerException} for null. Those that load, save or delete a configuration
+ * also throw {@link IllegalArgumentException} for an illegal one (see {@link PluginIds});
+ * lookups answer empty. Those that read a stored configuration throw
  * {@link dev.unifiedplugins.config.PluginConfigException} when it is corrupt and
  * {@link UncheckedIOException} when it cannot be read.
  */
@@ -131,8 +132,10 @@ public class UnifiedPluginRegistry {
 	 * @return the registered plugins' metadata, in discovery order
 	 * @throws IllegalArgumentException naming the plugin when an id is illegal, two plugins
 	 * share a name or unique id, or a config schema is not a valid JSON Schema
-	 * @throws IllegalStateException when the manager returns null; or whatever its
-	 * discovery throws
+	 * @throws IllegalStateException when the manager returns null
+	 * @throws RuntimeException whatever the manager's discovery throws, or
+	 * {@link UncheckedIOException} when the store cannot be read on the first registration
+	 * (the category is registered all the same)
 	 */
 	public List<PluginMetadata> registerPluginManager(String category, PluginManager manager,
 			@Nullable String displayName, boolean autoDiscover) {
@@ -282,7 +285,8 @@ public class UnifiedPluginRegistry {
 	 * A plugin's saved values laid over its schema's defaults, nested objects merged key by
 	 * key ({@link PluginConfigSchema#withDefaults(Map)}).
 	 * @param uniqueId the plugin's unique id
-	 * @return the configuration; the saved values only for a plugin without a schema
+	 * @return the configuration; the saved values only for a plugin without a schema or
+	 * not registered
 	 */
 	public Map<String, Object> loadPluginConfigWithDefaults(String uniqueId) {
 		return this.configs.loadWithDefaults(uniqueId, schemaOf(uniqueId));

@@ -114,6 +114,11 @@ public final class CloudCostGuard {
 		this.budgetListeners.add(listener);
 	}
 
+	/** Removes a listener added with {@link #addBudgetListener(Consumer)}. */
+	public void removeBudgetListener(Consumer<? super BudgetExceeded> listener) {
+		this.budgetListeners.remove(listener);
+	}
+
 	/** {@return what the last check found; cheap, it calls no plugin} */
 	public Status status() {
 		return this.status;

@@ -110,7 +110,8 @@ public class PluginLifecycle implements AutoCloseable {
 	 * Discovers a category's plugins again, for a JAR added to its directory: the category
 	 * is registered again with its manager and display name. Loaded plugins that are still
 	 * found keep their instance; those no longer found are unloaded. When the registry
-	 * refuses the plugins found (an illegal or colliding id), nothing changes.
+	 * refuses the plugins found (a colliding id), the category keeps its plugins and
+	 * instances, and the refusal is a registration failure until a rescan succeeds.
 	 * @param category the category
 	 * @return the registered plugins' metadata
 	 * @throws IllegalArgumentException when the category is not registered or its manager

@@ -1,5 +1,6 @@
 package dev.unifiedplugins.systems;
 
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -243,14 +244,18 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 
 	/**
 	 * Registers this manager's plugins again through {@code register}, which discovers them;
-	 * when it throws (the registry refused the new plugins), what the previous discovery
-	 * found is put back, so that this manager and the registry still agree.
+	 * when the registry refuses the new plugins, what the previous discovery found is put
+	 * back, so that this manager and the registry still agree.
 	 */
 	synchronized <R> R rediscover(Supplier<R> register) {
 		Map<String, Candidate<T>> candidates = this.candidates;
 		Map<String, String> failures = this.discoveryFailures;
 		try {
 			return register.get();
+		}
+		catch (UncheckedIOException ex) {
+			// The store could not be read after the registry took the new plugins: keep them.
+			throw ex;
 		}
 		catch (RuntimeException | Error ex) {
 			this.candidates = candidates;

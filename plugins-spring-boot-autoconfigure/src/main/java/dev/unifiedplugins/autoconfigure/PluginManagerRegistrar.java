@@ -4,6 +4,7 @@ import java.util.Map;
 
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.systems.PluginSystemManager;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -52,6 +53,10 @@ public class PluginManagerRegistrar implements InitializingBean {
 	 */
 	void register(String name, String source, PluginManager manager) {
 		String category = (manager.category() != null) ? manager.category() : name;
+		if (manager instanceof PluginSystemManager<?> system && system.category() == null) {
+			// So that it checks its plugins' unique ids in the category it registers as.
+			system.setCategory(category);
+		}
 		PluginsProperties.Category settings = this.properties.getCategories().get(category);
 		String displayName = (settings != null && settings.getDisplayName() != null) ? settings.getDisplayName()
 				: manager.displayName();

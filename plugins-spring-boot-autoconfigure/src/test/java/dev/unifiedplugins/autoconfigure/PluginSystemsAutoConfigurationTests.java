@@ -18,6 +18,7 @@ import dev.unifiedplugins.systems.PluginInfo;
 import dev.unifiedplugins.runtime.PluginInspector;
 import dev.unifiedplugins.systems.PluginLifecycle;
 import dev.unifiedplugins.systems.PluginLoadException;
+import dev.unifiedplugins.systems.PluginSystemManager;
 import dev.unifiedplugins.systems.ServiceLoaderPluginManager;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -190,6 +191,9 @@ class PluginSystemsAutoConfigurationTests {
 			UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
 			assertThat(registry.getPluginsByCategory("greeting")).hasSize(2);
 			assertThat(created).hasValue(0);
+			// So that it checks its plugins' unique ids in the category it is registered as.
+			assertThat(registry.getManager("greeting", PluginSystemManager.class).orElseThrow().category())
+				.isEqualTo("greeting");
 		});
 	}
 
