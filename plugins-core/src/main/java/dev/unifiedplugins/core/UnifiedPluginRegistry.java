@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -66,6 +67,9 @@ public class UnifiedPluginRegistry {
 	private volatile boolean validationEnabled = true;
 
 	private final Map<String, Throwable> failures = new ConcurrentHashMap<>();
+
+	/** Registered while the store could not be read: their failure ends with its next read. */
+	private final Set<String> registeredUnread = ConcurrentHashMap.newKeySet();
 
 	private final Listeners<PluginConfigChange> changeListeners = new Listeners<>("plugin configuration changes");
 
@@ -134,21 +138,29 @@ public class UnifiedPluginRegistry {
 	 * share a name or unique id, or a config schema is not a valid JSON Schema
 	 * @throws IllegalStateException when the manager returns null
 	 * @throws RuntimeException whatever the manager's discovery throws, or
-	 * {@link UncheckedIOException} when the store cannot be read on the first registration
-	 * (the category is registered all the same)
+	 * {@link UncheckedIOException} when the store cannot be read on the first registration:
+	 * the category is registered all the same, and its failure ends with the store's next
+	 * successful {@link #refreshConfigurations() read}
 	 */
 	public List<PluginMetadata> registerPluginManager(String category, PluginManager manager,
 			@Nullable String displayName, boolean autoDiscover) {
 		Objects.requireNonNull(category, "category must not be null");
+		this.registeredUnread.remove(category);
 		try {
 			Category entry = PluginDiscovery.category(category, manager, displayName, autoDiscover,
 					this.validationEnabled);
 			synchronized (this.registrationLock) {
 				this.snapshot = this.snapshot.with(entry);
 			}
-			// The first registration reads what is stored; later changes made elsewhere come
-			// through refreshConfigurations(), so registering many categories reads it once.
-			this.revisions.ensureLoaded();
+			try {
+				// The first registration reads what is stored; later changes made elsewhere come
+				// through refreshConfigurations(), so registering many categories reads it once.
+				this.revisions.ensureLoaded();
+			}
+			catch (UncheckedIOException ex) {
+				this.registeredUnread.add(category);
+				throw ex;
+			}
 			this.failures.remove(category);
 			return entry.plugins().stream().map(this::metadata).toList();
 		}
@@ -400,7 +412,12 @@ public class UnifiedPluginRegistry {
 	 * @throws UncheckedIOException when the store cannot be read; nothing changes
 	 */
 	public List<PluginConfigChange> refreshConfigurations() {
-		return this.revisions.refresh();
+		List<PluginConfigChange> changes = this.revisions.refresh();
+		this.registeredUnread.removeIf((category) -> {
+			this.failures.remove(category);
+			return true;
+		});
+		return changes;
 	}
 
 	private @Nullable Plugin plugin(String uniqueId) {

@@ -1,5 +1,6 @@
 package dev.unifiedplugins.core;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -120,6 +121,20 @@ class UnifiedPluginRegistryChangeTests {
 			});
 			assertThat(this.registry.getPlugin("llm_gpt").orElseThrow().configured()).isTrue();
 		}
+	}
+
+	@Test
+	void aCategoryRegisteredWhileTheStoreCannotBeReadIsAFailureUntilTheStoreIsRead() {
+		ForwardingStore flaky = new ForwardingStore(this.store);
+		flaky.down = true;
+		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(flaky);
+		assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(
+				() -> registry.registerPluginManager("llm", () -> List.of(PluginDescriptor.builder("gpt").build())));
+		assertThat(registry.getPlugin("llm_gpt")).isPresent();
+		assertThat(registry.getRegistrationFailures()).containsOnlyKeys("llm");
+		flaky.down = false;
+		registry.refreshConfigurations();
+		assertThat(registry.getRegistrationFailures()).isEmpty();
 	}
 
 	@Test
