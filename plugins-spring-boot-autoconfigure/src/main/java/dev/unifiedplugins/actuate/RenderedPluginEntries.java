@@ -141,12 +141,14 @@ final class RenderedPluginEntries {
 			int size = value.size();
 			Rendered[] kept = value.owner.keptFor(context.getConfig(), size);
 			Predicate<String> metadataOnly = value.owner.metadataOnly.get();
+			// Kept JSON is compact: pretty output, for people, renders every entry in place.
+			boolean keep = generator.getPrettyPrinter() == null;
 			generator.writeStartArray(value, size);
 			for (int i = 0; i < size; i++) {
 				PluginReport report = value.reports.get(i);
 				SerializedString json = null;
 				String uniqueId = report.uniqueId();
-				if (report.error() == null && metadataOnly.test(uniqueId)) {
+				if (keep && report.error() == null && metadataOnly.test(uniqueId)) {
 					Rendered rendered = kept[i];
 					if (rendered != null && rendered.metadata() == report.metadata()) {
 						json = rendered.json();

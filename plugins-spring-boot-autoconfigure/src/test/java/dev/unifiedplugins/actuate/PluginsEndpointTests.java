@@ -81,6 +81,10 @@ class PluginsEndpointTests {
 		PluginsDescriptor descriptor = this.endpoint.plugins(null);
 		assertThat(indenting.readTree(indenting.writeValueAsString(descriptor)))
 			.isEqualTo(indenting.readTree(indenting.writeValueAsString(fresh(descriptor))));
+		// Kept entries of the plain mapper are not reused: the indenting one indents every entry.
+		assertThat(indenting.writeValueAsString(descriptor))
+			.isEqualTo(indenting.writeValueAsString(fresh(descriptor)))
+			.contains("\n    \"uniqueId\" : \"stt_static\"");
 	}
 
 	@Test
