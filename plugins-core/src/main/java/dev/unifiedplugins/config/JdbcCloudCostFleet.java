@@ -1,6 +1,5 @@
 package dev.unifiedplugins.config;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,9 +23,10 @@ import dev.unifiedplugins.runtime.PeriodicTasks;
 
 /**
  * The cloud cost fleet of the instances that share a {@link JdbcPluginConfigStore}: three
- * tables next to the store's, named after it and created by the same schema scripts
- * ({@code plugin_config_cloud_instances}, {@code plugin_config_cloud_resources} and
- * {@code plugin_config_cloud_lock} for the default table).
+ * tables next to the store's, named after it. The provided schema scripts create them for
+ * the default table ({@code plugin_config_cloud_instances},
+ * {@code plugin_config_cloud_resources} and {@code plugin_config_cloud_lock}); a script
+ * for another table name must create its own.
  * <ul>
  * <li>{@code <table>_cloud_instances}: one row per live instance, its name and the time of
  * its last heartbeat;</li>
@@ -255,9 +255,8 @@ public class JdbcCloudCostFleet implements CloudCostFleet {
 	}
 
 	private UncheckedIOException failure(String operation, SQLException ex) {
-		String message = "Cannot " + operation + " the cloud cost fleet in table " + this.resources + ": "
-				+ ex.getMessage() + ((ex.getSQLState() != null) ? " (SQLState " + ex.getSQLState() + ")" : "");
-		return new UncheckedIOException(message, new IOException(message, ex));
+		return JdbcPluginConfigStore.failure("Cannot " + operation + " the cloud cost fleet in table " + this.resources,
+				ex);
 	}
 
 }

@@ -335,13 +335,18 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	}
 
 	private UncheckedIOException failure(String operation, @Nullable String uniqueId, SQLException ex) {
+		return failure("Cannot " + operation + " "
+				+ ((uniqueId != null) ? "the configuration of plugin '" + uniqueId + "' in" : "plugin configurations of")
+				+ " table " + this.tableName, ex);
+	}
+
+	/** A JDBC failure of this package as an I/O error, its message starting with {@code what}. */
+	static UncheckedIOException failure(String what, SQLException ex) {
 		// Values are bound as parameters, but a driver may quote the failing row on later
 		// lines (PostgreSQL's "Detail: Failing row contains ..."): only the first line is
 		// kept, here and in the cause, whose stack trace is the driver's.
 		String driverMessage = firstLine(ex.getMessage());
-		String message = "Cannot " + operation + " "
-				+ ((uniqueId != null) ? "the configuration of plugin '" + uniqueId + "' in" : "plugin configurations of")
-				+ " table " + this.tableName + ": " + driverMessage
+		String message = what + ": " + driverMessage
 				+ ((ex.getSQLState() != null) ? " (SQLState " + ex.getSQLState() + ")" : "");
 		SQLException cause = new SQLException(driverMessage, ex.getSQLState(), ex.getErrorCode());
 		cause.setStackTrace(ex.getStackTrace());

@@ -28,13 +28,12 @@ import dev.unifiedplugins.testsupport.Await;
 import dev.unifiedplugins.testsupport.MutableClock;
 import dev.unifiedplugins.testsupport.SimulatedCloudPlugin;
 import dev.unifiedplugins.testsupport.TestPluginManager;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.unifiedplugins.testsupport.PostgresServer;
 import org.h2.jdbcx.JdbcDataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -56,7 +55,8 @@ class JdbcCloudCostFleetTests {
 
 	private static final Duration DROP_OUT = Duration.ofSeconds(90);
 
-	private static EmbeddedPostgres postgres;
+	@RegisterExtension
+	static final PostgresServer postgres = new PostgresServer();
 
 	@TempDir
 	Path dir;
@@ -66,16 +66,6 @@ class JdbcCloudCostFleetTests {
 	private final BoundedCalls calls = new BoundedCalls("test-fleet-", 8);
 
 	private final List<ExecutorService> executors = new ArrayList<>();
-
-	@BeforeAll
-	static void startPostgres() throws IOException {
-		postgres = EmbeddedPostgres.start();
-	}
-
-	@AfterAll
-	static void stopPostgres() throws IOException {
-		postgres.close();
-	}
 
 	@BeforeEach
 	void createFreshTables() {
@@ -111,6 +101,9 @@ class JdbcCloudCostFleetTests {
 		assertThat(fleet.byInstance()).containsExactlyInAnyOrderEntriesOf(Map.of("instance-a", 5.0, "instance-b", 4.0));
 		assertThat(a.status().hourlyUsd()).as("this instance's own").isEqualTo(5.0);
 		assertThat(b.status().fleet()).isNotNull();
+		// b's own check came before a's last: it saw both instances, at a's prices then.
+		assertThat(b.status().fleet().instances()).isEqualTo(2);
+		assertThat(b.status().fleet().byInstance()).containsEntry("instance-b", 4.0);
 	}
 
 	@Test

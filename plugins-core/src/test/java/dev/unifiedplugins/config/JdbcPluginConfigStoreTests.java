@@ -17,10 +17,10 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 import dev.unifiedplugins.testsupport.Await;
+import dev.unifiedplugins.testsupport.PostgresServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
 
@@ -38,17 +38,8 @@ class JdbcPluginConfigStoreTests extends AbstractJdbcPluginConfigStoreTests {
 
 	private static final String WATCH_THREAD = "plugin-config-watch-plugin_config";
 
-	private static EmbeddedPostgres postgres;
-
-	@BeforeAll
-	static void startPostgres() throws IOException {
-		postgres = EmbeddedPostgres.start();
-	}
-
-	@AfterAll
-	static void stopPostgres() throws IOException {
-		postgres.close();
-	}
+	@RegisterExtension
+	static final PostgresServer postgres = new PostgresServer();
 
 	/** A plain (unpooled) data source, failing fast when the server is down. */
 	private static DataSource dataSource(int port, String applicationName) {

@@ -142,6 +142,7 @@ class JarDirectoryPluginManagerTests {
 			.withMessageContaining("greeters_a_b");
 		assertThat(this.registry.getPluginsByCategory("greeters")).extracting(PluginMetadata::name)
 			.containsExactly("french", "spanish");
+		assertThat(this.registry.getRegistrationFailures()).containsOnlyKeys("greeters");
 		assertThat(this.manager.getDefinitions()).containsOnlyKeys("french", "spanish");
 		assertThat(this.manager.getDiscoveryFailures()).containsOnlyKeys("broken.jar", "corrupt.jar");
 		assertThat(this.registry.getPluginInstance("greeters_french")).containsSame(french);
@@ -155,6 +156,7 @@ class JarDirectoryPluginManagerTests {
 		Files.delete(this.plugins.resolve("french.jar"));
 		this.lifecycle.rescan("greeters");
 		assertThat(this.registry.getPlugin("greeters_french")).isEmpty();
+		assertThat(this.registry.getPluginInstance("greeters_french")).isEmpty();
 		assertThat(this.manager.getPlugin("french")).isEmpty();
 	}
 

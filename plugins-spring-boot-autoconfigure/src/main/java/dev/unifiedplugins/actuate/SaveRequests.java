@@ -40,7 +40,8 @@ final class SaveRequests {
 	}
 
 	boolean isSave(String method, String path, @Nullable String contentType) {
-		return "POST".equals(method) && isJson(contentType) && this.prefix.get().filter(path::startsWith).isPresent();
+		// The media type is parsed last: the filters see every request of the application.
+		return "POST".equals(method) && this.prefix.get().filter(path::startsWith).isPresent() && isJson(contentType);
 	}
 
 	String tooLarge() {

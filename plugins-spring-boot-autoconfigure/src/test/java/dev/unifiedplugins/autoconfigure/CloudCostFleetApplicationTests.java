@@ -17,11 +17,10 @@ import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
 import dev.unifiedplugins.testsupport.Await;
 import dev.unifiedplugins.testsupport.SimulatedCloudPlugin;
 import dev.unifiedplugins.testsupport.TestPluginManager;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.AfterAll;
+import dev.unifiedplugins.testsupport.PostgresServer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -50,7 +49,8 @@ class CloudCostFleetApplicationTests {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	private static EmbeddedPostgres postgres;
+	@RegisterExtension
+	static final PostgresServer postgres = new PostgresServer();
 
 	@TempDir
 	Path dir;
@@ -58,16 +58,6 @@ class CloudCostFleetApplicationTests {
 	private final HttpClient http = HttpClient.newHttpClient();
 
 	private final List<Instance> instances = new ArrayList<>();
-
-	@BeforeAll
-	static void startPostgres() throws IOException {
-		postgres = EmbeddedPostgres.start();
-	}
-
-	@AfterAll
-	static void stopPostgres() throws IOException {
-		postgres.close();
-	}
 
 	@AfterEach
 	void stopInstances() {
@@ -133,7 +123,7 @@ class CloudCostFleetApplicationTests {
 				"--spring.main.banner-mode=off", "--plugins.config-dir=" + this.dir.resolve(name),
 				"--plugins.store-type=jdbc", "--plugins.jdbc.initialize-schema=always",
 				"--plugins.jdbc.instance-name=" + name,
-				"--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
+				"--spring.datasource.url=" + postgres.getJdbcUrl(),
 				"--spring.datasource.username=postgres", "--plugins.cloud.check-interval=100ms",
 				"--management.endpoints.web.exposure.include=health,plugins",
 				"--management.endpoint.health.show-details=always",

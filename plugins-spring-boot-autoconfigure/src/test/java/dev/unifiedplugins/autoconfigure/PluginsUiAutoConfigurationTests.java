@@ -77,15 +77,17 @@ class PluginsUiAutoConfigurationTests {
 
 	@Test
 	void aUserDefinedPageAndRoutesAreKept() {
+		RouterFunction<ServerResponse> mine = RouterFunctions.route(RequestPredicates.GET("/mine"),
+				(request) -> ServerResponse.ok().build());
 		servlet().withPropertyValues("plugins.ui.enabled=true")
 			.withBean("myPage", PluginsSettingsPage.class,
 					() -> new PluginsSettingsPage("/ops/plugins", () -> "/actuator/plugins", () -> Access.READ_ONLY, null))
-			.withBean("pluginsSettingsPageRouterFunction", RouterFunction.class,
-					() -> RouterFunctions.route(RequestPredicates.GET("/mine"), (request) -> ServerResponse.ok().build()))
+			.withBean("pluginsSettingsPageRouterFunction", RouterFunction.class, () -> mine)
 			.run((context) -> {
 				assertThat(context).hasSingleBean(PluginsSettingsPage.class).hasBean("myPage");
 				assertThat(context.getBean(PluginsSettingsPage.class).path()).isEqualTo("/ops/plugins");
 				assertThat(context.getBeansOfType(RouterFunction.class)).hasSize(1);
+				assertThat(context.getBean("pluginsSettingsPageRouterFunction")).isSameAs(mine);
 			});
 	}
 
