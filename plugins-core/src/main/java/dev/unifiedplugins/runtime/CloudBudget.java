@@ -86,48 +86,53 @@ final class CloudBudget {
 	 */
 	Result check(Map<String, Observation> running, Instant now, Predicate<String> terminate) {
 		Double cap = this.settings.budgetHourlyUsd();
-		double[] hourly = { hourly(running), hourly(running) };
-		boolean inFleet = this.fleet != null && heartbeat(running, now, cap, hourly, terminate);
-		if (!inFleet && cap != null) {
-			hourly[0] = apply(resources(running), ALONE, cap, running, terminate);
-			hourly[1] = hourly(running);
+		Hourly hourly = (this.fleet != null) ? heartbeat(running, now, cap, terminate) : null;
+		boolean inFleet = hourly != null;
+		if (hourly == null) {
+			double before = hourly(running);
+			if (cap != null) {
+				apply(resources(running), ALONE, cap, running, terminate);
+			}
+			hourly = new Hourly(before, hourly(running));
 		}
-		if (cap != null && hourly[0] > cap && !this.exceeded) {
+		if (cap != null && hourly.before() > cap && !this.exceeded) {
 			logger.log(System.Logger.Level.WARNING,
-					"Running cloud resources" + (inFleet ? " of the fleet" : "") + " cost " + hourly[0]
+					"Running cloud resources" + (inFleet ? " of the fleet" : "") + " cost " + hourly.before()
 							+ " USD per hour, over the budget of " + cap
 							+ " USD per hour (plugins.cost.budget.hourly-usd); action: "
 							+ this.settings.budgetAction().value());
-			this.listeners.deliver(new BudgetExceeded(hourly[0], cap, this.settings.budgetAction()));
+			this.listeners.deliver(new BudgetExceeded(hourly.before(), cap, this.settings.budgetAction()));
 		}
-		this.exceeded = cap != null && hourly[1] > cap;
-		return new Result(budget(hourly[1], this.exceeded), this.fleetStatus);
+		this.exceeded = cap != null && hourly.after() > cap;
+		return new Result(budget(hourly.after(), this.exceeded), this.fleetStatus);
 	}
 
 	/**
 	 * One heartbeat: applies the budget to the fleet's resources under the fleet's lock.
-	 * Fills {@code hourly} with the fleet's hourly price before and after, and returns
-	 * whether the fleet answered.
+	 * @return the fleet's hourly price before and after, or null when the fleet did not
+	 * answer
 	 */
-	private boolean heartbeat(Map<String, Observation> running, Instant now, @Nullable Double cap, double[] hourly,
+	private @Nullable Hourly heartbeat(Map<String, Observation> running, Instant now, @Nullable Double cap,
 			Predicate<String> terminate) {
 		CloudCostFleet fleet = Objects.requireNonNull(this.fleet);
 		Map<String, Double> prices = new LinkedHashMap<>();
 		running.forEach((id, observation) -> prices.put(id, observation.hourlyUsd()));
+		List<Resource> seen = new ArrayList<>();
 		try {
 			CloudCostFleet.Snapshot snapshot = fleet.heartbeat(now, prices, (resources) -> {
+				seen.addAll(resources);
 				Set<String> terminated = new HashSet<>(running.keySet());
-				hourly[0] = (cap != null) ? apply(resources, fleet.instanceName(), cap, running, terminate)
-						: sum(resources);
+				if (cap != null) {
+					apply(resources, fleet.instanceName(), cap, running, terminate);
+				}
 				terminated.removeAll(running.keySet());
 				return terminated;
 			});
-			hourly[1] = snapshot.hourlyUsd();
 			if (this.fleetStatus != null && this.fleetStatus.error() != null) {
 				logger.log(System.Logger.Level.INFO, "The cloud cost fleet is reachable again");
 			}
 			this.fleetStatus = new Fleet(snapshot.instances(), snapshot.hourlyUsd(), snapshot.hourlyByInstance(), null);
-			return true;
+			return new Hourly(sum(seen), snapshot.hourlyUsd());
 		}
 		catch (RuntimeException ex) {
 			String error = BoundedCalls.describe(ex);
@@ -138,19 +143,19 @@ final class CloudBudget {
 			}
 			this.fleetStatus = (last != null) ? new Fleet(last.instances(), last.hourlyUsd(), last.byInstance(), error)
 					: new Fleet(0, 0, Map.of(), error);
-			return false;
+			return null;
 		}
 	}
 
 	/**
 	 * Applies the rule to {@code resources}, terminating this instance's own when the action
-	 * is {@code terminate}, and returns what the resources cost before.
+	 * is {@code terminate}.
 	 */
-	private double apply(List<Resource> resources, String self, double cap, Map<String, Observation> running,
+	private void apply(List<Resource> resources, String self, double cap, Map<String, Observation> running,
 			Predicate<String> terminate) {
 		double before = sum(resources);
 		if (before <= cap || this.settings.budgetAction() != BudgetAction.TERMINATE) {
-			return before;
+			return;
 		}
 		List<Resource> byPrice = new ArrayList<>(resources);
 		byPrice.sort(MOST_EXPENSIVE_FIRST);
@@ -169,7 +174,6 @@ final class CloudBudget {
 				planned -= resource.hourlyUsd();
 			}
 		}
-		return before;
 	}
 
 	private @Nullable Budget budget(double hourly, boolean exceeded) {
@@ -206,6 +210,10 @@ final class CloudBudget {
 	 * @param fleet the fleet, or null without one
 	 */
 	record Result(@Nullable Budget budget, @Nullable Fleet fleet) {
+	}
+
+	/** The hourly price of the resources the budget applies to, before and after it did. */
+	private record Hourly(double before, double after) {
 	}
 
 }
