@@ -2,8 +2,6 @@ package dev.unifiedplugins.autoconfigure;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.runtime.CloudCostGuard;
@@ -29,12 +27,6 @@ public class CloudCostGuardLifecycle implements SmartLifecycle {
 
 	private final Duration interval;
 
-	private final Consumer<PluginCloudResourceTerminated> terminations;
-
-	private final Consumer<CloudCostGuard.BudgetExceeded> budget;
-
-	private final AtomicBoolean listening = new AtomicBoolean();
-
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
 	/**
@@ -46,16 +38,14 @@ public class CloudCostGuardLifecycle implements SmartLifecycle {
 	public CloudCostGuardLifecycle(CloudCostGuard guard, Duration interval, ApplicationEventPublisher publisher) {
 		this.guard = guard;
 		this.interval = interval;
-		this.terminations = publisher::publishEvent;
-		this.budget = publisher::publishEvent;
+		// For as long as the guard lives: the terminations of the shutdown that follows this
+		// lifecycle's stop are published too.
+		guard.addListener(publisher::publishEvent);
+		guard.addBudgetListener(publisher::publishEvent);
 	}
 
 	@Override
 	public void start() {
-		if (this.listening.compareAndSet(false, true)) {
-			this.guard.addListener(this.terminations);
-			this.guard.addBudgetListener(this.budget);
-		}
 		this.scheduler = PeriodicTasks.start("plugins-cloud-cost", Duration.ZERO, this.interval, this::checkNow);
 	}
 
@@ -77,8 +67,6 @@ public class CloudCostGuardLifecycle implements SmartLifecycle {
 			this.scheduler = null;
 			this.guard.leaveFleet();
 		}
-		// The listeners stay: the terminations at shutdown, which come after this stops,
-		// are published too.
 	}
 
 	@Override
