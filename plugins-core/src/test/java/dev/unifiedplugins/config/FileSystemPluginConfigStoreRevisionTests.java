@@ -2,6 +2,7 @@ package dev.unifiedplugins.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +75,21 @@ class FileSystemPluginConfigStoreRevisionTests {
 			.isThrownBy(() -> store.save("llm_gpt", Map.of("k", 3), ExpectedRevision.of(revision)))
 			.satisfies((ex) -> assertThat(ex.getActual()).isNull());
 		assertThat(store.exists("llm_gpt")).isFalse();
+	}
+
+	@Test
+	void revisionsFollowAFileEditedInPlaceAtTheSameSize() throws Exception {
+		FileSystemPluginConfigStore store = new FileSystemPluginConfigStore(this.dir);
+		store.save("llm_gpt", Map.of("model", "a"), ExpectedRevision.any());
+		Path file = store.pathOf("llm_gpt");
+		String before = store.revisions().get("llm_gpt");
+		assertThat(store.revisions()).containsEntry("llm_gpt", before);
+		FileTime modified = Files.getLastModifiedTime(file);
+		// The same bytes but one, in place (same file key and size), as an editor may write.
+		Files.writeString(file, Files.readString(file).replace("\"a\"", "\"b\""));
+		Files.setLastModifiedTime(file, FileTime.fromMillis(modified.toMillis() + 2_000));
+		assertThat(store.revisions().get("llm_gpt")).isNotEqualTo(before)
+			.isEqualTo(store.loadStored("llm_gpt").orElseThrow().revision());
 	}
 
 	@Test

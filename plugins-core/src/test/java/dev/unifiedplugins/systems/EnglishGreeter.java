@@ -14,6 +14,8 @@ public class EnglishGreeter implements GreeterPlugin, ConfigurablePlugin<Greeter
 
 	private GreeterConfig config;
 
+	private String configuredBy;
+
 	public EnglishGreeter() {
 		Greeters.constructing("english");
 	}
@@ -21,6 +23,12 @@ public class EnglishGreeter implements GreeterPlugin, ConfigurablePlugin<Greeter
 	@Override
 	public void configure(GreeterConfig config) {
 		this.config = config;
+		this.configuredBy = Thread.currentThread().getName();
+	}
+
+	/** The thread that configured this instance. */
+	public String configuredBy() {
+		return this.configuredBy;
 	}
 
 	public GreeterConfig config() {

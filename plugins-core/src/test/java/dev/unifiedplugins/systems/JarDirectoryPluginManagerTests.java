@@ -150,6 +150,20 @@ class JarDirectoryPluginManagerTests {
 	}
 
 	@Test
+	void aJarReplacedOnDiskGetsANewClassLoaderAtTheNextRescan() throws IOException {
+		this.registry.registerPluginManager("greeters", this.manager);
+		ClassLoader before = this.manager.getDefinitions().get("french").implementation().getClassLoader();
+		PluginJars.build(this.plugins.resolve("french.jar"),
+				PluginJars.greeter("com.acme.french", "FrenchGreeter", "french", "Salut, salut"),
+				"com.acme.french.FrenchGreeter");
+		Files.setLastModifiedTime(this.plugins.resolve("french.jar"),
+				java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+		this.lifecycle.rescan("greeters");
+		assertThat(this.manager.getDefinitions().get("french").implementation().getClassLoader()).isNotSameAs(before);
+		assertThat(((GreeterPlugin) this.lifecycle.load("greeters_french")).greet("Luc")).isEqualTo("Salut, salut Luc");
+	}
+
+	@Test
 	void aJarRemovedIsUnloadedByRescan() throws IOException {
 		this.registry.registerPluginManager("greeters", this.manager);
 		this.lifecycle.load("greeters_french");

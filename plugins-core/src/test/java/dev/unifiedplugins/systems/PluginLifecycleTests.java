@@ -92,8 +92,10 @@ class PluginLifecycleTests {
 		Object first = this.lifecycle.load(ENGLISH);
 		this.registry.savePluginConfig(ENGLISH, Map.of("greeting", "Hi"));
 		Await.until("english is reloaded", () -> this.registry.getPluginInstance(ENGLISH).orElseThrow() != first);
-		assertThat(((EnglishGreeter) this.registry.getPluginInstance(ENGLISH).orElseThrow()).config())
-			.isEqualTo(new GreeterConfig("Hi", 1));
+		EnglishGreeter reloaded = (EnglishGreeter) this.registry.getPluginInstance(ENGLISH).orElseThrow();
+		assertThat(reloaded.config()).isEqualTo(new GreeterConfig("Hi", 1));
+		// On the reload thread, never in the thread that saved.
+		assertThat(reloaded.configuredBy()).startsWith("plugins-reload").isNotEqualTo(Thread.currentThread().getName());
 		// The new instance is published before the old one is cleaned up.
 		Await.until("the old instance is cleaned up", () -> Greeters.cleanedUp("english") >= 1);
 		assertThat(Greeters.cleanedUp("english")).isOne();
