@@ -8,9 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -66,10 +63,7 @@ public class UnifiedPluginRegistry {
 
 	private volatile boolean validationEnabled = true;
 
-	private final Map<String, Throwable> failures = new ConcurrentHashMap<>();
-
-	/** Registered while the store could not be read: their failure ends with its next read. */
-	private final Set<String> registeredUnread = ConcurrentHashMap.newKeySet();
+	private final RegistrationFailures failures = new RegistrationFailures();
 
 	private final Listeners<PluginConfigChange> changeListeners = new Listeners<>("plugin configuration changes");
 
@@ -145,34 +139,29 @@ public class UnifiedPluginRegistry {
 	public List<PluginMetadata> registerPluginManager(String category, PluginManager manager,
 			@Nullable String displayName, boolean autoDiscover) {
 		Objects.requireNonNull(category, "category must not be null");
-		this.registeredUnread.remove(category);
+		boolean registered = false;
 		try {
 			Category entry = PluginDiscovery.category(category, manager, displayName, autoDiscover,
 					this.validationEnabled);
 			synchronized (this.registrationLock) {
 				this.snapshot = this.snapshot.with(entry);
 			}
-			try {
-				// The first registration reads what is stored; later changes made elsewhere come
-				// through refreshConfigurations(), so registering many categories reads it once.
-				this.revisions.ensureLoaded();
-			}
-			catch (UncheckedIOException ex) {
-				this.registeredUnread.add(category);
-				throw ex;
-			}
-			this.failures.remove(category);
+			registered = true;
+			// The first registration reads what is stored; later changes made elsewhere come
+			// through refreshConfigurations(), so registering many categories reads it once.
+			this.revisions.ensureLoaded();
+			this.failures.succeeded(category);
 			return entry.plugins().stream().map(this::metadata).toList();
 		}
 		catch (RuntimeException | Error ex) {
-			this.failures.put(category, ex);
+			this.failures.failed(category, ex, registered);
 			throw ex;
 		}
 	}
 
 	/** {@return the categories whose last registration failed, with the error, sorted; empty when none} */
 	public Map<String, Throwable> getRegistrationFailures() {
-		return Collections.unmodifiableMap(new TreeMap<>(this.failures));
+		return this.failures.sorted();
 	}
 
 	/**
@@ -413,10 +402,7 @@ public class UnifiedPluginRegistry {
 	 */
 	public List<PluginConfigChange> refreshConfigurations() {
 		List<PluginConfigChange> changes = this.revisions.refresh();
-		this.registeredUnread.removeIf((category) -> {
-			this.failures.remove(category);
-			return true;
-		});
+		this.failures.storeRead();
 		return changes;
 	}
 

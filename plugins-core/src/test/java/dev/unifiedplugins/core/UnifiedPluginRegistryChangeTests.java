@@ -138,6 +138,23 @@ class UnifiedPluginRegistryChangeTests {
 	}
 
 	@Test
+	void aFailedDiscoveryAfterAnUnreadStoreIsNotEndedByTheStoresRead() {
+		ForwardingStore flaky = new ForwardingStore(this.store);
+		flaky.down = true;
+		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(flaky);
+		assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(
+				() -> registry.registerPluginManager("llm", () -> List.of(PluginDescriptor.builder("gpt").build())));
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> registry.registerPluginManager("llm",
+				() -> {
+					throw new IllegalStateException("discovery failed");
+				}));
+		flaky.down = false;
+		registry.refreshConfigurations();
+		assertThat(registry.getRegistrationFailures()).hasEntrySatisfying("llm",
+				(failure) -> assertThat(failure).hasMessage("discovery failed"));
+	}
+
+	@Test
 	void aWatcherRescansAStoreThatCannotReportChanges() throws Exception {
 		UnifiedPluginRegistry registry = registryOn(new ForwardingStore(this.store));
 		try (PluginConfigWatcher watcher = new PluginConfigWatcher(registry, Duration.ofMillis(100))) {
