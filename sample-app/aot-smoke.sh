@@ -89,7 +89,7 @@ JAR=$(ls sample-app/target/sample-app-*.jar | grep -v -- '-plain' | head -1)
 [[ -f $METADATA ]] || fail "process-aot wrote no $METADATA"
 # From PluginsRuntimeHints (listed in the starter's aot.factories) and from the sample's
 # @RegisterReflectionForBinding of the plugins' config classes.
-expect "$METADATA" '"dev.unifiedplugins.runtime.ManagedProcessLedger$State"' "starter's runtime hints"
+expect "$METADATA" '"dev.unifiedplugins.shutdown.ManagedProcessLedger$State"' "starter's runtime hints"
 expect "$METADATA" '"jsv-messages"' "starter's runtime hints"
 expect "$METADATA" '"dev.unifiedplugins.sample.transcription.WhisperConfig"' "sample's runtime hints"
 expect "$METADATA" '"dev.unifiedplugins.sample.transcription.WhisperConfig$Device"' "sample's runtime hints"

@@ -14,11 +14,11 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
-import dev.unifiedplugins.config.JdbcPluginConfigStore;
+import dev.unifiedplugins.jdbc.JdbcPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.runtime.PluginConfigWatcher;
+import dev.unifiedplugins.watch.PluginConfigWatcher;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.h2.jdbcx.JdbcDataSource;
 
@@ -105,7 +105,7 @@ public final class ChangePropagation {
 
 	private static void createTable(DataSource dataSource, String platform) throws Exception {
 		String script = new String(JdbcPluginConfigStore.class
-			.getResourceAsStream("/dev/unifiedplugins/config/schema-" + platform + ".sql")
+			.getResourceAsStream("/dev/unifiedplugins/jdbc/schema-" + platform + ".sql")
 			.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
 		// Each script is one statement.
 		String sql = script.lines().filter((line) -> !line.trim().startsWith("--")).reduce("", (a, b) -> a + "\n" + b)

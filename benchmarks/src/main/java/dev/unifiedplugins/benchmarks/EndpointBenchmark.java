@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 import dev.unifiedplugins.actuate.PluginsEndpoint;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.runtime.BoundedCalls;
-import dev.unifiedplugins.runtime.PluginInspector;
+import dev.unifiedplugins.concurrent.BoundedCalls;
+import dev.unifiedplugins.inspection.PluginInspector;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;

@@ -13,8 +13,8 @@ import dev.unifiedplugins.actuate.PluginsEndpoint;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.runtime.BoundedCalls;
-import dev.unifiedplugins.runtime.PluginInspector;
+import dev.unifiedplugins.concurrent.BoundedCalls;
+import dev.unifiedplugins.inspection.PluginInspector;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.actuate.endpoint.Sanitizer;

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
-import dev.unifiedplugins.protocols.ProcessTable;
+import dev.unifiedplugins.processes.ProcessTable;
 
 /**
  * The one atomic, durable file write of this library, for config files and the record of

@@ -30,12 +30,13 @@ import tools.jackson.databind.json.JsonMapper;
  * The stored form of a configuration, the same in every store: a JSON object with 2-space
  * indentation, written as Python's {@code json.dump(config, f, indent=2)} writes it (ASCII
  * only, other characters escaped; NaN and the infinities as bare words) and read as UTF-8.
- * What {@link #write} accepts, {@link #parse} reads back as it was.
+ * What {@link #write} accepts, {@link #parse} reads back as it was. Public for the stores of
+ * other modules (the JDBC store), so that every store has one stored form.
  */
-final class ConfigJson {
+public final class ConfigJson {
 
 	/** Largest maximum config size: 1 GiB. */
-	static final long MAX_SIZE_LIMIT = 1024L * 1024 * 1024;
+	public static final long MAX_SIZE_LIMIT = 1024L * 1024 * 1024;
 
 	// The reader takes any string or name that fits in a file (the file size is bounded
 	// before parsing), and the integers Python reads; the writer escapes as Python does.
@@ -61,8 +62,12 @@ final class ConfigJson {
 	private ConfigJson() {
 	}
 
-	/** Checks a maximum config size: 1 byte to {@link #MAX_SIZE_LIMIT}. */
-	static long requireValidMaxSize(long maxSize) {
+	/**
+	 * Checks a maximum config size: 1 byte to {@link #MAX_SIZE_LIMIT}.
+	 * @param maxSize the size in bytes
+	 * @return the size
+	 */
+	public static long requireValidMaxSize(long maxSize) {
 		if (maxSize < 1 || maxSize > MAX_SIZE_LIMIT) {
 			throw new IllegalArgumentException(
 					"The max config size must be between 1 and " + MAX_SIZE_LIMIT + " bytes, not " + maxSize);
@@ -70,8 +75,14 @@ final class ConfigJson {
 		return maxSize;
 	}
 
-	/** The error for a stored configuration of more than {@code maxSize} bytes, which is not read. */
-	static PluginConfigException tooLarge(String what, @Nullable Path file, long maxSize) {
+	/**
+	 * The error for a stored configuration of more than {@code maxSize} bytes, which is not read.
+	 * @param what names it, such as {@code Plugin config file /x/y.json}
+	 * @param file the file, if any
+	 * @param maxSize the limit
+	 * @return the error
+	 */
+	public static PluginConfigException tooLarge(String what, @Nullable Path file, long maxSize) {
 		return new PluginConfigException(file,
 				what + " is larger than plugins.max-config-size (" + maxSize + " bytes)", null);
 	}
@@ -85,7 +96,7 @@ final class ConfigJson {
 	 * @throws IllegalArgumentException naming the key path when it would not load back as it
 	 * is, or the plugin when it takes more than {@code maxSize} bytes
 	 */
-	static byte[] write(String uniqueId, Map<String, Object> config, long maxSize) {
+	public static byte[] write(String uniqueId, Map<String, Object> config, long maxSize) {
 		JsonValues.check(uniqueId, config, maxSize);
 		byte[] bytes = WRITER.writeValueAsBytes(config);
 		if (bytes.length > maxSize) {
@@ -123,8 +134,9 @@ final class ConfigJson {
 	 * @param bytes what was read
 	 * @throws PluginConfigException naming it when it is not UTF-8, not JSON or not an
 	 * object; never quoting it
+	 * @return the configuration
 	 */
-	static Map<String, Object> parse(String what, @Nullable Path file, byte[] bytes) {
+	public static Map<String, Object> parse(String what, @Nullable Path file, byte[] bytes) {
 		String text;
 		try {
 			text = StandardCharsets.UTF_8.newDecoder()

@@ -18,7 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.unifiedplugins.core.PluginIds;
+import dev.unifiedplugins.config.PluginIds;
 import org.jspecify.annotations.Nullable;
 
 /**

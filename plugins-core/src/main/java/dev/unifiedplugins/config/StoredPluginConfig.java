@@ -3,7 +3,7 @@ package dev.unifiedplugins.config;
 import java.util.Map;
 import java.util.Objects;
 
-import dev.unifiedplugins.core.Json;
+import dev.unifiedplugins.json.Json;
 
 /**
  * A stored configuration and its revision: an opaque string that changes whenever the

@@ -11,6 +11,8 @@ import dev.unifiedplugins.config.PluginConfigSchema;
 import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.config.StoredPluginConfig;
 import org.jspecify.annotations.Nullable;
+import dev.unifiedplugins.json.Json;
+import dev.unifiedplugins.config.PluginIds;
 
 /**
  * The registry's reads and writes of configurations: ids checked before they reach the

@@ -5,6 +5,7 @@ import java.util.Objects;
 
 import dev.unifiedplugins.config.PluginConfigSchemaGenerator;
 import org.jspecify.annotations.Nullable;
+import dev.unifiedplugins.json.Json;
 
 /**
  * What a {@link PluginManager} reports about one of its plugins when it discovers them.

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
+import dev.unifiedplugins.json.Json;
 
 /**
  * What the registry knows about one plugin, for display and resource management, without

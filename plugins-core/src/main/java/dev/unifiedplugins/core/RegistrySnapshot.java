@@ -12,8 +12,7 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 
 import dev.unifiedplugins.config.PluginConfigSchema;
-import dev.unifiedplugins.protocols.PluginResources;
-import dev.unifiedplugins.protocols.ProcessTable;
+import dev.unifiedplugins.processes.ProcessTable;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
+import dev.unifiedplugins.json.Json;
 
 /**
  * A remote or cloud resource that a plugin uses: a VM, a container job or a serverless

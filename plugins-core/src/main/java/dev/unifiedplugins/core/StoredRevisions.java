@@ -13,7 +13,7 @@ import java.util.function.Supplier;
 
 import dev.unifiedplugins.config.PluginConfigChange;
 import dev.unifiedplugins.config.PluginConfigStore;
-import dev.unifiedplugins.utils.Listeners;
+import dev.unifiedplugins.concurrent.Listeners;
 import org.jspecify.annotations.Nullable;
 
 /**

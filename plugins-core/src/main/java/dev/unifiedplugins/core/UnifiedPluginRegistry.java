@@ -21,9 +21,8 @@ import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.config.StoredPluginConfig;
 import dev.unifiedplugins.core.RegistrySnapshot.Category;
 import dev.unifiedplugins.core.RegistrySnapshot.Plugin;
-import dev.unifiedplugins.protocols.PluginResources;
-import dev.unifiedplugins.protocols.ProcessTable;
-import dev.unifiedplugins.utils.Listeners;
+import dev.unifiedplugins.processes.ProcessTable;
+import dev.unifiedplugins.concurrent.Listeners;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -395,7 +394,7 @@ public class UnifiedPluginRegistry {
 	/**
 	 * Compares the stored revisions with those last seen, updates the {@code configured}
 	 * flags and tells the listeners of every change made elsewhere. A
-	 * {@link dev.unifiedplugins.runtime.PluginConfigWatcher} calls it when the store reports
+	 * {@link dev.unifiedplugins.watch.PluginConfigWatcher} calls it when the store reports
 	 * a change and at every rescan interval.
 	 * @return the changes found, marked external
 	 * @throws UncheckedIOException when the store cannot be read; nothing changes

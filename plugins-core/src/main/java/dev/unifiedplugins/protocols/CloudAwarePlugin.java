@@ -6,12 +6,13 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.unifiedplugins.core.RemoteResourceInfo;
+import dev.unifiedplugins.core.RemoteResourceOwner;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A plugin that uses remote or cloud resources, which cost money while they run.
  */
-public interface CloudAwarePlugin {
+public interface CloudAwarePlugin extends RemoteResourceOwner {
 
 	/**
 	 * The resource this plugin uses now.

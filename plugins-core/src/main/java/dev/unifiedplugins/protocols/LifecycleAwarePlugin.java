@@ -3,14 +3,16 @@ package dev.unifiedplugins.protocols;
 import java.util.List;
 import java.util.Map;
 
+import dev.unifiedplugins.core.ChildProcessOwner;
 import dev.unifiedplugins.core.PluginExecutionMode;
 import org.jspecify.annotations.Nullable;
+import dev.unifiedplugins.processes.ProcessTable;
 
 /**
  * A plugin that manages resources outside the JVM: child processes, containers, servers.
  * The registry reports its PIDs and cleans it up when the application stops.
  */
-public interface LifecycleAwarePlugin {
+public interface LifecycleAwarePlugin extends ChildProcessOwner {
 
 	/**
 	 * Where this plugin runs.

@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * A cloud resource the registry terminated, or tried to: by itself (a limit or the budget),
  * at shutdown, or for an operator. Delivered to the listeners of
- * {@link dev.unifiedplugins.runtime.CloudCostGuard CloudCostGuard} and, in a Spring
+ * {@link dev.unifiedplugins.cost.CloudCostGuard CloudCostGuard} and, in a Spring
  * application, published as an application event.
  *
  * @param uniqueId the unique id of the plugin that holds the resource

@@ -14,7 +14,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.unifiedplugins.core.PluginDescriptor;
-import dev.unifiedplugins.core.PluginIds;
+import dev.unifiedplugins.config.PluginIds;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
 import org.jspecify.annotations.Nullable;

@@ -14,7 +14,7 @@ import dev.unifiedplugins.config.PluginConfigChange;
 import dev.unifiedplugins.config.PluginConfigChange.Kind;
 import dev.unifiedplugins.config.PluginConfigConflictException;
 import dev.unifiedplugins.config.PluginConfigStore;
-import dev.unifiedplugins.runtime.PluginConfigWatcher;
+import dev.unifiedplugins.watch.PluginConfigWatcher;
 import dev.unifiedplugins.testsupport.Await;
 import dev.unifiedplugins.testsupport.ForwardingStore;
 import org.junit.jupiter.api.BeforeEach;

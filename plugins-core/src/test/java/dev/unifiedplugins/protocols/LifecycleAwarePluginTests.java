@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import dev.unifiedplugins.processes.ProcessTable;
 
 /**
  * Tests for {@link LifecycleAwarePlugin} and the registry's view of a lifecycle-aware

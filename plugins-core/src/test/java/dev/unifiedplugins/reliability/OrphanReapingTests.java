@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import dev.unifiedplugins.runtime.ManagedProcessLedger;
+import dev.unifiedplugins.shutdown.ManagedProcessLedger;
 import dev.unifiedplugins.testsupport.Await;
 import dev.unifiedplugins.testsupport.ChildProcesses;
 import org.junit.jupiter.api.AfterEach;

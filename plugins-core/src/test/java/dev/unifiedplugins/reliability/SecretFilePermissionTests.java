@@ -9,7 +9,7 @@ import java.util.Map;
 
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.runtime.ManagedProcessLedger;
+import dev.unifiedplugins.shutdown.ManagedProcessLedger;
 import dev.unifiedplugins.testsupport.ChildProcesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

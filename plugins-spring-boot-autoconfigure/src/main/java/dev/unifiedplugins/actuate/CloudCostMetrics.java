@@ -3,7 +3,7 @@ package dev.unifiedplugins.actuate;
 import java.util.function.Consumer;
 
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
-import dev.unifiedplugins.runtime.CloudCostGuard;
+import dev.unifiedplugins.cost.CloudCostGuard;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

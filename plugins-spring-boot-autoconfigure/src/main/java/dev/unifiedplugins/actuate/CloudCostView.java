@@ -10,7 +10,7 @@ import dev.unifiedplugins.actuate.PluginsEndpoint.FleetDescriptor;
 import dev.unifiedplugins.actuate.PluginsEndpoint.PluginCloudCostDescriptor;
 import dev.unifiedplugins.actuate.PluginsEndpoint.PluginEntry;
 import dev.unifiedplugins.actuate.PluginsEndpoint.TerminationDescriptor;
-import dev.unifiedplugins.runtime.CloudCostGuard;
+import dev.unifiedplugins.cost.CloudCostGuard;
 import org.jspecify.annotations.Nullable;
 
 /**

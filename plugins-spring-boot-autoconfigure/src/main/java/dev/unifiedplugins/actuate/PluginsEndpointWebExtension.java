@@ -10,7 +10,7 @@ import dev.unifiedplugins.config.ConfigViolation;
 import dev.unifiedplugins.config.PluginConfigConflictException;
 import dev.unifiedplugins.config.PluginConfigValidationException;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.runtime.PluginCleanup;
+import dev.unifiedplugins.shutdown.PluginCleanup;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;

@@ -7,9 +7,9 @@ import java.util.StringJoiner;
 
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.runtime.BoundedCalls;
-import dev.unifiedplugins.runtime.CloudCostGuard;
-import dev.unifiedplugins.runtime.PluginConfigWatcher;
+import dev.unifiedplugins.concurrent.BoundedCalls;
+import dev.unifiedplugins.cost.CloudCostGuard;
+import dev.unifiedplugins.watch.PluginConfigWatcher;
 import dev.unifiedplugins.systems.PluginSystemManager;
 import org.jspecify.annotations.Nullable;
 

@@ -7,8 +7,8 @@ import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.runtime.PluginInspection;
-import dev.unifiedplugins.runtime.PluginInspector;
+import dev.unifiedplugins.inspection.PluginInspection;
+import dev.unifiedplugins.inspection.PluginInspector;
 import dev.unifiedplugins.utils.PluginStats;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

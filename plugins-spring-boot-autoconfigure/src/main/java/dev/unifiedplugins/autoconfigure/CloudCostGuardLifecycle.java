@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
-import dev.unifiedplugins.runtime.CloudCostGuard;
-import dev.unifiedplugins.runtime.PeriodicTasks;
+import dev.unifiedplugins.cost.CloudCostGuard;
+import dev.unifiedplugins.concurrent.PeriodicTasks;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

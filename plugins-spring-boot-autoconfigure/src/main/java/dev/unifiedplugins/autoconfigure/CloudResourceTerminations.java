@@ -1,8 +1,8 @@
 package dev.unifiedplugins.autoconfigure;
 
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
-import dev.unifiedplugins.runtime.CloudCostGuard;
-import dev.unifiedplugins.runtime.PluginShutdown;
+import dev.unifiedplugins.cost.CloudCostGuard;
+import dev.unifiedplugins.shutdown.PluginShutdown;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeansException;

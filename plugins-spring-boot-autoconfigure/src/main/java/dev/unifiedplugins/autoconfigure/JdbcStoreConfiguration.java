@@ -11,14 +11,14 @@ import javax.sql.DataSource;
 
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
-import dev.unifiedplugins.config.JdbcCloudCostFleet;
-import dev.unifiedplugins.config.JdbcPluginConfigStore;
+import dev.unifiedplugins.jdbc.JdbcCloudCostFleet;
+import dev.unifiedplugins.jdbc.JdbcPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigConflictException;
 import dev.unifiedplugins.config.PluginConfigException;
 import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.runtime.CloudCostFleet;
-import dev.unifiedplugins.runtime.PluginConfigWatcher;
+import dev.unifiedplugins.cost.CloudCostFleet;
+import dev.unifiedplugins.watch.PluginConfigWatcher;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

@@ -6,12 +6,12 @@ import java.time.Duration;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.runtime.BoundedCalls;
-import dev.unifiedplugins.runtime.CloudCostGuard;
-import dev.unifiedplugins.runtime.ManagedProcessLedger;
-import dev.unifiedplugins.runtime.PluginConfigWatcher;
-import dev.unifiedplugins.runtime.PluginInspector;
-import dev.unifiedplugins.runtime.PluginShutdown;
+import dev.unifiedplugins.concurrent.BoundedCalls;
+import dev.unifiedplugins.cost.CloudCostGuard;
+import dev.unifiedplugins.shutdown.ManagedProcessLedger;
+import dev.unifiedplugins.watch.PluginConfigWatcher;
+import dev.unifiedplugins.inspection.PluginInspector;
+import dev.unifiedplugins.shutdown.PluginShutdown;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

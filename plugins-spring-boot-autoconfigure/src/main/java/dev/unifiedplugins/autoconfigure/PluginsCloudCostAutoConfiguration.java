@@ -5,9 +5,9 @@ import java.time.Duration;
 
 import dev.unifiedplugins.actuate.CloudCostMetrics;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.runtime.BoundedCalls;
-import dev.unifiedplugins.runtime.CloudCostFleet;
-import dev.unifiedplugins.runtime.CloudCostGuard;
+import dev.unifiedplugins.concurrent.BoundedCalls;
+import dev.unifiedplugins.cost.CloudCostFleet;
+import dev.unifiedplugins.cost.CloudCostGuard;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;

@@ -8,11 +8,11 @@ import dev.unifiedplugins.actuate.PluginsEndpointWriter;
 import dev.unifiedplugins.actuate.PluginsHealthIndicator;
 import dev.unifiedplugins.actuate.PluginsMetrics;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.runtime.BoundedCalls;
-import dev.unifiedplugins.runtime.CloudCostGuard;
-import dev.unifiedplugins.runtime.PluginConfigWatcher;
-import dev.unifiedplugins.runtime.PluginInspector;
-import dev.unifiedplugins.runtime.PluginShutdown;
+import dev.unifiedplugins.concurrent.BoundedCalls;
+import dev.unifiedplugins.cost.CloudCostGuard;
+import dev.unifiedplugins.watch.PluginConfigWatcher;
+import dev.unifiedplugins.inspection.PluginInspector;
+import dev.unifiedplugins.shutdown.PluginShutdown;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 

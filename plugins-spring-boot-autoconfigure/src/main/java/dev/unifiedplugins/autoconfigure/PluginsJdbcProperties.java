@@ -2,7 +2,7 @@ package dev.unifiedplugins.autoconfigure;
 
 import java.time.Duration;
 
-import dev.unifiedplugins.config.JdbcPluginConfigStore;
+import dev.unifiedplugins.jdbc.JdbcPluginConfigStore;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;

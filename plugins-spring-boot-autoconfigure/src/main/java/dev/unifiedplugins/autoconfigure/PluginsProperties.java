@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.unifiedplugins.runtime.CloudCostGuard.BudgetAction;
+import dev.unifiedplugins.cost.CloudCostGuard.BudgetAction;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;

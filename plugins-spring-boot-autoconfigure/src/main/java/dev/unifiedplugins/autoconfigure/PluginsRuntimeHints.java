@@ -4,7 +4,7 @@ import dev.unifiedplugins.config.ConfigViolation;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
-import dev.unifiedplugins.runtime.CloudCostGuard;
+import dev.unifiedplugins.cost.CloudCostGuard;
 import dev.unifiedplugins.utils.PluginStats;
 import org.jspecify.annotations.Nullable;
 
@@ -27,7 +27,7 @@ class PluginsRuntimeHints implements RuntimeHintsRegistrar {
 	 * after a crash. Named, as it is package-private in the core module; its owner and
 	 * process records follow from it.
 	 */
-	static final String LEDGER_STATE = "dev.unifiedplugins.runtime.ManagedProcessLedger$State";
+	static final String LEDGER_STATE = "dev.unifiedplugins.shutdown.ManagedProcessLedger$State";
 
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
@@ -45,7 +45,7 @@ class PluginsRuntimeHints implements RuntimeHintsRegistrar {
 		registerSchemaValidatorResources(hints);
 		// The JDBC store's schema scripts, the fleet's tables included, which Boot's
 		// initializer loads by name.
-		hints.resources().registerPattern("dev/unifiedplugins/config/schema-*.sql");
+		hints.resources().registerPattern("dev/unifiedplugins/jdbc/schema-*.sql");
 	}
 
 	/**

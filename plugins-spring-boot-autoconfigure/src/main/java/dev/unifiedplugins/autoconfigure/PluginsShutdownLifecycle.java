@@ -1,6 +1,6 @@
 package dev.unifiedplugins.autoconfigure;
 
-import dev.unifiedplugins.runtime.PluginShutdown;
+import dev.unifiedplugins.shutdown.PluginShutdown;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 

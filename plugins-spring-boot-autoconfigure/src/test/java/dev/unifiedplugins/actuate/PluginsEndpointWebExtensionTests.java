@@ -14,9 +14,9 @@ import dev.unifiedplugins.actuate.PluginsEndpointWebExtension.ViolationsDescript
 import dev.unifiedplugins.actuate.WriteFixtures.InterferingStore;
 import dev.unifiedplugins.config.ConfigViolation;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.runtime.BoundedCalls;
-import dev.unifiedplugins.runtime.PluginInspector;
-import dev.unifiedplugins.runtime.PluginShutdown;
+import dev.unifiedplugins.concurrent.BoundedCalls;
+import dev.unifiedplugins.inspection.PluginInspector;
+import dev.unifiedplugins.shutdown.PluginShutdown;
 import dev.unifiedplugins.testsupport.TestPlugins;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

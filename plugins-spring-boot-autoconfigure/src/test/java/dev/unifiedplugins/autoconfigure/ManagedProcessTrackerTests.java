@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.runtime.BoundedCalls;
-import dev.unifiedplugins.runtime.ManagedProcessLedger;
-import dev.unifiedplugins.runtime.PluginInspector;
+import dev.unifiedplugins.concurrent.BoundedCalls;
+import dev.unifiedplugins.shutdown.ManagedProcessLedger;
+import dev.unifiedplugins.inspection.PluginInspector;
 import dev.unifiedplugins.testsupport.Await;
 import dev.unifiedplugins.testsupport.ChildProcesses;
 import dev.unifiedplugins.testsupport.TestPluginManager;

@@ -12,7 +12,7 @@ import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.runtime.PluginConfigWatcher;
+import dev.unifiedplugins.watch.PluginConfigWatcher;
 import dev.unifiedplugins.testsupport.Await;
 import dev.unifiedplugins.testsupport.ForwardingStore;
 import org.junit.jupiter.api.Test;

@@ -15,7 +15,7 @@ import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.systems.ConfigurablePlugin;
 import dev.unifiedplugins.systems.JarDirectoryPluginManager;
 import dev.unifiedplugins.systems.PluginInfo;
-import dev.unifiedplugins.runtime.PluginInspector;
+import dev.unifiedplugins.inspection.PluginInspector;
 import dev.unifiedplugins.systems.PluginLifecycle;
 import dev.unifiedplugins.systems.PluginLoadException;
 import dev.unifiedplugins.systems.PluginSystemManager;

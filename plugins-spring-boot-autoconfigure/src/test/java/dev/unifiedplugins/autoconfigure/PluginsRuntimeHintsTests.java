@@ -15,14 +15,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.unifiedplugins.config.ConfigViolation;
-import dev.unifiedplugins.config.JdbcPluginConfigStore;
+import dev.unifiedplugins.jdbc.JdbcPluginConfigStore;
 import dev.unifiedplugins.core.CloudProviderType;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.RemoteResourceInfo;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
-import dev.unifiedplugins.runtime.CloudCostGuard;
+import dev.unifiedplugins.cost.CloudCostGuard;
 import dev.unifiedplugins.utils.PluginStats;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class PluginsRuntimeHintsTests {
 
-	private static final String LEDGER = "dev.unifiedplugins.runtime.ManagedProcessLedger";
+	private static final String LEDGER = "dev.unifiedplugins.shutdown.ManagedProcessLedger";
 
 	private final RuntimeHints hints = new RuntimeHints();
 

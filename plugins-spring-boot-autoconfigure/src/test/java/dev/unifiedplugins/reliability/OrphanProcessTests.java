@@ -15,7 +15,7 @@ import dev.unifiedplugins.autoconfigure.PluginsShutdownProperties;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.core.PluginManager;
-import dev.unifiedplugins.protocols.ProcessTable;
+import dev.unifiedplugins.processes.ProcessTable;
 import dev.unifiedplugins.testsupport.Await;
 import dev.unifiedplugins.testsupport.ChildProcesses;
 import dev.unifiedplugins.testsupport.TestPlugins;

@@ -3,7 +3,7 @@ package dev.unifiedplugins.sample;
 import java.time.Duration;
 import java.util.Collection;
 
-import dev.unifiedplugins.protocols.ProcessTable;
+import dev.unifiedplugins.processes.ProcessTable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

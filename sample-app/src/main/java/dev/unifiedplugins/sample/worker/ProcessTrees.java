@@ -3,7 +3,7 @@ package dev.unifiedplugins.sample.worker;
 import java.time.Duration;
 import java.util.List;
 
-import dev.unifiedplugins.protocols.ProcessTable;
+import dev.unifiedplugins.processes.ProcessTable;
 
 /**
  * Ends process trees within a bounded time.

@@ -10,7 +10,7 @@ import java.util.List;
 
 import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
-import dev.unifiedplugins.protocols.ProcessTable;
+import dev.unifiedplugins.processes.ProcessTable;
 import dev.unifiedplugins.sample.worker.TranscriptionWorker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

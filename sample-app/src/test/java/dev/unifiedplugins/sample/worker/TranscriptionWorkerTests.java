@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.unifiedplugins.protocols.ProcessTable;
+import dev.unifiedplugins.processes.ProcessTable;
 import dev.unifiedplugins.sample.worker.TranscriptionWorker.Ready;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,209 @@
+package dev.unifiedplugins.concurrent;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs calls into plugin code on a small pool of daemon threads so that callers can wait
+ * with a deadline.
+ * <p>
+ * Calls with the same key run one at a time, in the order they were submitted. A call
+ * that hangs keeps its thread until it returns, even after its caller gave up and
+ * cancelled it, and the later calls with its key wait in a queue, not on a thread, until
+ * their callers give up too. Hung calls thus hold at most one thread per key, never
+ * starve other keys, and callers that overlap on a healthy key simply take turns.
+ */
+public final class BoundedCalls implements AutoCloseable {
+
+	private final ThreadPoolExecutor executor;
+
+	/** The keys with a running call, each with the calls waiting for it. Guarded by itself. */
+	private final Map<String, Queue<KeyedCall<?>>> busy = new HashMap<>();
+
+	/**
+	 * Creates a pool.
+	 * @param threadNamePrefix the prefix of the threads' names
+	 * @param maxThreads the most calls that run at once
+	 */
+	public BoundedCalls(String threadNamePrefix, int maxThreads) {
+		Objects.requireNonNull(threadNamePrefix, "threadNamePrefix must not be null");
+		AtomicInteger count = new AtomicInteger();
+		this.executor = new ThreadPoolExecutor(maxThreads, maxThreads, 30, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), (task) -> {
+					Thread thread = new Thread(task, threadNamePrefix + count.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+		this.executor.allowCoreThreadTimeOut(true);
+	}
+
+	/**
+	 * Starts a call, or queues it behind the running call with the same key.
+	 * @param <T> the result type
+	 * @param key what the call is about, such as a plugin's unique id
+	 * @param call the call
+	 * @return its future; it fails with {@link RejectedExecutionException} after
+	 * {@link #close()}. {@link #await} tells a call that never started because the previous
+	 * one with its key had not returned from one that did not answer in time
+	 */
+	public <T> Future<T> submit(String key, Callable<T> call) {
+		Objects.requireNonNull(key, "key must not be null");
+		Objects.requireNonNull(call, "call must not be null");
+		KeyedCall<T> task = new KeyedCall<>(key, call);
+		synchronized (this.busy) {
+			Queue<KeyedCall<?>> waiting = this.busy.get(key);
+			if (waiting != null) {
+				// Callers that gave up cancelled their calls: drop them, so a hung key's queue
+				// stays as short as the number of callers still waiting.
+				waiting.removeIf(Future::isDone);
+				waiting.add(task);
+				return task;
+			}
+			this.busy.put(key, new ArrayDeque<>(2));
+		}
+		execute(task);
+		return task;
+	}
+
+	private void execute(KeyedCall<?> task) {
+		try {
+			this.executor.execute(() -> {
+				try {
+					task.started = true;
+					task.run();
+				}
+				finally {
+					// Runs when the call has returned, not when its caller cancelled it.
+					next(task.key);
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			task.fail(ex);
+			next(task.key);
+		}
+	}
+
+	private void next(String key) {
+		KeyedCall<?> next;
+		synchronized (this.busy) {
+			Queue<KeyedCall<?>> waiting = this.busy.get(key);
+			next = (waiting != null) ? waiting.poll() : null;
+			while (next != null && next.isDone()) {
+				next = waiting.poll();
+			}
+			if (next == null) {
+				this.busy.remove(key);
+				return;
+			}
+		}
+		execute(next);
+	}
+
+	/**
+	 * Waits for a call until a deadline, cancelling it when the deadline passes.
+	 * @param <T> the result type
+	 * @param future the call's future
+	 * @param deadlineNanos the deadline, in {@link System#nanoTime()} terms
+	 * @param timeout the configured bound, for the message
+	 * @return the result
+	 * @throws PluginCallException when the call failed or timed out, with a message that
+	 * says which
+	 */
+	public static <T> T await(Future<T> future, long deadlineNanos, Duration timeout) {
+		Objects.requireNonNull(future, "future must not be null");
+		Objects.requireNonNull(timeout, "timeout must not be null");
+		try {
+			return future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			future.cancel(true);
+			if (future instanceof KeyedCall<?> call && !call.started) {
+				PluginCallInProgressException busy = new PluginCallInProgressException(call.key);
+				throw new PluginCallException(busy.getMessage() + " (waited " + format(timeout) + ")", busy);
+			}
+			throw new PluginCallException("did not answer within " + format(timeout), ex);
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			throw new PluginCallException(describe(cause), cause);
+		}
+		catch (CancellationException ex) {
+			throw new PluginCallException("was cancelled", ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			future.cancel(true);
+			throw new PluginCallException("interrupted while waiting for the plugin", ex);
+		}
+	}
+
+	/** {@return a failure's exception type and message, for an operator} */
+	public static String describe(Throwable failure) {
+		Objects.requireNonNull(failure, "failure must not be null");
+		String message = failure.getMessage();
+		return failure.getClass().getName() + ((message != null) ? ": " + message : "");
+	}
+
+	static String format(Duration duration) {
+		long millis = duration.toMillis();
+		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
+	}
+
+	@Override
+	public void close() {
+		this.executor.shutdownNow();
+	}
+
+	/** A call with its key, and whether a thread has started it. */
+	private static final class KeyedCall<T> extends FutureTask<T> {
+
+		final String key;
+
+		volatile boolean started;
+
+		KeyedCall(String key, Callable<T> call) {
+			super(call);
+			this.key = key;
+		}
+
+		void fail(Throwable failure) {
+			setException(failure);
+		}
+
+	}
+
+	/** The previous call with the same key has not returned. */
+	public static final class PluginCallInProgressException extends RuntimeException {
+
+		PluginCallInProgressException(String key) {
+			super("a previous call for '" + key + "' has not returned yet");
+		}
+
+	}
+
+	/** A bounded call that failed or timed out. */
+	public static final class PluginCallException extends RuntimeException {
+
+		PluginCallException(String message, Throwable cause) {
+			super(message, cause);
+		}
+
+	}
+
+}

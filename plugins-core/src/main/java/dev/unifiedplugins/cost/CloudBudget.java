@@ -1,0 +1,220 @@
+package dev.unifiedplugins.cost;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import dev.unifiedplugins.cost.CloudCostFleet.Resource;
+import dev.unifiedplugins.cost.CloudCostGuard.Budget;
+import dev.unifiedplugins.cost.CloudCostGuard.BudgetAction;
+import dev.unifiedplugins.cost.CloudCostGuard.BudgetExceeded;
+import dev.unifiedplugins.cost.CloudCostGuard.Fleet;
+import dev.unifiedplugins.cost.CloudResourceSurvey.Observation;
+import dev.unifiedplugins.concurrent.Listeners;
+import org.jspecify.annotations.Nullable;
+import dev.unifiedplugins.concurrent.BoundedCalls;
+
+/**
+ * The budget step of a {@link CloudCostGuard} check, and the fleet's heartbeat. The rule:
+ * when the running resources cost more than the cap, the most expensive go first, until
+ * the rest fit. The same rule serves one instance alone and a fleet.
+ * <p>
+ * In a fleet, every instance applies it at its heartbeat, one after another under the
+ * fleet's lock, to the same list in the same order (price, then instance name, then unique
+ * id). An instance terminates only its own resources; one owned by another instance counts
+ * as going (its owner, applying the rule in turn, terminates it), so the instance goes down
+ * the list only as far as the cap needs. The owner then finds the same list without what was
+ * terminated before it, and what it must end is its part of the same plan: the instances
+ * together never terminate more than one instance holding all the resources would. Until
+ * the owner's next check the fleet may stay over the cap.
+ * <p>
+ * When the fleet cannot be reached, the rule applies to this instance's resources alone
+ * (they are part of the fleet's, so their excess is the fleet's too). Not thread-safe: the
+ * guard calls it under its lock.
+ */
+final class CloudBudget {
+
+	private static final System.Logger logger = System.getLogger(CloudBudget.class.getName());
+
+	/** The instance name of a guard without a fleet. */
+	private static final String ALONE = "";
+
+	private static final Comparator<Resource> MOST_EXPENSIVE_FIRST = Comparator
+		.comparingDouble(Resource::hourlyUsd)
+		.reversed()
+		.thenComparing(Resource::instance)
+		.thenComparing(Resource::uniqueId);
+
+	private final CloudCostGuard.Settings settings;
+
+	private final @Nullable CloudCostFleet fleet;
+
+	private final Listeners<BudgetExceeded> listeners;
+
+	private boolean exceeded;
+
+	/** The last fleet seen. */
+	private @Nullable Fleet fleetStatus;
+
+	CloudBudget(CloudCostGuard.Settings settings, @Nullable CloudCostFleet fleet, Listeners<BudgetExceeded> listeners) {
+		this.settings = settings;
+		this.fleet = fleet;
+		this.listeners = listeners;
+	}
+
+	@Nullable Budget initial() {
+		return budget(0, false);
+	}
+
+	void leaveFleet() {
+		if (this.fleet != null) {
+			this.fleet.leave();
+		}
+	}
+
+	/**
+	 * Publishes to the fleet, if any, and applies the budget, removing from {@code running}
+	 * what it terminated.
+	 * @param terminate terminates one of this instance's resources for the budget, returning
+	 * whether it did
+	 */
+	Result check(Map<String, Observation> running, Instant now, Predicate<String> terminate) {
+		Double cap = this.settings.budgetHourlyUsd();
+		Hourly hourly = (this.fleet != null) ? heartbeat(running, now, cap, terminate) : null;
+		boolean inFleet = hourly != null;
+		if (hourly == null) {
+			double before = hourly(running);
+			if (cap != null) {
+				apply(resources(running), ALONE, cap, running, terminate);
+			}
+			hourly = new Hourly(before, hourly(running));
+		}
+		if (cap != null && hourly.before() > cap && !this.exceeded) {
+			logger.log(System.Logger.Level.WARNING,
+					"Running cloud resources" + (inFleet ? " of the fleet" : "") + " cost " + hourly.before()
+							+ " USD per hour, over the budget of " + cap
+							+ " USD per hour (plugins.cost.budget.hourly-usd); action: "
+							+ this.settings.budgetAction().value());
+			this.listeners.deliver(new BudgetExceeded(hourly.before(), cap, this.settings.budgetAction()));
+		}
+		this.exceeded = cap != null && hourly.after() > cap;
+		return new Result(budget(hourly.after(), this.exceeded), this.fleetStatus);
+	}
+
+	/**
+	 * One heartbeat: applies the budget to the fleet's resources under the fleet's lock.
+	 * @return the fleet's hourly price before and after, or null when the fleet did not
+	 * answer
+	 */
+	private @Nullable Hourly heartbeat(Map<String, Observation> running, Instant now, @Nullable Double cap,
+			Predicate<String> terminate) {
+		CloudCostFleet fleet = Objects.requireNonNull(this.fleet);
+		Map<String, Double> prices = new LinkedHashMap<>();
+		running.forEach((id, observation) -> prices.put(id, observation.hourlyUsd()));
+		List<Resource> seen = new ArrayList<>();
+		try {
+			CloudCostFleet.Snapshot snapshot = fleet.heartbeat(now, prices, (resources) -> {
+				seen.addAll(resources);
+				Set<String> terminated = new HashSet<>(running.keySet());
+				if (cap != null) {
+					apply(resources, fleet.instanceName(), cap, running, terminate);
+				}
+				terminated.removeAll(running.keySet());
+				return terminated;
+			});
+			if (this.fleetStatus != null && this.fleetStatus.error() != null) {
+				logger.log(System.Logger.Level.INFO, "The cloud cost fleet is reachable again");
+			}
+			this.fleetStatus = new Fleet(snapshot.instances(), snapshot.hourlyUsd(), snapshot.hourlyByInstance(), null);
+			return new Hourly(sum(seen), snapshot.hourlyUsd());
+		}
+		catch (RuntimeException ex) {
+			String error = BoundedCalls.describe(ex);
+			Fleet last = this.fleetStatus;
+			if (last == null || last.error() == null) {
+				logger.log(System.Logger.Level.WARNING, "Could not publish to the cloud cost fleet (" + error
+						+ "); the budget applies to this instance's resources until it is back", ex);
+			}
+			this.fleetStatus = (last != null) ? new Fleet(last.instances(), last.hourlyUsd(), last.byInstance(), error)
+					: new Fleet(0, 0, Map.of(), error);
+			return null;
+		}
+	}
+
+	/**
+	 * Applies the rule to {@code resources}, terminating this instance's own when the action
+	 * is {@code terminate}.
+	 */
+	private void apply(List<Resource> resources, String self, double cap, Map<String, Observation> running,
+			Predicate<String> terminate) {
+		double before = sum(resources);
+		if (before <= cap || this.settings.budgetAction() != BudgetAction.TERMINATE) {
+			return;
+		}
+		List<Resource> byPrice = new ArrayList<>(resources);
+		byPrice.sort(MOST_EXPENSIVE_FIRST);
+		double planned = before;
+		for (Resource resource : byPrice) {
+			if (planned <= cap) {
+				break;
+			}
+			if (!resource.instance().equals(self)) {
+				// Its owner terminates it when it applies the rule in turn.
+				planned -= resource.hourlyUsd();
+			}
+			// One that fails still bills: go on with the next, so the cap holds.
+			else if (running.containsKey(resource.uniqueId()) && terminate.test(resource.uniqueId())) {
+				running.remove(resource.uniqueId());
+				planned -= resource.hourlyUsd();
+			}
+		}
+	}
+
+	private @Nullable Budget budget(double hourly, boolean exceeded) {
+		Double cap = this.settings.budgetHourlyUsd();
+		return (cap != null) ? new Budget(cap, exceeded, this.settings.budgetAction(), hourly) : null;
+	}
+
+	private static List<Resource> resources(Map<String, Observation> running) {
+		List<Resource> resources = new ArrayList<>();
+		running.forEach((id, observation) -> resources.add(new Resource(ALONE, id, observation.hourlyUsd())));
+		return resources;
+	}
+
+	private static double sum(List<Resource> resources) {
+		double total = 0;
+		for (Resource resource : resources) {
+			total += resource.hourlyUsd();
+		}
+		return total;
+	}
+
+	static double hourly(Map<String, Observation> running) {
+		double hourly = 0;
+		for (Observation observation : running.values()) {
+			hourly += observation.hourlyUsd();
+		}
+		return hourly;
+	}
+
+	/**
+	 * What the budget step found.
+	 *
+	 * @param budget the budget after it, or null when none is set
+	 * @param fleet the fleet, or null without one
+	 */
+	record Result(@Nullable Budget budget, @Nullable Fleet fleet) {
+	}
+
+	/** The hourly price of the resources the budget applies to, before and after it did. */
+	private record Hourly(double before, double after) {
+	}
+
+}

@@ -1,0 +1,336 @@
+package dev.unifiedplugins.cost;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
+import dev.unifiedplugins.cost.CloudResourceSurvey.Answers;
+import dev.unifiedplugins.cost.CloudResourceSurvey.Observation;
+import dev.unifiedplugins.concurrent.Listeners;
+import org.jspecify.annotations.Nullable;
+import dev.unifiedplugins.concurrent.BoundedCalls;
+import dev.unifiedplugins.concurrent.PeriodicTasks;
+
+/**
+ * Keeps the cost of the plugins' cloud resources in check. Each {@link #check()} accrues
+ * the cost of the running resources and terminates those past the idle timeout or the
+ * maximum lifetime (counted from when this guard first saw them running), or over the
+ * budget, most expensive first; with a {@link CloudCostFleet} the budget caps the fleet's
+ * resources and each instance terminates only its own, as {@link CloudBudget} explains.
+ * Nothing a plugin does makes a check throw; a failed termination is tried again at the
+ * next check, and an unreachable fleet leaves the budget applied to this instance's
+ * resources until it is back.
+ * <p>
+ * The accrued cost is an estimate: a resource that stops between two checks is counted
+ * until the last check that saw it running.
+ */
+public final class CloudCostGuard {
+
+	private static final System.Logger logger = System.getLogger(CloudCostGuard.class.getName());
+
+	private final Clock clock;
+
+	private final Settings settings;
+
+	private final CloudResourceSurvey survey;
+
+	private final CloudResourceTerminator terminator;
+
+	/** Guarded by this. */
+	private final CloudCostAccrual accrual = new CloudCostAccrual();
+
+	/** Guarded by this. */
+	private final CloudBudget budget;
+
+	private final Listeners<PluginCloudResourceTerminated> listeners = new Listeners<>("cloud resource terminations");
+
+	private final Listeners<BudgetExceeded> budgetListeners = new Listeners<>("the cloud budget");
+
+	/** The resources terminated outside the checks, whose accrual the next check ends. */
+	private final Queue<String> terminatedElsewhere = new ConcurrentLinkedQueue<>();
+
+	/** Guards replacing the status, which checks and recorded terminations both do. */
+	private final Object statusLock = new Object();
+
+	private volatile Status status;
+
+	/**
+	 * Creates a guard.
+	 * @param registry the registry whose plugins to watch
+	 * @param calls where calls into plugin code run
+	 * @param clock the time source; the fleet's heartbeats are compared by it, so the
+	 * instances' clocks must agree to well within the time after which the fleet forgets an
+	 * instance
+	 * @param settings the limits
+	 * @param fleet the fleet this instance belongs to, whose resources the budget then caps,
+	 * or null for none
+	 */
+	public CloudCostGuard(UnifiedPluginRegistry registry, BoundedCalls calls, Clock clock, Settings settings,
+			@Nullable CloudCostFleet fleet) {
+		Objects.requireNonNull(registry, "registry must not be null");
+		Objects.requireNonNull(calls, "calls must not be null");
+		this.clock = Objects.requireNonNull(clock, "clock must not be null");
+		this.settings = Objects.requireNonNull(settings, "settings must not be null");
+		this.survey = new CloudResourceSurvey(registry, calls, settings.callTimeout());
+		this.terminator = new CloudResourceTerminator(calls, settings, this.listeners);
+		this.budget = new CloudBudget(settings, fleet, this.budgetListeners);
+		this.status = new Status(null, 0, Map.of(), 0, this.budget.initial(), Map.of(), null);
+	}
+
+	/** {@return the limits this guard enforces} */
+	public Settings getSettings() {
+		return this.settings;
+	}
+
+	/**
+	 * Adds a listener of terminations, successful or not: this guard's own and those
+	 * {@linkplain #recordTermination recorded} by others. It is called on the terminating
+	 * thread; what it throws is logged and ignored.
+	 * @param listener the listener
+	 */
+	public void addListener(Consumer<? super PluginCloudResourceTerminated> listener) {
+		this.listeners.add(listener);
+	}
+
+	/** Removes a listener added with {@link #addListener(Consumer)}. */
+	public void removeListener(Consumer<? super PluginCloudResourceTerminated> listener) {
+		this.listeners.remove(listener);
+	}
+
+	/**
+	 * Adds a listener called each time the running resources start costing more than the
+	 * budget. It is called on the checking thread; what it throws is logged and ignored.
+	 * @param listener the listener
+	 */
+	public void addBudgetListener(Consumer<? super BudgetExceeded> listener) {
+		this.budgetListeners.add(listener);
+	}
+
+	/** Removes a listener added with {@link #addBudgetListener(Consumer)}. */
+	public void removeBudgetListener(Consumer<? super BudgetExceeded> listener) {
+		this.budgetListeners.remove(listener);
+	}
+
+	/** {@return what the last check found; cheap, it calls no plugin} */
+	public Status status() {
+		return this.status;
+	}
+
+	/**
+	 * Records a termination done outside the checks, at shutdown ({@link Reason#SHUTDOWN})
+	 * or by an operator ({@link Reason#OPERATOR}): it becomes the plugin's last
+	 * termination, a successful one ends the resource's accrual (from the next check on),
+	 * and the listeners get it. It does not wait for a running check, so that an
+	 * operator's request returns on time.
+	 * @param event the termination
+	 * @param error why it failed, or null
+	 */
+	public void recordTermination(PluginCloudResourceTerminated event, @Nullable String error) {
+		Objects.requireNonNull(event, "event must not be null");
+		if (event.succeeded()) {
+			this.terminatedElsewhere.add(event.uniqueId());
+		}
+		this.terminator.record(event, this.clock.instant(), error);
+		synchronized (this.statusLock) {
+			Status last = this.status;
+			this.status = new Status(last.checkedAt(), last.accruedUsd(), last.accruedByPlugin(), last.hourlyUsd(),
+					last.budget(), this.terminator.lastTerminations(), last.fleet());
+		}
+	}
+
+	/**
+	 * Checks every cloud resource once: accrues its cost, terminates it when a limit says so.
+	 * @return the status after the check
+	 */
+	public synchronized Status check() {
+		try {
+			return checkNow();
+		}
+		catch (RuntimeException ex) {
+			logger.log(System.Logger.Level.WARNING, "Cloud cost check failed: " + BoundedCalls.describe(ex), ex);
+			return this.status;
+		}
+	}
+
+	/**
+	 * Leaves the fleet, as this instance stops: the others stop counting its resources at
+	 * once rather than when its heartbeat gets too old. Never throws.
+	 */
+	public synchronized void leaveFleet() {
+		this.budget.leaveFleet();
+	}
+
+	private Status checkNow() {
+		Instant now = this.clock.instant();
+		for (String id = this.terminatedElsewhere.poll(); id != null; id = this.terminatedElsewhere.poll()) {
+			this.accrual.forget(id);
+		}
+		Answers answers = this.survey.observe();
+		this.accrual.accrue(answers, now);
+		Map<String, Observation> running = answers.running();
+		List<String> terminated = new ArrayList<>();
+		running.forEach((id, observation) -> {
+			Reason reason = this.accrual.limitReached(id, observation, now, this.settings);
+			if (reason != null && terminate(id, observation, reason, now)) {
+				terminated.add(id);
+			}
+		});
+		terminated.forEach(running::remove);
+		CloudBudget.Result budget = this.budget.check(running, now,
+				(id) -> terminate(id, running.get(id), Reason.BUDGET, now));
+		synchronized (this.statusLock) {
+			Status result = new Status(now, this.accrual.accruedUsd(), this.accrual.accruedByPlugin(),
+					CloudBudget.hourly(running), budget.budget(), this.terminator.lastTerminations(), budget.fleet());
+			this.status = result;
+			return result;
+		}
+	}
+
+	private boolean terminate(String id, Observation observation, Reason reason, Instant now) {
+		boolean succeeded = this.terminator.terminate(id, observation, reason, now);
+		if (succeeded) {
+			this.accrual.forget(id);
+		}
+		return succeeded;
+	}
+
+	/**
+	 * The limits of a guard.
+	 *
+	 * @param idleTimeout how long a resource may go without activity, or null for no limit
+	 * @param maxLifetime how long a resource may run, or null for no limit
+	 * @param budgetHourlyUsd the cap on the summed hourly price of the running resources, or
+	 * null for none
+	 * @param budgetAction what to do when the cap is exceeded
+	 * @param callTimeout the bound on each call into a plugin
+	 */
+	public record Settings(@Nullable Duration idleTimeout, @Nullable Duration maxLifetime,
+			@Nullable Double budgetHourlyUsd, BudgetAction budgetAction, Duration callTimeout) {
+
+		public Settings {
+			Objects.requireNonNull(budgetAction, "budgetAction must not be null");
+			PeriodicTasks.requirePositive(callTimeout, "callTimeout");
+			if (idleTimeout != null) {
+				PeriodicTasks.requirePositive(idleTimeout, "idleTimeout");
+			}
+			if (maxLifetime != null) {
+				PeriodicTasks.requirePositive(maxLifetime, "maxLifetime");
+			}
+			if (budgetHourlyUsd != null && (!Double.isFinite(budgetHourlyUsd) || budgetHourlyUsd < 0)) {
+				throw new IllegalArgumentException(
+						"budgetHourlyUsd must be a finite amount of USD >= 0, not " + budgetHourlyUsd);
+			}
+		}
+
+		/**
+		 * {@return settings without limits: the guard only accrues cost}
+		 * @param callTimeout the bound on each call into a plugin
+		 */
+		public static Settings accrueOnly(Duration callTimeout) {
+			return new Settings(null, null, null, BudgetAction.WARN, callTimeout);
+		}
+
+	}
+
+	/** What to do when the running resources cost more than the budget. */
+	public enum BudgetAction {
+
+		/** Log, notify the budget listeners and report it; terminate nothing. */
+		WARN,
+
+		/** Terminate running resources, most expensive first, until the rest fit. */
+		TERMINATE;
+
+		/** {@return the action as the property names it: {@code warn} or {@code terminate}} */
+		public String value() {
+			return name().toLowerCase(java.util.Locale.ROOT);
+		}
+
+	}
+
+	/**
+	 * The last check's findings.
+	 *
+	 * @param checkedAt when the last check ran, or null before the first
+	 * @param accruedUsd the estimated USD accrued since start by the resources seen running
+	 * @param accruedByPlugin the same by unique id, for the plugins ever seen running
+	 * @param hourlyUsd the summed hourly price of the resources running after the check
+	 * @param budget the budget, or null when none is set
+	 * @param lastTerminations each plugin's last termination, by unique id
+	 * @param fleet the fleet, or null without one
+	 */
+	public record Status(@Nullable Instant checkedAt, double accruedUsd, Map<String, Double> accruedByPlugin,
+			double hourlyUsd, @Nullable Budget budget, Map<String, Termination> lastTerminations,
+			@Nullable Fleet fleet) {
+
+		public Status {
+			accruedByPlugin = Map.copyOf(accruedByPlugin);
+			lastTerminations = Map.copyOf(lastTerminations);
+		}
+
+	}
+
+	/**
+	 * The fleet as the last heartbeat found it: its live instances and what their running
+	 * cloud resources cost.
+	 *
+	 * @param instances the number of live instances, this one included
+	 * @param hourlyUsd the fleet's summed hourly price, in USD
+	 * @param byInstance the same by instance name
+	 * @param error why the last heartbeat failed, or null; the figures are then those of the
+	 * last heartbeat that succeeded
+	 */
+	public record Fleet(int instances, double hourlyUsd, Map<String, Double> byInstance, @Nullable String error) {
+
+		public Fleet {
+			byInstance = Map.copyOf(byInstance);
+		}
+
+	}
+
+	/**
+	 * The budget and whether the running resources exceed it.
+	 *
+	 * @param hourlyUsd the cap, in USD per hour
+	 * @param exceeded whether the resources running after the last check cost more
+	 * @param action what happens when they do
+	 * @param runningHourlyUsd what the resources running after the last check cost per hour:
+	 * the fleet's, with a fleet
+	 */
+	public record Budget(double hourlyUsd, boolean exceeded, BudgetAction action, double runningHourlyUsd) {
+	}
+
+	/**
+	 * The running resources started to cost more than the budget.
+	 *
+	 * @param hourlyUsd what they cost, in USD per hour
+	 * @param budgetHourlyUsd the budget, in USD per hour
+	 * @param action what the guard does about it
+	 */
+	public record BudgetExceeded(double hourlyUsd, double budgetHourlyUsd, BudgetAction action) {
+	}
+
+	/**
+	 * An automatic termination.
+	 *
+	 * @param at when it was done
+	 * @param reason why
+	 * @param hourlyUsd the resource's price per hour then
+	 * @param succeeded whether it succeeded
+	 * @param error why it failed, or null
+	 */
+	public record Termination(Instant at, Reason reason, double hourlyUsd, boolean succeeded,
+			@Nullable String error) {
+	}
+
+}

@@ -1,0 +1,93 @@
+package dev.unifiedplugins.cost;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
+import dev.unifiedplugins.cost.CloudCostGuard.Termination;
+import dev.unifiedplugins.cost.CloudResourceSurvey.Observation;
+import dev.unifiedplugins.concurrent.Listeners;
+import org.jspecify.annotations.Nullable;
+import dev.unifiedplugins.concurrent.BoundedCalls;
+
+/**
+ * Terminates the resources a {@link CloudCostGuard} decides to end, each call bounded, and
+ * keeps what every termination did: the plugin's last termination, the log line, and the
+ * event to the listeners. Terminations done elsewhere (at shutdown, by an operator) are
+ * recorded here too, so that all of them reach the same listeners.
+ */
+final class CloudResourceTerminator {
+
+	private static final System.Logger logger = System.getLogger(CloudResourceTerminator.class.getName());
+
+	private final BoundedCalls calls;
+
+	private final CloudCostGuard.Settings settings;
+
+	private final Listeners<PluginCloudResourceTerminated> listeners;
+
+	/** Guarded by this. */
+	private final Map<String, Termination> lastTerminations = new LinkedHashMap<>();
+
+	CloudResourceTerminator(BoundedCalls calls, CloudCostGuard.Settings settings,
+			Listeners<PluginCloudResourceTerminated> listeners) {
+		this.calls = calls;
+		this.settings = settings;
+		this.listeners = listeners;
+	}
+
+	/** Terminates one resource now, bounded; returns whether it succeeded. Never throws. */
+	boolean terminate(String id, Observation observation, Reason reason, Instant now) {
+		Duration timeout = this.settings.callTimeout();
+		String error = null;
+		try {
+			Boolean result = BoundedCalls.await(
+					this.calls.submit(CloudResourceSurvey.key(id), observation.plugin()::terminateRemoteResource),
+					System.nanoTime() + timeout.toNanos(), timeout);
+			if (!Boolean.TRUE.equals(result)) {
+				error = "terminateRemoteResource() returned false";
+			}
+		}
+		catch (BoundedCalls.PluginCallException ex) {
+			error = "terminateRemoteResource(): " + ex.getMessage();
+		}
+		boolean succeeded = error == null;
+		String what = "the cloud resource of plugin '" + id + "' (" + describe(reason) + "), priced "
+				+ observation.hourlyUsd() + " USD per hour";
+		if (succeeded) {
+			logger.log(System.Logger.Level.WARNING, "Terminated " + what);
+		}
+		else {
+			logger.log(System.Logger.Level.WARNING,
+					"Could not terminate " + what + ": " + error + "; trying again at the next check");
+		}
+		record(new PluginCloudResourceTerminated(id, reason, observation.hourlyUsd(), succeeded), now, error);
+		return succeeded;
+	}
+
+	/** Remembers a termination as its plugin's last, and delivers it to the listeners. */
+	void record(PluginCloudResourceTerminated event, Instant at, @Nullable String error) {
+		synchronized (this) {
+			this.lastTerminations.put(event.uniqueId(),
+					new Termination(at, event.reason(), event.hourlyUsd(), event.succeeded(), error));
+		}
+		this.listeners.deliver(event);
+	}
+
+	synchronized Map<String, Termination> lastTerminations() {
+		return Map.copyOf(this.lastTerminations);
+	}
+
+	private String describe(Reason reason) {
+		return switch (reason) {
+			case IDLE -> "no activity for plugins.cloud.idle-timeout=" + this.settings.idleTimeout();
+			case LIFETIME -> "running for plugins.cloud.max-lifetime=" + this.settings.maxLifetime();
+			case BUDGET -> "over plugins.cost.budget.hourly-usd=" + this.settings.budgetHourlyUsd();
+			default -> reason.name();
+		};
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * Following configurations changed outside this registry.
+ */
+@NullMarked
+package dev.unifiedplugins.watch;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,373 @@
+package dev.unifiedplugins.jdbc;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.concurrent.BoundedCalls;
+import dev.unifiedplugins.cost.CloudCostGuard;
+import dev.unifiedplugins.cost.CloudCostGuard.BudgetAction;
+import dev.unifiedplugins.cost.CloudCostGuard.Fleet;
+import dev.unifiedplugins.cost.CloudCostGuard.Settings;
+import dev.unifiedplugins.testsupport.Await;
+import dev.unifiedplugins.testsupport.MutableClock;
+import dev.unifiedplugins.testsupport.SimulatedCloudPlugin;
+import dev.unifiedplugins.testsupport.TestPluginManager;
+import dev.unifiedplugins.testsupport.PostgresServer;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import org.springframework.core.io.DefaultResourceLoader;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * {@link JdbcCloudCostFleet} on a real PostgreSQL 14, with two {@link CloudCostGuard}s (two
+ * registries, two connections, as two instances have) and simulated cloud plugins: they
+ * share the fleet's bill, a silent instance drops out, and the budget's terminations across
+ * both are exactly those needed, also when they check at once (on H2 too).
+ */
+class JdbcCloudCostFleetTests {
+
+	private static final Duration DROP_OUT = Duration.ofSeconds(90);
+
+	@RegisterExtension
+	static final PostgresServer postgres = new PostgresServer();
+
+	@TempDir
+	Path dir;
+
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+
+	private final BoundedCalls calls = new BoundedCalls("test-fleet-", 8);
+
+	private final List<ExecutorService> executors = new ArrayList<>();
+
+	@BeforeEach
+	void createFreshTables() {
+		JdbcTemplate jdbc = new JdbcTemplate(dataSource("setup"));
+		for (String suffix : new String[] { "instances", "resources", "lock" }) {
+			jdbc.execute("DROP TABLE IF EXISTS plugin_config_cloud_" + suffix);
+		}
+		String location = JdbcPluginConfigStore.SCHEMA_LOCATION.replace("@@platform@@", "postgresql");
+		new ResourceDatabasePopulator(new DefaultResourceLoader().getResource(location)).execute(dataSource("setup"));
+	}
+
+	@AfterEach
+	void tearDown() throws InterruptedException {
+		for (ExecutorService executor : this.executors) {
+			executor.shutdownNow();
+			assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+		}
+		this.calls.close();
+	}
+
+	@Test
+	void twoInstancesShareTheFleetTotal() {
+		CloudCostGuard a = guard("instance-a", null, Map.of("a1", new SimulatedCloudPlugin(2.0), "a2",
+				new SimulatedCloudPlugin(3.0)));
+		CloudCostGuard b = guard("instance-b", null, Map.of("b1", new SimulatedCloudPlugin(4.0)));
+		a.check();
+		b.check();
+		Fleet fleet = a.check().fleet();
+		assertThat(fleet).isNotNull();
+		assertThat(fleet.error()).isNull();
+		assertThat(fleet.instances()).isEqualTo(2);
+		assertThat(fleet.hourlyUsd()).isCloseTo(9.0, within(1e-9));
+		assertThat(fleet.byInstance()).containsExactlyInAnyOrderEntriesOf(Map.of("instance-a", 5.0, "instance-b", 4.0));
+		assertThat(a.status().hourlyUsd()).as("this instance's own").isEqualTo(5.0);
+		assertThat(b.status().fleet()).isNotNull();
+		// b's own check came before a's last: it saw both instances, at a's prices then.
+		assertThat(b.status().fleet().instances()).isEqualTo(2);
+		assertThat(b.status().fleet().byInstance()).containsEntry("instance-b", 4.0);
+	}
+
+	@Test
+	void anInstanceWithoutRunningResourcesCountsWithNothing() {
+		SimulatedCloudPlugin stopped = new SimulatedCloudPlugin(4.0);
+		stopped.running = false;
+		CloudCostGuard a = guard("instance-a", null, Map.of("a1", new SimulatedCloudPlugin(2.0)));
+		CloudCostGuard b = guard("instance-b", null, Map.of("b1", stopped));
+		b.check();
+		assertThat(a.check().fleet().byInstance()).containsExactlyInAnyOrderEntriesOf(
+				Map.of("instance-a", 2.0, "instance-b", 0.0));
+	}
+
+	@Test
+	void anInstanceThatStopsBeatingDropsOutAfterTheDropOutTime() {
+		CloudCostGuard a = guard("instance-a", null, Map.of("a1", new SimulatedCloudPlugin(2.0)));
+		CloudCostGuard b = guard("instance-b", null, Map.of("b1", new SimulatedCloudPlugin(4.0)));
+		b.check();
+		this.clock.advance(DROP_OUT);
+		assertThat(a.check().fleet().instances()).as("silent for exactly the drop-out time").isEqualTo(2);
+		this.clock.advance(Duration.ofSeconds(1));
+		Fleet fleet = a.check().fleet();
+		assertThat(fleet.instances()).isOne();
+		assertThat(fleet.hourlyUsd()).isEqualTo(2.0);
+		assertThat(rows("plugin_config_cloud_resources")).as("its rows are deleted").isOne();
+		b.check();
+		assertThat(a.check().fleet().instances()).as("back with its next heartbeat").isEqualTo(2);
+	}
+
+	@Test
+	void anInstanceThatLeavesIsForgottenAtOnce() {
+		CloudCostGuard a = guard("instance-a", null, Map.of("a1", new SimulatedCloudPlugin(2.0)));
+		CloudCostGuard b = guard("instance-b", null, Map.of("b1", new SimulatedCloudPlugin(4.0)));
+		b.check();
+		b.leaveFleet();
+		assertThat(a.check().fleet().byInstance()).containsOnlyKeys("instance-a");
+	}
+
+	@Test
+	void budgetTerminatesAcrossTheFleetExactlyWhatIsNeededEachByItsOwner() {
+		Map<String, SimulatedCloudPlugin> onA = resources("a1", 5.0, "a2", 1.0);
+		Map<String, SimulatedCloudPlugin> onB = resources("b1", 4.0, "b2", 2.0);
+		CloudCostGuard a = guard("instance-a", 3.0, onA);
+		CloudCostGuard b = guard("instance-b", 3.0, onB);
+		a.check();
+		b.check();
+		// 12 USD per hour against 3: a1 (5) and b1 (4) bring it to 3; a2 and b2 stay.
+		assertTerminatedOnly(onA, onB, "a1", "b1");
+		a.check();
+		b.check();
+		assertTerminatedOnly(onA, onB, "a1", "b1");
+		assertThat(a.status().fleet().hourlyUsd()).isCloseTo(3.0, within(1e-9));
+		assertThat(a.status().budget().exceeded()).isFalse();
+		assertThat(b.status().budget().runningHourlyUsd()).isCloseTo(3.0, within(1e-9));
+	}
+
+	@Test
+	void anInstanceTerminatesNothingWhenAnotherInstancesResourceIsTheOneToGo() {
+		Map<String, SimulatedCloudPlugin> onA = resources("a1", 1.0, "a2", 1.0);
+		Map<String, SimulatedCloudPlugin> onB = resources("b1", 6.0);
+		CloudCostGuard a = guard("instance-a", 5.0, onA);
+		CloudCostGuard b = guard("instance-b", 5.0, onB);
+		a.check();
+		onB.get("b1").failures = 1;
+		b.check();
+		a.check();
+		// b1 fails once; a's resources are not terminated instead: b1 is tried again.
+		assertTerminatedOnly(onA, onB);
+		a.check();
+		b.check();
+		assertTerminatedOnly(onA, onB, "b1");
+		assertThat(a.check().fleet().hourlyUsd()).isEqualTo(2.0);
+	}
+
+	@Test
+	void aSecondInstanceWaitsForTheFirstsDecisionAndThenTerminatesOnlyWhatIsStillNeeded() throws Exception {
+		Map<String, SimulatedCloudPlugin> onA = resources("a1", 5.0, "a2", 1.0);
+		Map<String, SimulatedCloudPlugin> onB = resources("b1", 4.0, "b2", 2.0);
+		CloudCostGuard a = guard("instance-a", 3.0, onA);
+		CloudCostGuard b = guard("instance-b", 3.0, onB);
+		CountDownLatch inTermination = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		onA.get("a1").onTerminate = () -> {
+			inTermination.countDown();
+			await(release);
+		};
+		ExecutorService executor = executor();
+		Future<?> first = executor.submit(a::check);
+		assertThat(inTermination.await(20, TimeUnit.SECONDS)).isTrue();
+		Future<?> second = executor.submit(b::check);
+		Await.until("instance-b waits for the fleet's lock", () -> waitingForALock("instance-b"));
+		// a ends a1 (6 to 1), then b finds 7 and ends b1 only.
+		release.countDown();
+		first.get(20, TimeUnit.SECONDS);
+		second.get(20, TimeUnit.SECONDS);
+		assertTerminatedOnly(onA, onB, "a1", "b1");
+		assertThat(b.status().fleet().hourlyUsd()).isCloseTo(3.0, within(1e-9));
+	}
+
+	@Test
+	void instancesCheckingAtOnceNeverTerminateMoreThanNeeded() throws Exception {
+		ExecutorService executor = executor();
+		for (int round = 0; round < 10; round++) {
+			Map<String, SimulatedCloudPlugin> onA = resources("a1", 5.0, "a2", 1.0, "a3", 0.5);
+			Map<String, SimulatedCloudPlugin> onB = resources("b1", 4.0, "b2", 2.0, "b3", 0.25);
+			CloudCostGuard a = guard("instance-a", 3.75, onA);
+			CloudCostGuard b = guard("instance-b", 3.75, onB);
+			checkAtOnce(executor, a, b);
+			a.check();
+			b.check();
+			// 12.75 against 3.75: a1 and b1 go (9), whichever instance decides first.
+			assertTerminatedOnly(onA, onB, "a1", "b1");
+			a.leaveFleet();
+			b.leaveFleet();
+		}
+	}
+
+	@Test
+	void onH2TooInstancesCheckingAtOnceTerminateExactlyWhatIsNeeded() throws Exception {
+		JdbcDataSource h2 = new JdbcDataSource();
+		h2.setURL("jdbc:h2:mem:fleet-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+		String location = JdbcPluginConfigStore.SCHEMA_LOCATION.replace("@@platform@@", "h2");
+		new ResourceDatabasePopulator(new DefaultResourceLoader().getResource(location)).execute(h2);
+		ExecutorService executor = executor();
+		for (int round = 0; round < 10; round++) {
+			Map<String, SimulatedCloudPlugin> onA = resources("a1", 5.0, "a2", 1.0);
+			Map<String, SimulatedCloudPlugin> onB = resources("b1", 4.0, "b2", 2.0);
+			CloudCostGuard a = guard(h2, "instance-a", 3.0, onA);
+			CloudCostGuard b = guard(h2, "instance-b", 3.0, onB);
+			checkAtOnce(executor, a, b);
+			assertThat(a.status().fleet().error()).isNull();
+			assertThat(b.status().fleet().error()).isNull();
+			b.check();
+			a.check();
+			assertTerminatedOnly(onA, onB, "a1", "b1");
+			assertThat(a.status().fleet().hourlyUsd()).isCloseTo(3.0, within(1e-9));
+			a.leaveFleet();
+			b.leaveFleet();
+		}
+	}
+
+	@Test
+	void anUnreachableDatabaseIsShownAndTheGuardGoesOnAlone() {
+		Map<String, SimulatedCloudPlugin> onA = resources("a1", 5.0, "a2", 1.0);
+		PGSimpleDataSource nowhere = (PGSimpleDataSource) dataSource("instance-a");
+		nowhere.setPortNumbers(new int[] { closedPort() });
+		CloudCostGuard a = new CloudCostGuard(registry(onA), this.calls, this.clock,
+				new Settings(null, null, 3.0, BudgetAction.TERMINATE, Duration.ofSeconds(5)),
+				new JdbcCloudCostFleet(nowhere, JdbcPluginConfigStore.DEFAULT_TABLE_NAME, "instance-a", DROP_OUT));
+		CloudCostGuard.Status status = a.check();
+		assertThat(status.fleet().error()).contains("instance-a");
+		assertThat(status.accruedByPlugin()).containsOnlyKeys("cloud_a1", "cloud_a2");
+		assertThat(onA.get("a1").terminations).as("the budget applies to this instance alone").hasValue(1);
+		assertThat(onA.get("a2").terminations).hasValue(0);
+	}
+
+	@Test
+	void illegalNamesAreRejected() {
+		DataSource dataSource = dataSource("instance-a");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new JdbcCloudCostFleet(dataSource, "x".repeat(60), "a", DROP_OUT))
+			.withMessageContaining("_cloud_instances");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new JdbcCloudCostFleet(dataSource, "plugin_config", " ", DROP_OUT));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new JdbcCloudCostFleet(dataSource, "plugin_config", "a", Duration.ZERO));
+	}
+
+	private void assertTerminatedOnly(Map<String, SimulatedCloudPlugin> onA, Map<String, SimulatedCloudPlugin> onB,
+			String... names) {
+		Map<String, Integer> terminations = new LinkedHashMap<>();
+		onA.forEach((name, plugin) -> terminations.put(name, plugin.terminations.get()));
+		onB.forEach((name, plugin) -> terminations.put(name, plugin.terminations.get()));
+		Map<String, Integer> expected = new LinkedHashMap<>();
+		terminations.keySet().forEach((name) -> expected.put(name, List.of(names).contains(name) ? 1 : 0));
+		assertThat(terminations).isEqualTo(expected);
+	}
+
+	private static Map<String, SimulatedCloudPlugin> resources(Object... namesAndPrices) {
+		Map<String, SimulatedCloudPlugin> resources = new LinkedHashMap<>();
+		for (int i = 0; i < namesAndPrices.length; i += 2) {
+			resources.put((String) namesAndPrices[i], new SimulatedCloudPlugin((Double) namesAndPrices[i + 1]));
+		}
+		return resources;
+	}
+
+	private CloudCostGuard guard(String instance, Double budget, Map<String, SimulatedCloudPlugin> plugins) {
+		return guard(dataSource(instance), instance, budget, plugins);
+	}
+
+	private CloudCostGuard guard(DataSource dataSource, String instance, Double budget,
+			Map<String, SimulatedCloudPlugin> plugins) {
+		Settings settings = (budget != null)
+				? new Settings(null, null, budget, BudgetAction.TERMINATE, Duration.ofSeconds(10))
+				: Settings.accrueOnly(Duration.ofSeconds(10));
+		return new CloudCostGuard(registry(plugins), this.calls, this.clock, settings,
+				new JdbcCloudCostFleet(dataSource, JdbcPluginConfigStore.DEFAULT_TABLE_NAME, instance, DROP_OUT));
+	}
+
+	private UnifiedPluginRegistry registry(Map<String, SimulatedCloudPlugin> plugins) {
+		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.dir.resolve("r" + System.nanoTime()));
+		registry.registerPluginManager("cloud", TestPluginManager.of(plugins));
+		return registry;
+	}
+
+	private static DataSource dataSource(String applicationName) {
+		PGSimpleDataSource dataSource = new PGSimpleDataSource();
+		dataSource.setServerNames(new String[] { "localhost" });
+		dataSource.setPortNumbers(new int[] { postgres.getPort() });
+		dataSource.setDatabaseName("postgres");
+		dataSource.setUser("postgres");
+		dataSource.setApplicationName(applicationName);
+		dataSource.setConnectTimeout(2);
+		dataSource.setLoginTimeout(2);
+		return dataSource;
+	}
+
+	private static int rows(String table) {
+		return new JdbcTemplate(dataSource("setup")).queryForObject("SELECT COUNT(*) FROM " + table, Integer.class);
+	}
+
+	private static boolean waitingForALock(String applicationName) {
+		return new JdbcTemplate(dataSource("setup")).queryForObject(
+				"SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = ? AND wait_event_type = 'Lock'",
+				Integer.class, applicationName) > 0;
+	}
+
+	private static int closedPort() {
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static void await(CountDownLatch latch) {
+		try {
+			latch.await(20, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/** Both guards check at the same moment, each on a thread of its own. */
+	private static void checkAtOnce(ExecutorService executor, CloudCostGuard a, CloudCostGuard b) throws Exception {
+		CyclicBarrier barrier = new CyclicBarrier(2);
+		Future<?> one = executor.submit(() -> {
+			barrier.await(20, TimeUnit.SECONDS);
+			return a.check();
+		});
+		Future<?> two = executor.submit(() -> {
+			barrier.await(20, TimeUnit.SECONDS);
+			return b.check();
+		});
+		one.get(20, TimeUnit.SECONDS);
+		two.get(20, TimeUnit.SECONDS);
+	}
+
+	private ExecutorService executor() {
+		ExecutorService executor = Executors.newFixedThreadPool(2);
+		this.executors.add(executor);
+		return executor;
+	}
+
+}

@@ -1,0 +1,223 @@
+package dev.unifiedplugins.jdbc;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import dev.unifiedplugins.testsupport.Await;
+import dev.unifiedplugins.testsupport.PostgresServer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import dev.unifiedplugins.config.ExpectedRevision;
+import dev.unifiedplugins.config.StoredPluginConfig;
+
+/**
+ * {@link JdbcPluginConfigStore} on a real PostgreSQL 14: the shared behaviour, and what
+ * only PostgreSQL has: change notices, and a schema script that several instances run at
+ * once.
+ */
+class JdbcPluginConfigStoreTests extends AbstractJdbcPluginConfigStoreTests {
+
+	private static final String WATCH_THREAD = "plugin-config-watch-plugin_config";
+
+	@RegisterExtension
+	static final PostgresServer postgres = new PostgresServer();
+
+	/** A plain (unpooled) data source, failing fast when the server is down. */
+	private static DataSource dataSource(int port, String applicationName) {
+		PGSimpleDataSource dataSource = new PGSimpleDataSource();
+		dataSource.setServerNames(new String[] { "localhost" });
+		dataSource.setPortNumbers(new int[] { port });
+		dataSource.setDatabaseName("postgres");
+		dataSource.setUser("postgres");
+		dataSource.setApplicationName(applicationName);
+		dataSource.setConnectTimeout(2);
+		dataSource.setLoginTimeout(2);
+		dataSource.setSocketTimeout(10);
+		return dataSource;
+	}
+
+	@Override
+	protected DataSource dataSource() {
+		return dataSource(postgres.getPort(), "instance-a");
+	}
+
+	@Override
+	protected DataSource otherDataSource() {
+		return dataSource(postgres.getPort(), "instance-b");
+	}
+
+	@Override
+	protected String platform() {
+		return "postgresql";
+	}
+
+	@Test
+	void schemaScriptRunsFromSeveralInstancesAtOnce() throws Exception {
+		// Without its lock, CREATE TABLE IF NOT EXISTS fails here in most rounds.
+		ExecutorService executor = executor(4);
+		for (int round = 0; round < 25; round++) {
+			jdbc().execute("DROP TABLE plugin_config, plugin_config_cloud_instances, plugin_config_cloud_resources,"
+					+ " plugin_config_cloud_lock");
+			CyclicBarrier barrier = new CyclicBarrier(4);
+			List<Future<?>> runs = new ArrayList<>();
+			for (int instance = 0; instance < 4; instance++) {
+				DataSource dataSource = (instance % 2 == 0) ? dataSource() : otherDataSource();
+				runs.add(executor.submit(() -> {
+					barrier.await(10, TimeUnit.SECONDS);
+					runSchemaScript(dataSource);
+					return null;
+				}));
+			}
+			for (Future<?> run : runs) {
+				run.get(30, TimeUnit.SECONDS);
+			}
+		}
+		JdbcPluginConfigStore store = new JdbcPluginConfigStore(dataSource());
+		store.save("llm_a", Map.of());
+		assertThat(store.ids()).containsExactly("llm_a");
+	}
+
+	@Test
+	void aRowTheDatabaseRefusesIsNotQuotedInTheError() {
+		// A user's own constraint: PostgreSQL's message then quotes the failing row.
+		jdbc().execute("ALTER TABLE plugin_config ADD CONSTRAINT short_json CHECK (length(json) < 40)");
+		try {
+			JdbcPluginConfigStore store = new JdbcPluginConfigStore(dataSource());
+			Throwable failure = catchThrowable(
+					() -> store.save("llm_a", Map.of("api_key", "sk-SECRET-VALUE-0123456789abcdef")));
+			assertThat(failure).isInstanceOf(UncheckedIOException.class).hasMessageContaining("llm_a")
+				.hasMessageContaining("SQLState 23514");
+			for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+				assertThat(cause.getMessage()).doesNotContain("SECRET");
+			}
+			assertThat(store.exists("llm_a")).isFalse();
+		}
+		finally {
+			jdbc().execute("ALTER TABLE plugin_config DROP CONSTRAINT short_json");
+		}
+	}
+
+	@Test
+	void writesByAnotherInstanceAreReportedToTheWatcher() throws Exception {
+		JdbcPluginConfigStore watched = new JdbcPluginConfigStore(dataSource());
+		JdbcPluginConfigStore other = new JdbcPluginConfigStore(otherDataSource());
+		Semaphore calls = new Semaphore(0);
+		try (AutoCloseable watch = watched.watch(calls::release)) {
+			assertThat(calls.tryAcquire(10, TimeUnit.SECONDS)).as("called once listening").isTrue();
+			assertThat(calls.availablePermits()).isZero();
+			other.save("llm_a", Map.of("v", 1));
+			// Reported within 1 s; the bound here only keeps a broken test from hanging.
+			assertThat(calls.tryAcquire(10, TimeUnit.SECONDS)).as("called for a save").isTrue();
+			other.save("llm_a", Map.of("v", 2), ExpectedRevision.of("1"));
+			assertThat(calls.tryAcquire(10, TimeUnit.SECONDS)).as("called for a checked save").isTrue();
+			other.delete("llm_a");
+			assertThat(calls.tryAcquire(10, TimeUnit.SECONDS)).as("called for a delete").isTrue();
+			// And for a hand edit that sends its notice.
+			jdbc().execute("NOTIFY plugin_config_changed");
+			assertThat(calls.tryAcquire(10, TimeUnit.SECONDS)).as("called for a NOTIFY").isTrue();
+		}
+	}
+
+	@Test
+	void closingTheWatchStopsItsThreadAndClosesItsConnection() throws Exception {
+		JdbcPluginConfigStore watched = new JdbcPluginConfigStore(dataSource(postgres.getPort(), "watcher"));
+		Semaphore calls = new Semaphore(0);
+		AutoCloseable watch = watched.watch(calls::release);
+		assertThat(calls.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(watcherSessions()).isOne();
+		Thread thread = Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((candidate) -> candidate.getName().equals(WATCH_THREAD))
+			.findFirst()
+			.orElseThrow();
+		assertThat(thread.isDaemon()).isTrue();
+		watch.close();
+		assertThat(thread.isAlive()).as("stopped when close returns").isFalse();
+		Await.until("the listening session has ended", () -> watcherSessions() == 0);
+		watch.close();
+		new JdbcPluginConfigStore(otherDataSource()).save("llm_a", Map.of());
+		assertThat(calls.tryAcquire(1, TimeUnit.SECONDS)).as("no call after close").isFalse();
+	}
+
+	private int watcherSessions() {
+		return jdbc().queryForObject("SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = 'watcher'",
+				Integer.class);
+	}
+
+	@Test
+	void watchSurvivesADatabaseRestartAndWritesFailClearlyWhileItIsDown(@TempDir Path dataDirectory)
+			throws Exception {
+		int port;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			port = socket.getLocalPort();
+		}
+		EmbeddedPostgres server = startServer(port, dataDirectory);
+		try {
+			runSchemaScript(dataSource(port, "setup"));
+			JdbcPluginConfigStore watched = new JdbcPluginConfigStore(dataSource(port, "a"));
+			JdbcPluginConfigStore other = new JdbcPluginConfigStore(dataSource(port, "b"));
+			watched.save("llm_kept", Map.of("v", 1));
+			Semaphore calls = new Semaphore(0);
+			try (AutoCloseable watch = watched.watch(calls::release)) {
+				assertThat(calls.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+				server.close();
+				assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+					assertThatExceptionOfType(UncheckedIOException.class)
+						.isThrownBy(() -> other.save("llm_a", Map.of("api_key", "sk-live-12345")))
+						.withMessageStartingWith(
+								"Cannot save the configuration of plugin 'llm_a' in table plugin_config: ")
+						.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("sk-live"));
+					assertThatExceptionOfType(UncheckedIOException.class)
+						.isThrownBy(() -> other.save("llm_a", Map.of(), ExpectedRevision.of("1")))
+						.withMessageContaining("table plugin_config");
+					assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> watched.load("llm_kept"))
+						.withMessageStartingWith(
+								"Cannot read the configuration of plugin 'llm_kept' in table plugin_config: ");
+					assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(watched::revisions);
+				});
+				// Nothing can be reported while the server is down: the next call is the
+				// watcher's, once it is back and listening again.
+				calls.drainPermits();
+				server = startServer(port, dataDirectory);
+				assertThat(calls.tryAcquire(20, TimeUnit.SECONDS)).as("called after reconnecting").isTrue();
+				other.save("llm_a", Map.of("v", 2));
+				assertThat(calls.tryAcquire(10, TimeUnit.SECONDS)).as("called for a save after the restart").isTrue();
+				assertThat(watched.loadStored("llm_kept")).contains(new StoredPluginConfig(Map.of("v", 1), "1"));
+			}
+		}
+		finally {
+			server.close();
+		}
+	}
+
+	private static EmbeddedPostgres startServer(int port, Path dataDirectory) throws IOException {
+		return EmbeddedPostgres.builder()
+			.setPort(port)
+			.setDataDirectory(dataDirectory)
+			.setCleanDataDirectory(false)
+			.start();
+	}
+
+}
