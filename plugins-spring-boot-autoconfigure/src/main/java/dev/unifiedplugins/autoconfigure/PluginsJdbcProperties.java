@@ -31,6 +31,13 @@ public class PluginsJdbcProperties extends DatabaseInitializationProperties {
 	private Duration pollInterval = Duration.ofSeconds(1);
 
 	/**
+	 * Longest any statement of the store and the fleet may run, a connection wait
+	 * included, other than a save's or delete's wait for its row
+	 * (plugins.lock-timeout).
+	 */
+	private Duration queryTimeout = Duration.ofSeconds(5);
+
+	/**
 	 * Whether to import, at start, the config files of plugins.config-dir that the table
 	 * does not hold yet. Nothing in the table is overwritten.
 	 */
@@ -62,6 +69,14 @@ public class PluginsJdbcProperties extends DatabaseInitializationProperties {
 
 	public void setPollInterval(Duration pollInterval) {
 		this.pollInterval = pollInterval;
+	}
+
+	public Duration getQueryTimeout() {
+		return this.queryTimeout;
+	}
+
+	public void setQueryTimeout(Duration queryTimeout) {
+		this.queryTimeout = queryTimeout;
 	}
 
 	public @Nullable String getInstanceName() {

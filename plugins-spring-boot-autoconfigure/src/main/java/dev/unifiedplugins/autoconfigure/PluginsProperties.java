@@ -47,6 +47,12 @@ public class PluginsProperties {
 	private Duration resourceTimeout = Duration.ofSeconds(2);
 
 	/**
+	 * Longest a save or delete waits for another writer of the same plugin (the file
+	 * store's lock, a database row lock) before it fails as busy.
+	 */
+	private Duration lockTimeout = Duration.ofSeconds(10);
+
+	/**
 	 * Per-category settings, keyed by category name. A category with a dot in its name
 	 * takes the bracket form: plugins.categories[speech.v2].display-name.
 	 */
@@ -105,6 +111,14 @@ public class PluginsProperties {
 
 	public void setResourceTimeout(Duration resourceTimeout) {
 		this.resourceTimeout = resourceTimeout;
+	}
+
+	public Duration getLockTimeout() {
+		return this.lockTimeout;
+	}
+
+	public void setLockTimeout(Duration lockTimeout) {
+		this.lockTimeout = lockTimeout;
 	}
 
 	public Map<String, Category> getCategories() {
