@@ -1,47 +1,99 @@
 package dev.unifiedplugins.config;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Map;
+import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import dev.unifiedplugins.concurrent.KeyedLocks;
 
 /**
  * The locks that make the file store's saves and deletes of one plugin take turns: across
  * threads, and through a lock file ({@code <dir>/.locks/<id>.lock}) across the processes
- * of this library on the host.
+ * of this library on the host. A cooperating process takes the same lock: an exclusive
+ * {@code fcntl} (POSIX record) lock on the whole lock file, as Java's {@link FileLock} and
+ * Python's {@code fcntl.lockf} do; {@code flock(1)} takes another kind of lock, which does
+ * not conflict. Every wait is bounded: past the lock timeout the call fails with
+ * {@link PluginConfigBusyException}.
  */
 final class ConfigFileLocks {
 
 	/** Where the lock files are: hidden, and not a config file. */
 	private static final String LOCKS = ".locks";
 
-	/** Locks of this JVM's threads, by lock file: a plugin id has a handful of bytes. */
-	private static final Map<Path, Object> JVM_LOCKS = new ConcurrentHashMap<>();
+	/** The first pause between two tries of a lock file another process holds; it doubles up to {@link #MAX_PAUSE_MS}. */
+	private static final long FIRST_PAUSE_MS = 2;
+
+	private static final long MAX_PAUSE_MS = 50;
+
+	/** Locks of this JVM's threads, by lock file; an entry lives while a thread holds or waits for it. */
+	private static final KeyedLocks JVM_LOCKS = new KeyedLocks();
 
 	private ConfigFileLocks() {
 	}
 
 	/**
 	 * Runs a file operation under a plugin's lock.
+	 * @throws PluginConfigBusyException when the lock is not free within {@code timeout}
 	 * @throws IOException when the lock cannot be taken or the operation fails
 	 */
-	static <T> T locked(Path dir, String uniqueId, IoAction<T> action) throws IOException {
+	static <T> T locked(Path dir, String uniqueId, Duration timeout, IoAction<T> action) throws IOException {
 		Path locks = dir.resolve(LOCKS);
 		Path lockFile = locks.resolve(uniqueId + ".lock");
+		long deadline = System.nanoTime() + timeout.toNanos();
 		// A FileLock is held by the whole JVM, and closing any channel of a file may release
 		// it: threads take turns first, so that a lock file has one channel at a time.
-		synchronized (JVM_LOCKS.computeIfAbsent(lockFile, (key) -> new Object())) {
+		try (KeyedLocks.Held held = jvmLock(lockFile, uniqueId, timeout)) {
 			Files.createDirectories(locks, AtomicFiles.ownerOnly(locks, true));
 			try (FileChannel channel = FileChannel.open(lockFile,
 					Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), AtomicFiles.ownerOnly(dir, false));
-					FileLock lock = channel.lock()) {
+					FileLock lock = fileLock(channel, deadline, uniqueId, timeout)) {
 				return action.run();
 			}
+		}
+	}
+
+	private static KeyedLocks.Held jvmLock(Path lockFile, String uniqueId, Duration timeout) throws IOException {
+		try {
+			KeyedLocks.Held held = JVM_LOCKS.tryLock(lockFile.toString(), timeout);
+			if (held == null) {
+				throw new PluginConfigBusyException(uniqueId, timeout, null);
+			}
+			return held;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new InterruptedIOException("Interrupted while waiting for the lock of plugin '" + uniqueId + "'");
+		}
+	}
+
+	/** Java has no timed wait for a file lock: tries until the deadline, pausing a little longer each time. */
+	private static FileLock fileLock(FileChannel channel, long deadline, String uniqueId, Duration timeout)
+			throws IOException {
+		long pause = FIRST_PAUSE_MS;
+		while (true) {
+			FileLock lock = channel.tryLock();
+			if (lock != null) {
+				return lock;
+			}
+			long left = deadline - System.nanoTime();
+			if (left <= 0) {
+				throw new PluginConfigBusyException(uniqueId, timeout, null);
+			}
+			try {
+				Thread.sleep(Math.min(pause, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new InterruptedIOException("Interrupted while waiting for the lock of plugin '" + uniqueId + "'");
+			}
+			pause = Math.min(pause * 2, MAX_PAUSE_MS);
 		}
 	}
 

@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -18,7 +19,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.unifiedplugins.config.PluginIds;
+import dev.unifiedplugins.concurrent.PeriodicTasks;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -48,6 +49,9 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	/** Default of the maximum config size: 4 MiB. */
 	public static final long DEFAULT_MAX_CONFIG_SIZE = 4L * 1024 * 1024;
 
+	/** Default of the longest wait for another writer of the same plugin: 10 seconds. */
+	public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
+
 	/** Largest maximum config size: 1 GiB. */
 	public static final long MAX_CONFIG_SIZE_LIMIT = ConfigJson.MAX_SIZE_LIMIT;
 
@@ -56,6 +60,8 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	private final Path dir;
 
 	private final long maxConfigSize;
+
+	private final Duration lockTimeout;
 
 	/**
 	 * The revisions of the last {@link #revisions()}: a watcher compares revisions every
@@ -86,8 +92,26 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	 * @throws UncheckedIOException when it cannot be created or read, naming the path
 	 */
 	public FileSystemPluginConfigStore(Path dir, long maxConfigSize) {
+		this(dir, maxConfigSize, DEFAULT_LOCK_TIMEOUT);
+	}
+
+	/**
+	 * Opens a config directory, creating it when missing, and removes temporary files that
+	 * a dead process left behind.
+	 * @param dir the directory
+	 * @param maxConfigSize the most bytes a config file may hold, written or read; at most
+	 * {@value #MAX_CONFIG_SIZE_LIMIT} (1 GiB)
+	 * @param lockTimeout the longest a save or delete waits for another writer of the same
+	 * plugin (a thread, or a process holding the plugin's lock file) before it fails with
+	 * {@link PluginConfigBusyException}
+	 * @throws IllegalArgumentException when the path exists and is not a directory, the
+	 * size is not positive or above the limit, or the timeout is not positive
+	 * @throws UncheckedIOException when it cannot be created or read, naming the path
+	 */
+	public FileSystemPluginConfigStore(Path dir, long maxConfigSize, Duration lockTimeout) {
 		Objects.requireNonNull(dir, "dir must not be null");
 		this.maxConfigSize = ConfigJson.requireValidMaxSize(maxConfigSize);
+		this.lockTimeout = PeriodicTasks.requirePositive(lockTimeout, "lockTimeout");
 		this.dir = dir.toAbsolutePath().normalize();
 		createDirectory();
 		removeStaleTemporaryFiles();
@@ -263,7 +287,7 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 
 	private <T> T locked(String uniqueId, String operation, ConfigFileLocks.IoAction<T> action) {
 		try {
-			return ConfigFileLocks.locked(this.dir, uniqueId, action);
+			return ConfigFileLocks.locked(this.dir, uniqueId, this.lockTimeout, action);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot " + operation + " plugin config file " + pathOf(uniqueId) + ": "

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.unifiedplugins.concurrent.KeyedLocks;
+
 /**
  * Where plugin configurations are kept: one JSON object per plugin unique id, with a
  * revision that changes whenever it does. Implementations are thread-safe.
@@ -87,7 +89,8 @@ public interface PluginConfigStore {
 	 * @throws java.io.UncheckedIOException as {@link #save(String, Map)} does
 	 */
 	default String save(String uniqueId, Map<String, Object> config, ExpectedRevision expected) {
-		synchronized (this) {
+		// One plugin's check and write take turns in this JVM; other plugins never wait for them.
+		try (KeyedLocks.Held held = DefaultRevisionChecks.LOCKS.lock(DefaultRevisionChecks.key(this, uniqueId))) {
 			if (!expected.isAny()) {
 				String stored = loadStored(uniqueId).map(StoredPluginConfig::revision).orElse(null);
 				if (!expected.matches(stored)) {

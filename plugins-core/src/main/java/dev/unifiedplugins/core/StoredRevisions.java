@@ -7,11 +7,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 import dev.unifiedplugins.config.PluginConfigChange;
+import dev.unifiedplugins.concurrent.KeyedLocks;
 import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.concurrent.Listeners;
 import org.jspecify.annotations.Nullable;
@@ -22,20 +23,28 @@ import org.jspecify.annotations.Nullable;
  * {@link #refresh()} compares it with the store to find what changed elsewhere. Each change
  * goes to the listeners, after the locks are released, so that a listener may read or
  * write configurations.
+ * <p>
+ * No lock here is shared by two plugins: the writes of one plugin wait for each other
+ * (so that its revision is that of its last write), a refresh never waits for a write (it
+ * leaves a plugin that is being written to that write), and a write never waits for a
+ * refresh. A slow store call, such as a save waiting for a row another connection holds,
+ * delays that plugin alone.
  */
 final class StoredRevisions {
-
-	private static final int STRIPES = 64;
 
 	private final PluginConfigStore store;
 
 	private final Map<String, String> revisions = new ConcurrentHashMap<>();
 
-	/** Read side: writes; write side: a refresh, which must not take a write for another's. */
-	private final ReadWriteLock refreshLock = new ReentrantReadWriteLock();
+	/** When each plugin was last written here, by {@link #sequence}: newer than a refresh's read wins. */
+	private final Map<String, Long> recentWrites = new ConcurrentHashMap<>();
 
-	/** Serialize the writes of one plugin, so that its revision is that of its last write. */
-	private final Object[] idLocks = new Object[STRIPES];
+	private final AtomicLong sequence = new AtomicLong();
+
+	private final KeyedLocks writers = new KeyedLocks();
+
+	/** Only refreshes wait for each other; writes never take it. */
+	private final ReentrantLock refreshLock = new ReentrantLock();
 
 	private volatile boolean loaded;
 
@@ -44,9 +53,6 @@ final class StoredRevisions {
 	StoredRevisions(PluginConfigStore store, Listeners<PluginConfigChange> listeners) {
 		this.store = store;
 		this.listeners = listeners;
-		for (int i = 0; i < STRIPES; i++) {
-			this.idLocks[i] = new Object();
-		}
 	}
 
 	boolean contains(String uniqueId) {
@@ -79,28 +85,49 @@ final class StoredRevisions {
 	}
 
 	private List<PluginConfigChange> compare() {
-		this.refreshLock.writeLock().lock();
+		this.refreshLock.lock();
 		try {
+			long readFrom = this.sequence.get();
 			Map<String, String> stored = this.store.revisions();
+			boolean first = !this.loaded;
 			List<PluginConfigChange> changes = new ArrayList<>();
-			if (this.loaded) {
-				Set<String> ids = new HashSet<>(this.revisions.keySet());
-				ids.addAll(stored.keySet());
-				for (String id : ids) {
-					String now = stored.get(id);
-					if (!Objects.equals(now, this.revisions.get(id))) {
-						changes.add(new PluginConfigChange(id, (now != null) ? PluginConfigChange.Kind.SAVED
-								: PluginConfigChange.Kind.DELETED, now, true));
-					}
+			Set<String> ids = new HashSet<>(this.revisions.keySet());
+			ids.addAll(stored.keySet());
+			for (String id : ids) {
+				String now = stored.get(id);
+				if (!Objects.equals(now, this.revisions.get(id)) && apply(id, now, readFrom) && !first) {
+					changes.add(new PluginConfigChange(id,
+							(now != null) ? PluginConfigChange.Kind.SAVED : PluginConfigChange.Kind.DELETED, now, true));
 				}
 			}
-			this.revisions.keySet().retainAll(stored.keySet());
-			this.revisions.putAll(stored);
+			this.recentWrites.values().removeIf((written) -> written <= readFrom);
 			this.loaded = true;
 			return changes;
 		}
 		finally {
-			this.refreshLock.writeLock().unlock();
+			this.refreshLock.unlock();
+		}
+	}
+
+	/**
+	 * Takes a revision read by a refresh, unless a write of this registry is under way or
+	 * was made since the read began: that write knows better.
+	 */
+	private boolean apply(String uniqueId, @Nullable String stored, long readFrom) {
+		KeyedLocks.Held held = this.writers.tryLock(uniqueId);
+		if (held == null) {
+			return false;
+		}
+		try {
+			Long written = this.recentWrites.get(uniqueId);
+			if ((written != null && written > readFrom) || Objects.equals(stored, this.revisions.get(uniqueId))) {
+				return false;
+			}
+			put(uniqueId, stored);
+			return true;
+		}
+		finally {
+			held.close();
 		}
 	}
 
@@ -119,21 +146,20 @@ final class StoredRevisions {
 	}
 
 	private @Nullable PluginConfigChange record(String uniqueId, Supplier<@Nullable String> write) {
-		this.refreshLock.readLock().lock();
-		try {
-			synchronized (this.idLocks[Math.floorMod(uniqueId.hashCode(), STRIPES)]) {
-				String revision = write.get();
-				if (revision != null) {
-					this.revisions.put(uniqueId, revision);
-					return new PluginConfigChange(uniqueId, PluginConfigChange.Kind.SAVED, revision, false);
-				}
-				return (this.revisions.remove(uniqueId) != null)
-						? new PluginConfigChange(uniqueId, PluginConfigChange.Kind.DELETED, null, false) : null;
+		try (KeyedLocks.Held held = this.writers.lock(uniqueId)) {
+			String revision = write.get();
+			String before = put(uniqueId, revision);
+			this.recentWrites.put(uniqueId, this.sequence.incrementAndGet());
+			if (revision != null) {
+				return new PluginConfigChange(uniqueId, PluginConfigChange.Kind.SAVED, revision, false);
 			}
+			return (before != null) ? new PluginConfigChange(uniqueId, PluginConfigChange.Kind.DELETED, null, false)
+					: null;
 		}
-		finally {
-			this.refreshLock.readLock().unlock();
-		}
+	}
+
+	private @Nullable String put(String uniqueId, @Nullable String revision) {
+		return (revision != null) ? this.revisions.put(uniqueId, revision) : this.revisions.remove(uniqueId);
 	}
 
 }

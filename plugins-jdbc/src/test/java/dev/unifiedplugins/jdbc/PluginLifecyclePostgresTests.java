@@ -5,7 +5,6 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-import dev.unifiedplugins.jdbc.JdbcPluginConfigStore;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.watch.PluginConfigWatcher;
 import dev.unifiedplugins.testsupport.Await;

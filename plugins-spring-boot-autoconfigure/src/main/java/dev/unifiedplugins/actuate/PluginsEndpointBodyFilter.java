@@ -15,6 +15,7 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
@@ -23,7 +24,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Lets a save to the {@code plugins} endpoint on a servlet stack carry its configuration as
  * a JSON object, {@code {"config": {...}}}, as well as JSON text. See
- * {@link PluginsEndpointWebExtension#save}.
+ * {@link PluginsEndpointWebExtension#save}. Its 503 answers to writes (a busy plugin, a
+ * failed store) carry {@code Retry-After}.
  */
 public class PluginsEndpointBodyFilter extends OncePerRequestFilter {
 
@@ -42,13 +44,21 @@ public class PluginsEndpointBodyFilter extends OncePerRequestFilter {
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		String path = request.getRequestURI().substring(request.getContextPath().length());
-		return !this.saves.isSave(request.getMethod(), path, request.getContentType());
+		return !this.saves.isWrite(request.getMethod(), path(request));
+	}
+
+	private static String path(HttpServletRequest request) {
+		return request.getRequestURI().substring(request.getContextPath().length());
 	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
+		HttpServletResponse answer = new RetryAfterResponse(response);
+		if (!this.saves.isSave(request.getMethod(), path(request), request.getContentType())) {
+			chain.doFilter(request, answer);
+			return;
+		}
 		long declared = request.getContentLengthLong();
 		byte[] body = (declared <= this.saves.maxBodySize()) ? read(request.getInputStream()) : null;
 		if (body == null) {
@@ -56,7 +66,7 @@ public class PluginsEndpointBodyFilter extends OncePerRequestFilter {
 			return;
 		}
 		byte[] rewritten = ConfigObjectBody.rewrite(body);
-		chain.doFilter(new BodyRequest(request, (rewritten != null) ? rewritten : body), response);
+		chain.doFilter(new BodyRequest(request, (rewritten != null) ? rewritten : body), answer);
 	}
 
 	/** The whole body, or null when it is larger than the limit. */
@@ -64,6 +74,39 @@ public class PluginsEndpointBodyFilter extends OncePerRequestFilter {
 		// One byte over the limit tells; the limit is at most 1 GiB, an int.
 		byte[] body = in.readNBytes((int) this.saves.maxBodySize() + 1);
 		return (body.length > this.saves.maxBodySize()) ? null : body;
+	}
+
+	/** Adds {@code Retry-After} to a 503: the store could not write now, and may later. */
+	private static final class RetryAfterResponse extends HttpServletResponseWrapper {
+
+		RetryAfterResponse(HttpServletResponse response) {
+			super(response);
+		}
+
+		@Override
+		public void setStatus(int status) {
+			retryAfter(status);
+			super.setStatus(status);
+		}
+
+		@Override
+		public void sendError(int status, String message) throws IOException {
+			retryAfter(status);
+			super.sendError(status, message);
+		}
+
+		@Override
+		public void sendError(int status) throws IOException {
+			retryAfter(status);
+			super.sendError(status);
+		}
+
+		private void retryAfter(int status) {
+			if (status == SC_SERVICE_UNAVAILABLE) {
+				setHeader(HttpHeaders.RETRY_AFTER, SaveRequests.RETRY_AFTER_SECONDS);
+			}
+		}
+
 	}
 
 	/** The request with another body, its length headers to match. */

@@ -13,6 +13,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -21,7 +22,8 @@ import org.springframework.web.server.WebFilterChain;
 /**
  * Lets a save to the {@code plugins} endpoint on WebFlux carry its configuration as a JSON
  * object, {@code {"config": {...}}}, as well as JSON text. See
- * {@link PluginsEndpointWebExtension#save}.
+ * {@link PluginsEndpointWebExtension#save}. Its 503 answers to writes (a busy plugin, a
+ * failed store) carry {@code Retry-After}.
  */
 public class PluginsEndpointBodyWebFilter implements WebFilter {
 
@@ -42,7 +44,17 @@ public class PluginsEndpointBodyWebFilter implements WebFilter {
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		ServerHttpRequest request = exchange.getRequest();
 		HttpHeaders headers = request.getHeaders();
-		if (!this.saves.isSave(request.getMethod().name(), request.getPath().pathWithinApplication().value(),
+		String path = request.getPath().pathWithinApplication().value();
+		if (this.saves.isWrite(request.getMethod().name(), path)) {
+			ServerHttpResponse response = exchange.getResponse();
+			response.beforeCommit(() -> {
+				if (HttpStatus.SERVICE_UNAVAILABLE.equals(response.getStatusCode())) {
+					response.getHeaders().set(HttpHeaders.RETRY_AFTER, SaveRequests.RETRY_AFTER_SECONDS);
+				}
+				return Mono.empty();
+			});
+		}
+		if (!this.saves.isSave(request.getMethod().name(), path,
 				headers.getFirst(HttpHeaders.CONTENT_TYPE))) {
 			return chain.filter(exchange);
 		}

@@ -7,6 +7,7 @@ import java.util.Objects;
 
 import dev.unifiedplugins.actuate.PluginsEndpoint.PluginDetailDescriptor;
 import dev.unifiedplugins.config.ConfigViolation;
+import dev.unifiedplugins.config.PluginConfigBusyException;
 import dev.unifiedplugins.config.PluginConfigConflictException;
 import dev.unifiedplugins.config.PluginConfigValidationException;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
@@ -36,7 +37,8 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  * "..."}} (or the configuration as JSON text, {@code "config": "{...}"}): 200 with the
  * plugin's detail view and its new revision; 400 with every violation; 404 for an unknown
  * plugin; 409 when the stored revision is another; 413 when the body is larger than
- * {@code plugins.max-config-size}; 503 when the store failed. A {@code revision} that is absent or null saves whatever is stored
+ * {@code plugins.max-config-size}; 503 (with {@code Retry-After}) when the store failed or
+ * another writer held the plugin longer than {@code plugins.lock-timeout}. A {@code revision} that is absent or null saves whatever is stored
  * (the last writer wins); an empty one expects that nothing is stored.</li>
  * <li>{@code DELETE /actuator/plugins/{uniqueId}}: 200 with the detail view, back to
  * defaults.</li>
@@ -114,6 +116,9 @@ public class PluginsEndpointWebExtension {
 		catch (PluginConfigConflictException ex) {
 			return new WebEndpointResponse<>(new MessageDescriptor(ex.getMessage()), STATUS_CONFLICT);
 		}
+		catch (PluginConfigBusyException ex) {
+			return busy(ex);
+		}
 		catch (UncheckedIOException ex) {
 			return storeFailed("save", uniqueId);
 		}
@@ -161,8 +166,13 @@ public class PluginsEndpointWebExtension {
 		if (this.registry.getRegisteredPlugin(uniqueId).isEmpty()) {
 			return notFound(uniqueId);
 		}
-		if (!this.writer.delete(uniqueId, securityContext.getPrincipal())) {
-			return storeFailed("delete", uniqueId);
+		try {
+			if (!this.writer.delete(uniqueId, securityContext.getPrincipal())) {
+				return storeFailed("delete", uniqueId);
+			}
+		}
+		catch (PluginConfigBusyException ex) {
+			return busy(ex);
 		}
 		return detail(uniqueId, securityContext);
 	}
@@ -205,6 +215,12 @@ public class PluginsEndpointWebExtension {
 	private static WebEndpointResponse<Object> notFound(String uniqueId) {
 		return new WebEndpointResponse<>(new MessageDescriptor("No plugin '" + uniqueId + "' is registered"),
 				WebEndpointResponse.STATUS_NOT_FOUND);
+	}
+
+	/** Another writer held the plugin longer than plugins.lock-timeout: nothing written, try again. */
+	private static WebEndpointResponse<Object> busy(PluginConfigBusyException ex) {
+		return new WebEndpointResponse<>(new MessageDescriptor(ex.getMessage()),
+				WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
 	}
 
 	private static WebEndpointResponse<Object> storeFailed(String operation, String uniqueId) {

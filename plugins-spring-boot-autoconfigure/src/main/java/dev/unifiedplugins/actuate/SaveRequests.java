@@ -44,6 +44,21 @@ final class SaveRequests {
 		return "POST".equals(method) && this.prefix.get().filter(path::startsWith).isPresent() && isJson(contentType);
 	}
 
+	/**
+	 * Whether a request writes to the endpoint (a save or a delete): its 503 answers carry
+	 * {@code Retry-After}.
+	 */
+	boolean isWrite(String method, String path) {
+		return ("POST".equals(method) || "DELETE".equals(method))
+				&& this.prefix.get().filter(path::startsWith).isPresent();
+	}
+
+	/**
+	 * The {@code Retry-After} of a write the store could not do now (a busy plugin, a store
+	 * that failed): in seconds, as HTTP wants them.
+	 */
+	static final String RETRY_AFTER_SECONDS = "1";
+
 	String tooLarge() {
 		return "The request body is larger than plugins.max-config-size (" + this.maxBodySize + " bytes)";
 	}

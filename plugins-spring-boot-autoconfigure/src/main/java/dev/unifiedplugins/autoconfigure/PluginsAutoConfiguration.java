@@ -67,7 +67,8 @@ public final class PluginsAutoConfiguration {
 		Path dir = properties.getConfigDir().toAbsolutePath().normalize();
 		long maxConfigSize = maxConfigSize(properties);
 		logger.info("Plugin configurations are kept in " + dir);
-		return new FileSystemPluginConfigStore(dir, maxConfigSize);
+		return new FileSystemPluginConfigStore(dir, maxConfigSize,
+				requirePositive(properties.getLockTimeout(), "plugins.lock-timeout"));
 	}
 
 	@Bean

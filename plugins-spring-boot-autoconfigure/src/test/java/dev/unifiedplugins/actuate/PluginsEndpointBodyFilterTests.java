@@ -12,6 +12,7 @@ import java.util.List;
 
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginManager;
+import dev.unifiedplugins.testsupport.ForeignFileLock;
 import dev.unifiedplugins.testsupport.TestPluginManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -137,6 +138,29 @@ class PluginsEndpointBodyFilterTests {
 			.isEqualTo(413);
 		assertThat(post(base, "{\"config\": \"{\\\"device\\\": \\\"cpu\\\"}\"}").statusCode()).isEqualTo(200);
 		assertThat(Files.readString(this.dir.resolve(ID + ".json"))).contains("\"device\": \"cpu\"");
+	}
+
+	@Test
+	void aPluginAnotherWriterHoldsIsServiceUnavailableWithRetryAfterOnBothStacks() throws Exception {
+		for (WebApplicationType type : List.of(WebApplicationType.SERVLET, WebApplicationType.REACTIVE)) {
+			String base = start(type, "--plugins.lock-timeout=200ms");
+			assertThat(post(base, "{\"config\": {\"device\": \"cpu\"}}").statusCode()).isEqualTo(200);
+			try (ForeignFileLock held = ForeignFileLock.hold(this.dir, ID)) {
+				HttpResponse<String> saved = post(base, "{\"config\": {\"device\": \"cuda\"}}");
+				assertThat(saved.statusCode()).as(type.name()).isEqualTo(503);
+				assertThat(saved.headers().firstValue("Retry-After")).as(type.name()).contains("1");
+				assertThat(saved.body()).contains(ID).contains("plugins.lock-timeout");
+				HttpResponse<String> deleted = http.send(
+						HttpRequest.newBuilder(URI.create(base + "/actuator/plugins/" + ID)).DELETE().build(),
+						HttpResponse.BodyHandlers.ofString());
+				assertThat(deleted.statusCode()).as(type.name()).isEqualTo(503);
+				assertThat(deleted.headers().firstValue("Retry-After")).as(type.name()).contains("1");
+				assertThat(Files.readString(this.dir.resolve(ID + ".json"))).contains("\"cpu\"");
+			}
+			HttpResponse<String> saved = post(base, "{\"config\": {\"device\": \"cuda\"}}");
+			assertThat(saved.statusCode()).as(type.name()).isEqualTo(200);
+			assertThat(saved.headers().firstValue("Retry-After")).isEmpty();
+		}
 	}
 
 	@Test

@@ -1,0 +1,88 @@
+package dev.unifiedplugins.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import dev.unifiedplugins.testsupport.ForeignFileLock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The file store's lock waits are bounded: another process that holds a plugin's lock file
+ * (a Python process taking the documented {@code fcntl.lockf} lock) makes that plugin's
+ * save and delete fail as busy after the lock timeout, with nothing written, while other
+ * plugins are saved at once.
+ */
+class FileSystemPluginConfigStoreLockTests {
+
+	private static final Duration LOCK_TIMEOUT = Duration.ofMillis(300);
+
+	@TempDir
+	Path dir;
+
+	private ForeignFileLock holder;
+
+	@AfterEach
+	void releaseTheLock() throws Exception {
+		if (this.holder != null) {
+			this.holder.close();
+		}
+	}
+
+	@Test
+	void aPluginWhoseLockAnotherProcessHoldsIsBusyAndOthersAreNot() throws Exception {
+		FileSystemPluginConfigStore store = new FileSystemPluginConfigStore(this.dir,
+				FileSystemPluginConfigStore.DEFAULT_MAX_CONFIG_SIZE, LOCK_TIMEOUT);
+		store.save("llm_held", Map.of("v", 1));
+		this.holder = ForeignFileLock.hold(this.dir, "llm_held");
+
+		assertThatExceptionOfType(PluginConfigBusyException.class)
+			.isThrownBy(() -> store.save("llm_held", Map.of("v", 2)))
+			.withMessageContaining("'llm_held'")
+			.withMessageContaining("plugins.lock-timeout")
+			.satisfies((ex) -> assertThat(ex.getUniqueId()).isEqualTo("llm_held"));
+		assertThatExceptionOfType(PluginConfigBusyException.class).isThrownBy(() -> store.delete("llm_held"));
+		assertThat(store.load("llm_held")).contains(Map.of("v", 1));
+
+		// Another plugin is not held up: its save is done while the other lock is still held.
+		CompletableFuture.runAsync(() -> store.save("llm_free", Map.of("v", 3))).get(10, TimeUnit.SECONDS);
+		assertThat(store.load("llm_free")).contains(Map.of("v", 3));
+		assertThat(this.holder.isHeld()).isTrue();
+
+		this.holder.close();
+		store.save("llm_held", Map.of("v", 4));
+		assertThat(store.load("llm_held")).contains(Map.of("v", 4));
+	}
+
+	@Test
+	void aThreadWaitingForAnotherThreadOfTheSamePluginGivesUpAfterTheTimeout() throws Exception {
+		FileSystemPluginConfigStore store = new FileSystemPluginConfigStore(this.dir,
+				FileSystemPluginConfigStore.DEFAULT_MAX_CONFIG_SIZE, LOCK_TIMEOUT);
+		this.holder = ForeignFileLock.hold(this.dir, "llm_held");
+		CompletableFuture<Throwable> first = CompletableFuture.supplyAsync(() -> catching("llm_held"));
+		CompletableFuture<Throwable> second = CompletableFuture.supplyAsync(() -> catching("llm_held"));
+		assertThat(first.get(10, TimeUnit.SECONDS)).isInstanceOf(PluginConfigBusyException.class);
+		assertThat(second.get(10, TimeUnit.SECONDS)).isInstanceOf(PluginConfigBusyException.class);
+		assertThat(Files.exists(this.dir.resolve("llm_held.json"))).isFalse();
+	}
+
+	private Throwable catching(String id) {
+		try {
+			new FileSystemPluginConfigStore(this.dir, FileSystemPluginConfigStore.DEFAULT_MAX_CONFIG_SIZE,
+					LOCK_TIMEOUT).save(id, Map.of("v", 1));
+			return null;
+		}
+		catch (RuntimeException ex) {
+			return ex;
+		}
+	}
+
+}
