@@ -16,7 +16,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs calls into plugin code on a small pool of daemon threads so that callers can wait
@@ -42,13 +41,8 @@ public final class BoundedCalls implements AutoCloseable {
 	 */
 	public BoundedCalls(String threadNamePrefix, int maxThreads) {
 		Objects.requireNonNull(threadNamePrefix, "threadNamePrefix must not be null");
-		AtomicInteger count = new AtomicInteger();
 		this.executor = new ThreadPoolExecutor(maxThreads, maxThreads, 30, TimeUnit.SECONDS,
-				new LinkedBlockingQueue<>(), (task) -> {
-					Thread thread = new Thread(task, threadNamePrefix + count.incrementAndGet());
-					thread.setDaemon(true);
-					return thread;
-				});
+				new LinkedBlockingQueue<>(), DaemonThreads.numbered(threadNamePrefix));
 		this.executor.allowCoreThreadTimeOut(true);
 	}
 

@@ -26,11 +26,8 @@ public final class PeriodicTasks {
 	 */
 	public static ScheduledExecutorService start(String threadName, Duration initialDelay, Duration delay,
 			Runnable task) {
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, threadName);
-			thread.setDaemon(true);
-			return thread;
-		});
+		ScheduledExecutorService executor = Executors
+			.newSingleThreadScheduledExecutor(DaemonThreads.named(threadName));
 		executor.scheduleWithFixedDelay(task, initialDelay.toMillis(), delay.toMillis(), TimeUnit.MILLISECONDS);
 		return executor;
 	}

@@ -9,6 +9,8 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 
+import dev.unifiedplugins.concurrent.DaemonThreads;
+
 /**
  * Tells when a config file in a directory may have changed, from the file system's
  * events, on a daemon thread of its own. Events are lost on some file systems (NFS,
@@ -31,8 +33,7 @@ final class DirectoryWatch implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot watch plugin config directory " + dir + ": " + ex.getMessage(), ex);
 		}
-		this.thread = new Thread(() -> run(suffix, onChange), "plugins-config-watch");
-		this.thread.setDaemon(true);
+		this.thread = DaemonThreads.named("plugins-config-watch").newThread(() -> run(suffix, onChange));
 		this.thread.start();
 	}
 

@@ -10,6 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import dev.unifiedplugins.concurrent.DaemonThreads;
+
 import dev.unifiedplugins.config.PluginConfigChange;
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
@@ -39,11 +41,7 @@ public class PluginLifecycle implements AutoCloseable {
 
 	private final Consumer<PluginConfigChange> listener = this::onChange;
 
-	private final ExecutorService reloads = Executors.newSingleThreadExecutor((task) -> {
-		Thread thread = new Thread(task, "plugins-reload");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final ExecutorService reloads = Executors.newSingleThreadExecutor(DaemonThreads.named("plugins-reload"));
 
 	/**
 	 * Creates the lifecycle and listens to the registry's configuration changes.
