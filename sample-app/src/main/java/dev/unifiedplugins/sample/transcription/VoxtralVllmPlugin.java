@@ -27,7 +27,6 @@ import java.util.concurrent.TimeoutException;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
-import dev.unifiedplugins.sample.Schemas;
 import dev.unifiedplugins.sample.worker.JavaCommand;
 import dev.unifiedplugins.sample.worker.ProcessTrees;
 import dev.unifiedplugins.sample.worker.TranscriptionWorker;

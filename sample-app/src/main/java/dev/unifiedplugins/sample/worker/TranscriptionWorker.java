@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.unifiedplugins.sample.transcription.PcmTranscriber;
+import dev.unifiedplugins.sample.worker.PcmTranscriber;
 
 /**
  * The process tree that the {@code voxtral_vllm} plugin runs, split the way vLLM splits

@@ -19,6 +19,7 @@ import static dev.unifiedplugins.sample.ProcessAssertions.awaitGone;
 import static dev.unifiedplugins.sample.ProcessAssertions.tone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import dev.unifiedplugins.sample.worker.PcmTranscriber;
 
 /**
  * Tests for {@link VoxtralVllmPlugin}, with real worker processes.

@@ -1,4 +1,4 @@
-package dev.unifiedplugins.sample;
+package dev.unifiedplugins.sample.transcription;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.unifiedplugins.sample.transcription;
+package dev.unifiedplugins.sample.worker;
 
 import java.util.Locale;
 
