@@ -1,6 +1,14 @@
 package dev.unifiedplugins.autoconfigure;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.registration.PluginManagerRegistrar;
+import dev.unifiedplugins.registration.PluginSystemDeclaration;
+import dev.unifiedplugins.registration.PluginSystemsLoader;
+import dev.unifiedplugins.registration.PluginSystemsRegistrar;
 import dev.unifiedplugins.systems.PluginLifecycle;
 
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -23,7 +31,7 @@ class PluginSystemsConfiguration {
 			PluginSystemsProperties properties, ListableBeanFactory beanFactory, ResourceLoader resourceLoader) {
 		ClassLoader classLoader = (resourceLoader.getClassLoader() != null) ? resourceLoader.getClassLoader()
 				: PluginSystemsConfiguration.class.getClassLoader();
-		return new PluginSystemsRegistrar(pluginManagerRegistrar, properties, beanFactory, classLoader);
+		return new PluginSystemsRegistrar(pluginManagerRegistrar, declarations(properties), beanFactory, classLoader);
 	}
 
 	@Bean(destroyMethod = "close")
@@ -36,7 +44,16 @@ class PluginSystemsConfiguration {
 	PluginSystemsLoader pluginSystemsLoader(UnifiedPluginRegistry registry, PluginLifecycle pluginLifecycle,
 			PluginSystemsProperties properties, PluginSystemsRegistrar pluginSystemsRegistrar) {
 		// The registrar is a parameter so that the categories exist before loading.
-		return new PluginSystemsLoader(registry, pluginLifecycle, properties);
+		return new PluginSystemsLoader(registry, pluginLifecycle, declarations(properties));
+	}
+
+	/** The declared plugin systems by category, in the order of the properties. */
+	private static Map<String, PluginSystemDeclaration> declarations(PluginSystemsProperties properties) {
+		Map<String, PluginSystemDeclaration> declarations = new LinkedHashMap<>();
+		properties.getSystems()
+			.forEach((category, system) -> declarations.put(category, new PluginSystemDeclaration(system.getType(),
+					system.isServiceLoader(), system.getDirectory(), system.isLoadOnStart())));
+		return Collections.unmodifiableMap(declarations);
 	}
 
 }

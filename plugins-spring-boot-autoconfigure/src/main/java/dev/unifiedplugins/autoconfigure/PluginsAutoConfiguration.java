@@ -11,9 +11,17 @@ import dev.unifiedplugins.cost.CloudCostGuard;
 import dev.unifiedplugins.shutdown.ManagedProcessLedger;
 import dev.unifiedplugins.watch.PluginConfigWatcher;
 import dev.unifiedplugins.inspection.PluginInspector;
+import dev.unifiedplugins.lifecycle.CloudResourceTerminations;
+import dev.unifiedplugins.lifecycle.ManagedProcessTracker;
+import dev.unifiedplugins.lifecycle.PluginConfigChangePublisher;
+import dev.unifiedplugins.lifecycle.PluginsShutdownLifecycle;
+import dev.unifiedplugins.registration.PluginManagerRegistrar;
+import dev.unifiedplugins.registration.PluginSystemsLoader;
+import dev.unifiedplugins.registration.PluginSystemsRegistrar;
 import dev.unifiedplugins.shutdown.PluginShutdown;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -83,7 +91,14 @@ public final class PluginsAutoConfiguration {
 	@ConditionalOnMissingBean
 	PluginManagerRegistrar pluginManagerRegistrar(UnifiedPluginRegistry registry, ListableBeanFactory beanFactory,
 			PluginsProperties properties) {
-		return new PluginManagerRegistrar(registry, beanFactory, properties);
+		return new PluginManagerRegistrar(registry, beanFactory, (category) -> displayName(properties, category),
+				properties.isAutoDiscover());
+	}
+
+	/** {@code plugins.categories.<category>.display-name}, or null when it is not set. */
+	private static @Nullable String displayName(PluginsProperties properties, String category) {
+		PluginsProperties.Category settings = properties.getCategories().get(category);
+		return (settings != null) ? settings.getDisplayName() : null;
 	}
 
 	/**
@@ -119,7 +134,8 @@ public final class PluginsAutoConfiguration {
 			ApplicationEventPublisher publisher) {
 		Duration timeout = requirePositive(shutdown.getTimeout(), "plugins.shutdown.timeout");
 		return new PluginsShutdownLifecycle(new PluginShutdown(registry, pluginCalls, timeout,
-				new CloudResourceTerminations(cloudCostGuard, publisher)), shutdown);
+				new CloudResourceTerminations(cloudCostGuard, publisher)), shutdown.isCleanup(),
+				shutdown.isTerminateCloudResources());
 	}
 
 	@Bean

@@ -8,6 +8,7 @@ import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.cost.CloudCostFleet;
 import dev.unifiedplugins.cost.CloudCostGuard;
+import dev.unifiedplugins.lifecycle.CloudCostGuardLifecycle;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;

@@ -12,6 +12,8 @@ import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.cost.CloudCostGuard;
 import dev.unifiedplugins.watch.PluginConfigWatcher;
 import dev.unifiedplugins.inspection.PluginInspector;
+import dev.unifiedplugins.lifecycle.CloudResourceTerminations;
+import dev.unifiedplugins.registration.PluginManagerRegistrar;
 import dev.unifiedplugins.shutdown.PluginShutdown;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;

@@ -1,6 +1,7 @@
 package dev.unifiedplugins.autoconfigure;
 
-import dev.unifiedplugins.actuate.PluginsSettingsPage;
+import dev.unifiedplugins.ui.PluginsSettingsPage;
+import dev.unifiedplugins.ui.PluginsUiRuntimeHints;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

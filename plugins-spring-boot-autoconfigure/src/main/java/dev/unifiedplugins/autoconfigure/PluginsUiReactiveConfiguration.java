@@ -2,7 +2,7 @@ package dev.unifiedplugins.autoconfigure;
 
 import java.net.URI;
 
-import dev.unifiedplugins.actuate.PluginsSettingsPage;
+import dev.unifiedplugins.ui.PluginsSettingsPage;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;

@@ -3,7 +3,7 @@ package dev.unifiedplugins.autoconfigure;
 import java.net.URI;
 import java.util.Optional;
 
-import dev.unifiedplugins.actuate.PluginsSettingsPage;
+import dev.unifiedplugins.ui.PluginsSettingsPage;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;

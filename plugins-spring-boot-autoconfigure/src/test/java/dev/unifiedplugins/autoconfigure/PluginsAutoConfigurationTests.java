@@ -16,6 +16,8 @@ import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.lifecycle.PluginsShutdownLifecycle;
+import dev.unifiedplugins.registration.PluginManagerRegistrar;
 import dev.unifiedplugins.testsupport.Await;
 import dev.unifiedplugins.testsupport.ChildProcesses;
 import dev.unifiedplugins.testsupport.TestPluginManager;
@@ -296,7 +298,7 @@ class PluginsAutoConfigurationTests {
 		}
 	}
 
-	/** The state files of this process's {@link ManagedProcessTracker} in a directory. */
+	/** The state files of this process's {@link dev.unifiedplugins.lifecycle.ManagedProcessTracker} in a directory. */
 	private static List<Path> processLedgers(Path dir) {
 		if (!Files.isDirectory(dir)) {
 			return List.of();

@@ -14,6 +14,7 @@ import dev.unifiedplugins.actuate.PluginsEndpoint.PluginEntry;
 import dev.unifiedplugins.actuate.PluginsHealthIndicator;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.lifecycle.CloudCostGuardLifecycle;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
 import dev.unifiedplugins.concurrent.BoundedCalls;

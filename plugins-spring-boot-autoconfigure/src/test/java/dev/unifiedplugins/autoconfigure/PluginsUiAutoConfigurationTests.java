@@ -2,13 +2,11 @@ package dev.unifiedplugins.autoconfigure;
 
 import java.nio.file.Path;
 
-import dev.unifiedplugins.actuate.PluginsSettingsPage;
 import dev.unifiedplugins.core.PluginManager;
+import dev.unifiedplugins.ui.PluginsSettingsPage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.aot.hint.RuntimeHints;
-import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementContextAutoConfiguration;
@@ -251,20 +249,6 @@ class PluginsUiAutoConfigurationTests {
 					.isEqualTo(false);
 				assertThat(this.dir.resolve("transcription_whisper.json")).doesNotExist();
 			});
-	}
-
-	@Test
-	void theFilesAreInTheNativeImage() {
-		RuntimeHints hints = new RuntimeHints();
-		new PluginsUiRuntimeHints().registerHints(hints, getClass().getClassLoader());
-		for (String file : new String[] { "index.html", "app.js", "app.css" }) {
-			assertThat(RuntimeHintsPredicates.resource().forResource(PluginsSettingsPage.LOCATION + file))
-				.accepts(hints);
-		}
-		assertThat(RuntimeHintsPredicates.resource()
-			.forResource("META-INF/resources/webjars/json-editor__json-editor/2.15.2/dist/jsoneditor.js")).accepts(hints);
-		assertThat(RuntimeHintsPredicates.resource()
-			.forResource("META-INF/maven/org.webjars.npm/json-editor__json-editor/pom.properties")).accepts(hints);
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.unifiedplugins.autoconfigure;
+package dev.unifiedplugins.lifecycle;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,12 +1,14 @@
-package dev.unifiedplugins.autoconfigure;
+package dev.unifiedplugins.registration;
 
 import java.util.Map;
+import java.util.function.Function;
 
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.systems.PluginSystemManager;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -25,19 +27,24 @@ public class PluginManagerRegistrar implements InitializingBean {
 
 	private final ListableBeanFactory beanFactory;
 
-	private final PluginsProperties properties;
+	private final Function<String, @Nullable String> displayNames;
+
+	private final boolean autoDiscover;
 
 	/**
 	 * Creates a registrar.
 	 * @param registry the registry to fill
 	 * @param beanFactory where the managers are
-	 * @param properties the display names and discovery settings
+	 * @param displayNames the display name configured for a category, or null when none is,
+	 * which then falls back to {@link PluginManager#displayName()}
+	 * @param autoDiscover whether to discover each manager's plugins as it is registered
 	 */
 	public PluginManagerRegistrar(UnifiedPluginRegistry registry, ListableBeanFactory beanFactory,
-			PluginsProperties properties) {
+			Function<String, @Nullable String> displayNames, boolean autoDiscover) {
 		this.registry = registry;
 		this.beanFactory = beanFactory;
-		this.properties = properties;
+		this.displayNames = displayNames;
+		this.autoDiscover = autoDiscover;
 	}
 
 	@Override
@@ -57,13 +64,10 @@ public class PluginManagerRegistrar implements InitializingBean {
 			// So that it checks its plugins' unique ids in the category it registers as.
 			system.setCategory(category);
 		}
-		PluginsProperties.Category settings = this.properties.getCategories().get(category);
-		String displayName = (settings != null && settings.getDisplayName() != null) ? settings.getDisplayName()
-				: manager.displayName();
+		String configured = this.displayNames.apply(category);
+		String displayName = (configured != null) ? configured : manager.displayName();
 		try {
-			int count = this.registry
-				.registerPluginManager(category, manager, displayName, this.properties.isAutoDiscover())
-				.size();
+			int count = this.registry.registerPluginManager(category, manager, displayName, this.autoDiscover).size();
 			logger.info("Registered plugin category '" + category + "' (" + this.registry.getCategoryDisplayName(category)
 					+ ") with " + count + " plugin(s) from " + source);
 		}

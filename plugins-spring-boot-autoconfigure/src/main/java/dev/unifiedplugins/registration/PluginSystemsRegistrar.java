@@ -1,10 +1,10 @@
-package dev.unifiedplugins.autoconfigure;
+package dev.unifiedplugins.registration;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-import dev.unifiedplugins.autoconfigure.PluginSystemsProperties.PluginSystem;
 import dev.unifiedplugins.systems.JarDirectoryPluginManager;
 import dev.unifiedplugins.systems.PluginSystemManager;
 import dev.unifiedplugins.systems.ServiceLoaderPluginManager;
@@ -26,7 +26,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  * they are reached through {@code UnifiedPluginRegistry.getManager(category)}. The JAR
  * class loaders are closed with the context.
  */
-class PluginSystemsRegistrar implements InitializingBean, DisposableBean {
+public class PluginSystemsRegistrar implements InitializingBean, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(PluginSystemsRegistrar.class);
 
@@ -34,7 +34,7 @@ class PluginSystemsRegistrar implements InitializingBean, DisposableBean {
 
 	private final PluginManagerRegistrar registrar;
 
-	private final PluginSystemsProperties properties;
+	private final Map<String, PluginSystemDeclaration> systems;
 
 	private final ListableBeanFactory beanFactory;
 
@@ -42,17 +42,24 @@ class PluginSystemsRegistrar implements InitializingBean, DisposableBean {
 
 	private final List<AutoCloseable> closeables = new ArrayList<>();
 
-	PluginSystemsRegistrar(PluginManagerRegistrar registrar, PluginSystemsProperties properties,
+	/**
+	 * Creates a registrar.
+	 * @param registrar registers the managers it creates
+	 * @param systems the declared plugin systems by category
+	 * @param beanFactory where the plugin beans of a type are
+	 * @param classLoader the parent of the plugins' class loaders
+	 */
+	public PluginSystemsRegistrar(PluginManagerRegistrar registrar, Map<String, PluginSystemDeclaration> systems,
 			ListableBeanFactory beanFactory, ClassLoader classLoader) {
 		this.registrar = registrar;
-		this.properties = properties;
+		this.systems = systems;
 		this.beanFactory = beanFactory;
 		this.classLoader = classLoader;
 	}
 
 	@Override
 	public void afterPropertiesSet() {
-		this.properties.getSystems().forEach((category, system) -> {
+		this.systems.forEach((category, system) -> {
 			PluginSystemManager<?> manager = create(category, system);
 			if (manager != null) {
 				this.registrar.register(category, "property " + PREFIX + category, manager);
@@ -60,20 +67,20 @@ class PluginSystemsRegistrar implements InitializingBean, DisposableBean {
 		});
 	}
 
-	private @Nullable PluginSystemManager<?> create(String category, PluginSystem system) {
-		Class<?> type = system.getType();
+	private @Nullable PluginSystemManager<?> create(String category, PluginSystemDeclaration system) {
+		Class<?> type = system.type();
 		if (type == null) {
-			if (system.isServiceLoader() || system.getDirectory() != null) {
+			if (system.serviceLoader() || system.directory() != null) {
 				throw new InvalidConfigurationPropertyValueException(PREFIX + category + ".type", null,
 						"is required with service-loader or directory: the interface the plugins implement");
 			}
 			return null;
 		}
-		if (system.isServiceLoader() && system.getDirectory() != null) {
+		if (system.serviceLoader() && system.directory() != null) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + category + ".directory",
-					system.getDirectory(), "cannot be combined with service-loader=true; declare one source per category");
+					system.directory(), "cannot be combined with service-loader=true; declare one source per category");
 		}
-		PluginSystemManager<?> manager = create(type, system.isServiceLoader(), system.getDirectory());
+		PluginSystemManager<?> manager = create(type, system.serviceLoader(), system.directory());
 		manager.setCategory(category);
 		return manager;
 	}

@@ -1,4 +1,4 @@
-package dev.unifiedplugins.autoconfigure;
+package dev.unifiedplugins.lifecycle;
 
 import dev.unifiedplugins.shutdown.PluginShutdown;
 
@@ -20,7 +20,9 @@ public class PluginsShutdownLifecycle implements SmartLifecycle, DisposableBean 
 
 	private final PluginShutdown shutdown;
 
-	private final PluginsShutdownProperties properties;
+	private final boolean cleanup;
+
+	private final boolean terminateCloudResources;
 
 	private volatile boolean running;
 
@@ -29,11 +31,13 @@ public class PluginsShutdownLifecycle implements SmartLifecycle, DisposableBean 
 	/**
 	 * Creates the lifecycle.
 	 * @param shutdown the cleanup procedure
-	 * @param properties what to clean up
+	 * @param cleanup whether to call {@code forceCleanup()} on every lifecycle-aware plugin
+	 * @param terminateCloudResources whether to terminate the plugins' running cloud resources
 	 */
-	public PluginsShutdownLifecycle(PluginShutdown shutdown, PluginsShutdownProperties properties) {
+	public PluginsShutdownLifecycle(PluginShutdown shutdown, boolean cleanup, boolean terminateCloudResources) {
 		this.shutdown = shutdown;
-		this.properties = properties;
+		this.cleanup = cleanup;
+		this.terminateCloudResources = terminateCloudResources;
 	}
 
 	@Override
@@ -56,7 +60,7 @@ public class PluginsShutdownLifecycle implements SmartLifecycle, DisposableBean 
 
 	private void cleanUp() {
 		if (this.cleanedUp.compareAndSet(false, true)) {
-			this.shutdown.run(this.properties.isCleanup(), this.properties.isTerminateCloudResources());
+			this.shutdown.run(this.cleanup, this.terminateCloudResources);
 		}
 	}
 

@@ -1,4 +1,4 @@
-package dev.unifiedplugins.autoconfigure;
+package dev.unifiedplugins.aot;
 
 import java.io.File;
 import java.lang.reflect.InvocationTargetException;

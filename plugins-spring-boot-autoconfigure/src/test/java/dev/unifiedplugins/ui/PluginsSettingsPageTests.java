@@ -1,4 +1,4 @@
-package dev.unifiedplugins.actuate;
+package dev.unifiedplugins.ui;
 
 import java.util.Map;
 

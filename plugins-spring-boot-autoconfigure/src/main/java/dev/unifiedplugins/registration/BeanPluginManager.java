@@ -1,4 +1,4 @@
-package dev.unifiedplugins.autoconfigure;
+package dev.unifiedplugins.registration;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.unifiedplugins.autoconfigure;
+package dev.unifiedplugins.aot;
 
 import dev.unifiedplugins.config.ConfigViolation;
 import dev.unifiedplugins.core.PluginDescriptor;

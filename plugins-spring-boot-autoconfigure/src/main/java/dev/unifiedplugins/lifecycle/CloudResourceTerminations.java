@@ -1,4 +1,4 @@
-package dev.unifiedplugins.autoconfigure;
+package dev.unifiedplugins.lifecycle;
 
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.cost.CloudCostGuard;
@@ -15,13 +15,18 @@ import org.springframework.context.ApplicationEventPublisher;
  * whose listeners count them and publish them as application events, like its own; without
  * a guard, straight to the application's events.
  */
-final class CloudResourceTerminations implements PluginShutdown.TerminationListener {
+public final class CloudResourceTerminations implements PluginShutdown.TerminationListener {
 
 	private final ObjectProvider<CloudCostGuard> guard;
 
 	private final ApplicationEventPublisher publisher;
 
-	CloudResourceTerminations(ObjectProvider<CloudCostGuard> guard, ApplicationEventPublisher publisher) {
+	/**
+	 * Creates the listener.
+	 * @param guard the cost guard, when the application has one
+	 * @param publisher where the terminations go without a guard
+	 */
+	public CloudResourceTerminations(ObjectProvider<CloudCostGuard> guard, ApplicationEventPublisher publisher) {
 		this.guard = guard;
 		this.publisher = publisher;
 	}

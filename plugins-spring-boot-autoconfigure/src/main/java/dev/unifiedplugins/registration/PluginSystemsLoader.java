@@ -1,4 +1,4 @@
-package dev.unifiedplugins.autoconfigure;
+package dev.unifiedplugins.registration;
 
 import java.util.Map;
 
@@ -16,7 +16,7 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
  * once all singletons exist, so after the managers are registered. A plugin that fails to
  * load is logged and shown in the endpoint; the application starts.
  */
-class PluginSystemsLoader implements SmartInitializingSingleton {
+public class PluginSystemsLoader implements SmartInitializingSingleton {
 
 	private static final Log logger = LogFactory.getLog(PluginSystemsLoader.class);
 
@@ -24,18 +24,25 @@ class PluginSystemsLoader implements SmartInitializingSingleton {
 
 	private final PluginLifecycle lifecycle;
 
-	private final PluginSystemsProperties properties;
+	private final Map<String, PluginSystemDeclaration> systems;
 
-	PluginSystemsLoader(UnifiedPluginRegistry registry, PluginLifecycle lifecycle, PluginSystemsProperties properties) {
+	/**
+	 * Creates a loader.
+	 * @param registry where the categories are registered
+	 * @param lifecycle what loads their plugins
+	 * @param systems the declared plugin systems by category
+	 */
+	public PluginSystemsLoader(UnifiedPluginRegistry registry, PluginLifecycle lifecycle,
+			Map<String, PluginSystemDeclaration> systems) {
 		this.registry = registry;
 		this.lifecycle = lifecycle;
-		this.properties = properties;
+		this.systems = systems;
 	}
 
 	@Override
 	public void afterSingletonsInstantiated() {
-		this.properties.getSystems().forEach((category, system) -> {
-			if (!system.isLoadOnStart()) {
+		this.systems.forEach((category, system) -> {
+			if (!system.loadOnStart()) {
 				return;
 			}
 			PluginManager manager = this.registry.getManager(category).orElse(null);

@@ -1,4 +1,4 @@
-package dev.unifiedplugins.autoconfigure;
+package dev.unifiedplugins.lifecycle;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -6,15 +6,17 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.unifiedplugins.actuate.PluginsHealthIndicator;
+import dev.unifiedplugins.autoconfigure.PluginsAutoConfiguration;
+import dev.unifiedplugins.autoconfigure.PluginsEndpointAutoConfiguration;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigChange;
 import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.watch.PluginConfigWatcher;
 import dev.unifiedplugins.testsupport.Await;
 import dev.unifiedplugins.testsupport.ForwardingStore;
+import dev.unifiedplugins.watch.PluginConfigWatcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,5 @@
-package dev.unifiedplugins.autoconfigure;
+package dev.unifiedplugins.ui;
 
-import dev.unifiedplugins.actuate.PluginsSettingsPage;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aot.hint.RuntimeHints;
@@ -10,7 +9,7 @@ import org.springframework.aot.hint.RuntimeHintsRegistrar;
  * The files of the settings page in a native image: its own, and the form library's from
  * its WebJar, with the WebJar's Maven metadata that names its version.
  */
-class PluginsUiRuntimeHints implements RuntimeHintsRegistrar {
+public class PluginsUiRuntimeHints implements RuntimeHintsRegistrar {
 
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
