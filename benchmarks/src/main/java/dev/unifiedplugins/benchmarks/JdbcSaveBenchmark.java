@@ -1,0 +1,129 @@
+package dev.unifiedplugins.benchmarks;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.unifiedplugins.config.ConfigJson;
+import dev.unifiedplugins.config.FileSystemPluginConfigStore;
+import dev.unifiedplugins.core.PluginDescriptor;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.jdbc.JdbcPluginConfigStore;
+import dev.unifiedplugins.watch.PluginConfigWatcher;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+
+/**
+ * A save through the registry on the JDBC store, as an application with the change watcher
+ * running does it (PostgreSQL, {@code LISTEN} working, {@code plugins} configurations
+ * stored), against its floor: a bare {@code INSERT ... ON CONFLICT} of the same JSON text
+ * with an auto-commit, on the same pool. Target: at most 1.25x the floor.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class JdbcSaveBenchmark {
+
+	private static final String ID = "bench_p0";
+
+	@Param("1000")
+	public int plugins;
+
+	private EmbeddedPostgres postgres;
+
+	private HikariDataSource pool;
+
+	private UnifiedPluginRegistry registry;
+
+	private PluginConfigWatcher watcher;
+
+	private Map<String, Object> config;
+
+	private String text;
+
+	private long round;
+
+	@Setup(Level.Trial)
+	public void setUp() throws Exception {
+		this.postgres = EmbeddedPostgres.start();
+		HikariConfig hikari = new HikariConfig();
+		hikari.setDataSource(this.postgres.getPostgresDatabase());
+		hikari.setMaximumPoolSize(4);
+		this.pool = new HikariDataSource(hikari);
+		createTable();
+		JdbcPluginConfigStore store = new JdbcPluginConfigStore(this.pool);
+		this.registry = new UnifiedPluginRegistry(store);
+		List<PluginDescriptor> descriptors = new ArrayList<>();
+		for (int i = 0; i < this.plugins; i++) {
+			descriptors.add(PluginDescriptor.builder("p" + i).build());
+		}
+		this.registry.registerPluginManager("bench", () -> descriptors);
+		this.config = new LinkedHashMap<>();
+		this.config.put("model", "large-v3");
+		this.config.put("device", "cuda");
+		this.config.put("beam_size", 5);
+		this.config.put("language", "en");
+		for (int i = 0; i < this.plugins; i++) {
+			this.registry.savePluginConfig("bench_p" + i, this.config);
+		}
+		this.text = new String(ConfigJson.write(ID, this.config, FileSystemPluginConfigStore.DEFAULT_MAX_CONFIG_SIZE),
+				java.nio.charset.StandardCharsets.UTF_8);
+		this.watcher = new PluginConfigWatcher(this.registry, Duration.ofSeconds(1));
+		this.watcher.start();
+	}
+
+	@TearDown(Level.Trial)
+	public void tearDown() throws Exception {
+		this.watcher.close();
+		this.pool.close();
+		this.postgres.close();
+	}
+
+	/** What an application does: the registry's save, with its own notification coming back. */
+	@Benchmark
+	public String registrySave() {
+		this.config.put("round", this.round++);
+		return this.registry.savePluginConfig(ID, this.config,
+				dev.unifiedplugins.config.ExpectedRevision.any());
+	}
+
+	/** The floor: one upsert of the same text, committed by the driver's auto-commit. */
+	@Benchmark
+	public int floorUpsert() throws Exception {
+		try (Connection connection = this.pool.getConnection();
+				PreparedStatement upsert = connection.prepareStatement("INSERT INTO plugin_config "
+						+ "(unique_id, json, revision, updated_at, updated_by) VALUES (?, ?, 1, now(), 'bench') "
+						+ "ON CONFLICT (unique_id) DO UPDATE SET json = excluded.json, "
+						+ "revision = plugin_config.revision + 1, updated_at = excluded.updated_at, "
+						+ "updated_by = excluded.updated_by")) {
+			upsert.setString(1, "bench_floor");
+			upsert.setString(2, this.text);
+			return upsert.executeUpdate();
+		}
+	}
+
+	private void createTable() {
+		new ResourceDatabasePopulator(new ClassPathResource("dev/unifiedplugins/jdbc/schema-postgresql.sql"))
+			.execute(this.pool);
+	}
+
+}
