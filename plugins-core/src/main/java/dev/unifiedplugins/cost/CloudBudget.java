@@ -1,10 +1,9 @@
 package dev.unifiedplugins.cost;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,16 +27,21 @@ import dev.unifiedplugins.concurrent.BoundedCalls;
  * <p>
  * In a fleet, every instance applies it at its heartbeat, one after another under the
  * fleet's lock, to the same list in the same order (price, then instance name, then unique
- * id). An instance terminates only its own resources; one owned by another instance counts
- * as going (its owner, applying the rule in turn, terminates it), so the instance goes down
- * the list only as far as the cap needs. The owner then finds the same list without what was
- * terminated before it, and what it must end is its part of the same plan: the instances
- * together never terminate more than one instance holding all the resources would. Until
- * the owner's next check the fleet may stay over the cap.
+ * id). The resources another instance is already terminating count as going; of the rest,
+ * an instance plans to terminate only its own; one owned by another instance counts as
+ * going too (its owner, applying the rule in turn, terminates it), so the instance goes
+ * down the list only as far as the cap needs. The heartbeat records the plan (the planned
+ * resources are terminating from then on) and releases the lock; only then are they
+ * terminated, outside any transaction, and the outcome recorded. The owner then finds the
+ * same list, and what it must end is its part of the same plan: the instances together
+ * never terminate more than one instance holding all the resources would. Until the
+ * owner's next check the fleet may stay over the cap; a termination that fails is planned
+ * again at its owner's next check.
  * <p>
  * When the fleet cannot be reached, the rule applies to this instance's resources alone
- * (they are part of the fleet's, so their excess is the fleet's too). Not thread-safe: the
- * guard calls it under its lock.
+ * (they are part of the fleet's, so their excess is the fleet's too), terminating at once
+ * and going on with the next when one fails. Not thread-safe: the guard calls it under its
+ * lock.
  */
 final class CloudBudget {
 
@@ -83,16 +87,23 @@ final class CloudBudget {
 	 * Publishes to the fleet, if any, and applies the budget, removing from {@code running}
 	 * what it terminated.
 	 * @param terminate terminates one of this instance's resources for the budget, returning
-	 * whether it did
+	 * whether it did; never called while the fleet's lock is held
 	 */
-	Result check(Map<String, Observation> running, Instant now, Predicate<String> terminate) {
+	Result check(Map<String, Observation> running, Predicate<String> terminate) {
 		Double cap = this.settings.budgetHourlyUsd();
-		Hourly hourly = (this.fleet != null) ? heartbeat(running, now, cap, terminate) : null;
+		Hourly hourly = (this.fleet != null) ? heartbeat(running, cap, terminate) : null;
 		boolean inFleet = hourly != null;
 		if (hourly == null) {
 			double before = hourly(running);
 			if (cap != null) {
-				apply(resources(running), ALONE, cap, running, terminate);
+				walk(resources(running), ALONE, cap, (id) -> {
+					if (running.containsKey(id) && terminate.test(id)) {
+						running.remove(id);
+						return true;
+					}
+					// One that fails still bills: go on with the next, so the cap holds.
+					return false;
+				});
 			}
 			hourly = new Hourly(before, hourly(running));
 		}
@@ -109,31 +120,30 @@ final class CloudBudget {
 	}
 
 	/**
-	 * One heartbeat: applies the budget to the fleet's resources under the fleet's lock.
+	 * One heartbeat: plans the budget's terminations for the fleet's resources under the
+	 * fleet's lock, then, the lock released, terminates them and records how it went.
 	 * @return the fleet's hourly price before and after, or null when the fleet did not
 	 * answer
 	 */
-	private @Nullable Hourly heartbeat(Map<String, Observation> running, Instant now, @Nullable Double cap,
+	private @Nullable Hourly heartbeat(Map<String, Observation> running, @Nullable Double cap,
 			Predicate<String> terminate) {
 		CloudCostFleet fleet = Objects.requireNonNull(this.fleet);
 		Map<String, Double> prices = new LinkedHashMap<>();
 		running.forEach((id, observation) -> prices.put(id, observation.hourlyUsd()));
 		List<Resource> seen = new ArrayList<>();
+		List<String> planned = new ArrayList<>();
+		CloudCostFleet.Snapshot snapshot;
 		try {
-			CloudCostFleet.Snapshot snapshot = fleet.heartbeat(now, prices, (resources) -> {
+			snapshot = fleet.heartbeat(prices, (resources) -> {
+				seen.clear();
 				seen.addAll(resources);
-				Set<String> terminated = new HashSet<>(running.keySet());
+				planned.clear();
 				if (cap != null) {
-					apply(resources, fleet.instanceName(), cap, running, terminate);
+					walk(resources, fleet.instanceName(), cap,
+							(id) -> running.containsKey(id) && planned.add(id));
 				}
-				terminated.removeAll(running.keySet());
-				return terminated;
+				return List.copyOf(planned);
 			});
-			if (this.fleetStatus != null && this.fleetStatus.error() != null) {
-				logger.log(System.Logger.Level.INFO, "The cloud cost fleet is reachable again");
-			}
-			this.fleetStatus = new Fleet(snapshot.instances(), snapshot.hourlyUsd(), snapshot.hourlyByInstance(), null);
-			return new Hourly(sum(seen), snapshot.hourlyUsd());
 		}
 		catch (RuntimeException ex) {
 			String error = BoundedCalls.describe(ex);
@@ -146,21 +156,55 @@ final class CloudBudget {
 					: new Fleet(0, 0, Map.of(), error);
 			return null;
 		}
+		// The lock is released: the plugin calls and the listeners run outside it.
+		Map<String, Double> byInstance = new LinkedHashMap<>(snapshot.hourlyByInstance());
+		if (!planned.isEmpty()) {
+			Set<String> succeeded = new LinkedHashSet<>();
+			Set<String> failed = new LinkedHashSet<>();
+			for (String id : planned) {
+				double price = running.get(id).hourlyUsd();
+				if (terminate.test(id)) {
+					succeeded.add(id);
+					running.remove(id);
+					byInstance.computeIfPresent(fleet.instanceName(), (name, usd) -> usd - price);
+				}
+				else {
+					failed.add(id);
+				}
+			}
+			fleet.terminated(succeeded, failed);
+		}
+		Fleet last = this.fleetStatus;
+		if (last != null && last.error() != null && snapshot.error() == null) {
+			logger.log(System.Logger.Level.INFO, "The cloud cost fleet is reachable again");
+		}
+		Fleet now = new Fleet(byInstance.size(), sum(byInstance.values()), byInstance, snapshot.error());
+		this.fleetStatus = now;
+		return new Hourly(sum(seen), now.hourlyUsd());
 	}
 
 	/**
-	 * Applies the rule to {@code resources}, terminating this instance's own when the action
-	 * is {@code terminate}.
+	 * Walks {@code resources} down by price until the rest fit under the cap, when the action
+	 * is {@code terminate}: those already terminating count as going, and so do those of
+	 * other instances (their owners terminate them); this instance's own go when
+	 * {@code takeOwn} says they do.
 	 */
-	private void apply(List<Resource> resources, String self, double cap, Map<String, Observation> running,
-			Predicate<String> terminate) {
-		double before = sum(resources);
-		if (before <= cap || this.settings.budgetAction() != BudgetAction.TERMINATE) {
+	private void walk(List<Resource> resources, String self, double cap, Predicate<String> takeOwn) {
+		double planned = sum(resources);
+		if (planned <= cap || this.settings.budgetAction() != BudgetAction.TERMINATE) {
 			return;
 		}
-		List<Resource> byPrice = new ArrayList<>(resources);
+		List<Resource> byPrice = new ArrayList<>();
+		for (Resource resource : resources) {
+			if (resource.terminating()) {
+				// Planned before, by its owner: never planned twice.
+				planned -= resource.hourlyUsd();
+			}
+			else {
+				byPrice.add(resource);
+			}
+		}
 		byPrice.sort(MOST_EXPENSIVE_FIRST);
-		double planned = before;
 		for (Resource resource : byPrice) {
 			if (planned <= cap) {
 				break;
@@ -169,9 +213,7 @@ final class CloudBudget {
 				// Its owner terminates it when it applies the rule in turn.
 				planned -= resource.hourlyUsd();
 			}
-			// One that fails still bills: go on with the next, so the cap holds.
-			else if (running.containsKey(resource.uniqueId()) && terminate.test(resource.uniqueId())) {
-				running.remove(resource.uniqueId());
+			else if (takeOwn.test(resource.uniqueId())) {
 				planned -= resource.hourlyUsd();
 			}
 		}
@@ -192,6 +234,14 @@ final class CloudBudget {
 		double total = 0;
 		for (Resource resource : resources) {
 			total += resource.hourlyUsd();
+		}
+		return total;
+	}
+
+	private static double sum(Iterable<Double> amounts) {
+		double total = 0;
+		for (double usd : amounts) {
+			total += usd;
 		}
 		return total;
 	}

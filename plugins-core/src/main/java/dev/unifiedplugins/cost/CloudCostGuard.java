@@ -29,7 +29,8 @@ import dev.unifiedplugins.concurrent.PeriodicTasks;
  * resources and each instance terminates only its own, as {@link CloudBudget} explains.
  * Nothing a plugin does makes a check throw; a failed termination is tried again at the
  * next check, and an unreachable fleet leaves the budget applied to this instance's
- * resources until it is back.
+ * resources until it is back. No lock of the fleet is held while a plugin is called or a
+ * listener runs.
  * <p>
  * The accrued cost is an estimate: a resource that stops between two checks is counted
  * until the last check that saw it running.
@@ -68,9 +69,8 @@ public final class CloudCostGuard {
 	 * Creates a guard.
 	 * @param registry the registry whose plugins to watch
 	 * @param calls where calls into plugin code run
-	 * @param clock the time source; the fleet's heartbeats are compared by it, so the
-	 * instances' clocks must agree to well within the time after which the fleet forgets an
-	 * instance
+	 * @param clock the time source of accrual and limits; the fleet's heartbeats take the
+	 * fleet's own clock (the database's), not this one
 	 * @param settings the limits
 	 * @param fleet the fleet this instance belongs to, whose resources the budget then caps,
 	 * or null for none
@@ -186,7 +186,8 @@ public final class CloudCostGuard {
 			}
 		});
 		terminated.forEach(running::remove);
-		CloudBudget.Result budget = this.budget.check(running, now,
+		// With a fleet, the budget's terminations run after the fleet's lock is released.
+		CloudBudget.Result budget = this.budget.check(running,
 				(id) -> terminate(id, running.get(id), Reason.BUDGET, now));
 		synchronized (this.statusLock) {
 			Status result = new Status(now, this.accrual.accruedUsd(), this.accrual.accruedByPlugin(),
@@ -287,8 +288,9 @@ public final class CloudCostGuard {
 	 * @param instances the number of live instances, this one included
 	 * @param hourlyUsd the fleet's summed hourly price, in USD
 	 * @param byInstance the same by instance name
-	 * @param error why the last heartbeat failed, or null; the figures are then those of the
-	 * last heartbeat that succeeded
+	 * @param error why the last heartbeat failed (the figures are then those of the last
+	 * heartbeat that succeeded), or what is wrong with the fleet though it succeeded (an
+	 * instance name used by two live processes), or null
 	 */
 	public record Fleet(int instances, double hourlyUsd, Map<String, Double> byInstance, @Nullable String error) {
 

@@ -1,25 +1,42 @@
 package dev.unifiedplugins.jdbc;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import java.net.InetAddress;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
-import dev.unifiedplugins.cost.CloudCostFleet;
 import dev.unifiedplugins.concurrent.PeriodicTasks;
+import dev.unifiedplugins.cost.CloudCostFleet;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.support.TransactionOperations;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The cloud cost fleet of the instances that share a {@link JdbcPluginConfigStore}: three
@@ -28,35 +45,66 @@ import dev.unifiedplugins.concurrent.PeriodicTasks;
  * {@code plugin_config_cloud_resources} and {@code plugin_config_cloud_lock}); a script
  * for another table name must create its own.
  * <ul>
- * <li>{@code <table>_cloud_instances}: one row per live instance, its name and the time of
- * its last heartbeat;</li>
- * <li>{@code <table>_cloud_resources}: one row per running cloud resource, the instance
- * that owns it, its plugin's unique id and its hourly price;</li>
- * <li>{@code <table>_cloud_lock}: the one row {@code fleet} that each heartbeat locks
- * ({@code SELECT ... FOR UPDATE}, on PostgreSQL and H2 alike), inserted by the first
- * heartbeat.</li>
+ * <li>{@code <table>_cloud_instances}: one row per live instance: its name, the time of its
+ * last heartbeat (the database's clock), the process that uses the name
+ * ({@code process}), and the last other live process that tried to use it too
+ * ({@code contender}, {@code contended_at});</li>
+ * <li>{@code <table>_cloud_resources}: one row per cloud resource, the instance that owns
+ * it, its plugin's unique id, its hourly price, and whether its owner is terminating it
+ * ({@code terminating});</li>
+ * <li>{@code <table>_cloud_lock}: the one row {@code fleet} that each write of the fleet
+ * locks ({@code SELECT ... FOR UPDATE}, on PostgreSQL and H2 alike), inserted by the first
+ * one.</li>
  * </ul>
- * A heartbeat is one transaction holding that lock from start to end: it records this
- * instance's heartbeat, deletes the instances (and their resources) not heard from for the
- * drop-out time, replaces this instance's resources, reads the fleet's, lets the guard
- * decide and terminate, and deletes the resources it terminated. The heartbeats of the fleet
- * thus run one after another, each seeing what the previous one did; the lock is held while
- * this instance terminates, each termination bounded by the guard's call timeout.
+ * A heartbeat is one short transaction ({@code REQUIRES_NEW}) holding that lock for its
+ * reads and writes only: it records this instance's heartbeat at the database's
+ * {@code CURRENT_TIMESTAMP}, deletes the instances (and their resources) not heard from for
+ * the drop-out time, replaces this instance's resources, reads the fleet's, lets the guard
+ * plan, marks the resources it plans to terminate as terminating, and commits. The guard
+ * terminates them after that, and {@link #terminated(Set, Set)} deletes those that ended
+ * (in another short transaction under the lock). The heartbeats of the fleet thus decide one
+ * after another, each seeing what the previous ones planned; no plugin call and no listener
+ * runs while the lock is held. Every statement is bounded by the query timeout, and so is
+ * the wait for the lock ({@code SET LOCAL lock_timeout} on PostgreSQL): a heartbeat that
+ * cannot have it in time fails as when the database cannot be reached.
  * <p>
- * Heartbeats are compared with the time the guard gives, so the instances' clocks must
- * agree to well within the drop-out time. Nothing of a configuration is written here.
+ * An instance name is used by one process at a time: a heartbeat that finds the name held
+ * by another live process (host, PID, start time) publishes nothing, records itself as the
+ * name's contender and fails; the holder's heartbeats report the contender until it has
+ * been silent for the drop-out time. Nothing of a configuration is written here.
  */
 public class JdbcCloudCostFleet implements CloudCostFleet {
 
 	private static final System.Logger logger = System.getLogger(JdbcCloudCostFleet.class.getName());
 
+	/** The bound on each statement, and on the wait for the fleet's lock, by default. */
+	public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(5);
+
 	private static final String LOCK_ROW = "fleet";
 
-	private final DataSource dataSource;
+	/** PostgreSQL's lock_timeout and statement timeout (or a cancelled query). */
+	private static final Set<String> TIMED_OUT = Set.of("55P03", "57014");
+
+	/** The size of the {@code process} and {@code contender} columns. */
+	private static final int MAX_PROCESS_LENGTH = 255;
+
+	// Two first writes may insert the lock row at once: the loser runs again and waits.
+	private static final int LOCK_ROW_ATTEMPTS = 3;
+
+	/** The fleets made in this JVM: a second one under the same name is another instance. */
+	private static final AtomicInteger fleetsInThisProcess = new AtomicInteger();
+
+	private final JdbcOperations jdbc;
+
+	private final TransactionOperations transactions;
 
 	private final String instanceName;
 
+	private final String process;
+
 	private final Duration dropOutAfter;
+
+	private final Duration queryTimeout;
 
 	private final String instances;
 
@@ -64,8 +112,14 @@ public class JdbcCloudCostFleet implements CloudCostFleet {
 
 	private final String lock;
 
+	private volatile @Nullable Boolean postgres;
+
+	/** The duplicate use of the instance name last logged, or null. */
+	private volatile @Nullable String reportedDuplicate;
+
 	/**
-	 * Creates the fleet of a store's table. Nothing is read until the first heartbeat.
+	 * Creates the fleet of a store's table, with the default query timeout of
+	 * {@link #DEFAULT_QUERY_TIMEOUT}. Nothing is read until the first heartbeat.
 	 * @param dataSource where the tables are
 	 * @param tableName the store's table: the fleet's tables are named after it
 	 * @param instanceName this instance's name, unique in the fleet: 1 to
@@ -76,13 +130,64 @@ public class JdbcCloudCostFleet implements CloudCostFleet {
 	 * or too long, or the drop-out time not positive
 	 */
 	public JdbcCloudCostFleet(DataSource dataSource, String tableName, String instanceName, Duration dropOutAfter) {
-		this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
+		this(dataSource, tableName, instanceName, dropOutAfter, DEFAULT_QUERY_TIMEOUT);
+	}
+
+	/**
+	 * Creates the fleet of a store's table. Nothing is read until the first heartbeat.
+	 * @param dataSource where the tables are
+	 * @param tableName the store's table: the fleet's tables are named after it
+	 * @param instanceName this instance's name, unique in the fleet
+	 * @param dropOutAfter how long after its last heartbeat an instance is forgotten
+	 * @param queryTimeout the bound on each statement and on the wait for the fleet's lock
+	 * ({@code plugins.jdbc.query-timeout})
+	 * @throws IllegalArgumentException when a table name is illegal, the instance name blank
+	 * or too long, or a duration not positive
+	 */
+	public JdbcCloudCostFleet(DataSource dataSource, String tableName, String instanceName, Duration dropOutAfter,
+			Duration queryTimeout) {
+		this(dataSource, tableName, instanceName, dropOutAfter, queryTimeout, currentProcess());
+	}
+
+	/**
+	 * Creates the fleet of a store's table, for a process named explicitly: two fleets
+	 * with the same instance name and different processes are two instances, of which one
+	 * only may use the name at a time. The other constructors name the current process by
+	 * its host, PID and start time (and, for the second fleet made in one JVM on, its
+	 * number).
+	 * @param dataSource where the tables are
+	 * @param tableName the store's table: the fleet's tables are named after it
+	 * @param instanceName this instance's name, unique in the fleet
+	 * @param dropOutAfter how long after its last heartbeat an instance is forgotten
+	 * @param queryTimeout the bound on each statement and on the wait for the fleet's lock
+	 * @param process what tells this process from any other that uses the same name, 1 to
+	 * 255 characters
+	 * @throws IllegalArgumentException when a table name is illegal, a name blank or too
+	 * long, or a duration not positive
+	 */
+	public JdbcCloudCostFleet(DataSource dataSource, String tableName, String instanceName, Duration dropOutAfter,
+			Duration queryTimeout, String process) {
+		Objects.requireNonNull(dataSource, "dataSource must not be null");
 		PluginConfigTable.requireValidName(tableName);
 		this.instances = PluginConfigTable.requireValidName(tableName + "_cloud_instances");
 		this.resources = PluginConfigTable.requireValidName(tableName + "_cloud_resources");
 		this.lock = PluginConfigTable.requireValidName(tableName + "_cloud_lock");
 		this.instanceName = InstanceNames.requireValid(instanceName);
 		this.dropOutAfter = PeriodicTasks.requirePositive(dropOutAfter, "dropOutAfter");
+		this.queryTimeout = PeriodicTasks.requirePositive(queryTimeout, "queryTimeout");
+		Objects.requireNonNull(process, "process must not be null");
+		if (process.isBlank() || process.length() > MAX_PROCESS_LENGTH) {
+			throw new IllegalArgumentException(
+					"The process must have 1 to " + MAX_PROCESS_LENGTH + " characters and not be blank");
+		}
+		this.process = process;
+		int seconds = (int) Math.min(Integer.MAX_VALUE, (queryTimeout.toMillis() + 999) / 1000);
+		JdbcTemplate template = new JdbcTemplate(dataSource);
+		template.setQueryTimeout(seconds);
+		this.jdbc = template;
+		TransactionTemplate transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+		transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		this.transactions = transaction;
 	}
 
 	@Override
@@ -98,165 +203,339 @@ public class JdbcCloudCostFleet implements CloudCostFleet {
 		return this.dropOutAfter;
 	}
 
+	/** {@return the bound on each statement and on the wait for the fleet's lock} */
+	public Duration getQueryTimeout() {
+		return this.queryTimeout;
+	}
+
+	/** {@return what tells this process from another that uses the same instance name} */
+	public String getProcess() {
+		return this.process;
+	}
+
 	/**
 	 * {@inheritDoc}
-	 * @throws UncheckedIOException when the database cannot be reached or the tables are
-	 * missing; the transaction is rolled back
+	 * @throws UncheckedIOException when the database cannot be reached, the tables are
+	 * missing, or the lock is not had within the query timeout; the transaction is rolled
+	 * back
+	 * @throws IllegalStateException when another live process uses this instance's name
 	 */
 	@Override
-	public Snapshot heartbeat(Instant now, Map<String, Double> running, Decision decision) {
-		Objects.requireNonNull(now, "now must not be null");
+	public Snapshot heartbeat(Map<String, Double> running, Decision decision) {
 		Objects.requireNonNull(running, "running must not be null");
 		Objects.requireNonNull(decision, "decision must not be null");
+		Beat beat = inTransaction("publish the heartbeat of instance '" + this.instanceName + "' to",
+				() -> beat(running, decision));
+		if (beat.holder() != null) {
+			// Logged by the guard, as every failed heartbeat is.
+			this.reportedDuplicate = null;
+			throw new IllegalStateException("Instance name '" + this.instanceName
+					+ "' is already used by another live process (" + beat.holder() + "); this process ("
+					+ this.process + ") keeps out of the cloud cost fleet, and applies the budget to its own "
+					+ "resources, until the name is free: give each instance its own name (plugins.jdbc.instance-name)");
+		}
+		Snapshot snapshot = beat.snapshot();
+		String duplicate = snapshot.error();
+		if (duplicate != null && !duplicate.equals(this.reportedDuplicate)) {
+			logger.log(System.Logger.Level.WARNING, duplicate);
+		}
+		else if (duplicate == null && this.reportedDuplicate != null) {
+			logger.log(System.Logger.Level.INFO,
+					"Instance name '" + this.instanceName + "' is no longer used by another process");
+		}
+		this.reportedDuplicate = duplicate;
+		return snapshot;
+	}
+
+	@Override
+	public void terminated(Set<String> succeeded, Set<String> failed) {
+		Objects.requireNonNull(succeeded, "succeeded must not be null");
+		Objects.requireNonNull(failed, "failed must not be null");
+		if (succeeded.isEmpty() && failed.isEmpty()) {
+			return;
+		}
 		try {
-			// A unique violation can only come from two first heartbeats inserting the lock
-			// row at once, before anything else: the loser runs again and waits for the lock.
-			return JdbcTransaction.run(this.dataSource, true, (connection) -> {
-				lock(connection);
-				beat(connection, now);
-				publish(connection, running);
-				List<Resource> fleet = readResources(connection);
-				Set<String> terminated = decision.terminateOwn(List.copyOf(fleet));
-				unpublish(connection, terminated);
-				Map<String, Double> byInstance = new TreeMap<>();
-				for (String instance : readInstances(connection)) {
-					byInstance.put(instance, 0.0);
-				}
-				for (Resource resource : fleet) {
-					if (!(resource.instance().equals(this.instanceName) && terminated.contains(resource.uniqueId()))) {
-						byInstance.merge(resource.instance(), resource.hourlyUsd(), Double::sum);
+			inTransaction("record the terminations of instance '" + this.instanceName + "' in", () -> {
+				lock();
+				if (holdsName()) {
+					for (String uniqueId : succeeded) {
+						this.jdbc.update("DELETE FROM " + this.resources + " WHERE instance_name = ? AND unique_id = ?",
+								this.instanceName, uniqueId);
+					}
+					for (String uniqueId : failed) {
+						this.jdbc.update("UPDATE " + this.resources
+								+ " SET terminating = FALSE WHERE instance_name = ? AND unique_id = ?", this.instanceName,
+								uniqueId);
 					}
 				}
-				return new Snapshot(byInstance);
+				return null;
 			});
 		}
-		catch (SQLException ex) {
-			throw failure("publish the heartbeat of instance '" + this.instanceName + "' to", ex);
+		catch (RuntimeException ex) {
+			logger.log(System.Logger.Level.WARNING, "Could not record the terminations of instance '" + this.instanceName
+					+ "' in the cloud cost fleet; its next heartbeat does: " + ex.getMessage());
 		}
 	}
 
 	@Override
 	public void leave() {
 		try {
-			JdbcTransaction.run(this.dataSource, false, (connection) -> {
-				update(connection, "DELETE FROM " + this.resources + " WHERE instance_name = ?", this.instanceName);
-				update(connection, "DELETE FROM " + this.instances + " WHERE instance_name = ?", this.instanceName);
+			inTransaction("leave", () -> {
+				lock();
+				if (holdsName()) {
+					this.jdbc.update("DELETE FROM " + this.resources + " WHERE instance_name = ?", this.instanceName);
+					this.jdbc.update("DELETE FROM " + this.instances + " WHERE instance_name = ?", this.instanceName);
+				}
+				else {
+					// A contender that stops: the holder stops reporting it at its next heartbeat.
+					this.jdbc.update("UPDATE " + this.instances
+							+ " SET contender = NULL, contended_at = NULL WHERE instance_name = ? AND contender = ?",
+							this.instanceName, this.process);
+				}
 				return null;
 			});
 		}
-		catch (SQLException | RuntimeException ex) {
+		catch (RuntimeException ex) {
 			logger.log(System.Logger.Level.WARNING, "Could not leave the cloud cost fleet; the others forget instance '"
 					+ this.instanceName + "' after " + this.dropOutAfter + ": " + ex.getMessage());
 		}
 	}
 
-	private void lock(Connection connection) throws SQLException {
-		try (PreparedStatement select = connection
-			.prepareStatement("SELECT name FROM " + this.lock + " WHERE name = ? FOR UPDATE")) {
-			select.setString(1, LOCK_ROW);
-			try (ResultSet row = select.executeQuery()) {
-				if (row.next()) {
-					return;
-				}
+	/** The heartbeat's statements, under the lock. */
+	private Beat beat(Map<String, Double> running, Decision decision) {
+		lock();
+		OffsetDateTime now = databaseNow();
+		OffsetDateTime cutoff = now.minus(this.dropOutAfter);
+		dropSilentInstances(cutoff);
+		List<InstanceRow> own = this.jdbc.query(
+				"SELECT process, heartbeat_at, contender, contended_at FROM " + this.instances + " WHERE instance_name = ?",
+				(rows, i) -> new InstanceRow(rows.getString(1), rows.getObject(2, OffsetDateTime.class),
+						rows.getString(3), rows.getObject(4, OffsetDateTime.class)),
+				this.instanceName);
+		InstanceRow row = own.isEmpty() ? null : own.get(0);
+		if (row != null && row.process() != null && !row.process().equals(this.process)) {
+			// Live (the silent ones are gone): the name is the other's; say so, change nothing else.
+			this.jdbc.update("UPDATE " + this.instances + " SET contender = ?, contended_at = ? WHERE instance_name = ?",
+					this.process, now, this.instanceName);
+			return new Beat(new Snapshot(Map.of()), row.process());
+		}
+		if (row != null) {
+			this.jdbc.update("UPDATE " + this.instances + " SET heartbeat_at = ?, process = ? WHERE instance_name = ?", now,
+					this.process, this.instanceName);
+		}
+		else {
+			this.jdbc.update("INSERT INTO " + this.instances + " (instance_name, heartbeat_at, process) VALUES (?, ?, ?)",
+					this.instanceName, now, this.process);
+		}
+		String duplicate = null;
+		if (row != null && row.contender() != null && !row.contender().equals(this.process)
+				&& row.contendedAt() != null && !row.contendedAt().isBefore(cutoff)) {
+			duplicate = "Instance name '" + this.instanceName + "' is also used by another live process ("
+					+ row.contender() + "), which keeps out of the cloud cost fleet: its resources are not in the "
+					+ "fleet's bill. Give each instance its own name (plugins.jdbc.instance-name)";
+		}
+		publish(running);
+		List<Resource> fleet = readResources();
+		Set<String> planned = new LinkedHashSet<>();
+		for (String uniqueId : decision.toTerminate(List.copyOf(fleet))) {
+			if (running.containsKey(uniqueId)) {
+				planned.add(uniqueId);
 			}
 		}
-		// The first heartbeat ever: the inserted row is this transaction's until it commits.
-		update(connection, "INSERT INTO " + this.lock + " (name) VALUES (?)", LOCK_ROW);
+		if (!planned.isEmpty()) {
+			List<Object[]> rows = new ArrayList<>();
+			planned.forEach((uniqueId) -> rows.add(new Object[] { this.instanceName, uniqueId }));
+			this.jdbc.batchUpdate(
+					"UPDATE " + this.resources + " SET terminating = TRUE WHERE instance_name = ? AND unique_id = ?", rows);
+		}
+		Map<String, Double> byInstance = new TreeMap<>();
+		for (String instance : this.jdbc.queryForList(
+				"SELECT instance_name FROM " + this.instances + " ORDER BY instance_name", String.class)) {
+			byInstance.put(instance, 0.0);
+		}
+		for (Resource resource : fleet) {
+			// Terminating ones included: they bill until they are gone.
+			byInstance.computeIfPresent(resource.instance(), (instance, usd) -> usd + resource.hourlyUsd());
+		}
+		return new Beat(new Snapshot(byInstance, duplicate), null);
 	}
 
-	/** Records this instance's heartbeat, and forgets the instances that stopped beating. */
-	private void beat(Connection connection, Instant now) throws SQLException {
-		OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
-		try (PreparedStatement update = connection
-			.prepareStatement("UPDATE " + this.instances + " SET heartbeat_at = ? WHERE instance_name = ?")) {
-			update.setObject(1, at);
-			update.setString(2, this.instanceName);
-			if (update.executeUpdate() == 0) {
-				try (PreparedStatement insert = connection.prepareStatement(
-						"INSERT INTO " + this.instances + " (instance_name, heartbeat_at) VALUES (?, ?)")) {
-					insert.setString(1, this.instanceName);
-					insert.setObject(2, at);
-					insert.executeUpdate();
-				}
-			}
-		}
-		OffsetDateTime cutoff = at.minus(this.dropOutAfter);
-		try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + this.resources
-				+ " WHERE instance_name IN (SELECT instance_name FROM " + this.instances + " WHERE heartbeat_at < ?)")) {
-			delete.setObject(1, cutoff);
-			delete.executeUpdate();
-		}
-		try (PreparedStatement delete = connection
-			.prepareStatement("DELETE FROM " + this.instances + " WHERE heartbeat_at < ?")) {
-			delete.setObject(1, cutoff);
-			int dropped = delete.executeUpdate();
-			if (dropped > 0) {
-				logger.log(System.Logger.Level.INFO, dropped + " instance(s) left the cloud cost fleet: no heartbeat for "
-						+ this.dropOutAfter);
-			}
+	/** Forgets the instances that stopped beating, and their resources. */
+	private void dropSilentInstances(OffsetDateTime cutoff) {
+		this.jdbc.update("DELETE FROM " + this.resources + " WHERE instance_name IN (SELECT instance_name FROM "
+				+ this.instances + " WHERE heartbeat_at < ?)", cutoff);
+		int dropped = this.jdbc.update("DELETE FROM " + this.instances + " WHERE heartbeat_at < ?", cutoff);
+		if (dropped > 0) {
+			logger.log(System.Logger.Level.INFO,
+					dropped + " instance(s) left the cloud cost fleet: no heartbeat for " + this.dropOutAfter);
 		}
 	}
 
-	private void publish(Connection connection, Map<String, Double> running) throws SQLException {
-		update(connection, "DELETE FROM " + this.resources + " WHERE instance_name = ?", this.instanceName);
+	/** Replaces this instance's resources: none of them is being terminated now. */
+	private void publish(Map<String, Double> running) {
+		this.jdbc.update("DELETE FROM " + this.resources + " WHERE instance_name = ?", this.instanceName);
 		if (running.isEmpty()) {
 			return;
 		}
-		try (PreparedStatement insert = connection.prepareStatement(
-				"INSERT INTO " + this.resources + " (instance_name, unique_id, hourly_usd) VALUES (?, ?, ?)")) {
-			for (Map.Entry<String, Double> resource : running.entrySet()) {
-				insert.setString(1, this.instanceName);
-				insert.setString(2, resource.getKey());
-				insert.setDouble(3, resource.getValue());
-				insert.addBatch();
+		List<Object[]> rows = new ArrayList<>();
+		running.forEach((uniqueId, hourlyUsd) -> rows.add(new Object[] { this.instanceName, uniqueId, hourlyUsd }));
+		this.jdbc.batchUpdate("INSERT INTO " + this.resources
+				+ " (instance_name, unique_id, hourly_usd, terminating) VALUES (?, ?, ?, FALSE)", rows);
+	}
+
+	private List<Resource> readResources() {
+		return this.jdbc.query(
+				"SELECT instance_name, unique_id, hourly_usd, terminating FROM " + this.resources
+						+ " ORDER BY instance_name, unique_id",
+				(rows, i) -> new Resource(rows.getString(1), rows.getString(2), rows.getDouble(3), rows.getBoolean(4)));
+	}
+
+	/** Whether this process holds the instance name (or nobody says which process does). */
+	private boolean holdsName() {
+		List<String> holders = this.jdbc.query("SELECT process FROM " + this.instances + " WHERE instance_name = ?",
+				(rows, i) -> rows.getString(1), this.instanceName);
+		return holders.isEmpty() || holders.get(0) == null || holders.get(0).equals(this.process);
+	}
+
+	/**
+	 * Takes the fleet's lock for the rest of the transaction, waiting at most the query
+	 * timeout for it.
+	 */
+	private void lock() {
+		if (isPostgres()) {
+			// Not a parameter: SET takes none. A number of milliseconds, so nothing to quote.
+			this.jdbc.execute("SET LOCAL lock_timeout = '" + this.queryTimeout.toMillis() + "ms'");
+		}
+		List<String> row = this.jdbc.queryForList("SELECT name FROM " + this.lock + " WHERE name = ? FOR UPDATE",
+				String.class, LOCK_ROW);
+		if (row.isEmpty()) {
+			// The first write ever: the inserted row is this transaction's until it commits.
+			this.jdbc.update("INSERT INTO " + this.lock + " (name) VALUES (?)", LOCK_ROW);
+		}
+	}
+
+	/** The database's clock: heartbeats are compared by it, not by the hosts' own. */
+	private OffsetDateTime databaseNow() {
+		OffsetDateTime now = this.jdbc.queryForObject("SELECT CURRENT_TIMESTAMP",
+				(rows, i) -> rows.getObject(1, OffsetDateTime.class));
+		return Objects.requireNonNull(now, "CURRENT_TIMESTAMP");
+	}
+
+	private boolean isPostgres() {
+		Boolean known = this.postgres;
+		if (known == null) {
+			known = Boolean.TRUE.equals(this.jdbc.execute((ConnectionCallback<Boolean>) (connection) -> connection
+				.getMetaData()
+				.getDatabaseProductName()
+				.toLowerCase(Locale.ROOT)
+				.contains("postgres")));
+			this.postgres = known;
+		}
+		return known;
+	}
+
+	/** Runs statements in a transaction of their own, translating what fails. */
+	private <T> T inTransaction(String operation, Supplier<T> work) {
+		for (int attempt = 1;; attempt++) {
+			try {
+				return this.transactions.execute((status) -> work.get());
 			}
-			insert.executeBatch();
-		}
-	}
-
-	private void unpublish(Connection connection, Set<String> terminated) throws SQLException {
-		for (String uniqueId : terminated) {
-			update(connection, "DELETE FROM " + this.resources + " WHERE instance_name = ? AND unique_id = ?",
-					this.instanceName, uniqueId);
-		}
-	}
-
-	private List<Resource> readResources(Connection connection) throws SQLException {
-		List<Resource> fleet = new ArrayList<>();
-		try (PreparedStatement select = connection.prepareStatement(
-				"SELECT instance_name, unique_id, hourly_usd FROM " + this.resources + " ORDER BY instance_name, unique_id");
-				ResultSet rows = select.executeQuery()) {
-			while (rows.next()) {
-				fleet.add(new Resource(rows.getString(1), rows.getString(2), rows.getDouble(3)));
+			catch (DuplicateKeyException ex) {
+				if (attempt >= LOCK_ROW_ATTEMPTS) {
+					throw failure(operation, ex);
+				}
+			}
+			catch (DataAccessException | TransactionException ex) {
+				throw failure(operation, ex);
 			}
 		}
-		return fleet;
 	}
 
-	private List<String> readInstances(Connection connection) throws SQLException {
-		List<String> names = new ArrayList<>();
-		try (PreparedStatement select = connection
-			.prepareStatement("SELECT instance_name FROM " + this.instances + " ORDER BY instance_name");
-				ResultSet rows = select.executeQuery()) {
-			while (rows.next()) {
-				names.add(rows.getString(1));
+	private UncheckedIOException failure(String operation, RuntimeException ex) {
+		String why = (ex instanceof PessimisticLockingFailureException || ex instanceof QueryTimeoutException
+				|| timedOut(sqlState(ex)))
+				? "the fleet's lock or the database did not answer within the query timeout of " + this.queryTimeout
+						+ " (" + causeMessage(ex) + ")"
+				: causeMessage(ex);
+		String message = "Cannot " + operation + " the cloud cost fleet in table " + this.resources + ": " + why;
+		return new UncheckedIOException(message, new IOException(message, ex));
+	}
+
+	private static boolean timedOut(@Nullable String sqlState) {
+		return sqlState != null && TIMED_OUT.contains(sqlState);
+	}
+
+	private static @Nullable String sqlState(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+				return sql.getSQLState();
 			}
 		}
-		return names;
+		return null;
 	}
 
-	private static void update(Connection connection, String sql, String... parameters) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(sql)) {
-			for (int i = 0; i < parameters.length; i++) {
-				statement.setString(i + 1, parameters[i]);
+	/**
+	 * The driver's message, first line only (values are parameters, but a driver may quote
+	 * a failing row on later lines), without Spring's repetition of the statement.
+	 */
+	private static String causeMessage(Throwable ex) {
+		Throwable cause = ex;
+		while (cause.getCause() != null && cause.getCause() != cause) {
+			cause = cause.getCause();
+		}
+		String message = cause.getMessage();
+		if (message == null) {
+			message = cause.getClass().getName();
+		}
+		String first = message.lines().findFirst().orElse(message).strip();
+		return (cause instanceof SQLException sql && sql.getSQLState() != null)
+				? first + " (SQLState " + sql.getSQLState() + ")" : first;
+	}
+
+	/**
+	 * This process: host name, PID and start time, and for the second fleet made in this
+	 * JVM on (another application context) its number.
+	 */
+	static String currentProcess() {
+		ProcessHandle self = ProcessHandle.current();
+		String started = self.info()
+			.startInstant()
+			.map(Instant::toString)
+			.orElseGet(() -> "at an unknown time, " + UUID.randomUUID());
+		int nth = fleetsInThisProcess.incrementAndGet();
+		String process = hostName() + "/" + self.pid() + " started " + started + ((nth > 1) ? " #" + nth : "");
+		return (process.length() > MAX_PROCESS_LENGTH) ? process.substring(process.length() - MAX_PROCESS_LENGTH)
+				: process;
+	}
+
+	private static String hostName() {
+		for (String variable : new String[] { "HOSTNAME", "COMPUTERNAME" }) {
+			String name = System.getenv(variable);
+			if (name != null && !name.isBlank()) {
+				return name.strip();
 			}
-			statement.executeUpdate();
+		}
+		try {
+			return InetAddress.getLocalHost().getHostName();
+		}
+		catch (IOException ex) {
+			return "localhost";
 		}
 	}
 
-	private UncheckedIOException failure(String operation, SQLException ex) {
-		return JdbcPluginConfigStore.failure("Cannot " + operation + " the cloud cost fleet in table " + this.resources,
-				ex);
+	/** The row of an instance name. */
+	private record InstanceRow(@Nullable String process, @Nullable OffsetDateTime heartbeatAt,
+			@Nullable String contender, @Nullable OffsetDateTime contendedAt) {
+	}
+
+	/**
+	 * What a heartbeat found.
+	 *
+	 * @param snapshot the fleet after it
+	 * @param holder the other live process that holds the instance name, or null when this
+	 * one does
+	 */
+	private record Beat(Snapshot snapshot, @Nullable String holder) {
 	}
 
 }

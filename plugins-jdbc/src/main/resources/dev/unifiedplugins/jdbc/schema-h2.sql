@@ -23,3 +23,9 @@ CREATE TABLE IF NOT EXISTS plugin_config_cloud_resources (
 CREATE TABLE IF NOT EXISTS plugin_config_cloud_lock (
 	name VARCHAR(32) NOT NULL PRIMARY KEY
 );
+-- Added later, to the tables of earlier versions too: the process that uses an instance
+-- name and the last other process that tried to, and the resources being terminated.
+ALTER TABLE plugin_config_cloud_instances ADD COLUMN IF NOT EXISTS process VARCHAR(255);
+ALTER TABLE plugin_config_cloud_instances ADD COLUMN IF NOT EXISTS contender VARCHAR(255);
+ALTER TABLE plugin_config_cloud_instances ADD COLUMN IF NOT EXISTS contended_at TIMESTAMP WITH TIME ZONE;
+ALTER TABLE plugin_config_cloud_resources ADD COLUMN IF NOT EXISTS terminating BOOLEAN DEFAULT FALSE NOT NULL;

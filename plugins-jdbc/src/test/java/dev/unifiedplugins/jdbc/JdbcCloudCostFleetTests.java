@@ -24,7 +24,6 @@ import dev.unifiedplugins.cost.CloudCostGuard;
 import dev.unifiedplugins.cost.CloudCostGuard.BudgetAction;
 import dev.unifiedplugins.cost.CloudCostGuard.Fleet;
 import dev.unifiedplugins.cost.CloudCostGuard.Settings;
-import dev.unifiedplugins.testsupport.Await;
 import dev.unifiedplugins.testsupport.MutableClock;
 import dev.unifiedplugins.testsupport.SimulatedCloudPlugin;
 import dev.unifiedplugins.testsupport.TestPluginManager;
@@ -48,8 +47,10 @@ import static org.assertj.core.api.Assertions.within;
 /**
  * {@link JdbcCloudCostFleet} on a real PostgreSQL 14, with two {@link CloudCostGuard}s (two
  * registries, two connections, as two instances have) and simulated cloud plugins: they
- * share the fleet's bill, a silent instance drops out, and the budget's terminations across
- * both are exactly those needed, also when they check at once (on H2 too).
+ * share the fleet's bill, a silent instance drops out by the database's clock, and the
+ * budget's terminations across both are exactly those needed, also when they check at once
+ * (on H2 too); a slow termination or listener holds nothing the other instance waits for,
+ * a lock wait is bounded, and an instance name used by two processes is an error on both.
  */
 class JdbcCloudCostFleetTests {
 
@@ -118,19 +119,40 @@ class JdbcCloudCostFleetTests {
 	}
 
 	@Test
-	void anInstanceThatStopsBeatingDropsOutAfterTheDropOutTime() {
+	void anInstanceThatStopsBeatingDropsOutAfterTheDropOutTimeByTheDatabasesClock() {
 		CloudCostGuard a = guard("instance-a", null, Map.of("a1", new SimulatedCloudPlugin(2.0)));
 		CloudCostGuard b = guard("instance-b", null, Map.of("b1", new SimulatedCloudPlugin(4.0)));
 		b.check();
-		this.clock.advance(DROP_OUT);
-		assertThat(a.check().fleet().instances()).as("silent for exactly the drop-out time").isEqualTo(2);
-		this.clock.advance(Duration.ofSeconds(1));
+		backdateHeartbeat("instance-b", DROP_OUT.minusSeconds(10));
+		assertThat(a.check().fleet().instances()).as("silent for less than the drop-out time").isEqualTo(2);
+		backdateHeartbeat("instance-b", Duration.ofSeconds(11));
 		Fleet fleet = a.check().fleet();
 		assertThat(fleet.instances()).isOne();
 		assertThat(fleet.hourlyUsd()).isEqualTo(2.0);
 		assertThat(rows("plugin_config_cloud_resources")).as("its rows are deleted").isOne();
 		b.check();
 		assertThat(a.check().fleet().instances()).as("back with its next heartbeat").isEqualTo(2);
+	}
+
+	@Test
+	void heartbeatsTakeTheDatabasesClockSoAHostsClockFarOffDropsNobody() {
+		MutableClock ahead = new MutableClock(Instant.now().plus(Duration.ofDays(3)));
+		MutableClock behind = new MutableClock(Instant.now().minus(Duration.ofDays(3)));
+		CloudCostGuard a = guard(dataSource("instance-a"), ahead, "instance-a", null,
+				Map.of("a1", new SimulatedCloudPlugin(2.0)));
+		CloudCostGuard b = guard(dataSource("instance-b"), behind, "instance-b", null,
+				Map.of("b1", new SimulatedCloudPlugin(4.0)));
+		b.check();
+		a.check();
+		b.check();
+		assertThat(a.check().fleet().byInstance()).containsOnlyKeys("instance-a", "instance-b");
+		assertThat(b.check().fleet().byInstance()).containsOnlyKeys("instance-a", "instance-b");
+		Duration skew = Duration.between(
+				new JdbcTemplate(dataSource("setup")).queryForObject(
+						"SELECT MIN(heartbeat_at) FROM plugin_config_cloud_instances",
+						(row, i) -> row.getObject(1, java.time.OffsetDateTime.class)).toInstant(),
+				Instant.now()).abs();
+		assertThat(skew).as("the heartbeats are the database's time, not the guards'").isLessThan(Duration.ofHours(1));
 	}
 
 	@Test
@@ -179,28 +201,152 @@ class JdbcCloudCostFleetTests {
 	}
 
 	@Test
-	void aSecondInstanceWaitsForTheFirstsDecisionAndThenTerminatesOnlyWhatIsStillNeeded() throws Exception {
+	void aSlowTerminationAndASlowListenerHoldNothingAnotherInstanceWaitsFor() throws Exception {
 		Map<String, SimulatedCloudPlugin> onA = resources("a1", 5.0, "a2", 1.0);
 		Map<String, SimulatedCloudPlugin> onB = resources("b1", 4.0, "b2", 2.0);
-		CloudCostGuard a = guard("instance-a", 3.0, onA);
+		// A's call timeout lets its termination and its listener take their 20 s.
+		CloudCostGuard a = new CloudCostGuard(registry(onA), this.calls, this.clock,
+				new Settings(null, null, 3.0, BudgetAction.TERMINATE, Duration.ofSeconds(30)),
+				new JdbcCloudCostFleet(dataSource("instance-a"), JdbcPluginConfigStore.DEFAULT_TABLE_NAME, "instance-a",
+						DROP_OUT));
 		CloudCostGuard b = guard("instance-b", 3.0, onB);
 		CountDownLatch inTermination = new CountDownLatch(1);
-		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch releaseTermination = new CountDownLatch(1);
 		onA.get("a1").onTerminate = () -> {
 			inTermination.countDown();
-			await(release);
+			await(releaseTermination);
 		};
-		ExecutorService executor = executor();
-		Future<?> first = executor.submit(a::check);
-		assertThat(inTermination.await(20, TimeUnit.SECONDS)).isTrue();
-		Future<?> second = executor.submit(b::check);
-		Await.until("instance-b waits for the fleet's lock", () -> waitingForALock("instance-b"));
-		// a ends a1 (6 to 1), then b finds 7 and ends b1 only.
-		release.countDown();
-		first.get(20, TimeUnit.SECONDS);
-		second.get(20, TimeUnit.SECONDS);
-		assertTerminatedOnly(onA, onB, "a1", "b1");
-		assertThat(b.status().fleet().hourlyUsd()).isCloseTo(3.0, within(1e-9));
+		CountDownLatch inListener = new CountDownLatch(1);
+		CountDownLatch releaseListener = new CountDownLatch(1);
+		a.addListener((event) -> {
+			inListener.countDown();
+			await(releaseListener);
+		});
+		try {
+			Future<?> first = executor().submit(a::check);
+			assertThat(inTermination.await(20, TimeUnit.SECONDS)).isTrue();
+			assertThat(terminating()).as("recorded before the lock was released").containsExactly("instance-a/cloud_a1");
+
+			long started = System.nanoTime();
+			Fleet seen = b.check().fleet();
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).as("b's heartbeat")
+				.isLessThan(Duration.ofSeconds(5));
+			assertThat(seen.error()).isNull();
+			// a1 bills until it is gone, and counts as going: b ends b1 only (12 - 5 - 4 = 3).
+			assertThat(seen.byInstance()).containsEntry("instance-a", 6.0);
+			assertTerminatedOnly(onA, onB, "b1");
+			assertThat(seen.hourlyUsd()).isCloseTo(8.0, within(1e-9));
+
+			releaseTermination.countDown();
+			assertThat(inListener.await(20, TimeUnit.SECONDS)).isTrue();
+			started = System.nanoTime();
+			assertThat(b.check().fleet().byInstance()).containsKey("instance-a");
+			b.leaveFleet();
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).as("b's heartbeat and leaving, during a's listener")
+				.isLessThan(Duration.ofSeconds(5));
+
+			releaseListener.countDown();
+			first.get(20, TimeUnit.SECONDS);
+			assertTerminatedOnly(onA, onB, "a1", "b1");
+			assertThat(terminating()).isEmpty();
+			assertThat(a.check().fleet().byInstance()).containsExactlyEntriesOf(Map.of("instance-a", 1.0));
+		}
+		finally {
+			releaseTermination.countDown();
+			releaseListener.countDown();
+		}
+	}
+
+	@Test
+	void aFailedTerminationIsRunningAgainAndItsOwnerPlansItAgain() {
+		Map<String, SimulatedCloudPlugin> onA = resources("a1", 5.0, "a2", 1.0);
+		CloudCostGuard a = guard("instance-a", 3.0, onA);
+		onA.get("a1").failures = 1;
+		assertThat(a.check().fleet().hourlyUsd()).isEqualTo(6.0);
+		assertThat(terminating()).as("failed: running again").isEmpty();
+		assertTerminatedOnly(onA, Map.of());
+		assertThat(a.check().fleet().hourlyUsd()).isEqualTo(1.0);
+		assertTerminatedOnly(onA, Map.of(), "a1");
+	}
+
+	@Test
+	void aHeartbeatThatCannotHaveTheLockInTimeFailsLikeAnUnreachableDatabase() throws Exception {
+		Map<String, SimulatedCloudPlugin> onA = resources("a1", 5.0, "a2", 1.0);
+		CloudCostGuard a = new CloudCostGuard(registry(onA), this.calls, this.clock,
+				new Settings(null, null, 3.0, BudgetAction.TERMINATE, Duration.ofSeconds(5)),
+				new JdbcCloudCostFleet(dataSource("instance-a"), JdbcPluginConfigStore.DEFAULT_TABLE_NAME, "instance-a",
+						DROP_OUT, Duration.ofSeconds(1)));
+		a.check();
+		assertTerminatedOnly(onA, Map.of(), "a1");
+		onA.get("a1").running = true;
+		try (java.sql.Connection holder = dataSource("holder").getConnection()) {
+			holder.setAutoCommit(false);
+			try (java.sql.Statement statement = holder.createStatement()) {
+				statement.execute("SELECT name FROM plugin_config_cloud_lock FOR UPDATE");
+			}
+			long started = System.nanoTime();
+			CloudCostGuard.Status status = a.check();
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).as("bounded by the query timeout")
+				.isLessThan(Duration.ofSeconds(10));
+			assertThat(status.fleet().error()).contains("instance-a").contains("lock");
+			assertThat(status.fleet().hourlyUsd()).as("the last figures").isEqualTo(1.0);
+			assertThat(onA.get("a1").terminations).as("the budget applies to this instance alone").hasValue(2);
+			holder.rollback();
+		}
+		assertThat(a.check().fleet().error()).isNull();
+	}
+
+	@Test
+	void anInstanceNameUsedByTwoLiveProcessesIsAnErrorOnBothAndNeitherOverwritesTheOther() {
+		Map<String, SimulatedCloudPlugin> first = resources("gpu", 3.0);
+		Map<String, SimulatedCloudPlugin> second = resources("gpu", 3.0, "tpu", 1.0);
+		CloudCostGuard one = guard(fleet("web-1", "host-1/100 started 2026-01-01T00:00:00Z"), null, first);
+		CloudCostGuard two = guard(fleet("web-1", "host-2/100 started 2026-01-01T00:00:05Z"), null, second);
+		CloudCostGuard other = guard("web-2", null, resources("x", 0.5));
+		one.check();
+		other.check();
+		Fleet refused = two.check().fleet();
+		assertThat(refused.error()).contains("'web-1'").contains("host-1/100").contains("already used");
+		Fleet held = one.check().fleet();
+		assertThat(held.error()).contains("'web-1'").contains("host-2/100").contains("also used");
+		assertThat(held.byInstance()).as("the holder's rows, not overwritten")
+			.containsExactlyInAnyOrderEntriesOf(Map.of("web-1", 3.0, "web-2", 0.5));
+		assertThat(two.check().fleet().error()).contains("'web-1'");
+		assertThat(held.error()).isEqualTo(one.check().fleet().error());
+		assertThat(other.check().fleet().error()).as("not the other instances' business").isNull();
+		assertThat(rows("plugin_config_cloud_resources")).isEqualTo(2);
+		// The contender stops: the holder's error ends; the holder stops: the name is free.
+		two.leaveFleet();
+		assertThat(one.check().fleet().error()).isNull();
+		one.leaveFleet();
+		Fleet taken = two.check().fleet();
+		assertThat(taken.error()).isNull();
+		assertThat(taken.byInstance()).containsEntry("web-1", 4.0);
+	}
+
+	@Test
+	void theNameOfAProcessThatStoppedWithoutLeavingIsFreeOnceItDropsOut() {
+		CloudCostGuard crashed = guard(fleet("web-1", "host-1/100 started 2026-01-01T00:00:00Z"), null,
+				resources("gpu", 3.0));
+		CloudCostGuard restarted = guard(fleet("web-1", "host-1/200 started 2026-01-01T01:00:00Z"), null,
+				resources("gpu", 2.0));
+		crashed.check();
+		assertThat(restarted.check().fleet().error()).contains("'web-1'");
+		backdateHeartbeat("web-1", DROP_OUT.plusSeconds(1));
+		Fleet fleet = restarted.check().fleet();
+		assertThat(fleet.error()).isNull();
+		assertThat(fleet.byInstance()).containsExactlyEntriesOf(Map.of("web-1", 2.0));
+	}
+
+	@Test
+	void theProcessIsTheHostThePidAndTheStartTime() {
+		String process = new JdbcCloudCostFleet(dataSource("instance-a"), JdbcPluginConfigStore.DEFAULT_TABLE_NAME,
+				"instance-a", DROP_OUT).getProcess();
+		assertThat(process).contains("/" + ProcessHandle.current().pid() + " started ")
+			.contains(ProcessHandle.current().info().startInstant().orElseThrow().toString());
+		assertThat(new JdbcCloudCostFleet(dataSource("instance-a"), JdbcPluginConfigStore.DEFAULT_TABLE_NAME,
+				"instance-a", DROP_OUT).getProcess()).as("another fleet of this JVM is another instance")
+			.isNotEqualTo(process);
 	}
 
 	@Test
@@ -296,11 +442,31 @@ class JdbcCloudCostFleetTests {
 
 	private CloudCostGuard guard(DataSource dataSource, String instance, Double budget,
 			Map<String, SimulatedCloudPlugin> plugins) {
+		return guard(dataSource, this.clock, instance, budget, plugins);
+	}
+
+	private CloudCostGuard guard(DataSource dataSource, java.time.Clock clock, String instance, Double budget,
+			Map<String, SimulatedCloudPlugin> plugins) {
+		return guard(clock, new JdbcCloudCostFleet(dataSource, JdbcPluginConfigStore.DEFAULT_TABLE_NAME, instance,
+				DROP_OUT), budget, plugins);
+	}
+
+	private CloudCostGuard guard(JdbcCloudCostFleet fleet, Double budget, Map<String, SimulatedCloudPlugin> plugins) {
+		return guard(this.clock, fleet, budget, plugins);
+	}
+
+	private CloudCostGuard guard(java.time.Clock clock, JdbcCloudCostFleet fleet, Double budget,
+			Map<String, SimulatedCloudPlugin> plugins) {
 		Settings settings = (budget != null)
 				? new Settings(null, null, budget, BudgetAction.TERMINATE, Duration.ofSeconds(10))
 				: Settings.accrueOnly(Duration.ofSeconds(10));
-		return new CloudCostGuard(registry(plugins), this.calls, this.clock, settings,
-				new JdbcCloudCostFleet(dataSource, JdbcPluginConfigStore.DEFAULT_TABLE_NAME, instance, DROP_OUT));
+		return new CloudCostGuard(registry(plugins), this.calls, clock, settings, fleet);
+	}
+
+	/** A fleet member of a process named explicitly, as another JVM would be. */
+	private static JdbcCloudCostFleet fleet(String instance, String process) {
+		return new JdbcCloudCostFleet(dataSource(process), JdbcPluginConfigStore.DEFAULT_TABLE_NAME, instance, DROP_OUT,
+				JdbcCloudCostFleet.DEFAULT_QUERY_TIMEOUT, process);
 	}
 
 	private UnifiedPluginRegistry registry(Map<String, SimulatedCloudPlugin> plugins) {
@@ -325,10 +491,17 @@ class JdbcCloudCostFleetTests {
 		return new JdbcTemplate(dataSource("setup")).queryForObject("SELECT COUNT(*) FROM " + table, Integer.class);
 	}
 
-	private static boolean waitingForALock(String applicationName) {
-		return new JdbcTemplate(dataSource("setup")).queryForObject(
-				"SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = ? AND wait_event_type = 'Lock'",
-				Integer.class, applicationName) > 0;
+	private static List<String> terminating() {
+		return new JdbcTemplate(dataSource("setup")).queryForList(
+				"SELECT instance_name || '/' || unique_id FROM plugin_config_cloud_resources WHERE terminating "
+						+ "ORDER BY 1",
+				String.class);
+	}
+
+	/** Moves an instance's last heartbeat back, as if it had been silent that long. */
+	private static void backdateHeartbeat(String instance, Duration by) {
+		new JdbcTemplate(dataSource("setup")).update("UPDATE plugin_config_cloud_instances SET heartbeat_at = "
+				+ "heartbeat_at - ? * INTERVAL '1 millisecond' WHERE instance_name = ?", by.toMillis(), instance);
 	}
 
 	private static int closedPort() {

@@ -247,10 +247,12 @@ public class PluginsEndpoint {
 	 * The fleet: the live instances sharing the JDBC store, as the last heartbeat found them.
 	 *
 	 * @param instances the number of live instances, this one included
-	 * @param hourlyUsd the summed hourly price of their running cloud resources
+	 * @param hourlyUsd the summed hourly price of their cloud resources, those being
+	 * terminated included
 	 * @param byInstance the same by instance name
-	 * @param error why the last heartbeat failed, absent when it succeeded; the figures are
-	 * then those of the last one that did
+	 * @param error why the last heartbeat failed (the figures are then those of the last one
+	 * that did), or that this instance's name is used by another live process too; absent
+	 * otherwise
 	 */
 	public record FleetDescriptor(int instances, double hourlyUsd, Map<String, Double> byInstance,
 			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String error) {

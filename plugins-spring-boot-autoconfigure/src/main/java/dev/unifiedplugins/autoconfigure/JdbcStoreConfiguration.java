@@ -102,9 +102,11 @@ class JdbcStoreConfiguration {
 	CloudCostFleet cloudCostFleet(DataSource dataSource, PluginsProperties properties, PluginsJdbcProperties jdbc) {
 		Duration interval = PluginsAutoConfiguration.requirePositive(properties.getCloud().getCheckInterval(),
 				"plugins.cloud.check-interval");
+		Duration queryTimeout = PluginsAutoConfiguration.requirePositive(jdbc.getQueryTimeout(),
+				"plugins.jdbc.query-timeout");
 		try {
 			return new JdbcCloudCostFleet(dataSource, jdbc.getTableName(), instanceName(jdbc),
-					interval.multipliedBy(FLEET_DROP_OUT_INTERVALS));
+					interval.multipliedBy(FLEET_DROP_OUT_INTERVALS), queryTimeout);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException("plugins.jdbc.table-name", jdbc.getTableName(),

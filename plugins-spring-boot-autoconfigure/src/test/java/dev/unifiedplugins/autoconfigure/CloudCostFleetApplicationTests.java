@@ -10,8 +10,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
+import dev.unifiedplugins.cost.CloudCostGuard;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
 import dev.unifiedplugins.testsupport.Await;
@@ -43,7 +47,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Two started applications on one real PostgreSQL with {@code plugins.store-type=jdbc}:
  * each shows the fleet's bill over HTTP in {@code cloudCost.fleet}, and the terminations
- * of an operator and of the shutdown reach the fleet and the application's events.
+ * of an operator and of the shutdown reach the fleet and the application's events; a slow
+ * termination or event listener on one holds up neither the other's heartbeat nor its
+ * shutdown, and an instance name used by both is an error each of them shows.
  */
 class CloudCostFleetApplicationTests {
 
@@ -117,18 +123,101 @@ class CloudCostFleetApplicationTests {
 		assertThat(fleet(a).get("byInstance").propertyNames()).containsExactly("instance-a");
 	}
 
+	@Test
+	void aSlowTerminationAndASlowListenerOnOneInstanceDoNotHoldUpTheOthersHeartbeatOrShutdown() throws Exception {
+		Instance b = start("instance-b", Map.of("gpu", new SimulatedCloudPlugin(0.5)));
+		SimulatedCloudPlugin slow = new SimulatedCloudPlugin(5.0);
+		CountDownLatch inTermination = new CountDownLatch(1);
+		CountDownLatch releaseTermination = new CountDownLatch(1);
+		slow.onTerminate = () -> {
+			inTermination.countDown();
+			await(releaseTermination);
+		};
+		CountDownLatch inListener = new CountDownLatch(1);
+		CountDownLatch releaseListener = new CountDownLatch(1);
+		ApplicationListener<ApplicationEvent> slowListener = (event) -> {
+			if (event instanceof PayloadApplicationEvent<?> payload
+					&& payload.getPayload() instanceof PluginCloudResourceTerminated) {
+				inListener.countDown();
+				await(releaseListener);
+			}
+		};
+		try {
+			// 6.5 USD per hour against 3: a's gpu (5) goes, slowly.
+			start("instance-a", Map.of("gpu", slow, "tpu", new SimulatedCloudPlugin(1.0)), slowListener,
+					"--plugins.cost.budget.hourly-usd=3", "--plugins.cost.budget.action=terminate",
+					"--plugins.resource-timeout=30s");
+			assertThat(inTermination.await(20, TimeUnit.SECONDS)).isTrue();
+			CloudCostGuard guard = b.context.getBean(CloudCostGuard.class);
+			long started = System.nanoTime();
+			CloudCostGuard.Fleet seen = guard.check().fleet();
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).as("b's heartbeat during a's termination")
+				.isLessThan(Duration.ofSeconds(5));
+			assertThat(seen.error()).isNull();
+			assertThat(seen.byInstance()).as("a's gpu bills while it is terminating").containsEntry("instance-a", 6.0);
+			assertThat(fleet(b).get("byInstance").get("instance-a").asDouble()).isEqualTo(6.0);
+
+			releaseTermination.countDown();
+			assertThat(inListener.await(20, TimeUnit.SECONDS)).isTrue();
+			started = System.nanoTime();
+			assertThat(guard.check().fleet().error()).isNull();
+			b.context.close();
+			assertThat(Duration.ofNanos(System.nanoTime() - started))
+				.as("b's heartbeat and shutdown (guard stopped, fleet left) during a's listener")
+				.isLessThan(Duration.ofSeconds(5));
+		}
+		finally {
+			releaseTermination.countDown();
+			releaseListener.countDown();
+		}
+		assertThat(slow.terminations).hasValue(1);
+	}
+
+	@Test
+	void anInstanceNameUsedByTwoApplicationsIsAnErrorShownByBoth() throws Exception {
+		// A slower check interval than the others: neither drops out while the other starts.
+		Instance first = start("web-1", Map.of("gpu", new SimulatedCloudPlugin(3.0)),
+				"--plugins.cloud.check-interval=1s");
+		Await.until("the first is in the fleet", () -> fleet(first).path("instances").asInt() == 1);
+		Instance second = start("web-1", Map.of("gpu", new SimulatedCloudPlugin(3.0), "tpu",
+				new SimulatedCloudPlugin(1.0)), "--plugins.cloud.check-interval=1s");
+		for (Instance instance : List.of(first, second)) {
+			Await.until(instance.name + " shows the error",
+					() -> fleet(instance).path("error").asString("").contains("'web-1'"));
+			JsonNode health = get(instance, "/actuator/health").get("components").get("plugins");
+			assertThat(health.get("status").asString()).isEqualTo("UP");
+			assertThat(health.get("details").get("cloudFleet").get("error").asString()).contains("'web-1'");
+		}
+		assertThat(fleet(first).get("byInstance").get("web-1").asDouble()).as("the first's rows, not overwritten")
+			.isEqualTo(3.0);
+		second.context.close();
+		Await.until("the first's error ends once the second stopped", () -> !fleet(first).has("error"));
+	}
+
 	private Instance start(String name, Map<String, SimulatedCloudPlugin> plugins, String... more) {
+		return start(name, plugins, (event) -> {
+		}, more);
+	}
+
+	private Instance start(String name, Map<String, SimulatedCloudPlugin> plugins,
+			ApplicationListener<ApplicationEvent> listener, String... more) {
 		List<PluginCloudResourceTerminated> events = new CopyOnWriteArrayList<>();
-		List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
-				"--spring.main.banner-mode=off", "--plugins.config-dir=" + this.dir.resolve(name),
+		Map<String, String> properties = new LinkedHashMap<>();
+		for (String arg : List.of("--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
+				"--plugins.config-dir=" + this.dir.resolve(name + "-" + this.instances.size()),
 				"--plugins.store-type=jdbc", "--plugins.jdbc.initialize-schema=always",
-				"--plugins.jdbc.instance-name=" + name,
-				"--spring.datasource.url=" + postgres.getJdbcUrl(),
+				"--plugins.jdbc.instance-name=" + name, "--spring.datasource.url=" + postgres.getJdbcUrl(),
 				"--spring.datasource.username=postgres", "--plugins.cloud.check-interval=100ms",
 				"--management.endpoints.web.exposure.include=health,plugins",
 				"--management.endpoint.health.show-details=always",
-				"--management.endpoint.plugins.access=unrestricted"));
-		args.addAll(List.of(more));
+				"--management.endpoint.plugins.access=unrestricted")) {
+			properties.put(arg.substring(0, arg.indexOf('=')), arg);
+		}
+		// A property given again replaces the default: the command line would join both.
+		for (String arg : more) {
+			properties.put(arg.substring(0, arg.indexOf('=')), arg);
+		}
+		String[] args = properties.values().toArray(String[]::new);
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(FleetApplication.class)
 			.web(WebApplicationType.SERVLET)
 			.initializers((ctx) -> ctx.getBeanFactory()
@@ -138,12 +227,21 @@ class CloudCostFleetApplicationTests {
 						&& payload.getPayload() instanceof PluginCloudResourceTerminated terminated) {
 					events.add(terminated);
 				}
-			})
-			.run(args.toArray(String[]::new));
+			}, listener)
+			.run(args);
 		Instance instance = new Instance(name, context,
 				"http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort(), events);
 		this.instances.add(instance);
 		return instance;
+	}
+
+	private static void await(CountDownLatch latch) {
+		try {
+			latch.await(20, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private JsonNode fleet(Instance instance) {

@@ -154,6 +154,7 @@ class JdbcStoreConfigurationTests {
 				JdbcCloudCostFleet fleet = context.getBean(JdbcCloudCostFleet.class);
 				assertThat(fleet.instanceName()).isEqualTo("web-1");
 				assertThat(fleet.getDropOutAfter()).isEqualTo(Duration.ofMinutes(1));
+				assertThat(fleet.getQueryTimeout()).as("plugins.jdbc.query-timeout").isEqualTo(Duration.ofSeconds(5));
 				CloudCostGuard.Fleet seen = context.getBean(CloudCostGuard.class).check().fleet();
 				assertThat(seen).isEqualTo(new CloudCostGuard.Fleet(1, 0.0, Map.of("web-1", 0.0), null));
 				UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
