@@ -5,13 +5,18 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 
 import javax.sql.DataSource;
 
+import dev.unifiedplugins.concurrent.PeriodicTasks;
 import dev.unifiedplugins.config.PluginIds;
 import org.jspecify.annotations.Nullable;
 import dev.unifiedplugins.config.ConfigJson;
@@ -19,6 +24,18 @@ import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.StoredPluginConfig;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
+import dev.unifiedplugins.config.PluginConfigBusyException;
+import dev.unifiedplugins.config.PluginConfigException;
+
+import org.springframework.dao.CannotAcquireLockException;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Keeps plugin configurations in a database table, one row per plugin, so that several
@@ -42,15 +59,29 @@ import dev.unifiedplugins.config.FileSystemPluginConfigStore;
  * and add 1 to {@code revision} instead, and add 1 to it when editing {@code json} by hand,
  * or other instances will not notice the edit.
  * <p>
- * <b>Transactions.</b> Each call takes a connection from the data source and closes it
- * before returning. Each write is one transaction, committed or rolled back, after which
- * the connection's auto-commit setting is restored. A plain {@link #save(String, Map) save}
- * is last-writer-wins; a {@link #save(String, Map, ExpectedRevision) revision-checked
- * save} writes only when the row still has the expected revision.
+ * <b>Transactions.</b> The store works on Spring's {@link JdbcOperations} (a
+ * {@link JdbcTemplate} whose query timeout is the store's) and
+ * {@link org.springframework.transaction.support.TransactionOperations} (a
+ * {@link TransactionTemplate} with {@code PROPAGATION_REQUIRES_NEW} over a
+ * {@link DataSourceTransactionManager}), as Spring Session JDBC does: each write is a
+ * transaction of its own, whatever transaction the caller is in, and database errors go
+ * through Spring's exception translation. A plain {@link #save(String, Map) save} is
+ * last-writer-wins; a {@link #save(String, Map, ExpectedRevision) revision-checked save}
+ * writes only when the row still has the expected revision.
+ * <p>
+ * <b>Bounded waits.</b> A save or delete waits at most the {@linkplain #getLockTimeout()
+ * lock timeout} for its row while another connection holds it (PostgreSQL's
+ * {@code lock_timeout}, H2's lock timeout, set for the write's transaction only), then
+ * fails with {@link PluginConfigBusyException} and writes nothing; writes of other
+ * plugins are not delayed. Every other statement runs at most the
+ * {@linkplain #getQueryTimeout() query timeout}, and a whole write at most both summed
+ * (on PostgreSQL also enforced by the server, as {@code statement_timeout}): a write that
+ * reports a failure was rolled back, and does not commit later.
  * <p>
  * <b>Change notices.</b> On PostgreSQL each write also sends
- * {@code pg_notify('<table>_changed', '<unique id>')} (the table name in lower case, a
- * schema's dot as {@code _}), delivered when it commits, and
+ * {@code pg_notify('<table>_changed', '<unique id> <store token>')} (the table name in
+ * lower case, a schema's dot as {@code _}; the token tells the store's own notices from
+ * others'), delivered when it commits, and
  * {@link #watch(Runnable)} listens for them. Anyone may send such a notice after a hand
  * edit ({@code NOTIFY plugin_config_changed}).
  * <p>
@@ -81,7 +112,39 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 
 	private static final System.Logger logger = System.getLogger(JdbcPluginConfigStore.class.getName());
 
+	/** The lock timeout of a store made without one: {@code plugins.lock-timeout}'s default. */
+	public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
+
+	/** The query timeout of a store made without one: {@code plugins.jdbc.query-timeout}'s default. */
+	public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(5);
+
+	/**
+	 * The most often an idle instance whose {@code LISTEN} works reads the table: the
+	 * safety re-read that finds a change whose notice was lost (a hand edit without
+	 * {@code NOTIFY}). A registry's watcher rescans at this period on a store that is
+	 * {@linkplain #watch watched}.
+	 */
+	public static final Duration SAFETY_REREAD_INTERVAL = Duration.ofSeconds(30);
+
+	// A writer that loses a race to insert a new id runs its transaction again: the row exists then.
+	private static final int WRITE_ATTEMPTS = 3;
+
 	private final DataSource dataSource;
+
+	private final JdbcTemplate jdbc;
+
+	private final TransactionTemplate writes;
+
+	private final Duration lockTimeout;
+
+	private final Duration queryTimeout;
+
+	/** Sent with each notice of this store's writes, so that its own watch ignores them. */
+	private final String notifyToken = UUID.randomUUID().toString();
+
+	private volatile @Nullable Duration pollInterval;
+
+	private volatile @Nullable ListenConnectionSupplier listenConnectionSupplier;
 
 	private final String tableName;
 
@@ -127,11 +190,54 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	 * positive or above the limit, or the instance name is blank or too long
 	 */
 	public JdbcPluginConfigStore(DataSource dataSource, String tableName, long maxConfigSize, String instanceName) {
+		this(dataSource, tableName, maxConfigSize, instanceName, DEFAULT_LOCK_TIMEOUT, DEFAULT_QUERY_TIMEOUT);
+	}
+
+	/**
+	 * Creates a store with bounded waits. Nothing is read until the store is used.
+	 * @param dataSource where the table is
+	 * @param tableName the table, as for {@link #JdbcPluginConfigStore(DataSource, String, long, String)}
+	 * @param maxConfigSize the most bytes a configuration may take as JSON
+	 * @param instanceName what {@code updated_by} records for this store's writes
+	 * @param lockTimeout the longest a save or delete waits for the row of its plugin while
+	 * another connection holds it; past it the call fails with
+	 * {@link PluginConfigBusyException} and writes nothing ({@code plugins.lock-timeout})
+	 * @param queryTimeout the longest any other statement runs ({@code plugins.jdbc.query-timeout});
+	 * a whole write is bounded by both summed
+	 * @throws IllegalArgumentException also when a timeout is not positive
+	 */
+	public JdbcPluginConfigStore(DataSource dataSource, String tableName, long maxConfigSize, String instanceName,
+			Duration lockTimeout, Duration queryTimeout) {
 		this.dataSource = Objects.requireNonNull(dataSource, "dataSource must not be null");
 		this.tableName = PluginConfigTable.requireValidName(tableName);
 		this.maxConfigSize = ConfigJson.requireValidMaxSize(maxConfigSize);
 		this.instanceName = InstanceNames.requireValid(instanceName);
-		this.table = new PluginConfigTable(this.tableName, instanceName);
+		this.lockTimeout = requirePositive(lockTimeout, "lockTimeout");
+		this.queryTimeout = requirePositive(queryTimeout, "queryTimeout");
+		this.table = new PluginConfigTable(this.tableName, instanceName, this.notifyToken);
+		this.jdbc = new JdbcTemplate(dataSource);
+		this.jdbc.setQueryTimeout(seconds(queryTimeout));
+		// Each write is a transaction of its own, whatever transaction the caller is in, as
+		// Spring Session JDBC's JdbcIndexedSessionRepository does it.
+		this.writes = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+		this.writes.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		// Bounds every statement of a write (JdbcTemplate applies what is left of it), and
+		// fails the commit itself once spent: a write told failed never commits later.
+		this.writes.setTimeout(seconds(lockTimeout.plus(queryTimeout)));
+	}
+
+	private static Duration requirePositive(Duration duration, String name) {
+		Objects.requireNonNull(duration, name + " must not be null");
+		if (duration.isNegative() || duration.isZero()) {
+			throw new IllegalArgumentException(name + " must be positive, not " + duration);
+		}
+		return duration;
+	}
+
+	/** JDBC's timeouts are whole seconds: rounded up, so a timeout is never shorter than asked. */
+	private static int seconds(Duration duration) {
+		long millis = duration.toMillis();
+		return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (millis + 999) / 1000));
 	}
 
 	/**
@@ -159,6 +265,42 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 		return this.instanceName;
 	}
 
+	/** {@return the longest a save or delete waits for another writer of the same plugin} */
+	public Duration getLockTimeout() {
+		return this.lockTimeout;
+	}
+
+	/** {@return the longest any other statement runs} */
+	public Duration getQueryTimeout() {
+		return this.queryTimeout;
+	}
+
+	/**
+	 * How often {@link #watch(Runnable) watch} reports a possible change where PostgreSQL's
+	 * {@code LISTEN}/{@code NOTIFY} is not available: on other databases, without the
+	 * PostgreSQL driver, and on PostgreSQL while the listening connection is down. Null
+	 * (the default) polls nothing then: the registry's watcher rescans at its own period.
+	 * @param pollInterval the period, or null
+	 */
+	public void setPollInterval(@Nullable Duration pollInterval) {
+		this.pollInterval = (pollInterval != null) ? requirePositive(pollInterval, "pollInterval") : null;
+	}
+
+	/** {@return the polling period where notices are not available, null when none} */
+	public @Nullable Duration getPollInterval() {
+		return this.pollInterval;
+	}
+
+	/**
+	 * Where the connection for {@code LISTEN} comes from, as Spring Integration's
+	 * {@code PgConnectionSupplier}: a connection of its own, kept open while watching and
+	 * closed when the watch stops. Null (the default): {@link ListenConnectionSupplier#of(DataSource)}.
+	 * @param supplier the supplier, or null for the default
+	 */
+	public void setListenConnectionSupplier(@Nullable ListenConnectionSupplier supplier) {
+		this.listenConnectionSupplier = supplier;
+	}
+
 	/** The PostgreSQL notification channel of this store's table. */
 	String notificationChannel() {
 		return this.table.channel;
@@ -181,10 +323,10 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	public Optional<StoredPluginConfig> loadStored(String uniqueId) {
 		PluginIds.requireValid(uniqueId, "unique id");
 		PluginConfigTable.Row row;
-		try (Connection connection = this.dataSource.getConnection()) {
-			row = this.table.row(connection, uniqueId);
+		try {
+			row = this.table.row(this.jdbc, uniqueId);
 		}
-		catch (SQLException ex) {
+		catch (DataAccessException ex) {
 			throw failure("read", uniqueId, ex);
 		}
 		String json = (row != null) ? row.json() : null;
@@ -220,6 +362,8 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	 * {@link ExpectedRevision#none()} is met by an id that was never saved or was deleted.
 	 * @throws IllegalArgumentException also when the configuration takes more than the
 	 * maximum config size as JSON
+	 * @throws PluginConfigBusyException when another connection holds the plugin's row for
+	 * longer than the lock timeout; nothing is written
 	 */
 	@Override
 	public String save(String uniqueId, Map<String, Object> config, ExpectedRevision expected) {
@@ -227,29 +371,33 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 		Objects.requireNonNull(expected, "expected must not be null");
 		String json = new String(ConfigJson.write(uniqueId, config, this.maxConfigSize), StandardCharsets.UTF_8);
 		if (expected.isAny()) {
-			return inTransaction("save", uniqueId, true, (connection) -> this.table.upsert(connection, uniqueId, json));
+			return write("save", uniqueId, true, (jdbc) -> this.table.upsert(jdbc, uniqueId, json));
 		}
 		if (expected.revision() == null) {
 			// ExpectedRevision.none()
-			return inTransaction("save", uniqueId, true, (connection) -> this.table.createIfAbsent(connection, uniqueId, json));
+			return write("save", uniqueId, true, (jdbc) -> this.table.createIfAbsent(jdbc, uniqueId, json));
 		}
-		return inTransaction("save", uniqueId, false,
-				(connection) -> this.table.replaceIfRevision(connection, uniqueId, json, expected));
+		return write("save", uniqueId, false, (jdbc) -> this.table.replaceIfRevision(jdbc, uniqueId, json, expected));
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * @throws PluginConfigBusyException when another connection holds the plugin's row for
+	 * longer than the lock timeout; nothing is written
+	 */
 	@Override
 	public boolean delete(String uniqueId) {
 		PluginIds.requireValid(uniqueId, "unique id");
-		return inTransaction("delete", uniqueId, false, (connection) -> this.table.markDeleted(connection, uniqueId));
+		return write("delete", uniqueId, false, (jdbc) -> this.table.markDeleted(jdbc, uniqueId));
 	}
 
 	@Override
 	public boolean exists(String uniqueId) {
 		PluginIds.requireValid(uniqueId, "unique id");
-		try (Connection connection = this.dataSource.getConnection()) {
-			return this.table.liveRevision(connection, uniqueId) != null;
+		try {
+			return this.table.liveRevision(this.jdbc, uniqueId) != null;
 		}
-		catch (SQLException ex) {
+		catch (DataAccessException ex) {
 			throw failure("read", uniqueId, ex);
 		}
 	}
@@ -263,10 +411,10 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	/** {@inheritDoc} One query; rows whose id is not a legal unique id are left out. */
 	@Override
 	public Map<String, String> revisions() {
-		try (Connection connection = this.dataSource.getConnection()) {
-			return this.table.liveRevisions(connection);
+		try {
+			return this.table.liveRevisions(this.jdbc);
 		}
-		catch (SQLException ex) {
+		catch (DataAccessException ex) {
 			throw failure("list", null, ex);
 		}
 	}
@@ -276,41 +424,68 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	 * <p>
 	 * On PostgreSQL, with its JDBC driver ({@code org.postgresql:postgresql}) present, a
 	 * daemon thread listens for the notices of this table's writes on a connection of its
-	 * own, taken from the data source for as long as it watches (from a pool, that is one
-	 * connection fewer for the application). {@code onChange} is called for each batch of
-	 * notices, and also after each (re)connection, as a notice sent while not listening is
-	 * lost; the thread reconnects with a growing pause of at most 2 seconds, and checks its
-	 * connection every few seconds, as one may die silently. Closing stops the thread and
-	 * closes its connection within about half a second. A thread that cannot reach the
-	 * database at first keeps trying, and ends if it turns out not to be PostgreSQL.
+	 * own, from the {@linkplain #setListenConnectionSupplier listen connection supplier}
+	 * (by default opened outside the application's pool when the data source tells its
+	 * URL, as HikariCP does). {@code onChange} is called for each batch of notices sent by
+	 * anyone but this store object (its own writes are known to its registry), and after
+	 * each (re)connection, as a notice sent while not listening is lost; the thread
+	 * reconnects with a growing pause of at most 2 seconds. While listening and idle it
+	 * sends the database nothing but one validity check of its connection per
+	 * {@link #SAFETY_REREAD_INTERVAL}. Closing stops the thread and closes its connection
+	 * within about half a second.
 	 * <p>
-	 * On other databases, or without the driver, nothing is watched: a registry polls
-	 * {@link #revisions()}.
+	 * Where notices are not available (another database, no driver, or PostgreSQL while
+	 * the listening connection is down), {@code onChange} is called every
+	 * {@linkplain #setPollInterval poll interval}, when one is set; otherwise nothing is
+	 * watched and a registry polls {@link #revisions()}.
 	 */
 	@Override
 	public AutoCloseable watch(Runnable onChange) {
 		Objects.requireNonNull(onChange, "onChange must not be null");
+		Duration poll = this.pollInterval;
 		Boolean known = this.table.knownPostgreSql();
 		if (known == null) {
-			try (Connection connection = this.dataSource.getConnection()) {
-				known = this.table.isPostgreSql(connection);
+			try {
+				known = this.table.isPostgreSql(this.jdbc);
 			}
-			catch (SQLException ex) {
+			catch (DataAccessException ex) {
 				// The database may be down now: the watcher finds out when it connects.
 				known = null;
 			}
 		}
 		if (Boolean.FALSE.equals(known)) {
-			return NOT_WATCHING;
+			return polling(onChange, poll);
 		}
 		if (!isPostgreSqlDriverPresent()) {
 			if (Boolean.TRUE.equals(known)) {
 				logger.log(System.Logger.Level.INFO, "Changes to table " + this.tableName + " are found by polling:"
 						+ " LISTEN/NOTIFY needs the PostgreSQL JDBC driver (org.postgresql:postgresql)");
 			}
+			return polling(onChange, poll);
+		}
+		ListenConnectionSupplier connections = this.listenConnectionSupplier;
+		if (connections == null) {
+			connections = ListenConnectionSupplier.of(this.dataSource);
+		}
+		return PostgresChangeWatcher.start(connections, this.tableName, this.table.channel, this.notifyToken, onChange,
+				poll);
+	}
+
+	private AutoCloseable polling(Runnable onChange, @Nullable Duration poll) {
+		if (poll == null) {
 			return NOT_WATCHING;
 		}
-		return PostgresChangeWatcher.start(this.dataSource, this.tableName, this.table.channel, onChange);
+		ScheduledExecutorService scheduler = PeriodicTasks.start("plugin-config-poll-" + this.tableName, poll, poll,
+				() -> {
+					try {
+						onChange.run();
+					}
+					catch (RuntimeException ex) {
+						logger.log(System.Logger.Level.WARNING,
+								"A listener for changes to table " + this.tableName + " failed", ex);
+					}
+				});
+		return scheduler::shutdownNow;
 	}
 
 	@Override
@@ -329,20 +504,79 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 		}
 	}
 
-	private <T> T inTransaction(String operation, String uniqueId, boolean retryIntegrityViolations,
-			JdbcTransaction.Work<T> work) {
-		try {
-			return JdbcTransaction.run(this.dataSource, retryIntegrityViolations, work);
-		}
-		catch (SQLException ex) {
-			throw failure(operation, uniqueId, ex);
+	/**
+	 * Runs a write as a transaction of its own, its waits bounded; rolled back when it fails.
+	 * @param retryInsertRace whether to run it again (up to {@value #WRITE_ATTEMPTS} times)
+	 * after a {@link DuplicateKeyException}: a write that inserts a new id fails so when
+	 * another writer inserted it first; on the next attempt the row exists
+	 */
+	private <T> T write(String operation, String uniqueId, boolean retryInsertRace, Function<JdbcOperations, T> work) {
+		long started = System.nanoTime();
+		for (int attempt = 1;; attempt++) {
+			try {
+				return Objects.requireNonNull(this.writes.execute((status) -> {
+					this.table.boundWaits(this.jdbc, this.lockTimeout, this.lockTimeout.plus(this.queryTimeout));
+					return work.apply(this.jdbc);
+				}));
+			}
+			catch (DuplicateKeyException ex) {
+				if (!retryInsertRace || attempt >= WRITE_ATTEMPTS) {
+					throw failure(operation, uniqueId, ex);
+				}
+			}
+			catch (DataAccessException | TransactionException ex) {
+				if (isLockTimeout(ex)) {
+					throw new PluginConfigBusyException(uniqueId, Duration.ofNanos(System.nanoTime() - started),
+							cause(ex));
+				}
+				throw failure(operation, uniqueId, ex);
+			}
 		}
 	}
 
-	private UncheckedIOException failure(String operation, @Nullable String uniqueId, SQLException ex) {
+	/** Whether a write failed because another connection held its row past the lock timeout. */
+	private static boolean isLockTimeout(Exception ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLException sql
+					&& ("55P03".equals(sql.getSQLState()) || (H2_LOCK_TIMEOUT == sql.getErrorCode()
+							&& sql.getClass().getName().startsWith("org.h2.")))) {
+				return true;
+			}
+			if (cause == cause.getCause()) {
+				break;
+			}
+		}
+		return ex instanceof CannotAcquireLockException;
+	}
+
+	// H2's ErrorCode.LOCK_TIMEOUT_1.
+	private static final int H2_LOCK_TIMEOUT = 50200;
+
+	private UncheckedIOException failure(String operation, @Nullable String uniqueId, Exception ex) {
 		return failure("Cannot " + operation + " "
 				+ ((uniqueId != null) ? "the configuration of plugin '" + uniqueId + "' in" : "plugin configurations of")
 				+ " table " + this.tableName, ex);
+	}
+
+	/** The driver's exception behind a translated one, its message cut as {@link #failure} cuts it. */
+	private static @Nullable Throwable cause(Exception ex) {
+		return (ex instanceof DataAccessException data && data.getMostSpecificCause() instanceof SQLException sql)
+				? safe(sql) : null;
+	}
+
+	/** A failure of Spring's JDBC support as an I/O error, its message starting with {@code what}. */
+	static UncheckedIOException failure(String what, Exception ex) {
+		if (ex instanceof DataAccessException data && data.getMostSpecificCause() instanceof SQLException sql) {
+			return failure(what, sql);
+		}
+		String message = what + ": " + firstLine(ex.getMessage());
+		return new UncheckedIOException(message, new IOException(message));
+	}
+
+	private static SQLException safe(SQLException ex) {
+		SQLException cause = new SQLException(firstLine(ex.getMessage()), ex.getSQLState(), ex.getErrorCode());
+		cause.setStackTrace(ex.getStackTrace());
+		return cause;
 	}
 
 	/** A JDBC failure of this package as an I/O error, its message starting with {@code what}. */
@@ -353,9 +587,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 		String driverMessage = firstLine(ex.getMessage());
 		String message = what + ": " + driverMessage
 				+ ((ex.getSQLState() != null) ? " (SQLState " + ex.getSQLState() + ")" : "");
-		SQLException cause = new SQLException(driverMessage, ex.getSQLState(), ex.getErrorCode());
-		cause.setStackTrace(ex.getStackTrace());
-		return new UncheckedIOException(message, new IOException(message, cause));
+		return new UncheckedIOException(message, new IOException(message, safe(ex)));
 	}
 
 	static String firstLine(@Nullable String message) {

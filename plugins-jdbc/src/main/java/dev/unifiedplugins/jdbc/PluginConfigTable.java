@@ -1,9 +1,9 @@
 package dev.unifiedplugins.jdbc;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -15,10 +15,13 @@ import org.jspecify.annotations.Nullable;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.PluginConfigConflictException;
 
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcOperations;
+
 /**
  * The SQL of one {@link JdbcPluginConfigStore} table: its checked name, its statements,
  * its notification channel, and the writes of one row, each within a transaction the
- * store runs.
+ * store runs with Spring's {@code TransactionOperations}.
  */
 final class PluginConfigTable {
 
@@ -30,8 +33,14 @@ final class PluginConfigTable {
 
 	private final String instanceName;
 
+	/** What the store's notices carry, so that its own watch can tell them from others'. */
+	private final String notifyToken;
+
 	/** Whether the database is PostgreSQL; null until a connection tells. */
 	private volatile @Nullable Boolean postgreSql;
+
+	/** Whether the database is H2; null until a connection tells. */
+	private volatile @Nullable Boolean h2;
 
 	private final String selectRow;
 
@@ -49,8 +58,9 @@ final class PluginConfigTable {
 
 	private final String markDeleted;
 
-	PluginConfigTable(String table, String instanceName) {
+	PluginConfigTable(String table, String instanceName, String notifyToken) {
 		this.instanceName = instanceName;
+		this.notifyToken = notifyToken;
 		this.channel = channelOf(table);
 		// The table name is the only thing concatenated into SQL, and it was checked.
 		this.selectRow = "SELECT json, revision FROM " + table + " WHERE unique_id = ?";
@@ -68,85 +78,72 @@ final class PluginConfigTable {
 	}
 
 	/** A row's JSON (null when deleted) and revision; null when there is no row. */
-	@Nullable Row row(Connection connection, String uniqueId) throws SQLException {
-		try (PreparedStatement select = connection.prepareStatement(this.selectRow)) {
-			select.setString(1, uniqueId);
-			try (ResultSet row = select.executeQuery()) {
-				return row.next() ? new Row(row.getString(1), row.getLong(2)) : null;
-			}
-		}
+	@Nullable Row row(JdbcOperations jdbc, String uniqueId) {
+		return jdbc.query(this.selectRow, (ResultSet row) -> row.next() ? new Row(row.getString(1), row.getLong(2)) : null,
+				uniqueId);
 	}
 
 	/** The revision of every live row whose id is a legal unique id; others were put there by hand. */
-	Map<String, String> liveRevisions(Connection connection) throws SQLException {
+	Map<String, String> liveRevisions(JdbcOperations jdbc) {
 		Map<String, String> revisions = new HashMap<>();
-		try (PreparedStatement select = connection.prepareStatement(this.selectLiveRevisions);
-				ResultSet rows = select.executeQuery()) {
-			while (rows.next()) {
-				String id = rows.getString(1);
-				if (PluginIds.isValid(id)) {
-					revisions.put(id, Long.toString(rows.getLong(2)));
-				}
+		jdbc.query(this.selectLiveRevisions, (ResultSet rows) -> {
+			String id = rows.getString(1);
+			if (PluginIds.isValid(id)) {
+				revisions.put(id, Long.toString(rows.getLong(2)));
 			}
-		}
+		});
 		return Map.copyOf(revisions);
 	}
 
 	/** Marks a row deleted, keeping it so that its revision goes on increasing. */
-	boolean markDeleted(Connection connection, String uniqueId) throws SQLException {
-		int deleted;
-		try (PreparedStatement update = connection.prepareStatement(this.markDeleted)) {
-			update.setString(1, this.instanceName);
-			update.setString(2, uniqueId);
-			deleted = update.executeUpdate();
-		}
+	boolean markDeleted(JdbcOperations jdbc, String uniqueId) {
+		int deleted = jdbc.update(this.markDeleted, this.instanceName, uniqueId);
 		if (deleted > 0) {
-			notifyChange(connection, uniqueId);
+			notifyChange(jdbc, uniqueId);
 		}
 		return deleted > 0;
 	}
 
-	String upsert(Connection connection, String uniqueId, String json) throws SQLException {
-		if (write(connection, this.update, uniqueId, json) == 0) {
-			insert(connection, uniqueId, json);
+	/**
+	 * Updates the row, or inserts it when there is none. Two writers inserting the same new
+	 * id at once: one of them fails with a {@link org.springframework.dao.DuplicateKeyException},
+	 * and its caller runs the transaction again, finding the row then.
+	 */
+	String upsert(JdbcOperations jdbc, String uniqueId, String json) {
+		if (write(jdbc, this.update, uniqueId, json) == 0) {
+			insert(jdbc, uniqueId, json);
 		}
-		return written(connection, uniqueId);
+		return written(jdbc, uniqueId);
 	}
 
-	String createIfAbsent(Connection connection, String uniqueId, String json) throws SQLException {
-		if (write(connection, this.updateIfDeleted, uniqueId, json) == 0) {
-			String actual = liveRevision(connection, uniqueId);
+	/** Creates the row, or revives a tombstone; a conflict when a live row exists. */
+	String createIfAbsent(JdbcOperations jdbc, String uniqueId, String json) {
+		if (write(jdbc, this.updateIfDeleted, uniqueId, json) == 0) {
+			String actual = liveRevision(jdbc, uniqueId);
 			if (actual != null) {
 				throw new PluginConfigConflictException(uniqueId, ExpectedRevision.none(), actual);
 			}
-			// No row at all, or a tombstone written since the update: a unique violation
-			// then, which is retried.
-			insert(connection, uniqueId, json);
+			// No row at all, or a tombstone written since the update: a duplicate key then,
+			// and the caller runs the transaction again.
+			insert(jdbc, uniqueId, json);
 		}
-		return written(connection, uniqueId);
+		return written(jdbc, uniqueId);
 	}
 
 	/** Announces the row just written and returns its revision. */
-	private String written(Connection connection, String uniqueId) throws SQLException {
-		String revision = Objects.requireNonNull(liveRevision(connection, uniqueId), "the row just written");
-		notifyChange(connection, uniqueId);
+	private String written(JdbcOperations jdbc, String uniqueId) {
+		String revision = Objects.requireNonNull(liveRevision(jdbc, uniqueId), "the row just written");
+		notifyChange(jdbc, uniqueId);
 		return revision;
 	}
 
-	String replaceIfRevision(Connection connection, String uniqueId, String json, ExpectedRevision expected)
-			throws SQLException {
+	String replaceIfRevision(JdbcOperations jdbc, String uniqueId, String json, ExpectedRevision expected) {
 		long revision = parseRevision(expected.revision());
-		if (revision > 0) {
-			try (PreparedStatement update = connection.prepareStatement(this.updateIfRevision)) {
-				bindWrite(update, uniqueId, json);
-				update.setLong(4, revision);
-				if (update.executeUpdate() > 0) {
-					notifyChange(connection, uniqueId);
-					return Long.toString(revision + 1);
-				}
-			}
+		if (revision > 0 && jdbc.update(this.updateIfRevision, json, this.instanceName, uniqueId, revision) > 0) {
+			notifyChange(jdbc, uniqueId);
+			return Long.toString(revision + 1);
 		}
-		throw new PluginConfigConflictException(uniqueId, expected, liveRevision(connection, uniqueId));
+		throw new PluginConfigConflictException(uniqueId, expected, liveRevision(jdbc, uniqueId));
 	}
 
 	/** The number a revision string stands for, or 0 when it is not one this store wrote. */
@@ -160,45 +157,58 @@ final class PluginConfigTable {
 		}
 	}
 
-	private int write(Connection connection, String sql, String uniqueId, String json) throws SQLException {
-		try (PreparedStatement update = connection.prepareStatement(sql)) {
-			bindWrite(update, uniqueId, json);
-			return update.executeUpdate();
+	private int write(JdbcOperations jdbc, String sql, String uniqueId, String json) {
+		return jdbc.update(sql, json, this.instanceName, uniqueId);
+	}
+
+	private void insert(JdbcOperations jdbc, String uniqueId, String json) {
+		jdbc.update(this.insert, uniqueId, json, this.instanceName);
+	}
+
+	@Nullable String liveRevision(JdbcOperations jdbc, String uniqueId) {
+		return jdbc.query(this.selectLive, (ResultSet row) -> row.next() ? Long.toString(row.getLong(1)) : null,
+				uniqueId);
+	}
+
+	/**
+	 * Bounds the waits of the write transaction it is called in: a row lock held by
+	 * another connection for longer than {@code lockTimeout} fails the statement waiting
+	 * for it (PostgreSQL: SQLState 55P03; H2: error 50200), and on PostgreSQL no statement
+	 * of the transaction runs longer than {@code statementTimeout}, even when the client's
+	 * cancel cannot reach the server. Other databases are bounded by the JDBC query timeout
+	 * only.
+	 */
+	void boundWaits(JdbcOperations jdbc, Duration lockTimeout, Duration statementTimeout) {
+		if (isPostgreSql(jdbc)) {
+			// SET LOCAL takes no parameters; set_config(..., true) is the same, bound.
+			jdbc.query("SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true)",
+					(ResultSet rs) -> null, millis(lockTimeout), millis(statementTimeout));
+		}
+		else if (isH2(jdbc)) {
+			// H2's lock timeout is the session's; each write transaction sets its own.
+			jdbc.execute("SET LOCK_TIMEOUT " + Math.max(1, lockTimeout.toMillis()));
 		}
 	}
 
-	private void bindWrite(PreparedStatement update, String uniqueId, String json) throws SQLException {
-		update.setString(1, json);
-		update.setString(2, this.instanceName);
-		update.setString(3, uniqueId);
+	private static String millis(Duration duration) {
+		return Math.max(1, duration.toMillis()) + "ms";
 	}
 
-	private void insert(Connection connection, String uniqueId, String json) throws SQLException {
-		try (PreparedStatement insert = connection.prepareStatement(this.insert)) {
-			insert.setString(1, uniqueId);
-			insert.setString(2, json);
-			insert.setString(3, this.instanceName);
-			insert.executeUpdate();
-		}
+	/** The notice payload: the unique id, then the token of the store that wrote it. */
+	static String payload(String uniqueId, String token) {
+		return uniqueId + " " + token;
 	}
 
-	@Nullable String liveRevision(Connection connection, String uniqueId) throws SQLException {
-		try (PreparedStatement select = connection.prepareStatement(this.selectLive)) {
-			select.setString(1, uniqueId);
-			try (ResultSet row = select.executeQuery()) {
-				return row.next() ? Long.toString(row.getLong(1)) : null;
-			}
-		}
+	/** Whether a notice's payload says that the store with this token sent it. */
+	static boolean isOwnPayload(@Nullable String payload, String token) {
+		return payload != null && payload.endsWith(" " + token);
 	}
 
 	/** Sends the change notice, delivered by PostgreSQL when the transaction commits. */
-	private void notifyChange(Connection connection, String uniqueId) throws SQLException {
-		if (isPostgreSql(connection)) {
-			try (PreparedStatement notify = connection.prepareStatement("SELECT pg_notify(?, ?)")) {
-				notify.setString(1, this.channel);
-				notify.setString(2, uniqueId);
-				notify.executeQuery().close();
-			}
+	private void notifyChange(JdbcOperations jdbc, String uniqueId) {
+		if (isPostgreSql(jdbc)) {
+			jdbc.query("SELECT pg_notify(?, ?)", (ResultSet rs) -> null, this.channel,
+					payload(uniqueId, this.notifyToken));
 		}
 	}
 
@@ -211,11 +221,21 @@ final class PluginConfigTable {
 		return this.postgreSql;
 	}
 
-	boolean isPostgreSql(Connection connection) throws SQLException {
+	boolean isPostgreSql(JdbcOperations jdbc) {
 		Boolean known = this.postgreSql;
 		if (known == null) {
-			known = isPostgreSqlDatabase(connection);
+			known = Boolean.TRUE.equals(jdbc.execute((ConnectionCallback<Boolean>) PluginConfigTable::isPostgreSqlDatabase));
 			this.postgreSql = known;
+		}
+		return known;
+	}
+
+	private boolean isH2(JdbcOperations jdbc) {
+		Boolean known = this.h2;
+		if (known == null) {
+			known = Boolean.TRUE.equals(jdbc.execute((ConnectionCallback<Boolean>) (connection) -> "H2"
+				.equalsIgnoreCase(connection.getMetaData().getDatabaseProductName())));
+			this.h2 = known;
 		}
 		return known;
 	}

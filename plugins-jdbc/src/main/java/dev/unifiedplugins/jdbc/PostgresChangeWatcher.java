@@ -3,32 +3,36 @@ package dev.unifiedplugins.jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import javax.sql.DataSource;
-
+import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * Listens for a table's change notices ({@code LISTEN}/{@code NOTIFY}) on a dedicated
- * PostgreSQL connection, in a daemon thread, for {@link JdbcPluginConfigStore#watch}.
- * Reconnects after any failure and then reports a change, since notices sent while not
- * listening are lost. Only loaded when the PostgreSQL JDBC driver is present, which it
- * uses.
+ * Listens for a table's change notices ({@code LISTEN}/{@code NOTIFY}) on a connection of
+ * its own from a {@link ListenConnectionSupplier}, in a daemon thread, for
+ * {@link JdbcPluginConfigStore#watch}. After each (re)connection it reports a change, as
+ * notices sent while not listening are lost; it reconnects with a growing pause of at
+ * most 2 seconds, and while it is not listening it reports a change every poll interval
+ * (when one is set), so that changes are still found by polling. Notices sent by the
+ * watching store itself are not reported: its registry knows its own writes. While
+ * listening and idle it sends one validity check every
+ * {@link JdbcPluginConfigStore#SAFETY_REREAD_INTERVAL}, as a connection that died
+ * silently leaves the wait for notices timing out for ever (pgjdbc #1144). Only loaded
+ * when the PostgreSQL JDBC driver is present, which it uses.
  */
 final class PostgresChangeWatcher implements AutoCloseable {
 
 	/**
 	 * How long one wait for notices lasts: the bound on noticing {@link #close()}. A longer
-	 * wait would not save anything, as a notice ends it at once.
+	 * wait would not save anything, as a notice ends it at once, and it sends nothing.
 	 */
 	static final int WAIT_MILLIS = 500;
 
-	// A connection that died without a word (a dropped network path) leaves the wait
-	// timing out forever (pgjdbc #1144); a query every few seconds finds out.
-	private static final long VALIDATE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(5);
+	private static final long VALIDATE_EVERY_NANOS = JdbcPluginConfigStore.SAFETY_REREAD_INTERVAL.toNanos();
 
 	private static final int VALIDATE_TIMEOUT_SECONDS = 5;
 
@@ -40,32 +44,50 @@ final class PostgresChangeWatcher implements AutoCloseable {
 
 	private static final System.Logger logger = System.getLogger(JdbcPluginConfigStore.class.getName());
 
-	private final DataSource dataSource;
+	private final ListenConnectionSupplier connections;
 
 	private final String tableName;
 
 	private final String channel;
 
+	private final String token;
+
 	private final Runnable onChange;
+
+	private final @Nullable Duration pollInterval;
 
 	private final CountDownLatch stopped = new CountDownLatch(1);
 
 	private final Thread thread;
 
-	private PostgresChangeWatcher(DataSource dataSource, String tableName, String channel, Runnable onChange) {
-		this.dataSource = dataSource;
+	private volatile boolean listening;
+
+	private long lastPoll = System.nanoTime();
+
+	private PostgresChangeWatcher(ListenConnectionSupplier connections, String tableName, String channel, String token,
+			Runnable onChange, @Nullable Duration pollInterval) {
+		this.connections = connections;
 		this.tableName = tableName;
 		this.channel = channel;
+		this.token = token;
 		this.onChange = onChange;
+		this.pollInterval = pollInterval;
 		this.thread = new Thread(this::run, THREAD_NAME_PREFIX + tableName);
 		this.thread.setDaemon(true);
 	}
 
 	/** Starts watching on a connection of its own; closing the watcher stops the thread. */
-	static PostgresChangeWatcher start(DataSource dataSource, String tableName, String channel, Runnable onChange) {
-		PostgresChangeWatcher watcher = new PostgresChangeWatcher(dataSource, tableName, channel, onChange);
+	static PostgresChangeWatcher start(ListenConnectionSupplier connections, String tableName, String channel,
+			String token, Runnable onChange, @Nullable Duration pollInterval) {
+		PostgresChangeWatcher watcher = new PostgresChangeWatcher(connections, tableName, channel, token, onChange,
+				pollInterval);
 		watcher.thread.start();
 		return watcher;
+	}
+
+	/** {@return whether the thread is listening for notices now} */
+	boolean isListening() {
+		return this.listening;
 	}
 
 	/** Stops the thread and waits (about {@value #WAIT_MILLIS} ms) until it has closed its connection. */
@@ -91,14 +113,22 @@ final class PostgresChangeWatcher implements AutoCloseable {
 		long backoff = MIN_BACKOFF_MILLIS;
 		boolean failing = false;
 		while (!isStopped()) {
-			try (Connection connection = this.dataSource.getConnection()) {
+			try (Connection connection = this.connections.get()) {
 				if (!PluginConfigTable.isPostgreSqlDatabase(connection)) {
-					logger.log(System.Logger.Level.DEBUG, "Not watching table " + this.tableName
+					logger.log(System.Logger.Level.DEBUG, "Not listening for changes to table " + this.tableName
 							+ ": the database is not PostgreSQL; changes are found by polling");
+					connection.close();
+					pollUntilStopped();
 					return;
 				}
-				// Notices are only delivered outside a transaction.
-				connection.setAutoCommit(true);
+				if (!connection.getAutoCommit()) {
+					// Notices are only delivered outside a transaction; this connection is not ours to change.
+					logger.log(System.Logger.Level.WARNING, "Not listening for changes to table " + this.tableName
+							+ ": the LISTEN connection is not in auto-commit mode; changes are found by polling");
+					connection.close();
+					pollUntilStopped();
+					return;
+				}
 				PGConnection pg = connection.unwrap(PGConnection.class);
 				try (Statement listen = connection.createStatement()) {
 					// The channel was checked as an identifier; quoted to keep its case.
@@ -109,6 +139,7 @@ final class PostgresChangeWatcher implements AutoCloseable {
 				}
 				failing = false;
 				backoff = MIN_BACKOFF_MILLIS;
+				this.listening = true;
 				// Whatever changed while not listening is reported now.
 				changed();
 				listen(connection, pg);
@@ -119,15 +150,14 @@ final class PostgresChangeWatcher implements AutoCloseable {
 					return;
 				}
 				logger.log(failing ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
-						"Lost the change notices of table " + this.tableName + "; reconnecting: " + ex);
+						"Lost the change notices of table " + this.tableName + "; reconnecting"
+								+ ((this.pollInterval != null) ? ", polling meanwhile: " : ": ") + ex);
 				failing = true;
 			}
-			try {
-				if (this.stopped.await(backoff, TimeUnit.MILLISECONDS)) {
-					return;
-				}
+			finally {
+				this.listening = false;
 			}
-			catch (InterruptedException ex) {
+			if (!pause(backoff)) {
 				return;
 			}
 			backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
@@ -135,19 +165,71 @@ final class PostgresChangeWatcher implements AutoCloseable {
 	}
 
 	private void listen(Connection connection, PGConnection pg) throws SQLException {
-		long validated = System.nanoTime();
+		long heard = System.nanoTime();
 		while (!isStopped()) {
 			PGNotification[] notices = pg.getNotifications(WAIT_MILLIS);
 			if (notices != null && notices.length > 0) {
-				validated = System.nanoTime();
-				changed();
+				// Any notice, our own included, shows that the connection is alive.
+				heard = System.nanoTime();
+				if (anyForeign(notices)) {
+					changed();
+				}
 			}
-			else if (System.nanoTime() - validated > VALIDATE_EVERY_NANOS) {
+			else if (System.nanoTime() - heard > VALIDATE_EVERY_NANOS) {
 				if (!connection.isValid(VALIDATE_TIMEOUT_SECONDS)) {
 					throw new SQLException("the listening connection is no longer valid", "08006");
 				}
-				validated = System.nanoTime();
+				heard = System.nanoTime();
 			}
+		}
+	}
+
+	private boolean anyForeign(PGNotification[] notices) {
+		for (PGNotification notice : notices) {
+			if (!PluginConfigTable.isOwnPayload(notice.getParameter(), this.token)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Waits, reporting a change every poll interval meanwhile.
+	 * @return false when stopped
+	 */
+	private boolean pause(long millis) {
+		long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+		while (true) {
+			long now = System.nanoTime();
+			if (this.pollInterval != null && now - this.lastPoll >= this.pollInterval.toNanos()) {
+				changed();
+				now = System.nanoTime();
+			}
+			long left = end - now;
+			if (left <= 0) {
+				return !isStopped();
+			}
+			if (this.pollInterval != null) {
+				left = Math.min(left, Math.max(0, this.lastPoll + this.pollInterval.toNanos() - now));
+			}
+			try {
+				if (this.stopped.await(Math.max(left, TimeUnit.MILLISECONDS.toNanos(1)), TimeUnit.NANOSECONDS)) {
+					return false;
+				}
+			}
+			catch (InterruptedException ex) {
+				return false;
+			}
+		}
+	}
+
+	/** On a database that cannot notify: a change every poll interval, if one is set, until stopped. */
+	private void pollUntilStopped() {
+		if (this.pollInterval == null) {
+			return;
+		}
+		while (pause(this.pollInterval.toMillis())) {
+			// pause reports the changes
 		}
 	}
 
@@ -162,6 +244,7 @@ final class PostgresChangeWatcher implements AutoCloseable {
 	}
 
 	private void changed() {
+		this.lastPoll = System.nanoTime();
 		if (isStopped()) {
 			return;
 		}

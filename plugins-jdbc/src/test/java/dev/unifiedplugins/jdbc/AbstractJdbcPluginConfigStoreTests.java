@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -39,8 +41,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNoException;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.config.ExpectedRevision;
+import dev.unifiedplugins.config.PluginConfigBusyException;
 import dev.unifiedplugins.config.PluginConfigConflictException;
 import dev.unifiedplugins.config.PluginConfigException;
 import dev.unifiedplugins.config.StoredPluginConfig;
@@ -600,6 +604,52 @@ abstract class AbstractJdbcPluginConfigStoreTests {
 					});
 		}
 
+	}
+
+	@Test
+	void writeOfARowLockedByAnotherConnectionIsBusyAfterTheLockTimeoutWhileOtherPluginsAreWritten()
+			throws Exception {
+		Duration lockTimeout = Duration.ofSeconds(2);
+		JdbcPluginConfigStore store = new JdbcPluginConfigStore(dataSource(), TABLE,
+				FileSystemPluginConfigStore.DEFAULT_MAX_CONFIG_SIZE, "a", lockTimeout, Duration.ofSeconds(5));
+		store.save("llm_locked", config("v", 1));
+		store.save("llm_free", config("v", 1));
+		ExecutorService executor = executor(4);
+		try (Connection holder = otherDataSource().getConnection()) {
+			// A person in a database console: the row is locked until this transaction ends.
+			holder.setAutoCommit(false);
+			try (Statement lock = holder.createStatement()) {
+				lock.executeQuery("SELECT * FROM " + TABLE + " WHERE unique_id = 'llm_locked' FOR UPDATE").close();
+			}
+			long started = System.nanoTime();
+			Future<Throwable> save = executor
+				.submit(() -> catchThrowable(() -> store.save("llm_locked", config("api_key", "sk-live-12345"))));
+			Future<Throwable> checkedSave = executor.submit(
+					() -> catchThrowable(() -> store.save("llm_locked", config("v", 3), ExpectedRevision.of("1"))));
+			Future<Throwable> delete = executor.submit(() -> catchThrowable(() -> store.delete("llm_locked")));
+			// Another plugin is written at once, while the lock is still held.
+			Future<String> other = executor.submit(() -> store.save("llm_free", config("v", 2), ExpectedRevision.any()));
+			assertThat(other.get(10, TimeUnit.SECONDS)).isEqualTo("2");
+			for (Future<Throwable> write : List.of(save, checkedSave, delete)) {
+				assertThat(write.get(30, TimeUnit.SECONDS)).isInstanceOf(PluginConfigBusyException.class)
+					.hasMessageContaining("llm_locked")
+					.hasMessageContaining("plugins.lock-timeout")
+					.satisfies((ex) -> {
+						assertThat(((PluginConfigBusyException) ex).getUniqueId()).isEqualTo("llm_locked");
+						for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+							assertThat(cause.getMessage()).doesNotContain("sk-live");
+						}
+					});
+			}
+			Duration waited = Duration.ofNanos(System.nanoTime() - started);
+			// Generous bounds: it waited for the lock, and gave up long before the holder did.
+			assertThat(waited).isGreaterThanOrEqualTo(lockTimeout.minusMillis(500)).isLessThan(Duration.ofSeconds(25));
+			holder.rollback();
+		}
+		// Nothing written, not even once the lock is gone: a write told it failed never commits.
+		Thread.sleep(500);
+		assertThat(store.loadStored("llm_locked")).contains(new StoredPluginConfig(config("v", 1), "1"));
+		assertThat(row("llm_locked")).containsEntry("updated_by", "a").containsEntry("revision", 1L);
 	}
 
 	@Test

@@ -3,6 +3,8 @@ package dev.unifiedplugins.jdbc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +31,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.unifiedplugins.config.ExpectedRevision;
+import dev.unifiedplugins.config.FileSystemPluginConfigStore;
+import dev.unifiedplugins.config.PluginConfigBusyException;
 import dev.unifiedplugins.config.StoredPluginConfig;
 
 /**
@@ -116,6 +120,32 @@ class JdbcPluginConfigStoreTests extends AbstractJdbcPluginConfigStoreTests {
 		finally {
 			jdbc().execute("ALTER TABLE plugin_config DROP CONSTRAINT short_json");
 		}
+	}
+
+	@Test
+	void readsAndWritesFailAfterTheQueryTimeoutWhenTheTableIsLockedWhole() throws Exception {
+		JdbcPluginConfigStore store = new JdbcPluginConfigStore(dataSource(), "plugin_config",
+				FileSystemPluginConfigStore.DEFAULT_MAX_CONFIG_SIZE, "a", Duration.ofSeconds(1), Duration.ofSeconds(1));
+		store.save("llm_a", Map.of("v", 1));
+		try (Connection holder = otherDataSource().getConnection()) {
+			holder.setAutoCommit(false);
+			try (Statement lock = holder.createStatement()) {
+				lock.execute("LOCK TABLE plugin_config IN ACCESS EXCLUSIVE MODE");
+			}
+			assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+				long started = System.nanoTime();
+				assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> store.load("llm_a"))
+					.withMessageStartingWith("Cannot read the configuration of plugin 'llm_a' in table plugin_config: ");
+				assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(store::revisions);
+				// Both waited for the query timeout, not for the lock to go.
+				assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+				// A write's wait for the table is the lock timeout's.
+				assertThatExceptionOfType(PluginConfigBusyException.class)
+					.isThrownBy(() -> store.save("llm_a", Map.of("v", 2)));
+			});
+			holder.rollback();
+		}
+		assertThat(store.loadStored("llm_a")).contains(new StoredPluginConfig(Map.of("v", 1), "1"));
 	}
 
 	@Test

@@ -1,5 +1,6 @@
 package dev.unifiedplugins.autoconfigure;
 
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,77 +19,151 @@ import dev.unifiedplugins.config.PluginConfigException;
 import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.cost.CloudCostFleet;
-import dev.unifiedplugins.watch.PluginConfigWatcher;
+import dev.unifiedplugins.jdbcinit.JdbcStoreStartup;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.jdbc.DatabaseDriver;
 import org.springframework.boot.jdbc.init.PropertiesBasedDataSourceScriptDatabaseInitializer;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
+import org.springframework.util.StringUtils;
 
 /**
  * The JDBC config store, selected with {@code plugins.store-type=jdbc}: the table on the
- * application's {@link DataSource}, its schema initialization the way Spring Session JDBC
- * does it, the import of an existing config directory, a watcher polling at
- * {@code plugins.jdbc.poll-interval}, and the cloud cost fleet of the instances sharing the
- * database.
+ * {@link PluginsDataSource @PluginsDataSource} {@link DataSource}, else the application's
+ * only one, its schema initialization the way Spring Session JDBC does it, the import of an
+ * existing config directory (both run when the database is first reached, so a database
+ * that is down does not stop the start), and the cloud cost fleet of the instances sharing
+ * the database. The registry's watcher is {@link PluginsAutoConfiguration}'s.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnClass(name = "org.springframework.boot.jdbc.init.DatabaseInitializationProperties")
+@ConditionalOnClass(name = { "org.springframework.boot.jdbc.init.DatabaseInitializationProperties",
+		JdbcStoreConfiguration.STORE_CLASS })
 @ConditionalOnProperty(name = "plugins.store-type", havingValue = "jdbc")
 @EnableConfigurationProperties(PluginsJdbcProperties.class)
 class JdbcStoreConfiguration {
+
+	/** The store's class, in the optional {@code dev.unifiedplugins:plugins-jdbc}. */
+	static final String STORE_CLASS = "dev.unifiedplugins.jdbc.JdbcPluginConfigStore";
 
 	private static final Log logger = LogFactory.getLog(JdbcStoreConfiguration.class);
 
 	/** How many check intervals without a heartbeat make the fleet forget an instance. */
 	static final int FLEET_DROP_OUT_INTERVALS = 3;
 
+	/** The {@code @PluginsDataSource} one, else the application's only one. */
+	static DataSource dataSource(ObjectProvider<DataSource> pluginsDataSource, ObjectProvider<DataSource> dataSource) {
+		DataSource source = pluginsDataSource.getIfAvailable(dataSource::getIfUnique);
+		if (source == null) {
+			throw new InvalidConfigurationPropertyValueException("plugins.store-type", "jdbc",
+					"No single DataSource: set spring.datasource.url (and add spring-boot-starter-jdbc), define one "
+							+ "DataSource bean, or qualify the one to use with @PluginsDataSource");
+		}
+		return source;
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	@DependsOnDatabaseInitialization
-	PluginConfigStore pluginConfigStore(ObjectProvider<DataSource> dataSource, PluginsProperties properties,
+	@DependsOn("pluginsJdbcStoreStartup")
+	PluginConfigStore pluginConfigStore(@PluginsDataSource ObjectProvider<DataSource> pluginsDataSource,
+			ObjectProvider<DataSource> dataSource, PluginsProperties properties, PluginsJdbcProperties jdbc) {
+		JdbcPluginConfigStore store = store(dataSource(pluginsDataSource, dataSource), properties, jdbc);
+		store.setPollInterval(
+				PluginsAutoConfiguration.requirePositive(jdbc.getPollInterval(), "plugins.jdbc.poll-interval"));
+		logger.info("Plugin configurations are kept in table " + jdbc.getTableName() + " of "
+				+ ((pluginsDataSource.getIfAvailable() != null) ? "the @PluginsDataSource" : "the application's")
+				+ " DataSource");
+		return store;
+	}
+
+	private static JdbcPluginConfigStore store(DataSource source, PluginsProperties properties,
 			PluginsJdbcProperties jdbc) {
-		DataSource source = dataSource.getIfUnique();
-		if (source == null) {
-			throw new InvalidConfigurationPropertyValueException("plugins.store-type", "jdbc",
-					"No single DataSource: set spring.datasource.url (and add spring-boot-starter-jdbc), or define one "
-							+ "DataSource bean");
-		}
 		long maxConfigSize = PluginsAutoConfiguration.maxConfigSize(properties);
 		String instanceName = instanceName(jdbc);
-		JdbcPluginConfigStore store;
+		Duration lockTimeout = PluginsAutoConfiguration.requirePositive(properties.getLockTimeout(),
+				"plugins.lock-timeout");
+		Duration queryTimeout = PluginsAutoConfiguration.requirePositive(jdbc.getQueryTimeout(),
+				"plugins.jdbc.query-timeout");
 		try {
-			// The size and the instance name are checked above: what is left is the table name.
-			store = new JdbcPluginConfigStore(source, jdbc.getTableName(), maxConfigSize, instanceName);
+			// The size, the instance name and the timeouts are checked above: what is left is the table name.
+			return new JdbcPluginConfigStore(source, jdbc.getTableName(), maxConfigSize, instanceName, lockTimeout,
+					queryTimeout);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException("plugins.jdbc.table-name", jdbc.getTableName(),
 					ex.getMessage());
 		}
-		logger.info("Plugin configurations are kept in table " + jdbc.getTableName() + " of the application's "
-				+ "DataSource");
-		if (jdbc.isImportFromConfigDir()) {
-			importConfigDir(properties.getConfigDir().toAbsolutePath().normalize(), store);
-		}
-		return store;
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnSingleCandidate(DataSource.class)
 	PluginsJdbcDataSourceScriptDatabaseInitializer pluginsJdbcDataSourceScriptDatabaseInitializer(
-			DataSource dataSource, PluginsJdbcProperties jdbc) {
-		return new PluginsJdbcDataSourceScriptDatabaseInitializer(dataSource, jdbc);
+			@PluginsDataSource ObjectProvider<DataSource> pluginsDataSource, ObjectProvider<DataSource> dataSource,
+			PluginsJdbcProperties jdbc) {
+		DataSource source = dataSource(pluginsDataSource, dataSource);
+		if (!StringUtils.hasText(jdbc.getPlatform())) {
+			// From the JDBC URL, so that a database that is down at start does not fail it.
+			String platform = platformOf(source);
+			if (platform != null) {
+				jdbc.setPlatform(platform);
+			}
+		}
+		return new PluginsJdbcDataSourceScriptDatabaseInitializer(source, jdbc);
+	}
+
+	/**
+	 * The schema initialization and the import, at start or when the database is first
+	 * reached; the registry is refreshed after a deferred run.
+	 */
+	@Bean(initMethod = "start", destroyMethod = "close")
+	JdbcStoreStartup pluginsJdbcStoreStartup(@PluginsDataSource ObjectProvider<DataSource> pluginsDataSource,
+			ObjectProvider<DataSource> dataSource, PluginsProperties properties, PluginsJdbcProperties jdbc,
+			ObjectProvider<PluginsJdbcDataSourceScriptDatabaseInitializer> initializer,
+			ObjectProvider<UnifiedPluginRegistry> registry) {
+		List<Runnable> steps = new ArrayList<>();
+		PluginsJdbcDataSourceScriptDatabaseInitializer schema = initializer.getIfAvailable();
+		if (schema != null && schema.isDeferred()) {
+			steps.add(schema::initializeDatabase);
+		}
+		if (jdbc.isImportFromConfigDir()) {
+			JdbcPluginConfigStore store = store(dataSource(pluginsDataSource, dataSource), properties, jdbc);
+			Path dir = properties.getConfigDir().toAbsolutePath().normalize();
+			steps.add(() -> importConfigDir(dir, store));
+		}
+		return new JdbcStoreStartup(steps, () -> {
+			UnifiedPluginRegistry plugins = registry.getIfAvailable();
+			if (plugins != null) {
+				plugins.refreshConfigurations();
+			}
+		});
+	}
+
+	/** The platform of the schema scripts from the data source's JDBC URL, if it tells it. */
+	static @Nullable String platformOf(DataSource dataSource) {
+		for (String getter : new String[] { "getJdbcUrl", "getUrl" }) {
+			try {
+				Method method = dataSource.getClass().getMethod(getter);
+				if (method.invoke(dataSource) instanceof String url && !url.isBlank()) {
+					DatabaseDriver driver = DatabaseDriver.fromJdbcUrl(url);
+					return (driver != DatabaseDriver.UNKNOWN) ? driver.getId() : null;
+				}
+			}
+			catch (ReflectiveOperationException | RuntimeException ex) {
+				// not this getter
+			}
+		}
+		return null;
 	}
 
 	/**
@@ -97,15 +172,16 @@ class JdbcStoreConfiguration {
 	 */
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnSingleCandidate(DataSource.class)
 	@DependsOnDatabaseInitialization
-	CloudCostFleet cloudCostFleet(DataSource dataSource, PluginsProperties properties, PluginsJdbcProperties jdbc) {
+	CloudCostFleet cloudCostFleet(@PluginsDataSource ObjectProvider<DataSource> pluginsDataSource,
+			ObjectProvider<DataSource> dataSource, PluginsProperties properties, PluginsJdbcProperties jdbc) {
+		DataSource source = dataSource(pluginsDataSource, dataSource);
 		Duration interval = PluginsAutoConfiguration.requirePositive(properties.getCloud().getCheckInterval(),
 				"plugins.cloud.check-interval");
 		Duration queryTimeout = PluginsAutoConfiguration.requirePositive(jdbc.getQueryTimeout(),
 				"plugins.jdbc.query-timeout");
 		try {
-			return new JdbcCloudCostFleet(dataSource, jdbc.getTableName(), instanceName(jdbc),
+			return new JdbcCloudCostFleet(source, jdbc.getTableName(), instanceName(jdbc),
 					interval.multipliedBy(FLEET_DROP_OUT_INTERVALS), queryTimeout);
 		}
 		catch (IllegalArgumentException ex) {
@@ -121,14 +197,6 @@ class JdbcStoreConfiguration {
 					"must have 1 to " + JdbcPluginConfigStore.MAX_INSTANCE_NAME_LENGTH + " characters, not blank");
 		}
 		return name;
-	}
-
-	@Bean(initMethod = "start", destroyMethod = "close")
-	@ConditionalOnMissingBean
-	@ConditionalOnBooleanProperty(name = "plugins.watch.enabled", matchIfMissing = true)
-	PluginConfigWatcher pluginConfigWatcher(UnifiedPluginRegistry registry, PluginsJdbcProperties jdbc) {
-		return new PluginConfigWatcher(registry,
-				PluginsAutoConfiguration.requirePositive(jdbc.getPollInterval(), "plugins.jdbc.poll-interval"));
 	}
 
 	/**
@@ -171,8 +239,29 @@ class JdbcStoreConfiguration {
 	static class PluginsJdbcDataSourceScriptDatabaseInitializer
 			extends PropertiesBasedDataSourceScriptDatabaseInitializer<PluginsJdbcProperties> {
 
+		private volatile boolean deferred;
+
 		PluginsJdbcDataSourceScriptDatabaseInitializer(DataSource dataSource, PluginsJdbcProperties properties) {
 			super(dataSource, properties);
+		}
+
+		/** Runs the scripts, unless the database cannot be reached: then the start-up runs them later. */
+		@Override
+		public void afterPropertiesSet() throws Exception {
+			try {
+				super.afterPropertiesSet();
+			}
+			catch (RuntimeException ex) {
+				if (!JdbcStoreStartup.isUnreachable(ex)) {
+					throw ex;
+				}
+				this.deferred = true;
+			}
+		}
+
+		/** {@return whether the scripts wait for the database to be reached} */
+		boolean isDeferred() {
+			return this.deferred;
 		}
 
 	}

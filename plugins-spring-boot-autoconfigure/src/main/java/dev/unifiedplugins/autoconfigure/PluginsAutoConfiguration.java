@@ -27,16 +27,20 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -147,12 +151,21 @@ public final class PluginsAutoConfiguration {
 		return new ManagedProcessTracker(ledger, pluginInspector, interval, shutdown.isReapOrphans());
 	}
 
+	/**
+	 * The JDBC store's safety re-read: it reports changes itself, by PostgreSQL's notices or
+	 * by polling at {@code plugins.jdbc.poll-interval} where there are none
+	 * ({@code JdbcPluginConfigStore.SAFETY_REREAD_INTERVAL}, not referenced: plugins-jdbc is optional).
+	 */
+	static final Duration JDBC_SAFETY_REREAD_INTERVAL = Duration.ofSeconds(30);
+
+	/** One watcher for every store; how often it compares all revisions depends on the store type. */
 	@Bean(initMethod = "start", destroyMethod = "close")
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty(name = "plugins.watch.enabled", matchIfMissing = true)
 	PluginConfigWatcher pluginConfigWatcher(UnifiedPluginRegistry registry, PluginsProperties properties) {
-		return new PluginConfigWatcher(registry,
-				requirePositive(properties.getWatch().getRescanInterval(), "plugins.watch.rescan-interval"));
+		Duration rescan = (properties.getStoreType() == PluginsProperties.StoreType.JDBC) ? JDBC_SAFETY_REREAD_INTERVAL
+				: requirePositive(properties.getWatch().getRescanInterval(), "plugins.watch.rescan-interval");
+		return new PluginConfigWatcher(registry, rescan);
 	}
 
 	@Bean
@@ -174,19 +187,44 @@ public final class PluginsAutoConfiguration {
 	}
 
 	/**
-	 * {@code plugins.store-type=jdbc} without Spring Boot's JDBC module: a start that names
-	 * the property and the missing module, rather than a missing {@link PluginConfigStore}.
+	 * {@code plugins.store-type=jdbc} without Spring Boot's JDBC module or without
+	 * {@code dev.unifiedplugins:plugins-jdbc}: a start that names the property and what to
+	 * add, rather than a missing {@link PluginConfigStore}.
 	 */
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnMissingClass("org.springframework.boot.jdbc.init.DatabaseInitializationProperties")
+	@Conditional(JdbcStoreUnavailableConfiguration.JdbcStoreUnavailable.class)
 	@ConditionalOnProperty(name = "plugins.store-type", havingValue = "jdbc")
 	static class JdbcStoreUnavailableConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		PluginConfigStore pluginConfigStore() {
+		PluginConfigStore pluginConfigStore(ApplicationContext context) {
+			if (!ClassUtils.isPresent(JdbcStoreConfiguration.STORE_CLASS, context.getClassLoader())) {
+				throw new InvalidConfigurationPropertyValueException("plugins.store-type", "jdbc",
+						"The JDBC store is in a module of its own: add the dependency dev.unifiedplugins:plugins-jdbc"
+								+ " (and spring-boot-starter-jdbc and the database's driver)");
+			}
 			throw new InvalidConfigurationPropertyValueException("plugins.store-type", "jdbc",
 					"The JDBC store needs Spring Boot's JDBC support on the class path: add spring-boot-starter-jdbc");
+		}
+
+		/** Either of the two modules the JDBC store needs is missing. */
+		static final class JdbcStoreUnavailable extends AnyNestedCondition {
+
+			JdbcStoreUnavailable() {
+				super(ConfigurationPhase.PARSE_CONFIGURATION);
+			}
+
+			@ConditionalOnMissingClass("org.springframework.boot.jdbc.init.DatabaseInitializationProperties")
+			static final class WithoutBootJdbc {
+
+			}
+
+			@ConditionalOnMissingClass(JdbcStoreConfiguration.STORE_CLASS)
+			static final class WithoutPluginsJdbc {
+
+			}
+
 		}
 
 	}

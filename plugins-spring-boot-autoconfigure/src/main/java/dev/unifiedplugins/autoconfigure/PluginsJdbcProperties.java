@@ -10,7 +10,14 @@ import org.springframework.boot.jdbc.init.DatabaseInitializationProperties;
 
 /**
  * Configuration properties of the JDBC plugin config store
- * ({@code plugins.store-type=jdbc}).
+ * ({@code plugins.store-type=jdbc}, with {@code dev.unifiedplugins:plugins-jdbc} on the
+ * class path). The store uses the {@link PluginsDataSource @PluginsDataSource}
+ * {@code DataSource} when there is one, else the application's. The inherited
+ * {@code plugins.jdbc.platform} names the schema script's platform; by default it is taken
+ * from the DataSource's JDBC URL, without a connection, so a database that is down at
+ * start does not stop it: the schema initialization and the import then run when the
+ * database is first reached. Saves and deletes wait for a row locked by another writer at
+ * most {@code plugins.lock-timeout}.
  */
 @ConfigurationProperties("plugins.jdbc")
 public class PluginsJdbcProperties extends DatabaseInitializationProperties {
@@ -24,16 +31,21 @@ public class PluginsJdbcProperties extends DatabaseInitializationProperties {
 	private String tableName = "plugin_config";
 
 	/**
-	 * How often the table's revisions are compared in full: the only way changes are seen
-	 * on databases without LISTEN/NOTIFY, and a safety net on PostgreSQL, which is told of
-	 * every change at once.
+	 * How often the table's revisions are compared in full where LISTEN/NOTIFY is not
+	 * available: databases other than PostgreSQL, and PostgreSQL while the listening
+	 * connection is down. While LISTEN works (on a connection of its own, outside the
+	 * pool when the DataSource exposes its JDBC URL, as HikariCP does), an idle instance
+	 * reads the table at most once every 30 seconds, and its own saves do not make it
+	 * re-read.
 	 */
 	private Duration pollInterval = Duration.ofSeconds(1);
 
 	/**
-	 * Longest any statement of the store and the fleet may run, a connection wait
-	 * included, other than a save's or delete's wait for its row
-	 * (plugins.lock-timeout).
+	 * Longest any statement of the store may run, other than a save's or delete's wait for
+	 * its row (plugins.lock-timeout); a whole write runs at most both summed, and a write
+	 * that fails is rolled back, never committed later. Rounded up to whole seconds, as
+	 * JDBC's query timeout is. A connection wait is the pool's own (HikariCP's
+	 * connection-timeout): keep it short too.
 	 */
 	private Duration queryTimeout = Duration.ofSeconds(5);
 

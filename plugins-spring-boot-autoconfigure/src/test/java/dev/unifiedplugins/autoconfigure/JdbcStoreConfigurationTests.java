@@ -139,6 +139,63 @@ class JdbcStoreConfigurationTests {
 	}
 
 	@Test
+	void withoutPluginsJdbcTheStartFailsNamingTheArtifactToAdd() {
+		runner(h2()).withClassLoader(new FilteredClassLoader("dev.unifiedplugins.jdbc."))
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("plugins.store-type")
+				.hasMessageContaining("dev.unifiedplugins:plugins-jdbc"));
+	}
+
+	@Test
+	void aPluginsDataSourceIsUsedByTheStoreTheFleetAndTheSchemaInitializer() {
+		runner(h2()).withConfiguration(AutoConfigurations.of(PluginsCloudCostAutoConfiguration.class))
+			.withUserConfiguration(PluginsDataSourceConfiguration.class)
+			.run((context) -> {
+				DataSource plugins = context.getBean("pluginsDataSource", DataSource.class);
+				assertThat(context).hasNotFailed();
+				UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+				assertThat(registry.savePluginConfig("llm_gpt", Map.of("model", "a"))).isTrue();
+				assertThat(new JdbcTemplate(plugins).queryForObject(
+						"SELECT COUNT(*) FROM plugin_config WHERE unique_id = 'llm_gpt'", Integer.class)).isOne();
+				assertThat(new JdbcTemplate(context.getBean("dataSource", DataSource.class)).queryForObject(
+						"SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE LOWER(TABLE_NAME) = 'plugin_config'",
+						Integer.class))
+					.as("nothing in the application's DataSource")
+					.isZero();
+				context.getBean(CloudCostGuard.class).check();
+				assertThat(new JdbcTemplate(plugins).queryForObject(
+						"SELECT COUNT(*) FROM plugin_config_cloud_instances", Integer.class)).isOne();
+			});
+	}
+
+	@Test
+	void timeoutsAndPollIntervalReachTheStoreAndOneWatcherRescansAtTheSafetyPeriod() {
+		runner(h2()).withPropertyValues("plugins.lock-timeout=3s", "plugins.jdbc.query-timeout=7s")
+			.run((context) -> {
+				JdbcPluginConfigStore store = context.getBean(JdbcPluginConfigStore.class);
+				assertThat(store.getLockTimeout()).isEqualTo(Duration.ofSeconds(3));
+				assertThat(store.getQueryTimeout()).isEqualTo(Duration.ofSeconds(7));
+				assertThat(store.getPollInterval()).isEqualTo(Duration.ofMillis(200));
+				assertThat(context).hasSingleBean(PluginConfigWatcher.class);
+				assertThat(PluginsAutoConfiguration.JDBC_SAFETY_REREAD_INTERVAL)
+					.isEqualTo(JdbcPluginConfigStore.SAFETY_REREAD_INTERVAL);
+			});
+	}
+
+	@Test
+	void aLockTimeoutThatIsNotPositiveFailsTheStartNamingTheProperty() {
+		runner(h2()).withPropertyValues("plugins.lock-timeout=0s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("plugins.lock-timeout"));
+	}
+
+	@Test
 	void theFileStoreStaysTheDefault() {
 		runner(h2()).withPropertyValues("plugins.store-type=file")
 			.run((context) -> assertThat(context.getBean(PluginConfigStore.class))
@@ -281,6 +338,40 @@ class JdbcStoreConfigurationTests {
 		}
 
 		@Test
+		void anApplicationStartsWhileTheDatabaseIsDownAndSetsItUpWhenItIsReached() throws Exception {
+			int port;
+			try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+				port = free.getLocalPort();
+			}
+			FileSystemPluginConfigStore files = new FileSystemPluginConfigStore(JdbcStoreConfigurationTests.this.dir);
+			files.save("llm_gpt", Map.of("model", "from file"));
+			String url = "jdbc:postgresql://localhost:" + port + "/postgres?connectTimeout=2&socketTimeout=10";
+			runner(url).withPropertyValues("plugins.jdbc.initialize-schema=always", "plugins.jdbc.import-from-config-dir=true",
+					"spring.datasource.username=postgres", "spring.datasource.hikari.connection-timeout=2000",
+					"spring.datasource.hikari.initialization-fail-timeout=-1")
+				.run((context) -> {
+					assertThat(context).hasNotFailed();
+					UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+					assertThat(registry.getCategories()).containsExactly("llm");
+					assertThat(registry.getRegistrationFailures()).containsKey("llm");
+					try (EmbeddedPostgres server = start(port)) {
+						JdbcTemplate jdbc = new JdbcTemplate(server.getPostgresDatabase());
+						Await.until("the table is created", () -> jdbc.queryForObject(
+								"SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'plugin_config'",
+								Integer.class) == 1);
+						Await.until("the config dir is imported", () -> jdbc.queryForObject(
+								"SELECT COUNT(*) FROM plugin_config WHERE unique_id = 'llm_gpt' AND json IS NOT NULL",
+								Integer.class) == 1);
+						Await.until("the registry reads the store",
+								() -> registry.getRegistrationFailures().isEmpty()
+										&& registry.getPlugin("llm_gpt").orElseThrow().configured());
+						assertThat(registry.loadPluginConfig("llm_gpt")).containsEntry("model", "from file");
+						context.close();
+					}
+				});
+		}
+
+		@Test
 		void theApplicationKeepsServingAndRecoversWithoutARestart() throws Exception {
 			int port;
 			try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
@@ -328,6 +419,28 @@ class JdbcStoreConfigurationTests {
 			finally {
 				server.close();
 			}
+		}
+
+	}
+
+	/** The application's own DataSource beside the qualified one, as Boot would make it. */
+	@org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+	static class PluginsDataSourceConfiguration {
+
+		@org.springframework.context.annotation.Bean
+		@org.springframework.context.annotation.Primary
+		DataSource dataSource() {
+			org.h2.jdbcx.JdbcDataSource dataSource = new org.h2.jdbcx.JdbcDataSource();
+			dataSource.setURL(h2());
+			return dataSource;
+		}
+
+		@org.springframework.context.annotation.Bean
+		@PluginsDataSource
+		DataSource pluginsDataSource() {
+			org.h2.jdbcx.JdbcDataSource dataSource = new org.h2.jdbcx.JdbcDataSource();
+			dataSource.setURL(h2());
+			return dataSource;
 		}
 
 	}

@@ -1,0 +1,210 @@
+package dev.unifiedplugins.jdbc;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.unifiedplugins.config.FileSystemPluginConfigStore;
+import dev.unifiedplugins.core.PluginDescriptor;
+import dev.unifiedplugins.core.PluginManager;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.testsupport.Await;
+import dev.unifiedplugins.testsupport.PostgresServer;
+import dev.unifiedplugins.watch.PluginConfigWatcher;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.core.io.DefaultResourceLoader;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link JdbcPluginConfigStore#watch} on a real PostgreSQL: {@code LISTEN} on a connection
+ * of its own, what an idle instance sends the database, and its own writes.
+ */
+class PostgresChangeWatcherTests {
+
+	private static final String REVISIONS_QUERY = "SELECT unique_id, revision FROM plugin_config";
+
+	@RegisterExtension
+	static final PostgresServer postgres = new PostgresServer();
+
+	@BeforeEach
+	void createFreshTable() {
+		DataSource dataSource = postgres.get().getPostgresDatabase();
+		new JdbcTemplate(dataSource).execute("DROP TABLE IF EXISTS plugin_config");
+		new ResourceDatabasePopulator(new DefaultResourceLoader()
+			.getResource(JdbcPluginConfigStore.SCHEMA_LOCATION.replace("@@platform@@", "postgresql")))
+			.execute(dataSource);
+	}
+
+	@Test
+	void anIdleInstanceWhoseListenWorksSendsAtMostTheSafetyQuery() throws Exception {
+		List<String> sent = new CopyOnWriteArrayList<>();
+		JdbcPluginConfigStore store = new JdbcPluginConfigStore(new CountingDataSource(postgres.get().getPostgresDatabase(), sent));
+		store.setPollInterval(Duration.ofMillis(100));
+		DataSource listenSource = new CountingDataSource(postgres.get().getPostgresDatabase(), sent);
+		store.setListenConnectionSupplier(listenSource::getConnection);
+		for (int i = 0; i < 200; i++) {
+			store.save("llm_p" + i, Map.of("v", i));
+		}
+		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(store);
+		registry.registerPluginManager("llm", manager());
+		try (PluginConfigWatcher watcher = new PluginConfigWatcher(registry, JdbcPluginConfigStore.SAFETY_REREAD_INTERVAL)) {
+			watcher.start();
+			Await.until("listening", () -> sent.stream().anyMatch((sql) -> sql.startsWith("LISTEN")));
+			Await.until("the re-read after connecting", () -> sent.stream().anyMatch((sql) -> sql.startsWith(REVISIONS_QUERY)));
+			Thread.sleep(300);
+			sent.clear();
+			// Idle for several poll intervals: polling is for databases without NOTIFY.
+			Thread.sleep(5000);
+			assertThat(sent).as("statements of an idle instance over 5 s").hasSizeLessThanOrEqualTo(1);
+
+			// Its own save: the write's statements, and no re-read of every revision.
+			sent.clear();
+			assertThat(registry.savePluginConfig("llm_p1", Map.of("v", "mine"))).isTrue();
+			Thread.sleep(1500);
+			assertThat(sent).isNotEmpty().noneMatch((sql) -> sql.startsWith(REVISIONS_QUERY));
+
+			// Another instance's save: one re-read, and the registry follows.
+			sent.clear();
+			new JdbcPluginConfigStore(postgres.get().getPostgresDatabase()).delete("llm_p2");
+			Await.until("the other instance's delete is seen",
+					() -> !registry.getPlugin("llm_p2").orElseThrow().configured());
+			assertThat(sent).anyMatch((sql) -> sql.startsWith(REVISIONS_QUERY));
+		}
+	}
+
+	@Test
+	void listenUsesAConnectionOfItsOwnOutsideTheApplicationsPool() throws Exception {
+		try (HikariDataSource pool = new HikariDataSource()) {
+			pool.setJdbcUrl(postgres.getJdbcUrl());
+			pool.setUsername("postgres");
+			pool.setMaximumPoolSize(1);
+			pool.setConnectionTimeout(2000);
+			JdbcPluginConfigStore store = new JdbcPluginConfigStore(pool);
+			JdbcPluginConfigStore other = new JdbcPluginConfigStore(postgres.get().getPostgresDatabase());
+			Semaphore calls = new Semaphore(0);
+			try (AutoCloseable watch = store.watch(calls::release)) {
+				assertThat(calls.tryAcquire(10, TimeUnit.SECONDS)).as("called once listening").isTrue();
+				assertThat(pool.getHikariPoolMXBean().getActiveConnections()).as("pool connections in use").isZero();
+				// The pool's only connection is the application's: a save does not wait for it.
+				store.save("llm_a", Map.of("v", 1));
+				other.save("llm_a", Map.of("v", 2));
+				assertThat(calls.tryAcquire(10, TimeUnit.SECONDS)).as("called for the other's save").isTrue();
+				assertThat(listeningSessions()).isOne();
+			}
+			Await.until("the listening session has ended", () -> listeningSessions() == 0);
+		}
+	}
+
+	@Test
+	void theStoresOwnWritesAreNotReportedToItsWatch() throws Exception {
+		JdbcPluginConfigStore store = new JdbcPluginConfigStore(postgres.get().getPostgresDatabase());
+		JdbcPluginConfigStore other = new JdbcPluginConfigStore(postgres.get().getPostgresDatabase());
+		Semaphore calls = new Semaphore(0);
+		try (AutoCloseable watch = store.watch(calls::release)) {
+			assertThat(calls.tryAcquire(10, TimeUnit.SECONDS)).as("called once listening").isTrue();
+			store.save("llm_a", Map.of("v", 1));
+			store.delete("llm_a");
+			assertThat(calls.tryAcquire(1500, TimeUnit.MILLISECONDS)).as("no call for its own writes").isFalse();
+			other.save("llm_a", Map.of("v", 2));
+			assertThat(calls.tryAcquire(10, TimeUnit.SECONDS)).as("called for another store's save").isTrue();
+		}
+	}
+
+	@Test
+	void withoutNotifyTheWatchPollsAtThePollInterval() throws Exception {
+		JdbcPluginConfigStore store = new JdbcPluginConfigStore(postgres.get().getPostgresDatabase(), "plugin_config",
+				FileSystemPluginConfigStore.DEFAULT_MAX_CONFIG_SIZE, "a");
+		store.setPollInterval(Duration.ofMillis(200));
+		// A LISTEN connection that cannot be had: the watch polls meanwhile.
+		store.setListenConnectionSupplier(() -> {
+			throw new SQLException("no connection for LISTEN", "08001");
+		});
+		Semaphore calls = new Semaphore(0);
+		try (AutoCloseable watch = store.watch(calls::release)) {
+			assertThat(calls.tryAcquire(5, 10, TimeUnit.SECONDS)).as("polled").isTrue();
+		}
+	}
+
+	private static int listeningSessions() {
+		return new JdbcTemplate(postgres.get().getPostgresDatabase()).queryForObject(
+				"SELECT COUNT(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'", Integer.class);
+	}
+
+	private static PluginManager manager() {
+		return () -> java.util.stream.IntStream.range(0, 200)
+			.mapToObj((i) -> PluginDescriptor.builder("p" + i).build())
+			.toList();
+	}
+
+	/** Records every statement (and validity check) sent through its connections. */
+	private static final class CountingDataSource extends DelegatingDataSource {
+
+		private final List<String> sent;
+
+		CountingDataSource(DataSource dataSource, List<String> sent) {
+			super(dataSource);
+			this.sent = sent;
+		}
+
+		@Override
+		public Connection getConnection() throws SQLException {
+			Connection connection = super.getConnection();
+			return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { Connection.class },
+					(proxy, method, args) -> {
+						if (method.getName().startsWith("prepare") && args != null && args[0] instanceof String sql) {
+							this.sent.add(sql);
+						}
+						else if (method.getName().equals("isValid")) {
+							this.sent.add("<isValid>");
+						}
+						else if (method.getName().equals("unwrap") || method.getName().equals("isWrapperFor")) {
+							// LISTEN needs pgjdbc's own connection; its statements are counted below.
+						}
+						Object result = invoke(method, connection, args);
+						if (result instanceof Statement statement && method.getName().equals("createStatement")) {
+							return counting(statement);
+						}
+						return result;
+					});
+		}
+
+		private Statement counting(Statement statement) {
+			return (Statement) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { Statement.class },
+					(proxy, method, args) -> {
+						if (method.getName().startsWith("execute") && args != null && args[0] instanceof String sql) {
+							this.sent.add(sql);
+						}
+						return invoke(method, statement, args);
+					});
+		}
+
+		private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
+			try {
+				return method.invoke(target, args);
+			}
+			catch (InvocationTargetException ex) {
+				throw ex.getCause();
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,156 @@
+package dev.unifiedplugins.jdbcinit;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
+
+/**
+ * Runs the steps that need the JDBC store's database (create the table, import a config
+ * directory), in order, at start; when the database cannot be reached then, the start
+ * goes on and a daemon thread runs what is left as soon as it is reached, retrying with
+ * a growing pause of at most {@value #MAX_BACKOFF_MILLIS} ms, and then runs
+ * {@code afterwards} (a refresh of the registry). A step that fails for another reason
+ * (a broken script) fails the start, or, once deferred, is logged and not retried.
+ */
+public final class JdbcStoreStartup implements AutoCloseable {
+
+	static final long MIN_BACKOFF_MILLIS = 200;
+
+	static final long MAX_BACKOFF_MILLIS = 5000;
+
+	private static final Log logger = LogFactory.getLog(JdbcStoreStartup.class);
+
+	private final List<Runnable> steps;
+
+	private final Runnable afterwards;
+
+	private final CountDownLatch stopped = new CountDownLatch(1);
+
+	private volatile boolean done;
+
+	private volatile Thread thread;
+
+	/**
+	 * Creates a start-up; {@link #start()} runs it.
+	 * @param steps what needs the database, in order
+	 * @param afterwards what to run once deferred steps have run
+	 */
+	public JdbcStoreStartup(List<Runnable> steps, Runnable afterwards) {
+		this.steps = List.copyOf(steps);
+		this.afterwards = Objects.requireNonNull(afterwards, "afterwards must not be null");
+	}
+
+	/**
+	 * Runs the steps now, or, from the first that finds the database unreachable, later.
+	 * @throws RuntimeException when a step fails for another reason
+	 */
+	public synchronized void start() {
+		int next = runFrom(0, true);
+		if (next == this.steps.size()) {
+			this.done = true;
+			return;
+		}
+		Thread thread = new Thread(() -> retry(next), "plugins-jdbc-startup");
+		thread.setDaemon(true);
+		this.thread = thread;
+		thread.start();
+	}
+
+	/** {@return whether every step has run} */
+	public boolean isDone() {
+		return this.done;
+	}
+
+	/** Runs the steps from one on; the index of the first not run because the database is unreachable. */
+	private int runFrom(int first, boolean atStart) {
+		for (int i = first; i < this.steps.size(); i++) {
+			try {
+				this.steps.get(i).run();
+			}
+			catch (RuntimeException ex) {
+				if (!isUnreachable(ex)) {
+					throw ex;
+				}
+				if (atStart) {
+					logger.warn("The database of the plugin config store cannot be reached; its table and import are"
+							+ " set up when it is: " + ex.getMessage());
+				}
+				return i;
+			}
+		}
+		return this.steps.size();
+	}
+
+	private void retry(int first) {
+		long backoff = MIN_BACKOFF_MILLIS;
+		int next = first;
+		while (true) {
+			try {
+				if (this.stopped.await(backoff, TimeUnit.MILLISECONDS)) {
+					return;
+				}
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			try {
+				next = runFrom(next, false);
+			}
+			catch (RuntimeException ex) {
+				logger.error("Setting up the plugin config store's database failed", ex);
+				return;
+			}
+			if (next == this.steps.size()) {
+				logger.info("The database of the plugin config store is reached: its table and import are set up");
+				this.done = true;
+				try {
+					this.afterwards.run();
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Refreshing the plugin registry after setting up its database failed", ex);
+				}
+				return;
+			}
+			backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+		}
+	}
+
+	/**
+	 * Whether a failure means that no connection could be had (SQLState class 08).
+	 * @param ex the failure
+	 * @return true when the database could not be reached
+	 */
+	public static boolean isUnreachable(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof CannotGetJdbcConnectionException) {
+				return true;
+			}
+			if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	@Override
+	public void close() {
+		this.stopped.countDown();
+		Thread thread = this.thread;
+		if (thread != null) {
+			try {
+				thread.join(2000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+}
