@@ -110,6 +110,7 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	 */
 	public FileSystemPluginConfigStore(Path dir, long maxConfigSize, Duration lockTimeout) {
 		Objects.requireNonNull(dir, "dir must not be null");
+		Objects.requireNonNull(lockTimeout, "lockTimeout must not be null");
 		this.maxConfigSize = ConfigJson.requireValidMaxSize(maxConfigSize);
 		this.lockTimeout = PeriodicTasks.requirePositive(lockTimeout, "lockTimeout");
 		this.dir = dir.toAbsolutePath().normalize();

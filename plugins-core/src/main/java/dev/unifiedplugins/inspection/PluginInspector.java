@@ -248,6 +248,7 @@ public final class PluginInspector {
 	 * @throws IllegalStateException naming the call when the price is not finite or negative
 	 */
 	public static double requireFinite(double value, String call) {
+		Objects.requireNonNull(call, "call must not be null");
 		if (!Double.isFinite(value) || value < 0) {
 			throw new IllegalStateException(call + " returned " + value + "; expected a finite amount of USD >= 0");
 		}
