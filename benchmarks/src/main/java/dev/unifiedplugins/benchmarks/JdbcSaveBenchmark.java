@@ -57,6 +57,8 @@ public class JdbcSaveBenchmark {
 
 	private PluginConfigWatcher watcher;
 
+	private JdbcPluginConfigStore store;
+
 	private Map<String, Object> config;
 
 	private String text;
@@ -76,8 +78,8 @@ public class JdbcSaveBenchmark {
 		hikari.setMaximumPoolSize(4);
 		this.pool = new HikariDataSource(hikari);
 		createTable();
-		JdbcPluginConfigStore store = new JdbcPluginConfigStore(this.pool);
-		this.registry = new UnifiedPluginRegistry(store);
+		this.store = new JdbcPluginConfigStore(this.pool);
+		this.registry = new UnifiedPluginRegistry(this.store);
 		List<PluginDescriptor> descriptors = new ArrayList<>();
 		for (int i = 0; i < this.plugins; i++) {
 			descriptors.add(PluginDescriptor.builder("p" + i).build());
@@ -112,6 +114,13 @@ public class JdbcSaveBenchmark {
 				dev.unifiedplugins.config.ExpectedRevision.any());
 	}
 
+	/** The store's save alone, without the registry: where the registry's share shows. */
+	@Benchmark
+	public String storeSave() {
+		this.config.put("round", this.round++);
+		return this.store.save(ID, this.config, dev.unifiedplugins.config.ExpectedRevision.any());
+	}
+
 	/** The floor: one upsert of the same text, committed by the driver's auto-commit. */
 	@Benchmark
 	public int floorUpsert() throws Exception {
@@ -124,6 +133,111 @@ public class JdbcSaveBenchmark {
 			upsert.setString(1, "bench_floor");
 			upsert.setString(2, this.text);
 			return upsert.executeUpdate();
+		}
+	}
+
+	/** Diagnostic: the floor's upsert with the notice a save must send, in the same statement. */
+	@Benchmark
+	public int floorUpsertNotify() throws Exception {
+		try (Connection connection = this.pool.getConnection();
+				PreparedStatement upsert = connection.prepareStatement("WITH w AS (INSERT INTO plugin_config "
+						+ "(unique_id, json, revision, updated_at, updated_by) VALUES (?, ?, 1, now(), 'bench') "
+						+ "ON CONFLICT (unique_id) DO UPDATE SET json = excluded.json, "
+						+ "revision = plugin_config.revision + 1, updated_at = excluded.updated_at, "
+						+ "updated_by = excluded.updated_by RETURNING revision) "
+						+ "SELECT revision, pg_notify('bench_channel', 'x') FROM w")) {
+			upsert.setString(1, "bench_floor");
+			upsert.setString(2, this.text);
+			upsert.execute();
+			return 1;
+		}
+	}
+
+	/** Diagnostic: the floor's upsert in a transaction of its own: BEGIN, upsert, COMMIT. */
+	@Benchmark
+	public int floorUpsertTransaction() throws Exception {
+		try (Connection connection = this.pool.getConnection();
+				PreparedStatement upsert = connection.prepareStatement("INSERT INTO plugin_config "
+						+ "(unique_id, json, revision, updated_at, updated_by) VALUES (?, ?, 1, now(), 'bench') "
+						+ "ON CONFLICT (unique_id) DO UPDATE SET json = excluded.json, "
+						+ "revision = plugin_config.revision + 1, updated_at = excluded.updated_at, "
+						+ "updated_by = excluded.updated_by")) {
+			connection.setAutoCommit(false);
+			try {
+				upsert.setString(1, "bench_floor");
+				upsert.setString(2, this.text);
+				int rows = upsert.executeUpdate();
+				connection.commit();
+				return rows;
+			}
+			finally {
+				connection.setAutoCommit(true);
+			}
+		}
+	}
+
+	/** Diagnostic: the upsert with its notice and bounded waits in one message, in a transaction. */
+	@Benchmark
+	public int floorBoundedNotifyTransaction() throws Exception {
+		try (Connection connection = this.pool.getConnection();
+				PreparedStatement upsert = connection.prepareStatement(
+						"SELECT set_config('lock_timeout', '10000ms', true), set_config('statement_timeout', '15000ms', true);"
+								+ " WITH w AS (INSERT INTO plugin_config "
+								+ "(unique_id, json, revision, updated_at, updated_by) VALUES (?, ?, 1, now(), 'bench') "
+								+ "ON CONFLICT (unique_id) DO UPDATE SET json = excluded.json, "
+								+ "revision = plugin_config.revision + 1, updated_at = excluded.updated_at, "
+								+ "updated_by = excluded.updated_by RETURNING revision) "
+								+ "SELECT revision, pg_notify('bench_channel', 'x') FROM w")) {
+			connection.setAutoCommit(false);
+			try {
+				upsert.setString(1, "bench_floor");
+				upsert.setString(2, this.text);
+				upsert.execute();
+				connection.commit();
+				return 1;
+			}
+			finally {
+				connection.setAutoCommit(true);
+			}
+		}
+	}
+
+	/** Diagnostic: the same one message, auto-committed: PostgreSQL runs it as one implicit transaction. */
+	@Benchmark
+	public int floorBoundedNotifyImplicit() throws Exception {
+		try (Connection connection = this.pool.getConnection();
+				PreparedStatement upsert = connection.prepareStatement(
+						"SELECT set_config('lock_timeout', '10000ms', true), set_config('statement_timeout', '15000ms', true);"
+								+ " WITH w AS (INSERT INTO plugin_config "
+								+ "(unique_id, json, revision, updated_at, updated_by) VALUES (?, ?, 1, now(), 'bench') "
+								+ "ON CONFLICT (unique_id) DO UPDATE SET json = excluded.json, "
+								+ "revision = plugin_config.revision + 1, updated_at = excluded.updated_at, "
+								+ "updated_by = excluded.updated_by RETURNING revision) "
+								+ "SELECT revision, pg_notify('bench_channel', 'x') FROM w")) {
+			upsert.setString(1, "bench_floor");
+			upsert.setString(2, this.text);
+			upsert.execute();
+			return 1;
+		}
+	}
+
+	/** Checks that one auto-committed message is one transaction: a failing second statement undoes the first. */
+	public static void main(String[] args) throws Exception {
+		try (EmbeddedPostgres postgres = EmbeddedPostgres.start();
+				Connection connection = postgres.getPostgresDatabase().getConnection()) {
+			connection.createStatement().execute("CREATE TABLE t (v TEXT)");
+			try (PreparedStatement both = connection.prepareStatement("INSERT INTO t VALUES (?); SELECT 1/0")) {
+				both.setString(1, "x");
+				both.execute();
+				while (both.getMoreResults() || both.getUpdateCount() != -1) {
+				}
+			}
+			catch (java.sql.SQLException ex) {
+				System.out.println("failed as expected: " + ex.getMessage());
+			}
+			var rs = connection.createStatement().executeQuery("SELECT count(*) FROM t");
+			rs.next();
+			System.out.println("rows after the failed message: " + rs.getLong(1));
 		}
 	}
 

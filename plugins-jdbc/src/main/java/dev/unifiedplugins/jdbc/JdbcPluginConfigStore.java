@@ -35,6 +35,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.TransactionException;
+import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -65,8 +66,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@link TransactionTemplate} with {@code PROPAGATION_REQUIRES_NEW} over a
  * {@link DataSourceTransactionManager}), as Spring Session JDBC does: each write is a
  * transaction of its own, whatever transaction the caller is in, and database errors go
- * through Spring's exception translation. A plain {@link #save(String, Map) save} is
- * last-writer-wins; a {@link #save(String, Map, ExpectedRevision) revision-checked save}
+ * through Spring's exception translation. On PostgreSQL a plain save is one message that
+ * bounds its waits, writes, notifies and returns the revision; it runs outside any
+ * transaction ({@code PROPAGATION_NOT_SUPPORTED}, the caller's suspended), where
+ * PostgreSQL runs the message as a transaction of its own and commits it in the same round
+ * trip (a pool that does not auto-commit gets the {@code REQUIRES_NEW} path instead). A
+ * plain {@link #save(String, Map) save} is last-writer-wins; a {@link #save(String, Map, ExpectedRevision) revision-checked save}
  * writes only when the row still has the expected revision.
  * <p>
  * <b>Bounded waits.</b> A save or delete waits at most the {@linkplain #getLockTimeout()
@@ -134,6 +139,13 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	private final JdbcTemplate jdbc;
 
 	private final TransactionTemplate writes;
+
+	/**
+	 * A plain save on PostgreSQL: one message outside the caller's transaction, which
+	 * PostgreSQL runs as a transaction of its own and commits in the same round trip. A
+	 * transaction of Spring's would add a round trip for its COMMIT (a third of a save).
+	 */
+	private final TransactionTemplate outsideTransactions;
 
 	private final Duration lockTimeout;
 
@@ -224,6 +236,8 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 		// Bounds every statement of a write (JdbcTemplate applies what is left of it), and
 		// fails the commit itself once spent: a write told failed never commits later.
 		this.writes.setTimeout(seconds(lockTimeout.plus(queryTimeout)));
+		this.outsideTransactions = new TransactionTemplate(this.writes.getTransactionManager());
+		this.outsideTransactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
 	}
 
 	private static Duration requirePositive(Duration duration, String name) {
@@ -371,13 +385,23 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 		Objects.requireNonNull(expected, "expected must not be null");
 		String json = new String(ConfigJson.write(uniqueId, config, this.maxConfigSize), StandardCharsets.UTF_8);
 		if (expected.isAny()) {
-			return write("save", uniqueId, true, (jdbc) -> this.table.upsert(jdbc, uniqueId, json));
+			// Known once a connection told: the first save takes the path below, which asks inside its write.
+			if (Boolean.TRUE.equals(this.table.knownPostgreSql())) {
+				String revision = write("save", uniqueId, this.outsideTransactions, (jdbc) -> this.table
+					.postgreSqlUpsert(jdbc, uniqueId, json, this.lockTimeout, this.lockTimeout.plus(this.queryTimeout), true));
+				if (revision != null) {
+					return revision;
+				}
+			}
+			// The upsert bounds its waits itself: on PostgreSQL in the same round trip.
+			return write("save", uniqueId, true, false, (jdbc) -> this.table.upsert(jdbc, uniqueId, json,
+					this.lockTimeout, this.lockTimeout.plus(this.queryTimeout)));
 		}
 		if (expected.revision() == null) {
 			// ExpectedRevision.none()
-			return write("save", uniqueId, true, (jdbc) -> this.table.createIfAbsent(jdbc, uniqueId, json));
+			return write("save", uniqueId, true, true, (jdbc) -> this.table.createIfAbsent(jdbc, uniqueId, json));
 		}
-		return write("save", uniqueId, false, (jdbc) -> this.table.replaceIfRevision(jdbc, uniqueId, json, expected));
+		return write("save", uniqueId, false, true, (jdbc) -> this.table.replaceIfRevision(jdbc, uniqueId, json, expected));
 	}
 
 	/**
@@ -388,7 +412,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	@Override
 	public boolean delete(String uniqueId) {
 		PluginIds.requireValid(uniqueId, "unique id");
-		return write("delete", uniqueId, false, (jdbc) -> this.table.markDeleted(jdbc, uniqueId));
+		return write("delete", uniqueId, false, true, (jdbc) -> this.table.markDeleted(jdbc, uniqueId));
 	}
 
 	@Override
@@ -509,15 +533,31 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	 * @param retryInsertRace whether to run it again (up to {@value #WRITE_ATTEMPTS} times)
 	 * after a {@link DuplicateKeyException}: a write that inserts a new id fails so when
 	 * another writer inserted it first; on the next attempt the row exists
+	 * @param boundWaits whether to bound the transaction's waits first; false for work that
+	 * bounds them itself
 	 */
-	private <T> T write(String operation, String uniqueId, boolean retryInsertRace, Function<JdbcOperations, T> work) {
+	private <T> T write(String operation, String uniqueId, boolean retryInsertRace, boolean boundWaits,
+			Function<JdbcOperations, T> work) {
+		return Objects.requireNonNull(write(operation, uniqueId, retryInsertRace, this.writes, (jdbc) -> {
+			if (boundWaits) {
+				this.table.boundWaits(jdbc, this.lockTimeout, this.lockTimeout.plus(this.queryTimeout));
+			}
+			return work.apply(jdbc);
+		}));
+	}
+
+	/** A write in one statement that bounds its own waits, run by {@code transactions}; null as {@code work} says. */
+	private <T> @Nullable T write(String operation, String uniqueId, TransactionOperations transactions,
+			Function<JdbcOperations, @Nullable T> work) {
+		return write(operation, uniqueId, false, transactions, work);
+	}
+
+	private <T> @Nullable T write(String operation, String uniqueId, boolean retryInsertRace,
+			TransactionOperations transactions, Function<JdbcOperations, @Nullable T> work) {
 		long started = System.nanoTime();
 		for (int attempt = 1;; attempt++) {
 			try {
-				return Objects.requireNonNull(this.writes.execute((status) -> {
-					this.table.boundWaits(this.jdbc, this.lockTimeout, this.lockTimeout.plus(this.queryTimeout));
-					return work.apply(this.jdbc);
-				}));
+				return transactions.execute((status) -> work.apply(this.jdbc));
 			}
 			catch (DuplicateKeyException ex) {
 				if (!retryInsertRace || attempt >= WRITE_ATTEMPTS) {

@@ -34,8 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
+import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -110,6 +113,35 @@ abstract class AbstractJdbcPluginConfigStoreTests {
 	private Map<String, Object> row(String uniqueId) {
 		return jdbc().queryForMap("SELECT json, revision, updated_by, updated_at FROM " + TABLE + " WHERE unique_id = ?",
 				uniqueId);
+	}
+
+	@Test
+	void aWriteInsideACallersTransactionIsItsOwnAndLeavesTheCallersAlone() {
+		DataSource target = dataSource();
+		JdbcTemplate callerJdbc = new JdbcTemplate(target);
+		callerJdbc.execute("CREATE TABLE IF NOT EXISTS caller_work (v VARCHAR(10))");
+		callerJdbc.update("DELETE FROM caller_work");
+		TransactionTemplate caller = new TransactionTemplate(new DataSourceTransactionManager(target));
+		// Given the DataSource itself, or a proxy that hands out the caller's connection.
+		for (DataSource given : List.of(target, new TransactionAwareDataSourceProxy(target))) {
+			JdbcPluginConfigStore store = new JdbcPluginConfigStore(given);
+			store.save("llm_warm", config("v", 0)); // the store knows its database from here on
+			caller.executeWithoutResult((status) -> {
+				callerJdbc.update("INSERT INTO caller_work (v) VALUES ('mine')");
+				store.save("llm_a", config("v", 1));
+				store.save("llm_b", config("v", 2), ExpectedRevision.none());
+				assertThat(store.delete("llm_warm")).isTrue();
+				status.setRollbackOnly();
+			});
+			JdbcPluginConfigStore other = new JdbcPluginConfigStore(otherDataSource());
+			assertThat(other.load("llm_a")).contains(config("v", 1));
+			assertThat(other.load("llm_b")).contains(config("v", 2));
+			assertThat(other.load("llm_warm")).isEmpty();
+			assertThat(callerJdbc.queryForObject("SELECT COUNT(*) FROM caller_work", Integer.class)).isZero();
+			other.delete("llm_a");
+			other.delete("llm_b");
+		}
+		callerJdbc.execute("DROP TABLE caller_work");
 	}
 
 	private static Map<String, Object> config(Object... keysAndValues) {
