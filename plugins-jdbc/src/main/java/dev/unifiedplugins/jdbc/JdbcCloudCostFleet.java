@@ -182,10 +182,11 @@ public class JdbcCloudCostFleet implements CloudCostFleet {
 		}
 		this.process = process;
 		int seconds = (int) Math.min(Integer.MAX_VALUE, (queryTimeout.toMillis() + 999) / 1000);
-		JdbcTemplate template = new JdbcTemplate(dataSource);
+		DataSource connections = new BoundedConnections(dataSource, queryTimeout);
+		JdbcTemplate template = new JdbcTemplate(connections);
 		template.setQueryTimeout(seconds);
 		this.jdbc = template;
-		TransactionTemplate transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+		TransactionTemplate transaction = new TransactionTemplate(new DataSourceTransactionManager(connections));
 		transaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		this.transactions = transaction;
 	}

@@ -227,11 +227,12 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 		this.lockTimeout = requirePositive(lockTimeout, "lockTimeout");
 		this.queryTimeout = requirePositive(queryTimeout, "queryTimeout");
 		this.table = new PluginConfigTable(this.tableName, instanceName, this.notifyToken);
-		this.jdbc = new JdbcTemplate(dataSource);
+		DataSource connections = new BoundedConnections(dataSource, queryTimeout);
+		this.jdbc = new JdbcTemplate(connections);
 		this.jdbc.setQueryTimeout(seconds(queryTimeout));
 		// Each write is a transaction of its own, whatever transaction the caller is in, as
 		// Spring Session JDBC's JdbcIndexedSessionRepository does it.
-		this.writes = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+		this.writes = new TransactionTemplate(new DataSourceTransactionManager(connections));
 		this.writes.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		// Bounds every statement of a write (JdbcTemplate applies what is left of it), and
 		// fails the commit itself once spent: a write told failed never commits later.

@@ -14,12 +14,15 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
 import dev.unifiedplugins.testsupport.Await;
 import dev.unifiedplugins.testsupport.PostgresServer;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -236,6 +239,43 @@ class JdbcPluginConfigStoreTests extends AbstractJdbcPluginConfigStoreTests {
 				assertThat(calls.tryAcquire(10, TimeUnit.SECONDS)).as("called for a save after the restart").isTrue();
 				assertThat(watched.loadStored("llm_kept")).contains(new StoredPluginConfig(Map.of("v", 1), "1"));
 			}
+		}
+		finally {
+			server.close();
+		}
+	}
+
+	@Test
+	void aDatabaseDownBehindAPoolFailsWritesWithinTheQueryTimeoutNotThePoolsWait(@TempDir Path dataDirectory)
+			throws Exception {
+		int port;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			port = socket.getLocalPort();
+		}
+		EmbeddedPostgres server = startServer(port, dataDirectory);
+		HikariConfig config = new HikariConfig();
+		config.setDataSource(dataSource(port, "pooled"));
+		config.setMaximumPoolSize(2);
+		config.setConnectionTimeout(Duration.ofMinutes(2).toMillis()); // a pool that would wait long
+		try (HikariDataSource pool = new HikariDataSource(config)) {
+			runSchemaScript(pool);
+			JdbcPluginConfigStore store = new JdbcPluginConfigStore(pool, JdbcPluginConfigStore.DEFAULT_TABLE_NAME,
+					FileSystemPluginConfigStore.DEFAULT_MAX_CONFIG_SIZE, "pooled", Duration.ofSeconds(1),
+					Duration.ofSeconds(1));
+			store.save("llm_a", Map.of("v", 1));
+			server.close();
+			// Well under the pool's two minutes: the wait for a connection is the store's query timeout.
+			Throwable failure = CompletableFuture.supplyAsync(() -> catchThrowable(() -> store.save("llm_a", Map.of("v", 2))))
+				.get(30, TimeUnit.SECONDS);
+			assertThat(failure).isInstanceOf(UncheckedIOException.class)
+				.hasMessageStartingWith("Cannot save the configuration of plugin 'llm_a' in table plugin_config: ");
+			Throwable read = CompletableFuture.supplyAsync(() -> catchThrowable(store::revisions))
+				.get(30, TimeUnit.SECONDS);
+			assertThat(read).isInstanceOf(UncheckedIOException.class);
+			server = startServer(port, dataDirectory);
+			// The pool replaces its dead connections; the failed save wrote nothing.
+			Await.until("the store reads again", () -> catchThrowable(() -> store.revisions()) == null);
+			assertThat(store.loadStored("llm_a")).contains(new StoredPluginConfig(Map.of("v", 1), "1"));
 		}
 		finally {
 			server.close();
