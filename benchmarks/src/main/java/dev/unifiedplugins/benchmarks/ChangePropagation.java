@@ -14,10 +14,10 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
-import dev.unifiedplugins.jdbc.JdbcPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.jdbc.JdbcPluginConfigStore;
 import dev.unifiedplugins.watch.PluginConfigWatcher;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.h2.jdbcx.JdbcDataSource;

@@ -9,8 +9,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import dev.unifiedplugins.actuate.PluginsEndpoint;
-import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.concurrent.BoundedCalls;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.inspection.PluginInspector;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

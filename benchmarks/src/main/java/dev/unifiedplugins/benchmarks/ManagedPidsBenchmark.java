@@ -9,14 +9,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
-import dev.unifiedplugins.processes.ProcessTable;
-import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.inspection.PluginInspector;
+import dev.unifiedplugins.processes.ProcessTable;
+import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;

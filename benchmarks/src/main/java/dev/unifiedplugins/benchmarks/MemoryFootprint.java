@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Set;
 
 import dev.unifiedplugins.actuate.PluginsEndpoint;
+import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.inspection.PluginInspector;
 import tools.jackson.databind.json.JsonMapper;
 

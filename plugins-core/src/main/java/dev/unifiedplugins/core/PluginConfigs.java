@@ -9,10 +9,10 @@ import java.util.function.Supplier;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.PluginConfigSchema;
 import dev.unifiedplugins.config.PluginConfigStore;
-import dev.unifiedplugins.config.StoredPluginConfig;
-import org.jspecify.annotations.Nullable;
-import dev.unifiedplugins.json.Json;
 import dev.unifiedplugins.config.PluginIds;
+import dev.unifiedplugins.config.StoredPluginConfig;
+import dev.unifiedplugins.json.Json;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The registry's reads and writes of configurations: ids checked before they reach the

@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.Objects;
 
 import dev.unifiedplugins.config.PluginConfigSchemaGenerator;
-import org.jspecify.annotations.Nullable;
 import dev.unifiedplugins.json.Json;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link PluginManager} reports about one of its plugins when it discovers them.

@@ -9,10 +9,10 @@ import java.util.Objects;
 import java.util.Set;
 
 import dev.unifiedplugins.config.PluginConfigSchema;
+import dev.unifiedplugins.config.PluginIds;
 import dev.unifiedplugins.core.RegistrySnapshot.Category;
 import dev.unifiedplugins.core.RegistrySnapshot.Plugin;
 import org.jspecify.annotations.Nullable;
-import dev.unifiedplugins.config.PluginIds;
 
 /**
  * Turns what a manager discovers into registered plugins: descriptors checked, ids

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import org.jspecify.annotations.Nullable;
 import dev.unifiedplugins.json.Json;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the registry knows about one plugin, for display and resource management, without

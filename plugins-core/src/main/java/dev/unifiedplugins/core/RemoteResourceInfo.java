@@ -3,8 +3,8 @@ package dev.unifiedplugins.core;
 import java.util.Map;
 import java.util.Objects;
 
-import org.jspecify.annotations.Nullable;
 import dev.unifiedplugins.json.Json;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A remote or cloud resource that a plugin uses: a VM, a container job or a serverless

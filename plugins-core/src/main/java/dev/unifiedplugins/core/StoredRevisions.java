@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
-import dev.unifiedplugins.config.PluginConfigChange;
 import dev.unifiedplugins.concurrent.KeyedLocks;
-import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.concurrent.Listeners;
+import dev.unifiedplugins.config.PluginConfigChange;
+import dev.unifiedplugins.config.PluginConfigStore;
 import org.jspecify.annotations.Nullable;
 
 /**

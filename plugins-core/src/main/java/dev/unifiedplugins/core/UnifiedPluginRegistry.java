@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import dev.unifiedplugins.concurrent.Listeners;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigChange;
@@ -22,7 +23,6 @@ import dev.unifiedplugins.config.StoredPluginConfig;
 import dev.unifiedplugins.core.RegistrySnapshot.Category;
 import dev.unifiedplugins.core.RegistrySnapshot.Plugin;
 import dev.unifiedplugins.processes.ProcessTable;
-import dev.unifiedplugins.concurrent.Listeners;
 import org.jspecify.annotations.Nullable;
 
 /**

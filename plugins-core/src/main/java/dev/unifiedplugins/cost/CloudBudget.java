@@ -10,15 +10,15 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 
+import dev.unifiedplugins.concurrent.BoundedCalls;
+import dev.unifiedplugins.concurrent.Listeners;
 import dev.unifiedplugins.cost.CloudCostFleet.Resource;
 import dev.unifiedplugins.cost.CloudCostGuard.Budget;
 import dev.unifiedplugins.cost.CloudCostGuard.BudgetAction;
 import dev.unifiedplugins.cost.CloudCostGuard.BudgetExceeded;
 import dev.unifiedplugins.cost.CloudCostGuard.Fleet;
 import dev.unifiedplugins.cost.CloudResourceSurvey.Observation;
-import dev.unifiedplugins.concurrent.Listeners;
 import org.jspecify.annotations.Nullable;
-import dev.unifiedplugins.concurrent.BoundedCalls;
 
 /**
  * The budget step of a {@link CloudCostGuard} check, and the fleet's heartbeat. The rule:

@@ -6,9 +6,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
 import dev.unifiedplugins.cost.CloudResourceSurvey.Answers;
 import dev.unifiedplugins.cost.CloudResourceSurvey.Observation;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -11,15 +11,15 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
+import dev.unifiedplugins.concurrent.BoundedCalls;
+import dev.unifiedplugins.concurrent.Listeners;
+import dev.unifiedplugins.concurrent.PeriodicTasks;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
-import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
 import dev.unifiedplugins.cost.CloudResourceSurvey.Answers;
 import dev.unifiedplugins.cost.CloudResourceSurvey.Observation;
-import dev.unifiedplugins.concurrent.Listeners;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
 import org.jspecify.annotations.Nullable;
-import dev.unifiedplugins.concurrent.BoundedCalls;
-import dev.unifiedplugins.concurrent.PeriodicTasks;
 
 /**
  * Keeps the cost of the plugins' cloud resources in check. Each {@link #check()} accrues

@@ -9,13 +9,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Future;
 
+import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.core.RegisteredPlugin;
 import dev.unifiedplugins.core.RemoteResourceInfo;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.inspection.PluginInspector;
 import dev.unifiedplugins.protocols.CloudAwarePlugin;
 import org.jspecify.annotations.Nullable;
-import dev.unifiedplugins.concurrent.BoundedCalls;
-import dev.unifiedplugins.inspection.PluginInspector;
 
 /**
  * Asks every cloud-aware plugin of a registry, in parallel and each call bounded, for its

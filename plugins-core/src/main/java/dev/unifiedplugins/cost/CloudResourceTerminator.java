@@ -5,13 +5,13 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
-import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
+import dev.unifiedplugins.concurrent.BoundedCalls;
+import dev.unifiedplugins.concurrent.Listeners;
 import dev.unifiedplugins.cost.CloudCostGuard.Termination;
 import dev.unifiedplugins.cost.CloudResourceSurvey.Observation;
-import dev.unifiedplugins.concurrent.Listeners;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
 import org.jspecify.annotations.Nullable;
-import dev.unifiedplugins.concurrent.BoundedCalls;
 
 /**
  * Terminates the resources a {@link CloudCostGuard} decides to end, each call bounded, and

@@ -14,18 +14,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
+import dev.unifiedplugins.concurrent.BoundedCalls;
+import dev.unifiedplugins.concurrent.PeriodicTasks;
 import dev.unifiedplugins.core.PluginMetadata;
+import dev.unifiedplugins.core.PluginResources;
 import dev.unifiedplugins.core.RegisteredPlugin;
 import dev.unifiedplugins.core.RemoteResourceInfo;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.processes.ProcessTable;
 import dev.unifiedplugins.protocols.CloudAwarePlugin;
 import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
-import dev.unifiedplugins.core.PluginResources;
-import dev.unifiedplugins.processes.ProcessTable;
 import dev.unifiedplugins.systems.PluginSystemManager;
 import org.jspecify.annotations.Nullable;
-import dev.unifiedplugins.concurrent.BoundedCalls;
-import dev.unifiedplugins.concurrent.PeriodicTasks;
 
 /**
  * Asks every registered plugin's live instance for its processes, resources and costs,

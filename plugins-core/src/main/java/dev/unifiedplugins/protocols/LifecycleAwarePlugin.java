@@ -5,8 +5,8 @@ import java.util.Map;
 
 import dev.unifiedplugins.core.ChildProcessOwner;
 import dev.unifiedplugins.core.PluginExecutionMode;
-import org.jspecify.annotations.Nullable;
 import dev.unifiedplugins.processes.ProcessTable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A plugin that manages resources outside the JVM: child processes, containers, servers.

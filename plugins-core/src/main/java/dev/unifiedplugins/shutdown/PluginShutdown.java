@@ -12,16 +12,16 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 
+import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.core.RegisteredPlugin;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.cost.CloudResourceSurvey;
+import dev.unifiedplugins.processes.ProcessIdentity;
 import dev.unifiedplugins.protocols.CloudAwarePlugin;
 import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
-import dev.unifiedplugins.processes.ProcessIdentity;
 import org.jspecify.annotations.Nullable;
-import dev.unifiedplugins.concurrent.BoundedCalls;
-import dev.unifiedplugins.cost.CloudResourceSurvey;
 
 /**
  * Cleans up every plugin when the application stops: {@code forceCleanup()} on each

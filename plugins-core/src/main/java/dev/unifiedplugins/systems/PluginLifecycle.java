@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import dev.unifiedplugins.concurrent.DaemonThreads;
-
 import dev.unifiedplugins.config.PluginConfigChange;
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;

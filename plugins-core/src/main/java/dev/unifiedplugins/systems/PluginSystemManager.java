@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.config.PluginIds;
+import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
 import org.jspecify.annotations.Nullable;

@@ -5,9 +5,9 @@ import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.unifiedplugins.concurrent.PeriodicTasks;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import org.jspecify.annotations.Nullable;
-import dev.unifiedplugins.concurrent.PeriodicTasks;
 
 /**
  * Keeps a registry in step with configurations changed elsewhere: it has the registry

@@ -11,13 +11,13 @@ import java.util.concurrent.TimeUnit;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigChange;
 import dev.unifiedplugins.testsupport.ForwardingStore;
+import dev.unifiedplugins.testsupport.TestPluginManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import dev.unifiedplugins.testsupport.TestPluginManager;
 
 /**
  * One plugin's slow write stays its own: while a save of {@code llm_slow} waits in the

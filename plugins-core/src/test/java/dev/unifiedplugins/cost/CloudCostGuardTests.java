@@ -10,13 +10,14 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
-import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
 import dev.unifiedplugins.cost.CloudCostGuard.BudgetAction;
 import dev.unifiedplugins.cost.CloudCostGuard.BudgetExceeded;
 import dev.unifiedplugins.cost.CloudCostGuard.Settings;
 import dev.unifiedplugins.cost.CloudCostGuard.Status;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
 import dev.unifiedplugins.testsupport.MutableClock;
 import dev.unifiedplugins.testsupport.SimulatedCloudPlugin;
 import dev.unifiedplugins.testsupport.TestPluginManager;
@@ -27,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import dev.unifiedplugins.concurrent.BoundedCalls;
 
 /**
  * Tests for {@link CloudCostGuard} with simulated cloud resources and a clock the test

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.PluginMetadata;
@@ -27,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import dev.unifiedplugins.concurrent.BoundedCalls;
 
 /**
  * Tests for {@link PluginInspector}: each report belongs to its own plugin when plugins

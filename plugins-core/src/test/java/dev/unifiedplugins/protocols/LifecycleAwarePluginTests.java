@@ -13,6 +13,7 @@ import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.processes.ProcessTable;
 import dev.unifiedplugins.testsupport.Await;
 import dev.unifiedplugins.testsupport.ChildProcesses;
 import dev.unifiedplugins.testsupport.TestPluginManager;
@@ -25,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
-import dev.unifiedplugins.processes.ProcessTable;
 
 /**
  * Tests for {@link LifecycleAwarePlugin} and the registry's view of a lifecycle-aware

@@ -7,6 +7,7 @@ import java.util.List;
 
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigStore;
+import dev.unifiedplugins.processes.ProcessIdentity;
 import dev.unifiedplugins.testsupport.Await;
 import dev.unifiedplugins.testsupport.ChildProcesses;
 import org.junit.jupiter.api.AfterEach;
@@ -18,7 +19,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
-import dev.unifiedplugins.processes.ProcessIdentity;
 
 /**
  * Tests for {@link ManagedProcessLedger}: where its state file goes and that the file

@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
+import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.core.CloudProviderType;
 import dev.unifiedplugins.core.RemoteResourceInfo;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
-import dev.unifiedplugins.concurrent.BoundedCalls;
 
 /**
  * Tests for {@link PluginShutdown#cleanUp(String, Duration)}: one plugin's resources

@@ -5,10 +5,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.inspection.PluginInspector;
 import dev.unifiedplugins.inspection.PluginReport;
 import dev.unifiedplugins.testsupport.Await;

@@ -17,15 +17,15 @@ import java.util.function.Function;
 import javax.sql.DataSource;
 
 import dev.unifiedplugins.concurrent.PeriodicTasks;
-import dev.unifiedplugins.config.PluginIds;
-import org.jspecify.annotations.Nullable;
 import dev.unifiedplugins.config.ConfigJson;
-import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.config.ExpectedRevision;
-import dev.unifiedplugins.config.StoredPluginConfig;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigBusyException;
 import dev.unifiedplugins.config.PluginConfigException;
+import dev.unifiedplugins.config.PluginConfigStore;
+import dev.unifiedplugins.config.PluginIds;
+import dev.unifiedplugins.config.StoredPluginConfig;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.DataAccessException;

@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
-import dev.unifiedplugins.config.PluginIds;
-import org.jspecify.annotations.Nullable;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.PluginConfigConflictException;
+import dev.unifiedplugins.config.PluginIds;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcOperations;

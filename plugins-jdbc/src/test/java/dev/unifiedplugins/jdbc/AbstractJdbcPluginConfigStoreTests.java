@@ -27,10 +27,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
+import dev.unifiedplugins.config.ExpectedRevision;
+import dev.unifiedplugins.config.FileSystemPluginConfigStore;
+import dev.unifiedplugins.config.PluginConfigBusyException;
+import dev.unifiedplugins.config.PluginConfigConflictException;
+import dev.unifiedplugins.config.PluginConfigException;
+import dev.unifiedplugins.config.PluginConfigStore;
+import dev.unifiedplugins.config.StoredPluginConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -45,13 +53,6 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.catchThrowable;
-import dev.unifiedplugins.config.PluginConfigStore;
-import dev.unifiedplugins.config.ExpectedRevision;
-import dev.unifiedplugins.config.PluginConfigBusyException;
-import dev.unifiedplugins.config.PluginConfigConflictException;
-import dev.unifiedplugins.config.PluginConfigException;
-import dev.unifiedplugins.config.StoredPluginConfig;
-import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 
 /**
  * Behaviour of {@link JdbcPluginConfigStore} on a real database, run against each

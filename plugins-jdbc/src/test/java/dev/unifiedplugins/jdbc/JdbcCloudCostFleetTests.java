@@ -18,16 +18,16 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
-import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.concurrent.BoundedCalls;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.cost.CloudCostGuard;
 import dev.unifiedplugins.cost.CloudCostGuard.BudgetAction;
 import dev.unifiedplugins.cost.CloudCostGuard.Fleet;
 import dev.unifiedplugins.cost.CloudCostGuard.Settings;
 import dev.unifiedplugins.testsupport.MutableClock;
+import dev.unifiedplugins.testsupport.PostgresServer;
 import dev.unifiedplugins.testsupport.SimulatedCloudPlugin;
 import dev.unifiedplugins.testsupport.TestPluginManager;
-import dev.unifiedplugins.testsupport.PostgresServer;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -3,26 +3,30 @@ package dev.unifiedplugins.jdbc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
-import dev.unifiedplugins.testsupport.Await;
-import dev.unifiedplugins.testsupport.PostgresServer;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.unifiedplugins.config.ExpectedRevision;
+import dev.unifiedplugins.config.FileSystemPluginConfigStore;
+import dev.unifiedplugins.config.PluginConfigBusyException;
+import dev.unifiedplugins.config.StoredPluginConfig;
+import dev.unifiedplugins.testsupport.Await;
+import dev.unifiedplugins.testsupport.PostgresServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,13 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import dev.unifiedplugins.config.ExpectedRevision;
-import dev.unifiedplugins.config.FileSystemPluginConfigStore;
-import dev.unifiedplugins.config.PluginConfigBusyException;
-import dev.unifiedplugins.config.StoredPluginConfig;
 
 /**
  * {@link JdbcPluginConfigStore} on a real PostgreSQL 14: the shared behaviour, and what

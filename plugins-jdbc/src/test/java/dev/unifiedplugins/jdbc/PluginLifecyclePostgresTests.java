@@ -6,23 +6,24 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.watch.PluginConfigWatcher;
+import dev.unifiedplugins.systems.EnglishGreeter;
+import dev.unifiedplugins.systems.GreeterConfig;
+import dev.unifiedplugins.systems.GreeterPlugin;
+import dev.unifiedplugins.systems.Greeters;
+import dev.unifiedplugins.systems.PluginLifecycle;
+import dev.unifiedplugins.systems.ServiceLoaderPluginManager;
 import dev.unifiedplugins.testsupport.Await;
+import dev.unifiedplugins.watch.PluginConfigWatcher;
 import io.zonky.test.db.postgres.junit5.EmbeddedPostgresExtension;
 import io.zonky.test.db.postgres.junit5.SingleInstancePostgresExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
 import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import dev.unifiedplugins.systems.EnglishGreeter;
-import dev.unifiedplugins.systems.GreeterConfig;
-import dev.unifiedplugins.systems.GreeterPlugin;
-import dev.unifiedplugins.systems.PluginLifecycle;
-import dev.unifiedplugins.systems.ServiceLoaderPluginManager;
-import dev.unifiedplugins.systems.Greeters;
 
 /**
  * Two instances of an application on one PostgreSQL database: a configuration saved by

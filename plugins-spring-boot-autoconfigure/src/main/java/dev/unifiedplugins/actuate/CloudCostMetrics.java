@@ -2,8 +2,8 @@ package dev.unifiedplugins.actuate;
 
 import java.util.function.Consumer;
 
-import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.cost.CloudCostGuard;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

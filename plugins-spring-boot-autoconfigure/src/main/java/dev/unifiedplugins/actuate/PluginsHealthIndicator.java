@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 
+import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.cost.CloudCostGuard;
-import dev.unifiedplugins.watch.PluginConfigWatcher;
 import dev.unifiedplugins.systems.PluginSystemManager;
+import dev.unifiedplugins.watch.PluginConfigWatcher;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;

@@ -3,8 +3,8 @@ package dev.unifiedplugins.aot;
 import dev.unifiedplugins.config.ConfigViolation;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginMetadata;
-import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.cost.CloudCostGuard;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.utils.PluginStats;
 import org.jspecify.annotations.Nullable;
 

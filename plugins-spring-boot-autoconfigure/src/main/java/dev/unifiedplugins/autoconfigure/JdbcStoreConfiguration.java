@@ -12,13 +12,13 @@ import javax.sql.DataSource;
 
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
-import dev.unifiedplugins.jdbc.JdbcCloudCostFleet;
-import dev.unifiedplugins.jdbc.JdbcPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigConflictException;
 import dev.unifiedplugins.config.PluginConfigException;
 import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.cost.CloudCostFleet;
+import dev.unifiedplugins.jdbc.JdbcCloudCostFleet;
+import dev.unifiedplugins.jdbc.JdbcPluginConfigStore;
 import dev.unifiedplugins.jdbcinit.JdbcStoreStartup;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;

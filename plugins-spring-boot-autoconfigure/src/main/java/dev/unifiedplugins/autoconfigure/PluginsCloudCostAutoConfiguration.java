@@ -4,8 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 
 import dev.unifiedplugins.actuate.CloudCostMetrics;
-import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.concurrent.BoundedCalls;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.cost.CloudCostFleet;
 import dev.unifiedplugins.cost.CloudCostGuard;
 import dev.unifiedplugins.lifecycle.CloudCostGuardLifecycle;

@@ -7,14 +7,14 @@ import dev.unifiedplugins.actuate.PluginsEndpointWebExtension;
 import dev.unifiedplugins.actuate.PluginsEndpointWriter;
 import dev.unifiedplugins.actuate.PluginsHealthIndicator;
 import dev.unifiedplugins.actuate.PluginsMetrics;
-import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.concurrent.BoundedCalls;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.cost.CloudCostGuard;
-import dev.unifiedplugins.watch.PluginConfigWatcher;
 import dev.unifiedplugins.inspection.PluginInspector;
 import dev.unifiedplugins.lifecycle.CloudResourceTerminations;
 import dev.unifiedplugins.registration.PluginManagerRegistrar;
 import dev.unifiedplugins.shutdown.PluginShutdown;
+import dev.unifiedplugins.watch.PluginConfigWatcher;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.jspecify.annotations.Nullable;
 
@@ -25,8 +25,8 @@ import org.springframework.boot.actuate.autoconfigure.endpoint.condition.Conditi
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
 import org.springframework.boot.actuate.endpoint.EndpointId;
-import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.Sanitizer;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

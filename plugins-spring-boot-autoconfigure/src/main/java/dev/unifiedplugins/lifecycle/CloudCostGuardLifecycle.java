@@ -3,9 +3,9 @@ package dev.unifiedplugins.lifecycle;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 
-import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
-import dev.unifiedplugins.cost.CloudCostGuard;
 import dev.unifiedplugins.concurrent.PeriodicTasks;
+import dev.unifiedplugins.cost.CloudCostGuard;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

@@ -1,7 +1,7 @@
 package dev.unifiedplugins.lifecycle;
 
-import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.cost.CloudCostGuard;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.shutdown.PluginShutdown;
 import org.jspecify.annotations.Nullable;
 

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 
-import dev.unifiedplugins.shutdown.ManagedProcessLedger;
 import dev.unifiedplugins.concurrent.PeriodicTasks;
 import dev.unifiedplugins.inspection.PluginInspector;
+import dev.unifiedplugins.shutdown.ManagedProcessLedger;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

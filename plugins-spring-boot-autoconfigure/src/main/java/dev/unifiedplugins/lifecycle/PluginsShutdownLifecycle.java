@@ -1,8 +1,8 @@
 package dev.unifiedplugins.lifecycle;
 
-import dev.unifiedplugins.shutdown.PluginShutdown;
-
 import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.unifiedplugins.shutdown.PluginShutdown;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;

@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.unifiedplugins.actuate.PluginsEndpoint.PluginDetailDescriptor;
+import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.config.HubConfig;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.inspection.PluginInspector;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.Sanitizer;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.Show;
 

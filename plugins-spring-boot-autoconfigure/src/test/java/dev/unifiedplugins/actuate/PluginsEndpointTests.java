@@ -13,13 +13,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import dev.unifiedplugins.actuate.PluginsEndpoint.PluginsDescriptor;
+import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.testsupport.TestPlugins;
-import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.inspection.PluginInspector;
+import dev.unifiedplugins.testsupport.TestPlugins;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -8,12 +8,12 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.unifiedplugins.actuate.WriteFixtures.InterferingStore;
+import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.PluginConfigConflictException;
 import dev.unifiedplugins.core.CloudProviderType;
 import dev.unifiedplugins.core.RemoteResourceInfo;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.shutdown.PluginShutdown;
 import dev.unifiedplugins.testsupport.TestPlugins;
 import org.junit.jupiter.api.AfterEach;

@@ -15,14 +15,14 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.unifiedplugins.config.ConfigViolation;
-import dev.unifiedplugins.jdbc.JdbcPluginConfigStore;
 import dev.unifiedplugins.core.CloudProviderType;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.RemoteResourceInfo;
-import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.cost.CloudCostGuard;
+import dev.unifiedplugins.jdbc.JdbcPluginConfigStore;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.utils.PluginStats;
 import org.junit.jupiter.api.Test;
 

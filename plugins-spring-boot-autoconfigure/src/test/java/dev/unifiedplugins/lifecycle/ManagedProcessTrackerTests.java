@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.concurrent.BoundedCalls;
-import dev.unifiedplugins.shutdown.ManagedProcessLedger;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.inspection.PluginInspector;
+import dev.unifiedplugins.shutdown.ManagedProcessLedger;
 import dev.unifiedplugins.testsupport.Await;
 import dev.unifiedplugins.testsupport.ChildProcesses;
 import dev.unifiedplugins.testsupport.TestPluginManager;

@@ -14,8 +14,8 @@ import java.util.Set;
 
 import dev.unifiedplugins.actuate.PluginsEndpoint;
 import dev.unifiedplugins.actuate.PluginsEndpoint.PluginDetailDescriptor;
-import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.concurrent.BoundedCalls;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.inspection.PluginInspector;
 import dev.unifiedplugins.testsupport.TestPluginManager;
 import dev.unifiedplugins.testsupport.TestPlugins;
@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.actuate.endpoint.SanitizableData;
-import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.Sanitizer;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.test.system.CapturedOutput;

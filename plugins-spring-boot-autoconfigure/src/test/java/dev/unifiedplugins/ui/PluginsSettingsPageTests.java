@@ -2,9 +2,9 @@ package dev.unifiedplugins.ui;
 
 import java.util.Map;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.endpoint.Access;
 

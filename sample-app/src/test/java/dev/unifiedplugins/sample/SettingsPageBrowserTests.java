@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
 import dev.unifiedplugins.processes.ProcessTable;
+import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
 import dev.unifiedplugins.sample.transcription.TranscriptionPluginManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

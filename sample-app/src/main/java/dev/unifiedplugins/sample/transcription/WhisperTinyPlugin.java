@@ -1,9 +1,9 @@
 package dev.unifiedplugins.sample.transcription;
 
 import dev.unifiedplugins.core.PluginDescriptor;
+import dev.unifiedplugins.sample.worker.PcmTranscriber;
 import dev.unifiedplugins.systems.PluginDefinition;
 import dev.unifiedplugins.systems.PluginInfo;
-import dev.unifiedplugins.sample.worker.PcmTranscriber;
 
 /**
  * Whisper tiny, run inside the application's JVM. It holds no outside resources, so it

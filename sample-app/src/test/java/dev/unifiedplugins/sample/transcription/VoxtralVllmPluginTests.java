@@ -9,8 +9,9 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.unifiedplugins.core.PluginExecutionMode;
-import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
 import dev.unifiedplugins.processes.ProcessTable;
+import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
+import dev.unifiedplugins.sample.worker.PcmTranscriber;
 import dev.unifiedplugins.sample.worker.TranscriptionWorker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,6 @@ import static dev.unifiedplugins.sample.ProcessAssertions.awaitGone;
 import static dev.unifiedplugins.sample.ProcessAssertions.tone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
-import dev.unifiedplugins.sample.worker.PcmTranscriber;
 
 /**
  * Tests for {@link VoxtralVllmPlugin}, with real worker processes.
