@@ -49,6 +49,10 @@ public class JdbcSaveBenchmark {
 	@Param("1000")
 	public int plugins;
 
+	/** Whether this instance's watcher listens, as in an application: its own notices come back to it. */
+	@Param("true")
+	public boolean watching;
+
 	private EmbeddedPostgres postgres;
 
 	private HikariDataSource pool;
@@ -96,7 +100,9 @@ public class JdbcSaveBenchmark {
 		this.text = new String(ConfigJson.write(ID, this.config, FileSystemPluginConfigStore.DEFAULT_MAX_CONFIG_SIZE),
 				java.nio.charset.StandardCharsets.UTF_8);
 		this.watcher = new PluginConfigWatcher(this.registry, Duration.ofSeconds(1));
-		this.watcher.start();
+		if (this.watching) {
+			this.watcher.start();
+		}
 	}
 
 	@TearDown(Level.Trial)

@@ -26,6 +26,7 @@ public final class JdbcSaveRatio {
 		Method floorMethod = JdbcSaveBenchmark.class.getMethod((args.length > 3) ? args[3] : "floorUpsert");
 		JdbcSaveBenchmark bench = new JdbcSaveBenchmark();
 		bench.plugins = 1000;
+		bench.watching = !Boolean.getBoolean("bench.notWatching");
 		bench.setUp();
 		try {
 			for (int i = 0; i < 2000; i++) {
