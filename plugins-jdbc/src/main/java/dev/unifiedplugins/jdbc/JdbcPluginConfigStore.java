@@ -1,10 +1,8 @@
 package dev.unifiedplugins.jdbc;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -27,7 +25,6 @@ import dev.unifiedplugins.config.PluginIds;
 import dev.unifiedplugins.config.StoredPluginConfig;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcOperations;
@@ -566,77 +563,19 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 				}
 			}
 			catch (DataAccessException | TransactionException ex) {
-				if (isLockTimeout(ex)) {
+				if (JdbcErrors.isLockTimeout(ex)) {
 					throw new PluginConfigBusyException(uniqueId, Duration.ofNanos(System.nanoTime() - started),
-							cause(ex));
+							JdbcErrors.cause(ex));
 				}
 				throw failure(operation, uniqueId, ex);
 			}
 		}
 	}
 
-	/** Whether a write failed because another connection held its row past the lock timeout. */
-	private static boolean isLockTimeout(Exception ex) {
-		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
-			if (cause instanceof SQLException sql
-					&& ("55P03".equals(sql.getSQLState()) || (H2_LOCK_TIMEOUT == sql.getErrorCode()
-							&& sql.getClass().getName().startsWith("org.h2.")))) {
-				return true;
-			}
-			if (cause == cause.getCause()) {
-				break;
-			}
-		}
-		return ex instanceof CannotAcquireLockException;
-	}
-
-	// H2's ErrorCode.LOCK_TIMEOUT_1.
-	private static final int H2_LOCK_TIMEOUT = 50200;
-
 	private UncheckedIOException failure(String operation, @Nullable String uniqueId, Exception ex) {
-		return failure("Cannot " + operation + " "
+		return JdbcErrors.failure("Cannot " + operation + " "
 				+ ((uniqueId != null) ? "the configuration of plugin '" + uniqueId + "' in" : "plugin configurations of")
 				+ " table " + this.tableName, ex);
-	}
-
-	/** The driver's exception behind a translated one, its message cut as {@link #failure} cuts it. */
-	private static @Nullable Throwable cause(Exception ex) {
-		return (ex instanceof DataAccessException data && data.getMostSpecificCause() instanceof SQLException sql)
-				? safe(sql) : null;
-	}
-
-	/** A failure of Spring's JDBC support as an I/O error, its message starting with {@code what}. */
-	static UncheckedIOException failure(String what, Exception ex) {
-		if (ex instanceof DataAccessException data && data.getMostSpecificCause() instanceof SQLException sql) {
-			return failure(what, sql);
-		}
-		String message = what + ": " + firstLine(ex.getMessage());
-		return new UncheckedIOException(message, new IOException(message));
-	}
-
-	private static SQLException safe(SQLException ex) {
-		SQLException cause = new SQLException(firstLine(ex.getMessage()), ex.getSQLState(), ex.getErrorCode());
-		cause.setStackTrace(ex.getStackTrace());
-		return cause;
-	}
-
-	/** A JDBC failure of this package as an I/O error, its message starting with {@code what}. */
-	static UncheckedIOException failure(String what, SQLException ex) {
-		// Values are bound as parameters, but a driver may quote the failing row on later
-		// lines (PostgreSQL's "Detail: Failing row contains ..."): only the first line is
-		// kept, here and in the cause, whose stack trace is the driver's.
-		String driverMessage = firstLine(ex.getMessage());
-		String message = what + ": " + driverMessage
-				+ ((ex.getSQLState() != null) ? " (SQLState " + ex.getSQLState() + ")" : "");
-		return new UncheckedIOException(message, new IOException(message, safe(ex)));
-	}
-
-	static String firstLine(@Nullable String message) {
-		if (message == null) {
-			return "no message";
-		}
-		int end = message.indexOf('\n');
-		return ((end >= 0) ? message.substring(0, end) : message).strip();
 	}
 
 }

@@ -1,0 +1,80 @@
+package dev.unifiedplugins.jdbc;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.SQLException;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.CannotAcquireLockException;
+import org.springframework.dao.DataAccessException;
+
+/**
+ * What the store makes of a database error: a lock wait that ran out (the busy case), or
+ * an I/O error whose message names what failed and keeps only the first line of the
+ * driver's, which may quote a failing row on later lines.
+ */
+final class JdbcErrors {
+
+	private JdbcErrors() {
+	}
+
+	/** Whether a write failed because another connection held its row past the lock timeout. */
+	static boolean isLockTimeout(Exception ex) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLException sql
+					&& ("55P03".equals(sql.getSQLState()) || (H2_LOCK_TIMEOUT == sql.getErrorCode()
+							&& sql.getClass().getName().startsWith("org.h2.")))) {
+				return true;
+			}
+			if (cause == cause.getCause()) {
+				break;
+			}
+		}
+		return ex instanceof CannotAcquireLockException;
+	}
+
+	// H2's ErrorCode.LOCK_TIMEOUT_1.
+	private static final int H2_LOCK_TIMEOUT = 50200;
+
+	/** The driver's exception behind a translated one, its message cut as {@link #failure} cuts it. */
+	static @Nullable Throwable cause(Exception ex) {
+		return (ex instanceof DataAccessException data && data.getMostSpecificCause() instanceof SQLException sql)
+				? safe(sql) : null;
+	}
+
+	/** A failure of Spring's JDBC support as an I/O error, its message starting with {@code what}. */
+	static UncheckedIOException failure(String what, Exception ex) {
+		if (ex instanceof DataAccessException data && data.getMostSpecificCause() instanceof SQLException sql) {
+			return failure(what, sql);
+		}
+		String message = what + ": " + firstLine(ex.getMessage());
+		return new UncheckedIOException(message, new IOException(message));
+	}
+
+	private static SQLException safe(SQLException ex) {
+		SQLException cause = new SQLException(firstLine(ex.getMessage()), ex.getSQLState(), ex.getErrorCode());
+		cause.setStackTrace(ex.getStackTrace());
+		return cause;
+	}
+
+	/** A JDBC failure of this package as an I/O error, its message starting with {@code what}. */
+	static UncheckedIOException failure(String what, SQLException ex) {
+		// Values are bound as parameters, but a driver may quote the failing row on later
+		// lines (PostgreSQL's "Detail: Failing row contains ..."): only the first line is
+		// kept, here and in the cause, whose stack trace is the driver's.
+		String driverMessage = firstLine(ex.getMessage());
+		String message = what + ": " + driverMessage
+				+ ((ex.getSQLState() != null) ? " (SQLState " + ex.getSQLState() + ")" : "");
+		return new UncheckedIOException(message, new IOException(message, safe(ex)));
+	}
+
+	static String firstLine(@Nullable String message) {
+		if (message == null) {
+			return "no message";
+		}
+		int end = message.indexOf('\n');
+		return ((end >= 0) ? message.substring(0, end) : message).strip();
+	}
+
+}
