@@ -32,7 +32,12 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Thread-safe. Reads never block: they see an immutable snapshot of the registrations.
  * Saving and deleting the configuration of one plugin are serialized, so its
- * {@code configured} flag always matches the last completed write.
+ * {@code configured} flag always matches the last completed write; no lock is shared by
+ * two plugins, so a write that waits in the store (for a file lock, a database row) delays
+ * that plugin alone, never another plugin's reads or writes nor a
+ * {@linkplain #refreshConfigurations() refresh}. A write that waits for another writer of
+ * the same plugin longer than the store allows throws
+ * {@link dev.unifiedplugins.config.PluginConfigBusyException} and writes nothing.
  * <p>
  * The metadata returned by {@link #getPlugin}, {@link #getAllPlugins} and
  * {@link #getPluginsByCategory} is live: for a plugin whose manager has a loaded instance,
@@ -43,7 +48,8 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Every method that takes a unique id ({@code category_name}) throws
  * {@link NullPointerException} for null. Those that load, save or delete a configuration
- * also throw {@link IllegalArgumentException} for an illegal one (see {@link PluginIds});
+ * also throw {@link IllegalArgumentException} for an illegal one (see
+ * {@link dev.unifiedplugins.config.PluginIds});
  * lookups answer empty. Those that read a stored configuration throw
  * {@link dev.unifiedplugins.config.PluginConfigException} when it is corrupt and
  * {@link UncheckedIOException} when it cannot be read.

@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * Where the instances of a service share their running cloud resources, so that each
  * {@link CloudCostGuard} sees the fleet's bill and applies the budget to it.
- * {@link dev.unifiedplugins.jdbc.JdbcCloudCostFleet} keeps it in the database of the
+ * {@code dev.unifiedplugins.jdbc.JdbcCloudCostFleet} (plugins-jdbc) keeps it in the database of the
  * JDBC config store.
  * <p>
  * Every heartbeat decides under one lock for the whole fleet, so that the instances decide

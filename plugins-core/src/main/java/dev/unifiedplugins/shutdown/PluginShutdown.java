@@ -55,8 +55,8 @@ public final class PluginShutdown {
 	 * @param timeout the bound on the whole cleanup
 	 * @param terminations told of each cloud resource it terminates or fails to: with
 	 * {@link Reason#SHUTDOWN} from {@link #run}, {@link Reason#OPERATOR} from
-	 * {@link #cleanUp}; a {@link CloudCostGuard}'s
-	 * {@link CloudCostGuard#recordTermination recordTermination} passes them on to the
+	 * {@link #cleanUp}; a {@link dev.unifiedplugins.cost.CloudCostGuard}'s
+	 * {@link dev.unifiedplugins.cost.CloudCostGuard#recordTermination recordTermination} passes them on to the
 	 * guard's listeners
 	 */
 	public PluginShutdown(UnifiedPluginRegistry registry, BoundedCalls calls, Duration timeout,
