@@ -2,14 +2,18 @@ package dev.unifiedplugins.config;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import dev.unifiedplugins.concurrent.KeyedLocks;
 
@@ -20,9 +24,15 @@ import dev.unifiedplugins.concurrent.KeyedLocks;
  * {@code fcntl} (POSIX record) lock on the whole lock file, as Java's {@link FileLock} and
  * Python's {@code fcntl.lockf} do; {@code flock(1)} takes another kind of lock, which does
  * not conflict. Every wait is bounded: past the lock timeout the call fails with
- * {@link PluginConfigBusyException}.
+ * {@link PluginConfigBusyException}. A deleted configuration's lock file is removed with
+ * it, so a cooperating process checks, once it has the lock, that the path still leads to
+ * the file it locked (Python: {@code os.fstat(f.fileno()).st_ino == os.stat(path).st_ino}),
+ * and opens it again otherwise.
  */
 final class ConfigFileLocks {
+
+	/** How many sizes a lock file may be given to tell it from another at its path. */
+	private static final long MARK_SIZES = 1L << 20;
 
 	/** Where the lock files are: hidden, and not a config file. */
 	private static final String LOCKS = ".locks";
@@ -44,18 +54,59 @@ final class ConfigFileLocks {
 	 * @throws IOException when the lock cannot be taken or the operation fails
 	 */
 	static <T> T locked(Path dir, String uniqueId, Duration timeout, IoAction<T> action) throws IOException {
+		return locked(dir, uniqueId, timeout, action, (result) -> false);
+	}
+
+	/**
+	 * Runs a file operation under a plugin's lock, and then, if {@code removeLock} says so
+	 * of its result, removes the lock file before releasing it, so that the lock files of
+	 * deleted configurations do not pile up. Whoever waited for the removed file finds,
+	 * once it has it, that the path no longer leads to it, and starts over.
+	 * @throws PluginConfigBusyException when the lock is not free within {@code timeout}
+	 * @throws IOException when the lock cannot be taken or the operation fails
+	 */
+	static <T> T locked(Path dir, String uniqueId, Duration timeout, IoAction<T> action, Predicate<T> removeLock)
+			throws IOException {
 		Path locks = dir.resolve(LOCKS);
 		Path lockFile = locks.resolve(uniqueId + ".lock");
 		long deadline = System.nanoTime() + timeout.toNanos();
 		// A FileLock is held by the whole JVM, and closing any channel of a file may release
 		// it: threads take turns first, so that a lock file has one channel at a time.
 		try (KeyedLocks.Held held = jvmLock(lockFile, uniqueId, timeout)) {
-			Files.createDirectories(locks, AtomicFiles.ownerOnly(locks, true));
-			try (FileChannel channel = FileChannel.open(lockFile,
-					Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), AtomicFiles.ownerOnly(dir, false));
-					FileLock lock = fileLock(channel, deadline, uniqueId, timeout)) {
-				return action.run();
+			while (true) {
+				Files.createDirectories(locks, AtomicFiles.ownerOnly(locks, true));
+				try (FileChannel channel = FileChannel.open(lockFile,
+						Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), AtomicFiles.ownerOnly(dir, false));
+						FileLock lock = fileLock(channel, deadline, uniqueId, timeout)) {
+					if (!isAt(channel, lockFile)) {
+						continue; // removed, or replaced, while this process waited for it
+					}
+					T result = action.run();
+					if (removeLock.test(result)) {
+						Files.deleteIfExists(lockFile);
+					}
+					return result;
+				}
 			}
+		}
+	}
+
+	/**
+	 * Whether a locked channel's file is still the one at the path. Java tells neither the
+	 * identity of an open file nor lets a second channel of it be closed without releasing
+	 * the lock, so the channel gives its file a random size (sparse: one byte on disk) and
+	 * the path's size is compared, which reads nothing through a channel. A file another
+	 * process made at the path meanwhile has that very size once in a million races.
+	 */
+	private static boolean isAt(FileChannel channel, Path lockFile) throws IOException {
+		long size = 1 + ThreadLocalRandom.current().nextLong(MARK_SIZES);
+		channel.truncate(0);
+		channel.write(ByteBuffer.wrap(new byte[1]), size - 1);
+		try {
+			return Files.size(lockFile) == size;
+		}
+		catch (NoSuchFileException ex) {
+			return false;
 		}
 	}
 

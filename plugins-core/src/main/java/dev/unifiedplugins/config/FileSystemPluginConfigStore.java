@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import dev.unifiedplugins.concurrent.PeriodicTasks;
 import org.jspecify.annotations.Nullable;
@@ -225,13 +226,14 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	@Override
 	public boolean delete(String uniqueId) {
 		Path file = pathOf(uniqueId);
+		// The lock file goes with the configuration, so that ids come and go without leaving files.
 		return locked(uniqueId, "delete", () -> {
 			boolean deleted = Files.deleteIfExists(file);
 			if (deleted) {
 				AtomicFiles.syncDirectory(this.dir);
 			}
 			return deleted;
-		});
+		}, (deleted) -> true);
 	}
 
 	@Override
@@ -287,8 +289,13 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	}
 
 	private <T> T locked(String uniqueId, String operation, ConfigFileLocks.IoAction<T> action) {
+		return locked(uniqueId, operation, action, (result) -> false);
+	}
+
+	private <T> T locked(String uniqueId, String operation, ConfigFileLocks.IoAction<T> action,
+			Predicate<T> removeLock) {
 		try {
-			return ConfigFileLocks.locked(this.dir, uniqueId, this.lockTimeout, action);
+			return ConfigFileLocks.locked(this.dir, uniqueId, this.lockTimeout, action, removeLock);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot " + operation + " plugin config file " + pathOf(uniqueId) + ": "

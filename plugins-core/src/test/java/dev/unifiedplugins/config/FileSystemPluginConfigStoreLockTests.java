@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import dev.unifiedplugins.testsupport.ForeignFileLock;
 import org.junit.jupiter.api.AfterEach;
@@ -83,6 +84,46 @@ class FileSystemPluginConfigStoreLockTests {
 		catch (RuntimeException ex) {
 			return ex;
 		}
+	}
+
+
+	@Test
+	void neitherLockFilesNorLockStateOutliveTheirConfigurations() throws Exception {
+		FileSystemPluginConfigStore store = new FileSystemPluginConfigStore(this.dir,
+				FileSystemPluginConfigStore.DEFAULT_MAX_CONFIG_SIZE, LOCK_TIMEOUT);
+		for (int i = 0; i < 2_000; i++) {
+			String id = "llm_plugin" + i;
+			store.save(id, Map.of("v", i));
+			assertThat(store.delete(id)).isTrue();
+		}
+		try (Stream<Path> left = Files.list(this.dir.resolve(".locks"))) {
+			assertThat(left).isEmpty();
+		}
+		try (Stream<Path> left = Files.list(this.dir)) {
+			assertThat(left.filter((path) -> !path.getFileName().toString().equals(".locks"))).isEmpty();
+		}
+	}
+
+	@Test
+	void aWriterThatWaitedForARemovedLockFileTakesTheNewOne() throws Exception {
+		FileSystemPluginConfigStore store = new FileSystemPluginConfigStore(this.dir,
+				FileSystemPluginConfigStore.DEFAULT_MAX_CONFIG_SIZE, Duration.ofSeconds(20));
+		store.save("llm_held", Map.of("v", 1));
+		this.holder = ForeignFileLock.hold(this.dir, "llm_held");
+		// Waits for the foreign process's lock on the file that is about to be removed.
+		CompletableFuture<Void> save = CompletableFuture.runAsync(() -> store.save("llm_held", Map.of("v", 2)));
+		Thread.sleep(300);
+		assertThat(save).isNotDone();
+		// The foreign process removes the lock file, as a delete does, and another takes the new one.
+		Files.delete(this.dir.resolve(".locks").resolve("llm_held.lock"));
+		try (ForeignFileLock newFile = ForeignFileLock.hold(this.dir, "llm_held")) {
+			this.holder.close();
+			// The old file is free now, but no longer the lock: the save waits for the new one.
+			Thread.sleep(500);
+			assertThat(save).isNotDone();
+		}
+		save.get(20, TimeUnit.SECONDS);
+		assertThat(store.load("llm_held")).contains(Map.of("v", 2));
 	}
 
 }
