@@ -46,6 +46,10 @@ public final class SchemaWalker {
 	private static final List<String> CONDITIONAL_IN_PLACE = List.of("anyOf", "oneOf", "if", "then", "else",
 			"dependentSchemas", "dependencies");
 
+	/** String formats that say where data goes. */
+	private static final Set<String> DESTINATION_FORMATS = Set.of("uri", "hostname", "email", "ipv4", "ipv6", "iri",
+			"idn-hostname", "idn-email");
+
 	private final Map<String, Object> root;
 
 	private final List<Applied> applied;
@@ -159,6 +163,21 @@ public final class SchemaWalker {
 		for (Applied applied : this.applied) {
 			Map<String, Object> schema = applied.schema();
 			if (Boolean.TRUE.equals(schema.get("writeOnly")) || "password".equals(schema.get("format"))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Whether a subschema that may apply here gives the value a format that says where
+	 * data goes: {@code uri}, {@code hostname}, {@code email}, {@code ipv4}, {@code ipv6},
+	 * or their international forms {@code iri}, {@code idn-hostname}, {@code idn-email}.
+	 * @return true when a change of the value sends data elsewhere
+	 */
+	public boolean isDestination() {
+		for (Applied applied : this.applied) {
+			if (applied.schema().get("format") instanceof String format && DESTINATION_FORMATS.contains(format)) {
 				return true;
 			}
 		}

@@ -7,7 +7,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Recognizes configuration keys that hold credentials, so that their values are masked
- * wherever they would be shown, even when showing configuration values is allowed.
+ * wherever they would be shown, even when showing configuration values is allowed; and
+ * keys whose values say where data goes, beside which a masked credential is kept only
+ * while they stay as they are.
  */
 public final class SensitiveKeys {
 
@@ -17,6 +19,14 @@ public final class SensitiveKeys {
 	private static final Pattern SENSITIVE = Pattern.compile(
 			".*(password|passwd|passphrase|pwd|secret|token|credential|api[_.-]?key|private[_.-]?key|access[_.-]?key"
 					+ "|authorization|cookie|session[_.-]?id|signature).*");
+
+	/**
+	 * Keys that say where data goes: names ending in url, uri, host, hostname, endpoint,
+	 * server or address, singular or plural, in any case ({@code endpoint_url},
+	 * {@code baseUrl}, {@code proxy_host}, {@code servers}).
+	 */
+	private static final Pattern DESTINATION = Pattern
+		.compile(".*(url|uri|host|hostname|endpoint|server|address)(s|es)?");
 
 	private SensitiveKeys() {
 	}
@@ -32,6 +42,20 @@ public final class SensitiveKeys {
 		}
 		String normalized = key.toLowerCase(Locale.ROOT);
 		return SENSITIVE.matcher(normalized).matches();
+	}
+
+	/**
+	 * Whether a key, or the last segment of a dotted key path, says where data goes: a
+	 * name ending in url, uri, host, hostname, endpoint, server or address, or their
+	 * plurals, in any case.
+	 * @param key a key such as {@code endpoint_url} or {@code proxy.host}
+	 * @return true when a change of its value sends data elsewhere
+	 */
+	public static boolean isDestination(@Nullable String key) {
+		if (key == null) {
+			return false;
+		}
+		return DESTINATION.matcher(key.toLowerCase(Locale.ROOT)).matches();
 	}
 
 }

@@ -181,6 +181,26 @@ class SchemaWalkerTests {
 				"/$defs/X/anyOf/0", "/$defs/X/anyOf/0/not");
 	}
 
+	@Test
+	void aFormatThatSaysWhereDataGoesMarksADestinationThroughReferencesAndArrays() {
+		SchemaWalker schema = SchemaWalker.of(json("""
+				{"properties": {"callback": {"type": "string", "format": "uri"},
+				   "relay": {"$ref": "#/$defs/Relay"}, "mirrors": {"items": {"format": "hostname"}},
+				   "notify": {"allOf": [{"format": "email"}]}, "bind": {"anyOf": [{"format": "ipv4"}, {"format": "ipv6"}]},
+				   "created": {"type": "string", "format": "date-time"}, "name": {"type": "string"}},
+				 "$defs": {"Relay": {"properties": {"target": {"format": "iri"}}}}}
+				"""));
+		assertThat(schema.property("callback").isDestination()).isTrue();
+		assertThat(schema.property("relay").property("target").isDestination()).isTrue();
+		assertThat(schema.property("mirrors").item(2).isDestination()).isTrue();
+		assertThat(schema.property("notify").isDestination()).isTrue();
+		assertThat(schema.property("bind").isDestination()).isTrue();
+		assertThat(schema.property("created").isDestination()).isFalse();
+		assertThat(schema.property("name").isDestination()).isFalse();
+		assertThat(schema.property("relay").isDestination()).isFalse();
+		assertThat(schema.property("mirrors").isDestination()).isFalse();
+	}
+
 	@SuppressWarnings("unchecked")
 	private static Map<String, Object> json(String json) {
 		return MAPPER.readValue(json, LinkedHashMap.class);

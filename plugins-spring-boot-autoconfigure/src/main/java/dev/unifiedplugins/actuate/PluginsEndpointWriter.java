@@ -3,15 +3,19 @@ package dev.unifiedplugins.actuate;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import dev.unifiedplugins.config.ConfigViolation;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.PluginConfigConflictException;
 import dev.unifiedplugins.config.PluginConfigException;
+import dev.unifiedplugins.config.PluginConfigValidationException;
 import dev.unifiedplugins.config.StoredPluginConfig;
+import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.shutdown.PluginCleanup;
 import dev.unifiedplugins.shutdown.PluginShutdown;
@@ -25,12 +29,19 @@ import org.springframework.boot.actuate.audit.AuditEvent;
  * The writes behind the {@code plugins} endpoint's write operations: revision-checked
  * saves, deletes and stopping a plugin's resources. Each write is logged at INFO with the
  * plugin and the revision, never a value, and handed to an audit sink as an
- * {@link AuditEvent}.
+ * {@link AuditEvent}. A save's event names the paths where a mask kept a saved secret
+ * ({@value #KEPT_SECRETS}), never the secret.
  */
 public class PluginsEndpointWriter {
 
 	/** Audit event type of a saved configuration. */
 	public static final String CONFIG_SAVED = "PLUGIN_CONFIG_SAVED";
+
+	/**
+	 * Audit data of a save: the paths (JSON Pointers) where a mask kept the saved secret;
+	 * present only when one did.
+	 */
+	public static final String KEPT_SECRETS = "keptSecrets";
 
 	/** Audit event type of a deleted configuration. */
 	public static final String CONFIG_DELETED = "PLUGIN_CONFIG_DELETED";
@@ -81,7 +92,8 @@ public class PluginsEndpointWriter {
 
 	/**
 	 * Saves a plugin's configuration. A mask in it stands for the saved value at its place
-	 * (see {@link MaskedValues}).
+	 * (see {@link MaskedValues}), except for a secret beside a destination the same save
+	 * changes: the save is then refused with a violation at the secret's path.
 	 * @param uniqueId the plugin's unique id
 	 * @param config the configuration
 	 * @param expected what must be stored for the save to go ahead
@@ -89,37 +101,54 @@ public class PluginsEndpointWriter {
 	 * @return the new revision
 	 * @throws PluginConfigConflictException when another revision is stored; nothing is
 	 * written
-	 * @throws dev.unifiedplugins.config.PluginConfigValidationException when the
-	 * configuration breaks the plugin's schema; nothing is written
+	 * @throws PluginConfigValidationException when the configuration breaks the plugin's
+	 * schema, or a masked secret would follow a changed destination; nothing is written
 	 * @throws IllegalArgumentException when a value cannot be saved
 	 * @throws java.io.UncheckedIOException when the store failed; nothing is written
 	 */
 	public String save(String uniqueId, Map<String, Object> config, ExpectedRevision expected,
 			@Nullable Principal principal) {
-		String revision = MaskedValues.containsMask(config) ? saveRestoringMasks(uniqueId, config, expected)
-				: this.registry.savePluginConfig(uniqueId, config, expected);
-		logger.info("Saved the configuration of plugin '" + uniqueId + "' as revision " + revision + by(principal));
+		Saved saved = MaskedValues.containsMask(config) ? saveRestoringMasks(uniqueId, config, expected, principal)
+				: new Saved(this.registry.savePluginConfig(uniqueId, config, expected), List.of());
+		logger.info("Saved the configuration of plugin '" + uniqueId + "' as revision " + saved.revision()
+				+ by(principal)
+				+ (saved.keptSecrets().isEmpty() ? "" : ", keeping the saved secrets at " + saved.keptSecrets()));
 		Map<String, Object> data = new LinkedHashMap<>();
 		data.put("uniqueId", uniqueId);
-		data.put("revision", revision);
+		data.put("revision", saved.revision());
+		if (!saved.keptSecrets().isEmpty()) {
+			data.put(KEPT_SECRETS, saved.keptSecrets());
+		}
 		audit(new AuditEvent(name(principal), CONFIG_SAVED, data));
-		return revision;
+		return saved.revision();
 	}
 
 	/**
 	 * Masks are restored from what is stored now; the save then expects exactly that, so
 	 * that a change made in between is never overwritten with values restored from before
-	 * it. A client that asked for any revision gets a few tries before a conflict.
+	 * it. A client that asked for any revision gets a few tries before a conflict. A masked
+	 * secret beside a destination changed from what is stored is refused, each try.
 	 */
-	private String saveRestoringMasks(String uniqueId, Map<String, Object> config, ExpectedRevision expected) {
+	private Saved saveRestoringMasks(String uniqueId, Map<String, Object> config, ExpectedRevision expected,
+			@Nullable Principal principal) {
+		Map<String, Object> schema = this.registry.getRegisteredPlugin(uniqueId)
+			.map(PluginMetadata::configSchema)
+			.orElse(Map.of());
 		for (int attempt = 1;; attempt++) {
 			StoredPluginConfig stored = storedOrNull(uniqueId);
-			Map<String, Object> restored = MaskedValues.restore(config,
-					(stored != null) ? stored.config() : Map.of());
+			MaskedValues.Restoration restoration = MaskedValues.restore(config,
+					(stored != null) ? stored.config() : Map.of(), schema);
+			if (!restoration.violations().isEmpty()) {
+				logger.info("Refused the configuration of plugin '" + uniqueId + "'" + by(principal)
+						+ ": masked secrets beside a changed destination at "
+						+ restoration.violations().stream().map(ConfigViolation::path).toList());
+				throw new PluginConfigValidationException(uniqueId, restoration.violations());
+			}
 			ExpectedRevision expectation = !expected.isAny() ? expected
 					: (stored != null) ? ExpectedRevision.of(stored.revision()) : ExpectedRevision.none();
 			try {
-				return this.registry.savePluginConfig(uniqueId, restored, expectation);
+				return new Saved(this.registry.savePluginConfig(uniqueId, restoration.config(), expectation),
+						restoration.keptSecrets());
 			}
 			catch (PluginConfigConflictException ex) {
 				if (!expected.isAny() || attempt == ATTEMPTS) {
@@ -210,6 +239,10 @@ public class PluginsEndpointWriter {
 	private static String by(@Nullable Principal principal) {
 		String name = name(principal);
 		return (name != null) ? " by " + name : "";
+	}
+
+	/** A save done: the new revision, and where a mask kept a saved secret. */
+	private record Saved(String revision, List<String> keptSecrets) {
 	}
 
 }

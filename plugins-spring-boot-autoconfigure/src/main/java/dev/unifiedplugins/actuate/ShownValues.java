@@ -44,6 +44,17 @@ final class ShownValues {
 				sanitize(remote.metadata(), true, NO_SCHEMA));
 	}
 
+	/**
+	 * Whether a value is a secret, masked whatever show-values says, and everything inside
+	 * it: its key is credential-like or its schema marks it secret.
+	 * @param key its key, or that of the array it is in
+	 * @param schema the schema walked to it
+	 * @return true when it is
+	 */
+	static boolean isSecret(String key, SchemaWalker schema) {
+		return schema.isSecret() || SensitiveKeys.isSensitive(key);
+	}
+
 	Map<String, Object> sanitize(Map<String, ?> values, boolean show, SchemaWalker schema) {
 		Map<String, Object> result = new LinkedHashMap<>();
 		values.forEach((key, value) -> result.put(key,
@@ -60,7 +71,7 @@ final class ShownValues {
 	@SuppressWarnings("unchecked")
 	private @Nullable Object sanitizeValue(String path, String key, @Nullable Object value, boolean show,
 			SchemaWalker schema, boolean secret) {
-		boolean masked = secret || schema.isSecret() || SensitiveKeys.isSensitive(key);
+		boolean masked = secret || isSecret(key, schema);
 		if (value instanceof Map<?, ?> map) {
 			Map<String, Object> result = new LinkedHashMap<>();
 			((Map<String, ?>) map).forEach((childKey, child) -> result.put(childKey, sanitizeValue(

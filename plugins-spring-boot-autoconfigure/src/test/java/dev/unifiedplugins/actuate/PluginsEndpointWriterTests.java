@@ -10,11 +10,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import dev.unifiedplugins.actuate.WriteFixtures.InterferingStore;
 import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.config.ExpectedRevision;
+import dev.unifiedplugins.config.ConfigViolation;
 import dev.unifiedplugins.config.PluginConfigConflictException;
+import dev.unifiedplugins.config.PluginConfigValidationException;
+import dev.unifiedplugins.config.StoredPluginConfig;
 import dev.unifiedplugins.core.CloudProviderType;
+import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.RemoteResourceInfo;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.shutdown.PluginShutdown;
+import dev.unifiedplugins.testsupport.TestPluginManager;
 import dev.unifiedplugins.testsupport.TestPlugins;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +33,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * Tests for {@link PluginsEndpointWriter}: saves that keep masked values, logged and
@@ -137,6 +143,68 @@ class PluginsEndpointWriterTests {
 		this.writer.save(ID, Map.of("device", "cuda", "hf_token", MaskedValues.MASK), ExpectedRevision.any(), null);
 
 		assertThat(this.registry.loadPluginConfig(ID)).isEqualTo(Map.of("device", "cuda", "hf_token", "hf_NEW"));
+	}
+
+	@Test
+	void aMaskedSecretBesideAChangedUrlIsRefusedAndNothingIsWrittenUntilItIsResent(CapturedOutput output) {
+		String first = this.writer.save("stt_worker",
+				Map.of("api_key", "sk-REAL", "endpoint_url", "https://api.example"), ExpectedRevision.any(), null);
+
+		PluginConfigValidationException refused = catchThrowableOfType(PluginConfigValidationException.class,
+				() -> this.writer.save("stt_worker",
+						Map.of("api_key", MaskedValues.MASK, "endpoint_url", "https://attacker.example"),
+						ExpectedRevision.any(), OPERATOR));
+
+		assertThat(refused).isNotNull();
+		assertThat(refused.violations())
+			.containsExactly(new ConfigViolation("/api_key", "resend the secret: /endpoint_url changed"));
+		StoredPluginConfig stored = this.registry.loadStoredPluginConfig("stt_worker").orElseThrow();
+		assertThat(stored.revision()).isEqualTo(first);
+		assertThat(stored.config()).isEqualTo(Map.of("api_key", "sk-REAL", "endpoint_url", "https://api.example"));
+		assertThat(this.audit).hasSize(1);
+		assertThat(output.getAll()).doesNotContain("sk-REAL").doesNotContain("attacker");
+
+		// The secret resent in clear goes with the new URL; a mask that is no secret is kept.
+		this.writer.save("stt_worker", Map.of("api_key", "sk-NEW", "endpoint_url", "https://other.example", "model",
+				MaskedValues.MASK), ExpectedRevision.any(), null);
+		assertThat(this.registry.loadPluginConfig("stt_worker"))
+			.isEqualTo(Map.of("api_key", "sk-NEW", "endpoint_url", "https://other.example"));
+	}
+
+	@Test
+	void aSaveThatKeepsAMaskedSecretNamesItsPathButNotItsValueInTheAuditEvent() {
+		this.writer.save("stt_worker", Map.of("api_key", "sk-REAL", "endpoint_url", "https://api.example", "model",
+				"m1"), ExpectedRevision.any(), null);
+
+		String revision = this.writer.save("stt_worker", Map.of("api_key", MaskedValues.MASK, "endpoint_url",
+				"https://api.example", "model", "m2"), ExpectedRevision.any(), OPERATOR);
+
+		assertThat(this.registry.loadPluginConfig("stt_worker"))
+			.isEqualTo(Map.of("api_key", "sk-REAL", "endpoint_url", "https://api.example", "model", "m2"));
+		assertThat(this.audit.get(1).getData()).isEqualTo(Map.of("uniqueId", "stt_worker", "revision", revision,
+				"keptSecrets", List.of("/api_key")));
+		assertThat(this.audit.toString()).doesNotContain("sk-REAL");
+	}
+
+	@Test
+	void aChangedStringOfFormatUriIsADestinationForTheSchemasSecrets() {
+		this.registry.registerPluginManager("hook", new TestPluginManager(PluginDescriptor.builder("relay")
+			.configSchema(Map.of("type", "object", "properties",
+					Map.of("callback", Map.of("type", "string", "format", "uri"), "signing", Map.of("type", "object",
+							"properties", Map.of("license", Map.of("type", "string", "writeOnly", true))))))
+			.build()));
+		this.writer.save("hook_relay", Map.of("callback", "https://hooks.example", "signing", Map.of("license", "L-1")),
+				ExpectedRevision.any(), null);
+
+		assertThatExceptionOfType(PluginConfigValidationException.class)
+			.isThrownBy(() -> this.writer.save("hook_relay", Map.of("callback", "https://attacker.example", "signing",
+					Map.of("license", MaskedValues.MASK)), ExpectedRevision.any(), null))
+			.satisfies((ex) -> assertThat(ex.violations()).containsExactly(
+					new ConfigViolation("/signing/license", "resend the secret: /callback changed")));
+		this.writer.save("hook_relay", Map.of("callback", "https://hooks.example", "signing",
+				Map.of("license", MaskedValues.MASK)), ExpectedRevision.any(), null);
+		assertThat(this.registry.loadPluginConfig("hook_relay"))
+			.isEqualTo(Map.of("callback", "https://hooks.example", "signing", Map.of("license", "L-1")));
 	}
 
 	@Test

@@ -1,6 +1,10 @@
 package dev.unifiedplugins.reliability;
 
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Principal;
@@ -15,6 +19,8 @@ import java.util.Set;
 import dev.unifiedplugins.actuate.PluginsEndpoint;
 import dev.unifiedplugins.actuate.PluginsEndpoint.PluginDetailDescriptor;
 import dev.unifiedplugins.concurrent.BoundedCalls;
+import dev.unifiedplugins.core.PluginDescriptor;
+import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.inspection.PluginInspector;
 import dev.unifiedplugins.testsupport.TestPluginManager;
@@ -25,15 +31,23 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.Sanitizer;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.Show;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,12 +56,41 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code show-values} allows it, masks every depth of nested maps and lists while keeping
  * the keys, and masks credential-like keys even when values are shown. Checked on the
  * endpoint's answer serialized to JSON, so nothing slips through a field the test did not
- * look at, and on the log output.
+ * look at, and on the log output. A masked secret sent back keeps the saved one only while
+ * the destinations beside it and above it stay: checked over real HTTP.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class EndpointSecretMaskingTests {
 
 	private static final String MASK = SanitizableData.SANITIZED_VALUE;
+
+	private static final String GATEWAY = "llm_gateway";
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+	/** Spring Security is on this module's test class path; these tests are about the values. */
+	private static final List<String> UNSECURED = List.of(
+			"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
+			"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration");
+
+	/** {@code llm_gateway}: a key and a URL, a callback of format uri, a nested upstream with its password. */
+	private static final Map<String, Object> GATEWAY_SCHEMA = Map.of("type", "object", "properties",
+			Map.of("api_key", Map.of("type", "string", "writeOnly", true), "endpoint_url", Map.of("type", "string"),
+					"callback", Map.of("type", "string", "format", "uri"), "model", Map.of("type", "string"),
+					"upstream",
+					Map.of("type", "object", "properties",
+							Map.of("url", Map.of("type", "string"), "auth",
+									Map.of("type", "object", "properties", Map.of("password", Map.of("type", "string"))))),
+					"logging", Map.of("type", "object", "properties", Map.of("url", Map.of("type", "string")))),
+			"additionalProperties", false);
 
 	/** Values that are secret whatever show-values says. */
 	private static final List<String> CREDENTIALS = List.of("sk-live-123", "hunter2-pw", "cs-456-secret",
@@ -87,9 +130,92 @@ class EndpointSecretMaskingTests {
 		assertThat(this.registry.savePluginConfig("llm_gpt", config)).isTrue();
 	}
 
+	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+
 	@AfterEach
 	void closeCalls() {
+		this.contexts.forEach(ConfigurableApplicationContext::close);
 		this.calls.close();
+	}
+
+	@Test
+	void aMaskedSecretBesideAChangedUrlIsRefusedOverHttpAndNothingIsWritten() throws Exception {
+		String base = start();
+		assertThat(post(base, "{\"config\": {\"api_key\": \"sk-live-REAL\", \"endpoint_url\": \"https://api.example\", "
+				+ "\"model\": \"m1\"}}").statusCode()).isEqualTo(200);
+		Path file = this.dir.resolve("app").resolve(GATEWAY + ".json");
+		byte[] saved = Files.readAllBytes(file);
+		// show-values=never, the default: what a client reads is masked.
+		assertThat(detailConfig(base).get("api_key").asString()).isEqualTo(MASK);
+
+		HttpResponse<String> attack = post(base,
+				"{\"config\": {\"api_key\": \"******\", \"endpoint_url\": \"https://attacker.example\"}}");
+
+		assertThat(attack.statusCode()).as(attack.body()).isEqualTo(400);
+		JsonNode violations = JSON.readTree(attack.body()).get("violations");
+		assertThat(violations.size()).isEqualTo(1);
+		assertThat(violations.get(0).get("path").asString()).isEqualTo("/api_key");
+		assertThat(violations.get(0).get("message").asString()).contains("resend the secret").contains("/endpoint_url");
+		assertThat(attack.body()).doesNotContain("attacker").doesNotContain("sk-live").doesNotContain("api.example");
+		assertThat(Files.readAllBytes(file)).isEqualTo(saved);
+
+		HttpResponse<String> resent = post(base,
+				"{\"config\": {\"api_key\": \"sk-live-OTHER\", \"endpoint_url\": \"https://other.example\"}}");
+		assertThat(resent.statusCode()).as(resent.body()).isEqualTo(200);
+		assertThat(JSON.readTree(Files.readString(file))).isEqualTo(
+				JSON.readTree("{\"api_key\": \"sk-live-OTHER\", \"endpoint_url\": \"https://other.example\"}"));
+	}
+
+	@Test
+	void whatAClientReadSentBackWithAnUnchangedUrlKeepsTheKeyAndAChangedFormatUriDoesNot() throws Exception {
+		String base = start();
+		assertThat(post(base, "{\"config\": {\"api_key\": \"sk-live-REAL\", \"endpoint_url\": \"https://api.example\", "
+				+ "\"callback\": \"https://hooks.example\", \"model\": \"m1\"}}").statusCode()).isEqualTo(200);
+		Path file = this.dir.resolve("app").resolve(GATEWAY + ".json");
+
+		Map<String, Object> read = JSON.convertValue(detailConfig(base), Map.class);
+		read.put("model", "m2");
+		HttpResponse<String> saved = post(base, JSON.writeValueAsString(Map.of("config", read)));
+
+		assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+		assertThat(JSON.readTree(Files.readString(file))).isEqualTo(JSON.readTree("{\"api_key\": \"sk-live-REAL\", "
+				+ "\"endpoint_url\": \"https://api.example\", \"callback\": \"https://hooks.example\", \"model\": \"m2\"}"));
+
+		byte[] before = Files.readAllBytes(file);
+		read.put("callback", "https://attacker.example");
+		HttpResponse<String> refused = post(base, JSON.writeValueAsString(Map.of("config", read)));
+		assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+		JsonNode violations = JSON.readTree(refused.body()).get("violations");
+		assertThat(violations.size()).isEqualTo(1);
+		assertThat(violations.get(0).get("path").asString()).isEqualTo("/api_key");
+		assertThat(violations.get(0).get("message").asString()).contains("/callback");
+		assertThat(Files.readAllBytes(file)).isEqualTo(before);
+	}
+
+	@Test
+	void aNestedSecretFollowsAUrlAboveItOverHttpButNotOneInASiblingObject() throws Exception {
+		String base = start();
+		assertThat(post(base, "{\"config\": {\"upstream\": {\"url\": \"https://up.example\", "
+				+ "\"auth\": {\"password\": \"pw-REAL\"}}, \"logging\": {\"url\": \"https://logs.example\"}}}")
+			.statusCode()).isEqualTo(200);
+		Path file = this.dir.resolve("app").resolve(GATEWAY + ".json");
+
+		HttpResponse<String> sibling = post(base, "{\"config\": {\"upstream\": {\"url\": \"******\", "
+				+ "\"auth\": {\"password\": \"******\"}}, \"logging\": {\"url\": \"https://other-logs.example\"}}}");
+		assertThat(sibling.statusCode()).as(sibling.body()).isEqualTo(200);
+		assertThat(JSON.readTree(Files.readString(file))).isEqualTo(JSON.readTree("{\"upstream\": {\"url\": "
+				+ "\"https://up.example\", \"auth\": {\"password\": \"pw-REAL\"}}, "
+				+ "\"logging\": {\"url\": \"https://other-logs.example\"}}"));
+
+		byte[] before = Files.readAllBytes(file);
+		HttpResponse<String> above = post(base, "{\"config\": {\"upstream\": {\"url\": \"https://attacker.example\", "
+				+ "\"auth\": {\"password\": \"******\"}}, \"logging\": {\"url\": \"******\"}}}");
+		assertThat(above.statusCode()).as(above.body()).isEqualTo(400);
+		JsonNode violations = JSON.readTree(above.body()).get("violations");
+		assertThat(violations.size()).isEqualTo(1);
+		assertThat(violations.get(0).get("path").asString()).isEqualTo("/upstream/auth/password");
+		assertThat(violations.get(0).get("message").asString()).contains("/upstream/url");
+		assertThat(Files.readAllBytes(file)).isEqualTo(before);
 	}
 
 	@Test
@@ -199,6 +325,32 @@ class EndpointSecretMaskingTests {
 		assertThat(output).doesNotContain("4.2");
 	}
 
+	private String start() {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(GatewayApplication.class)
+			.web(WebApplicationType.SERVLET)
+			.run("--server.port=0", "--server.address=127.0.0.1", "--plugins.config-dir=" + this.dir.resolve("app"),
+					"--spring.main.banner-mode=off", "--spring.autoconfigure.exclude=" + String.join(",", UNSECURED),
+					"--management.endpoints.web.exposure.include=plugins",
+					"--management.endpoint.plugins.access=unrestricted");
+		this.contexts.add(context);
+		return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+	}
+
+	private static HttpResponse<String> post(String base, String body) throws Exception {
+		return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/actuator/plugins/" + GATEWAY))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static JsonNode detailConfig(String base) throws Exception {
+		HttpResponse<String> detail = HTTP.send(
+				HttpRequest.newBuilder(URI.create(base + "/actuator/plugins/" + GATEWAY)).GET().build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(detail.statusCode()).isEqualTo(200);
+		return JSON.readTree(detail.body()).get("config");
+	}
+
 	private PluginsEndpoint endpoint(Show show) {
 		return new PluginsEndpoint(this.registry, inspector(), new Sanitizer(List.of()), show, Set.of("ADMIN"), 1.0,
 				null);
@@ -247,6 +399,24 @@ class EndpointSecretMaskingTests {
 			leaves.add(value);
 		}
 		return leaves;
+	}
+
+	@SpringBootConfiguration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class GatewayApplication {
+
+		@Bean
+		PluginManager llmPluginManager() {
+			return new TestPluginManager(PluginDescriptor.builder("gateway").configSchema(GATEWAY_SCHEMA).build()) {
+
+				@Override
+				public String category() {
+					return "llm";
+				}
+
+			};
+		}
+
 	}
 
 }
