@@ -100,7 +100,7 @@ public final class PluginConfigSchemaGenerator {
 	private static Map<String, Object> generateSchema(Class<?> configClass) {
 		ObjectNode schema;
 		try {
-			schema = newGenerator().generateSchema(configClass);
+			schema = newGenerator(mapperFor(configClass)).generateSchema(configClass);
 		}
 		catch (RuntimeException ex) {
 			throw new IllegalArgumentException(
@@ -136,10 +136,25 @@ public final class PluginConfigSchemaGenerator {
 		}
 	}
 
-	private static SchemaGenerator newGenerator() {
+	/**
+	 * Jackson keeps what it learned of a class as long as its mapper lives: a class of
+	 * another class loader (a plugin JAR's) gets a mapper of its own, so that its loader
+	 * can be collected once the JAR is released.
+	 */
+	private static JsonMapper mapperFor(Class<?> type) {
+		ClassLoader loader = type.getClassLoader();
+		for (ClassLoader own = PluginConfigSchemaGenerator.class.getClassLoader(); own != null; own = own.getParent()) {
+			if (own == loader) {
+				return MAPPER;
+			}
+		}
+		return (loader == null) ? MAPPER : JsonMapper.builder().build();
+	}
+
+	private static SchemaGenerator newGenerator(JsonMapper mapper) {
 		// A generator per class: the Jackson module's property sorter is not thread-safe,
 		// and each class is generated only once.
-		SchemaGeneratorConfigBuilder builder = new SchemaGeneratorConfigBuilder(MAPPER, SchemaVersion.DRAFT_2020_12,
+		SchemaGeneratorConfigBuilder builder = new SchemaGeneratorConfigBuilder(mapper, SchemaVersion.DRAFT_2020_12,
 				OptionPreset.PLAIN_JSON)
 			.with(Option.MAP_VALUES_AS_ADDITIONAL_PROPERTIES)
 			.with(new JacksonSchemaModule(JacksonOption.RESPECT_JSONPROPERTY_REQUIRED));
@@ -173,7 +188,7 @@ public final class PluginConfigSchemaGenerator {
 		}
 		List<JsonNode> values = new ArrayList<>();
 		for (Object constant : raw.getEnumConstants()) {
-			values.add(MAPPER.valueToTree(constant));
+			values.add(context.getGeneratorConfig().getObjectMapper().valueToTree(constant));
 		}
 		ObjectNode definition = context.getGeneratorConfig().createObjectNode();
 		if (values.stream().allMatch(JsonNode::isString)) {

@@ -21,9 +21,7 @@ final class PluginConfigSupport {
 	 * Jackson 3's defaults, except that an absent primitive is Java's default: the schema
 	 * decides what is required, and a configuration it accepts must bind.
 	 */
-	private static final JsonMapper MAPPER = JsonMapper.builder()
-		.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-		.build();
+	private static final JsonMapper MAPPER = newMapper();
 
 	private PluginConfigSupport() {
 	}
@@ -35,13 +33,32 @@ final class PluginConfigSupport {
 	 */
 	static <T> T bind(String uniqueId, Map<String, Object> config, Class<T> type) {
 		try {
-			return MAPPER.convertValue(config, type);
+			return mapperFor(type).convertValue(config, type);
 		}
 		catch (JacksonException ex) {
 			// No cause: Jackson's messages quote the offending value.
 			throw new PluginConfigException(null, "Configuration of plugin '" + uniqueId + "' cannot be bound to "
 					+ type.getName() + ": " + describe(ex, config), null);
 		}
+	}
+
+	private static JsonMapper newMapper() {
+		return JsonMapper.builder().disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).build();
+	}
+
+	/**
+	 * Jackson keeps what it learned of a class as long as its mapper lives: a class of
+	 * another class loader (a plugin JAR's) gets a mapper of its own, so that its loader
+	 * can be collected once the JAR is released.
+	 */
+	private static JsonMapper mapperFor(Class<?> type) {
+		ClassLoader loader = type.getClassLoader();
+		for (ClassLoader own = PluginConfigSupport.class.getClassLoader(); own != null; own = own.getParent()) {
+			if (own == loader) {
+				return MAPPER;
+			}
+		}
+		return (loader == null) ? MAPPER : newMapper();
 	}
 
 	private static String describe(JacksonException ex, Map<String, Object> config) {

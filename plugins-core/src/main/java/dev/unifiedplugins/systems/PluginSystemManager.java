@@ -2,13 +2,16 @@ package dev.unifiedplugins.systems;
 
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceConfigurationError;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -27,6 +30,9 @@ import org.jspecify.annotations.Nullable;
  * A plugin that cannot be described (a missing class, a broken JAR, an illegal or taken
  * name, a name that makes an illegal unique id in the {@linkplain #setCategory category})
  * is left out and reported by {@link #getDiscoveryFailures()}; the others register.
+ * <p>
+ * After each discovery, load and unload, {@link #releaseClassLoaders(Set)} is told which
+ * class loaders are still in use, for a manager that creates its own to close the others.
  *
  * @param <T> the plugin interface
  */
@@ -49,6 +55,18 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 	private final Map<String, String> loadErrors = new ConcurrentHashMap<>();
 
 	private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+	/** What each loaded instance was created from, kept until the instance is cleaned up. */
+	private final Map<String, Candidate<T>> loadedFrom = new ConcurrentHashMap<>();
+
+	/** The candidates of loads under way, by a token of each. */
+	private final Map<Object, Candidate<T>> loading = new ConcurrentHashMap<>();
+
+	/** What a rediscovery under way would put back if the registry refused it. */
+	private volatile @Nullable Map<String, Candidate<T>> rollback;
+
+	/** Orders the reading of the loaders in use with the reading of a candidate to load. */
+	private final Object releaseLock = new Object();
 
 	/**
 	 * Creates a manager.
@@ -95,7 +113,49 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 		this.discoveryFailures = Collections.unmodifiableMap(failures);
 		List<PluginDescriptor> descriptors = new ArrayList<>(byName.size());
 		byName.values().forEach((candidate) -> descriptors.add(candidate.definition().descriptor()));
+		release();
 		return descriptors;
+	}
+
+	/**
+	 * Told, after each discovery, load and unload, which class loaders the plugins of this
+	 * manager still use: those of the plugins found by the last discovery (and, while a
+	 * rediscovery is under way, of the previous one), of the loaded instances and of the
+	 * loads under way. A manager that creates class loaders closes the others here; a
+	 * loader it does not report again is not asked for again by this manager. Called under
+	 * a lock that a load takes briefly to pick its candidate: close files here, call no
+	 * plugin.
+	 * @param inUse the class loaders in use
+	 */
+	protected void releaseClassLoaders(Set<ClassLoader> inUse) {
+	}
+
+	private void release() {
+		synchronized (this.releaseLock) {
+			Set<ClassLoader> inUse = new HashSet<>();
+			addLoaders(inUse, this.candidates.values());
+			Map<String, Candidate<T>> rollback = this.rollback;
+			if (rollback != null) {
+				addLoaders(inUse, rollback.values());
+			}
+			addLoaders(inUse, this.loading.values());
+			addLoaders(inUse, this.loadedFrom.values());
+			for (T instance : this.loaded.values()) {
+				inUse.add(instance.getClass().getClassLoader());
+			}
+			inUse.remove(null);
+			releaseClassLoaders(inUse);
+		}
+	}
+
+	private static void addLoaders(Set<ClassLoader> loaders, Collection<? extends Candidate<?>> candidates) {
+		for (Candidate<?> candidate : candidates) {
+			loaders.add(candidate.definition().implementation().getClassLoader());
+			Class<?> configClass = candidate.definition().configClass();
+			if (configClass != null) {
+				loaders.add(configClass.getClassLoader());
+			}
+		}
 	}
 
 	/**
@@ -190,43 +250,63 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 	 */
 	T load(String uniqueId, String name, Function<Class<?>, Object> configs) {
 		synchronized (this.locks.computeIfAbsent(name, (key) -> new Object())) {
-			Candidate<T> candidate = this.candidates.get(name);
+			Object token = new Object();
+			Candidate<T> candidate;
+			synchronized (this.releaseLock) {
+				// Once picked, its class loader stays in use until the load is over.
+				candidate = this.candidates.get(name);
+				if (candidate != null) {
+					this.loading.put(token, candidate);
+				}
+			}
 			if (candidate == null) {
 				throw new IllegalArgumentException("Plugin '" + uniqueId + "' was not found by the last discovery");
 			}
-			T previous = this.loaded.get(name);
-			T created = null;
 			try {
-				Class<?> configClass = candidate.definition().configClass();
-				Object config = (configClass != null) ? configs.apply(configClass) : null;
-				created = Objects.requireNonNull(candidate.factory().get(), "the plugin factory returned null");
-				if (!this.pluginType.isInstance(created)) {
-					throw new IllegalStateException(created.getClass().getName() + " is not a " + this.pluginType.getName());
-				}
-				if (created instanceof ConfigurablePlugin<?> configurable) {
-					if (config == null) {
-						throw new IllegalStateException(created.getClass().getName()
-								+ " is a ConfigurablePlugin but declares no config class");
-					}
-					configure(configurable, config);
-				}
+				return loadFrom(uniqueId, name, candidate, configs);
 			}
-			catch (RuntimeException | LinkageError | ServiceConfigurationError ex) {
-				if (created != null && created != previous) {
-					cleanUp(uniqueId, created);
-				}
-				String error = describe(ex);
-				this.loadErrors.put(name, error);
-				throw new PluginLoadException("Plugin '" + uniqueId + "' failed to load"
-						+ ((previous != null) ? "; the previous instance stays loaded" : "") + ": " + error, ex);
+			finally {
+				this.loading.remove(token);
+				release();
 			}
-			this.loaded.put(name, created);
-			this.loadErrors.remove(name);
-			if (previous != null && previous != created) {
-				cleanUp(uniqueId, previous);
-			}
-			return created;
 		}
+	}
+
+	private T loadFrom(String uniqueId, String name, Candidate<T> candidate, Function<Class<?>, Object> configs) {
+		T previous = this.loaded.get(name);
+		T created = null;
+		try {
+			Class<?> configClass = candidate.definition().configClass();
+			Object config = (configClass != null) ? configs.apply(configClass) : null;
+			created = Objects.requireNonNull(candidate.factory().get(), "the plugin factory returned null");
+			if (!this.pluginType.isInstance(created)) {
+				throw new IllegalStateException(created.getClass().getName() + " is not a " + this.pluginType.getName());
+			}
+			if (created instanceof ConfigurablePlugin<?> configurable) {
+				if (config == null) {
+					throw new IllegalStateException(created.getClass().getName()
+							+ " is a ConfigurablePlugin but declares no config class");
+				}
+				configure(configurable, config);
+			}
+		}
+		catch (RuntimeException | LinkageError | ServiceConfigurationError ex) {
+			if (created != null && created != previous) {
+				cleanUp(uniqueId, created);
+			}
+			String error = describe(ex);
+			this.loadErrors.put(name, error);
+			throw new PluginLoadException("Plugin '" + uniqueId + "' failed to load"
+					+ ((previous != null) ? "; the previous instance stays loaded" : "") + ": " + error, ex);
+		}
+		this.loaded.put(name, created);
+		this.loadErrors.remove(name);
+		if (previous != null && previous != created) {
+			cleanUp(uniqueId, previous);
+		}
+		// The previous instance's loader stayed in use until it was cleaned up.
+		this.loadedFrom.put(name, candidate);
+		return created;
 	}
 
 	/** Drops a plugin's instance after {@code forceCleanup()}; false when none was loaded. */
@@ -237,7 +317,13 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 			if (instance == null) {
 				return false;
 			}
-			cleanUp(uniqueId, instance);
+			try {
+				cleanUp(uniqueId, instance);
+			}
+			finally {
+				this.loadedFrom.remove(name);
+				release();
+			}
 			return true;
 		}
 	}
@@ -250,6 +336,9 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 	synchronized <R> R rediscover(Supplier<R> register) {
 		Map<String, Candidate<T>> candidates = this.candidates;
 		Map<String, String> failures = this.discoveryFailures;
+		synchronized (this.releaseLock) {
+			this.rollback = candidates;
+		}
 		try {
 			return register.get();
 		}
@@ -261,6 +350,12 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 			this.candidates = candidates;
 			this.discoveryFailures = failures;
 			throw ex;
+		}
+		finally {
+			synchronized (this.releaseLock) {
+				this.rollback = null;
+			}
+			release();
 		}
 	}
 

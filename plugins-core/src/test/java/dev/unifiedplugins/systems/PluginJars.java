@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
 
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
@@ -35,6 +37,20 @@ final class PluginJars {
 	 * @param services the lines of {@code META-INF/services/dev.unifiedplugins.systems.GreeterPlugin}
 	 */
 	static Path build(Path jar, Map<String, String> sources, String... services) throws IOException {
+		return build(jar, sources, Map.of(), false, services);
+	}
+
+	/**
+	 * Builds a JAR with resources besides its classes.
+	 * @param jar where to write it
+	 * @param sources Java sources by fully qualified class name
+	 * @param resources the text of other entries by name
+	 * @param stored whether entries are stored rather than compressed: two JARs whose
+	 * sources differ only in same-length strings then have the same size
+	 * @param services the lines of {@code META-INF/services/dev.unifiedplugins.systems.GreeterPlugin}
+	 */
+	static Path build(Path jar, Map<String, String> sources, Map<String, String> resources, boolean stored,
+			String... services) throws IOException {
 		Path work = Files.createTempDirectory("plugin-jar-src");
 		Path classes = Files.createDirectories(work.resolve("classes"));
 		List<String> arguments = new ArrayList<>(List.of("-d", classes.toString(), "-classpath", classPath(),
@@ -54,18 +70,33 @@ final class PluginJars {
 			}
 		}
 		try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-			out.putNextEntry(new JarEntry("META-INF/services/" + GreeterPlugin.class.getName()));
-			out.write((String.join("\n", services) + "\n").getBytes(StandardCharsets.UTF_8));
-			out.closeEntry();
+			put(out, "META-INF/services/" + GreeterPlugin.class.getName(),
+					(String.join("\n", services) + "\n").getBytes(StandardCharsets.UTF_8), stored);
+			for (Map.Entry<String, String> resource : resources.entrySet()) {
+				put(out, resource.getKey(), resource.getValue().getBytes(StandardCharsets.UTF_8), stored);
+			}
 			try (Stream<Path> files = Files.walk(classes)) {
-				for (Path file : files.filter(Files::isRegularFile).toList()) {
-					out.putNextEntry(new JarEntry(classes.relativize(file).toString().replace('\\', '/')));
-					Files.copy(file, out);
-					out.closeEntry();
+				for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+					put(out, classes.relativize(file).toString().replace('\\', '/'), Files.readAllBytes(file), stored);
 				}
 			}
 		}
 		return jar;
+	}
+
+	private static void put(JarOutputStream out, String name, byte[] content, boolean stored) throws IOException {
+		JarEntry entry = new JarEntry(name);
+		if (stored) {
+			CRC32 crc = new CRC32();
+			crc.update(content);
+			entry.setMethod(ZipEntry.STORED);
+			entry.setSize(content.length);
+			entry.setCompressedSize(content.length);
+			entry.setCrc(crc.getValue());
+		}
+		out.putNextEntry(entry);
+		out.write(content);
+		out.closeEntry();
 	}
 
 	/** A greeter whose name, greeting default and constructor record are given. */

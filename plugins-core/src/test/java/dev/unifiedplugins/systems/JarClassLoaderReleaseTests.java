@@ -1,0 +1,272 @@
+package dev.unifiedplugins.systems;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.ref.WeakReference;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * {@link JarDirectoryPluginManager} releasing replaced and removed JARs: their class loaders
+ * are closed once nothing loaded from them remains, and collected; resources and
+ * replacements are read from the JAR as it is now. Two builds of {@code french.jar}, alike
+ * but for their greeting ("Hola", "Olla") and of the same size, are copied over each other.
+ * <p>
+ * The test keeps no plugin instance, class or loader in a local variable across a reload:
+ * the helpers return strings and weak references only.
+ */
+class JarClassLoaderReleaseTests {
+
+	private static final String FRENCH = "greeters_french";
+
+	private static final String RESOURCE = "greeting.txt";
+
+	@TempDir
+	Path plugins;
+
+	@TempDir
+	Path builds;
+
+	@TempDir
+	Path configDir;
+
+	private Path hola;
+
+	private Path olla;
+
+	private JarDirectoryPluginManager<GreeterPlugin> manager;
+
+	private UnifiedPluginRegistry registry;
+
+	private PluginLifecycle lifecycle;
+
+	@BeforeEach
+	void buildJars() throws IOException {
+		Greeters.reset();
+		this.hola = french(this.builds.resolve("hola.jar"), "Hola");
+		this.olla = french(this.builds.resolve("olla.jar"), "Olla");
+		PluginJars.build(this.plugins.resolve("spanish.jar"),
+				PluginJars.greeter("com.acme.spanish", "SpanishGreeter", "spanish", "Buenas"),
+				"com.acme.spanish.SpanishGreeter");
+		Files.copy(this.hola, this.plugins.resolve("french.jar"));
+		this.manager = new JarDirectoryPluginManager<>(GreeterPlugin.class, this.plugins);
+		this.registry = new UnifiedPluginRegistry(this.configDir);
+		this.registry.registerPluginManager("greeters", this.manager);
+		this.lifecycle = new PluginLifecycle(this.registry);
+	}
+
+	@AfterEach
+	void close() throws IOException {
+		this.lifecycle.close();
+		this.manager.close();
+	}
+
+	@Test
+	void aReplacedJarsLoaderStaysOpenWhileItsPluginIsLoadedThenIsClosedAndCollected() throws IOException {
+		this.lifecycle.load(FRENCH);
+		WeakReference<ClassLoader> first = new WeakReference<>(loadedLoader());
+		WeakReference<ClassLoader> spanish = new WeakReference<>(definitionLoader("spanish"));
+		replaceFrench(this.olla);
+		this.lifecycle.rescan("greeters");
+		// A JAR not replaced keeps its loader, open.
+		assertThat(definitionLoader("spanish")).isSameAs(spanish.get());
+		assertThat(isClosed(spanish)).isFalse();
+		// The loaded instance still runs on the old JAR, which is still open.
+		assertThat(greet()).isEqualTo("Hola Luc");
+		assertThat(loadedResource()).isEqualTo("Hola");
+		assertThat(definitionResource()).isEqualTo("Olla");
+		this.lifecycle.load(FRENCH);
+		assertThat(greet()).isEqualTo("Olla Luc");
+		assertThat(loadedResource()).isEqualTo("Olla");
+		assertThat(isClosed(first)).isTrue();
+		assertCollected(List.of(first));
+		assertThat(openFilesUnderPlugins()).isLessThanOrEqualTo(jarCount());
+	}
+
+	@Test
+	void aRemovedJarsLoaderIsClosedAndCollectedWhenTheRescanUnloadsItsPlugin() throws IOException {
+		this.lifecycle.load(FRENCH);
+		assertThat(loadedResource()).isEqualTo("Hola");
+		WeakReference<ClassLoader> french = new WeakReference<>(loadedLoader());
+		Files.delete(this.plugins.resolve("french.jar"));
+		this.lifecycle.rescan("greeters");
+		assertThat(this.registry.getPluginInstance(FRENCH)).isEmpty();
+		assertThat(isClosed(french)).isTrue();
+		assertCollected(List.of(french));
+		assertThat(openFilesUnderPlugins()).isLessThanOrEqualTo(jarCount());
+	}
+
+	@Test
+	void resourcesAreReadFromTheJarAsItIsNow() throws IOException {
+		this.lifecycle.load(FRENCH);
+		// Read once through the old loader, which stays open while its plugin is loaded.
+		assertThat(loadedResource()).isEqualTo("Hola");
+		replaceFrench(this.olla);
+		this.lifecycle.rescan("greeters");
+		assertThat(definitionResource()).isEqualTo("Olla");
+		URL url = definitionLoader("french").getResource(RESOURCE);
+		assertThat(url).isNotNull();
+		try (InputStream in = url.openStream()) {
+			assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("Olla");
+		}
+		assertThat(loadedResource()).isEqualTo("Hola");
+	}
+
+	@Test
+	void aJarRewrittenWithTheSameSizeAndTimeIsNoticedByItsContent() throws IOException {
+		Path french = this.plugins.resolve("french.jar");
+		BasicFileAttributes before = Files.readAttributes(french, BasicFileAttributes.class);
+		assumeThat(Files.size(this.olla)).as("the two builds have the same size").isEqualTo(before.size());
+		// As cp -p does: the same file rewritten in place, its modification time put back.
+		Files.write(french, Files.readAllBytes(this.olla), StandardOpenOption.TRUNCATE_EXISTING);
+		Files.setLastModifiedTime(french, before.lastModifiedTime());
+		BasicFileAttributes after = Files.readAttributes(french, BasicFileAttributes.class);
+		assertThat(after.size()).isEqualTo(before.size());
+		assertThat(after.lastModifiedTime()).isEqualTo(before.lastModifiedTime());
+		assertThat(after.fileKey()).isEqualTo(before.fileKey());
+		this.lifecycle.rescan("greeters");
+		assertThat(greetingDefault()).isEqualTo("Olla");
+		this.lifecycle.load(FRENCH);
+		assertThat(greet()).isEqualTo("Olla Luc");
+	}
+
+	@Test
+	void twoHundredReplacementsLeaveLoadersAndOpenFilesFlat() throws IOException {
+		List<WeakReference<ClassLoader>> released = new ArrayList<>();
+		int maxOpen = 0;
+		for (int round = 0; round < 200; round++) {
+			boolean even = round % 2 == 0;
+			replaceFrench(even ? this.olla : this.hola);
+			this.lifecycle.rescan("greeters");
+			this.lifecycle.load(FRENCH);
+			String greeting = even ? "Olla" : "Hola";
+			assertThat(greet()).as("round %d", round).isEqualTo(greeting + " Luc");
+			assertThat(loadedResource()).as("round %d", round).isEqualTo(greeting);
+			if (round < 199) {
+				released.add(new WeakReference<>(loadedLoader()));
+			}
+			maxOpen = Math.max(maxOpen, openFilesUnderPlugins());
+		}
+		assertThat(maxOpen).isLessThanOrEqualTo(jarCount());
+		assertThat(released.stream().filter(JarClassLoaderReleaseTests::isClosed).count()).isEqualTo(released.size());
+		assertCollected(released);
+	}
+
+	private static Path french(Path jar, String greeting) throws IOException {
+		return PluginJars.build(jar, PluginJars.greeter("com.acme.french", "FrenchGreeter", "french", greeting),
+				Map.of(RESOURCE, greeting), true, "com.acme.french.FrenchGreeter");
+	}
+
+	/** A new file in place of the old one, as a deploy that copies or moves a JAR does. */
+	private void replaceFrench(Path build) throws IOException {
+		Path next = this.plugins.resolve("french.jar.next");
+		Files.copy(build, next);
+		Files.move(next, this.plugins.resolve("french.jar"), StandardCopyOption.REPLACE_EXISTING,
+				StandardCopyOption.ATOMIC_MOVE);
+	}
+
+	private String greet() {
+		return ((GreeterPlugin) this.registry.getPluginInstance(FRENCH).orElseThrow()).greet("Luc");
+	}
+
+	private ClassLoader loadedLoader() {
+		return this.registry.getPluginInstance(FRENCH).orElseThrow().getClass().getClassLoader();
+	}
+
+	private ClassLoader definitionLoader(String name) {
+		return this.manager.getDefinitions().get(name).implementation().getClassLoader();
+	}
+
+	private String loadedResource() throws IOException {
+		return read(loadedLoader());
+	}
+
+	private String definitionResource() throws IOException {
+		return read(definitionLoader("french"));
+	}
+
+	private String greetingDefault() {
+		Object greeting = ((Map<?, ?>) this.registry.getRegisteredPlugin(FRENCH)
+			.orElseThrow()
+			.configSchema()
+			.get("properties")).get("greeting");
+		return String.valueOf(((Map<?, ?>) greeting).get("default"));
+	}
+
+	private static String read(ClassLoader loader) throws IOException {
+		try (InputStream in = loader.getResourceAsStream(RESOURCE)) {
+			assertThat(in).as("resource %s of %s", RESOURCE, loader).isNotNull();
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
+	}
+
+	/** A closed URLClassLoader finds nothing more in its JAR. */
+	private static boolean isClosed(WeakReference<ClassLoader> reference) {
+		ClassLoader loader = reference.get();
+		return loader == null || ((URLClassLoader) loader).findResource("META-INF/services/"
+				+ GreeterPlugin.class.getName()) == null;
+	}
+
+	private static void assertCollected(List<WeakReference<ClassLoader>> references) {
+		for (int attempt = 0; attempt < 50 && references.stream().anyMatch((ref) -> ref.get() != null); attempt++) {
+			System.gc();
+			try {
+				Thread.sleep(20);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		assertThat(references.stream().filter((ref) -> ref.get() != null).count()).as("loaders not collected")
+			.isZero();
+	}
+
+	private int jarCount() throws IOException {
+		try (Stream<Path> files = Files.list(this.plugins)) {
+			return (int) files.filter((file) -> file.toString().endsWith(".jar")).count();
+		}
+	}
+
+	/** Open files under the plugin directory, deleted ones included (Linux's /proc). */
+	private int openFilesUnderPlugins() throws IOException {
+		Path fds = Path.of("/proc/self/fd");
+		assumeThat(Files.isDirectory(fds)).as("/proc/self/fd exists").isTrue();
+		String prefix = this.plugins.toRealPath() + "/";
+		int count = 0;
+		try (Stream<Path> links = Files.list(fds)) {
+			for (Path link : links.toList()) {
+				try {
+					if (Files.readSymbolicLink(link).toString().startsWith(prefix)) {
+						count++;
+					}
+				}
+				catch (IOException ex) {
+					// Closed since listed, as the listing's own descriptor is.
+				}
+			}
+		}
+		return count;
+	}
+
+}
