@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -69,10 +70,8 @@ class SettingsPageUntrustedTextTests {
 		baseUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
 		browser = Browser.open(1280, 1000);
 		// Before any script of the page: what its Content-Security-Policy refuses.
-		browser.driver()
-			.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source",
-					"window.__violations = []; document.addEventListener('securitypolicyviolation', "
-							+ "(e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));"));
+		browser.onNewDocument("window.__violations = []; document.addEventListener('securitypolicyviolation', "
+				+ "(e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));");
 	}
 
 	@AfterAll
@@ -98,8 +97,11 @@ class SettingsPageUntrustedTextTests {
 		assertThat((Long) browser.script("return document.querySelectorAll('img, script:not([src]), iframe').length"))
 			.isZero();
 
+		// The root's own title and description are in the form, hidden: they repeat the plugin's.
+		String all = browser.script("return document.getElementById('form').textContent");
+		assertThat(all).contains("Top " + IMG + " Top " + SCRIPT).contains("Top says " + IMG);
 		String form = browser.driver().findElement(By.id("form")).getText();
-		for (String where : List.of("Top", "Property", "Nested", "Inner", "List")) {
+		for (String where : List.of("Property", "Nested", "Inner", "List")) {
 			assertThat(form).as(where + " title").contains(where + " " + IMG).contains(where + " " + SCRIPT);
 		}
 		for (String where : List.of("Property", "Nested", "Inner", "List")) {
@@ -143,7 +145,7 @@ class SettingsPageUntrustedTextTests {
 		type("auth][token", "tok_new");
 		browser.await("no note", (driver) -> resendNotes().isEmpty());
 		type("auth][token", "");
-		field("auth][token").sendKeys(org.openqa.selenium.Keys.TAB);
+		field("auth][token").sendKeys(Keys.TAB);
 		browser.await("the note again", (driver) -> resendNotes().size() == 1);
 
 		// The destination back as it was: the saved secret may stay.
@@ -172,7 +174,7 @@ class SettingsPageUntrustedTextTests {
 		WebElement input = field(path);
 		input.clear();
 		input.sendKeys(text);
-		input.sendKeys(org.openqa.selenium.Keys.TAB);
+		input.sendKeys(Keys.TAB);
 	}
 
 	/** Two plugins: one with hostile schema text, one with a secret and its destination. */
