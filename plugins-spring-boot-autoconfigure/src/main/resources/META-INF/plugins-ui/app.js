@@ -5,8 +5,10 @@
  *   POST   {endpoint}/{id}                  {"config": "<JSON text>", "revision": "..."}
  *   DELETE {endpoint}/{id}                  back to defaults
  *   DELETE {endpoint}/{id}/resources        stop its processes and cloud resource
- * Where the endpoint is and whether it takes writes come from settings.json, next to this
- * file. Text from the server is always set as text, never as HTML.
+ *   OPTIONS {endpoint}/{id}                 whether it takes writes (its Allow header)
+ * Where the endpoint is comes from settings.json, next to this file; whether it takes
+ * writes, from the endpoint itself, behind its own security. Text from the server and
+ * from schemas is always set as text, never as HTML.
  */
 (function () {
   'use strict';
@@ -150,14 +152,6 @@
       $('summary').textContent = state.settings.unreachable + '.';
       return;
     }
-    state.writable = state.settings.access === 'unrestricted';
-    if (!state.writable) {
-      const why = (state.settings.access === 'none')
-        ? 'The plugins endpoint is disabled (management.endpoint.plugins.access=none).'
-        : 'Read-only: changing settings needs management.endpoint.plugins.access=unrestricted on the server.';
-      $('write-note').textContent = why;
-      $('write-note').hidden = false;
-    }
     $('category').addEventListener('change', () => selectCategory($('category').value));
     $('plugin').addEventListener('change', () => selectPlugin($('plugin').value));
     let timer = null;
@@ -181,6 +175,7 @@
     if (!state.list) {
       return;
     }
+    await learnAccess();
     const wanted = decodeURIComponent(location.hash.slice(1));
     const first = entry(wanted) || state.list.plugins[0];
     if (first) {
@@ -199,8 +194,8 @@
       return;
     }
     if (response.status === 404) {
-      $('summary').textContent = state.settings.exposed ? 'The plugins endpoint was not found.'
-        : 'The plugins endpoint is not exposed over HTTP: add "plugins" to management.endpoints.web.exposure.include.';
+      $('summary').textContent = 'The plugins endpoint was not found: it needs "plugins" in '
+        + 'management.endpoints.web.exposure.include, and management.endpoint.plugins.access other than none.';
       return;
     }
     if (response.status === 401 || response.status === 403) {
@@ -221,6 +216,33 @@
     if (state.uniqueId) {
       renderDetails();
     }
+  }
+
+  /**
+   * Whether the endpoint takes writes, from the methods it allows on a plugin: asked of
+   * the endpoint, so that only who may use it learns it. Without an answer, the controls
+   * stay enabled and the server has the last word.
+   */
+  async function learnAccess() {
+    const first = state.list.plugins[0];
+    let allowed = null;
+    if (first) {
+      try {
+        const response = await fetch(state.settings.endpoint + '/' + encodeURIComponent(first.uniqueId),
+          { method: 'OPTIONS', credentials: 'same-origin' });
+        const allow = response.ok ? response.headers.get('Allow') : null;
+        allowed = allow ? allow.toUpperCase().split(/\s*,\s*/) : null;
+      } catch (e) {
+        allowed = null;
+      }
+    }
+    state.writable = !allowed || allowed.includes('POST');
+    if (!state.writable) {
+      $('write-note').textContent = 'Read-only: changing settings needs management.endpoint.plugins.access=unrestricted '
+        + 'on the server.';
+      $('write-note').hidden = false;
+    }
+    setWritable(state.writable);
   }
 
   function renderSummary() {
@@ -397,6 +419,79 @@
     }
   }
 
+  // ---------------------------------------------------------------- the form library, made safe
+
+  /**
+   * json-editor shows schema text (titles, descriptions, enum titles, array item titles)
+   * after its cleanText, which parses the text as HTML in a detached element: an
+   * <img onerror> in a title ran. Here text stays text; the library's style rules go to a
+   * constructed style sheet and its visually hidden labels take a class, so that the page's
+   * Content-Security-Policy needs no 'unsafe-inline' for styles either.
+   */
+  function hardenEditor(JSONEditor) {
+    if (JSONEditor.hardened) {
+      return;
+    }
+    JSONEditor.hardened = true;
+    const asText = (text) => (text === undefined || text === null) ? '' : String(text);
+    JSONEditor.AbstractTheme.prototype.cleanText = asText;
+    JSONEditor.AbstractEditor.prototype.cleanText = asText;
+
+    const theme = JSONEditor.AbstractTheme.prototype;
+    const hide = (node) => {
+      node.removeAttribute('style');
+      node.classList.add('visually-hidden');
+      return node;
+    };
+    theme.getHiddenLabel = function (text) {
+      return hide(el('label', text));
+    };
+    theme.getHiddenText = function (text) {
+      return hide(el('span', text));
+    };
+    theme.visuallyHidden = function (element) {
+      if (element) {
+        hide(element);
+      }
+    };
+    theme.getOptInCheckbox = function (formname) {
+      const container = el('span');
+      const label = this.getHiddenLabel(formname + '-opt-in');
+      label.setAttribute('for', formname + '-opt-in');
+      const checkbox = el('input', null, 'json-editor-opt-in');
+      checkbox.type = 'checkbox';
+      checkbox.id = formname + '-opt-in';
+      container.appendChild(checkbox);
+      container.appendChild(label);
+      return { label, checkbox, container };
+    };
+
+    // Its rules as the library would insert them, in a style sheet CSP does not govern.
+    const sheets = new Map();
+    JSONEditor.prototype.addNewStyleRules = function (themeName, rules) {
+      const qualifier = this.element.nodeName.toLowerCase();
+      const css = Object.keys(rules).reverse().map((selector) => (themeName === 'default' ? selector
+        : qualifier + '[data-theme="' + themeName + '"] ' + selector) + ' {' + decodeURIComponent(rules[selector]) + '}');
+      let sheet = sheets.get(themeName);
+      if (!sheet) {
+        sheet = new CSSStyleSheet();
+        sheets.set(themeName, sheet);
+        document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+      }
+      sheet.replaceSync(css.join('\n'));
+    };
+
+    // The editor of an enum of objects or arrays shows the chosen value as HTML it builds
+    // with the object's keys unescaped: as JSON text instead.
+    const enumEditor = JSONEditor.defaults.editors.enum;
+    if (enumEditor) {
+      enumEditor.prototype.getHTML = function (value) {
+        const text = (typeof value === 'string') ? value : JSON.stringify(value);
+        return String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+      };
+    }
+  }
+
   // ---------------------------------------------------------------- the form
 
   function pointer(parent, key) {
@@ -464,25 +559,55 @@
     return ['root'].concat(tokens(at)).join('.');
   }
 
+  /** Keywords whose value is a map of names to schemas. */
+  const SCHEMA_MAPS = ['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas', 'dependencies'];
+
+  /** Keywords whose value is a schema, or a list of schemas. */
+  const SCHEMAS = ['items', 'prefixItems', 'additionalItems', 'additionalProperties', 'contains', 'propertyNames',
+    'not', 'if', 'then', 'else', 'allOf', 'anyOf', 'oneOf', 'unevaluatedItems', 'unevaluatedProperties'];
+
+  /** Calls visit with each schema in a schema, itself first; names, defaults and enums are no schemas. */
+  function eachSchema(schema, visit) {
+    if (Array.isArray(schema)) {
+      schema.forEach((item) => eachSchema(item, visit));
+      return;
+    }
+    if (!schema || typeof schema !== 'object') {
+      return;
+    }
+    visit(schema);
+    for (const key of SCHEMA_MAPS) {
+      const map = schema[key];
+      if (map && typeof map === 'object' && !Array.isArray(map)) {
+        Object.values(map).forEach((child) => eachSchema(child, visit));
+      }
+    }
+    for (const key of SCHEMAS) {
+      eachSchema(schema[key], visit);
+    }
+  }
+
   /**
    * A copy of the schema for the form: write-only strings become password fields, so
-   * that nothing typed into them is shown either.
+   * that nothing typed into them is shown either; and what json-editor reads beyond
+   * JSON Schema to make links, set attributes of fields or preview files from a schema
+   * is left out (links, media, options.inputAttributes, options.containerAttributes,
+   * options.upload).
    */
   function formSchema(schema) {
     const copy = JSON.parse(JSON.stringify(schema || {}));
-    (function walk(node) {
-      if (Array.isArray(node)) {
-        node.forEach(walk);
-        return;
-      }
-      if (!node || typeof node !== 'object') {
-        return;
-      }
+    eachSchema(copy, (node) => {
       if (node.writeOnly === true && (node.type === 'string' || node.type === undefined)) {
         node.format = 'password';
       }
-      Object.values(node).forEach(walk);
-    })(copy);
+      delete node.links;
+      delete node.media;
+      if (node.options && typeof node.options === 'object') {
+        delete node.options.inputAttributes;
+        delete node.options.containerAttributes;
+        delete node.options.upload;
+      }
+    });
     if (!copy.type && !copy.properties && !copy.$ref) {
       copy.type = 'object';
     }
@@ -517,6 +642,7 @@
     } else {
       note.hidden = true;
     }
+    hardenEditor(window.JSONEditor);
     const editor = new window.JSONEditor(holder, {
       schema: formSchema(detail.configSchema),
       theme: 'html',
@@ -547,9 +673,93 @@
           describe(field, hint.id);
         }
       }
+      editor.on('change', () => {
+        if (state.editor === editor) {
+          markSecretsToResend();
+        }
+      });
       setWritable(state.writable);
       $('settings').dataset.ready = detail.uniqueId + ':' + (detail.revision || '');
     });
+  }
+
+  /** Keys of values that say where data goes (DESIGN.md, "Secrets in writes"). */
+  const DESTINATION_KEY = /(url|uri|host|endpoint|server|address)$/i;
+
+  /** String formats that say where data goes. */
+  const DESTINATION_FORMATS = ['uri', 'hostname', 'email', 'ipv4', 'ipv6'];
+
+  function isDestination(at, key) {
+    if (DESTINATION_KEY.test(key)) {
+      return true;
+    }
+    const field = state.editor.getEditor(editorPath(at));
+    return !!(field && field.schema && DESTINATION_FORMATS.includes(field.schema.format));
+  }
+
+  /**
+   * The changed field that says where data goes, in the object of a hidden value or
+   * above, or null: the server keeps a hidden secret only while its destination stays.
+   */
+  function changedDestination(secret, value) {
+    const parents = [];
+    for (let at = secret; at !== '';) {
+      at = at.slice(0, at.lastIndexOf('/'));
+      parents.push(at);
+    }
+    for (const parent of parents) {
+      const now = get(value, parent);
+      const before = get(state.initial, parent);
+      const keys = new Set([...Object.keys((now && typeof now === 'object') ? now : {}),
+        ...Object.keys((before && typeof before === 'object') ? before : {})]);
+      for (const key of keys) {
+        const at = pointer(parent, key);
+        if (at === secret || secret.startsWith(at + '/')) {
+          continue;
+        }
+        if (!same(get(value, at), get(state.initial, at)) && isDestination(at, key)) {
+          return at;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Beside each hidden value left unchanged: a note that it must be typed again when a
+   * field saying where data goes changed, as the server refuses to send it elsewhere.
+   */
+  function markSecretsToResend() {
+    const value = state.editor.getValue() || {};
+    for (const at of state.masked.keys()) {
+      const field = state.editor.getEditor(editorPath(at));
+      if (!field || !field.container) {
+        continue;
+      }
+      const id = 'resend-' + field.formname.replace(/[^A-Za-z0-9_-]/g, '_');
+      let note = document.getElementById(id);
+      const destination = same(get(value, at), get(state.initial, at)) ? changedDestination(at, value) : null;
+      if (!destination) {
+        if (note) {
+          note.remove();
+          undescribe(field, id);
+        }
+        continue;
+      }
+      const changed = state.editor.getEditor(editorPath(destination));
+      const name = (changed && changed.schema && changed.schema.title) || tokens(destination).join('.');
+      const text = 'Type this secret again: ' + name + ' changed, and the saved secret is not sent to a new destination.';
+      if (!note) {
+        note = el('p', null, 'resend-note');
+        note.id = id;
+        note.setAttribute('role', 'status');
+        field.container.appendChild(note);
+        describe(field, id);
+      }
+      if (note.textContent !== text) {
+        note.textContent = text;
+      }
+    }
   }
 
   function setWritable(writable) {
@@ -575,6 +785,18 @@
       input.setAttribute('aria-describedby', ids.join(' '));
     }
     return input;
+  }
+
+  function undescribe(field, id) {
+    const input = field.input || (field.container && field.container.querySelector('input, select, textarea'));
+    if (input) {
+      const ids = (input.getAttribute('aria-describedby') || '').split(' ').filter((other) => other && other !== id);
+      if (ids.length) {
+        input.setAttribute('aria-describedby', ids.join(' '));
+      } else {
+        input.removeAttribute('aria-describedby');
+      }
+    }
   }
 
   function clearViolations() {

@@ -7,7 +7,6 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
-import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -43,8 +42,7 @@ public final class PluginsUiAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PluginsSettingsPage pluginsSettingsPage(PluginsUiProperties properties,
-			ObjectProvider<PathMappedEndpoints> pathMappedEndpoints,
-			ObjectProvider<EndpointAccessResolver> endpointAccessResolver, Environment environment) {
+			ObjectProvider<PathMappedEndpoints> pathMappedEndpoints, Environment environment) {
 		String path = properties.getPath();
 		try {
 			PluginsSettingsPage.checkPath(path);
@@ -59,9 +57,7 @@ public final class PluginsUiAutoConfiguration {
 			logger.warn("plugins.ui: " + unreachable);
 		}
 		PluginsSettingsPage page = new PluginsSettingsPage(path,
-				() -> PluginsEndpointAutoConfiguration.endpointPath(pathMappedEndpoints.getIfAvailable()),
-				() -> PluginsEndpointAutoConfiguration.endpointAccess(endpointAccessResolver),
-				unreachable);
+				() -> PluginsEndpointAutoConfiguration.endpointPath(pathMappedEndpoints.getIfAvailable()), unreachable);
 		if (page.editorFiles() == null) {
 			logger.warn("plugins.ui: the WebJar org.webjars.npm:json-editor__json-editor"
 					+ " is not on the class path, so the settings page shows no forms");

@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.function.RequestPredicates;
@@ -31,26 +32,42 @@ class PluginsUiServletConfiguration {
 	/** Cached files are checked again before use: a new page is never mixed with an old one. */
 	private static final CacheControl REVALIDATE = CacheControl.noCache();
 
+	/** The headers of a file: checked again before use, and secure. */
+	private static void revalidate(Resource resource, HttpHeaders headers) {
+		headers.setCacheControl(REVALIDATE);
+		secure(headers);
+	}
+
+	/** The page's security headers, on every response. */
+	private static void secure(HttpHeaders headers) {
+		PluginsSettingsPage.securityHeaders().forEach(headers::set);
+	}
+
 	@Bean
 	@ConditionalOnMissingBean(name = "pluginsSettingsPageRouterFunction")
 	RouterFunction<ServerResponse> pluginsSettingsPageRouterFunction(PluginsSettingsPage page) {
 		String path = page.path();
 		RouterFunctions.Builder routes = RouterFunctions.route()
-			.GET(path, (request) -> ServerResponse.status(HttpStatus.FOUND).location(URI.create(page.redirect())).build())
+			.GET(path,
+					(request) -> ServerResponse.status(HttpStatus.FOUND)
+						.location(URI.create(page.redirect()))
+						.headers(PluginsUiServletConfiguration::secure)
+						.build())
 			.GET(path + "/settings.json",
 					(request) -> ServerResponse.ok()
 						.contentType(MediaType.APPLICATION_JSON)
 						.cacheControl(CacheControl.noStore())
+						.headers(PluginsUiServletConfiguration::secure)
 						.body(page.settings()));
 		Resource editor = page.editorFiles();
 		if (editor != null) {
-			routes.resources(path + "/lib/**", editor, (resource, headers) -> headers.setCacheControl(REVALIDATE));
+			routes.resources(path + "/lib/**", editor, PluginsUiServletConfiguration::revalidate);
 		}
 		// As resources, not a handler: GET and HEAD, conditional requests and ranges alike.
 		return routes
 			.resources((request) -> RequestPredicates.path(path + "/").test(request) ? Optional.of(page.index()) : Optional.empty(),
-					(resource, headers) -> headers.setCacheControl(REVALIDATE))
-			.resources(path + "/**", page.files(), (resource, headers) -> headers.setCacheControl(REVALIDATE))
+					PluginsUiServletConfiguration::revalidate)
+			.resources(path + "/**", page.files(), PluginsUiServletConfiguration::revalidate)
 			.build();
 	}
 

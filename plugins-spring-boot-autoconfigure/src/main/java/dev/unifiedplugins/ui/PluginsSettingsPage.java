@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -13,7 +12,6 @@ import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
 
@@ -25,10 +23,12 @@ import org.springframework.core.io.Resource;
  * <li>{@code {path}}: a redirect to {@code {path}/};</li>
  * <li>{@code {path}/}: the page;</li>
  * <li>{@code {path}/settings.json}: where the endpoint is, relative to the page, and
- * whether it takes writes;</li>
+ * why the page cannot reach it, if so; nothing else (whether the endpoint is exposed or
+ * takes writes, the page learns from the endpoint, behind its security);</li>
  * <li>{@code {path}/lib/}: the JSON Schema form library, from its WebJar;</li>
  * <li>{@code {path}/*}: the page's own script and style sheet.</li>
  * </ul>
+ * Every response carries the {@link #securityHeaders() security headers}.
  */
 public final class PluginsSettingsPage {
 
@@ -38,13 +38,24 @@ public final class PluginsSettingsPage {
 	/** The WebJar of {@code @json-editor/json-editor}, which builds the forms. */
 	static final String EDITOR_WEBJAR = "json-editor__json-editor";
 
+	/**
+	 * The page's {@code Content-Security-Policy}: its own files only, no inline script or
+	 * style (the form library's style rules go to a constructed style sheet), no plugins,
+	 * no framing.
+	 */
+	public static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; "
+			+ "img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+			+ "frame-ancestors 'none'";
+
+	private static final Map<String, String> SECURITY_HEADERS = Map.of("Content-Security-Policy",
+			CONTENT_SECURITY_POLICY, "X-Content-Type-Options", "nosniff", "X-Frame-Options", "DENY",
+			"Referrer-Policy", "same-origin");
+
 	private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
 
 	private final String path;
 
 	private final Supplier<@Nullable String> endpointPath;
-
-	private final Supplier<Access> access;
 
 	private final @Nullable String unreachable;
 
@@ -55,15 +66,12 @@ public final class PluginsSettingsPage {
 	 * @param path where it is served, such as {@code /plugins-ui}
 	 * @param endpointPath the path of the {@code plugins} endpoint within the application,
 	 * such as {@code /actuator/plugins}, or null when it is not exposed over HTTP
-	 * @param access the access the endpoint grants
 	 * @param unreachable why the page cannot reach the endpoint at all, or null
 	 * @throws IllegalArgumentException when the path is not one the page can be served at
 	 */
-	public PluginsSettingsPage(String path, Supplier<@Nullable String> endpointPath, Supplier<Access> access,
-			@Nullable String unreachable) {
+	public PluginsSettingsPage(String path, Supplier<@Nullable String> endpointPath, @Nullable String unreachable) {
 		this.path = checkPath(path);
 		this.endpointPath = Objects.requireNonNull(endpointPath, "endpointPath must not be null");
-		this.access = Objects.requireNonNull(access, "access must not be null");
 		this.unreachable = unreachable;
 		this.editorVersion = webJarVersion(EDITOR_WEBJAR);
 	}
@@ -117,21 +125,28 @@ public final class PluginsSettingsPage {
 	}
 
 	/**
-	 * What the page needs to know of the server, as {@code settings.json}: {@code endpoint}
-	 * (the endpoint's path relative to the page), {@code exposed}, {@code access}
-	 * ({@code none}, {@code read-only} or {@code unrestricted}), and {@code unreachable}
-	 * (why the endpoint cannot be reached, or null).
+	 * What the page needs to know of the server, as {@code settings.json}, which anyone who
+	 * can load the page can read: {@code endpoint} (the endpoint's path relative to the
+	 * page) and {@code unreachable} (why the endpoint cannot be reached, or null). Whether
+	 * the endpoint is exposed and whether it takes writes are not told: the page asks the
+	 * endpoint, so that only who may use it learns them.
 	 * @return the settings
 	 */
 	public Map<String, @Nullable Object> settings() {
 		String endpoint = this.endpointPath.get();
 		Map<String, @Nullable Object> settings = new LinkedHashMap<>();
 		settings.put("endpoint", relative((endpoint != null) ? endpoint : "/actuator/plugins"));
-		settings.put("exposed", endpoint != null);
-		settings.put("access", this.access.get().name().toLowerCase(Locale.ROOT).replace('_', '-'));
 		settings.put("unreachable", this.unreachable);
-		settings.put("editor", this.editorVersion != null);
 		return settings;
+	}
+
+	/**
+	 * {@return the headers of every response of the page: {@code Content-Security-Policy}
+	 * ({@link #CONTENT_SECURITY_POLICY}), {@code X-Content-Type-Options: nosniff},
+	 * {@code X-Frame-Options: DENY} and {@code Referrer-Policy: same-origin}}
+	 */
+	public static Map<String, String> securityHeaders() {
+		return SECURITY_HEADERS;
 	}
 
 	/** A path of the application relative to the page at {@code {path}/}. */

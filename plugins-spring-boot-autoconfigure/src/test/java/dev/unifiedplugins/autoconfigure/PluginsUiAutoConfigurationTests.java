@@ -1,5 +1,6 @@
 package dev.unifiedplugins.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import dev.unifiedplugins.core.PluginManager;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.endpoint.web.WebEndpointAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.server.ManagementContextAutoConfiguration;
-import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -48,6 +48,10 @@ class PluginsUiAutoConfigurationTests {
 			PluginsEndpointAutoConfiguration.class, PluginsUiAutoConfiguration.class, EndpointAutoConfiguration.class,
 			WebEndpointAutoConfiguration.class);
 
+	/** The page's responses, each checked for its security headers. */
+	private static final String[] PAGE_PATHS = { "/plugins-ui/", "/plugins-ui/app.js", "/plugins-ui/app.css",
+			"/plugins-ui/lib/jsoneditor.js", "/plugins-ui/settings.json" };
+
 	@TempDir
 	Path dir;
 
@@ -79,7 +83,7 @@ class PluginsUiAutoConfigurationTests {
 				(request) -> ServerResponse.ok().build());
 		servlet().withPropertyValues("plugins.ui.enabled=true")
 			.withBean("myPage", PluginsSettingsPage.class,
-					() -> new PluginsSettingsPage("/ops/plugins", () -> "/actuator/plugins", () -> Access.READ_ONLY, null))
+					() -> new PluginsSettingsPage("/ops/plugins", () -> "/actuator/plugins", null))
 			.withBean("pluginsSettingsPageRouterFunction", RouterFunction.class, () -> mine)
 			.run((context) -> {
 				assertThat(context).hasSingleBean(PluginsSettingsPage.class).hasBean("myPage");
@@ -129,9 +133,63 @@ class PluginsUiAutoConfigurationTests {
 			mvc.perform(get("/plugins-ui/settings.json"))
 				.andExpect(status().isOk())
 				.andExpect(jsonPath("$.endpoint").value("../actuator/plugins"))
-				.andExpect(jsonPath("$.exposed").value(true))
-				.andExpect(jsonPath("$.access").value("read-only"));
+				.andExpect(jsonPath("$.exposed").doesNotExist())
+				.andExpect(jsonPath("$.access").doesNotExist());
 			mvc.perform(get("/plugins-ui/missing.js")).andExpect(status().isNotFound());
+		});
+	}
+
+	@Test
+	void springMvcSendsTheSecurityHeadersWithEveryResponseOfThePage() {
+		servlet().withPropertyValues("plugins.ui.enabled=true").run((context) -> {
+			MockMvc mvc = MockMvcBuilders.webAppContextSetup(context).build();
+			for (String path : PAGE_PATHS) {
+				mvc.perform(get(path))
+					.andExpect(status().is2xxSuccessful())
+					.andExpect(header().string("Content-Security-Policy", PluginsSettingsPage.CONTENT_SECURITY_POLICY))
+					.andExpect(header().string("X-Content-Type-Options", "nosniff"))
+					.andExpect(header().string("Referrer-Policy", "same-origin"))
+					.andExpect(header().string("X-Frame-Options", "DENY"));
+			}
+			mvc.perform(get("/plugins-ui"))
+				.andExpect(status().isFound())
+				.andExpect(header().string("Content-Security-Policy", PluginsSettingsPage.CONTENT_SECURITY_POLICY));
+			mvc.perform(head("/plugins-ui/"))
+				.andExpect(header().string("Content-Security-Policy", PluginsSettingsPage.CONTENT_SECURITY_POLICY));
+			// The policy allows no inline script or style, and the page has none.
+			String html = mvc.perform(get("/plugins-ui/")).andReturn().getResponse().getContentAsString(StandardCharsets.UTF_8);
+			assertThat(html).doesNotContainPattern("<script(?![^>]*\\bsrc=)")
+				.doesNotContainPattern("(?i)\\son[a-z]+\\s*=")
+				.doesNotContainPattern("(?i)<style|\\sstyle\\s*=|javascript:");
+		});
+	}
+
+	@Test
+	void springWebFluxSendsTheSecurityHeadersWithEveryResponseOfThePage() {
+		reactive().withPropertyValues("plugins.ui.enabled=true").run((context) -> {
+			WebTestClient client = WebTestClient.bindToApplicationContext(context).build();
+			for (String path : PAGE_PATHS) {
+				client.get()
+					.uri(path)
+					.exchange()
+					.expectStatus()
+					.is2xxSuccessful()
+					.expectHeader()
+					.valueEquals("Content-Security-Policy", PluginsSettingsPage.CONTENT_SECURITY_POLICY)
+					.expectHeader()
+					.valueEquals("X-Content-Type-Options", "nosniff")
+					.expectHeader()
+					.valueEquals("Referrer-Policy", "same-origin")
+					.expectHeader()
+					.valueEquals("X-Frame-Options", "DENY");
+			}
+			client.get()
+				.uri("/plugins-ui")
+				.exchange()
+				.expectStatus()
+				.isFound()
+				.expectHeader()
+				.valueEquals("Content-Security-Policy", PluginsSettingsPage.CONTENT_SECURITY_POLICY);
 		});
 	}
 
@@ -146,16 +204,17 @@ class PluginsUiAutoConfigurationTests {
 				.build()
 				.perform(get("/admin/plugins/settings.json"))
 				.andExpect(jsonPath("$.endpoint").value("../../manage/extensions"))
-				.andExpect(jsonPath("$.access").value("unrestricted")));
+				.andExpect(jsonPath("$.access").doesNotExist()));
 	}
 
 	@Test
-	void settingsSayWhenTheEndpointIsNotExposed() {
+	void settingsDoNotSayWhetherTheEndpointIsExposed() {
 		servlet().withPropertyValues("plugins.ui.enabled=true", "management.endpoints.web.exposure.include=health")
 			.run((context) -> MockMvcBuilders.webAppContextSetup(context)
 				.build()
 				.perform(get("/plugins-ui/settings.json"))
-				.andExpect(jsonPath("$.exposed").value(false)));
+				.andExpect(jsonPath("$.endpoint").value("../actuator/plugins"))
+				.andExpect(jsonPath("$.exposed").doesNotExist()));
 	}
 
 	@Test
@@ -206,7 +265,7 @@ class PluginsUiAutoConfigurationTests {
 					.jsonPath("$.endpoint")
 					.isEqualTo("../actuator/plugins")
 					.jsonPath("$.access")
-					.isEqualTo("unrestricted");
+					.doesNotExist();
 			});
 	}
 
@@ -218,6 +277,14 @@ class PluginsUiAutoConfigurationTests {
 			.withPropertyValues("plugins.ui.enabled=true", "management.endpoint.plugins.access=UNRESTRICTED")
 			.run((context) -> {
 				WebTestClient client = WebTestClient.bindToApplicationContext(context).build();
+				// How the page learns that the endpoint takes writes.
+				client.options()
+					.uri("/actuator/plugins/transcription_whisper")
+					.exchange()
+					.expectStatus()
+					.isOk()
+					.expectHeader()
+					.value("Allow", (allow) -> assertThat(allow).contains("POST"));
 				client.post()
 					.uri("/actuator/plugins/transcription_whisper")
 					.contentType(MediaType.APPLICATION_JSON)

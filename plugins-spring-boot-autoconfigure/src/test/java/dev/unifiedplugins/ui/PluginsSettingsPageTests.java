@@ -6,8 +6,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import org.springframework.boot.actuate.endpoint.Access;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
@@ -38,16 +36,26 @@ class PluginsSettingsPageTests {
 	}
 
 	@Test
-	void settingsSayWhetherTheEndpointIsExposedAndTakesWrites() {
+	void settingsTellWhereTheEndpointIsAndNothingOfItsExposureOrAccess() {
 		Map<String, Object> exposed = page("/plugins-ui", "/actuator/plugins").settings();
-		assertThat(exposed).containsEntry("exposed", true)
-			.containsEntry("access", "unrestricted")
-			.containsEntry("unreachable", null)
-			.containsEntry("editor", true);
-		PluginsSettingsPage hidden = new PluginsSettingsPage("/plugins-ui", () -> null, () -> Access.READ_ONLY, null);
-		assertThat(hidden.settings()).containsEntry("exposed", false)
-			.containsEntry("access", "read-only")
-			.containsEntry("endpoint", "../actuator/plugins");
+		assertThat(exposed).containsOnlyKeys("endpoint", "unreachable")
+			.containsEntry("endpoint", "../actuator/plugins")
+			.containsEntry("unreachable", null);
+		PluginsSettingsPage hidden = new PluginsSettingsPage("/plugins-ui", () -> null, "on another port");
+		assertThat(hidden.settings()).containsOnlyKeys("endpoint", "unreachable")
+			.containsEntry("endpoint", "../actuator/plugins")
+			.containsEntry("unreachable", "on another port");
+	}
+
+	@Test
+	void theSecurityHeadersAllowNoInlineScriptNoPluginsAndNoFraming() {
+		assertThat(PluginsSettingsPage.securityHeaders()).containsEntry("X-Content-Type-Options", "nosniff")
+			.containsEntry("Referrer-Policy", "same-origin")
+			.containsEntry("X-Frame-Options", "DENY")
+			.containsEntry("Content-Security-Policy", PluginsSettingsPage.CONTENT_SECURITY_POLICY);
+		assertThat(PluginsSettingsPage.CONTENT_SECURITY_POLICY).contains("default-src 'self'", "script-src 'self'",
+				"object-src 'none'", "frame-ancestors 'none'")
+			.doesNotContain("unsafe-inline", "unsafe-eval");
 	}
 
 	@Test
@@ -68,7 +76,7 @@ class PluginsSettingsPageTests {
 	}
 
 	private static PluginsSettingsPage page(String path, String endpoint) {
-		return new PluginsSettingsPage(path, () -> endpoint, () -> Access.UNRESTRICTED, null);
+		return new PluginsSettingsPage(path, () -> endpoint, null);
 	}
 
 }

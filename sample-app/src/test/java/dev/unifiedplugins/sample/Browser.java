@@ -167,6 +167,11 @@ final class Browser implements AutoCloseable {
 				Map.of("width", width, "height", height, "deviceScaleFactor", 2, "mobile", true));
 	}
 
+	/** Runs a script in every document the browser loads from now on, before its own scripts. */
+	void onNewDocument(String script) {
+		this.driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", script));
+	}
+
 	@SuppressWarnings("unchecked")
 	<T> T script(String script, Object... args) {
 		return (T) ((JavascriptExecutor) this.driver).executeScript(script, args);
