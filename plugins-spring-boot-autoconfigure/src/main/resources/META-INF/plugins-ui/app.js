@@ -687,7 +687,7 @@
   const DESTINATION_KEY = /(url|uri|host|endpoint|server|address)$/i;
 
   /** String formats that say where data goes. */
-  const DESTINATION_FORMATS = ['uri', 'hostname', 'email', 'ipv4', 'ipv6'];
+  const DESTINATION_FORMATS = ['uri', 'iri', 'hostname', 'idn-hostname', 'email', 'idn-email', 'ipv4', 'ipv6'];
 
   function isDestination(at, key) {
     if (DESTINATION_KEY.test(key)) {

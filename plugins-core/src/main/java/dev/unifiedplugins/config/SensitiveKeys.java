@@ -22,11 +22,12 @@ public final class SensitiveKeys {
 
 	/**
 	 * Keys that say where data goes: names ending in url, uri, host, hostname, endpoint,
-	 * server or address, singular or plural, in any case ({@code endpoint_url},
-	 * {@code baseUrl}, {@code proxy_host}, {@code servers}).
+	 * server or address, in any case ({@code endpoint_url}, {@code baseUrl},
+	 * {@code proxy_host}), as DESIGN.md lists them. A plural ({@code servers}) names a
+	 * collection, whose elements' own keys say where each goes: changing one server of a
+	 * list does not move a secret kept beside the list.
 	 */
-	private static final Pattern DESTINATION = Pattern
-		.compile(".*(url|uri|host|hostname|endpoint|server|address)(s|es)?");
+	private static final Pattern DESTINATION = Pattern.compile(".*(url|uri|host|hostname|endpoint|server|address)");
 
 	private SensitiveKeys() {
 	}
