@@ -9,6 +9,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -170,6 +171,31 @@ public final class ConfigJson {
 		@SuppressWarnings("unchecked")
 		Map<String, Object> config = MAPPER.convertValue(tree, LinkedHashMap.class);
 		return config;
+	}
+
+	/**
+	 * Reads a configuration sent as JSON text, such as over HTTP, exactly as sent or not at
+	 * all: integers keep every digit (up to 4,300, what Python's {@code json} reads), and
+	 * other numbers must read back as sent from the double that every JSON reader (this
+	 * store's, Python's) reads them as, so a number out of a double's range ({@code 1e400}),
+	 * rounded to zero ({@code 1.5e-400}) or with more digits than a double holds
+	 * ({@code 0.10000000000000000000001}) is refused, as are NaN and the infinities, which
+	 * JSON has not. Such numbers are returned as doubles, as a stored configuration has them.
+	 * @param uniqueId the plugin's unique id, for messages
+	 * @param text the configuration's JSON text, an object
+	 * @return the configuration
+	 * @throws PluginConfigValidationException with the one violation found: its JSON Pointer
+	 * (empty for the text as a whole) and what is wrong (at which line and column, for text
+	 * that is not JSON), never quoting the text
+	 */
+	public static Map<String, Object> parseSent(String uniqueId, String text) {
+		try {
+			return ExactJson.read(text);
+		}
+		catch (ExactJson.Refused ex) {
+			throw new PluginConfigValidationException(uniqueId, List.of(new ConfigViolation(ex.path(),
+					ex.getMessage())));
+		}
 	}
 
 	private static String location(JacksonException ex) {

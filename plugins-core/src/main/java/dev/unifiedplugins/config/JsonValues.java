@@ -2,6 +2,8 @@ package dev.unifiedplugins.config;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -120,7 +122,7 @@ final class JsonValues {
 	/**
 	 * A decimal is written as it is, and read back as an integer when it is written without
 	 * a point or an exponent, else as a double, as Python reads it too. It must then be
-	 * the same number: a double that is written again as this very decimal.
+	 * the same number, see {@link #floatProblem}.
 	 */
 	private static void checkDecimal(String uniqueId, String path, BigDecimal decimal) {
 		String text = decimal.toString();
@@ -129,16 +131,50 @@ final class JsonValues {
 			checkInteger(uniqueId, path, decimal.toBigInteger());
 			return;
 		}
-		double read = decimal.doubleValue();
-		if (!Double.isFinite(read) || new BigDecimal(Double.toString(read)).compareTo(decimal) != 0) {
-			throw invalid(uniqueId, path, "is a decimal that would be read back as a different number: JSON "
-					+ "readers (this store's and Python's) read it as a double, and it is out of a double's range "
-					+ "or more precise (use a double, or a BigInteger for an integer)");
-		}
 		if (text.length() > MAX_NUMBER_LENGTH) {
 			throw invalid(uniqueId, path, "is written with more than " + MAX_NUMBER_LENGTH
 					+ " characters, more than JSON readers accept (use a double)");
 		}
+		String problem = floatProblem(decimal, Double.parseDouble(text));
+		if (problem != null) {
+			throw invalid(uniqueId, path, "is a decimal that " + problem.substring("is ".length())
+					+ " (JSON readers, this store's and Python's, read it as a double; use a double, or a "
+					+ "BigInteger for an integer)");
+		}
+	}
+
+	/** Why a number is not kept: it is out of a double's range. */
+	static final String OUT_OF_RANGE = "is out of a double's range: it would read as Infinity";
+
+	/**
+	 * Why a number that JSON readers read as a double (this store's and Python's) would not
+	 * read back as the number it is, or null when it would: when the double is finite, is
+	 * not zero unless the number is, and holds every significant digit of the number, which
+	 * is then the double rounded to that many digits. So {@code 0.1}, {@code 0.10},
+	 * {@code 1e300}, {@code 5e-324} and {@code 4.9E-324} (both the smallest double) are
+	 * kept; {@code 1e400}, {@code 1.5e-400} and {@code 0.10000000000000000000001} (which
+	 * would read as {@code 0.1}) are not.
+	 * @param decimal the number, as written
+	 * @param read the double it is read as
+	 * @return the problem, beginning with "is", or null
+	 */
+	static @Nullable String floatProblem(BigDecimal decimal, double read) {
+		if (!Double.isFinite(read)) {
+			return OUT_OF_RANGE;
+		}
+		if (decimal.signum() == 0) {
+			return null;
+		}
+		if (read == 0) {
+			return "is too close to zero for a double: it would read as 0";
+		}
+		BigDecimal digits = decimal.stripTrailingZeros();
+		BigDecimal rounded = new BigDecimal(read).round(new MathContext(digits.precision(), RoundingMode.HALF_EVEN));
+		if (rounded.compareTo(digits) != 0) {
+			return "is more precise than a double: it would read as another number (a double holds 15 to 17 "
+					+ "significant digits)";
+		}
+		return null;
 	}
 
 	/**

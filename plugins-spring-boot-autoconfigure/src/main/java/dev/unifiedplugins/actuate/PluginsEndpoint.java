@@ -157,10 +157,13 @@ public class PluginsEndpoint {
 	}
 
 	/** An illegal id is the request's fault: a 400 that says what a legal id is. */
+	/** Why an id is refused: the rule, not the id, which was sent. */
+	static final String ILLEGAL_ID = "Illegal plugin unique id: use 1 to " + PluginIds.MAX_LENGTH
+			+ " letters, digits, '_', '-' or '.', not starting with '.' and without '..'";
+
 	static void requireValidId(String uniqueId) {
 		if (!PluginIds.isValid(uniqueId)) {
-			throw new InvalidEndpointRequestException("Illegal plugin unique id", "Illegal plugin unique id: use 1 to "
-					+ PluginIds.MAX_LENGTH + " letters, digits, '_', '-' or '.', not starting with '.' and without '..'");
+			throw new InvalidEndpointRequestException("Illegal plugin unique id", ILLEGAL_ID);
 		}
 	}
 

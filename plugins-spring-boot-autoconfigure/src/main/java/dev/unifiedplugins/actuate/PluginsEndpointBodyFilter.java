@@ -19,12 +19,14 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Lets a save to the {@code plugins} endpoint on a servlet stack carry its configuration as
  * a JSON object, {@code {"config": {...}}}, as well as JSON text. See
- * {@link PluginsEndpointWebExtension#save}. Its 503 answers to writes (a busy plugin, a
+ * {@link PluginsEndpointWebExtension#save}. A body that could not be read at all is a 400
+ * saying why (see {@link ConfigObjectBody}). Its 503 answers to writes (a busy plugin, a
  * failed store) carry {@code Retry-After}.
  */
 public class PluginsEndpointBodyFilter extends OncePerRequestFilter {
@@ -65,8 +67,19 @@ public class PluginsEndpointBodyFilter extends OncePerRequestFilter {
 			response.sendError(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE, this.saves.tooLarge());
 			return;
 		}
-		byte[] rewritten = ConfigObjectBody.rewrite(body);
-		chain.doFilter(new BodyRequest(request, (rewritten != null) ? rewritten : body), answer);
+		byte[] rewritten;
+		try {
+			rewritten = ConfigObjectBody.rewrite(body);
+		}
+		catch (ConfigObjectBody.Refused ex) {
+			byte[] refusal = ConfigObjectBody.badRequest(ex.getMessage());
+			response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+			response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+			response.setContentLength(refusal.length);
+			response.getOutputStream().write(refusal);
+			return;
+		}
+		chain.doFilter(new BodyRequest(request, rewritten), answer);
 	}
 
 	/** The whole body, or null when it is larger than the limit. */

@@ -11,6 +11,7 @@ import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
@@ -22,7 +23,8 @@ import org.springframework.web.server.WebFilterChain;
 /**
  * Lets a save to the {@code plugins} endpoint on WebFlux carry its configuration as a JSON
  * object, {@code {"config": {...}}}, as well as JSON text. See
- * {@link PluginsEndpointWebExtension#save}. Its 503 answers to writes (a busy plugin, a
+ * {@link PluginsEndpointWebExtension#save}. A body that could not be read at all is a 400
+ * saying why (see {@link ConfigObjectBody}). Its 503 answers to writes (a busy plugin, a
  * failed store) carry {@code Retry-After}.
  */
 public class PluginsEndpointBodyWebFilter implements WebFilter {
@@ -64,10 +66,23 @@ public class PluginsEndpointBodyWebFilter implements WebFilter {
 			.onErrorMap(DataBufferLimitException.class,
 					(ex) -> new ResponseStatusException(HttpStatus.PAYLOAD_TOO_LARGE, this.saves.tooLarge()))
 			.flatMap((body) -> {
-				byte[] rewritten = ConfigObjectBody.rewrite(body);
-				byte[] sent = (rewritten != null) ? rewritten : body;
-				return chain.filter(exchange.mutate().request(withBody(exchange, sent)).build());
+				byte[] rewritten;
+				try {
+					rewritten = ConfigObjectBody.rewrite(body);
+				}
+				catch (ConfigObjectBody.Refused ex) {
+					return badRequest(exchange.getResponse(), ex.getMessage());
+				}
+				return chain.filter(exchange.mutate().request(withBody(exchange, rewritten)).build());
 			});
+	}
+
+	private static Mono<Void> badRequest(ServerHttpResponse response, String message) {
+		byte[] refusal = ConfigObjectBody.badRequest(message);
+		response.setStatusCode(HttpStatus.BAD_REQUEST);
+		response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+		response.getHeaders().setContentLength(refusal.length);
+		return response.writeWith(Mono.just(response.bufferFactory().wrap(refusal)));
 	}
 
 	private static byte[] bytes(DataBuffer buffer) {

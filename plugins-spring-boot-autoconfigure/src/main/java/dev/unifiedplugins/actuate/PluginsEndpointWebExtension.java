@@ -6,17 +6,15 @@ import java.util.Map;
 import java.util.Objects;
 
 import dev.unifiedplugins.actuate.PluginsEndpoint.PluginDetailDescriptor;
+import dev.unifiedplugins.config.ConfigJson;
 import dev.unifiedplugins.config.ConfigViolation;
 import dev.unifiedplugins.config.PluginConfigBusyException;
 import dev.unifiedplugins.config.PluginConfigConflictException;
 import dev.unifiedplugins.config.PluginConfigValidationException;
+import dev.unifiedplugins.config.PluginIds;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.shutdown.PluginCleanup;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.TokenStreamLocation;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.aot.hint.annotation.RegisterReflectionForBinding;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -56,10 +54,6 @@ public class PluginsEndpointWebExtension {
 
 	private static final int STATUS_CONFLICT = 409;
 
-	private static final JsonMapper JSON = JsonMapper.builder()
-		.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-		.build();
-
 	private final PluginsEndpoint endpoint;
 
 	private final UnifiedPluginRegistry registry;
@@ -94,16 +88,19 @@ public class PluginsEndpointWebExtension {
 	@WriteOperation
 	public WebEndpointResponse<Object> save(@Selector String uniqueId, @Nullable String config,
 			@Nullable String revision, SecurityContext securityContext) {
-		PluginsEndpoint.requireValidId(uniqueId);
+		if (!PluginIds.isValid(uniqueId)) {
+			return illegalId();
+		}
 		if (this.registry.getRegisteredPlugin(uniqueId).isEmpty()) {
 			return notFound(uniqueId);
 		}
 		Map<String, Object> values;
 		try {
-			values = parse(config);
+			values = parse(uniqueId, config);
 		}
-		catch (IllegalArgumentException ex) {
-			return badRequest(new ConfigViolation("", ex.getMessage()));
+		catch (PluginConfigValidationException ex) {
+			return new WebEndpointResponse<>(new ViolationsDescriptor(ex.violations()),
+					WebEndpointResponse.STATUS_BAD_REQUEST);
 		}
 		try {
 			this.writer.save(uniqueId, values, PluginsEndpointWriter.expected(revision),
@@ -130,28 +127,17 @@ public class PluginsEndpointWebExtension {
 	}
 
 	/**
-	 * Reads the configuration's JSON text. Messages say where the text is wrong, never what
-	 * it holds there.
+	 * Reads the configuration's JSON text exactly as sent, or refuses it: see
+	 * {@link ConfigJson#parseSent}. Messages say where the text is wrong, never what it
+	 * holds there.
+	 * @throws PluginConfigValidationException with the path and the problem
 	 */
-	@SuppressWarnings("unchecked")
-	static Map<String, Object> parse(@Nullable String config) {
+	static Map<String, Object> parse(String uniqueId, @Nullable String config) {
 		if (config == null) {
-			throw new IllegalArgumentException("config is required: a JSON object as text");
+			throw new PluginConfigValidationException(uniqueId,
+					List.of(new ConfigViolation("", "config is required: a JSON object as text")));
 		}
-		Object value;
-		try {
-			value = JSON.readValue(config, Object.class);
-		}
-		catch (JacksonException ex) {
-			TokenStreamLocation location = ex.getLocation();
-			throw new IllegalArgumentException("config is not valid JSON"
-					+ ((location != null) ? " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")"
-							: ""));
-		}
-		if (!(value instanceof Map<?, ?> map)) {
-			throw new IllegalArgumentException("config must be a JSON object");
-		}
-		return (Map<String, Object>) map;
+		return ConfigJson.parseSent(uniqueId, config);
 	}
 
 	/**
@@ -162,7 +148,9 @@ public class PluginsEndpointWebExtension {
 	 */
 	@DeleteOperation
 	public WebEndpointResponse<Object> delete(@Selector String uniqueId, SecurityContext securityContext) {
-		PluginsEndpoint.requireValidId(uniqueId);
+		if (!PluginIds.isValid(uniqueId)) {
+			return illegalId();
+		}
 		if (this.registry.getRegisteredPlugin(uniqueId).isEmpty()) {
 			return notFound(uniqueId);
 		}
@@ -190,7 +178,9 @@ public class PluginsEndpointWebExtension {
 	@DeleteOperation
 	public WebEndpointResponse<Object> stopResources(@Selector String uniqueId, @Selector String resources,
 			SecurityContext securityContext) {
-		PluginsEndpoint.requireValidId(uniqueId);
+		if (!PluginIds.isValid(uniqueId)) {
+			return illegalId();
+		}
 		if (!RESOURCES.equals(resources)) {
 			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
 		}
@@ -200,6 +190,14 @@ public class PluginsEndpointWebExtension {
 		PluginCleanup cleanup = this.writer.stopResources(uniqueId, securityContext.getPrincipal());
 		return new WebEndpointResponse<>(new ResourcesDescriptor(cleanup.cleanedUp(), cleanup.terminated(),
 				cleanup.endedPids(), cleanup.errors()));
+	}
+
+	/**
+	 * An id that is not legal, answered here rather than with Spring Boot's 400, whose
+	 * error body carries no message: the rule, without the id, which was sent.
+	 */
+	private static WebEndpointResponse<Object> illegalId() {
+		return badRequest(new ConfigViolation("", PluginsEndpoint.ILLEGAL_ID));
 	}
 
 	private static WebEndpointResponse<Object> badRequest(ConfigViolation violation) {
