@@ -684,7 +684,7 @@
   }
 
   /** Keys of values that say where data goes (DESIGN.md, "Secrets in writes"). */
-  const DESTINATION_KEY = /(url|uri|host|endpoint|server|address)$/i;
+  const DESTINATION_KEY = /(url|uri|host|hostname|endpoint|server|address)$/i;
 
   /** String formats that say where data goes. */
   const DESTINATION_FORMATS = ['uri', 'iri', 'hostname', 'idn-hostname', 'email', 'idn-email', 'ipv4', 'ipv6'];
