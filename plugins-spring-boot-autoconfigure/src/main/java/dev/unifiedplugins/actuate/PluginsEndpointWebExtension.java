@@ -20,6 +20,7 @@ import org.springframework.aot.hint.annotation.RegisterReflectionForBinding;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
@@ -71,6 +72,22 @@ public class PluginsEndpointWebExtension {
 		this.endpoint = Objects.requireNonNull(endpoint, "endpoint must not be null");
 		this.registry = Objects.requireNonNull(registry, "registry must not be null");
 		this.writer = Objects.requireNonNull(writer, "writer must not be null");
+	}
+
+	/**
+	 * One plugin's detail view over the web, as {@link PluginsEndpoint#plugin}, with a
+	 * message for what is wrong: an illegal id is a 400 saying why, an unknown one a 404
+	 * naming it.
+	 * @param uniqueId the plugin's unique id
+	 * @param securityContext who reads, for the masking of values
+	 * @return the detail view, or why there is none
+	 */
+	@ReadOperation
+	public WebEndpointResponse<Object> plugin(@Selector String uniqueId, SecurityContext securityContext) {
+		if (!PluginIds.isValid(uniqueId)) {
+			return illegalId();
+		}
+		return detail(uniqueId, securityContext);
 	}
 
 	/**

@@ -178,7 +178,7 @@ class PluginsEndpointNumbersTests {
 
 	@ParameterizedTest
 	@EnumSource(names = { "SERVLET", "REACTIVE" })
-	void anIllegalIdIsRefusedSayingWhyOnEveryWrite(WebApplicationType type) throws Exception {
+	void anIllegalIdIsRefusedSayingWhyOnEveryWriteAndRead(WebApplicationType type) throws Exception {
 		String base = start(type);
 
 		for (String id : List.of(".hidden", "a..b", "x".repeat(129))) {
@@ -187,10 +187,11 @@ class PluginsEndpointNumbersTests {
 				.build(), HttpResponse.BodyHandlers.ofString());
 			HttpResponse<String> deleted = http.send(request(base, id).DELETE().build(),
 					HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> read = http.send(request(base, id).GET().build(), HttpResponse.BodyHandlers.ofString());
 			HttpResponse<String> stopped = http.send(
 					HttpRequest.newBuilder(URI.create(base + "/actuator/plugins/" + id + "/resources")).DELETE().build(),
 					HttpResponse.BodyHandlers.ofString());
-			for (HttpResponse<String> refused : List.of(saved, deleted, stopped)) {
+			for (HttpResponse<String> refused : List.of(saved, deleted, stopped, read)) {
 				assertThat(refused.statusCode()).as(id).isEqualTo(400);
 				assertThat(violation(refused, "")).startsWith("Illegal plugin unique id: use 1 to 128 letters");
 				assertThat(refused.body()).doesNotContain("xxxx");
@@ -199,6 +200,10 @@ class PluginsEndpointNumbersTests {
 		try (var files = Files.list(this.dir)) {
 			assertThat(files.filter((file) -> file.toString().endsWith(".json"))).isEmpty();
 		}
+		HttpResponse<String> unknown = http.send(request(base, "stt_nothing").GET().build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(unknown.statusCode()).isEqualTo(404);
+		assertThat(unknown.body()).contains("No plugin 'stt_nothing' is registered");
 	}
 
 	/** The message of the answer's only violation, which is at the given path. */
