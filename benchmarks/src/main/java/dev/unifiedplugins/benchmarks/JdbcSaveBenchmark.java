@@ -46,6 +46,16 @@ public class JdbcSaveBenchmark {
 
 	private static final String ID = "bench_p0";
 
+	private static final String UPSERT = "INSERT INTO plugin_config (unique_id, json, revision, updated_at, updated_by)"
+			+ " VALUES (?, ?, 1, now(), 'bench') ON CONFLICT (unique_id) DO UPDATE SET json = excluded.json,"
+			+ " revision = plugin_config.revision + 1, updated_at = excluded.updated_at, updated_by = excluded.updated_by";
+
+	private static final String UPSERT_NOTIFY = "WITH w AS (" + UPSERT
+			+ " RETURNING revision) SELECT revision, pg_notify('bench_channel', 'x') FROM w";
+
+	private static final String BOUNDED = "SELECT set_config('lock_timeout', '10000ms', true),"
+			+ " set_config('statement_timeout', '15000ms', true); ";
+
 	@Param("1000")
 	public int plugins;
 
@@ -130,100 +140,50 @@ public class JdbcSaveBenchmark {
 	/** The floor: one upsert of the same text, committed by the driver's auto-commit. */
 	@Benchmark
 	public int floorUpsert() throws Exception {
-		try (Connection connection = this.pool.getConnection();
-				PreparedStatement upsert = connection.prepareStatement("INSERT INTO plugin_config "
-						+ "(unique_id, json, revision, updated_at, updated_by) VALUES (?, ?, 1, now(), 'bench') "
-						+ "ON CONFLICT (unique_id) DO UPDATE SET json = excluded.json, "
-						+ "revision = plugin_config.revision + 1, updated_at = excluded.updated_at, "
-						+ "updated_by = excluded.updated_by")) {
-			upsert.setString(1, "bench_floor");
-			upsert.setString(2, this.text);
-			return upsert.executeUpdate();
-		}
+		return upsert(UPSERT, true);
 	}
 
 	/** Diagnostic: the floor's upsert with the notice a save must send, in the same statement. */
 	@Benchmark
 	public int floorUpsertNotify() throws Exception {
-		try (Connection connection = this.pool.getConnection();
-				PreparedStatement upsert = connection.prepareStatement("WITH w AS (INSERT INTO plugin_config "
-						+ "(unique_id, json, revision, updated_at, updated_by) VALUES (?, ?, 1, now(), 'bench') "
-						+ "ON CONFLICT (unique_id) DO UPDATE SET json = excluded.json, "
-						+ "revision = plugin_config.revision + 1, updated_at = excluded.updated_at, "
-						+ "updated_by = excluded.updated_by RETURNING revision) "
-						+ "SELECT revision, pg_notify('bench_channel', 'x') FROM w")) {
-			upsert.setString(1, "bench_floor");
-			upsert.setString(2, this.text);
-			upsert.execute();
-			return 1;
-		}
+		return upsert(UPSERT_NOTIFY, true);
 	}
 
 	/** Diagnostic: the floor's upsert in a transaction of its own: BEGIN, upsert, COMMIT. */
 	@Benchmark
 	public int floorUpsertTransaction() throws Exception {
-		try (Connection connection = this.pool.getConnection();
-				PreparedStatement upsert = connection.prepareStatement("INSERT INTO plugin_config "
-						+ "(unique_id, json, revision, updated_at, updated_by) VALUES (?, ?, 1, now(), 'bench') "
-						+ "ON CONFLICT (unique_id) DO UPDATE SET json = excluded.json, "
-						+ "revision = plugin_config.revision + 1, updated_at = excluded.updated_at, "
-						+ "updated_by = excluded.updated_by")) {
-			connection.setAutoCommit(false);
-			try {
-				upsert.setString(1, "bench_floor");
-				upsert.setString(2, this.text);
-				int rows = upsert.executeUpdate();
-				connection.commit();
-				return rows;
-			}
-			finally {
-				connection.setAutoCommit(true);
-			}
-		}
+		return upsert(UPSERT, false);
 	}
 
 	/** Diagnostic: the upsert with its notice and bounded waits in one message, in a transaction. */
 	@Benchmark
 	public int floorBoundedNotifyTransaction() throws Exception {
-		try (Connection connection = this.pool.getConnection();
-				PreparedStatement upsert = connection.prepareStatement(
-						"SELECT set_config('lock_timeout', '10000ms', true), set_config('statement_timeout', '15000ms', true);"
-								+ " WITH w AS (INSERT INTO plugin_config "
-								+ "(unique_id, json, revision, updated_at, updated_by) VALUES (?, ?, 1, now(), 'bench') "
-								+ "ON CONFLICT (unique_id) DO UPDATE SET json = excluded.json, "
-								+ "revision = plugin_config.revision + 1, updated_at = excluded.updated_at, "
-								+ "updated_by = excluded.updated_by RETURNING revision) "
-								+ "SELECT revision, pg_notify('bench_channel', 'x') FROM w")) {
-			connection.setAutoCommit(false);
-			try {
-				upsert.setString(1, "bench_floor");
-				upsert.setString(2, this.text);
-				upsert.execute();
-				connection.commit();
-				return 1;
-			}
-			finally {
-				connection.setAutoCommit(true);
-			}
-		}
+		return upsert(BOUNDED + UPSERT_NOTIFY, false);
 	}
 
 	/** Diagnostic: the same one message, auto-committed: PostgreSQL runs it as one implicit transaction. */
 	@Benchmark
 	public int floorBoundedNotifyImplicit() throws Exception {
+		return upsert(BOUNDED + UPSERT_NOTIFY, true);
+	}
+
+	/** Runs one of the hand-written upserts of the same text, auto-committed or in a transaction. */
+	private int upsert(String sql, boolean autoCommit) throws Exception {
 		try (Connection connection = this.pool.getConnection();
-				PreparedStatement upsert = connection.prepareStatement(
-						"SELECT set_config('lock_timeout', '10000ms', true), set_config('statement_timeout', '15000ms', true);"
-								+ " WITH w AS (INSERT INTO plugin_config "
-								+ "(unique_id, json, revision, updated_at, updated_by) VALUES (?, ?, 1, now(), 'bench') "
-								+ "ON CONFLICT (unique_id) DO UPDATE SET json = excluded.json, "
-								+ "revision = plugin_config.revision + 1, updated_at = excluded.updated_at, "
-								+ "updated_by = excluded.updated_by RETURNING revision) "
-								+ "SELECT revision, pg_notify('bench_channel', 'x') FROM w")) {
-			upsert.setString(1, "bench_floor");
-			upsert.setString(2, this.text);
-			upsert.execute();
-			return 1;
+				PreparedStatement upsert = connection.prepareStatement(sql)) {
+			connection.setAutoCommit(autoCommit);
+			try {
+				upsert.setString(1, "bench_floor");
+				upsert.setString(2, this.text);
+				upsert.execute();
+				if (!autoCommit) {
+					connection.commit();
+				}
+				return 1;
+			}
+			finally {
+				connection.setAutoCommit(true);
+			}
 		}
 	}
 
