@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.unifiedplugins.concurrent.DaemonThreads;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -72,8 +73,7 @@ final class PostgresChangeWatcher implements AutoCloseable {
 		this.token = token;
 		this.onChange = onChange;
 		this.pollInterval = pollInterval;
-		this.thread = new Thread(this::run, THREAD_NAME_PREFIX + tableName);
-		this.thread.setDaemon(true);
+		this.thread = DaemonThreads.named(THREAD_NAME_PREFIX + tableName).newThread(this::run);
 	}
 
 	/** Starts watching on a connection of its own; closing the watcher stops the thread. */

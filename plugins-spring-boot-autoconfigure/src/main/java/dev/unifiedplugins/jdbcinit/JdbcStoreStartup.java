@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.unifiedplugins.concurrent.DaemonThreads;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -57,8 +58,7 @@ public final class JdbcStoreStartup implements AutoCloseable {
 			this.done = true;
 			return;
 		}
-		Thread thread = new Thread(() -> retry(next), "plugins-jdbc-startup");
-		thread.setDaemon(true);
+		Thread thread = DaemonThreads.named("plugins-jdbc-startup").newThread(() -> retry(next));
 		this.thread = thread;
 		thread.start();
 	}
