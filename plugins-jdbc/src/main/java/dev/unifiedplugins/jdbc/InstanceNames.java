@@ -2,7 +2,10 @@ package dev.unifiedplugins.jdbc;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.time.Instant;
 import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The names instances sharing a database go by: what the config table records as the
@@ -12,6 +15,9 @@ final class InstanceNames {
 
 	/** Most characters of a name: the size of the {@code updated_by} column. */
 	static final int MAX_LENGTH = 255;
+
+	/** The fleets made in this JVM: a second one under the same name is another instance. */
+	private static final AtomicInteger FLEETS_IN_THIS_PROCESS = new AtomicInteger();
 
 	private InstanceNames() {
 	}
@@ -32,10 +38,28 @@ final class InstanceNames {
 		return (name.length() > MAX_LENGTH) ? name.substring(0, MAX_LENGTH) : name;
 	}
 
+	/**
+	 * This process, as the cloud cost fleet tells processes apart: host name, PID and start
+	 * time, and for the second fleet made in this JVM on (another application context) its
+	 * number; cut to {@value #MAX_LENGTH} characters, keeping the end.
+	 */
+	static String currentProcess() {
+		ProcessHandle self = ProcessHandle.current();
+		String started = self.info()
+			.startInstant()
+			.map(Instant::toString)
+			.orElseGet(() -> "at an unknown time, " + UUID.randomUUID());
+		int nth = FLEETS_IN_THIS_PROCESS.incrementAndGet();
+		String process = Default.HOST + "/" + self.pid() + " started " + started + ((nth > 1) ? " #" + nth : "");
+		return (process.length() > MAX_LENGTH) ? process.substring(process.length() - MAX_LENGTH) : process;
+	}
+
 	/** Computed once, when first asked for: finding the host name may take a lookup. */
 	private static final class Default {
 
-		static final String VALUE = hostName() + ":" + ProcessHandle.current().pid();
+		static final String HOST = hostName();
+
+		static final String VALUE = HOST + ":" + ProcessHandle.current().pid();
 
 		private static String hostName() {
 			for (String variable : new String[] { "HOSTNAME", "COMPUTERNAME" }) {

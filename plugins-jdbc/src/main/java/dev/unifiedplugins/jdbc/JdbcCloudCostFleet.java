@@ -2,10 +2,7 @@ package dev.unifiedplugins.jdbc;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -15,8 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
@@ -82,17 +77,8 @@ public class JdbcCloudCostFleet implements CloudCostFleet {
 
 	private static final String LOCK_ROW = "fleet";
 
-	/** PostgreSQL's lock_timeout and statement timeout (or a cancelled query). */
-	private static final Set<String> TIMED_OUT = Set.of("55P03", "57014");
-
-	/** The size of the {@code process} and {@code contender} columns. */
-	private static final int MAX_PROCESS_LENGTH = 255;
-
 	// Two first writes may insert the lock row at once: the loser runs again and waits.
 	private static final int LOCK_ROW_ATTEMPTS = 3;
-
-	/** The fleets made in this JVM: a second one under the same name is another instance. */
-	private static final AtomicInteger fleetsInThisProcess = new AtomicInteger();
 
 	private final JdbcOperations jdbc;
 
@@ -146,7 +132,7 @@ public class JdbcCloudCostFleet implements CloudCostFleet {
 	 */
 	public JdbcCloudCostFleet(DataSource dataSource, String tableName, String instanceName, Duration dropOutAfter,
 			Duration queryTimeout) {
-		this(dataSource, tableName, instanceName, dropOutAfter, queryTimeout, currentProcess());
+		this(dataSource, tableName, instanceName, dropOutAfter, queryTimeout, InstanceNames.currentProcess());
 	}
 
 	/**
@@ -176,9 +162,9 @@ public class JdbcCloudCostFleet implements CloudCostFleet {
 		this.dropOutAfter = PeriodicTasks.requirePositive(dropOutAfter, "dropOutAfter");
 		this.queryTimeout = PeriodicTasks.requirePositive(queryTimeout, "queryTimeout");
 		Objects.requireNonNull(process, "process must not be null");
-		if (process.isBlank() || process.length() > MAX_PROCESS_LENGTH) {
+		if (process.isBlank() || process.length() > InstanceNames.MAX_LENGTH) {
 			throw new IllegalArgumentException(
-					"The process must have 1 to " + MAX_PROCESS_LENGTH + " characters and not be blank");
+					"The process must have 1 to " + InstanceNames.MAX_LENGTH + " characters and not be blank");
 		}
 		this.process = process;
 		int seconds = (int) Math.min(Integer.MAX_VALUE, (queryTimeout.toMillis() + 999) / 1000);
@@ -454,74 +440,12 @@ public class JdbcCloudCostFleet implements CloudCostFleet {
 
 	private UncheckedIOException failure(String operation, RuntimeException ex) {
 		String why = (ex instanceof PessimisticLockingFailureException || ex instanceof QueryTimeoutException
-				|| timedOut(sqlState(ex)))
+				|| JdbcErrors.timedOut(ex))
 				? "the fleet's lock or the database did not answer within the query timeout of " + this.queryTimeout
-						+ " (" + causeMessage(ex) + ")"
-				: causeMessage(ex);
+						+ " (" + JdbcErrors.causeMessage(ex) + ")"
+				: JdbcErrors.causeMessage(ex);
 		String message = "Cannot " + operation + " the cloud cost fleet in table " + this.resources + ": " + why;
 		return new UncheckedIOException(message, new IOException(message, ex));
-	}
-
-	private static boolean timedOut(@Nullable String sqlState) {
-		return sqlState != null && TIMED_OUT.contains(sqlState);
-	}
-
-	private static @Nullable String sqlState(Throwable ex) {
-		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
-			if (cause instanceof SQLException sql && sql.getSQLState() != null) {
-				return sql.getSQLState();
-			}
-		}
-		return null;
-	}
-
-	/**
-	 * The driver's message, first line only (values are parameters, but a driver may quote
-	 * a failing row on later lines), without Spring's repetition of the statement.
-	 */
-	private static String causeMessage(Throwable ex) {
-		Throwable cause = ex;
-		while (cause.getCause() != null && cause.getCause() != cause) {
-			cause = cause.getCause();
-		}
-		String message = cause.getMessage();
-		if (message == null) {
-			message = cause.getClass().getName();
-		}
-		String first = message.lines().findFirst().orElse(message).strip();
-		return (cause instanceof SQLException sql && sql.getSQLState() != null)
-				? first + " (SQLState " + sql.getSQLState() + ")" : first;
-	}
-
-	/**
-	 * This process: host name, PID and start time, and for the second fleet made in this
-	 * JVM on (another application context) its number.
-	 */
-	static String currentProcess() {
-		ProcessHandle self = ProcessHandle.current();
-		String started = self.info()
-			.startInstant()
-			.map(Instant::toString)
-			.orElseGet(() -> "at an unknown time, " + UUID.randomUUID());
-		int nth = fleetsInThisProcess.incrementAndGet();
-		String process = hostName() + "/" + self.pid() + " started " + started + ((nth > 1) ? " #" + nth : "");
-		return (process.length() > MAX_PROCESS_LENGTH) ? process.substring(process.length() - MAX_PROCESS_LENGTH)
-				: process;
-	}
-
-	private static String hostName() {
-		for (String variable : new String[] { "HOSTNAME", "COMPUTERNAME" }) {
-			String name = System.getenv(variable);
-			if (name != null && !name.isBlank()) {
-				return name.strip();
-			}
-		}
-		try {
-			return InetAddress.getLocalHost().getHostName();
-		}
-		catch (IOException ex) {
-			return "localhost";
-		}
 	}
 
 	/** The row of an instance name. */

@@ -3,6 +3,7 @@ package dev.unifiedplugins.jdbc;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -67,6 +68,37 @@ final class JdbcErrors {
 		String message = what + ": " + driverMessage
 				+ ((ex.getSQLState() != null) ? " (SQLState " + ex.getSQLState() + ")" : "");
 		return new UncheckedIOException(message, new IOException(message, safe(ex)));
+	}
+
+	/** PostgreSQL's lock_timeout and statement timeout (or a cancelled query). */
+	private static final Set<String> TIMED_OUT = Set.of("55P03", "57014");
+
+	/** Whether a failure is a wait that ran out: a lock, a statement, a cancelled query. */
+	static boolean timedOut(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+				return TIMED_OUT.contains(sql.getSQLState());
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * The driver's message, first line only (values are parameters, but a driver may quote
+	 * a failing row on later lines), without Spring's repetition of the statement.
+	 */
+	static String causeMessage(Throwable ex) {
+		Throwable cause = ex;
+		while (cause.getCause() != null && cause.getCause() != cause) {
+			cause = cause.getCause();
+		}
+		String message = cause.getMessage();
+		if (message == null) {
+			message = cause.getClass().getName();
+		}
+		String first = firstLine(message);
+		return (cause instanceof SQLException sql && sql.getSQLState() != null)
+				? first + " (SQLState " + sql.getSQLState() + ")" : first;
 	}
 
 	static String firstLine(@Nullable String message) {
