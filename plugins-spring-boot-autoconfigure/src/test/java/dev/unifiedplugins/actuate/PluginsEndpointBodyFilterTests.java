@@ -14,6 +14,7 @@ import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.testsupport.ForeignFileLock;
 import dev.unifiedplugins.testsupport.TestPluginManager;
+import dev.unifiedplugins.testsupport.Unsecured;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -188,7 +189,7 @@ class PluginsEndpointBodyFilterTests {
 	private String start(WebApplicationType type, String... more) {
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
 				"--plugins.config-dir=" + this.dir, "--spring.main.banner-mode=off",
-				"--spring.autoconfigure.exclude=" + String.join(",", UNSECURED)));
+				Unsecured.EXCLUDE));
 		args.addAll(List.of(more));
 		if (args.stream().noneMatch((arg) -> arg.startsWith(ACCESS))) {
 			args.add(ACCESS + "unrestricted");
@@ -209,16 +210,6 @@ class PluginsEndpointBodyFilterTests {
 			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
-	/** Spring Security is on this module's test class path; these tests are about the body. */
-	private static final List<String> UNSECURED = List.of(
-			"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration");
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
 	@EnableAutoConfiguration

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.testsupport.TestPluginManager;
+import dev.unifiedplugins.testsupport.Unsecured;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -222,7 +223,7 @@ class PluginsEndpointNumbersTests {
 		List<String> args = List.of("--server.port=0", "--server.address=127.0.0.1", "--plugins.config-dir=" + this.dir,
 				"--spring.main.banner-mode=off", "--management.endpoints.web.exposure.include=plugins",
 				"--management.endpoint.plugins.access=unrestricted",
-				"--spring.autoconfigure.exclude=" + String.join(",", UNSECURED));
+				Unsecured.EXCLUDE);
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(FreeApplication.class).web(type)
 			.run(args.toArray(String[]::new));
 		this.contexts.add(context);
@@ -255,16 +256,6 @@ class PluginsEndpointNumbersTests {
 		return output.trim();
 	}
 
-	/** Spring Security is on this module's test class path; these tests are about the body. */
-	private static final List<String> UNSECURED = List.of(
-			"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration");
 
 	/** One plugin, {@code tools_free}, without a schema: any JSON object is its configuration. */
 	@SpringBootConfiguration(proxyBeanMethods = false)

@@ -9,8 +9,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.unifiedplugins.actuate.WriteFixtures.InterferingStore;
 import dev.unifiedplugins.concurrent.BoundedCalls;
-import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.ConfigViolation;
+import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.PluginConfigConflictException;
 import dev.unifiedplugins.config.PluginConfigValidationException;
 import dev.unifiedplugins.config.StoredPluginConfig;

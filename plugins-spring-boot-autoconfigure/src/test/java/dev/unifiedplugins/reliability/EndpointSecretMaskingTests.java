@@ -25,6 +25,7 @@ import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.inspection.PluginInspector;
 import dev.unifiedplugins.testsupport.TestPluginManager;
 import dev.unifiedplugins.testsupport.TestPlugins;
+import dev.unifiedplugins.testsupport.Unsecured;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,16 +71,6 @@ class EndpointSecretMaskingTests {
 
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-	/** Spring Security is on this module's test class path; these tests are about the values. */
-	private static final List<String> UNSECURED = List.of(
-			"org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration",
-			"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration");
 
 	/** {@code llm_gateway}: a key and a URL, a callback of format uri, a nested upstream with its password. */
 	private static final Map<String, Object> GATEWAY_SCHEMA = Map.of("type", "object", "properties",
@@ -329,7 +320,7 @@ class EndpointSecretMaskingTests {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(GatewayApplication.class)
 			.web(WebApplicationType.SERVLET)
 			.run("--server.port=0", "--server.address=127.0.0.1", "--plugins.config-dir=" + this.dir.resolve("app"),
-					"--spring.main.banner-mode=off", "--spring.autoconfigure.exclude=" + String.join(",", UNSECURED),
+					"--spring.main.banner-mode=off", Unsecured.EXCLUDE,
 					"--management.endpoints.web.exposure.include=plugins",
 					"--management.endpoint.plugins.access=unrestricted");
 		this.contexts.add(context);
