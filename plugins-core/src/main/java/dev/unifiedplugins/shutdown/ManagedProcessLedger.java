@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,6 +135,11 @@ public final class ManagedProcessLedger {
 					ended.addAll(reap(state));
 				}
 			}
+		}
+		catch (NoSuchFileException ex) {
+			// A config dir that does not exist yet (a first start, or the JDBC store) holds no
+			// record of a previous run: nothing to end. It is created when a PID is recorded.
+			return List.of();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot read process state files in " + this.dir, ex);

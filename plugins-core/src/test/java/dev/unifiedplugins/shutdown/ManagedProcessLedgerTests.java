@@ -75,6 +75,25 @@ class ManagedProcessLedgerTests {
 	}
 
 	@Test
+	void aDirectoryThatDoesNotExistYetHasNoOrphansAndIsNotCreated() {
+		Path missing = this.dir.resolve("not-yet");
+
+		assertThat(new ManagedProcessLedger(missing).reapOrphans()).isEmpty();
+		assertThat(missing).doesNotExist();
+	}
+
+	@Test
+	void aRecordCreatesTheDirectory() throws Exception {
+		Process child = this.processes.startSleep();
+		Path missing = this.dir.resolve("not-yet");
+		ManagedProcessLedger ledger = new ManagedProcessLedger(missing);
+
+		ledger.record(List.of(child.pid()));
+
+		assertThat(ledger.getFile()).exists().hasParent(missing);
+	}
+
+	@Test
 	void forAFileStoreTheStateFileIsInTheStoreDirectory() {
 		Path storeDir = this.dir.resolve("store");
 

@@ -15,6 +15,7 @@ import dev.unifiedplugins.autoconfigure.PluginsShutdownProperties;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.core.PluginManager;
+import dev.unifiedplugins.lifecycle.ManagedProcessTracker;
 import dev.unifiedplugins.processes.ProcessTable;
 import dev.unifiedplugins.testsupport.Await;
 import dev.unifiedplugins.testsupport.ChildProcesses;
@@ -191,6 +192,18 @@ class OrphanProcessTests {
 				assertThat(stateFile).as("the dead instance's record").doesNotExist();
 			});
 			assertThat(output).contains("Ended orphan plugin processes [" + orphan + "]");
+		}
+
+		@Test
+		void aFirstStartWithoutAConfigDirLogsNoWarning(CapturedOutput output) {
+			Path missing = OrphanProcessTests.this.dir.resolve("not-created-yet");
+
+			runner().withPropertyValues("plugins.config-dir=" + missing).run((context) -> {
+				assertThat(context).hasNotFailed();
+				context.getBean(ManagedProcessTracker.class).recordNow();
+			});
+
+			assertThat(output).doesNotContain("orphan").doesNotContain("Exception");
 		}
 
 		@Test
