@@ -97,6 +97,52 @@ public final class PluginConfigSchemaGenerator {
 		return schemas.get(configClass);
 	}
 
+	/**
+	 * The configuration schema of a record or bean with some of its top-level properties'
+	 * defaults replaced: how several plugins share one config class, each with defaults of
+	 * its own.
+	 * @param configClass the configuration class
+	 * @param defaults the defaults by property name, each in the text form of
+	 * {@code @JsonProperty(defaultValue)}: strings and enums unquoted, anything else as JSON
+	 * @return the schema, immutable
+	 * @throws IllegalArgumentException naming the class and the property when the class has
+	 * no such property or the default breaks its schema
+	 */
+	public static Map<String, Object> generate(Class<?> configClass, Map<String, String> defaults) {
+		Objects.requireNonNull(defaults, "defaults must not be null");
+		Map<String, Object> generated = generate(configClass);
+		if (defaults.isEmpty()) {
+			return generated;
+		}
+		// A mutable copy through JSON text, as generation makes it.
+		@SuppressWarnings("unchecked")
+		Map<String, Object> map = MAPPER.readValue(MAPPER.writeValueAsString(generated), LinkedHashMap.class);
+		Map<String, Object> properties = (map.get("properties") instanceof Map<?, ?> found)
+				? SchemaWalker.castMap(found) : Map.of();
+		SchemaPostProcessor processor = new SchemaPostProcessor(configClass, map);
+		defaults.forEach((name, text) -> {
+			if (!(properties.get(name) instanceof Map<?, ?> property)) {
+				throw new IllegalArgumentException("Config class " + configClass.getName() + " has no property '" + name
+						+ "' to give a default; its properties are " + properties.keySet());
+			}
+			Map<String, Object> own = new LinkedHashMap<>(SchemaWalker.castMap(property));
+			own.put("default", text);
+			properties.put(name, own);
+			processor.typeDefault(own, "/" + name);
+		});
+		checkDefaults(configClass, map);
+		return Json.immutableCopy(map);
+	}
+
+	private static void checkDefaults(Class<?> configClass, Map<String, Object> schema) {
+		PluginConfigSchema compiled = PluginConfigSchema.of(schema).check();
+		List<ConfigViolation> violations = compiled.violationsIgnoringRequired(compiled.defaults());
+		if (!violations.isEmpty()) {
+			throw new IllegalArgumentException("Config class " + configClass.getName()
+					+ " declares defaults that break its own schema: " + ConfigViolation.describe(violations));
+		}
+	}
+
 	private static Map<String, Object> generateSchema(Class<?> configClass) {
 		ObjectNode schema;
 		try {
@@ -116,13 +162,7 @@ public final class PluginConfigSchemaGenerator {
 		@SuppressWarnings("unchecked")
 		Map<String, Object> map = MAPPER.readValue(MAPPER.writeValueAsString(schema), LinkedHashMap.class);
 		new SchemaPostProcessor(configClass, map).run();
-		PluginConfigSchema compiled = PluginConfigSchema.of(map).check();
-		List<ConfigViolation> violations = compiled.violationsIgnoringRequired(compiled.defaults());
-		if (!violations.isEmpty()) {
-			throw new IllegalArgumentException("Config class " + configClass.getName()
-					+ " declares defaults that break its own schema: "
-					+ ConfigViolation.describe(violations));
-		}
+		checkDefaults(configClass, map);
 		return Json.immutableCopy(map);
 	}
 
@@ -233,7 +273,7 @@ public final class PluginConfigSchemaGenerator {
 			});
 		}
 
-		private void typeDefault(Map<String, Object> schema, String pointer) {
+		void typeDefault(Map<String, Object> schema, String pointer) {
 			if (!(schema.get("default") instanceof String value)) {
 				return;
 			}

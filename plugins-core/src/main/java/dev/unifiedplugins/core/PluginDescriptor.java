@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * @param name the plugin's name, unique within its manager
  * @param version the plugin's version, or null when it has none
  * @param title the display title, or null to take the schema's {@code title}, else the name
- * @param description the description, or null to take the schema's {@code description}
+ * @param description the description, null to take the schema's {@code description}, or
+ * empty for none (a config class shared by several plugins does not describe each of them)
  * @param configSchema the JSON Schema of the plugin's configuration, empty when it has none
  * @param executionMode where the plugin runs
  * @param managesChildProcesses whether the plugin spawns child processes

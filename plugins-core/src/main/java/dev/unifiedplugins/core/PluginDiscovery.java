@@ -97,7 +97,8 @@ final class PluginDiscovery {
 		Map<String, Object> schema = descriptor.configSchema();
 		String title = (descriptor.title() != null) ? descriptor.title()
 				: (schema.get("title") instanceof String schemaTitle) ? schemaTitle : descriptor.name();
-		String description = (descriptor.description() != null) ? descriptor.description()
+		String description = (descriptor.description() != null)
+				? (descriptor.description().isEmpty() ? null : descriptor.description())
 				: (schema.get("description") instanceof String schemaDescription) ? schemaDescription : null;
 		return new PluginMetadata(descriptor.name(), category, title, schema, description, descriptor.version(),
 				false, descriptor.executionMode(), descriptor.managesChildProcesses(),

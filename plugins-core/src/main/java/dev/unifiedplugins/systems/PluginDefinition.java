@@ -5,9 +5,12 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
+import dev.unifiedplugins.config.PluginConfigSchemaGenerator;
 import dev.unifiedplugins.core.PluginDescriptor;
 import org.jspecify.annotations.Nullable;
 
@@ -57,24 +60,48 @@ public record PluginDefinition(PluginDescriptor descriptor, Class<?> implementat
 		}
 		PluginDescriptor.Builder builder = PluginDescriptor
 			.builder((info != null && !info.name().isEmpty()) ? info.name() : snakeCase(implementation.getSimpleName()));
+		// Empty, not null, when not given: the config class's description is not the
+		// plugin's (see PluginDescriptor#description).
+		builder.description((info != null) ? info.description() : "");
 		if (info != null) {
 			builder.version(emptyToNull(info.version()))
 				.title(emptyToNull(info.title()))
-				.description(emptyToNull(info.description()))
 				.executionMode(info.executionMode())
 				.managesChildProcesses(info.managesChildProcesses())
 				.managesExternalResources(info.managesExternalResources());
 		}
+		Map<String, String> defaults = (info != null) ? defaults(implementation, info) : Map.of();
 		if (configClass != null) {
 			try {
-				builder.configClass(configClass);
+				builder.configSchema(PluginConfigSchemaGenerator.generate(configClass, defaults));
 			}
 			catch (IllegalArgumentException ex) {
 				throw new IllegalArgumentException("Plugin class " + implementation.getName() + " has config class "
 						+ configClass.getName() + " without a usable schema: " + ex.getMessage(), ex);
 			}
 		}
+		else if (!defaults.isEmpty()) {
+			throw new IllegalArgumentException("Plugin class " + implementation.getName()
+					+ " gives defaults in @PluginInfo but has no config class to give them to");
+		}
 		return new PluginDefinition(builder.build(), implementation, configClass);
+	}
+
+	private static Map<String, String> defaults(Class<?> implementation, PluginInfo info) {
+		Map<String, String> defaults = new LinkedHashMap<>();
+		for (String entry : info.defaults()) {
+			int equals = entry.indexOf('=');
+			String name = (equals > 0) ? entry.substring(0, equals).strip() : "";
+			if (name.isEmpty()) {
+				throw new IllegalArgumentException("Plugin class " + implementation.getName() + " has default '" + entry
+						+ "' in @PluginInfo; write \"property=value\"");
+			}
+			if (defaults.put(name, entry.substring(equals + 1).strip()) != null) {
+				throw new IllegalArgumentException("Plugin class " + implementation.getName()
+						+ " gives property '" + name + "' two defaults in @PluginInfo");
+			}
+		}
+		return defaults;
 	}
 
 	/**

@@ -39,8 +39,9 @@ public @interface PluginInfo {
 	String title() default "";
 
 	/**
-	 * The description.
-	 * @return the description, or empty to take the schema's description
+	 * The plugin's description. Never taken from the config class, which several plugins
+	 * may share: its {@code @JsonClassDescription} describes the configuration.
+	 * @return the description, or empty for none
 	 */
 	String description() default "";
 
@@ -58,6 +59,17 @@ public @interface PluginInfo {
 	 * @return the configuration class, or {@code void.class} for the default
 	 */
 	Class<?> configClass() default void.class;
+
+	/**
+	 * This plugin's own defaults for top-level properties of its config class, as
+	 * {@code "property=value"} with the value in the form of
+	 * {@code @JsonProperty(defaultValue)}: strings and enums unquoted, anything else as JSON
+	 * ({@code {"model=large-v3", "beam_size=5", "languages=[\"en\"]"}}). They replace
+	 * the class's defaults in this plugin's schema, so plugins that share a config class
+	 * each start from their own values.
+	 * @return the defaults, empty for the config class's own
+	 */
+	String[] defaults() default {};
 
 	/**
 	 * Whether the plugin spawns child processes.

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param hfToken the token to download gated models with; write-only, so never shown
  */
 @PluginConfigTitle("Whisper Tiny")
-@JsonClassDescription("OpenAI Whisper tiny (39M parameters), run in-process.")
+@JsonClassDescription("How Whisper decodes, and with which token it downloads gated models.")
 public record WhisperConfig(
 		@JsonPropertyDescription("Where the model runs") @JsonProperty(defaultValue = "cpu") Device device,
 		@JsonPropertyDescription("Spoken language as an ISO 639-1 code") @JsonProperty(

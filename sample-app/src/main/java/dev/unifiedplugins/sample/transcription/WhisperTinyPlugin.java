@@ -13,14 +13,15 @@ import dev.unifiedplugins.systems.PluginInfo;
  * the hand-written {@link TranscriptionPluginManager} reads the description from the
  * class too.
  */
-@PluginInfo(name = WhisperTinyPlugin.NAME, version = "1.0.0", configClass = WhisperConfig.class)
+@PluginInfo(name = WhisperTinyPlugin.NAME, version = "1.0.0",
+		description = "OpenAI Whisper tiny (39M parameters), run in-process.", configClass = WhisperConfig.class)
 public class WhisperTinyPlugin implements TranscriptionPlugin {
 
 	/** The plugin's name in its category. */
 	public static final String NAME = "whisper_tiny";
 
-	// The schema is generated from the config record; title and description come from it,
-	// as the registry falls back to the schema's.
+	// The schema is generated from the config record; the title comes from it, as the
+	// registry falls back to the schema's.
 	static final PluginDescriptor DESCRIPTOR = PluginDefinition.of(WhisperTinyPlugin.class).descriptor();
 
 	private final String device;
