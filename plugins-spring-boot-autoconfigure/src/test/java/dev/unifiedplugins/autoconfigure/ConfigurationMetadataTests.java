@@ -1,12 +1,17 @@
 package dev.unifiedplugins.autoconfigure;
 
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,6 +64,44 @@ class ConfigurationMetadataTests {
 			.isEqualTo("never");
 		assertThat(properties.get("plugins.ui.enabled").get("defaultValue").asBoolean()).isFalse();
 		assertThat(properties.get("plugins.ui.path").get("defaultValue").asString()).isEqualTo("/plugins-ui");
+	}
+
+	@Test
+	void hintsOfferTheValuesAnIdeShouldComplete() throws Exception {
+		Map<String, JsonNode> hints = new HashMap<>();
+		try (InputStream metadata = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+			JsonMapper.builder().build().readTree(metadata).get("hints").forEach((hint) ->
+				hints.put(hint.get("name").asString(), hint));
+		}
+		assertThat(values(hints.get("plugins.store-type"))).containsExactly("file", "jdbc");
+		assertThat(values(hints.get("plugins.cost.budget.action"))).containsExactly("warn", "terminate");
+		assertThat(values(hints.get("plugins.jdbc.initialize-schema"))).containsExactly("embedded", "always", "never");
+		assertThat(values(hints.get("plugins.jdbc.platform"))).containsExactly("postgresql", "h2");
+		assertThat(hints.get("plugins.systems.values.type").at("/providers/0/name").asString())
+			.isEqualTo("class-reference");
+		// Every value hinted for an enum is one the binder accepts.
+		for (String type : values(hints.get("plugins.store-type"))) {
+			assertThat(bind("plugins.store-type", type).getStoreType().name()).isEqualToIgnoringCase(type);
+		}
+		for (String action : values(hints.get("plugins.cost.budget.action"))) {
+			assertThat(bind("plugins.cost.budget.action", action).getCost().getBudget().getAction().name())
+				.isEqualToIgnoringCase(action);
+		}
+	}
+
+	private static PluginsProperties bind(String name, String value) {
+		return new Binder(new MapConfigurationPropertySource(Map.of(name, value))).bind("plugins", PluginsProperties.class)
+			.get();
+	}
+
+	private static List<String> values(JsonNode hint) {
+		assertThat(hint).as("hint").isNotNull();
+		List<String> values = new ArrayList<>();
+		hint.get("values").forEach((value) -> {
+			values.add(value.get("value").asString());
+			assertThat(value.path("description").asString("")).as("description of " + value).isNotBlank();
+		});
+		return values;
 	}
 
 }
