@@ -125,7 +125,6 @@ public class PluginsEndpoint {
 		if (report == null) {
 			return null;
 		}
-		boolean show = this.showValues.isShown(securityContext, this.roles);
 		String error = report.error();
 		PluginMetadata metadata = report.metadata();
 		Map<String, Object> config;
@@ -136,8 +135,8 @@ public class PluginsEndpoint {
 			StoredPluginConfig stored = this.registry.loadStoredPluginConfig(uniqueId).orElse(null);
 			revision = (stored != null) ? stored.revision() : null;
 			Map<String, Object> saved = (stored != null) ? stored.config() : Map.of();
-			config = this.shown.sanitize(PluginConfigSchema.of(metadata.configSchema()).withDefaults(saved), show,
-					SchemaWalker.of(metadata.configSchema()));
+			config = shownConfig(PluginConfigSchema.of(metadata.configSchema()).withDefaults(saved),
+					metadata.configSchema(), securityContext);
 		}
 		catch (RuntimeException ex) {
 			// A corrupt configuration is reported, not a failure of the whole view; without a
@@ -154,6 +153,20 @@ public class PluginsEndpoint {
 				report.managedResources(), error);
 		return new PluginDetailDescriptor(entry(shown), metadata.configSchema(),
 				this.shown.sanitize(report.managedResources(), true, ShownValues.NO_SCHEMA), config, revision);
+	}
+
+	/**
+	 * A configuration as this endpoint shows it to whoever asks: secrets always masked,
+	 * other values as {@code show-values} says.
+	 * @param config the values
+	 * @param schema the plugin's configuration schema, which may mark values secret
+	 * @param securityContext who asks
+	 * @return the values to show
+	 */
+	Map<String, Object> shownConfig(Map<String, Object> config, Map<String, Object> schema,
+			SecurityContext securityContext) {
+		return this.shown.sanitize(config, this.showValues.isShown(securityContext, this.roles),
+				SchemaWalker.of(schema));
 	}
 
 	/** An illegal id is the request's fault: a 400 that says what a legal id is. */
