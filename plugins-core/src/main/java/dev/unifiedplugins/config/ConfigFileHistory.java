@@ -31,16 +31,18 @@ import org.jspecify.annotations.Nullable;
  * named {@code <sequence>-<revision>}, or {@code <sequence>-deleted} for a deletion: its
  * header, a JSON object with {@code writtenAt} and {@code writtenBy}, then a line break and,
  * for a save, the config file's bytes exactly as written, whose hash is the revision in the
- * name. The last {@link #size()} entries of each plugin are kept; older ones are removed by
- * the write that adds one.
+ * name. The last {@link #size()} entries of each plugin are kept: once there are that
+ * many, a new entry is written over the oldest one's file, which is then renamed, so that a
+ * save neither creates nor removes a file (which a journaling file system would commit at
+ * the next flush, at a cost larger than the entry's).
  * <p>
  * An entry is written after its config file, under the plugin's lock, without a flush of
- * its own: a save pays for one small file, not for a second flush to disk. The flush of the
- * next save's directory makes it durable on journaling file systems, and the operating
- * system does within seconds anyway. What a crash costs: the newest entry may be missing
- * or torn (a torn one is told by its hash and left out); its configuration is still the
- * config file, which is then shown as the newest entry without its writer, and recorded so
- * by the next write.
+ * its own: a save pays for writing a small file, not for a second flush to disk. The flush
+ * of the next save's directory makes it durable on journaling file systems, and the
+ * operating system does within seconds anyway. What a crash costs: the newest entry may be
+ * missing or torn, or the oldest overwritten before it was renamed (an entry is told torn
+ * by its hash, and left out); the newest configuration is still the config file, which is
+ * then shown as the newest entry without its writer, and recorded so by the next write.
  * <p>
  * A change made outside this library (the Python library, a person, a program) is shown
  * the same way while it is stored: the config file, when the newest entry is not its
@@ -314,7 +316,17 @@ final class ConfigFileHistory {
 			long sequence = this.entries.isEmpty() ? 1 : this.entries.get(0).sequence() + 1;
 			Path file = this.dir.resolve(Entry.name(sequence, revision));
 			try {
-				write(file, header(writtenAt, writtenBy), config);
+				if (this.entries.size() >= this.size) {
+					// The oldest entry's file becomes the newest: overwritten, then renamed. A
+					// file created and another removed at every save would cost each flush of
+					// a journaling file system more than the entry itself.
+					Path oldest = this.entries.remove(this.entries.size() - 1).path();
+					write(oldest, false, header(writtenAt, writtenBy), config);
+					Files.move(oldest, file);
+				}
+				else {
+					write(file, true, header(writtenAt, writtenBy), config);
+				}
 				this.entries.add(0, new Entry(file, sequence, revision));
 				while (this.entries.size() > this.size) {
 					Files.deleteIfExists(this.entries.remove(this.entries.size() - 1).path());
@@ -333,21 +345,27 @@ final class ConfigFileHistory {
 			return ConfigJson.write(this.uniqueId, header, HEADER_LIMIT);
 		}
 
-		/** Writes an entry owner-only, without flushing it: see the class's description. */
-		private void write(Path file, byte[] header, byte @Nullable [] config) throws IOException {
-			if (!Files.isDirectory(this.dir)) {
+		/**
+		 * Writes an entry, owner-only and without flushing it (see the class's description):
+		 * a new file, or over an existing one.
+		 */
+		private void write(Path file, boolean create, byte[] header, byte @Nullable [] config) throws IOException {
+			if (create && !Files.isDirectory(this.dir)) {
 				Path root = this.dir.getParent();
 				Files.createDirectories(root, AtomicFiles.ownerOnly(root, true));
 				Files.createDirectories(this.dir, AtomicFiles.ownerOnly(this.dir, true));
 			}
 			try (FileChannel channel = FileChannel.open(file,
-					Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+					create ? Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
+							: Set.of(StandardOpenOption.WRITE),
 					AtomicFiles.ownerOnly(this.dir, false))) {
 				byte[] body = (config != null) ? config : new byte[0];
 				ByteBuffer[] buffers = { ByteBuffer.wrap(header), ByteBuffer.wrap(NEWLINE), ByteBuffer.wrap(body) };
-				for (long left = header.length + 1L + body.length; left > 0;) {
+				long length = header.length + 1L + body.length;
+				for (long left = length; left > 0;) {
 					left -= channel.write(buffers);
 				}
+				channel.truncate(length);
 			}
 		}
 

@@ -261,8 +261,9 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	 * {@inheritDoc}
 	 * <p>
 	 * Each entry is written after its config file, without a flush to disk of its own (the
-	 * next save's flush, or the operating system within seconds, makes it durable): a crash
-	 * may lose the newest entry, or leave it torn, which is then left out. The config file
+	 * next save's flush, or the operating system within seconds, makes it durable), over the
+	 * oldest entry's file once the history is full: a crash may lose the newest entry, or
+	 * leave it or the oldest torn, which is then left out. The config file
 	 * is then the newest entry, written at its modification time by nobody known
 	 * ({@code writtenBy} null), as is a change made outside this library (the Python
 	 * library, a person): the next save or delete records it, so that it can be restored.

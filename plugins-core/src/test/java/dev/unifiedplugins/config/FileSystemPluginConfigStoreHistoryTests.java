@@ -79,6 +79,11 @@ class FileSystemPluginConfigStoreHistoryTests {
 			.containsExactly(revisions[7], revisions[6], revisions[5]);
 		assertThat(historyFiles(ID)).hasSize(3);
 		assertThat(store.loadRevision(ID, revisions[4])).isEmpty();
+		for (int i = 5; i < revisions.length; i++) {
+			Map<String, Object> round = Map.of("round", i);
+			assertThat(store.loadRevision(ID, revisions[i])).as("round %d, in a reused file", i)
+				.hasValueSatisfying((stored) -> assertThat(stored.config()).isEqualTo(round));
+		}
 
 		store.setHistorySize(1);
 		store.save(ID, Map.of("round", 8), ExpectedRevision.any());
