@@ -214,15 +214,7 @@ public class PluginsEndpointWebExtension {
 	@ReadOperation
 	public WebEndpointResponse<Object> revisions(@Selector String uniqueId, @Selector String revisions) {
 		WebEndpointResponse<Object> refused = refusedHistory(uniqueId, revisions);
-		if (refused != null) {
-			return refused;
-		}
-		try {
-			return new WebEndpointResponse<>(this.history.revisions(uniqueId));
-		}
-		catch (UncheckedIOException ex) {
-			return storeFailed("read the history of", uniqueId);
-		}
+		return (refused != null) ? refused : this.history.revisions(uniqueId);
 	}
 
 	/**
@@ -238,22 +230,7 @@ public class PluginsEndpointWebExtension {
 	public WebEndpointResponse<Object> revision(@Selector String uniqueId, @Selector String revisions,
 			@Selector String revision, SecurityContext securityContext) {
 		WebEndpointResponse<Object> refused = refusedHistory(uniqueId, revisions);
-		if (refused != null) {
-			return refused;
-		}
-		RevisionDetailDescriptor detail;
-		try {
-			detail = this.history.revision(uniqueId, revision, securityContext);
-		}
-		catch (UncheckedIOException ex) {
-			return storeFailed("read the history of", uniqueId);
-		}
-		if (detail == null) {
-			return new WebEndpointResponse<>(
-					new MessageDescriptor(new PluginConfigRevisionNotFoundException(uniqueId, revision).getMessage()),
-					WebEndpointResponse.STATUS_NOT_FOUND);
-		}
-		return new WebEndpointResponse<>(detail);
+		return (refused != null) ? refused : this.history.revision(uniqueId, revision, securityContext);
 	}
 
 	/** Why a request for a history is answered without one: an illegal id, another path, an unknown plugin. */
@@ -362,7 +339,7 @@ public class PluginsEndpointWebExtension {
 				WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
 	}
 
-	private static WebEndpointResponse<Object> storeFailed(String operation, String uniqueId) {
+	static WebEndpointResponse<Object> storeFailed(String operation, String uniqueId) {
 		return new WebEndpointResponse<>(
 				new MessageDescriptor("Could not " + operation + " the configuration of plugin '" + uniqueId
 						+ "': the config store failed, and the previous configuration is unchanged (see the "
