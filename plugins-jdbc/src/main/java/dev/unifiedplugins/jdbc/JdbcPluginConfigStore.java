@@ -138,7 +138,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	/** Default of the number of revisions kept of each plugin: 20. */
 	public static final int DEFAULT_HISTORY_SIZE = FileSystemPluginConfigStore.DEFAULT_HISTORY_SIZE;
 
-	// A writer that loses a race to insert a new id (or a history row) runs its transaction again.
+	// A writer that loses a race to insert a new id runs its transaction again: the row exists then.
 	private static final int WRITE_ATTEMPTS = 3;
 
 	private final DataSource dataSource;
@@ -375,10 +375,12 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	 * {@inheritDoc}
 	 * <p>
 	 * {@code writtenAt} is the database's clock and {@code writtenBy} what the row's
-	 * {@code updated_by} said, as each write copies the row. A row edited by hand (see
-	 * above) is the newest entry while it is stored, and the next write through a store
-	 * keeps it, as it keeps the rows of a table older than its history. A deletion's
-	 * revision is the number the tombstone got.
+	 * {@code updated_by} said, as each write copies the row. A row whose revision the history
+	 * misses (a row edited by hand, see above, or older than the history) is the newest entry
+	 * while it is stored; the schema scripts copy such rows into the history when they run
+	 * (at each start with {@code plugins.jdbc.initialize-schema=always}), and a write that
+	 * replaces one before that loses it. A deletion's revision is the number the tombstone
+	 * got.
 	 */
 	@Override
 	public List<ConfigRevision> history(String uniqueId) {
@@ -581,8 +583,8 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	/**
 	 * Runs a write with {@code transactions}; null as {@code work} says. It runs again (up
 	 * to {@value #WRITE_ATTEMPTS} times) after a {@link DuplicateKeyException}, which
-	 * rolled it back: a write that inserts a new id (or a row's revision into the history)
-	 * fails so when another writer inserted it first; on the next attempt the row exists.
+	 * rolled it back: a write that inserts a new id fails so when another writer inserted it
+	 * first; on the next attempt the row exists.
 	 */
 	private <T> @Nullable T write(String operation, String uniqueId, TransactionOperations transactions,
 			Function<JdbcOperations, @Nullable T> work) {

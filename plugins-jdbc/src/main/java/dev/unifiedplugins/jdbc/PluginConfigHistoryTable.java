@@ -15,14 +15,18 @@ import org.springframework.jdbc.core.JdbcOperations;
  * The SQL of a {@link JdbcPluginConfigStore} table's history, {@code <table>_history}: one
  * row per revision of a plugin ({@code unique_id}, {@code revision}), its {@code json}
  * (null for a deletion), {@code written_at} (the database's clock) and {@code written_by},
- * copied from the configuration row in the transaction that writes it. Each write first
- * copies the row as it is if its revision is missing (a hand edit, a row older than the
- * history), then the row as written, and removes what is {@link #size()} revisions or more
- * older; revisions of one plugin count up by one, so that keeps the last {@code size}.
+ * copied from the configuration row in the transaction that writes it. Every
+ * {@value #PRUNE_EVERY}th revision of a plugin also removes what is {@link #size()}
+ * revisions or more older (revisions of one plugin count up by one), so that the table
+ * holds at most {@code size + 7} rows of a plugin and a write rarely pays for a delete;
+ * reads return the last {@code size}. Rows whose revision is not in the history (a table
+ * older than it, a hand edit, writes while the size was 0) are copied into it by the schema
+ * scripts, which every start may run; until then a read shows such a row as the newest
+ * entry.
  * <p>
- * On PostgreSQL the three go into the write's own statement as data-modifying
- * {@code WITH} queries, so a write takes no more round trips with history than without;
- * other databases run them as statements of their own.
+ * On PostgreSQL both go into the write's own statement as data-modifying {@code WITH}
+ * queries, so a write takes no more round trips with history than without; other
+ * databases run them as statements of their own.
  */
 final class PluginConfigHistoryTable {
 
@@ -30,9 +34,10 @@ final class PluginConfigHistoryTable {
 
 	private static final String ROW_COLUMNS = "unique_id, revision, json, updated_at, updated_by";
 
-	private final String keepRow;
+	/** How often a write removes old revisions: when its revision is a multiple of this. */
+	static final int PRUNE_EVERY = 8;
 
-	private final String keepRowPostgreSql;
+	private final String record;
 
 	private final String recordPostgreSql;
 
@@ -63,15 +68,13 @@ final class PluginConfigHistoryTable {
 		this.size = (this.history != null) ? size : 0;
 		// Names were checked: they are the only things concatenated into SQL.
 		String copyRow = "INSERT INTO " + history + " (" + COLUMNS + ") SELECT " + ROW_COLUMNS + " FROM ";
-		this.keepRow = copyRow + table + " c WHERE c.unique_id = ? AND NOT EXISTS (SELECT 1 FROM " + history
+		this.record = copyRow + table + " c WHERE c.unique_id = ? AND NOT EXISTS (SELECT 1 FROM " + history
 				+ " e WHERE e.unique_id = c.unique_id AND e.revision = c.revision)";
-		// All parts of a statement see the table as it was: with a size of 1, the row kept
-		// would be the one the statement's prune removes, so it is not kept then.
-		this.keepRowPostgreSql = copyRow + table + " WHERE unique_id = ? AND ? > 1 ON CONFLICT DO NOTHING";
+		String prunable = "MOD(%1$s, " + PRUNE_EVERY + ") = 0 AND revision <= %1$s - ?";
 		this.recordPostgreSql = copyRow + "written ON CONFLICT DO NOTHING), pruned AS (DELETE FROM " + history
-				+ " WHERE unique_id = ? AND revision <= (SELECT revision FROM written) - ?) ";
-		this.prune = "DELETE FROM " + history + " WHERE unique_id = ? AND revision <= (SELECT revision FROM " + table
-				+ " WHERE unique_id = ?) - ?";
+				+ " WHERE unique_id = ? AND " + prunable.formatted("(SELECT revision FROM written)") + ") ";
+		this.prune = "DELETE FROM " + history + " WHERE unique_id = ? AND "
+				+ prunable.formatted("(SELECT revision FROM " + table + " WHERE unique_id = ?)");
 		this.selectEntries = "SELECT revision, json IS NULL, written_at, written_by FROM " + history
 				+ " WHERE unique_id = ? ORDER BY revision DESC";
 		this.selectCurrent = "SELECT revision, json IS NULL, updated_at, updated_by FROM " + table
@@ -97,34 +100,33 @@ final class PluginConfigHistoryTable {
 	}
 
 	/**
-	 * A write of PostgreSQL's with its history, in one statement: the row kept as it was if
-	 * its revision is missing, the write itself, the row as written, and the old revisions
-	 * removed. Its parameters: {@link #postgreSqlParameters}.
+	 * A write of PostgreSQL's with its history, in one statement: the write, the row as
+	 * written, and the old revisions removed when it is time. Its parameters:
+	 * {@link #postgreSqlParameters}.
 	 * @param write an {@code INSERT} or {@code UPDATE} of the row, without {@code RETURNING}
 	 * @param select what the statement returns, selected from {@code written}, the rows written
 	 */
 	String postgreSql(String write, String select) {
-		return "WITH kept AS (" + this.keepRowPostgreSql + "), written AS (" + write + " RETURNING " + ROW_COLUMNS
-				+ "), recorded AS (" + this.recordPostgreSql + select;
+		return "WITH written AS (" + write + " RETURNING " + ROW_COLUMNS + "), recorded AS (" + this.recordPostgreSql
+				+ select;
 	}
 
-	/** The parameters of {@link #postgreSql}: the history's around the write's, then the select's. */
+	/** The parameters of {@link #postgreSql}: the write's, the history's, then the select's. */
 	static List<Object> postgreSqlParameters(String uniqueId, int size, List<?> write, List<?> select) {
-		List<Object> parameters = new ArrayList<>(List.of(uniqueId, size));
-		parameters.addAll(write);
+		List<Object> parameters = new ArrayList<>(write);
 		parameters.addAll(List.of(uniqueId, size));
 		parameters.addAll(select);
 		return parameters;
 	}
 
-	/** Copies the row into the history unless its revision is there: before a write, and after it. */
-	void keepRow(JdbcOperations jdbc, String uniqueId) {
-		jdbc.update(this.keepRow, uniqueId);
+	/** Copies the row just written into the history, unless its revision is there. */
+	void record(JdbcOperations jdbc, String uniqueId) {
+		jdbc.update(this.record, uniqueId);
 	}
 
-	/** Removes what is {@code size} revisions or more older than the row. */
+	/** Removes what is {@code size} revisions or more older than the row, when its revision is one to prune at. */
 	void prune(JdbcOperations jdbc, String uniqueId, int size) {
-		jdbc.update(this.prune, uniqueId, uniqueId, size);
+		jdbc.update(this.prune, uniqueId, uniqueId, uniqueId, size);
 	}
 
 	/**

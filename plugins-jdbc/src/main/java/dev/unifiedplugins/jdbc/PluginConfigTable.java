@@ -255,10 +255,9 @@ final class PluginConfigTable {
 						.postgreSqlParameters(uniqueId, size, Arrays.asList(parameters), List.of())
 						.toArray()));
 		}
-		this.history.keepRow(jdbc, uniqueId);
 		int written = jdbc.update(sql, parameters);
 		if (written > 0) {
-			this.history.keepRow(jdbc, uniqueId);
+			this.history.record(jdbc, uniqueId);
 			this.history.prune(jdbc, uniqueId, size);
 		}
 		return written;

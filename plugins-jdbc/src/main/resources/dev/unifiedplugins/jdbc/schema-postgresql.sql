@@ -3,7 +3,7 @@
 -- every write increases, never repeats. updated_at and updated_by tell who wrote last.
 -- plugin_config_history keeps the last revisions of each plugin (plugins.history.size),
 -- json NULL for a deletion; added in a later version, so an existing database gets it by
--- running this script again.
+-- running this script again, which also copies into it the revisions it misses.
 -- The plugin_config_cloud_* tables hold the cloud cost fleet: see JdbcCloudCostFleet.
 -- Idempotent, and safe for several instances to run at once: CREATE TABLE IF NOT EXISTS
 -- alone is not (two sessions can both find the table missing, and one then fails on a
@@ -27,6 +27,11 @@ BEGIN
 		written_by VARCHAR(255),
 		PRIMARY KEY (unique_id, revision)
 	);
+	-- Revisions the history misses (rows older than it, hand edits, writes while
+	-- plugins.history.size was 0) are copied into it, so that they can be restored.
+	INSERT INTO plugin_config_history (unique_id, revision, json, written_at, written_by)
+		SELECT unique_id, revision, json, updated_at, updated_by FROM plugin_config
+		ON CONFLICT DO NOTHING;
 	CREATE TABLE IF NOT EXISTS plugin_config_cloud_instances (
 		instance_name VARCHAR(255) NOT NULL PRIMARY KEY,
 		heartbeat_at TIMESTAMP WITH TIME ZONE NOT NULL

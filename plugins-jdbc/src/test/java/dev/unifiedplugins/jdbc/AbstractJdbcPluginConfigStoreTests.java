@@ -487,38 +487,52 @@ abstract class AbstractJdbcPluginConfigStoreTests {
 	void historyIsBoundedInTheTable() {
 		JdbcPluginConfigStore store = new JdbcPluginConfigStore(dataSource());
 		store.setHistorySize(3);
-		for (int i = 1; i <= 10; i++) {
-			if (i % 4 == 0) {
+		for (int i = 1; i <= 20; i++) {
+			if (i % 5 == 0) {
 				store.delete("llm_a");
 			}
 			else {
-				store.save("llm_a", config("v", i), (i % 2 == 0) ? ExpectedRevision.of(Integer.toString(i - 1))
-						: ExpectedRevision.any());
+				// Checked saves too, expecting nothing after a deletion.
+				ExpectedRevision expected = (i % 5 == 1 && i > 1) ? ExpectedRevision.none()
+						: (i % 2 == 0) ? ExpectedRevision.of(Integer.toString(i - 1)) : ExpectedRevision.any();
+				store.save("llm_a", config("v", i), expected);
 			}
-			assertThat(historyRows("llm_a")).as("after write %d", i).isEqualTo(Math.min(i, 3));
+			// Every 8th revision prunes: at most size + 7 rows, exactly size after a prune.
+			assertThat(historyRows("llm_a")).as("after write %d", i)
+				.isBetween(Math.min(i, 3), 3 + PluginConfigHistoryTable.PRUNE_EVERY - 1);
+			if (i % PluginConfigHistoryTable.PRUNE_EVERY == 0) {
+				assertThat(historyRows("llm_a")).as("after write %d", i).isEqualTo(3);
+			}
+			assertThat(store.history("llm_a")).as("after write %d", i).hasSize(Math.min(i, 3));
 		}
-		assertThat(store.history("llm_a")).extracting(ConfigRevision::revision).containsExactly("10", "9", "8");
-		assertThat(store.loadRevision("llm_a", "7")).isEmpty();
+		assertThat(store.history("llm_a")).extracting(ConfigRevision::revision).containsExactly("20", "19", "18");
+		assertThat(store.history("llm_a").get(0).deleted()).isTrue();
 
 		store.setHistorySize(1);
-		store.save("llm_a", config("v", 11));
+		for (int i = 21; i <= 24; i++) {
+			store.save("llm_a", config("v", i));
+		}
 		assertThat(historyRows("llm_a")).isEqualTo(1);
-		assertThat(store.history("llm_a")).extracting(ConfigRevision::revision).containsExactly("11");
+		assertThat(store.history("llm_a")).extracting(ConfigRevision::revision).containsExactly("24");
 	}
 
 	@Test
-	void rowsOlderThanTheHistoryAndHandEditsAreKeptByTheNextWrite() {
+	void rowsTheHistoryMissesAreShownAndTheSchemaScriptKeepsThem() {
 		JdbcPluginConfigStore store = store(dataSource(), "instance-a");
 		store.setHistorySize(0);
 		store.save("llm_a", config("v", 1));
 		assertThat(historyRows("llm_a")).isZero();
 		assertThat(store.history("llm_a")).isEmpty();
 
+		// A row older than the history: shown, and kept once the script runs (at a start).
 		store.setHistorySize(20);
 		assertThat(store.history("llm_a")).extracting(ConfigRevision::revision).containsExactly("1");
+		runSchemaScript(dataSource());
+		assertThat(historyRows("llm_a")).isOne();
 		store.save("llm_a", config("v", 2));
 		assertThat(store.history("llm_a")).extracting(ConfigRevision::revision, ConfigRevision::writtenBy)
 			.containsExactly(tuple("2", "instance-a"), tuple("1", "instance-a"));
+		assertThat(store.loadRevision("llm_a", "1")).contains(new StoredPluginConfig(config("v", 1), "1"));
 
 		// The documented hand edit: new JSON, the revision one up.
 		jdbc().update("UPDATE " + TABLE + " SET json = ?, revision = revision + 1, updated_at = CURRENT_TIMESTAMP,"
@@ -526,10 +540,17 @@ abstract class AbstractJdbcPluginConfigStoreTests {
 		assertThat(store.history("llm_a")).extracting(ConfigRevision::revision, ConfigRevision::writtenBy)
 			.startsWith(tuple("3", "dba"));
 		assertThat(store.loadRevision("llm_a", "3")).contains(new StoredPluginConfig(config("v", "by hand"), "3"));
-
+		runSchemaScript(otherDataSource());
 		store.save("llm_a", config("v", 4), ExpectedRevision.of("3"));
 		assertThat(store.history("llm_a")).extracting(ConfigRevision::revision).containsExactly("4", "3", "2", "1");
 		assertThat(store.loadRevision("llm_a", "3")).contains(new StoredPluginConfig(config("v", "by hand"), "3"));
+
+		// Without the script in between, a write replaces a hand edit for good.
+		jdbc().update("UPDATE " + TABLE + " SET json = ?, revision = revision + 1 WHERE unique_id = 'llm_a'",
+				"{\"v\": \"lost\"}");
+		store.save("llm_a", config("v", 6));
+		assertThat(store.history("llm_a")).extracting(ConfigRevision::revision).startsWith("6", "4");
+		assertThat(store.loadRevision("llm_a", "5")).isEmpty();
 	}
 
 	@Test
