@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.unifiedplugins.config.ConfigRevision;
 import org.jspecify.annotations.Nullable;
@@ -15,11 +17,12 @@ import org.springframework.jdbc.core.JdbcOperations;
  * The SQL of a {@link JdbcPluginConfigStore} table's history, {@code <table>_history}: one
  * row per revision of a plugin ({@code unique_id}, {@code revision}), its {@code json}
  * (null for a deletion), {@code written_at} (the database's clock) and {@code written_by},
- * copied from the configuration row in the transaction that writes it. Every
- * {@value #PRUNE_EVERY}th revision of a plugin also removes what is {@link #size()}
- * revisions or more older (revisions of one plugin count up by one), so that the table
- * holds at most {@code size + 7} rows of a plugin and a write rarely pays for a delete;
- * reads return the last {@code size}. Rows whose revision is not in the history (a table
+ * copied from the configuration row in the transaction that writes it. A store's first
+ * write of a plugin, and then every {@value #PRUNE_EVERY}th, also removes what is
+ * {@link #size()} revisions or more older (revisions of one plugin count up by one), so
+ * that a write rarely pays for a delete (about a tenth of a save, even one that deletes
+ * nothing), and the table holds at most {@code size + 7} rows of a plugin for each
+ * instance writing it; reads return the last {@code size}. Rows whose revision is not in the history (a table
  * older than it, a hand edit, writes while the size was 0) are copied into it by the schema
  * scripts, which every start may run; until then a read shows such a row as the newest
  * entry.
@@ -34,12 +37,14 @@ final class PluginConfigHistoryTable {
 
 	private static final String ROW_COLUMNS = "unique_id, revision, json, updated_at, updated_by";
 
-	/** How often a write removes old revisions: when its revision is a multiple of this. */
+	/** How often a store's writes of a plugin remove its old revisions: every this many. */
 	static final int PRUNE_EVERY = 8;
 
 	private final String record;
 
 	private final String recordPostgreSql;
+
+	private final String prunePostgreSql;
 
 	private final String prune;
 
@@ -56,6 +61,9 @@ final class PluginConfigHistoryTable {
 
 	private volatile int size;
 
+	/** This store's writes of each plugin since it last removed old revisions, modulo {@value #PRUNE_EVERY}. */
+	private final Map<String, Integer> unpruned = new ConcurrentHashMap<>();
+
 	/**
 	 * Creates the SQL of a table's history.
 	 * @param table the checked name of the configurations' table
@@ -70,11 +78,11 @@ final class PluginConfigHistoryTable {
 		String copyRow = "INSERT INTO " + history + " (" + COLUMNS + ") SELECT " + ROW_COLUMNS + " FROM ";
 		this.record = copyRow + table + " c WHERE c.unique_id = ? AND NOT EXISTS (SELECT 1 FROM " + history
 				+ " e WHERE e.unique_id = c.unique_id AND e.revision = c.revision)";
-		String prunable = "MOD(%1$s, " + PRUNE_EVERY + ") = 0 AND revision <= %1$s - ?";
-		this.recordPostgreSql = copyRow + "written ON CONFLICT DO NOTHING), pruned AS (DELETE FROM " + history
-				+ " WHERE unique_id = ? AND " + prunable.formatted("(SELECT revision FROM written)") + ") ";
-		this.prune = "DELETE FROM " + history + " WHERE unique_id = ? AND "
-				+ prunable.formatted("(SELECT revision FROM " + table + " WHERE unique_id = ?)");
+		this.recordPostgreSql = copyRow + "written ON CONFLICT DO NOTHING)";
+		this.prunePostgreSql = ", pruned AS (DELETE FROM " + history
+				+ " WHERE unique_id = ? AND revision <= (SELECT revision FROM written) - ?)";
+		this.prune = "DELETE FROM " + history + " WHERE unique_id = ? AND revision <= (SELECT revision FROM " + table
+				+ " WHERE unique_id = ?) - ?";
 		this.selectEntries = "SELECT revision, json IS NULL, written_at, written_by FROM " + history
 				+ " WHERE unique_id = ? ORDER BY revision DESC";
 		this.selectCurrent = "SELECT revision, json IS NULL, updated_at, updated_by FROM " + table
@@ -97,24 +105,40 @@ final class PluginConfigHistoryTable {
 					+ " the history table's, <table>_history, within 63 characters; use a shorter table name");
 		}
 		this.size = size;
+		this.unpruned.clear(); // the next write of each plugin applies the new size
+	}
+
+	/**
+	 * Whether the next write of a plugin removes its old revisions: this store's first write
+	 * of the plugin, and then every {@value #PRUNE_EVERY}th.
+	 */
+	boolean pruneDue(String uniqueId) {
+		return this.unpruned.getOrDefault(uniqueId, 0) == 0;
+	}
+
+	/** Counts a write of a plugin that wrote its row. */
+	void written(String uniqueId) {
+		this.unpruned.merge(uniqueId, 1, (count, one) -> (count + one) % PRUNE_EVERY);
 	}
 
 	/**
 	 * A write of PostgreSQL's with its history, in one statement: the write, the row as
-	 * written, and the old revisions removed when it is time. Its parameters:
+	 * written, and the old revisions removed if {@code prune}. Its parameters:
 	 * {@link #postgreSqlParameters}.
 	 * @param write an {@code INSERT} or {@code UPDATE} of the row, without {@code RETURNING}
 	 * @param select what the statement returns, selected from {@code written}, the rows written
 	 */
-	String postgreSql(String write, String select) {
+	String postgreSql(String write, boolean prune, String select) {
 		return "WITH written AS (" + write + " RETURNING " + ROW_COLUMNS + "), recorded AS (" + this.recordPostgreSql
-				+ select;
+				+ (prune ? this.prunePostgreSql : "") + " " + select;
 	}
 
-	/** The parameters of {@link #postgreSql}: the write's, the history's, then the select's. */
-	static List<Object> postgreSqlParameters(String uniqueId, int size, List<?> write, List<?> select) {
+	/** The parameters of {@link #postgreSql}: the write's, the prune's if any, then the select's. */
+	static List<Object> postgreSqlParameters(String uniqueId, int size, boolean prune, List<?> write, List<?> select) {
 		List<Object> parameters = new ArrayList<>(write);
-		parameters.addAll(List.of(uniqueId, size));
+		if (prune) {
+			parameters.addAll(List.of(uniqueId, size));
+		}
 		parameters.addAll(select);
 		return parameters;
 	}
@@ -124,9 +148,9 @@ final class PluginConfigHistoryTable {
 		jdbc.update(this.record, uniqueId);
 	}
 
-	/** Removes what is {@code size} revisions or more older than the row, when its revision is one to prune at. */
+	/** Removes what is {@code size} revisions or more older than the row. */
 	void prune(JdbcOperations jdbc, String uniqueId, int size) {
-		jdbc.update(this.prune, uniqueId, uniqueId, uniqueId, size);
+		jdbc.update(this.prune, uniqueId, uniqueId, size);
 	}
 
 	/**

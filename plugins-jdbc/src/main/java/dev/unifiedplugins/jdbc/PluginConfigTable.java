@@ -69,8 +69,10 @@ final class PluginConfigTable {
 	 */
 	private final String postgreSqlUpsert;
 
-	/** The same with the history's statements in it. */
+	/** The same with the history's statements in it: without and with the removal of old revisions. */
 	private final String postgreSqlUpsertWithHistory;
+
+	private final String postgreSqlUpsertWithHistoryPruned;
 
 	private final PluginConfigHistoryTable history;
 
@@ -95,7 +97,8 @@ final class PluginConfigTable {
 				+ table + ".revision + 1, updated_at = excluded.updated_at, updated_by = excluded.updated_by";
 		String notifying = "SELECT revision, pg_notify(?, ?) FROM written";
 		this.postgreSqlUpsert = boundWaits + "WITH written AS (" + upsert + " RETURNING revision) " + notifying;
-		this.postgreSqlUpsertWithHistory = boundWaits + history.postgreSql(upsert, notifying);
+		this.postgreSqlUpsertWithHistory = boundWaits + history.postgreSql(upsert, false, notifying);
+		this.postgreSqlUpsertWithHistoryPruned = boundWaits + history.postgreSql(upsert, true, notifying);
 		this.markDeleted = "UPDATE " + table + " SET json = NULL, revision = revision + 1,"
 				+ " updated_at = CURRENT_TIMESTAMP, updated_by = ? WHERE unique_id = ? AND json IS NOT NULL";
 	}
@@ -161,15 +164,16 @@ final class PluginConfigTable {
 				return null;
 			}
 			int size = this.history.size();
-			try (PreparedStatement statement = connection
-				.prepareStatement((size > 0) ? this.postgreSqlUpsertWithHistory : this.postgreSqlUpsert)) {
+			boolean prune = size > 0 && this.history.pruneDue(uniqueId);
+			try (PreparedStatement statement = connection.prepareStatement((size == 0) ? this.postgreSqlUpsert
+					: prune ? this.postgreSqlUpsertWithHistoryPruned : this.postgreSqlUpsertWithHistory)) {
 				// The lock wait is part of the statement: the client waits as long as the server may.
 				statement.setQueryTimeout((int) Math.max(1, (statementTimeout.toMillis() + 999) / 1000));
 				List<Object> parameters = new ArrayList<>(List.of(millis(lockTimeout), millis(statementTimeout)));
 				List<Object> upsert = List.of(uniqueId, json, this.instanceName);
 				List<Object> notice = List.of(this.channel, payload(uniqueId, this.notifyToken));
 				if (size > 0) {
-					parameters.addAll(PluginConfigHistoryTable.postgreSqlParameters(uniqueId, size, upsert, notice));
+					parameters.addAll(PluginConfigHistoryTable.postgreSqlParameters(uniqueId, size, prune, upsert, notice));
 				}
 				else {
 					parameters.addAll(upsert);
@@ -183,7 +187,13 @@ final class PluginConfigTable {
 					throw new IllegalStateException("The upsert of plugin '" + uniqueId + "' returned no revision");
 				}
 				try (ResultSet written = statement.getResultSet()) {
-					return written.next() ? Long.toString(written.getLong(1)) : null;
+					if (!written.next()) {
+						return null;
+					}
+					if (size > 0) {
+						this.history.written(uniqueId);
+					}
+					return Long.toString(written.getLong(1));
 				}
 			}
 		});
@@ -249,16 +259,25 @@ final class PluginConfigTable {
 		if (size == 0) {
 			return jdbc.update(sql, parameters);
 		}
+		boolean prune = this.history.pruneDue(uniqueId);
+		int written;
 		if (isPostgreSql(jdbc)) {
-			return Objects.requireNonNull(jdbc.query(this.history.postgreSql(sql, "SELECT revision FROM written"),
-					(ResultSet written) -> written.next() ? 1 : 0, PluginConfigHistoryTable
-						.postgreSqlParameters(uniqueId, size, Arrays.asList(parameters), List.of())
+			written = Objects.requireNonNull(jdbc.query(this.history.postgreSql(sql, prune, "SELECT revision FROM written"),
+					(ResultSet rows) -> rows.next() ? 1 : 0, PluginConfigHistoryTable
+						.postgreSqlParameters(uniqueId, size, prune, Arrays.asList(parameters), List.of())
 						.toArray()));
 		}
-		int written = jdbc.update(sql, parameters);
+		else {
+			written = jdbc.update(sql, parameters);
+			if (written > 0) {
+				this.history.record(jdbc, uniqueId);
+				if (prune) {
+					this.history.prune(jdbc, uniqueId, size);
+				}
+			}
+		}
 		if (written > 0) {
-			this.history.record(jdbc, uniqueId);
-			this.history.prune(jdbc, uniqueId, size);
+			this.history.written(uniqueId);
 		}
 		return written;
 	}

@@ -497,23 +497,30 @@ abstract class AbstractJdbcPluginConfigStoreTests {
 						: (i % 2 == 0) ? ExpectedRevision.of(Integer.toString(i - 1)) : ExpectedRevision.any();
 				store.save("llm_a", config("v", i), expected);
 			}
-			// Every 8th revision prunes: at most size + 7 rows, exactly size after a prune.
+			// The store's first write of the plugin prunes, then every 8th: at most size + 7
+			// rows, exactly size after a prune.
 			assertThat(historyRows("llm_a")).as("after write %d", i)
 				.isBetween(Math.min(i, 3), 3 + PluginConfigHistoryTable.PRUNE_EVERY - 1);
-			if (i % PluginConfigHistoryTable.PRUNE_EVERY == 0) {
-				assertThat(historyRows("llm_a")).as("after write %d", i).isEqualTo(3);
+			if (i % PluginConfigHistoryTable.PRUNE_EVERY == 1) {
+				assertThat(historyRows("llm_a")).as("after write %d", i).isEqualTo(Math.min(i, 3));
 			}
 			assertThat(store.history("llm_a")).as("after write %d", i).hasSize(Math.min(i, 3));
 		}
 		assertThat(store.history("llm_a")).extracting(ConfigRevision::revision).containsExactly("20", "19", "18");
 		assertThat(store.history("llm_a").get(0).deleted()).isTrue();
 
+		// A new size applies at the next write.
 		store.setHistorySize(1);
-		for (int i = 21; i <= 24; i++) {
-			store.save("llm_a", config("v", i));
-		}
+		store.save("llm_a", config("v", 21));
 		assertThat(historyRows("llm_a")).isEqualTo(1);
-		assertThat(store.history("llm_a")).extracting(ConfigRevision::revision).containsExactly("24");
+		assertThat(store.history("llm_a")).extracting(ConfigRevision::revision).containsExactly("21");
+		// Another instance's first write of the plugin prunes too.
+		JdbcPluginConfigStore other = store(otherDataSource(), "other");
+		other.setHistorySize(2);
+		store.save("llm_a", config("v", 22));
+		store.save("llm_a", config("v", 23));
+		other.save("llm_a", config("v", 24));
+		assertThat(historyRows("llm_a")).isEqualTo(2);
 	}
 
 	@Test
