@@ -95,9 +95,10 @@ class JdbcStoreConfigurationTests {
 				registry.savePluginConfig("llm_gpt", Map.of("model", "m" + i));
 			}
 			assertThat(registry.getConfigHistory("llm_gpt")).hasSize(3);
+			// Old revisions go at the store's first write of a plugin and every 8th after it.
 			assertThat(new JdbcTemplate(context.getBean(DataSource.class))
 				.queryForObject("SELECT COUNT(*) FROM plugin_config_history WHERE unique_id = 'llm_gpt'", Integer.class))
-				.isEqualTo(3);
+				.isBetween(3, 3 + 7);
 		});
 	}
 
