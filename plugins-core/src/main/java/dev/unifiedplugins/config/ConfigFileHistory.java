@@ -1,25 +1,21 @@
 package dev.unifiedplugins.config;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.unifiedplugins.processes.ThisProcess;
 import org.jspecify.annotations.Nullable;
@@ -27,22 +23,20 @@ import org.jspecify.annotations.Nullable;
 /**
  * The configuration history of a {@link FileSystemPluginConfigStore}: beside the config
  * files, never in them, in the hidden directory {@code .history/<uniqueId>/} (owner-only,
- * as the config files), which the Python library does not look into. One file per entry,
- * named {@code <sequence>-<revision>}, or {@code <sequence>-deleted} for a deletion: its
- * header, a JSON object with {@code writtenAt} and {@code writtenBy}, then a line break and,
- * for a save, the config file's bytes exactly as written, whose hash is the revision in the
- * name. The last {@link #size()} entries of each plugin are kept: once there are that
- * many, a new entry is written over the oldest one's file, which is then renamed, so that a
- * save neither creates nor removes a file (which a journaling file system would commit at
- * the next flush, at a cost larger than the entry's).
+ * as the config files), which the Python library does not look into; one
+ * {@linkplain ConfigHistoryEntry entry file} per revision or deletion. The last
+ * {@link #size()} entries of each plugin are kept: once there are that many, a new entry is
+ * written over the oldest one, so that a save neither creates, removes nor renames a file
+ * (which a journaling file system would commit at the next flush, at a cost larger than
+ * the entry's).
  * <p>
  * An entry is written after its config file, under the plugin's lock, without a flush of
  * its own: a save pays for writing a small file, not for a second flush to disk. The flush
  * of the next save's directory makes it durable on journaling file systems, and the
  * operating system does within seconds anyway. What a crash costs: the newest entry may be
- * missing or torn, or the oldest overwritten before it was renamed (an entry is told torn
- * by its hash, and left out); the newest configuration is still the config file, which is
- * then shown as the newest entry without its writer, and recorded so by the next write.
+ * missing, or torn with the oldest it was written over (an entry is told torn by its
+ * header and hash, and left out); the newest configuration is still the config file, which
+ * is then shown as the newest entry without its writer, and recorded so by the next write.
  * <p>
  * A change made outside this library (the Python library, a person, a program) is shown
  * the same way while it is stored: the config file, when the newest entry is not its
@@ -56,19 +50,7 @@ final class ConfigFileHistory {
 	/** The directory of the histories, in the config directory: hidden, as the lock files are. */
 	static final String DIRECTORY = ".history";
 
-	private static final String DELETED = "deleted";
-
-	/** The revision of a deletion is this, then its sequence number. */
-	private static final String DELETED_PREFIX = DELETED + "-";
-
-	/** Most bytes of an entry's header: a time and a writer of at most 255 characters, escaped. */
-	private static final int HEADER_LIMIT = 4096;
-
 	private static final String CONFIG_FILE = "Plugin config file";
-
-	private static final String ENTRY = "Plugin config history entry";
-
-	private static final byte[] NEWLINE = { '\n' };
 
 	private static final System.Logger logger = System.getLogger(ConfigFileHistory.class.getName());
 
@@ -79,6 +61,16 @@ final class ConfigFileHistory {
 	private volatile int size;
 
 	private volatile String writtenBy = ThisProcess.name();
+
+	/**
+	 * What this object last wrote of each plugin: the config file as it was just after the
+	 * write, and the entries then. While the config file is still that one, neither another
+	 * store (each write of a store replaces the file, and only stores write histories) nor
+	 * anyone outside changed the plugin since, so the next write skips listing and checking
+	 * the history and reading the file, and costs one {@code stat} instead: on a virtual
+	 * machine's disk those reads cost a save about a third more.
+	 */
+	private final Map<String, Written> written = new ConcurrentHashMap<>();
 
 	ConfigFileHistory(Path configDir, long maxConfigSize, int size) {
 		this.root = configDir.resolve(DIRECTORY);
@@ -113,29 +105,33 @@ final class ConfigFileHistory {
 	/**
 	 * Starts recording a save or delete, under the plugin's lock, before it writes: records
 	 * first what is stored now if the history does not end with it (a change made outside,
-	 * or an entry a crash lost). Never fails the write: a history that cannot be written is
-	 * logged.
+	 * or an entry a crash lost or tore). Never fails the write: a history that cannot be
+	 * written is logged.
 	 * @param file the plugin's config file
-	 * @param stored its bytes when the caller has read them, else null (read here)
+	 * @param stored its bytes when the caller has read them, else null (read here if needed)
 	 * @return what records the write once done; one that does nothing when history is off
 	 */
 	Recorder recorder(String uniqueId, Path file, byte @Nullable [] stored) {
+		Written last = this.written.remove(uniqueId);
 		int kept = this.size;
 		if (kept == 0) {
 			return Recorder.NONE;
 		}
 		Path dir = this.root.resolve(uniqueId);
 		try {
-			Recorder recorder = new Recorder(this, uniqueId, dir, entries(dir), kept);
-			byte[] current = stored;
+			if (last != null && last.isCurrent(file)) {
+				return new Recorder(this, uniqueId, file, last.entries(), kept);
+			}
+			List<Path> torn = new ArrayList<>();
+			Recorder recorder = new Recorder(this, uniqueId, file, entries(dir, torn), kept);
+			recorder.dropTorn(torn, this.maxConfigSize);
 			try {
-				if (current == null) {
-					current = ConfigFiles.read(file, CONFIG_FILE, this.maxConfigSize).orElse(null);
-				}
-				recorder.keepOutsideChange(file, current, this.maxConfigSize);
+				byte[] current = (stored != null) ? stored
+						: ConfigFiles.read(file, CONFIG_FILE, this.maxConfigSize).orElse(null);
+				recorder.keepOutsideChange(current);
 			}
 			catch (PluginConfigException ex) {
-				// not a file to keep (a FIFO, too large): the write replaces it
+				// not a configuration to keep (a FIFO, too large, corrupt): the write replaces it
 			}
 			return recorder;
 		}
@@ -156,13 +152,9 @@ final class ConfigFileHistory {
 		if (kept == 0) {
 			return List.of();
 		}
-		Path dir = this.root.resolve(uniqueId);
 		List<ConfigRevision> history = new ArrayList<>();
-		for (Entry entry : entriesOrFail(dir)) {
-			ConfigRevision revision = entry.read();
-			if (revision != null) {
-				history.add(revision);
-			}
+		for (ConfigHistoryEntry entry : entriesOrFail(this.root.resolve(uniqueId))) {
+			history.add(entry.toRevision());
 		}
 		ConfigRevision current = currentUnlessNewest(file, history.isEmpty() ? null : history.get(0));
 		if (current != null) {
@@ -173,21 +165,20 @@ final class ConfigFileHistory {
 
 	/** A revision's configuration: the newest entry of it whose bytes are intact, else the config file's. */
 	Optional<StoredPluginConfig> load(String uniqueId, String revision, Path file) {
-		if (this.size == 0 || revision.startsWith(DELETED_PREFIX)) {
+		if (this.size == 0 || revision.startsWith(ConfigHistoryEntry.DELETED_PREFIX)) {
 			return Optional.empty();
 		}
-		Path dir = this.root.resolve(uniqueId);
-		for (Entry entry : entriesOrFail(dir)) {
+		for (ConfigHistoryEntry entry : entriesOrFail(this.root.resolve(uniqueId))) {
 			if (revision.equals(entry.revision())) {
 				byte[] config = entry.config(this.maxConfigSize);
 				if (config != null) {
-					return Optional.of(new StoredPluginConfig(parse(ENTRY, entry.path(), config), revision));
+					return Optional.of(new StoredPluginConfig(entry.parse(config), revision));
 				}
 			}
 		}
 		return ConfigFiles.read(file, CONFIG_FILE, this.maxConfigSize)
 			.filter((bytes) -> ConfigJson.revisionOf(bytes).equals(revision))
-			.map((bytes) -> new StoredPluginConfig(parse(CONFIG_FILE, file, bytes), revision));
+			.map((bytes) -> new StoredPluginConfig(parse(file, bytes), revision));
 	}
 
 	/** The config file as an entry written outside, when it is readable and not the newest entry's revision. */
@@ -201,7 +192,7 @@ final class ConfigFileHistory {
 			if (newest != null && !newest.deleted() && newest.revision().equals(revision)) {
 				return null;
 			}
-			parse(CONFIG_FILE, file, bytes); // a corrupt file has no revision to show
+			parse(file, bytes); // a corrupt file has no revision to show
 			return new ConfigRevision(revision, Files.getLastModifiedTime(file).toInstant(), null, false);
 		}
 		catch (IOException | PluginConfigException ex) {
@@ -209,13 +200,13 @@ final class ConfigFileHistory {
 		}
 	}
 
-	private static Map<String, Object> parse(String kind, Path file, byte[] bytes) {
-		return ConfigJson.parse(kind + " " + file, file, bytes);
+	private static Map<String, Object> parse(Path file, byte[] bytes) {
+		return ConfigJson.parse(CONFIG_FILE + " " + file, file, bytes);
 	}
 
-	private static List<Entry> entriesOrFail(Path dir) {
+	private static List<ConfigHistoryEntry> entriesOrFail(Path dir) {
 		try {
-			return entries(dir);
+			return entries(dir, null);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(
@@ -223,27 +214,33 @@ final class ConfigFileHistory {
 		}
 	}
 
-	/** A plugin's entries, newest first; none when it has no history yet. */
-	private static List<Entry> entries(Path dir) throws IOException {
-		List<Entry> entries = new ArrayList<>();
+	/**
+	 * A plugin's entries, newest first, by their headers; none when it has no history yet.
+	 * @param torn where to add the files whose header cannot be read, or null
+	 */
+	private static List<ConfigHistoryEntry> entries(Path dir, @Nullable List<Path> torn) throws IOException {
+		List<ConfigHistoryEntry> entries = new ArrayList<>();
 		try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
 			for (Path file : files) {
-				Entry entry = Entry.of(file);
+				ConfigHistoryEntry entry = ConfigHistoryEntry.read(file);
 				if (entry != null) {
 					entries.add(entry);
+				}
+				else if (torn != null) {
+					torn.add(file);
 				}
 			}
 		}
 		catch (NoSuchFileException ex) {
 			return List.of();
 		}
-		entries.sort(Comparator.comparingLong(Entry::sequence).reversed());
+		entries.sort(Comparator.comparingLong(ConfigHistoryEntry::sequence).reversed());
 		return entries;
 	}
 
 	/**
 	 * Records one write of a plugin, under its lock: entries are added after the newest and
-	 * the oldest beyond the size removed.
+	 * the oldest beyond the size removed or written over.
 	 */
 	static final class Recorder {
 
@@ -253,30 +250,30 @@ final class ConfigFileHistory {
 
 		private final String uniqueId;
 
-		private final Path dir;
+		private final Path file;
 
 		/** Newest first. */
-		private final List<Entry> entries;
+		private final List<ConfigHistoryEntry> entries;
 
 		private final int size;
 
-		private Recorder(@Nullable ConfigFileHistory history, String uniqueId, Path dir, List<Entry> entries,
-				int size) {
+		private Recorder(@Nullable ConfigFileHistory history, String uniqueId, Path file,
+				List<ConfigHistoryEntry> entries, int size) {
 			this.history = history;
 			this.uniqueId = uniqueId;
-			this.dir = dir;
+			this.file = file;
 			this.entries = new ArrayList<>(entries);
 			this.size = size;
 		}
 
 		/** Records the configuration just written. */
 		void saved(String revision, byte[] bytes) {
-			record(revision, Instant.now(), writtenBy(), bytes);
+			written(record(revision, Instant.now(), writtenBy(), bytes));
 		}
 
 		/** Records the deletion just done. */
 		void deleted() {
-			record(null, Instant.now(), writtenBy(), null);
+			written(record(null, Instant.now(), writtenBy(), null));
 		}
 
 		private @Nullable String writtenBy() {
@@ -284,17 +281,25 @@ final class ConfigFileHistory {
 		}
 
 		/**
-		 * Records what is stored now, unless the newest entry is it: a change made outside,
-		 * or a deletion when {@code stored} is null. A corrupt file is no configuration to restore.
+		 * Removes what a crash tore: files without a readable header, and the newest entry if
+		 * its bytes are not whole (what it held is the config file, or was lost with it).
 		 */
-		void keepOutsideChange(Path file, byte @Nullable [] stored, long maxConfigSize) throws IOException {
-			Entry newest = this.entries.isEmpty() ? null : this.entries.get(0);
-			if (newest != null && !newest.isIntact(maxConfigSize)) {
-				// Torn by a crash: what it held is the config file, or was lost with it.
-				Files.deleteIfExists(newest.path());
-				this.entries.remove(0);
-				newest = this.entries.isEmpty() ? null : this.entries.get(0);
+		void dropTorn(List<Path> torn, long maxConfigSize) throws IOException {
+			for (Path file : torn) {
+				Files.deleteIfExists(file);
 			}
+			if (!this.entries.isEmpty() && !this.entries.get(0).isIntact(maxConfigSize)) {
+				Files.deleteIfExists(this.entries.remove(0).path());
+			}
+		}
+
+		/**
+		 * Records what is stored now, unless the newest entry is it: a change made outside,
+		 * or a deletion when {@code stored} is null.
+		 * @throws PluginConfigException when the stored file is corrupt, no configuration to keep
+		 */
+		void keepOutsideChange(byte @Nullable [] stored) throws IOException {
+			ConfigHistoryEntry newest = this.entries.isEmpty() ? null : this.entries.get(0);
 			if (stored == null) {
 				if (newest != null && newest.revision() != null) {
 					record(null, Instant.now(), null, null);
@@ -303,155 +308,83 @@ final class ConfigFileHistory {
 			}
 			String revision = ConfigJson.revisionOf(stored);
 			if (newest == null || !revision.equals(newest.revision())) {
-				parse(CONFIG_FILE, file, stored);
-				record(revision, Files.getLastModifiedTime(file).toInstant(), null, stored);
+				parse(this.file, stored);
+				record(revision, Files.getLastModifiedTime(this.file).toInstant(), null, stored);
 			}
 		}
 
-		private void record(@Nullable String revision, Instant writtenAt, @Nullable String writtenBy,
+		/** @return whether the entry was recorded */
+		private boolean record(@Nullable String revision, Instant writtenAt, @Nullable String writtenBy,
 				byte @Nullable [] config) {
 			if (this.history == null) {
-				return;
+				return false;
 			}
 			long sequence = this.entries.isEmpty() ? 1 : this.entries.get(0).sequence() + 1;
-			Path file = this.dir.resolve(Entry.name(sequence, revision));
+			Path dir = this.history.root.resolve(this.uniqueId);
 			try {
-				if (this.entries.size() >= this.size) {
-					// The oldest entry's file becomes the newest: overwritten, then renamed. A
-					// file created and another removed at every save would cost each flush of
-					// a journaling file system more than the entry itself.
-					Path oldest = this.entries.remove(this.entries.size() - 1).path();
-					write(oldest, false, header(writtenAt, writtenBy), config);
-					Files.move(oldest, file);
+				boolean full = this.entries.size() >= this.size;
+				Path file = full ? this.entries.remove(this.entries.size() - 1).path()
+						: ConfigHistoryEntry.newFile(dir, sequence);
+				if (!full && !Files.isDirectory(dir)) {
+					Files.createDirectories(this.history.root, AtomicFiles.ownerOnly(dir, true));
+					Files.createDirectories(dir, AtomicFiles.ownerOnly(dir, true));
 				}
-				else {
-					write(file, true, header(writtenAt, writtenBy), config);
-				}
-				this.entries.add(0, new Entry(file, sequence, revision));
+				this.entries.add(0, ConfigHistoryEntry.write(file, !full, this.uniqueId, sequence, revision, writtenAt,
+						writtenBy, config));
 				while (this.entries.size() > this.size) {
 					Files.deleteIfExists(this.entries.remove(this.entries.size() - 1).path());
 				}
+				return true;
 			}
 			catch (IOException | RuntimeException ex) {
 				logger.log(System.Logger.Level.WARNING, "Cannot record the history of plugin '" + this.uniqueId
-						+ "' in " + this.dir + "; the configuration is written without it", ex);
+						+ "' in " + dir + "; the configuration is written without it", ex);
+				return false;
 			}
-		}
-
-		private byte[] header(Instant writtenAt, @Nullable String writtenBy) {
-			Map<String, Object> header = new LinkedHashMap<>();
-			header.put("writtenAt", writtenAt.toString());
-			header.put("writtenBy", writtenBy);
-			return ConfigJson.write(this.uniqueId, header, HEADER_LIMIT);
 		}
 
 		/**
-		 * Writes an entry, owner-only and without flushing it (see the class's description):
-		 * a new file, or over an existing one.
+		 * Remembers the config file just written and the entries, when this write's entry
+		 * was recorded. A deleted file has no identity to tell whether another store wrote
+		 * since: the write after a deletion checks the history in full.
 		 */
-		private void write(Path file, boolean create, byte[] header, byte @Nullable [] config) throws IOException {
-			if (create && !Files.isDirectory(this.dir)) {
-				Path root = this.dir.getParent();
-				Files.createDirectories(root, AtomicFiles.ownerOnly(root, true));
-				Files.createDirectories(this.dir, AtomicFiles.ownerOnly(this.dir, true));
-			}
-			try (FileChannel channel = FileChannel.open(file,
-					create ? Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
-							: Set.of(StandardOpenOption.WRITE),
-					AtomicFiles.ownerOnly(this.dir, false))) {
-				byte[] body = (config != null) ? config : new byte[0];
-				ByteBuffer[] buffers = { ByteBuffer.wrap(header), ByteBuffer.wrap(NEWLINE), ByteBuffer.wrap(body) };
-				long length = header.length + 1L + body.length;
-				for (long left = length; left > 0;) {
-					left -= channel.write(buffers);
+		private void written(boolean recorded) {
+			if (this.history != null && recorded) {
+				try {
+					BasicFileAttributes attributes = Files.readAttributes(this.file, BasicFileAttributes.class);
+					if (attributes.fileKey() != null) {
+						this.history.written.put(this.uniqueId, new Written(attributes.fileKey(), attributes.size(),
+								attributes.lastModifiedTime(), List.copyOf(this.entries)));
+					}
 				}
-				channel.truncate(length);
+				catch (IOException ex) {
+					// deleted, or cannot be told: the next write checks the history in full
+				}
 			}
 		}
 
 	}
 
 	/**
-	 * One entry file.
+	 * A config file as a store left it, and the plugin's entries then.
 	 *
-	 * @param path the file
-	 * @param sequence its place in the plugin's history
-	 * @param revision the revision it holds, null for a deletion
+	 * @param fileKey the file's identity
+	 * @param size its size
+	 * @param modified its modification time
+	 * @param entries the plugin's entries, newest first
 	 */
-	record Entry(Path path, long sequence, @Nullable String revision) {
+	private record Written(Object fileKey, long size, FileTime modified, List<ConfigHistoryEntry> entries) {
 
-		static String name(long sequence, @Nullable String revision) {
-			return String.format("%012d", sequence) + "-" + ((revision != null) ? revision : DELETED);
-		}
-
-		/** The entry a file is, or null when it is none (not named as an entry). */
-		static @Nullable Entry of(Path file) {
-			String name = file.getFileName().toString();
-			int dash = name.indexOf('-');
-			if (dash < 1 || dash == name.length() - 1) {
-				return null;
-			}
+		/** Whether the config file is still the one left. */
+		boolean isCurrent(Path file) throws IOException {
 			try {
-				long sequence = Long.parseLong(name.substring(0, dash));
-				String revision = name.substring(dash + 1);
-				return (sequence > 0) ? new Entry(file, sequence, DELETED.equals(revision) ? null : revision) : null;
+				BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+				return this.fileKey.equals(attributes.fileKey()) && this.size == attributes.size()
+						&& this.modified.equals(attributes.lastModifiedTime());
 			}
-			catch (NumberFormatException ex) {
-				return null;
+			catch (NoSuchFileException ex) {
+				return false;
 			}
-		}
-
-		/** The entry as a revision of the history; null when its header cannot be read. */
-		@Nullable ConfigRevision read() {
-			try (InputStream in = Files.newInputStream(this.path)) {
-				byte[] start = in.readNBytes(HEADER_LIMIT);
-				int end = headerEnd(start);
-				if (end < 0) {
-					return null;
-				}
-				Map<String, Object> header = ConfigJson.parse(ENTRY + " " + this.path, this.path,
-						Arrays.copyOf(start, end));
-				String by = (header.get("writtenBy") instanceof String name) ? name : null;
-				Instant at = Instant.parse(String.valueOf(header.get("writtenAt")));
-				return new ConfigRevision((this.revision != null) ? this.revision : DELETED_PREFIX + this.sequence, at,
-						by, this.revision == null);
-			}
-			catch (IOException | RuntimeException ex) {
-				return null;
-			}
-		}
-
-		/** Whether the entry is whole: its header readable, and a save's bytes those of its revision. */
-		boolean isIntact(long maxConfigSize) {
-			return (this.revision != null) ? config(maxConfigSize) != null : read() != null;
-		}
-
-		/** A save's configuration bytes; null when they are not intact (a crash tore them) or gone. */
-		byte @Nullable [] config(long maxConfigSize) {
-			byte[] bytes;
-			try {
-				bytes = ConfigFiles.read(this.path, ENTRY, maxConfigSize + HEADER_LIMIT)
-					.orElse(null);
-			}
-			catch (PluginConfigException ex) {
-				return null;
-			}
-			int end = (bytes != null) ? headerEnd(bytes) : -1;
-			if (end < 0 || end >= bytes.length || bytes[end] != '\n') {
-				return null;
-			}
-			byte[] config = Arrays.copyOfRange(bytes, end + 1, bytes.length);
-			return ConfigJson.revisionOf(config).equals(this.revision) ? config : null;
-		}
-
-		/** Where the header ends: after the first line that is a closing brace alone; -1 when it does not. */
-		private static int headerEnd(byte[] bytes) {
-			for (int i = 0; i + 1 < bytes.length; i++) {
-				if (bytes[i] == '\n' && bytes[i + 1] == '}') {
-					return i + 2;
-				}
-			}
-			return -1;
 		}
 
 	}

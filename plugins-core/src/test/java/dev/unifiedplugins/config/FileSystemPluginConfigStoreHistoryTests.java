@@ -173,7 +173,7 @@ class FileSystemPluginConfigStoreHistoryTests {
 		String first = store.save(ID, Map.of("model", "a"), ExpectedRevision.any());
 		String second = store.save(ID, Map.of("model", "b", "payload", "x".repeat(2000)), ExpectedRevision.any());
 		Path newest = historyFiles(ID).get(historyFiles(ID).size() - 1);
-		assertThat(newest.getFileName().toString()).endsWith("-" + second);
+		assertThat(Files.readString(newest)).contains("\"revision\": \"" + second + "\"");
 
 		// What a power loss may leave of an entry that was never flushed: its start.
 		try (FileChannel channel = FileChannel.open(newest, StandardOpenOption.WRITE)) {
@@ -190,20 +190,58 @@ class FileSystemPluginConfigStoreHistoryTests {
 				(stored) -> assertThat(stored.config()).isEqualTo(Map.of("model", "a")));
 
 		// Emptied, as a file system that allocates late may leave it: the config file is the
-		// newest entry, its writer unknown.
+		// newest entry, its writer unknown. (So is one whose header a crash tore.)
 		Files.write(newest, new byte[0]);
 		history = store.history(ID);
 		assertThat(history).extracting(ConfigRevision::revision).containsExactly(second, first);
 		assertThat(history.get(0).writtenBy()).isNull();
 
-		// The next save replaces the torn entry with the config file it stood for.
-		String third = store.save(ID, Map.of("model", "c"), ExpectedRevision.of(second));
+		// The next save after the restart replaces the torn entry with the config file it stood for.
+		FileSystemPluginConfigStore restarted = new FileSystemPluginConfigStore(this.dir);
+		String third = restarted.save(ID, Map.of("model", "c"), ExpectedRevision.of(second));
 		history = store.history(ID);
 		assertThat(history).extracting(ConfigRevision::revision).containsExactly(third, second, first);
 		assertThat(history.get(1).writtenBy()).isNull();
 		assertThat(store.loadRevision(ID, second)).hasValueSatisfying(
 				(stored) -> assertThat(stored.config()).containsEntry("model", "b"));
 		assertThat(historyFiles(ID)).hasSize(3);
+	}
+
+	@Test
+	void anEntryTornWhileWrittenOverTheOldestIsLeftOutAndItsFileReused() throws IOException {
+		FileSystemPluginConfigStore store = new FileSystemPluginConfigStore(this.dir);
+		store.setHistorySize(3);
+		String[] revisions = new String[5];
+		for (int i = 0; i < revisions.length; i++) {
+			revisions[i] = store.save(ID, Map.of("round", i), ExpectedRevision.any());
+		}
+		// A full history writes over its oldest entry: a crash in between leaves its start.
+		Path oldest = historyFiles(ID).stream()
+			.filter((file) -> readString(file).contains("\"revision\": \"" + revisions[2] + "\""))
+			.findFirst()
+			.orElseThrow();
+		Files.writeString(oldest, "{\n  \"sequ");
+
+		assertThat(store.history(ID)).extracting(ConfigRevision::revision).containsExactly(revisions[4], revisions[3]);
+
+		FileSystemPluginConfigStore restarted = new FileSystemPluginConfigStore(this.dir);
+		restarted.setHistorySize(3);
+		String next = restarted.save(ID, Map.of("round", 5), ExpectedRevision.any());
+		assertThat(restarted.history(ID)).extracting(ConfigRevision::revision)
+			.containsExactly(next, revisions[4], revisions[3]);
+		assertThat(historyFiles(ID)).hasSize(3);
+		for (String revision : List.of(next, revisions[4], revisions[3])) {
+			assertThat(restarted.loadRevision(ID, revision)).as(revision).isPresent();
+		}
+	}
+
+	private static String readString(Path file) {
+		try {
+			return Files.readString(file);
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
 	}
 
 	@Test
@@ -221,15 +259,27 @@ class FileSystemPluginConfigStoreHistoryTests {
 	}
 
 	@Test
-	void theInstanceNameIsWhatTheHistoryRecordsAsWriter() {
+	void storesTakingTurnsOnOneDirectoryEachRecordTheirWritesInOrder() {
 		FileSystemPluginConfigStore one = new FileSystemPluginConfigStore(this.dir);
 		FileSystemPluginConfigStore two = new FileSystemPluginConfigStore(this.dir);
+		one.setHistorySize(4);
+		two.setHistorySize(4);
 		two.setInstanceName("worker-2");
-		one.save(ID, Map.of("model", "a"), ExpectedRevision.any());
-		two.save(ID, Map.of("model", "b"), ExpectedRevision.any());
+		String[] revisions = new String[6];
+		for (int i = 0; i < revisions.length; i++) {
+			revisions[i] = ((i % 3 == 0) ? two : one).save(ID, Map.of("model", "m" + i), ExpectedRevision.any());
+		}
+		two.delete(ID);
+		String last = one.save(ID, Map.of("model", "last"), ExpectedRevision.any());
 
-		assertThat(one.history(ID)).extracting(ConfigRevision::writtenBy)
-			.containsExactly("worker-2", ThisProcess.name());
+		List<ConfigRevision> history = two.history(ID);
+		assertThat(history).extracting(ConfigRevision::revision).first().isEqualTo(last);
+		assertThat(history).extracting(ConfigRevision::revision).endsWith(revisions[5], revisions[4]);
+		assertThat(history).extracting(ConfigRevision::writtenBy)
+			.containsExactly(ThisProcess.name(), "worker-2", ThisProcess.name(), ThisProcess.name());
+		assertThat(history.get(1).deleted()).isTrue();
+		assertThat(one.loadRevision(ID, revisions[4])).hasValueSatisfying(
+				(stored) -> assertThat(stored.config()).isEqualTo(Map.of("model", "m4")));
 		assertThatIllegalArgumentException().isThrownBy(() -> two.setInstanceName(" "));
 	}
 
