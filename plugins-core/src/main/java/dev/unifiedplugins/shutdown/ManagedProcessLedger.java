@@ -128,6 +128,11 @@ public final class ManagedProcessLedger {
 	 */
 	public List<Long> reapOrphans() {
 		List<Long> ended = new ArrayList<>();
+		// A store that keeps no files leaves the directory to the first record: no
+		// directory, no state file.
+		if (!Files.isDirectory(this.dir)) {
+			return ended;
+		}
 		try (DirectoryStream<Path> files = Files.newDirectoryStream(this.dir, PREFIX + "*" + SUFFIX)) {
 			for (Path state : files) {
 				if (!state.equals(this.file)) {

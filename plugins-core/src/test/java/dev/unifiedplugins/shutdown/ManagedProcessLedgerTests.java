@@ -75,6 +75,17 @@ class ManagedProcessLedgerTests {
 	}
 
 	@Test
+	void aDirectoryNotCreatedYetHasNoOrphansAndGetsTheFirstRecord() throws Exception {
+		Path missing = this.dir.resolve("configs");
+		ManagedProcessLedger ledger = new ManagedProcessLedger(missing);
+
+		assertThat(ledger.reapOrphans()).isEmpty();
+
+		ledger.record(List.of(this.processes.startSleep().pid()));
+		assertThat(ledger.getFile()).exists().hasParent(missing.toAbsolutePath());
+	}
+
+	@Test
 	void forAFileStoreTheStateFileIsInTheStoreDirectory() {
 		Path storeDir = this.dir.resolve("store");
 
