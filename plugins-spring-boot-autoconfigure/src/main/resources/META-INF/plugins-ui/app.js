@@ -16,6 +16,9 @@
   /** What the endpoint shows instead of a hidden value. */
   const MASK = '******';
 
+  /** What a field whose saved value is hidden shows instead of it. */
+  const HIDDEN = 'Saved value hidden';
+
   const state = {
     settings: null,
     list: null,
@@ -25,6 +28,11 @@
     editor: null,
     /** JSON Pointer -> the masked value the server sent there. */
     masked: new Map(),
+    /**
+     * JSON Pointer of a hidden saved value -> whether its field is still as the page left
+     * it (empty), so that its saved value is kept.
+     */
+    hidden: new Map(),
     /** The form's value when it was filled, to tell untouched fields. */
     initial: null,
     writable: false,
@@ -85,6 +93,11 @@
       node.className = className;
     }
     return node;
+  }
+
+  /** A count with its noun: 1 category, 2 categories. */
+  function count(n, singular, plural) {
+    return n + ' ' + ((n === 1) ? singular : (plural || singular + 's'));
   }
 
   function badge(list, text, className) {
@@ -248,9 +261,10 @@
   function renderSummary() {
     const stats = state.list.stats;
     const cost = state.list.cloudCost;
-    $('summary').textContent = stats.total + ' plugins in ' + state.list.categories.length + ' categories · '
-      + stats.configured + ' configured · ' + stats.withActiveResources + ' with active resources · cloud '
-      + usd.format(cost.hourlyUsd) + ' per hour, ' + usd.format(cost.totalUsd) + ' for ' + cost.hours + ' h';
+    $('summary').textContent = count(stats.total, 'plugin') + ' in '
+      + count(state.list.categories.length, 'category', 'categories') + ' · ' + stats.configured + ' configured · '
+      + stats.withActiveResources + ' with active resources · cloud ' + usd.format(cost.hourlyUsd) + ' per hour, '
+      + usd.format(cost.totalUsd) + ' for ' + cost.hours + ' h';
   }
 
   function renderCategories() {
@@ -530,6 +544,76 @@
     return value;
   }
 
+  /**
+   * Whether a value is saved at a JSON Pointer, at it, in it or around it, from the
+   * endpoint's savedPaths: a masked value and a masked default look the same. Without
+   * savedPaths (an endpoint of another version), whether anything is saved at all.
+   */
+  function isSaved(detail, at) {
+    if (!Array.isArray(detail.savedPaths)) {
+      return detail.revision != null || !!detail.configured;
+    }
+    return detail.savedPaths.some((path) => path === at || path.startsWith(at + '/') || at.startsWith(path + '/'));
+  }
+
+  /**
+   * Empties the field of a hidden saved value, so that neither the default nor anything
+   * else stands for a value the page does not know, and marks it as hidden: a text field
+   * by its placeholder, a choice by a first option that cannot be chosen again, anything
+   * else (a check box, a list) by a note. Returns a test of whether the field is still as
+   * left here, which keeps the saved value.
+   */
+  function blank(field, masked) {
+    if (field.editors && Number.isInteger(field.type) && field.editors[field.type]) {
+      // A field of several types: the one shown.
+      const type = field.type;
+      const inner = blank(field.editors[type], masked);
+      return () => field.type === type && inner();
+    }
+    const input = field.input;
+    if (input && input.tagName === 'SELECT' && !input.multiple) {
+      const option = el('option', HIDDEN);
+      option.value = '_hidden_';
+      option.disabled = true;
+      option.hidden = true;
+      input.insertBefore(option, input.firstChild);
+      input.value = option.value;
+      field.value = undefined;
+      field.onChange(true);
+      return () => input.value === option.value;
+    }
+    if (input && input.tagName === 'INPUT' && input.type === 'checkbox') {
+      input.checked = false;
+      input.indeterminate = true;
+      hiddenNote(field, HIDDEN);
+      return () => input.indeterminate;
+    }
+    if (input && (input.tagName === 'TEXTAREA' || input.tagName === 'INPUT')) {
+      field.setValue('', true);
+      // Not every input can be empty (a range, a colour).
+      if (input.value === '') {
+        input.placeholder = HIDDEN;
+        return () => input.value === '';
+      }
+    }
+    // A list, or a field of its own kind: emptied where it can be, and told apart by value.
+    if (Array.isArray(masked)) {
+      field.setValue([], true);
+      hiddenNote(field, HIDDEN + ' (' + count(masked.length, 'item') + ')');
+    } else {
+      hiddenNote(field, HIDDEN);
+    }
+    const left = JSON.stringify(field.getValue());
+    return () => JSON.stringify(field.getValue()) === left;
+  }
+
+  function hiddenNote(field, text) {
+    const note = el('p', text, 'masked-note');
+    note.id = 'masked-' + field.formname.replace(/[^A-Za-z0-9_-]/g, '_');
+    field.container.appendChild(note);
+    describe(field, note.id);
+  }
+
   function tokens(at) {
     return at.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
   }
@@ -632,16 +716,11 @@
       return;
     }
     state.masked = new Map();
+    state.hidden = new Map();
     const start = unmask(detail.config || {}, '', state.masked) || {};
-    const hidden = [...state.masked.keys()];
-    const note = $('settings-note');
-    if (hidden.length) {
-      note.textContent = 'Some saved values are not shown (secrets always; others as management.endpoint.plugins.show-values decides). '
-        + 'The form shows defaults there, and a field you leave unchanged keeps its saved value.';
-      note.hidden = false;
-    } else {
-      note.hidden = true;
-    }
+    // Masked values where a value is saved; the others are defaults, which the form shows.
+    const hidden = [...state.masked.keys()].filter((at) => isSaved(detail, at));
+    $('hidden-note').hidden = hidden.length === 0;
     hardenEditor(window.JSONEditor);
     const editor = new window.JSONEditor(holder, {
       schema: formSchema(detail.configSchema),
@@ -661,18 +740,18 @@
       if (state.editor !== editor) {
         return;
       }
-      // As an initial value: properties it lacks keep their field, with the default.
+      // As an initial value: properties it lacks keep their field, with the default, which
+      // is what applies where nothing is saved.
       editor.root.setValue(start, true);
-      state.initial = editor.getValue();
+      // Where a value is saved but hidden, the field is emptied, never left at the default.
       for (const at of hidden) {
         const field = editor.getEditor(editorPath(at));
         if (field && field.container) {
-          const hint = el('p', 'Saved value hidden; leave unchanged to keep it.', 'masked-note');
-          hint.id = 'masked-' + field.formname.replace(/[^A-Za-z0-9_-]/g, '_');
-          field.container.appendChild(hint);
-          describe(field, hint.id);
+          state.hidden.set(at, blank(field, state.masked.get(at)));
+          describe(field, 'hidden-note');
         }
       }
+      state.initial = editor.getValue();
       editor.on('change', () => {
         if (state.editor === editor) {
           markSecretsToResend();
@@ -738,7 +817,7 @@
       }
       const id = 'resend-' + field.formname.replace(/[^A-Za-z0-9_-]/g, '_');
       let note = document.getElementById(id);
-      const destination = same(get(value, at), get(state.initial, at)) ? changedDestination(at, value) : null;
+      const destination = untouched(at, value) ? changedDestination(at, value) : null;
       if (!destination) {
         if (note) {
           note.remove();
@@ -833,11 +912,21 @@
     }
   }
 
+  /**
+   * Whether the field of a masked value was left as the page filled it: a saved value's
+   * field left empty, a default's left at the default. The server keeps the saved value
+   * where the mask is sent back, and leaves out a mask with nothing saved behind it.
+   */
+  function untouched(at, value) {
+    const kept = state.hidden.get(at);
+    return kept ? kept() : same(get(value, at), get(state.initial, at));
+  }
+
   /** The form's value, with the mask put back where a hidden value was left unchanged. */
   function formValue() {
     const value = state.editor.getValue() || {};
     for (const [at, original] of state.masked) {
-      if (same(get(value, at), get(state.initial, at))) {
+      if (untouched(at, value)) {
         put(value, at, original);
       }
     }
@@ -900,8 +989,8 @@
       if (response.status === 400 && response.json && response.json.violations) {
         showViolations(response.json.violations);
         invalid = true;
-        message('Not saved: the settings break the plugin\'s rules (' + response.json.violations.length
-          + ' problem' + (response.json.violations.length === 1 ? '' : 's') + ').', true);
+        message('Not saved: the settings break the plugin\'s rules ('
+          + count(response.json.violations.length, 'problem') + ').', true);
         return;
       }
       if (response.status === 409) {
@@ -984,7 +1073,7 @@
         done.push('terminated its cloud resource');
       }
       if (result.endedPids.length) {
-        done.push('ended PIDs ' + result.endedPids.join(', '));
+        done.push('ended ' + (result.endedPids.length === 1 ? 'PID ' : 'PIDs ') + result.endedPids.join(', '));
       }
       const text = (done.length ? 'Stopped: ' + done.join('; ') + '.' : 'Nothing to stop.')
         + (result.errors.length ? ' Failed: ' + result.errors.join('; ') : '');

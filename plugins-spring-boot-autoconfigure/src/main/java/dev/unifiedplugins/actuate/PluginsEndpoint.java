@@ -27,6 +27,7 @@ import dev.unifiedplugins.inspection.PluginReport;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.utils.PluginStats;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonPointer;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -129,6 +130,7 @@ public class PluginsEndpoint {
 		String error = report.error();
 		PluginMetadata metadata = report.metadata();
 		Map<String, Object> config;
+		List<String> savedPaths = List.of();
 		String revision = null;
 		try {
 			// One read, so that the revision is that of the values shown: a client that
@@ -138,6 +140,7 @@ public class PluginsEndpoint {
 			Map<String, Object> saved = (stored != null) ? stored.config() : Map.of();
 			config = this.shown.sanitize(PluginConfigSchema.of(metadata.configSchema()).withDefaults(saved), show,
 					SchemaWalker.of(metadata.configSchema()));
+			savedPaths = savedPaths(saved);
 		}
 		catch (RuntimeException ex) {
 			// A corrupt configuration is reported, not a failure of the whole view; without a
@@ -153,7 +156,34 @@ public class PluginsEndpoint {
 		PluginReport shown = new PluginReport(report.uniqueId(), metadata, report.cost(), report.hourlyCost(),
 				report.managedResources(), error);
 		return new PluginDetailDescriptor(entry(shown), metadata.configSchema(),
-				this.shown.sanitize(report.managedResources(), true, ShownValues.NO_SCHEMA), config, revision);
+				this.shown.sanitize(report.managedResources(), true, ShownValues.NO_SCHEMA), config, savedPaths,
+				revision);
+	}
+
+	/**
+	 * Where a saved configuration holds values, as JSON Pointers: objects are looked into,
+	 * as they are merged over the schema's defaults key by key; anything else, arrays
+	 * included, is one value, as it replaces a default whole. No values, only keys, which
+	 * {@code config} shows anyway.
+	 * @param saved the saved configuration
+	 * @return the paths, in the saved configuration's order
+	 */
+	static List<String> savedPaths(Map<String, ?> saved) {
+		List<String> paths = new ArrayList<>();
+		addSavedPaths(saved, JsonPointer.empty(), paths);
+		return List.copyOf(paths);
+	}
+
+	private static void addSavedPaths(Map<?, ?> object, JsonPointer at, List<String> paths) {
+		object.forEach((key, value) -> {
+			JsonPointer path = at.appendProperty(String.valueOf(key));
+			if (value instanceof Map<?, ?> map && !map.isEmpty()) {
+				addSavedPaths(map, path, paths);
+			}
+			else {
+				paths.add(path.toString());
+			}
+		});
 	}
 
 	/** An illegal id is the request's fault: a 400 that says what a legal id is. */
@@ -339,11 +369,14 @@ public class PluginsEndpoint {
 	 * masked unless {@code show-values} allows; fields the schema marks
 	 * {@code writeOnly} or {@code format: password}, and keys that name credentials, are
 	 * always masked
+	 * @param savedPaths where the saved configuration holds values, as JSON Pointers
+	 * (objects looked into, any other value one path, an array whole), empty when none is
+	 * saved: tells a saved value from a schema default where both are masked
 	 * @param revision the revision of the saved configuration, null when none is saved: send
 	 * it back with a save so that it fails rather than overwrite a change made in between
 	 */
 	public record PluginDetailDescriptor(@JsonUnwrapped PluginEntry plugin, Map<String, Object> configSchema,
-			Map<String, Object> managedResources, Map<String, Object> config,
+			Map<String, Object> managedResources, Map<String, Object> config, List<String> savedPaths,
 			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String revision) implements OperationResponseBody {
 	}
 
