@@ -44,8 +44,8 @@ public class PluginsJdbcProperties extends DatabaseInitializationProperties {
 	 * Longest any statement of the store may run, other than a save's or delete's wait for
 	 * its row (plugins.lock-timeout); a whole write runs at most both summed, and a write
 	 * that fails is rolled back, never committed later. Rounded up to whole seconds, as
-	 * JDBC's query timeout is. A connection wait is the pool's own (HikariCP's
-	 * connection-timeout): keep it short too.
+	 * JDBC's query timeout is. Also bounds the wait for a pooled connection with HikariCP;
+	 * other pools wait as they are set to: keep their wait short too.
 	 */
 	private Duration queryTimeout = Duration.ofSeconds(5);
 
