@@ -44,7 +44,7 @@
   // ---------------------------------------------------------------- HTTP
 
   function csrfHeaders() {
-    // Spring Security's cookie CSRF token repository (see the README) sets XSRF-TOKEN.
+    // Spring Security's cookie CSRF token repository (see docs/endpoint.md, "Security") sets XSRF-TOKEN.
     const match = document.cookie.match(/(?:^|;\s*)XSRF-TOKEN=([^;]+)/);
     return match ? { 'X-XSRF-TOKEN': decodeURIComponent(match[1]) } : {};
   }
