@@ -1,5 +1,6 @@
 package dev.unifiedplugins.systems;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.concurrent.DaemonThreads;
 import dev.unifiedplugins.config.PluginConfigChange;
 import dev.unifiedplugins.core.PluginMetadata;
@@ -31,8 +33,18 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Reloads run one at a time on a thread of their own, never in the thread that saved
  * the configuration.
+ * <p>
+ * Every save of a loaded plugin's configuration through the registry (and every
+ * {@linkplain UnifiedPluginRegistry#checkPluginConfig dry run}) first asks the instance's
+ * {@link ConfigurablePlugin#validate}, bounded in time; a refusal, or no answer in time,
+ * refuses the save with a {@link dev.unifiedplugins.config.PluginConfigValidationException}
+ * and nothing is written. A plugin that is not loaded is not asked: its configuration is
+ * checked against its schema only.
  */
 public class PluginLifecycle implements AutoCloseable {
+
+	/** The bound on a plugin's {@link ConfigurablePlugin#validate} unless one is given: 2 seconds. */
+	public static final Duration DEFAULT_VALIDATION_TIMEOUT = Duration.ofSeconds(2);
 
 	private static final System.Logger logger = System.getLogger(PluginLifecycle.class.getName());
 
@@ -42,13 +54,37 @@ public class PluginLifecycle implements AutoCloseable {
 
 	private final ExecutorService reloads = Executors.newSingleThreadExecutor(DaemonThreads.named("plugins-reload"));
 
+	private final BoundedCalls validations = new BoundedCalls("plugins-validate-", 4);
+
+	private final LoadedPluginValidator validator;
+
 	/**
-	 * Creates the lifecycle and listens to the registry's configuration changes.
+	 * Creates the lifecycle, with validations bounded by {@link #DEFAULT_VALIDATION_TIMEOUT}:
+	 * see {@link #PluginLifecycle(UnifiedPluginRegistry, Duration)}.
 	 * @param registry the registry whose plugin systems to manage
 	 */
 	public PluginLifecycle(UnifiedPluginRegistry registry) {
+		this(registry, DEFAULT_VALIDATION_TIMEOUT);
+	}
+
+	/**
+	 * Creates the lifecycle, listens to the registry's configuration changes and checks
+	 * every save with the loaded plugin's {@link ConfigurablePlugin#validate}.
+	 * @param registry the registry whose plugin systems to manage
+	 * @param validationTimeout the longest a save waits for a plugin's {@code validate}
+	 * (on a thread of its own, at most one per plugin); a plugin that takes longer has the
+	 * save refused. A hung {@code validate} keeps its thread, and later saves of the same
+	 * plugin are refused after the same wait, until it returns
+	 */
+	public PluginLifecycle(UnifiedPluginRegistry registry, Duration validationTimeout) {
 		this.registry = Objects.requireNonNull(registry, "registry must not be null");
+		Objects.requireNonNull(validationTimeout, "validationTimeout must not be null");
+		if (validationTimeout.isNegative() || validationTimeout.isZero()) {
+			throw new IllegalArgumentException("validationTimeout must be positive, not " + validationTimeout);
+		}
+		this.validator = new LoadedPluginValidator(registry, this.validations, validationTimeout);
 		registry.addChangeListener(this.listener);
+		registry.addConfigValidator(this.validator);
 	}
 
 	/**
@@ -137,11 +173,14 @@ public class PluginLifecycle implements AutoCloseable {
 	}
 
 	/**
-	 * Stops following configuration changes; loaded plugins stay loaded.
+	 * Stops following configuration changes and checking saves; loaded plugins stay
+	 * loaded.
 	 */
 	@Override
 	public void close() {
 		this.registry.removeChangeListener(this.listener);
+		this.registry.removeConfigValidator(this.validator);
+		this.validations.close();
 		this.reloads.shutdown();
 		try {
 			this.reloads.awaitTermination(5, TimeUnit.SECONDS);

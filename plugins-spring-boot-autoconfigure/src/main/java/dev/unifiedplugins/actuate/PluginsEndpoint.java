@@ -13,6 +13,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.unifiedplugins.config.ConfigChange;
 import dev.unifiedplugins.config.PluginConfigSchema;
 import dev.unifiedplugins.config.PluginIds;
 import dev.unifiedplugins.config.SchemaWalker;
@@ -186,6 +187,25 @@ public class PluginsEndpoint {
 		});
 	}
 
+	/**
+	 * The changes of a dry run as the detail view would show their values: masked unless
+	 * {@code show-values} allows, secrets always; paths are kept.
+	 * @param uniqueId the plugin's unique id
+	 * @param changes what a save would change
+	 * @param securityContext who asks, for {@link Show#WHEN_AUTHORIZED}
+	 * @return the changes to show
+	 */
+	List<ChangeDescriptor> shownChanges(String uniqueId, List<ConfigChange> changes, SecurityContext securityContext) {
+		boolean show = this.showValues.isShown(securityContext, this.roles);
+		SchemaWalker schema = SchemaWalker
+			.of(this.registry.getRegisteredPlugin(uniqueId).map(PluginMetadata::configSchema).orElse(Map.of()));
+		return changes.stream()
+			.map((change) -> new ChangeDescriptor(change.path(),
+					this.shown.sanitizeAt(change.path(), change.from(), show, schema),
+					this.shown.sanitizeAt(change.path(), change.to(), show, schema)))
+			.toList();
+	}
+
 	/** An illegal id is the request's fault: a 400 that says what a legal id is. */
 	/** Why an id is refused: the rule, not the id, which was sent. */
 	static final String ILLEGAL_ID = "Illegal plugin unique id: use 1 to " + PluginIds.MAX_LENGTH
@@ -356,6 +376,19 @@ public class PluginsEndpoint {
 					report.error(), null);
 		}
 
+	}
+
+	/**
+	 * One value a save would change, as a dry run shows it.
+	 *
+	 * @param path where, as a JSON Pointer into the configuration
+	 * @param from the effective value now (saved, else the schema's default), null when
+	 * there is none; masked as the detail view masks it
+	 * @param to the effective value after the save, null when there would be none; masked
+	 * alike
+	 */
+	@JsonInclude(JsonInclude.Include.ALWAYS)
+	public record ChangeDescriptor(String path, @Nullable Object from, @Nullable Object to) {
 	}
 
 	/**

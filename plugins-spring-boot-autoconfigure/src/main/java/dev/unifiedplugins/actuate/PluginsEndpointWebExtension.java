@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.unifiedplugins.actuate.PluginsEndpoint.ChangeDescriptor;
 import dev.unifiedplugins.actuate.PluginsEndpoint.PluginDetailDescriptor;
+import dev.unifiedplugins.config.ConfigChange;
 import dev.unifiedplugins.config.ConfigJson;
 import dev.unifiedplugins.config.ConfigViolation;
 import dev.unifiedplugins.config.PluginConfigBusyException;
@@ -38,7 +40,11 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  * plugin; 409 when the stored revision is another; 413 when the body is larger than
  * {@code plugins.max-config-size}; 503 (with {@code Retry-After}) when the store failed or
  * another writer held the plugin longer than {@code plugins.lock-timeout}. A {@code revision} that is absent or null saves whatever is stored
- * (the last writer wins); an empty one expects that nothing is stored.</li>
+ * (the last writer wins); an empty one expects that nothing is stored. A loaded plugin is
+ * asked to validate the configuration after its schema: a refusal is a 400 with the
+ * plugin's message. With {@code "dryRun": true}, every check runs and nothing is written:
+ * 200 with {@code {"dryRun": true, "valid": true, "changes": [...]}}, or the answer the
+ * save would get.</li>
  * <li>{@code DELETE /actuator/plugins/{uniqueId}}: 200 with the detail view, back to
  * defaults.</li>
  * <li>{@code DELETE /actuator/plugins/{uniqueId}/resources}: 200 with what was done and
@@ -47,7 +53,8 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  */
 @EndpointWebExtension(endpoint = PluginsEndpoint.class)
 @RegisterReflectionForBinding({ PluginsEndpointWebExtension.ViolationsDescriptor.class,
-		PluginsEndpointWebExtension.MessageDescriptor.class, PluginsEndpointWebExtension.ResourcesDescriptor.class })
+		PluginsEndpointWebExtension.MessageDescriptor.class, PluginsEndpointWebExtension.ResourcesDescriptor.class,
+		PluginsEndpointWebExtension.DryRunDescriptor.class, ChangeDescriptor.class })
 public class PluginsEndpointWebExtension {
 
 	/** The last path segment of the resources operation. */
@@ -91,7 +98,8 @@ public class PluginsEndpointWebExtension {
 	}
 
 	/**
-	 * Saves a plugin's configuration, validated against its schema.
+	 * Saves a plugin's configuration, validated against its schema and by the loaded
+	 * plugin; or, as a dry run, only checks it and says what a save would change.
 	 * @param uniqueId the plugin's unique id
 	 * @param config the configuration as JSON text: Spring Boot binds each top-level key of
 	 * the request body to a parameter as a simple value, so {@link PluginsEndpointBodyFilter}
@@ -99,12 +107,15 @@ public class PluginsEndpointWebExtension {
 	 * {@code "******"} in it stands for the saved value at its place
 	 * @param revision the revision read, null for any (the last writer wins), empty when none
 	 * was read
+	 * @param dryRun true to check only: every check of a save, nothing written, and the
+	 * changes the save would make, with values masked as the detail view masks them;
+	 * null or false to save
 	 * @param securityContext who saves
-	 * @return the detail view, or why nothing was saved
+	 * @return the detail view, the dry run's changes, or why nothing was saved
 	 */
 	@WriteOperation
 	public WebEndpointResponse<Object> save(@Selector String uniqueId, @Nullable String config,
-			@Nullable String revision, SecurityContext securityContext) {
+			@Nullable String revision, @Nullable Boolean dryRun, SecurityContext securityContext) {
 		if (!PluginIds.isValid(uniqueId)) {
 			return illegalId();
 		}
@@ -119,9 +130,17 @@ public class PluginsEndpointWebExtension {
 			return new WebEndpointResponse<>(new ViolationsDescriptor(ex.violations()),
 					WebEndpointResponse.STATUS_BAD_REQUEST);
 		}
+		boolean checkOnly = Boolean.TRUE.equals(dryRun);
+		List<ConfigChange> changes = null;
 		try {
-			this.writer.save(uniqueId, values, PluginsEndpointWriter.expected(revision),
-					securityContext.getPrincipal());
+			if (checkOnly) {
+				changes = this.writer.check(uniqueId, values, PluginsEndpointWriter.expected(revision),
+						securityContext.getPrincipal());
+			}
+			else {
+				this.writer.save(uniqueId, values, PluginsEndpointWriter.expected(revision),
+						securityContext.getPrincipal());
+			}
 		}
 		catch (PluginConfigValidationException ex) {
 			return new WebEndpointResponse<>(new ViolationsDescriptor(ex.violations()),
@@ -134,11 +153,15 @@ public class PluginsEndpointWebExtension {
 			return busy(ex);
 		}
 		catch (UncheckedIOException ex) {
-			return storeFailed("save", uniqueId);
+			return storeFailed(checkOnly ? "check" : "save", uniqueId);
 		}
 		catch (IllegalArgumentException ex) {
 			// A value the store cannot hold or read back, named by its key path.
 			return badRequest(new ConfigViolation("", ex.getMessage()));
+		}
+		if (changes != null) {
+			return new WebEndpointResponse<>(
+					new DryRunDescriptor(true, true, this.endpoint.shownChanges(uniqueId, changes, securityContext)));
 		}
 		return detail(uniqueId, securityContext);
 	}
@@ -252,6 +275,19 @@ public class PluginsEndpointWebExtension {
 	 * @param violations each with its JSON Pointer and message, never the value
 	 */
 	public record ViolationsDescriptor(List<ConfigViolation> violations) implements OperationResponseBody {
+	}
+
+	/**
+	 * A dry run's answer: the configuration passed every check a save makes, and nothing
+	 * was written.
+	 *
+	 * @param dryRun always true: nothing was written
+	 * @param valid always true: a configuration that fails a check gets the save's 400
+	 * @param changes what the save would change, path by path, in the order of the keys;
+	 * empty when nothing
+	 */
+	public record DryRunDescriptor(boolean dryRun, boolean valid, List<ChangeDescriptor> changes)
+			implements OperationResponseBody {
 	}
 
 	/**

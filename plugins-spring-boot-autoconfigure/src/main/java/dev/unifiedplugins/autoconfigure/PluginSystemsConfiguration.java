@@ -34,10 +34,15 @@ class PluginSystemsConfiguration {
 		return new PluginSystemsRegistrar(pluginManagerRegistrar, declarations(properties), beanFactory, classLoader);
 	}
 
+	/**
+	 * The lifecycle, which also asks each loaded plugin to validate every save of its
+	 * configuration, bounded by {@code plugins.resource-timeout}.
+	 */
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	PluginLifecycle pluginLifecycle(UnifiedPluginRegistry registry) {
-		return new PluginLifecycle(registry);
+	PluginLifecycle pluginLifecycle(UnifiedPluginRegistry registry, PluginsProperties properties) {
+		return new PluginLifecycle(registry,
+				PluginsAutoConfiguration.requirePositive(properties.getResourceTimeout(), "plugins.resource-timeout"));
 	}
 
 	@Bean

@@ -42,7 +42,8 @@ public class PluginsProperties {
 
 	/**
 	 * Upper bound on each plugin's protocol calls made by the actuator endpoint, health and
-	 * metrics.
+	 * metrics, and on a loaded plugin's check of a configuration being saved (its
+	 * validate), past which the save is refused.
 	 */
 	private Duration resourceTimeout = Duration.ofSeconds(2);
 
@@ -214,7 +215,8 @@ public class PluginsProperties {
 
 		/**
 		 * Whether to validate each saved plugin configuration against its plugin's schema,
-		 * and check the schemas themselves when plugin managers register.
+		 * and check the schemas themselves when plugin managers register. A loaded plugin's
+		 * own check of a configuration (its validate) runs either way.
 		 */
 		private boolean enabled = true;
 
