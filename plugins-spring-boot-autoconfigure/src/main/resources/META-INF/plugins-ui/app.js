@@ -176,6 +176,7 @@
       event.preventDefault();
       save();
     });
+    $('check').addEventListener('click', check);
     $('reset').addEventListener('click', reset);
     $('stop').addEventListener('click', stopResources);
     window.addEventListener('hashchange', () => {
@@ -337,6 +338,7 @@
 
   function showDetail(detail) {
     state.detail = detail;
+    showChanges([]);
     renderDetails();
     renderForm();
   }
@@ -842,7 +844,7 @@
   }
 
   function setWritable(writable) {
-    for (const id of ['save', 'reset', 'stop']) {
+    for (const id of ['check', 'save', 'reset', 'stop']) {
       $(id).disabled = !writable;
     }
     if (state.editor && state.editor.ready) {
@@ -963,54 +965,109 @@
     }
   }
 
+  /** What Save sends, and Check with dryRun: the form and the revision read. */
+  function saveBody() {
+    const detail = state.detail;
+    return {
+      config: formValue(),
+      // The revision read; empty when nothing was saved, so that a save made elsewhere in
+      // between is not overwritten either. A saved configuration without a revision is
+      // one the server cannot read (see the error): the save replaces it.
+      revision: (detail.revision != null) ? detail.revision : (detail.configured ? null : '')
+    };
+  }
+
+  function showChanges(changes) {
+    const rows = $('changes-rows');
+    rows.textContent = '';
+    (changes || []).forEach((change) => {
+      const row = el('tr');
+      row.appendChild(el('th', change.path || '(all)'));
+      row.firstChild.scope = 'row';
+      row.appendChild(el('td', JSON.stringify(change.from)));
+      row.appendChild(el('td', JSON.stringify(change.to)));
+      rows.appendChild(row);
+    });
+    $('changes').hidden = !changes || !changes.length;
+  }
+
+  /**
+   * A refused or conflicting write, said the same way for Check and Save.
+   * @return whether violations were shown beside their fields
+   */
+  function refused(response, what, prefix) {
+    if (response.status === 400 && response.json && response.json.violations) {
+      showViolations(response.json.violations);
+      message(prefix + ': the settings break the plugin\'s rules ('
+        + count(response.json.violations.length, 'problem') + ').', true);
+      return true;
+    }
+    if (response.status === 409) {
+      const reload = el('button', 'Reload');
+      reload.type = 'button';
+      reload.addEventListener('click', async () => {
+        await loadDetail();
+        message('Reloaded the settings saved elsewhere.');
+      });
+      message(prefix + ': the settings were changed elsewhere. Reload to see them, then make your change again.',
+        true, reload);
+      return false;
+    }
+    message(writeFailed(response, what), true);
+    return false;
+  }
+
+  function focusFirstViolation(invalid) {
+    // Once the form takes input again: the first field to fix.
+    const first = invalid && document.querySelector('#form [aria-invalid="true"]');
+    if (first) {
+      first.focus();
+    }
+  }
+
+  /** Every check a save makes, nothing written: what would change, or why it would not. */
+  async function check() {
+    if (!state.writable || !state.editor) {
+      return;
+    }
+    let invalid = false;
+    await busy(async () => {
+      const body = Object.assign(saveBody(), { dryRun: true });
+      message('Checking…');
+      clearViolations();
+      showChanges([]);
+      const response = await call('POST', '/' + encodeURIComponent(state.uniqueId), body);
+      if (response.ok) {
+        const changes = response.json.changes || [];
+        showChanges(changes);
+        message(changes.length ? 'Checked: a save would change ' + count(changes.length, 'setting') + '.'
+          : 'Checked: a save would change nothing.');
+        return;
+      }
+      invalid = refused(response, 'check', 'Would not be saved');
+    });
+    focusFirstViolation(invalid);
+  }
+
   async function save() {
     if (!state.writable || !state.editor) {
       return;
     }
     let invalid = false;
     await busy(async () => {
-      const uniqueId = state.uniqueId;
-      const detail = state.detail;
-      const body = {
-        config: formValue(),
-        // The revision read; empty when nothing was saved, so that a save made elsewhere in
-        // between is not overwritten either. A saved configuration without a revision is
-        // one the server cannot read (see the error): the save replaces it.
-        revision: (detail.revision != null) ? detail.revision : (detail.configured ? null : '')
-      };
+      const body = saveBody();
       message('Saving…');
-      const response = await call('POST', '/' + encodeURIComponent(uniqueId), body);
+      showChanges([]);
+      const response = await call('POST', '/' + encodeURIComponent(state.uniqueId), body);
       if (response.ok) {
         showDetail(response.json);
         message('Saved (revision ' + response.json.revision + ').');
         await refreshList();
         return;
       }
-      if (response.status === 400 && response.json && response.json.violations) {
-        showViolations(response.json.violations);
-        invalid = true;
-        message('Not saved: the settings break the plugin\'s rules ('
-          + count(response.json.violations.length, 'problem') + ').', true);
-        return;
-      }
-      if (response.status === 409) {
-        const reload = el('button', 'Reload');
-        reload.type = 'button';
-        reload.addEventListener('click', async () => {
-          await loadDetail();
-          message('Reloaded the settings saved elsewhere.');
-        });
-        message('Not saved: the settings were changed elsewhere. Reload to see them, then make your change again.',
-          true, reload);
-        return;
-      }
-      message(writeFailed(response, 'save'), true);
+      invalid = refused(response, 'save', 'Not saved');
     });
-    // Once the form takes input again: the first field to fix.
-    const first = invalid && document.querySelector('#form [aria-invalid="true"]');
-    if (first) {
-      first.focus();
-    }
+    focusFirstViolation(invalid);
   }
 
   function confirm(title, text, action) {
