@@ -23,11 +23,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.annotation.Testable;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -64,6 +67,8 @@ final class Browser implements AutoCloseable {
 	private static final Duration WAIT = Duration.ofSeconds(15);
 
 	private final ChromeDriver driver;
+
+	private final AtomicInteger loads = new AtomicInteger();
 
 	private final Path profile;
 
@@ -228,6 +233,47 @@ final class Browser implements AutoCloseable {
 		return new WebDriverWait(this.driver, WAIT).withMessage(what)
 			.ignoring(StaleElementReferenceException.class)
 			.until(condition);
+	}
+
+	/**
+	 * Loads the settings page afresh (a new query each time, so nothing is cached) on a
+	 * plugin, and waits until its form is ready.
+	 * @param baseUrl the application's URL, without the page's path
+	 * @param uniqueId the plugin
+	 */
+	void openSettings(String baseUrl, String uniqueId) {
+		this.driver.get(baseUrl + "/plugins-ui/?load=" + this.loads.incrementAndGet() + "#" + uniqueId);
+		awaitSettings(uniqueId);
+	}
+
+	/** Waits until the settings page shows a plugin's form, ready for input. */
+	void awaitSettings(String uniqueId) {
+		await("the form of " + uniqueId, (driver) -> {
+			String ready = driver.findElement(By.id("settings")).getDomAttribute("data-ready");
+			return ready != null && ready.startsWith(uniqueId + ":");
+		});
+	}
+
+	WebElement byId(String id) {
+		return this.driver.findElement(By.id(id));
+	}
+
+	/**
+	 * A form control of the settings page.
+	 * @param path the property's path as the form names it: {@code beam_size}, or
+	 * {@code style][tone} for {@code tone} in {@code style}
+	 * @return the control
+	 */
+	WebElement field(String path) {
+		return this.driver.findElement(By.name("root[" + path + "]"));
+	}
+
+	/** Types into a form control and leaves it, so that the form takes the change. */
+	void type(String path, String text) {
+		WebElement input = field(path);
+		input.clear();
+		input.sendKeys(text);
+		input.sendKeys(Keys.TAB);
 	}
 
 	/**

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginManager;
@@ -51,8 +50,6 @@ class HiddenValuesEveryFieldKindTests {
 	private static final String HIDDEN = "Saved value hidden";
 
 	private static final JsonMapper json = JsonMapper.builder().build();
-
-	private static final AtomicInteger loads = new AtomicInteger();
 
 	private static Path configDir;
 
@@ -190,11 +187,7 @@ class HiddenValuesEveryFieldKindTests {
 	}
 
 	private static void open() {
-		browser.driver().get(baseUrl + "/plugins-ui/?load=" + loads.incrementAndGet() + "#" + GREETER);
-		browser.await("the form", (driver) -> {
-			String ready = driver.findElement(By.id("settings")).getDomAttribute("data-ready");
-			return ready != null && ready.startsWith(GREETER + ":");
-		});
+		browser.openSettings(baseUrl, GREETER);
 	}
 
 	private static void save() {
@@ -209,11 +202,11 @@ class HiddenValuesEveryFieldKindTests {
 	}
 
 	private static WebElement byId(String id) {
-		return browser.driver().findElement(By.id(id));
+		return browser.byId(id);
 	}
 
 	private static WebElement field(String path) {
-		return browser.driver().findElement(By.name("root[" + path + "]"));
+		return browser.field(path);
 	}
 
 	private static WebElement checkbox(String path) {
@@ -226,12 +219,8 @@ class HiddenValuesEveryFieldKindTests {
 			.getText();
 	}
 
-	/** Types into a field and leaves it, so that the form takes the change. */
 	private static void type(String path, String text) {
-		WebElement input = field(path);
-		input.clear();
-		input.sendKeys(text);
-		input.sendKeys(Keys.TAB);
+		browser.type(path, text);
 	}
 
 	/**

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.processes.ProcessTable;
@@ -62,8 +61,6 @@ class SettingsPageBrowserTests {
 	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private static final HttpClient http = HttpClient.newHttpClient();
-
-	private static final AtomicInteger loads = new AtomicInteger();
 
 	private static Path configDir;
 
@@ -349,29 +346,23 @@ class SettingsPageBrowserTests {
 
 	/** Loads the page afresh on a plugin and waits until its form is ready. */
 	private static void open(String uniqueId) {
-		browser.driver().get(baseUrl + "/plugins-ui/?load=" + loads.incrementAndGet() + "#" + uniqueId);
-		awaitForm(uniqueId);
+		browser.openSettings(baseUrl, uniqueId);
 	}
 
 	private static void awaitForm(String uniqueId) {
-		browser.await("the form of " + uniqueId, (driver) -> {
-			String ready = driver.findElement(By.id("settings")).getDomAttribute("data-ready");
-			return ready != null && ready.startsWith(uniqueId + ":");
-		});
+		browser.awaitSettings(uniqueId);
 	}
 
 	private static WebElement byId(String id) {
-		return browser.driver().findElement(By.id(id));
+		return browser.byId(id);
 	}
 
-	private static WebElement field(String name) {
-		return browser.driver().findElement(By.name("root[" + name + "]"));
+	private static WebElement field(String path) {
+		return browser.field(path);
 	}
 
-	private static void type(String name, String text) {
-		WebElement input = field(name);
-		input.clear();
-		input.sendKeys(text);
+	private static void type(String path, String text) {
+		browser.type(path, text);
 	}
 
 	private static List<String> badges() {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,8 +28,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SettingsPageCheckTests {
 
 	private static final String LLAMA = "llm_llama3_cloud";
-
-	private static final AtomicInteger loads = new AtomicInteger();
 
 	private static Path configDir;
 
@@ -106,25 +103,19 @@ class SettingsPageCheckTests {
 	}
 
 	private static void open(String uniqueId) {
-		browser.driver().get(baseUrl + "/plugins-ui/?load=" + loads.incrementAndGet() + "#" + uniqueId);
-		browser.await("the form of " + uniqueId, (driver) -> {
-			String ready = driver.findElement(By.id("settings")).getDomAttribute("data-ready");
-			return ready != null && ready.startsWith(uniqueId + ":");
-		});
+		browser.openSettings(baseUrl, uniqueId);
 	}
 
 	private static WebElement byId(String id) {
-		return browser.driver().findElement(By.id(id));
+		return browser.byId(id);
 	}
 
-	private static WebElement field(String name) {
-		return browser.driver().findElement(By.name("root[" + name + "]"));
+	private static WebElement field(String path) {
+		return browser.field(path);
 	}
 
-	private static void type(String name, String text) {
-		WebElement input = field(name);
-		input.clear();
-		input.sendKeys(text);
+	private static void type(String path, String text) {
+		browser.type(path, text);
 	}
 
 	private static List<String> changeRows() {
