@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +51,8 @@ public class PluginLifecycle implements AutoCloseable {
 	private static final System.Logger logger = System.getLogger(PluginLifecycle.class.getName());
 
 	private final UnifiedPluginRegistry registry;
+
+	private final Set<JarDirectoryWatcher> watchers = ConcurrentHashMap.newKeySet();
 
 	private final Consumer<PluginConfigChange> listener = this::onChange;
 
@@ -140,11 +144,14 @@ public class PluginLifecycle implements AutoCloseable {
 	}
 
 	/**
-	 * Discovers a category's plugins again, for a JAR added to its directory: the category
-	 * is registered again with its manager and display name. Loaded plugins that are still
-	 * found keep their instance; those no longer found are unloaded. When the registry
-	 * refuses the plugins found (a colliding id), the category keeps its plugins and
-	 * instances, and the refusal is a registration failure until a rescan succeeds.
+	 * Discovers a category's plugins again, for a JAR added to its directory, replaced or
+	 * removed: the category is registered again with its manager and display name. Loaded
+	 * plugins that are still found from the same classes keep their instance; those found
+	 * from new classes (a replaced JAR) are reloaded from them with their saved
+	 * configuration, as {@link #load} does, a failure keeping the previous instance and
+	 * recording the error; those no longer found are unloaded. When the registry refuses
+	 * the plugins found (a colliding id), the category keeps its plugins and instances, and
+	 * the refusal is a registration failure until a rescan succeeds.
 	 * @param category the category
 	 * @return the registered plugins' metadata
 	 * @throws IllegalArgumentException when the category is not registered or its manager
@@ -153,12 +160,40 @@ public class PluginLifecycle implements AutoCloseable {
 	public List<PluginMetadata> rescan(String category) {
 		PluginSystemManager<?> manager = manager(category);
 		String displayName = this.registry.getCategoryDisplayName(category);
+		Map<String, PluginDefinition> before = manager.getDefinitions();
 		List<PluginMetadata> registered = manager
 			.rediscover(() -> this.registry.registerPluginManager(category, manager, displayName, true));
 		for (String name : manager.loadedButGone()) {
 			manager.unload(category + "_" + name, name);
 		}
+		reloadReplaced(category, manager, before);
 		return registered;
+	}
+
+	/**
+	 * Rescans a category by itself whenever its directory of JARs changes: a JAR added,
+	 * replaced (moved or copied over) or removed is {@linkplain #rescan rescanned} once the
+	 * directory has been still for half the check interval (at most 500 ms), so that a JAR
+	 * is not read while it is copied. Changes are told by the file system's events and,
+	 * since some file systems lose them, by comparing the directory's listing at each check
+	 * interval. Rescans run on a daemon thread of the watcher's; it stops when closed, when
+	 * this lifecycle is, or when the manager is.
+	 * @param category a category whose manager is a {@link JarDirectoryPluginManager}
+	 * @param checkInterval how often the directory's listing is compared
+	 * @return the watcher
+	 * @throws IllegalArgumentException when the category is not registered or its manager
+	 * is not a {@link JarDirectoryPluginManager}
+	 */
+	public JarDirectoryWatcher watch(String category, Duration checkInterval) {
+		PluginSystemManager<?> manager = manager(category);
+		if (!(manager instanceof JarDirectoryPluginManager<?> jars)) {
+			throw new IllegalArgumentException("Only a directory of JARs can be watched; the manager of category '"
+					+ category + "' is a " + manager.getClass().getName());
+		}
+		JarDirectoryWatcher watcher = jars.watch(category, checkInterval, () -> rescan(category));
+		this.watchers.removeIf(JarDirectoryWatcher::isClosed);
+		this.watchers.add(watcher);
+		return watcher;
 	}
 
 	/**
@@ -178,6 +213,7 @@ public class PluginLifecycle implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
+		this.watchers.forEach(JarDirectoryWatcher::close);
 		this.registry.removeChangeListener(this.listener);
 		this.registry.removeConfigValidator(this.validator);
 		this.validations.close();
@@ -202,6 +238,23 @@ public class PluginLifecycle implements AutoCloseable {
 			catch (RuntimeException ex) {
 				logger.log(System.Logger.Level.WARNING, "Reloading plugin '" + change.uniqueId()
 						+ "' after its configuration changed failed; the previous instance stays loaded", ex);
+			}
+		});
+	}
+
+	/** Reloads the plugins asked to load that the last discovery found in new classes. */
+	private void reloadReplaced(String category, PluginSystemManager<?> manager, Map<String, PluginDefinition> before) {
+		manager.getDefinitions().forEach((name, definition) -> {
+			PluginDefinition previous = before.get(name);
+			if (previous != null && previous.implementation() != definition.implementation()
+					&& manager.isLoadRequested(name)) {
+				try {
+					load(category + "_" + name);
+				}
+				catch (RuntimeException ex) {
+					logger.log(System.Logger.Level.WARNING, "Reloading plugin '" + category + "_" + name
+							+ "' from its replaced JAR failed: " + ex.getMessage(), ex);
+				}
 			}
 		});
 	}
