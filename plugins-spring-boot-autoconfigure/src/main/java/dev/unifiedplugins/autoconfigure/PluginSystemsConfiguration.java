@@ -1,5 +1,6 @@
 package dev.unifiedplugins.autoconfigure;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,7 +21,8 @@ import org.springframework.core.io.ResourceLoader;
 
 /**
  * Plugin systems declared by {@code plugins.systems.<category>.*} properties, and the
- * {@link PluginLifecycle} that loads the plugins of ready-made managers.
+ * {@link PluginLifecycle} that loads the plugins of ready-made managers and watches their
+ * directories of JARs.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(PluginSystemsProperties.class)
@@ -47,9 +49,12 @@ class PluginSystemsConfiguration {
 
 	@Bean
 	PluginSystemsLoader pluginSystemsLoader(UnifiedPluginRegistry registry, PluginLifecycle pluginLifecycle,
-			PluginSystemsProperties properties, PluginSystemsRegistrar pluginSystemsRegistrar) {
+			PluginSystemsProperties properties, PluginsProperties pluginsProperties,
+			PluginSystemsRegistrar pluginSystemsRegistrar) {
 		// The registrar is a parameter so that the categories exist before loading.
-		return new PluginSystemsLoader(registry, pluginLifecycle, declarations(properties));
+		Duration watchInterval = PluginsAutoConfiguration.requirePositive(
+				pluginsProperties.getWatch().getRescanInterval(), "plugins.watch.rescan-interval");
+		return new PluginSystemsLoader(registry, pluginLifecycle, declarations(properties), watchInterval);
 	}
 
 	/** The declared plugin systems by category, in the order of the properties. */
@@ -57,7 +62,7 @@ class PluginSystemsConfiguration {
 		Map<String, PluginSystemDeclaration> declarations = new LinkedHashMap<>();
 		properties.getSystems()
 			.forEach((category, system) -> declarations.put(category, new PluginSystemDeclaration(system.getType(),
-					system.isServiceLoader(), system.getDirectory(), system.isLoadOnStart())));
+					system.isServiceLoader(), system.getDirectory(), system.isLoadOnStart(), system.isWatch())));
 		return Collections.unmodifiableMap(declarations);
 	}
 

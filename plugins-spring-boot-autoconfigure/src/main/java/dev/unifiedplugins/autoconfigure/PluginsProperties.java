@@ -185,8 +185,9 @@ public class PluginsProperties {
 		private boolean enabled = true;
 
 		/**
-		 * How often the file store is compared in full, besides the file system's events
-		 * (which some file systems lose). The JDBC store uses plugins.jdbc.poll-interval.
+		 * How often the file store, and each plugin system's directory of JARs with watch
+		 * set, is compared in full, besides the file system's events (which some file
+		 * systems lose). The JDBC store uses plugins.jdbc.poll-interval.
 		 */
 		private Duration rescanInterval = Duration.ofSeconds(1);
 
