@@ -21,6 +21,9 @@ import org.springframework.boot.convert.DurationStyle;
  */
 final class AppliedView {
 
+	/** The longest a save waits unless told otherwise: {@code plugins.await-timeout}'s default. */
+	static final Duration DEFAULT_MAX_AWAIT = Duration.ofSeconds(10);
+
 	/** Why an {@code await} is refused: the rule, not the value, which was sent. */
 	static final String AWAIT_RULE = "await must be a duration of at least 0, such as \"5s\", \"500ms\" or \"PT5S\""
 			+ " (a number alone is seconds)";

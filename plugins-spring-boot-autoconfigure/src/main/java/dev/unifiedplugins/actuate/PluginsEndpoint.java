@@ -86,7 +86,7 @@ public class PluginsEndpoint {
 	public PluginsEndpoint(UnifiedPluginRegistry registry, PluginInspector inspector, Sanitizer sanitizer,
 			Show showValues, Set<String> roles, double defaultHours, @Nullable CloudCostGuard cloudCostGuard) {
 		this(registry, inspector, sanitizer, showValues, roles, defaultHours, cloudCostGuard, null,
-				Duration.ofSeconds(10));
+				AppliedView.DEFAULT_MAX_AWAIT);
 	}
 
 	/**
