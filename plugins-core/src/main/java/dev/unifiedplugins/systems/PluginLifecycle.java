@@ -13,11 +13,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import dev.unifiedplugins.applied.AppliedRevisions;
+import dev.unifiedplugins.applied.LocalAppliedRevisions;
 import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.concurrent.DaemonThreads;
 import dev.unifiedplugins.config.PluginConfigChange;
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.processes.ThisProcess;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,6 +45,10 @@ import org.jspecify.annotations.Nullable;
  * refuses the save with a {@link dev.unifiedplugins.config.PluginConfigValidationException}
  * and nothing is written. A plugin that is not loaded is not asked: its configuration is
  * checked against its schema only.
+ * <p>
+ * Every load, reload and unload is recorded in {@link AppliedRevisions}: the revision of
+ * the configuration applied, or the error of a load that failed, read by the
+ * {@code plugins} endpoint's {@code applied} and awaited after a save.
  */
 public class PluginLifecycle implements AutoCloseable {
 
@@ -62,6 +69,8 @@ public class PluginLifecycle implements AutoCloseable {
 
 	private final LoadedPluginValidator validator;
 
+	private final AppliedRevisions applied;
+
 	/**
 	 * Creates the lifecycle, with validations bounded by {@link #DEFAULT_VALIDATION_TIMEOUT}:
 	 * see {@link #PluginLifecycle(UnifiedPluginRegistry, Duration)}.
@@ -81,6 +90,18 @@ public class PluginLifecycle implements AutoCloseable {
 	 * plugin are refused after the same wait, until it returns
 	 */
 	public PluginLifecycle(UnifiedPluginRegistry registry, Duration validationTimeout) {
+		this(registry, validationTimeout, new LocalAppliedRevisions(ThisProcess.name()));
+	}
+
+	/**
+	 * Creates the lifecycle as {@link #PluginLifecycle(UnifiedPluginRegistry, Duration)}
+	 * does, recording what each load applied where the other instances see it.
+	 * @param registry the registry whose plugin systems to manage
+	 * @param validationTimeout the longest a save waits for a plugin's {@code validate}
+	 * @param applied where each load's revision or error, and each unload, is recorded
+	 */
+	public PluginLifecycle(UnifiedPluginRegistry registry, Duration validationTimeout, AppliedRevisions applied) {
+		this.applied = Objects.requireNonNull(applied, "applied must not be null");
 		this.registry = Objects.requireNonNull(registry, "registry must not be null");
 		Objects.requireNonNull(validationTimeout, "validationTimeout must not be null");
 		if (validationTimeout.isNegative() || validationTimeout.isZero()) {
@@ -101,10 +122,32 @@ public class PluginLifecycle implements AutoCloseable {
 	 * configuring it throws; the previous instance stays loaded
 	 */
 	public Object load(String uniqueId) {
+		return load(uniqueId, this.registry.getKnownRevision(uniqueId).orElse(null));
+	}
+
+	/**
+	 * Loads and records the outcome under the plugin's load lock, so that the outcomes are
+	 * recorded in the order of the loads.
+	 * @param revision the revision to record when the load reads none: a plugin without
+	 * configuration, or whose configuration cannot be read
+	 */
+	private Object load(String uniqueId, @Nullable String revision) {
 		Target target = target(uniqueId);
-		Object instance = target.manager().load(uniqueId, target.name(),
-				(configClass) -> this.registry.loadPluginConfig(uniqueId, configClass));
-		logger.log(System.Logger.Level.INFO, "Loaded plugin '" + uniqueId + "'");
+		RevisionedConfigs configs = new RevisionedConfigs(this.registry, uniqueId, revision);
+		Object instance;
+		synchronized (target.manager().loadLock(target.name())) {
+			try {
+				instance = target.manager().load(uniqueId, target.name(), configs);
+			}
+			catch (PluginLoadException ex) {
+				this.applied.record(uniqueId, configs.revision(),
+						target.manager().getLoadError(target.name()).orElse(ex.getMessage()));
+				throw ex;
+			}
+			this.applied.record(uniqueId, configs.revision(), null);
+		}
+		logger.log(System.Logger.Level.INFO, "Loaded plugin '" + uniqueId + "'"
+				+ ((configs.revision() != null) ? " with configuration revision " + configs.revision() : ""));
 		return instance;
 	}
 
@@ -140,7 +183,10 @@ public class PluginLifecycle implements AutoCloseable {
 	 */
 	public boolean unload(String uniqueId) {
 		Target target = target(uniqueId);
-		return target.manager().unload(uniqueId, target.name());
+		synchronized (target.manager().loadLock(target.name())) {
+			this.applied.forget(uniqueId);
+			return target.manager().unload(uniqueId, target.name());
+		}
 	}
 
 	/**
@@ -165,6 +211,7 @@ public class PluginLifecycle implements AutoCloseable {
 			.rediscover(() -> this.registry.registerPluginManager(category, manager, displayName, true));
 		for (String name : manager.loadedButGone()) {
 			manager.unload(category + "_" + name, name);
+			this.applied.forget(category + "_" + name);
 		}
 		reloadReplaced(category, manager, before);
 		return registered;
@@ -207,6 +254,11 @@ public class PluginLifecycle implements AutoCloseable {
 		return (target != null) ? target.manager().getLoadError(target.name()) : Optional.empty();
 	}
 
+	/** {@return where each load's revision or error, and each unload, is recorded} */
+	public AppliedRevisions getAppliedRevisions() {
+		return this.applied;
+	}
+
 	/**
 	 * Stops following configuration changes and checking saves; loaded plugins stay
 	 * loaded.
@@ -233,7 +285,7 @@ public class PluginLifecycle implements AutoCloseable {
 		}
 		this.reloads.execute(() -> {
 			try {
-				load(change.uniqueId());
+				load(change.uniqueId(), change.revision());
 			}
 			catch (RuntimeException ex) {
 				logger.log(System.Logger.Level.WARNING, "Reloading plugin '" + change.uniqueId()

@@ -248,6 +248,15 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 		this.displayName = displayName;
 	}
 
+	/**
+	 * The lock each load and unload of a plugin holds: a caller that holds it around a load
+	 * or unload sees the outcomes of a plugin's loads in their order. Reentrant; held across
+	 * plugin code by the loads themselves, so a caller adds only work that returns at once.
+	 */
+	Object loadLock(String name) {
+		return this.locks.computeIfAbsent(name, (key) -> new Object());
+	}
+
 	/** Whether a load was asked for: the plugin is loaded, or its last load failed. */
 	boolean isLoadRequested(String name) {
 		return this.loaded.containsKey(name) || this.loadErrors.containsKey(name);

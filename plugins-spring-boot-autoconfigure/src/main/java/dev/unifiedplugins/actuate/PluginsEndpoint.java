@@ -3,6 +3,7 @@ package dev.unifiedplugins.actuate;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +14,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.unifiedplugins.applied.AppliedRevisions;
 import dev.unifiedplugins.config.ConfigChange;
 import dev.unifiedplugins.config.PluginConfigSchema;
 import dev.unifiedplugins.config.PluginIds;
@@ -68,6 +70,8 @@ public class PluginsEndpoint {
 
 	private final CloudCostView cloudCost;
 
+	private final AppliedView applied;
+
 	/**
 	 * Creates the endpoint.
 	 * @param registry the registry to show
@@ -81,6 +85,29 @@ public class PluginsEndpoint {
 	 */
 	public PluginsEndpoint(UnifiedPluginRegistry registry, PluginInspector inspector, Sanitizer sanitizer,
 			Show showValues, Set<String> roles, double defaultHours, @Nullable CloudCostGuard cloudCostGuard) {
+		this(registry, inspector, sanitizer, showValues, roles, defaultHours, cloudCostGuard, null,
+				AppliedView.DEFAULT_MAX_AWAIT);
+	}
+
+	/**
+	 * Creates the endpoint, showing which revision each instance applied.
+	 * @param registry the registry to show
+	 * @param inspector how plugin instances are asked for their resources
+	 * @param sanitizer the application's sanitizing functions
+	 * @param showValues when configuration values are shown unmasked
+	 * @param roles the roles that may see values under {@link Show#WHEN_AUTHORIZED}
+	 * @param defaultHours the duration costs are estimated for when the request names none
+	 * @param cloudCostGuard what shows the accrued cost, the budget and the automatic
+	 * terminations, or null for none
+	 * @param appliedRevisions what each instance applied, shown in the detail view's
+	 * {@code applied}, or null when the application records none ({@code applied} is null)
+	 * @param awaitTimeout the longest a save with {@code "await"} waits
+	 * ({@code plugins.await-timeout})
+	 */
+	public PluginsEndpoint(UnifiedPluginRegistry registry, PluginInspector inspector, Sanitizer sanitizer,
+			Show showValues, Set<String> roles, double defaultHours, @Nullable CloudCostGuard cloudCostGuard,
+			@Nullable AppliedRevisions appliedRevisions, Duration awaitTimeout) {
+		this.applied = new AppliedView(appliedRevisions, awaitTimeout);
 		this.cloudCost = new CloudCostView(cloudCostGuard);
 		this.registry = Objects.requireNonNull(registry, "registry must not be null");
 		this.inspector = Objects.requireNonNull(inspector, "inspector must not be null");
@@ -154,11 +181,30 @@ public class PluginsEndpoint {
 			}
 			error = ((error != null) ? error + "; " : "") + "config: " + ex.getMessage();
 		}
+		Map<String, AppliedDescriptor> applied = null;
+		try {
+			applied = this.applied.of(uniqueId);
+		}
+		catch (UncheckedIOException ex) {
+			error = ((error != null) ? error + "; " : "") + "applied: " + ex.getMessage();
+		}
 		PluginReport shown = new PluginReport(report.uniqueId(), metadata, report.cost(), report.hourlyCost(),
 				report.managedResources(), error);
 		return new PluginDetailDescriptor(entry(shown), metadata.configSchema(),
 				this.shown.sanitize(report.managedResources(), true, ShownValues.NO_SCHEMA), config, savedPaths,
-				revision);
+				revision, applied);
+	}
+
+	/**
+	 * Waits after a save until every live instance that has the plugin loaded applied the
+	 * new revision or failed to, at most {@code wait} and {@code plugins.await-timeout}.
+	 * @param uniqueId the plugin's unique id
+	 * @param revision the revision saved
+	 * @param wait how long the save asked to wait
+	 * @return how the wait ended
+	 */
+	AppliedView.Awaited awaitApplied(String uniqueId, String revision, Duration wait) {
+		return this.applied.await(uniqueId, revision, wait);
 	}
 
 	/**
@@ -407,10 +453,26 @@ public class PluginsEndpoint {
 	 * saved: tells a saved value from a schema default where both are masked
 	 * @param revision the revision of the saved configuration, null when none is saved: send
 	 * it back with a save so that it fails rather than overwrite a change made in between
+	 * @param applied what each live instance that has the plugin loaded applied last, by
+	 * instance name (with the file store, this instance only); empty when none has it
+	 * loaded; null when it cannot be read now ({@code error} says why)
 	 */
 	public record PluginDetailDescriptor(@JsonUnwrapped PluginEntry plugin, Map<String, Object> configSchema,
 			Map<String, Object> managedResources, Map<String, Object> config, List<String> savedPaths,
-			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String revision) implements OperationResponseBody {
+			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String revision,
+			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Map<String, AppliedDescriptor> applied)
+			implements OperationResponseBody {
+
+		/**
+		 * The same view with other applied revisions, such as those an await saw last.
+		 * @param applied the applied revisions, or null when unknown
+		 * @return the view
+		 */
+		PluginDetailDescriptor withApplied(@Nullable Map<String, AppliedDescriptor> applied) {
+			return new PluginDetailDescriptor(this.plugin, this.configSchema, this.managedResources, this.config,
+					this.savedPaths, this.revision, applied);
+		}
+
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.unifiedplugins.actuate;
 
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,7 +45,10 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  * asked to validate the configuration after its schema: a refusal is a 400 with the
  * plugin's message. With {@code "dryRun": true}, every check runs and nothing is written:
  * 200 with {@code {"dryRun": true, "valid": true, "changes": [...]}}, or the answer the
- * save would get.</li>
+ * save would get. With {@code "await": "5s"}, a save answers once every live instance that
+ * has the plugin loaded applied the new revision or failed to, or the wait (at most
+ * {@code plugins.await-timeout}) ran out: the detail view with {@code "awaited": true} or
+ * {@code false}.</li>
  * <li>{@code DELETE /actuator/plugins/{uniqueId}}: 200 with the detail view, back to
  * defaults.</li>
  * <li>{@code DELETE /actuator/plugins/{uniqueId}/resources}: 200 with what was done and
@@ -110,12 +114,16 @@ public class PluginsEndpointWebExtension {
 	 * @param dryRun true to check only: every check of a save, nothing written, and the
 	 * changes the save would make, with values masked as the detail view masks them;
 	 * null or false to save
+	 * @param await how long to wait, after the save, for every live instance that has the
+	 * plugin loaded to apply the new revision or fail to: a duration such as {@code "5s"}
+	 * (a number alone is seconds), cut to {@code plugins.await-timeout}; null not to wait
 	 * @param securityContext who saves
 	 * @return the detail view, the dry run's changes, or why nothing was saved
 	 */
 	@WriteOperation
 	public WebEndpointResponse<Object> save(@Selector String uniqueId, @Nullable String config,
-			@Nullable String revision, @Nullable Boolean dryRun, SecurityContext securityContext) {
+			@Nullable String revision, @Nullable Boolean dryRun, @Nullable String await,
+			SecurityContext securityContext) {
 		if (!PluginIds.isValid(uniqueId)) {
 			return illegalId();
 		}
@@ -130,15 +138,23 @@ public class PluginsEndpointWebExtension {
 			return new WebEndpointResponse<>(new ViolationsDescriptor(ex.violations()),
 					WebEndpointResponse.STATUS_BAD_REQUEST);
 		}
+		Duration awaitFor;
+		try {
+			awaitFor = (await != null) ? AppliedView.parse(await) : null;
+		}
+		catch (IllegalArgumentException ex) {
+			return badRequest(new ConfigViolation("", ex.getMessage()));
+		}
 		boolean checkOnly = Boolean.TRUE.equals(dryRun);
 		List<ConfigChange> changes = null;
+		String saved = null;
 		try {
 			if (checkOnly) {
 				changes = this.writer.check(uniqueId, values, PluginsEndpointWriter.expected(revision),
 						securityContext.getPrincipal());
 			}
 			else {
-				this.writer.save(uniqueId, values, PluginsEndpointWriter.expected(revision),
+				saved = this.writer.save(uniqueId, values, PluginsEndpointWriter.expected(revision),
 						securityContext.getPrincipal());
 			}
 		}
@@ -163,7 +179,23 @@ public class PluginsEndpointWebExtension {
 			return new WebEndpointResponse<>(
 					new DryRunDescriptor(true, true, this.endpoint.shownChanges(uniqueId, changes, securityContext)));
 		}
-		return detail(uniqueId, securityContext);
+		return (saved != null && awaitFor != null) ? awaited(uniqueId, saved, awaitFor, securityContext)
+				: detail(uniqueId, securityContext);
+	}
+
+	/**
+	 * The detail view after a save that waits for the instances to apply it, with what the
+	 * wait saw last as {@code applied}.
+	 */
+	private WebEndpointResponse<Object> awaited(String uniqueId, String revision, Duration wait,
+			SecurityContext securityContext) {
+		AppliedView.Awaited outcome = this.endpoint.awaitApplied(uniqueId, revision, wait);
+		PluginDetailDescriptor detail = this.endpoint.plugin(uniqueId, securityContext);
+		if (detail == null) {
+			return notFound(uniqueId);
+		}
+		return new WebEndpointResponse<>(new AwaitedSaveDescriptor(
+				(outcome.applied() != null) ? detail.withApplied(outcome.applied()) : detail, outcome.awaited()));
 	}
 
 	/**

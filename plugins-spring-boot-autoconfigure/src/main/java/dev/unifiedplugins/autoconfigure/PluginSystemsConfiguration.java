@@ -5,7 +5,10 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.unifiedplugins.applied.AppliedRevisions;
+import dev.unifiedplugins.applied.LocalAppliedRevisions;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.processes.ThisProcess;
 import dev.unifiedplugins.registration.PluginManagerRegistrar;
 import dev.unifiedplugins.registration.PluginSystemDeclaration;
 import dev.unifiedplugins.registration.PluginSystemsLoader;
@@ -14,6 +17,7 @@ import dev.unifiedplugins.systems.PluginLifecycle;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -42,9 +46,23 @@ class PluginSystemsConfiguration {
 	 */
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	PluginLifecycle pluginLifecycle(UnifiedPluginRegistry registry, PluginsProperties properties) {
+	PluginLifecycle pluginLifecycle(UnifiedPluginRegistry registry, PluginsProperties properties,
+			AppliedRevisions appliedRevisions) {
 		return new PluginLifecycle(registry,
-				PluginsAutoConfiguration.requirePositive(properties.getResourceTimeout(), "plugins.resource-timeout"));
+				PluginsAutoConfiguration.requirePositive(properties.getResourceTimeout(), "plugins.resource-timeout"),
+				appliedRevisions);
+	}
+
+	/**
+	 * With the file store, the instances do not see each other: each knows what it applied
+	 * itself, under its default name ({@code <host name>:<process id>}). The JDBC store's
+	 * are shared, see {@link JdbcStoreConfiguration}.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnProperty(name = "plugins.store-type", havingValue = "file", matchIfMissing = true)
+	AppliedRevisions localAppliedRevisions() {
+		return new LocalAppliedRevisions(ThisProcess.name());
 	}
 
 	@Bean

@@ -7,6 +7,7 @@ import dev.unifiedplugins.actuate.PluginsEndpointWebExtension;
 import dev.unifiedplugins.actuate.PluginsEndpointWriter;
 import dev.unifiedplugins.actuate.PluginsHealthIndicator;
 import dev.unifiedplugins.actuate.PluginsMetrics;
+import dev.unifiedplugins.applied.AppliedRevisions;
 import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.cost.CloudCostGuard;
@@ -79,7 +80,8 @@ public final class PluginsEndpointAutoConfiguration {
 		@ConditionalOnMissingBean
 		PluginsEndpoint pluginsEndpoint(UnifiedPluginRegistry registry, PluginInspector pluginInspector,
 				ObjectProvider<SanitizingFunction> sanitizingFunctions, PluginsEndpointProperties endpointProperties,
-				PluginsProperties properties, ObjectProvider<CloudCostGuard> cloudCostGuard) {
+				PluginsProperties properties, ObjectProvider<CloudCostGuard> cloudCostGuard,
+				ObjectProvider<AppliedRevisions> appliedRevisions) {
 			double hours = properties.getCost().getDefaultHours();
 			try {
 				PluginInspector.requireValidHours(hours);
@@ -90,7 +92,8 @@ public final class PluginsEndpointAutoConfiguration {
 			}
 			return new PluginsEndpoint(registry, pluginInspector,
 					new Sanitizer(sanitizingFunctions.orderedStream().toList()), endpointProperties.getShowValues(),
-					endpointProperties.getRoles(), hours, cloudCostGuard.getIfAvailable());
+					endpointProperties.getRoles(), hours, cloudCostGuard.getIfAvailable(), appliedRevisions.getIfAvailable(),
+					PluginsAutoConfiguration.requirePositive(properties.getAwaitTimeout(), "plugins.await-timeout"));
 		}
 
 		@Bean

@@ -62,6 +62,13 @@ public class PluginsJdbcProperties extends DatabaseInitializationProperties {
 	 */
 	private @Nullable String instanceName;
 
+	/**
+	 * How often an instance marks the rows of the plugins it has loaded alive in the table
+	 * '<table-name>_applied', which tells every instance which revision each applied; one
+	 * not marked for 3 intervals is left out. Sends nothing while no plugin is loaded.
+	 */
+	private Duration appliedHeartbeatInterval = Duration.ofSeconds(30);
+
 	@Override
 	public String getDefaultSchemaLocation() {
 		return JdbcPluginConfigStore.SCHEMA_LOCATION;
@@ -105,6 +112,14 @@ public class PluginsJdbcProperties extends DatabaseInitializationProperties {
 	 */
 	String instanceNameOrDefault() {
 		return (this.instanceName != null) ? this.instanceName : JdbcPluginConfigStore.defaultInstanceName();
+	}
+
+	public Duration getAppliedHeartbeatInterval() {
+		return this.appliedHeartbeatInterval;
+	}
+
+	public void setAppliedHeartbeatInterval(Duration appliedHeartbeatInterval) {
+		this.appliedHeartbeatInterval = appliedHeartbeatInterval;
 	}
 
 	public boolean isImportFromConfigDir() {

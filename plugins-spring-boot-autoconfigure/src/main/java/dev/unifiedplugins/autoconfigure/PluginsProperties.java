@@ -54,6 +54,12 @@ public class PluginsProperties {
 	private Duration lockTimeout = Duration.ofSeconds(10);
 
 	/**
+	 * Longest a save with "await" waits for every live instance that has the plugin loaded
+	 * to apply the new revision or fail to; a longer await asked for is cut to it.
+	 */
+	private Duration awaitTimeout = Duration.ofSeconds(10);
+
+	/**
 	 * Per-category settings, keyed by category name. A category with a dot in its name
 	 * takes the bracket form: plugins.categories[speech.v2].display-name.
 	 */
@@ -120,6 +126,14 @@ public class PluginsProperties {
 
 	public void setLockTimeout(Duration lockTimeout) {
 		this.lockTimeout = lockTimeout;
+	}
+
+	public Duration getAwaitTimeout() {
+		return this.awaitTimeout;
+	}
+
+	public void setAwaitTimeout(Duration awaitTimeout) {
+		this.awaitTimeout = awaitTimeout;
 	}
 
 	public Map<String, Category> getCategories() {

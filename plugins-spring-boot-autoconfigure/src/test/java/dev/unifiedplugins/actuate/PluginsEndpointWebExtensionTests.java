@@ -185,7 +185,7 @@ class PluginsEndpointWebExtensionTests {
 
 	@Test
 	void unknownPluginsAreNotFoundAndIllegalIdsAreBadRequests() {
-		assertThat(this.extension.save("stt_nope", "{}", null, null, SecurityContext.NONE).getStatus())
+		assertThat(this.extension.save("stt_nope", "{}", null, null, null, SecurityContext.NONE).getStatus())
 			.isEqualTo(404);
 		assertThat(this.extension.delete("stt_nope", SecurityContext.NONE).getStatus()).isEqualTo(404);
 		assertThat(this.extension.stopResources("stt_nope", "resources", SecurityContext.NONE).getStatus())
@@ -194,7 +194,7 @@ class PluginsEndpointWebExtensionTests {
 			.isEqualTo(404);
 		// Answered here, with the rule: Boot's own 400 for an InvalidEndpointRequestException says nothing.
 		for (WebEndpointResponse<Object> refused : List.of(
-				this.extension.save("../etc", "{}", null, null, SecurityContext.NONE),
+				this.extension.save("../etc", "{}", null, null, null, SecurityContext.NONE),
 				this.extension.delete("../etc", SecurityContext.NONE),
 				this.extension.stopResources("../etc", "resources", SecurityContext.NONE))) {
 			assertThat(refused.getStatus()).isEqualTo(400);
@@ -236,7 +236,7 @@ class PluginsEndpointWebExtensionTests {
 	}
 
 	private WebEndpointResponse<Object> save(String config, String revision) {
-		return this.extension.save(ID, config, revision, null, SecurityContext.NONE);
+		return this.extension.save(ID, config, revision, null, null, SecurityContext.NONE);
 	}
 
 	private static String revision(WebEndpointResponse<Object> response) {

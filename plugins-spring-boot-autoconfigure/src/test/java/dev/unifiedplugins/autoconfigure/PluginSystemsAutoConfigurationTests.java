@@ -11,11 +11,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.unifiedplugins.actuate.PluginsEndpoint;
 import dev.unifiedplugins.actuate.PluginsHealthIndicator;
+import dev.unifiedplugins.applied.AppliedRevisions;
+import dev.unifiedplugins.applied.LocalAppliedRevisions;
 import dev.unifiedplugins.config.ConfigViolation;
 import dev.unifiedplugins.config.PluginConfigValidationException;
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.inspection.PluginInspector;
+import dev.unifiedplugins.processes.ThisProcess;
 import dev.unifiedplugins.registration.BeanPluginManager;
 import dev.unifiedplugins.systems.ConfigurablePlugin;
 import dev.unifiedplugins.systems.JarDirectoryPluginManager;
@@ -107,6 +110,28 @@ class PluginSystemsAutoConfigurationTests {
 				assertThat(created).hasValue(2);
 				assertThat(context.getBean(UnifiedPluginRegistry.class).getPluginInstance("greeters_annotated"))
 					.isPresent();
+			});
+	}
+
+	@Test
+	void withTheFileStoreTheLifecycleRecordsWhatThisInstanceAppliedUnderItsDefaultName() {
+		greetersLoadedOnStart(runner()).run((context) -> {
+			assertThat(context).hasSingleBean(AppliedRevisions.class);
+			AppliedRevisions applied = context.getBean(AppliedRevisions.class);
+			assertThat(applied).isInstanceOf(LocalAppliedRevisions.class);
+			assertThat(context.getBean(PluginLifecycle.class).getAppliedRevisions()).isSameAs(applied);
+			assertThat(applied.get("greeters_annotated")).containsOnlyKeys(ThisProcess.name());
+		});
+	}
+
+	@Test
+	void userDefinedAppliedRevisionsAreUsedByTheLifecycle() {
+		LocalAppliedRevisions mine = new LocalAppliedRevisions("mine");
+		greetersLoadedOnStart(runner()).withBean("myAppliedRevisions", AppliedRevisions.class, () -> mine)
+			.run((context) -> {
+				assertThat(context).getBean(AppliedRevisions.class).isSameAs(mine);
+				assertThat(context.getBean(PluginLifecycle.class).getAppliedRevisions()).isSameAs(mine);
+				assertThat(mine.get("greeters_annotated")).containsOnlyKeys("mine");
 			});
 	}
 
