@@ -400,6 +400,39 @@
       fact(facts, 'Managed resources', list);
     }
     fact(facts, 'Revision', detail.revision || (live.configured ? 'unreadable (see the error)' : 'none saved'));
+    const applied = appliedFact(detail);
+    if (applied) {
+      fact(facts, 'Applied', applied);
+    }
+  }
+
+  /**
+   * Which instances that have the plugin loaded run the saved revision: "applied on 2 of 3
+   * instances", then each failure and each instance still on another revision, by name.
+   */
+  function appliedFact(detail) {
+    if (detail.applied === null && detail.error) {
+      return null;
+    }
+    const entries = Object.entries(detail.applied || {});
+    if (!entries.length) {
+      return null;
+    }
+    const current = detail.revision == null ? null : detail.revision;
+    const done = entries.filter(([, a]) => !a.error && a.revision === current).length;
+    const node = el('div');
+    node.appendChild(el('span', 'applied on ' + done + ' of ' + count(entries.length, 'instance'), 'applied-count'));
+    const others = entries.filter(([, a]) => a.error || a.revision !== current);
+    if (others.length) {
+      const list = el('ul', null, 'applied-others');
+      for (const [instance, a] of others) {
+        list.appendChild(el('li', instance + ': ' + (a.error ? 'failed: ' + a.error
+          : 'still on ' + (a.revision == null ? 'the defaults' : 'revision ' + a.revision)),
+          a.error ? 'applied-failed' : null));
+      }
+      node.appendChild(list);
+    }
+    return node;
   }
 
   function renderComparison() {

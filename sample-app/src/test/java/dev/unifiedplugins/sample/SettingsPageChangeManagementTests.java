@@ -3,8 +3,14 @@ package dev.unifiedplugins.sample;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
+import dev.unifiedplugins.applied.AppliedRevision;
+import dev.unifiedplugins.applied.AppliedRevisions;
+import dev.unifiedplugins.config.ExpectedRevision;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,12 +26,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The settings page's Check button in Chromium, against the sample over real HTTP: every
- * check a save makes (the schema, the loaded plugin's own {@code validate}), what a save
- * would change, and nothing written.
+ * Change management on the settings page in Chromium, against the sample over real HTTP:
+ * Check runs every check a save makes (the schema, the loaded plugin's own
+ * {@code validate}) and shows what a save would change, writing nothing; the details say
+ * which instances applied the saved revision, and which failed.
  */
 @ExtendWith(Browser.Installed.class)
-class SettingsPageCheckTests {
+class SettingsPageChangeManagementTests {
 
 	private static final String LLAMA = "llm_llama3_cloud";
 
@@ -39,7 +46,7 @@ class SettingsPageCheckTests {
 
 	@BeforeAll
 	static void start() throws IOException {
-		configDir = Files.createTempDirectory("plugins-check-test");
+		configDir = Files.createTempDirectory("plugins-change-management-test");
 		context = new SpringApplicationBuilder(SampleApplication.class).main(SampleApplication.class)
 			.run("--server.port=0", "--plugins.config-dir=" + configDir, Browser.QUIET_SELENIUM,
 					"--management.endpoint.plugins.show-values=always");
@@ -100,6 +107,39 @@ class SettingsPageCheckTests {
 
 		assertThat(byId("message").getText()).isEqualTo("Checked: a save would change nothing.");
 		assertThat(changeRows()).isEmpty();
+	}
+
+	@Test
+	void theDetailsSayWhichInstancesAppliedTheSavedRevisionAndWhichFailed() throws Exception {
+		UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+		String revision = registry.savePluginConfig(LLAMA, Map.of("gpu_count", 2), ExpectedRevision.any());
+		String instance = context.getBean(AppliedRevisions.class).instanceName();
+		browser.await("the reload", (driver) -> revision.equals(applied(registry).revision()));
+		open(LLAMA);
+		assertThat(fact("Applied")).isEqualTo("applied on 1 of 1 instance");
+
+		// Written by someone else, as the Python library or a person would: the reload fails.
+		Files.writeString(configFile(LLAMA), "{\"gpu_count\": \"many\"}");
+		browser.await("the failed reload", (driver) -> applied(registry).error() != null);
+		open(LLAMA);
+		assertThat(fact("Applied")).startsWith("applied on 0 of 1 instance\n" + instance + ": failed: ")
+			.contains("gpu_count");
+		browser.screenshot("17-applied-failed");
+		registry.deletePluginConfig(LLAMA);
+	}
+
+	private static AppliedRevision applied(UnifiedPluginRegistry registry) {
+		AppliedRevision none = new AppliedRevision("none", Instant.EPOCH, null);
+		return context.getBean(AppliedRevisions.class).get(LLAMA).values().stream().findFirst().orElse(none);
+	}
+
+	private static String fact(String term) {
+		for (WebElement dt : browser.driver().findElements(By.cssSelector("#facts dt"))) {
+			if (dt.getText().equals(term)) {
+				return dt.findElement(By.xpath("following-sibling::dd[1]")).getText();
+			}
+		}
+		return "";
 	}
 
 	private static void open(String uniqueId) {
