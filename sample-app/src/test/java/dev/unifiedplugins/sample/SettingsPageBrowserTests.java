@@ -256,9 +256,10 @@ class SettingsPageBrowserTests {
 		browser.await("reset", (driver) -> byId("message").getText().startsWith("Reset"));
 
 		assertThat(configFile(WHISPER)).doesNotExist();
-		assertThat(badges()).contains("not configured");
+		// The details are drawn again once the list is read again: wait for that drawing.
+		browser.await("not configured", (driver) -> badges().contains("not configured")
+				&& fact("Revision").equals("none saved"));
 		assertThat(field("beam_size").getDomProperty("value")).isEqualTo("5");
-		assertThat(fact("Revision")).isEqualTo("none saved");
 	}
 
 	@Test
