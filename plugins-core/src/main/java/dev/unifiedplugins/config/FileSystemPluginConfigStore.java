@@ -1,9 +1,7 @@
 package dev.unifiedplugins.config;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -14,6 +12,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,6 +41,12 @@ import org.jspecify.annotations.Nullable;
  * start with a dot, which no unique id may, so they are never taken for a configuration;
  * those left by a dead process are removed when a store opens the directory. Where POSIX
  * permissions exist, the directory is created 0700 and files 0600.
+ * <p>
+ * The last {@linkplain #setHistorySize history size} revisions of each plugin (deletions
+ * included) are kept beside the config files, never in them, in the hidden directory
+ * {@code .history/<uniqueId>/}, each with when it was written and by which
+ * {@linkplain #setInstanceName instance}; see {@link #history} for what a crash or a
+ * change made outside this library leaves there.
  */
 public class FileSystemPluginConfigStore implements PluginConfigStore {
 
@@ -56,6 +61,9 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	/** Largest maximum config size: 1 GiB. */
 	public static final long MAX_CONFIG_SIZE_LIMIT = ConfigJson.MAX_SIZE_LIMIT;
 
+	/** Default of the number of revisions kept of each plugin: 20. */
+	public static final int DEFAULT_HISTORY_SIZE = 20;
+
 	private static final System.Logger logger = System.getLogger(FileSystemPluginConfigStore.class.getName());
 
 	private final Path dir;
@@ -63,6 +71,8 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	private final long maxConfigSize;
 
 	private final Duration lockTimeout;
+
+	private final ConfigFileHistory history;
 
 	/**
 	 * The revisions of the last {@link #revisions()}: a watcher compares revisions every
@@ -115,6 +125,7 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 		this.maxConfigSize = ConfigJson.requireValidMaxSize(maxConfigSize);
 		this.lockTimeout = PeriodicTasks.requirePositive(lockTimeout, "lockTimeout");
 		this.dir = dir.toAbsolutePath().normalize();
+		this.history = new ConfigFileHistory(this.dir, this.maxConfigSize, DEFAULT_HISTORY_SIZE);
 		createDirectory();
 		removeStaleTemporaryFiles();
 	}
@@ -127,6 +138,37 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	/** {@return the most bytes a config file may hold: a larger one is neither saved nor read} */
 	public long getMaxConfigSize() {
 		return this.maxConfigSize;
+	}
+
+	/**
+	 * Sets how many revisions of each plugin's configuration are kept, deletions included;
+	 * older ones are removed by the next save or delete of that plugin. 0 keeps none: no
+	 * history is written, read or removed. {@value #DEFAULT_HISTORY_SIZE} by default.
+	 * @param size the number of revisions, 0 or more
+	 * @throws IllegalArgumentException when it is negative
+	 */
+	public void setHistorySize(int size) {
+		this.history.setSize(size);
+	}
+
+	/** {@return how many revisions of each plugin's configuration are kept; 0 when none} */
+	public int getHistorySize() {
+		return this.history.size();
+	}
+
+	/**
+	 * Sets what the history records as the writer of this store's saves and deletes: by
+	 * default {@code <host name>:<process id>}.
+	 * @param instanceName the name, 1 to 255 characters, not blank
+	 * @throws IllegalArgumentException when it is blank or longer
+	 */
+	public void setInstanceName(String instanceName) {
+		this.history.setWrittenBy(instanceName);
+	}
+
+	/** {@return what the history records as the writer of this store's saves and deletes} */
+	public String getInstanceName() {
+		return this.history.writtenBy();
 	}
 
 	/**
@@ -151,35 +193,7 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	}
 
 	private Optional<byte[]> read(Path file) {
-		try {
-			// Follows symbolic links: Kubernetes mounts a ConfigMap's keys as links.
-			BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-			if (!attributes.isRegularFile()) {
-				// Opening a FIFO blocks until a writer comes, perhaps never, and a device
-				// such as /dev/zero never ends. (One swapped in after this check is not
-				// caught, but whoever can do that can write the configurations anyway.)
-				throw new PluginConfigException(file, "Plugin config file " + file + " is "
-						+ (attributes.isDirectory() ? "a directory" : "a FIFO, socket or device")
-						+ ", not a regular file", null);
-			}
-			if (attributes.size() > this.maxConfigSize) {
-				throw ConfigJson.tooLarge("Plugin config file " + file, file, this.maxConfigSize);
-			}
-			try (InputStream in = Files.newInputStream(file)) {
-				// It may have grown since: one byte over the limit tells.
-				byte[] bytes = in.readNBytes((int) this.maxConfigSize + 1);
-				if (bytes.length > this.maxConfigSize) {
-					throw ConfigJson.tooLarge("Plugin config file " + file, file, this.maxConfigSize);
-				}
-				return Optional.of(bytes);
-			}
-		}
-		catch (NoSuchFileException ex) {
-			return Optional.empty();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read plugin config file " + file + ": " + describe(ex), ex);
-		}
+		return ConfigFiles.read(file, "Plugin config file", this.maxConfigSize);
 	}
 
 	/**
@@ -210,17 +224,22 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 		Objects.requireNonNull(expected, "expected must not be null");
 		Path file = pathOf(uniqueId);
 		byte[] bytes = ConfigJson.write(uniqueId, config, this.maxConfigSize);
+		String revision = ConfigJson.revisionOf(bytes);
 		locked(uniqueId, "write", () -> {
+			byte[] stored = null;
 			if (!expected.isAny()) {
-				String stored = read(file).map(ConfigJson::revisionOf).orElse(null);
-				if (!expected.matches(stored)) {
-					throw new PluginConfigConflictException(uniqueId, expected, stored);
+				stored = read(file).orElse(null);
+				String storedRevision = (stored != null) ? ConfigJson.revisionOf(stored) : null;
+				if (!expected.matches(storedRevision)) {
+					throw new PluginConfigConflictException(uniqueId, expected, storedRevision);
 				}
 			}
+			ConfigFileHistory.Recorder history = this.history.recorder(uniqueId, file, stored);
 			AtomicFiles.write(file, bytes);
+			history.saved(revision, bytes);
 			return null;
 		});
-		return ConfigJson.revisionOf(bytes);
+		return revision;
 	}
 
 	@Override
@@ -228,12 +247,43 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 		Path file = pathOf(uniqueId);
 		// The lock file goes with the configuration, so that ids come and go without leaving files.
 		return locked(uniqueId, "delete", () -> {
+			ConfigFileHistory.Recorder history = this.history.recorder(uniqueId, file, null);
 			boolean deleted = Files.deleteIfExists(file);
 			if (deleted) {
 				AtomicFiles.syncDirectory(this.dir);
+				history.deleted();
 			}
 			return deleted;
 		}, (deleted) -> true);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Each entry is written after its config file, without a flush to disk of its own (the
+	 * next save's flush, or the operating system within seconds, makes it durable), over the
+	 * oldest entry's file once the history is full: a crash may lose the newest entry, or
+	 * leave it or the oldest torn, which is then left out. The config file
+	 * is then the newest entry, written at its modification time by nobody known
+	 * ({@code writtenBy} null), as is a change made outside this library (the Python
+	 * library, a person): the next save or delete records it, so that it can be restored.
+	 * A deletion's revision is {@code deleted-<n>}. A restored configuration has the
+	 * revision it had (the revision is a hash of the file's bytes), in an entry of its own.
+	 */
+	@Override
+	public List<ConfigRevision> history(String uniqueId) {
+		return this.history.list(uniqueId, pathOf(uniqueId));
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * An entry whose bytes are not those of its revision (torn by a crash) is not used.
+	 */
+	@Override
+	public Optional<StoredPluginConfig> loadRevision(String uniqueId, String revision) {
+		Objects.requireNonNull(revision, "revision must not be null");
+		return this.history.load(uniqueId, revision, pathOf(uniqueId));
 	}
 
 	@Override
@@ -369,13 +419,7 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	}
 
 	private static String describe(IOException ex) {
-		if (ex instanceof AccessDeniedException) {
-			return "permission denied";
-		}
-		if (ex instanceof NoSuchFileException) {
-			return "no such file or directory";
-		}
-		return (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
+		return ConfigFiles.describe(ex);
 	}
 
 	/** A config file's revision, and what tells that the file is still the one hashed. */

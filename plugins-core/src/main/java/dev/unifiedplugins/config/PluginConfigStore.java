@@ -1,6 +1,7 @@
 package dev.unifiedplugins.config;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -14,6 +15,9 @@ import dev.unifiedplugins.concurrent.KeyedLocks;
  * The revision methods have defaults for stores written before revisions existed: they
  * take a hash of the configuration as its revision, and check revisions within this JVM
  * only. The stores of this library implement them for real, across processes.
+ * <p>
+ * The history methods have defaults for stores without a history: {@link #history} is
+ * empty and {@link #loadRevision} finds nothing, so such a store has nothing to restore.
  */
 public interface PluginConfigStore {
 
@@ -100,6 +104,35 @@ public interface PluginConfigStore {
 			save(uniqueId, config);
 			return ConfigJson.revisionOf(config);
 		}
+	}
+
+	/**
+	 * A plugin's configuration history: the last revisions stored, deletions included,
+	 * newest first. The revision stored now, if any, is the first entry, also when it was
+	 * written outside this library.
+	 * @param uniqueId the plugin's unique id
+	 * @return the entries, newest first; empty when the store keeps no history
+	 * @throws IllegalArgumentException when the id is illegal
+	 * @throws java.io.UncheckedIOException when the history cannot be read
+	 */
+	default List<ConfigRevision> history(String uniqueId) {
+		PluginIds.requireValid(uniqueId, "unique id");
+		return List.of();
+	}
+
+	/**
+	 * Reads a configuration as it was stored at a revision of its {@link #history}.
+	 * @param uniqueId the plugin's unique id
+	 * @param revision a revision of the history
+	 * @return the configuration and that revision; empty when the history has no such
+	 * revision, or it is a deletion
+	 * @throws IllegalArgumentException when the id is illegal
+	 * @throws PluginConfigException when what is kept of that revision is corrupt
+	 * @throws java.io.UncheckedIOException when it cannot be read
+	 */
+	default Optional<StoredPluginConfig> loadRevision(String uniqueId, String revision) {
+		PluginIds.requireValid(uniqueId, "unique id");
+		return Optional.empty();
 	}
 
 	/**

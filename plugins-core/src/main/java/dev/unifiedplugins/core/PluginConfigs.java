@@ -11,9 +11,11 @@ import java.util.function.Supplier;
 import dev.unifiedplugins.config.ConfigChange;
 import dev.unifiedplugins.config.ConfigChanges;
 import dev.unifiedplugins.config.ConfigJson;
+import dev.unifiedplugins.config.ConfigRevision;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.PluginConfigConflictException;
 import dev.unifiedplugins.config.PluginConfigException;
+import dev.unifiedplugins.config.PluginConfigRevisionNotFoundException;
 import dev.unifiedplugins.config.PluginConfigSchema;
 import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.config.PluginIds;
@@ -147,6 +149,37 @@ final class PluginConfigs {
 		catch (UncheckedIOException ex) {
 			return false;
 		}
+	}
+
+	List<ConfigRevision> history(String uniqueId) {
+		PluginIds.requireValid(uniqueId, "unique id");
+		return this.store.history(uniqueId);
+	}
+
+	Optional<StoredPluginConfig> loadRevision(String uniqueId, String revision) {
+		PluginIds.requireValid(uniqueId, "unique id");
+		Objects.requireNonNull(revision, "revision must not be null");
+		return this.store.loadRevision(uniqueId, revision);
+	}
+
+	/**
+	 * The configuration a restore of a revision saves.
+	 * @throws PluginConfigRevisionNotFoundException when the history has no such revision
+	 * @throws IllegalArgumentException when the revision is a deletion
+	 */
+	Map<String, Object> toRestore(String uniqueId, String revision) {
+		Optional<StoredPluginConfig> stored = loadRevision(uniqueId, revision);
+		if (stored.isPresent()) {
+			return stored.get().config();
+		}
+		boolean deletion = this.store.history(uniqueId)
+			.stream()
+			.anyMatch((entry) -> entry.deleted() && entry.revision().equals(revision));
+		if (deletion) {
+			throw new IllegalArgumentException("Revision " + revision + " of plugin '" + uniqueId
+					+ "' is a deletion, which has no configuration to restore; delete the configuration instead");
+		}
+		throw new PluginConfigRevisionNotFoundException(uniqueId, revision);
 	}
 
 	private @Nullable String write(String uniqueId, String operation, Supplier<@Nullable String> write) {

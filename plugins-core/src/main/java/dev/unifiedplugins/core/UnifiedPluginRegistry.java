@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 
 import dev.unifiedplugins.concurrent.Listeners;
 import dev.unifiedplugins.config.ConfigChange;
+import dev.unifiedplugins.config.ConfigRevision;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigChange;
@@ -438,6 +439,54 @@ public class UnifiedPluginRegistry {
 	 */
 	public boolean deletePluginConfig(String uniqueId) {
 		return this.configs.delete(uniqueId);
+	}
+
+	/**
+	 * A plugin's configuration history, as its store keeps it: the last revisions
+	 * (deletions included), each with when and by which instance it was written.
+	 * @param uniqueId the plugin's unique id
+	 * @return the entries, newest first; empty when the store keeps no history
+	 * @throws UncheckedIOException when the history cannot be read
+	 */
+	public List<ConfigRevision> getConfigHistory(String uniqueId) {
+		return this.configs.history(uniqueId);
+	}
+
+	/**
+	 * A plugin's configuration as it was stored at a revision of its history: the saved
+	 * values only.
+	 * @param uniqueId the plugin's unique id
+	 * @param revision a revision of {@link #getConfigHistory(String)}
+	 * @return the configuration and that revision; empty when the history has no such
+	 * revision, or it is a deletion
+	 */
+	public Optional<StoredPluginConfig> loadPluginConfigRevision(String uniqueId, String revision) {
+		return this.configs.loadRevision(uniqueId, revision);
+	}
+
+	/**
+	 * Saves the configuration a plugin had at a revision of its history, secrets included,
+	 * as a new revision: checked as any save is (see
+	 * {@link #savePluginConfig(String, Map, ExpectedRevision)}), and then the newest entry
+	 * of the history.
+	 * @param uniqueId the plugin's unique id
+	 * @param revision the revision to bring back, from {@link #getConfigHistory(String)}
+	 * @param expected what must be stored for the restore to go ahead, typically the
+	 * current revision
+	 * @return the new revision
+	 * @throws dev.unifiedplugins.config.PluginConfigRevisionNotFoundException when the
+	 * history has no such revision; nothing is written
+	 * @throws IllegalArgumentException when the revision is a deletion, which has nothing to
+	 * restore; nothing is written
+	 * @throws PluginConfigConflictException when the stored revision is another; nothing is
+	 * written
+	 * @throws dev.unifiedplugins.config.PluginConfigValidationException when that
+	 * configuration is not valid now; nothing is written
+	 * @throws UncheckedIOException when an I/O error prevented it, logged
+	 */
+	public String restorePluginConfig(String uniqueId, String revision, ExpectedRevision expected) {
+		Objects.requireNonNull(expected, "expected must not be null");
+		return savePluginConfig(uniqueId, this.configs.toRestore(uniqueId, revision), expected);
 	}
 
 	/**

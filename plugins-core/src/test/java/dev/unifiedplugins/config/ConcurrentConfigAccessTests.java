@@ -178,7 +178,8 @@ class ConcurrentConfigAccessTests {
 	private List<String> temporaryFiles() throws IOException {
 		try (Stream<Path> entries = Files.list(this.configDir)) {
 			return entries.map((entry) -> entry.getFileName().toString())
-				.filter((name) -> (name.startsWith(".") || !name.endsWith(".json")) && !name.equals(".locks"))
+				.filter((name) -> (name.startsWith(".") || !name.endsWith(".json")) && !name.equals(".locks")
+						&& !name.equals(".history"))
 				.toList();
 		}
 	}

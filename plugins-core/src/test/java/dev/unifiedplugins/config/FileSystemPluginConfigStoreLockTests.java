@@ -100,8 +100,11 @@ class FileSystemPluginConfigStoreLockTests {
 			assertThat(left).isEmpty();
 		}
 		try (Stream<Path> left = Files.list(this.dir)) {
-			assertThat(left.filter((path) -> !path.getFileName().toString().equals(".locks"))).isEmpty();
+			// The history of each id, a save and a deletion, is kept on purpose.
+			assertThat(left.map((path) -> path.getFileName().toString())
+				.filter((name) -> !name.equals(".locks") && !name.equals(".history"))).isEmpty();
 		}
+		assertThat(store.history("llm_plugin1999")).extracting(ConfigRevision::deleted).containsExactly(true, false);
 	}
 
 	@Test

@@ -204,8 +204,11 @@ class FileSystemPluginConfigStoreTests {
 		store.save("llm_llama3", Map.of("model", "8b"));
 		store.save("llm_llama3", Map.of("model", "70b"));
 		try (var entries = Files.list(this.tempDir)) {
-			assertThat(entries.map((entry) -> entry.getFileName().toString()).filter((name) -> !name.equals(".locks")))
-				.containsExactly("llm_llama3.json");
+			assertThat(entries.map((entry) -> entry.getFileName().toString())
+				.filter((name) -> !name.equals(".locks") && !name.equals(".history"))).containsExactly("llm_llama3.json");
+		}
+		try (var entries = Files.walk(this.tempDir.resolve(".history"))) {
+			assertThat(entries.map((entry) -> entry.getFileName().toString())).noneMatch((name) -> name.endsWith(".tmp"));
 		}
 	}
 

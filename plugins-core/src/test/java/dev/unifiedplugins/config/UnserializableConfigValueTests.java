@@ -91,9 +91,10 @@ class UnserializableConfigValueTests {
 		assertThat(this.registry.loadPluginConfig("llm_llama3")).isEqualTo(Map.of("threshold", 0.5));
 		assertThat(this.registry.getPlugin("llm_llama3").orElseThrow().configured()).isTrue();
 		try (Stream<Path> files = Files.list(this.configDir)) {
-			assertThat(files.map((entry) -> entry.getFileName().toString()).filter((name) -> !name.equals(".locks")))
-				.containsExactly("llm_llama3.json");
+			assertThat(files.map((entry) -> entry.getFileName().toString())
+				.filter((name) -> !name.equals(".locks") && !name.equals(".history"))).containsExactly("llm_llama3.json");
 		}
+		assertThat(this.registry.getConfigHistory("llm_llama3")).as("the refused save is not an entry").hasSize(1);
 	}
 
 	@ParameterizedTest(name = "{0}")

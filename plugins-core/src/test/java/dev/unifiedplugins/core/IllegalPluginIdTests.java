@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
+import dev.unifiedplugins.config.PluginIds;
 import dev.unifiedplugins.testsupport.TestPluginManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -49,13 +50,18 @@ class IllegalPluginIdTests {
 
 	@AfterEach
 	void nothingWasWrittenOutsideTheConfigDirectory() throws IOException {
+		List<Path> written;
 		try (Stream<Path> files = Files.walk(this.tempDir)) {
-			// The store's lock files are inside the config directory.
-			assertThat(files.filter((path) -> !path.equals(this.tempDir))
-				.map(this.tempDir::relativize)
-				.filter((path) -> !path.startsWith(Path.of("app/configs/.locks"))))
-				.containsExactlyInAnyOrder(Path.of("app"), Path.of("app/configs"));
+			written = files.filter((path) -> !path.equals(this.tempDir)).map(this.tempDir::relativize).toList();
 		}
+		// The store's lock files and histories are inside the config directory, the
+		// histories in directories named by legal ids.
+		Path locks = Path.of("app/configs/.locks");
+		Path histories = Path.of("app/configs/.history");
+		assertThat(written).filteredOn((path) -> !path.startsWith(locks) && !path.startsWith(histories))
+			.containsExactlyInAnyOrder(Path.of("app"), Path.of("app/configs"));
+		assertThat(written).filteredOn((path) -> path.startsWith(histories) && path.getNameCount() > 3)
+			.allSatisfy((path) -> assertThat(PluginIds.isValid(path.getName(3).toString())).as(path.toString()).isTrue());
 	}
 
 	@ParameterizedTest

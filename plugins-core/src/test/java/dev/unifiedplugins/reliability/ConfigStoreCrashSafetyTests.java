@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
+import dev.unifiedplugins.config.ConfigRevision;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginManager;
@@ -24,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Crash safety of {@link FileSystemPluginConfigStore}: a writer JVM killed with SIGKILL in
  * the middle of its writes never leaves a torn configuration, its temporary files are
- * never taken for configurations, and the next store to open the directory removes them.
+ * never taken for configurations, and the next store to open the directory removes them;
+ * its history still ends with the config file and lists only revisions that load.
  */
 class ConfigStoreCrashSafetyTests {
 
@@ -61,6 +63,7 @@ class ConfigStoreCrashSafetyTests {
 			}
 			assertEveryConfigIsOneCompleteVersion(observer, round);
 			assertRegistrationSeesExactlyTheCompleteFiles(observer);
+			assertTheHistoryEndsWithTheConfigAndEveryRevisionLoads(observer, round);
 
 			new FileSystemPluginConfigStore(this.dir);
 			assertThat(tempFiles()).as("temp files after the next start, round %d", round).isEmpty();
@@ -109,6 +112,26 @@ class ConfigStoreCrashSafetyTests {
 			assertThat(((Number) config.get("round")).intValue()).as("%s round", id).isBetween(1, round);
 			assertThat(config.get("payload")).as("%s payload", id)
 				.isEqualTo(Long.toString(seq).repeat(ConfigWriterMain.PAYLOAD_REPEATS));
+		}
+	}
+
+	/**
+	 * Whatever the kill interrupted, a plugin's newest entry is its config file, and every
+	 * revision the history lists loads as one complete version.
+	 */
+	private void assertTheHistoryEndsWithTheConfigAndEveryRevisionLoads(FileSystemPluginConfigStore store,
+			int round) {
+		for (String id : store.ids()) {
+			List<ConfigRevision> history = store.history(id);
+			assertThat(history).as("%s history, round %d", id, round)
+				.hasSizeBetween(1, FileSystemPluginConfigStore.DEFAULT_HISTORY_SIZE);
+			assertThat(history.get(0).revision()).as("%s newest entry, round %d", id, round)
+				.isEqualTo(store.loadStored(id).orElseThrow().revision());
+			for (ConfigRevision entry : history) {
+				Map<String, Object> config = store.loadRevision(id, entry.revision()).orElseThrow().config();
+				assertThat(((Number) config.get("check")).longValue()).as("%s %s", id, entry.revision())
+					.isEqualTo(((Number) config.get("seq")).longValue());
+			}
 		}
 	}
 

@@ -111,9 +111,10 @@ class CoreBadInputTests {
 		assertThat(this.registry.getPlugin("llm_gpt").orElseThrow().configured()).isTrue();
 		assertThat(this.registry.getPlugin("llm_llama").orElseThrow().configured()).isFalse();
 		try (Stream<Path> files = Files.list(this.dir)) {
-			assertThat(files.map((file) -> file.getFileName().toString()).filter((name) -> !name.equals(".locks")))
-				.containsExactly("llm_gpt.json");
+			assertThat(files.map((file) -> file.getFileName().toString())
+				.filter((name) -> !name.equals(".locks") && !name.equals(".history"))).containsExactly("llm_gpt.json");
 		}
+		assertThat(this.registry.getConfigHistory("llm_gpt")).as("the one save, and no other entry").hasSize(1);
 		try (Stream<Path> files = Files.list(this.root)) {
 			assertThat(files.map((file) -> file.getFileName().toString())).as("nothing written beside the dir")
 				.containsExactly("configs");

@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Configurations hold secrets, so what the library creates is readable by its owner only:
- * the config directory 0700, config files and the process state file 0600, where the file
- * system supports POSIX permissions.
+ * the config directory and the history's directories 0700, config files, history entries and
+ * the process state file 0600, where the file system supports POSIX permissions.
  */
 class SecretFilePermissionTests {
 
@@ -66,6 +66,27 @@ class SecretFilePermissionTests {
 		new FileSystemPluginConfigStore(dir).save("llm_gpt", Map.of("api_key", "new"));
 
 		assertThat(permissions(file)).isEqualTo("rw-------");
+	}
+
+	@Test
+	void historyDirectoriesAndEntriesAreOwnerOnly() throws Exception {
+		Path dir = this.root.resolve("configs");
+		FileSystemPluginConfigStore store = new FileSystemPluginConfigStore(dir);
+		store.save("llm_gpt", Map.of("api_key", "sk-live-123"));
+		store.save("llm_gpt", Map.of("api_key", "sk-live-456"));
+		store.delete("llm_gpt");
+
+		Path history = dir.resolve(".history");
+		assertThat(permissions(history)).isEqualTo("rwx------");
+		assertThat(permissions(history.resolve("llm_gpt"))).isEqualTo("rwx------");
+		List<Path> entries;
+		try (var files = Files.list(history.resolve("llm_gpt"))) {
+			entries = files.toList();
+		}
+		assertThat(entries).hasSize(3);
+		for (Path entry : entries) {
+			assertThat(permissions(entry)).as(entry.getFileName().toString()).isEqualTo("rw-------");
+		}
 	}
 
 	@Test

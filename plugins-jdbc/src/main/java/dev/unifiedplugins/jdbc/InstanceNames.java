@@ -1,11 +1,11 @@
 package dev.unifiedplugins.jdbc;
 
-import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.unifiedplugins.processes.ThisProcess;
 
 /**
  * The names instances sharing a database go by: what the config table records as the
@@ -34,7 +34,7 @@ final class InstanceNames {
 
 	/** {@code <host name>:<process id>}, cut to {@value #MAX_LENGTH} characters. */
 	static String defaultName() {
-		String name = Default.VALUE;
+		String name = ThisProcess.name();
 		return (name.length() > MAX_LENGTH) ? name.substring(0, MAX_LENGTH) : name;
 	}
 
@@ -50,32 +50,8 @@ final class InstanceNames {
 			.map(Instant::toString)
 			.orElseGet(() -> "at an unknown time, " + UUID.randomUUID());
 		int nth = FLEETS_IN_THIS_PROCESS.incrementAndGet();
-		String process = Default.HOST + "/" + self.pid() + " started " + started + ((nth > 1) ? " #" + nth : "");
+		String process = ThisProcess.hostName() + "/" + self.pid() + " started " + started + ((nth > 1) ? " #" + nth : "");
 		return (process.length() > MAX_LENGTH) ? process.substring(process.length() - MAX_LENGTH) : process;
-	}
-
-	/** Computed once, when first asked for: finding the host name may take a lookup. */
-	private static final class Default {
-
-		static final String HOST = hostName();
-
-		static final String VALUE = HOST + ":" + ProcessHandle.current().pid();
-
-		private static String hostName() {
-			for (String variable : new String[] { "HOSTNAME", "COMPUTERNAME" }) {
-				String name = System.getenv(variable);
-				if (name != null && !name.isBlank()) {
-					return name.strip();
-				}
-			}
-			try {
-				return InetAddress.getLocalHost().getHostName();
-			}
-			catch (IOException ex) {
-				return "localhost";
-			}
-		}
-
 	}
 
 }

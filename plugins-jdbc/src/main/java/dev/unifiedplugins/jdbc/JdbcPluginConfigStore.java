@@ -4,6 +4,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import javax.sql.DataSource;
 
 import dev.unifiedplugins.concurrent.PeriodicTasks;
 import dev.unifiedplugins.config.ConfigJson;
+import dev.unifiedplugins.config.ConfigRevision;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigBusyException;
@@ -87,6 +89,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@link #watch(Runnable)} listens for them. Anyone may send such a notice after a hand
  * edit ({@code NOTIFY plugin_config_changed}).
  * <p>
+ * <b>History.</b> The last {@linkplain #setHistorySize history size} revisions of each
+ * plugin, deletions included, are kept in {@code <table>_history} (created by the same
+ * scripts), each written in the transaction of its write, with {@code updated_at} and
+ * {@code updated_by}; see {@link #history(String)}.
+ * <p>
  * <b>Errors.</b> A database error is thrown as an {@link UncheckedIOException} naming the
  * operation, the table and the plugin, so that a registry treats a database that went away
  * like a failing disk: the write returns false and is logged, and what was stored is left
@@ -128,7 +135,10 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	 */
 	public static final Duration SAFETY_REREAD_INTERVAL = Duration.ofSeconds(30);
 
-	// A writer that loses a race to insert a new id runs its transaction again: the row exists then.
+	/** Default of the number of revisions kept of each plugin: 20. */
+	public static final int DEFAULT_HISTORY_SIZE = FileSystemPluginConfigStore.DEFAULT_HISTORY_SIZE;
+
+	// A writer that loses a race to insert a new id (or a history row) runs its transaction again.
 	private static final int WRITE_ATTEMPTS = 3;
 
 	private final DataSource dataSource;
@@ -162,6 +172,8 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	private final String instanceName;
 
 	private final PluginConfigTable table;
+
+	private final PluginConfigHistoryTable history;
 
 	/**
 	 * Creates a store on the table {@value #DEFAULT_TABLE_NAME}, with a maximum config size
@@ -221,9 +233,10 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 		this.tableName = PluginConfigTable.requireValidName(tableName);
 		this.maxConfigSize = ConfigJson.requireValidMaxSize(maxConfigSize);
 		this.instanceName = InstanceNames.requireValid(instanceName);
-		this.lockTimeout = requirePositive(lockTimeout, "lockTimeout");
-		this.queryTimeout = requirePositive(queryTimeout, "queryTimeout");
-		this.table = new PluginConfigTable(this.tableName, instanceName, this.notifyToken);
+		this.lockTimeout = PeriodicTasks.requirePositive(lockTimeout, "lockTimeout");
+		this.queryTimeout = PeriodicTasks.requirePositive(queryTimeout, "queryTimeout");
+		this.history = new PluginConfigHistoryTable(this.tableName, DEFAULT_HISTORY_SIZE);
+		this.table = new PluginConfigTable(this.tableName, instanceName, this.notifyToken, this.history);
 		DataSource connections = new BoundedConnections(dataSource, queryTimeout);
 		this.jdbc = new JdbcTemplate(connections);
 		this.jdbc.setQueryTimeout(seconds(queryTimeout));
@@ -236,14 +249,6 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 		this.writes.setTimeout(seconds(lockTimeout.plus(queryTimeout)));
 		this.outsideTransactions = new TransactionTemplate(this.writes.getTransactionManager());
 		this.outsideTransactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
-	}
-
-	private static Duration requirePositive(Duration duration, String name) {
-		Objects.requireNonNull(duration, name + " must not be null");
-		if (duration.isNegative() || duration.isZero()) {
-			throw new IllegalArgumentException(name + " must be positive, not " + duration);
-		}
-		return duration;
 	}
 
 	/** JDBC's timeouts are whole seconds: rounded up, so a timeout is never shorter than asked. */
@@ -295,7 +300,25 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	 * @param pollInterval the period, or null
 	 */
 	public void setPollInterval(@Nullable Duration pollInterval) {
-		this.pollInterval = (pollInterval != null) ? requirePositive(pollInterval, "pollInterval") : null;
+		this.pollInterval = (pollInterval != null) ? PeriodicTasks.requirePositive(pollInterval, "pollInterval") : null;
+	}
+
+	/**
+	 * Sets how many revisions of each plugin's configuration are kept in
+	 * {@code <table>_history}, deletions included; older ones are removed by the next write
+	 * of that plugin. 0 keeps none: no history is written, read or removed.
+	 * {@value #DEFAULT_HISTORY_SIZE} by default, 0 for a table whose name leaves no room
+	 * for {@code <table>_history} within 63 characters.
+	 * @param size the number of revisions, 0 or more
+	 * @throws IllegalArgumentException when it is negative, or positive for such a table
+	 */
+	public void setHistorySize(int size) {
+		this.history.setSize(size);
+	}
+
+	/** {@return how many revisions of each plugin's configuration are kept; 0 when none} */
+	public int getHistorySize() {
+		return this.history.size();
 	}
 
 	/** {@return the polling period where notices are not available, null when none} */
@@ -334,23 +357,48 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	@Override
 	public Optional<StoredPluginConfig> loadStored(String uniqueId) {
 		PluginIds.requireValid(uniqueId, "unique id");
-		PluginConfigTable.Row row;
-		try {
-			row = this.table.row(this.jdbc, uniqueId);
-		}
-		catch (DataAccessException ex) {
-			throw failure("read", uniqueId, ex);
-		}
+		PluginConfigTable.Row row = query("read", uniqueId, (jdbc) -> this.table.row(jdbc, uniqueId));
 		String json = (row != null) ? row.json() : null;
-		if (json == null) {
-			return Optional.empty();
-		}
-		String what = "Plugin config row '" + uniqueId + "' of table " + this.tableName;
+		return (json != null) ? Optional.of(stored("Plugin config row '" + uniqueId + "' of table " + this.tableName,
+				json, row.revision())) : Optional.empty();
+	}
+
+	private StoredPluginConfig stored(String what, String json, long revision) {
 		byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
 		if (bytes.length > this.maxConfigSize) {
 			throw ConfigJson.tooLarge(what, null, this.maxConfigSize);
 		}
-		return Optional.of(new StoredPluginConfig(ConfigJson.parse(what, null, bytes), Long.toString(row.revision())));
+		return new StoredPluginConfig(ConfigJson.parse(what, null, bytes), Long.toString(revision));
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * {@code writtenAt} is the database's clock and {@code writtenBy} what the row's
+	 * {@code updated_by} said, as each write copies the row. A row edited by hand (see
+	 * above) is the newest entry while it is stored, and the next write through a store
+	 * keeps it, as it keeps the rows of a table older than its history. A deletion's
+	 * revision is the number the tombstone got.
+	 */
+	@Override
+	public List<ConfigRevision> history(String uniqueId) {
+		PluginIds.requireValid(uniqueId, "unique id");
+		return query("read the history of", uniqueId, (jdbc) -> this.history.entries(jdbc, uniqueId));
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * @throws PluginConfigException also when the kept JSON holds more than the maximum
+	 * config size
+	 */
+	@Override
+	public Optional<StoredPluginConfig> loadRevision(String uniqueId, String revision) {
+		PluginIds.requireValid(uniqueId, "unique id");
+		long number = PluginConfigTable.parseRevision(Objects.requireNonNull(revision, "revision must not be null"));
+		String json = (number > 0)
+				? query("read the history of", uniqueId, (jdbc) -> this.history.json(jdbc, uniqueId, number)) : null;
+		return (json != null) ? Optional.of(stored("Revision " + revision + " of plugin config row '" + uniqueId
+				+ "' of table " + this.tableName, json, number)) : Optional.empty();
 	}
 
 	/**
@@ -392,14 +440,14 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 				}
 			}
 			// The upsert bounds its waits itself: on PostgreSQL in the same round trip.
-			return write("save", uniqueId, true, false, (jdbc) -> this.table.upsert(jdbc, uniqueId, json,
+			return write("save", uniqueId, false, (jdbc) -> this.table.upsert(jdbc, uniqueId, json,
 					this.lockTimeout, this.lockTimeout.plus(this.queryTimeout)));
 		}
 		if (expected.revision() == null) {
 			// ExpectedRevision.none()
-			return write("save", uniqueId, true, true, (jdbc) -> this.table.createIfAbsent(jdbc, uniqueId, json));
+			return write("save", uniqueId, true, (jdbc) -> this.table.createIfAbsent(jdbc, uniqueId, json));
 		}
-		return write("save", uniqueId, false, true, (jdbc) -> this.table.replaceIfRevision(jdbc, uniqueId, json, expected));
+		return write("save", uniqueId, true, (jdbc) -> this.table.replaceIfRevision(jdbc, uniqueId, json, expected));
 	}
 
 	/**
@@ -410,18 +458,13 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	@Override
 	public boolean delete(String uniqueId) {
 		PluginIds.requireValid(uniqueId, "unique id");
-		return write("delete", uniqueId, false, true, (jdbc) -> this.table.markDeleted(jdbc, uniqueId));
+		return write("delete", uniqueId, true, (jdbc) -> this.table.markDeleted(jdbc, uniqueId));
 	}
 
 	@Override
 	public boolean exists(String uniqueId) {
 		PluginIds.requireValid(uniqueId, "unique id");
-		try {
-			return this.table.liveRevision(this.jdbc, uniqueId) != null;
-		}
-		catch (DataAccessException ex) {
-			throw failure("read", uniqueId, ex);
-		}
+		return query("read", uniqueId, (jdbc) -> this.table.liveRevision(jdbc, uniqueId)) != null;
 	}
 
 	/** {@inheritDoc} Rows whose id is not a legal unique id, put there by hand, are left out. */
@@ -433,12 +476,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	/** {@inheritDoc} One query; rows whose id is not a legal unique id are left out. */
 	@Override
 	public Map<String, String> revisions() {
-		try {
-			return this.table.liveRevisions(this.jdbc);
-		}
-		catch (DataAccessException ex) {
-			throw failure("list", null, ex);
-		}
+		return Objects.requireNonNull(query("list", null, this.table::liveRevisions));
 	}
 
 	/**
@@ -528,15 +566,11 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 
 	/**
 	 * Runs a write as a transaction of its own, its waits bounded; rolled back when it fails.
-	 * @param retryInsertRace whether to run it again (up to {@value #WRITE_ATTEMPTS} times)
-	 * after a {@link DuplicateKeyException}: a write that inserts a new id fails so when
-	 * another writer inserted it first; on the next attempt the row exists
 	 * @param boundWaits whether to bound the transaction's waits first; false for work that
 	 * bounds them itself
 	 */
-	private <T> T write(String operation, String uniqueId, boolean retryInsertRace, boolean boundWaits,
-			Function<JdbcOperations, T> work) {
-		return Objects.requireNonNull(write(operation, uniqueId, retryInsertRace, this.writes, (jdbc) -> {
+	private <T> T write(String operation, String uniqueId, boolean boundWaits, Function<JdbcOperations, T> work) {
+		return Objects.requireNonNull(write(operation, uniqueId, this.writes, (jdbc) -> {
 			if (boundWaits) {
 				this.table.boundWaits(jdbc, this.lockTimeout, this.lockTimeout.plus(this.queryTimeout));
 			}
@@ -544,21 +578,21 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 		}));
 	}
 
-	/** A write in one statement that bounds its own waits, run by {@code transactions}; null as {@code work} says. */
+	/**
+	 * Runs a write with {@code transactions}; null as {@code work} says. It runs again (up
+	 * to {@value #WRITE_ATTEMPTS} times) after a {@link DuplicateKeyException}, which
+	 * rolled it back: a write that inserts a new id (or a row's revision into the history)
+	 * fails so when another writer inserted it first; on the next attempt the row exists.
+	 */
 	private <T> @Nullable T write(String operation, String uniqueId, TransactionOperations transactions,
 			Function<JdbcOperations, @Nullable T> work) {
-		return write(operation, uniqueId, false, transactions, work);
-	}
-
-	private <T> @Nullable T write(String operation, String uniqueId, boolean retryInsertRace,
-			TransactionOperations transactions, Function<JdbcOperations, @Nullable T> work) {
 		long started = System.nanoTime();
 		for (int attempt = 1;; attempt++) {
 			try {
 				return transactions.execute((status) -> work.apply(this.jdbc));
 			}
 			catch (DuplicateKeyException ex) {
-				if (!retryInsertRace || attempt >= WRITE_ATTEMPTS) {
+				if (attempt >= WRITE_ATTEMPTS) {
 					throw failure(operation, uniqueId, ex);
 				}
 			}
@@ -569,6 +603,17 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 				}
 				throw failure(operation, uniqueId, ex);
 			}
+		}
+	}
+
+	/** A read, its database errors thrown as {@link #failure failures}. */
+	private <T> @Nullable T query(String operation, @Nullable String uniqueId,
+			Function<JdbcOperations, @Nullable T> query) {
+		try {
+			return query.apply(this.jdbc);
+		}
+		catch (DataAccessException ex) {
+			throw failure(operation, uniqueId, ex);
 		}
 	}
 

@@ -5,7 +5,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -66,9 +69,15 @@ final class PluginConfigTable {
 	 */
 	private final String postgreSqlUpsert;
 
-	PluginConfigTable(String table, String instanceName, String notifyToken) {
+	/** The same with the history's statements in it. */
+	private final String postgreSqlUpsertWithHistory;
+
+	private final PluginConfigHistoryTable history;
+
+	PluginConfigTable(String table, String instanceName, String notifyToken, PluginConfigHistoryTable history) {
 		this.instanceName = instanceName;
 		this.notifyToken = notifyToken;
+		this.history = history;
 		this.channel = channelOf(table);
 		// The table name is the only thing concatenated into SQL, and it was checked.
 		this.selectRow = "SELECT json, revision FROM " + table + " WHERE unique_id = ?";
@@ -81,12 +90,12 @@ final class PluginConfigTable {
 		this.updateIfRevision = set + " AND revision = ? AND json IS NOT NULL";
 		this.insert = "INSERT INTO " + table + " (unique_id, json, revision, updated_at, updated_by)"
 				+ " VALUES (?, ?, 1, CURRENT_TIMESTAMP, ?)";
-		this.postgreSqlUpsert = "SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true);"
-				+ " WITH written AS (INSERT INTO " + table + " (unique_id, json, revision, updated_at, updated_by)"
-				+ " VALUES (?, ?, 1, CURRENT_TIMESTAMP, ?) ON CONFLICT (unique_id) DO UPDATE SET json = excluded.json,"
-				+ " revision = " + table + ".revision + 1, updated_at = excluded.updated_at,"
-				+ " updated_by = excluded.updated_by RETURNING revision)"
-				+ " SELECT revision, pg_notify(?, ?) FROM written";
+		String boundWaits = "SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true); ";
+		String upsert = this.insert + " ON CONFLICT (unique_id) DO UPDATE SET json = excluded.json, revision = "
+				+ table + ".revision + 1, updated_at = excluded.updated_at, updated_by = excluded.updated_by";
+		String notifying = "SELECT revision, pg_notify(?, ?) FROM written";
+		this.postgreSqlUpsert = boundWaits + "WITH written AS (" + upsert + " RETURNING revision) " + notifying;
+		this.postgreSqlUpsertWithHistory = boundWaits + history.postgreSql(upsert, notifying);
 		this.markDeleted = "UPDATE " + table + " SET json = NULL, revision = revision + 1,"
 				+ " updated_at = CURRENT_TIMESTAMP, updated_by = ? WHERE unique_id = ? AND json IS NOT NULL";
 	}
@@ -111,7 +120,7 @@ final class PluginConfigTable {
 
 	/** Marks a row deleted, keeping it so that its revision goes on increasing. */
 	boolean markDeleted(JdbcOperations jdbc, String uniqueId) {
-		int deleted = jdbc.update(this.markDeleted, this.instanceName, uniqueId);
+		int deleted = change(jdbc, uniqueId, this.markDeleted, this.instanceName, uniqueId);
 		if (deleted > 0) {
 			notifyChange(jdbc, uniqueId);
 		}
@@ -151,16 +160,24 @@ final class PluginConfigTable {
 			if (autoCommitOnly && !connection.getAutoCommit()) {
 				return null;
 			}
-			try (PreparedStatement statement = connection.prepareStatement(this.postgreSqlUpsert)) {
+			int size = this.history.size();
+			try (PreparedStatement statement = connection
+				.prepareStatement((size > 0) ? this.postgreSqlUpsertWithHistory : this.postgreSqlUpsert)) {
 				// The lock wait is part of the statement: the client waits as long as the server may.
 				statement.setQueryTimeout((int) Math.max(1, (statementTimeout.toMillis() + 999) / 1000));
-				statement.setString(1, millis(lockTimeout));
-				statement.setString(2, millis(statementTimeout));
-				statement.setString(3, uniqueId);
-				statement.setString(4, json);
-				statement.setString(5, this.instanceName);
-				statement.setString(6, this.channel);
-				statement.setString(7, payload(uniqueId, this.notifyToken));
+				List<Object> parameters = new ArrayList<>(List.of(millis(lockTimeout), millis(statementTimeout)));
+				List<Object> upsert = List.of(uniqueId, json, this.instanceName);
+				List<Object> notice = List.of(this.channel, payload(uniqueId, this.notifyToken));
+				if (size > 0) {
+					parameters.addAll(PluginConfigHistoryTable.postgreSqlParameters(uniqueId, size, upsert, notice));
+				}
+				else {
+					parameters.addAll(upsert);
+					parameters.addAll(notice);
+				}
+				for (int i = 0; i < parameters.size(); i++) {
+					statement.setObject(i + 1, parameters.get(i));
+				}
 				statement.execute();
 				if (!statement.getMoreResults()) {
 					throw new IllegalStateException("The upsert of plugin '" + uniqueId + "' returned no revision");
@@ -195,7 +212,8 @@ final class PluginConfigTable {
 
 	String replaceIfRevision(JdbcOperations jdbc, String uniqueId, String json, ExpectedRevision expected) {
 		long revision = parseRevision(expected.revision());
-		if (revision > 0 && jdbc.update(this.updateIfRevision, json, this.instanceName, uniqueId, revision) > 0) {
+		if (revision > 0 && change(jdbc, uniqueId, this.updateIfRevision, json, this.instanceName, uniqueId,
+				revision) > 0) {
 			notifyChange(jdbc, uniqueId);
 			return Long.toString(revision + 1);
 		}
@@ -203,7 +221,7 @@ final class PluginConfigTable {
 	}
 
 	/** The number a revision string stands for, or 0 when it is not one this store wrote. */
-	private static long parseRevision(@Nullable String revision) {
+	static long parseRevision(@Nullable String revision) {
 		try {
 			long number = Long.parseLong(Objects.requireNonNull(revision));
 			return (number > 0 && Long.toString(number).equals(revision)) ? number : 0;
@@ -214,11 +232,36 @@ final class PluginConfigTable {
 	}
 
 	private int write(JdbcOperations jdbc, String sql, String uniqueId, String json) {
-		return jdbc.update(sql, json, this.instanceName, uniqueId);
+		return change(jdbc, uniqueId, sql, json, this.instanceName, uniqueId);
 	}
 
 	private void insert(JdbcOperations jdbc, String uniqueId, String json) {
-		jdbc.update(this.insert, uniqueId, json, this.instanceName);
+		change(jdbc, uniqueId, this.insert, uniqueId, json, this.instanceName);
+	}
+
+	/**
+	 * Runs a write of a plugin's row and, when history is kept, its history's statements:
+	 * on PostgreSQL in the same statement, elsewhere around it.
+	 * @return how many rows it wrote
+	 */
+	private int change(JdbcOperations jdbc, String uniqueId, String sql, Object... parameters) {
+		int size = this.history.size();
+		if (size == 0) {
+			return jdbc.update(sql, parameters);
+		}
+		if (isPostgreSql(jdbc)) {
+			return Objects.requireNonNull(jdbc.query(this.history.postgreSql(sql, "SELECT revision FROM written"),
+					(ResultSet written) -> written.next() ? 1 : 0, PluginConfigHistoryTable
+						.postgreSqlParameters(uniqueId, size, Arrays.asList(parameters), List.of())
+						.toArray()));
+		}
+		this.history.keepRow(jdbc, uniqueId);
+		int written = jdbc.update(sql, parameters);
+		if (written > 0) {
+			this.history.keepRow(jdbc, uniqueId);
+			this.history.prune(jdbc, uniqueId, size);
+		}
+		return written;
 	}
 
 	@Nullable String liveRevision(JdbcOperations jdbc, String uniqueId) {
@@ -296,9 +339,14 @@ final class PluginConfigTable {
 		return known;
 	}
 
+	/** Whether a table name is legal: see {@link #requireValidName(String)}. */
+	static boolean isValidName(String tableName) {
+		return TABLE_NAME.matcher(tableName).matches();
+	}
+
 	static String requireValidName(String tableName) {
 		Objects.requireNonNull(tableName, "tableName must not be null");
-		if (!TABLE_NAME.matcher(tableName).matches()) {
+		if (!isValidName(tableName)) {
 			throw new IllegalArgumentException("Illegal table name '" + tableName
 					+ "': use letters, digits and '_', not starting with a digit, at most 63 characters,"
 					+ " optionally qualified by a schema name (schema.table)");

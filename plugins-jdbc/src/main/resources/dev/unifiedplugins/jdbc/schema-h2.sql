@@ -1,6 +1,9 @@
 -- Plugin configurations shared by several instances: see JdbcPluginConfigStore.
 -- json is the configuration, NULL once deleted: the row stays so that its revision, which
 -- every write increases, never repeats. updated_at and updated_by tell who wrote last.
+-- plugin_config_history keeps the last revisions of each plugin (plugins.history.size),
+-- json NULL for a deletion; added in a later version, so an existing database gets it by
+-- running this script again.
 -- The plugin_config_cloud_* tables hold the cloud cost fleet: see JdbcCloudCostFleet.
 -- Idempotent, so that several instances may run it.
 CREATE TABLE IF NOT EXISTS plugin_config (
@@ -9,6 +12,14 @@ CREATE TABLE IF NOT EXISTS plugin_config (
 	revision BIGINT NOT NULL,
 	updated_at TIMESTAMP WITH TIME ZONE NOT NULL,
 	updated_by VARCHAR(255) NOT NULL
+);
+CREATE TABLE IF NOT EXISTS plugin_config_history (
+	unique_id VARCHAR(128) NOT NULL,
+	revision BIGINT NOT NULL,
+	json CHARACTER LARGE OBJECT,
+	written_at TIMESTAMP WITH TIME ZONE NOT NULL,
+	written_by VARCHAR(255),
+	PRIMARY KEY (unique_id, revision)
 );
 CREATE TABLE IF NOT EXISTS plugin_config_cloud_instances (
 	instance_name VARCHAR(255) NOT NULL PRIMARY KEY,

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -24,9 +25,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
 
+import dev.unifiedplugins.config.ConfigRevision;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigBusyException;
@@ -53,6 +56,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Behaviour of {@link JdbcPluginConfigStore} on a real database, run against each
@@ -62,6 +66,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 abstract class AbstractJdbcPluginConfigStoreTests {
 
 	private static final String TABLE = JdbcPluginConfigStore.DEFAULT_TABLE_NAME;
+
+	private static final String HISTORY = TABLE + "_history";
 
 	@TempDir
 	Path tempDir;
@@ -84,6 +90,7 @@ abstract class AbstractJdbcPluginConfigStoreTests {
 	@BeforeEach
 	void createFreshTable() {
 		jdbc().execute("DROP TABLE IF EXISTS " + TABLE);
+		jdbc().execute("DROP TABLE IF EXISTS " + HISTORY);
 		runSchemaScript(dataSource());
 	}
 
@@ -435,6 +442,175 @@ abstract class AbstractJdbcPluginConfigStoreTests {
 	}
 
 	@Test
+	void historyListsEveryWriteNewestFirstWithTheDatabasesTimeAndTheWriter() {
+		JdbcPluginConfigStore a = store(dataSource(), "host-a:101");
+		JdbcPluginConfigStore b = store(otherDataSource(), "host-b:202");
+		a.save("llm_a", config("v", 1));
+		b.save("llm_a", config("v", 2), ExpectedRevision.of("1"));
+		a.delete("llm_a");
+		b.save("llm_a", config("v", 4), ExpectedRevision.none());
+
+		List<ConfigRevision> history = a.history("llm_a");
+
+		assertThat(history).extracting(ConfigRevision::revision).containsExactly("4", "3", "2", "1");
+		assertThat(history).extracting(ConfigRevision::deleted).containsExactly(false, true, false, false);
+		assertThat(history).extracting(ConfigRevision::writtenBy)
+			.containsExactly("host-b:202", "host-a:101", "host-b:202", "host-a:101");
+		assertThat(history.get(0).writtenAt()).as("the database's clock, as the row's")
+			.isEqualTo(jdbc().queryForObject("SELECT updated_at FROM " + TABLE + " WHERE unique_id = 'llm_a'",
+					OffsetDateTime.class).toInstant());
+		for (int i = 1; i < history.size(); i++) {
+			assertThat(history.get(i - 1).writtenAt()).isAfterOrEqualTo(history.get(i).writtenAt());
+		}
+		assertThat(b.history("llm_a")).isEqualTo(history);
+		assertThat(a.history("llm_none")).isEmpty();
+	}
+
+	@Test
+	void aRevisionLoadsAsItWasSecretsIncludedAndADeletionLoadsNothing() {
+		JdbcPluginConfigStore store = new JdbcPluginConfigStore(dataSource());
+		store.save("llm_a", config("api_key", "sk-first", "nested", config("token", "t-1")));
+		store.save("llm_a", config("api_key", "sk-second"));
+		store.delete("llm_a");
+
+		assertThat(store.loadRevision("llm_a", "1"))
+			.contains(new StoredPluginConfig(config("api_key", "sk-first", "nested", config("token", "t-1")), "1"));
+		assertThat(store.loadRevision("llm_a", "2")).contains(new StoredPluginConfig(config("api_key", "sk-second"), "2"));
+		assertThat(store.loadRevision("llm_a", "3")).as("a deletion").isEmpty();
+		for (String unknown : List.of("4", "0", "-1", "01", "x", "")) {
+			assertThat(store.loadRevision("llm_a", unknown)).as(unknown).isEmpty();
+		}
+		assertThat(store.loadRevision("llm_b", "1")).isEmpty();
+	}
+
+	@Test
+	void historyIsBoundedInTheTable() {
+		JdbcPluginConfigStore store = new JdbcPluginConfigStore(dataSource());
+		store.setHistorySize(3);
+		for (int i = 1; i <= 10; i++) {
+			if (i % 4 == 0) {
+				store.delete("llm_a");
+			}
+			else {
+				store.save("llm_a", config("v", i), (i % 2 == 0) ? ExpectedRevision.of(Integer.toString(i - 1))
+						: ExpectedRevision.any());
+			}
+			assertThat(historyRows("llm_a")).as("after write %d", i).isEqualTo(Math.min(i, 3));
+		}
+		assertThat(store.history("llm_a")).extracting(ConfigRevision::revision).containsExactly("10", "9", "8");
+		assertThat(store.loadRevision("llm_a", "7")).isEmpty();
+
+		store.setHistorySize(1);
+		store.save("llm_a", config("v", 11));
+		assertThat(historyRows("llm_a")).isEqualTo(1);
+		assertThat(store.history("llm_a")).extracting(ConfigRevision::revision).containsExactly("11");
+	}
+
+	@Test
+	void rowsOlderThanTheHistoryAndHandEditsAreKeptByTheNextWrite() {
+		JdbcPluginConfigStore store = store(dataSource(), "instance-a");
+		store.setHistorySize(0);
+		store.save("llm_a", config("v", 1));
+		assertThat(historyRows("llm_a")).isZero();
+		assertThat(store.history("llm_a")).isEmpty();
+
+		store.setHistorySize(20);
+		assertThat(store.history("llm_a")).extracting(ConfigRevision::revision).containsExactly("1");
+		store.save("llm_a", config("v", 2));
+		assertThat(store.history("llm_a")).extracting(ConfigRevision::revision, ConfigRevision::writtenBy)
+			.containsExactly(tuple("2", "instance-a"), tuple("1", "instance-a"));
+
+		// The documented hand edit: new JSON, the revision one up.
+		jdbc().update("UPDATE " + TABLE + " SET json = ?, revision = revision + 1, updated_at = CURRENT_TIMESTAMP,"
+				+ " updated_by = 'dba' WHERE unique_id = 'llm_a'", "{\"v\": \"by hand\"}");
+		assertThat(store.history("llm_a")).extracting(ConfigRevision::revision, ConfigRevision::writtenBy)
+			.startsWith(tuple("3", "dba"));
+		assertThat(store.loadRevision("llm_a", "3")).contains(new StoredPluginConfig(config("v", "by hand"), "3"));
+
+		store.save("llm_a", config("v", 4), ExpectedRevision.of("3"));
+		assertThat(store.history("llm_a")).extracting(ConfigRevision::revision).containsExactly("4", "3", "2", "1");
+		assertThat(store.loadRevision("llm_a", "3")).contains(new StoredPluginConfig(config("v", "by hand"), "3"));
+	}
+
+	@Test
+	void sizeZeroKeepsNoHistory() {
+		JdbcPluginConfigStore store = new JdbcPluginConfigStore(dataSource());
+		store.setHistorySize(0);
+		store.save("llm_a", config("v", 1));
+		store.save("llm_a", config("v", 2), ExpectedRevision.of("1"));
+		store.delete("llm_a");
+
+		assertThat(historyRows("llm_a")).isZero();
+		assertThat(store.history("llm_a")).isEmpty();
+		assertThat(store.loadRevision("llm_a", "1")).isEmpty();
+		assertThatIllegalArgumentException().isThrownBy(() -> store.setHistorySize(-1));
+	}
+
+	@Test
+	void concurrentWritersLeaveEveryRevisionInTheHistoryOnce() throws Exception {
+		JdbcPluginConfigStore a = store(dataSource(), "a");
+		JdbcPluginConfigStore b = store(otherDataSource(), "b");
+		a.setHistorySize(1000);
+		b.setHistorySize(1000);
+		ExecutorService executor = executor(2);
+		CyclicBarrier barrier = new CyclicBarrier(2);
+		List<Future<?>> writers = new ArrayList<>();
+		for (JdbcPluginConfigStore store : List.of(a, b)) {
+			writers.add(executor.submit(() -> {
+				barrier.await(10, TimeUnit.SECONDS);
+				for (int i = 0; i < 40; i++) {
+					store.save("llm_race", config("by", store.getInstanceName(), "i", i));
+				}
+				return null;
+			}));
+		}
+		for (Future<?> writer : writers) {
+			writer.get(60, TimeUnit.SECONDS);
+		}
+
+		List<ConfigRevision> history = a.history("llm_race");
+		assertThat(history).extracting(ConfigRevision::revision)
+			.containsExactlyElementsOf(IntStream.iterate(80, (r) -> r >= 1, (r) -> r - 1)
+				.mapToObj(Integer::toString)
+				.toList());
+		for (ConfigRevision entry : history) {
+			assertThat(a.loadRevision("llm_race", entry.revision()).orElseThrow().config()).as(entry.revision())
+				.containsEntry("by", entry.writtenBy());
+		}
+	}
+
+	@Test
+	void aTableOlderThanTheHistoryGetsItFromTheScriptAndUntilThenSavesNameWhatIsMissing() {
+		JdbcPluginConfigStore store = new JdbcPluginConfigStore(dataSource());
+		store.save("llm_a", config("v", 1));
+		jdbc().execute("DROP TABLE " + HISTORY);
+
+		assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> store.save("llm_a", config("v", 2)))
+			.withMessageStartingWith("Cannot save the configuration of plugin 'llm_a' in table plugin_config: ")
+			.satisfies((ex) -> assertThat(ex.getMessage()).containsIgnoringCase(HISTORY));
+		assertThat(store.loadStored("llm_a")).contains(new StoredPluginConfig(config("v", 1), "1"));
+
+		runSchemaScript(dataSource());
+		store.save("llm_a", config("v", 2));
+		assertThat(store.history("llm_a")).extracting(ConfigRevision::revision).containsExactly("2", "1");
+	}
+
+	@Test
+	void aTableNameWithoutRoomForTheHistoryTablesKeepsNone() {
+		JdbcPluginConfigStore store = new JdbcPluginConfigStore(dataSource(), "x".repeat(63));
+		assertThat(store.getHistorySize()).isZero();
+		assertThatIllegalArgumentException().isThrownBy(() -> store.setHistorySize(1))
+			.withMessageContaining("<table>_history");
+		assertThat(new JdbcPluginConfigStore(dataSource(), "x".repeat(55)).getHistorySize())
+			.isEqualTo(JdbcPluginConfigStore.DEFAULT_HISTORY_SIZE);
+	}
+
+	private int historyRows(String uniqueId) {
+		return jdbc().queryForObject("SELECT COUNT(*) FROM " + HISTORY + " WHERE unique_id = ?", Integer.class,
+				uniqueId);
+	}
+
+	@Test
 	void corruptRowFailsToLoadNamingTheRowAndLeavesOtherPluginsAlone() {
 		JdbcPluginConfigStore store = new JdbcPluginConfigStore(dataSource());
 		store.save("llm_broken", config("v", 1));
@@ -510,12 +686,16 @@ abstract class AbstractJdbcPluginConfigStoreTests {
 	void storeWorksOnAnotherTableInAnotherSchema() throws Exception {
 		jdbc().execute("CREATE SCHEMA IF NOT EXISTS plugins_test");
 		jdbc().execute("DROP TABLE IF EXISTS plugins_test.shared_config");
+		jdbc().execute("DROP TABLE IF EXISTS plugins_test.shared_config_history");
 		String script = new String(new DefaultResourceLoader()
 			.getResource(JdbcPluginConfigStore.SCHEMA_LOCATION.replace("@@platform@@", platform()))
 			.getContentAsByteArray(), StandardCharsets.UTF_8);
 		assertThat(script).contains("CREATE TABLE IF NOT EXISTS plugin_config (");
+		assertThat(script).contains("CREATE TABLE IF NOT EXISTS plugin_config_history (");
 		new ResourceDatabasePopulator(new ByteArrayResource(script
 			.replace("CREATE TABLE IF NOT EXISTS plugin_config (", "CREATE TABLE IF NOT EXISTS plugins_test.shared_config (")
+			.replace("CREATE TABLE IF NOT EXISTS plugin_config_history (",
+					"CREATE TABLE IF NOT EXISTS plugins_test.shared_config_history (")
 			.getBytes(StandardCharsets.UTF_8))).execute(dataSource());
 		JdbcPluginConfigStore store = new JdbcPluginConfigStore(dataSource(), "plugins_test.shared_config");
 		assertThat(store.getTableName()).isEqualTo("plugins_test.shared_config");
@@ -525,6 +705,8 @@ abstract class AbstractJdbcPluginConfigStoreTests {
 		assertThat(new JdbcPluginConfigStore(dataSource()).exists("llm_a")).isFalse();
 		assertThat(store.delete("llm_a")).isTrue();
 		assertThat(store.ids()).isEmpty();
+		assertThat(store.history("llm_a")).extracting(ConfigRevision::revision).containsExactly("2", "1");
+		assertThat(new JdbcPluginConfigStore(dataSource()).history("llm_a")).isEmpty();
 	}
 
 	@Test

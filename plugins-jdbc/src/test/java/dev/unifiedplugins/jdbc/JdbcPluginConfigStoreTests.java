@@ -84,8 +84,8 @@ class JdbcPluginConfigStoreTests extends AbstractJdbcPluginConfigStoreTests {
 		// Without its lock, CREATE TABLE IF NOT EXISTS fails here in most rounds.
 		ExecutorService executor = executor(4);
 		for (int round = 0; round < 25; round++) {
-			jdbc().execute("DROP TABLE plugin_config, plugin_config_cloud_instances, plugin_config_cloud_resources,"
-					+ " plugin_config_cloud_lock");
+			jdbc().execute("DROP TABLE plugin_config, plugin_config_history, plugin_config_cloud_instances,"
+					+ " plugin_config_cloud_resources, plugin_config_cloud_lock");
 			CyclicBarrier barrier = new CyclicBarrier(4);
 			List<Future<?>> runs = new ArrayList<>();
 			for (int instance = 0; instance < 4; instance++) {

@@ -154,7 +154,6 @@ public class PluginsEndpoint {
 		if (report == null) {
 			return null;
 		}
-		boolean show = this.showValues.isShown(securityContext, this.roles);
 		String error = report.error();
 		PluginMetadata metadata = report.metadata();
 		Map<String, Object> config;
@@ -166,8 +165,8 @@ public class PluginsEndpoint {
 			StoredPluginConfig stored = this.registry.loadStoredPluginConfig(uniqueId).orElse(null);
 			revision = (stored != null) ? stored.revision() : null;
 			Map<String, Object> saved = (stored != null) ? stored.config() : Map.of();
-			config = this.shown.sanitize(PluginConfigSchema.of(metadata.configSchema()).withDefaults(saved), show,
-					SchemaWalker.of(metadata.configSchema()));
+			config = shownConfig(PluginConfigSchema.of(metadata.configSchema()).withDefaults(saved),
+					metadata.configSchema(), securityContext);
 			savedPaths = savedPaths(saved);
 		}
 		catch (RuntimeException ex) {
@@ -252,11 +251,25 @@ public class PluginsEndpoint {
 			.toList();
 	}
 
-	/** An illegal id is the request's fault: a 400 that says what a legal id is. */
+	/**
+	 * A configuration as this endpoint shows it to whoever asks: secrets always masked,
+	 * other values as {@code show-values} says.
+	 * @param config the values
+	 * @param schema the plugin's configuration schema, which may mark values secret
+	 * @param securityContext who asks
+	 * @return the values to show
+	 */
+	Map<String, Object> shownConfig(Map<String, Object> config, Map<String, Object> schema,
+			SecurityContext securityContext) {
+		return this.shown.sanitize(config, this.showValues.isShown(securityContext, this.roles),
+				SchemaWalker.of(schema));
+	}
+
 	/** Why an id is refused: the rule, not the id, which was sent. */
 	static final String ILLEGAL_ID = "Illegal plugin unique id: use 1 to " + PluginIds.MAX_LENGTH
 			+ " letters, digits, '_', '-' or '.', not starting with '.' and without '..'";
 
+	/** An illegal id is the request's fault: a 400 that says what a legal id is. */
 	static void requireValidId(String uniqueId) {
 		if (!PluginIds.isValid(uniqueId)) {
 			throw new InvalidEndpointRequestException("Illegal plugin unique id", ILLEGAL_ID);

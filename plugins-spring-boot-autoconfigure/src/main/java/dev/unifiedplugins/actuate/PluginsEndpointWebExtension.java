@@ -2,10 +2,13 @@ package dev.unifiedplugins.actuate;
 
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.unifiedplugins.actuate.PluginsEndpoint.ChangeDescriptor;
 import dev.unifiedplugins.actuate.PluginsEndpoint.PluginDetailDescriptor;
 import dev.unifiedplugins.config.ConfigChange;
@@ -13,6 +16,7 @@ import dev.unifiedplugins.config.ConfigJson;
 import dev.unifiedplugins.config.ConfigViolation;
 import dev.unifiedplugins.config.PluginConfigBusyException;
 import dev.unifiedplugins.config.PluginConfigConflictException;
+import dev.unifiedplugins.config.PluginConfigRevisionNotFoundException;
 import dev.unifiedplugins.config.PluginConfigValidationException;
 import dev.unifiedplugins.config.PluginIds;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
@@ -49,6 +53,14 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  * has the plugin loaded applied the new revision or failed to, or the wait (at most
  * {@code plugins.await-timeout}) ran out: the detail view with {@code "awaited": true} or
  * {@code false}.</li>
+ * <li>{@code POST /actuator/plugins/{uniqueId}} with {@code {"restore": "<revision>",
+ * "revision": "<current>"}}: restores that revision of the history, secrets included, as a
+ * new revision, checked as a save; the same answers as a save, and 404 for a revision the
+ * history does not have, 400 for a deletion.</li>
+ * <li>{@code GET /actuator/plugins/{uniqueId}/revisions}: the history, newest first;
+ * {@code GET /actuator/plugins/{uniqueId}/revisions/{revision}}: one revision with its
+ * configuration, masked as the detail view masks; 404 for an unknown plugin or revision.
+ * These are reads, served with read-only access too.</li>
  * <li>{@code DELETE /actuator/plugins/{uniqueId}}: 200 with the detail view, back to
  * defaults.</li>
  * <li>{@code DELETE /actuator/plugins/{uniqueId}/resources}: 200 with what was done and
@@ -58,11 +70,15 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
 @EndpointWebExtension(endpoint = PluginsEndpoint.class)
 @RegisterReflectionForBinding({ PluginsEndpointWebExtension.ViolationsDescriptor.class,
 		PluginsEndpointWebExtension.MessageDescriptor.class, PluginsEndpointWebExtension.ResourcesDescriptor.class,
-		PluginsEndpointWebExtension.DryRunDescriptor.class, ChangeDescriptor.class })
+		PluginsEndpointWebExtension.DryRunDescriptor.class, ChangeDescriptor.class,
+		PluginsEndpointWebExtension.RevisionsDescriptor.class, PluginsEndpointWebExtension.RevisionDetailDescriptor.class })
 public class PluginsEndpointWebExtension {
 
 	/** The last path segment of the resources operation. */
 	static final String RESOURCES = "resources";
+
+	/** The path segment of the history's operations, after the unique id. */
+	static final String REVISIONS = "revisions";
 
 	private static final int STATUS_CONFLICT = 409;
 
@@ -71,6 +87,8 @@ public class PluginsEndpointWebExtension {
 	private final UnifiedPluginRegistry registry;
 
 	private final PluginsEndpointWriter writer;
+
+	private final ConfigHistoryView history;
 
 	/**
 	 * Creates the extension.
@@ -83,6 +101,7 @@ public class PluginsEndpointWebExtension {
 		this.endpoint = Objects.requireNonNull(endpoint, "endpoint must not be null");
 		this.registry = Objects.requireNonNull(registry, "registry must not be null");
 		this.writer = Objects.requireNonNull(writer, "writer must not be null");
+		this.history = new ConfigHistoryView(registry, endpoint);
 	}
 
 	/**
@@ -111,6 +130,7 @@ public class PluginsEndpointWebExtension {
 	 * {@code "******"} in it stands for the saved value at its place
 	 * @param revision the revision read, null for any (the last writer wins), empty when none
 	 * was read
+	 * @param restore instead of {@code config}, a revision of the history to restore
 	 * @param dryRun true to check only: every check of a save, nothing written, and the
 	 * changes the save would make, with values masked as the detail view masks them;
 	 * null or false to save
@@ -122,13 +142,26 @@ public class PluginsEndpointWebExtension {
 	 */
 	@WriteOperation
 	public WebEndpointResponse<Object> save(@Selector String uniqueId, @Nullable String config,
-			@Nullable String revision, @Nullable Boolean dryRun, @Nullable String await,
+			@Nullable String revision, @Nullable String restore, @Nullable Boolean dryRun, @Nullable String await,
 			SecurityContext securityContext) {
 		if (!PluginIds.isValid(uniqueId)) {
 			return illegalId();
 		}
 		if (this.registry.getRegisteredPlugin(uniqueId).isEmpty()) {
 			return notFound(uniqueId);
+		}
+		Duration awaitFor;
+		try {
+			awaitFor = (await != null) ? AppliedView.parse(await) : null;
+		}
+		catch (IllegalArgumentException ex) {
+			return badRequest(new ConfigViolation("", ex.getMessage()));
+		}
+		if (restore != null) {
+			if (Boolean.TRUE.equals(dryRun)) {
+				return badRequest(new ConfigViolation("", "A dry run checks a config, not a restore"));
+			}
+			return restore(uniqueId, restore, config, revision, awaitFor, securityContext);
 		}
 		Map<String, Object> values;
 		try {
@@ -137,13 +170,6 @@ public class PluginsEndpointWebExtension {
 		catch (PluginConfigValidationException ex) {
 			return new WebEndpointResponse<>(new ViolationsDescriptor(ex.violations()),
 					WebEndpointResponse.STATUS_BAD_REQUEST);
-		}
-		Duration awaitFor;
-		try {
-			awaitFor = (await != null) ? AppliedView.parse(await) : null;
-		}
-		catch (IllegalArgumentException ex) {
-			return badRequest(new ConfigViolation("", ex.getMessage()));
 		}
 		boolean checkOnly = Boolean.TRUE.equals(dryRun);
 		List<ConfigChange> changes = null;
@@ -196,6 +222,86 @@ public class PluginsEndpointWebExtension {
 		}
 		return new WebEndpointResponse<>(new AwaitedSaveDescriptor(
 				(outcome.applied() != null) ? detail.withApplied(outcome.applied()) : detail, outcome.awaited()));
+	}
+
+	/**
+	 * Restores a revision of the plugin's history: {@code POST} with {@code "restore"}.
+	 * Server-side: the configuration of that revision is saved as it was stored, its secrets
+	 * included, never one sent by the client.
+	 */
+	private WebEndpointResponse<Object> restore(String uniqueId, String restore, @Nullable String config,
+			@Nullable String revision, @Nullable Duration awaitFor, SecurityContext securityContext) {
+		if (config != null) {
+			return badRequest(new ConfigViolation("", "Send either config or restore, not both"));
+		}
+		String restored;
+		try {
+			restored = this.writer.restore(uniqueId, restore, PluginsEndpointWriter.expected(revision),
+					securityContext.getPrincipal());
+		}
+		catch (PluginConfigRevisionNotFoundException ex) {
+			return new WebEndpointResponse<>(new MessageDescriptor(ex.getMessage()),
+					WebEndpointResponse.STATUS_NOT_FOUND);
+		}
+		catch (PluginConfigValidationException ex) {
+			return new WebEndpointResponse<>(new ViolationsDescriptor(ex.violations()),
+					WebEndpointResponse.STATUS_BAD_REQUEST);
+		}
+		catch (PluginConfigConflictException ex) {
+			return new WebEndpointResponse<>(new MessageDescriptor(ex.getMessage()), STATUS_CONFLICT);
+		}
+		catch (PluginConfigBusyException ex) {
+			return busy(ex);
+		}
+		catch (UncheckedIOException ex) {
+			return storeFailed("restore", uniqueId);
+		}
+		catch (IllegalArgumentException ex) {
+			// A deletion, which has no configuration to restore.
+			return badRequest(new ConfigViolation("", ex.getMessage()));
+		}
+		return (awaitFor != null) ? awaited(uniqueId, restored, awaitFor, securityContext)
+				: detail(uniqueId, securityContext);
+	}
+
+	/**
+	 * A plugin's configuration history, newest first: each revision with when and by which
+	 * instance it was written, and whether it is a deletion.
+	 * @param uniqueId the plugin's unique id
+	 * @param revisions the literal {@value #REVISIONS}
+	 * @return the history, or why there is none
+	 */
+	@ReadOperation
+	public WebEndpointResponse<Object> revisions(@Selector String uniqueId, @Selector String revisions) {
+		WebEndpointResponse<Object> refused = refusedHistory(uniqueId, revisions);
+		return (refused != null) ? refused : this.history.revisions(uniqueId);
+	}
+
+	/**
+	 * One revision of a plugin's configuration history, with its configuration as stored,
+	 * masked as the detail view masks; none for a deletion.
+	 * @param uniqueId the plugin's unique id
+	 * @param revisions the literal {@value #REVISIONS}
+	 * @param revision the revision
+	 * @param securityContext who reads, for the masking of values
+	 * @return the revision, or why there is none
+	 */
+	@ReadOperation
+	public WebEndpointResponse<Object> revision(@Selector String uniqueId, @Selector String revisions,
+			@Selector String revision, SecurityContext securityContext) {
+		WebEndpointResponse<Object> refused = refusedHistory(uniqueId, revisions);
+		return (refused != null) ? refused : this.history.revision(uniqueId, revision, securityContext);
+	}
+
+	/** Why a request for a history is answered without one: an illegal id, another path, an unknown plugin. */
+	private @Nullable WebEndpointResponse<Object> refusedHistory(String uniqueId, String revisions) {
+		if (!PluginIds.isValid(uniqueId)) {
+			return illegalId();
+		}
+		if (!REVISIONS.equals(revisions)) {
+			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+		}
+		return this.registry.getRegisteredPlugin(uniqueId).isEmpty() ? notFound(uniqueId) : null;
 	}
 
 	/**
@@ -293,7 +399,7 @@ public class PluginsEndpointWebExtension {
 				WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
 	}
 
-	private static WebEndpointResponse<Object> storeFailed(String operation, String uniqueId) {
+	static WebEndpointResponse<Object> storeFailed(String operation, String uniqueId) {
 		return new WebEndpointResponse<>(
 				new MessageDescriptor("Could not " + operation + " the configuration of plugin '" + uniqueId
 						+ "': the config store failed, and the previous configuration is unchanged (see the "
@@ -328,6 +434,40 @@ public class PluginsEndpointWebExtension {
 	 * @param message what went wrong, naming the plugin, never a value
 	 */
 	public record MessageDescriptor(String message) implements OperationResponseBody {
+	}
+
+	/**
+	 * A plugin's configuration history.
+	 *
+	 * @param revisions its revisions, newest first
+	 */
+	public record RevisionsDescriptor(List<RevisionDescriptor> revisions) implements OperationResponseBody {
+	}
+
+	/**
+	 * One revision of a plugin's configuration history.
+	 *
+	 * @param revision the revision, as the detail view shows it and a restore takes it
+	 * @param writtenAt when it was written
+	 * @param writtenBy the instance that wrote it, null when the store cannot tell (a change
+	 * made outside this library)
+	 * @param deleted whether it is a deletion
+	 */
+	@JsonInclude(JsonInclude.Include.ALWAYS)
+	public record RevisionDescriptor(String revision, Instant writtenAt, @Nullable String writtenBy,
+			boolean deleted) {
+	}
+
+	/**
+	 * One revision with its configuration.
+	 *
+	 * @param entry the revision
+	 * @param config its configuration as stored, masked as the detail view masks; null for a
+	 * deletion
+	 */
+	public record RevisionDetailDescriptor(@JsonUnwrapped RevisionDescriptor entry,
+			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Map<String, Object> config)
+			implements OperationResponseBody {
 	}
 
 	/**

@@ -28,10 +28,11 @@ import org.springframework.boot.actuate.audit.AuditEvent;
 
 /**
  * The writes behind the {@code plugins} endpoint's write operations: revision-checked
- * saves and their dry runs, deletes and stopping a plugin's resources. Each write is logged
- * at INFO with the plugin and the revision, never a value, and handed to an audit sink as
- * an {@link AuditEvent}. A save's event names the paths where a mask kept a saved secret
- * ({@value #KEPT_SECRETS}), never the secret. A dry run writes nothing and records nothing.
+ * saves and their dry runs, restores from the history, deletes and stopping a plugin's
+ * resources. Each write is logged at INFO with the plugin and the revision, never a value,
+ * and handed to an audit sink as an {@link AuditEvent}. A save's event names the paths where
+ * a mask kept a saved secret ({@value #KEPT_SECRETS}), never the secret. A dry run writes
+ * nothing and records nothing.
  */
 public class PluginsEndpointWriter {
 
@@ -46,6 +47,9 @@ public class PluginsEndpointWriter {
 
 	/** Audit event type of a deleted configuration. */
 	public static final String CONFIG_DELETED = "PLUGIN_CONFIG_DELETED";
+
+	/** Audit event type of a configuration restored from its history. */
+	public static final String CONFIG_RESTORED = "PLUGIN_CONFIG_RESTORED";
 
 	/** Audit event type of stopped resources. */
 	public static final String RESOURCES_STOPPED = "PLUGIN_RESOURCES_STOPPED";
@@ -225,6 +229,37 @@ public class PluginsEndpointWriter {
 			// Only for the log: a corrupt or unreadable file is deleted all the same.
 			return null;
 		}
+	}
+
+	/**
+	 * Restores the configuration a plugin had at a revision of its history, secrets
+	 * included, as a new revision: checked as any save (see
+	 * {@link UnifiedPluginRegistry#restorePluginConfig}). Its audit event names the revision
+	 * restored and the new one.
+	 * @param uniqueId the plugin's unique id
+	 * @param revision the revision to bring back
+	 * @param expected what must be stored for the restore to go ahead
+	 * @param principal who restores, or null
+	 * @return the new revision
+	 * @throws dev.unifiedplugins.config.PluginConfigRevisionNotFoundException when the
+	 * history has no such revision; nothing is written
+	 * @throws IllegalArgumentException when that revision is a deletion; nothing is written
+	 * @throws PluginConfigConflictException when another revision is stored; nothing is
+	 * written
+	 * @throws PluginConfigValidationException when that configuration is not valid now;
+	 * nothing is written
+	 * @throws java.io.UncheckedIOException when the store failed; nothing is written
+	 */
+	public String restore(String uniqueId, String revision, ExpectedRevision expected, @Nullable Principal principal) {
+		String restored = this.registry.restorePluginConfig(uniqueId, revision, expected);
+		logger.info("Restored revision " + revision + " of the configuration of plugin '" + uniqueId
+				+ "' as revision " + restored + by(principal));
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("uniqueId", uniqueId);
+		data.put("revision", restored);
+		data.put("restoredRevision", revision);
+		audit(new AuditEvent(name(principal), CONFIG_RESTORED, data));
+		return restored;
 	}
 
 	/**

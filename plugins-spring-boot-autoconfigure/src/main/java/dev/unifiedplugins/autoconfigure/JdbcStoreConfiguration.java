@@ -97,10 +97,14 @@ class JdbcStoreConfiguration {
 				"plugins.lock-timeout");
 		Duration queryTimeout = PluginsAutoConfiguration.requirePositive(jdbc.getQueryTimeout(),
 				"plugins.jdbc.query-timeout");
+		int historySize = PluginsAutoConfiguration.historySize(properties);
 		try {
-			// The size, the instance name and the timeouts are checked above: what is left is the table name.
-			return new JdbcPluginConfigStore(source, jdbc.getTableName(), maxConfigSize, instanceName, lockTimeout,
-					queryTimeout);
+			// The sizes, the instance name and the timeouts are checked above: what is left is
+			// the table name, and whether it leaves room for its history table's.
+			JdbcPluginConfigStore store = new JdbcPluginConfigStore(source, jdbc.getTableName(), maxConfigSize,
+					instanceName, lockTimeout, queryTimeout);
+			store.setHistorySize(historySize);
+			return store;
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException("plugins.jdbc.table-name", jdbc.getTableName(),

@@ -79,8 +79,20 @@ public final class PluginsAutoConfiguration {
 		Path dir = properties.getConfigDir().toAbsolutePath().normalize();
 		long maxConfigSize = maxConfigSize(properties);
 		logger.info("Plugin configurations are kept in " + dir);
-		return new FileSystemPluginConfigStore(dir, maxConfigSize,
+		FileSystemPluginConfigStore store = new FileSystemPluginConfigStore(dir, maxConfigSize,
 				requirePositive(properties.getLockTimeout(), "plugins.lock-timeout"));
+		store.setHistorySize(historySize(properties));
+		return store;
+	}
+
+	/** {@code plugins.history.size}, checked for every store. */
+	static int historySize(PluginsProperties properties) {
+		int size = properties.getHistory().getSize();
+		if (size < 0) {
+			throw new InvalidConfigurationPropertyValueException("plugins.history.size", size,
+					"must be 0 (no history) or more");
+		}
+		return size;
 	}
 
 	@Bean

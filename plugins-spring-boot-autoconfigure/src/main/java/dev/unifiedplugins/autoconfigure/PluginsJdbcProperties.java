@@ -23,10 +23,10 @@ import org.springframework.boot.jdbc.init.DatabaseInitializationProperties;
 public class PluginsJdbcProperties extends DatabaseInitializationProperties {
 
 	/**
-	 * Name of the table that holds the configurations. The cloud cost fleet's tables are
-	 * named after it ('<table-name>_cloud_instances', '_cloud_resources', '_cloud_lock').
-	 * The schema scripts create those of the default; another name needs a script of its
-	 * own (see plugins.jdbc.schema).
+	 * Name of the table that holds the configurations. The history's table and the cloud
+	 * cost fleet's are named after it ('<table-name>_history', '_cloud_instances',
+	 * '_cloud_resources', '_cloud_lock'). The schema scripts create those of the default;
+	 * another name needs a script of its own (see plugins.jdbc.schema).
 	 */
 	private String tableName = "plugin_config";
 

@@ -80,6 +80,8 @@ public class PluginsProperties {
 
 	private final Cloud cloud = new Cloud();
 
+	private final History history = new History();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -168,6 +170,10 @@ public class PluginsProperties {
 		return this.cloud;
 	}
 
+	public History getHistory() {
+		return this.history;
+	}
+
 	/**
 	 * Where plugin configurations are stored.
 	 */
@@ -219,6 +225,29 @@ public class PluginsProperties {
 
 		public void setRescanInterval(Duration rescanInterval) {
 			this.rescanInterval = rescanInterval;
+		}
+
+	}
+
+	/**
+	 * The history of each plugin's configuration, kept by the config store for the
+	 * endpoint's revisions and restore.
+	 */
+	public static class History {
+
+		/**
+		 * Number of revisions of each plugin's configuration the config store keeps,
+		 * deletions included: the file store in config-dir/.history, the JDBC store in the
+		 * table '<table-name>_history'. 0 keeps no history.
+		 */
+		private int size = 20;
+
+		public int getSize() {
+			return this.size;
+		}
+
+		public void setSize(int size) {
+			this.size = size;
 		}
 
 	}

@@ -10,6 +10,9 @@ import java.util.Set;
 import dev.unifiedplugins.actuate.PluginsEndpoint.PluginDetailDescriptor;
 import dev.unifiedplugins.actuate.PluginsEndpointWebExtension.MessageDescriptor;
 import dev.unifiedplugins.actuate.PluginsEndpointWebExtension.ResourcesDescriptor;
+import dev.unifiedplugins.actuate.PluginsEndpointWebExtension.RevisionDescriptor;
+import dev.unifiedplugins.actuate.PluginsEndpointWebExtension.RevisionDetailDescriptor;
+import dev.unifiedplugins.actuate.PluginsEndpointWebExtension.RevisionsDescriptor;
 import dev.unifiedplugins.actuate.PluginsEndpointWebExtension.ViolationsDescriptor;
 import dev.unifiedplugins.actuate.WriteFixtures.InterferingStore;
 import dev.unifiedplugins.concurrent.BoundedCalls;
@@ -185,7 +188,7 @@ class PluginsEndpointWebExtensionTests {
 
 	@Test
 	void unknownPluginsAreNotFoundAndIllegalIdsAreBadRequests() {
-		assertThat(this.extension.save("stt_nope", "{}", null, null, null, SecurityContext.NONE).getStatus())
+		assertThat(this.extension.save("stt_nope", "{}", null, null, null, null, SecurityContext.NONE).getStatus())
 			.isEqualTo(404);
 		assertThat(this.extension.delete("stt_nope", SecurityContext.NONE).getStatus()).isEqualTo(404);
 		assertThat(this.extension.stopResources("stt_nope", "resources", SecurityContext.NONE).getStatus())
@@ -194,7 +197,7 @@ class PluginsEndpointWebExtensionTests {
 			.isEqualTo(404);
 		// Answered here, with the rule: Boot's own 400 for an InvalidEndpointRequestException says nothing.
 		for (WebEndpointResponse<Object> refused : List.of(
-				this.extension.save("../etc", "{}", null, null, null, SecurityContext.NONE),
+				this.extension.save("../etc", "{}", null, null, null, null, SecurityContext.NONE),
 				this.extension.delete("../etc", SecurityContext.NONE),
 				this.extension.stopResources("../etc", "resources", SecurityContext.NONE))) {
 			assertThat(refused.getStatus()).isEqualTo(400);
@@ -228,6 +231,83 @@ class PluginsEndpointWebExtensionTests {
 	}
 
 	@Test
+	void aRestoreBringsBackTheOldValuesSecretIncludedAndAnswersTheDetailView() {
+		String first = revision(save("{\"device\": \"cpu\", \"hf_token\": \"hf_FIRST\"}", null));
+		String second = revision(save("{\"device\": \"cuda\", \"hf_token\": \"hf_SECOND\"}", first));
+
+		WebEndpointResponse<Object> response = restore(first, second);
+
+		assertThat(response.getStatus()).isEqualTo(200);
+		PluginDetailDescriptor detail = (PluginDetailDescriptor) response.getBody();
+		assertThat(detail.revision()).isEqualTo(this.registry.loadStoredPluginConfig(ID).orElseThrow().revision());
+		assertThat(detail.config()).containsEntry("device", "cpu").containsEntry("hf_token", "******");
+		assertThat(this.registry.loadPluginConfig(ID)).isEqualTo(Map.of("device", "cpu", "hf_token", "hf_FIRST"));
+		assertThat(this.registry.getConfigHistory(ID)).hasSize(3);
+	}
+
+	@Test
+	void aRestoreAnswersAsASaveDoesWhenItCannotBeDone() {
+		String first = revision(save("{\"device\": \"cpu\"}", null));
+		String second = revision(save("{\"device\": \"cuda\"}", first));
+
+		assertThat(restore(first, first).getStatus()).as("stale current revision").isEqualTo(409);
+		WebEndpointResponse<Object> unknown = restore("0123456789abcdef0123456789abcdef", second);
+		assertThat(unknown.getStatus()).isEqualTo(404);
+		assertThat(((MessageDescriptor) unknown.getBody()).message()).contains(ID)
+			.contains("0123456789abcdef0123456789abcdef");
+		assertThat(this.extension.save(ID, "{}", second, first, null, null, SecurityContext.NONE).getStatus())
+			.as("config and restore").isEqualTo(400);
+		this.extension.delete(ID, SecurityContext.NONE);
+		String deletion = this.registry.getConfigHistory(ID).get(0).revision();
+		assertThat(violations(restore(deletion, ""))).singleElement()
+			.satisfies((violation) -> assertThat(violation.message()).contains("is a deletion"));
+		assertThat(this.registry.loadStoredPluginConfig(ID)).isEmpty();
+
+		assertThat(restore(first, "").getStatus()).isEqualTo(200);
+		this.store.failWrites();
+		WebEndpointResponse<Object> failed = restore(second, first);
+		assertThat(failed.getStatus()).isEqualTo(503);
+		assertThat(((MessageDescriptor) failed.getBody()).message()).contains("restore").contains(ID);
+		assertThat(this.registry.loadPluginConfig(ID)).isEqualTo(Map.of("device", "cpu"));
+	}
+
+	@Test
+	void theHistoryListsRevisionsAndShowsOneMaskedAsTheDetailView() {
+		String first = revision(save("{\"device\": \"cpu\", \"hf_token\": \"hf_FIRST\"}", null));
+		String second = revision(save("{\"device\": \"cuda\"}", first));
+		this.extension.delete(ID, SecurityContext.NONE);
+
+		WebEndpointResponse<Object> list = this.extension.revisions(ID, "revisions");
+
+		assertThat(list.getStatus()).isEqualTo(200);
+		List<RevisionDescriptor> revisions = ((RevisionsDescriptor) list.getBody()).revisions();
+		assertThat(revisions).extracting(RevisionDescriptor::revision).endsWith(second, first);
+		assertThat(revisions).extracting(RevisionDescriptor::deleted).containsExactly(true, false, false);
+		RevisionDetailDescriptor old = (RevisionDetailDescriptor) this.extension
+			.revision(ID, "revisions", first, SecurityContext.NONE)
+			.getBody();
+		assertThat(old.entry()).isEqualTo(revisions.get(2));
+		assertThat(old.config()).isEqualTo(Map.of("device", "cpu", "hf_token", "******"));
+		RevisionDetailDescriptor deletion = (RevisionDetailDescriptor) this.extension
+			.revision(ID, "revisions", revisions.get(0).revision(), SecurityContext.NONE)
+			.getBody();
+		assertThat(deletion.entry().deleted()).isTrue();
+		assertThat(deletion.config()).isNull();
+		assertThat(json.writeValueAsString(old)).doesNotContain("hf_FIRST").contains("\"writtenBy\":");
+	}
+
+	@Test
+	void theHistoryOfAnUnknownPluginOrRevisionIsNotFound() {
+		assertThat(this.extension.revisions("stt_nope", "revisions").getStatus()).isEqualTo(404);
+		assertThat(this.extension.revisions(ID, "other").getStatus()).isEqualTo(404);
+		assertThat(this.extension.revision(ID, "revisions", "abc", SecurityContext.NONE).getStatus()).isEqualTo(404);
+		assertThat(this.extension.revision("stt_nope", "revisions", "abc", SecurityContext.NONE).getStatus())
+			.isEqualTo(404);
+		assertThat(this.extension.revisions("../etc", "revisions").getStatus()).isEqualTo(400);
+		assertThat(((RevisionsDescriptor) this.extension.revisions(ID, "revisions").getBody()).revisions()).isEmpty();
+	}
+
+	@Test
 	void responseTypesArePlainRecords() {
 		for (Class<?> type : PluginsEndpointWebExtension.class.getDeclaredClasses()) {
 			assertThat(type.isRecord()).as(type.getName()).isTrue();
@@ -235,8 +315,12 @@ class PluginsEndpointWebExtensionTests {
 		}
 	}
 
+	private WebEndpointResponse<Object> restore(String restore, String revision) {
+		return this.extension.save(ID, null, revision, restore, null, null, SecurityContext.NONE);
+	}
+
 	private WebEndpointResponse<Object> save(String config, String revision) {
-		return this.extension.save(ID, config, revision, null, null, SecurityContext.NONE);
+		return this.extension.save(ID, config, revision, null, null, null, SecurityContext.NONE);
 	}
 
 	private static String revision(WebEndpointResponse<Object> response) {

@@ -116,6 +116,40 @@ class PluginsEndpointWriterTests {
 	}
 
 	@Test
+	void aRestoreIsLoggedAndAuditedWithBothRevisionsButNoValue(CapturedOutput output) {
+		String first = this.writer.save(ID, Map.of("device", "cpu", "hf_token", "hf_FIRST"), ExpectedRevision.any(), null);
+		String second = this.writer.save(ID, Map.of("device", "cuda", "hf_token", "hf_SECOND"), ExpectedRevision.any(),
+				null);
+		this.audit.clear();
+
+		String restored = this.writer.restore(ID, first, ExpectedRevision.of(second), OPERATOR);
+
+		assertThat(this.registry.loadStoredPluginConfig(ID))
+			.contains(new StoredPluginConfig(Map.of("device", "cpu", "hf_token", "hf_FIRST"), restored));
+		assertThat(this.audit).singleElement().satisfies((event) -> {
+			assertThat(event.getType()).isEqualTo(PluginsEndpointWriter.CONFIG_RESTORED);
+			assertThat(event.getPrincipal()).isEqualTo("operator");
+			assertThat(event.getData())
+				.isEqualTo(Map.of("uniqueId", ID, "revision", restored, "restoredRevision", first));
+		});
+		assertThat(output.getOut()).contains("Restored revision " + first + " of the configuration of plugin '"
+				+ ID + "' as revision " + restored + " by operator");
+		assertThat(output.getAll()).doesNotContain("hf_FIRST").doesNotContain("hf_SECOND");
+	}
+
+	@Test
+	void aRestoreThatCannotBeDoneIsNotAudited() {
+		String first = this.writer.save(ID, Map.of("device", "cpu"), ExpectedRevision.any(), null);
+		this.writer.save(ID, Map.of("device", "cuda"), ExpectedRevision.any(), null);
+		this.audit.clear();
+
+		assertThatExceptionOfType(PluginConfigConflictException.class)
+			.isThrownBy(() -> this.writer.restore(ID, first, ExpectedRevision.of(first), OPERATOR));
+		assertThat(this.audit).isEmpty();
+		assertThat(this.registry.loadPluginConfig(ID)).isEqualTo(Map.of("device", "cuda"));
+	}
+
+	@Test
 	void aMaskedSecretKeepsTheSavedSecret() {
 		String first = this.writer.save(ID, Map.of("device", "cpu", "hf_token", "hf_SECRET"), ExpectedRevision.any(),
 				null);

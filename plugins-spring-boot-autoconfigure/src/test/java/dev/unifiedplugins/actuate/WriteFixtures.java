@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.unifiedplugins.config.ConfigRevision;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigStore;
@@ -18,7 +19,8 @@ import dev.unifiedplugins.testsupport.TestPluginManager;
 
 /**
  * What the tests of the write operations share: a plugin with a schema that has a secret,
- * and a config store that can make a change behind a save's back or fail.
+ * and a config store (with the file store's history) that can make a change behind a
+ * save's back or fail.
  */
 final class WriteFixtures {
 
@@ -106,6 +108,16 @@ final class WriteFixtures {
 		@Override
 		public Map<String, String> revisions() {
 			return this.files.revisions();
+		}
+
+		@Override
+		public List<ConfigRevision> history(String uniqueId) {
+			return this.files.history(uniqueId);
+		}
+
+		@Override
+		public Optional<StoredPluginConfig> loadRevision(String uniqueId, String revision) {
+			return this.files.loadRevision(uniqueId, revision);
 		}
 
 		@Override

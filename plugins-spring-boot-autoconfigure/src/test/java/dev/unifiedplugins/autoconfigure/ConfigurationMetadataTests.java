@@ -37,13 +37,14 @@ class ConfigurationMetadataTests {
 				"plugins.watch.rescan-interval", "plugins.jdbc.table-name", "plugins.jdbc.poll-interval",
 				"plugins.jdbc.import-from-config-dir", "plugins.jdbc.initialize-schema", "plugins.jdbc.schema",
 				"plugins.cloud.idle-timeout", "plugins.cloud.max-lifetime", "plugins.cloud.check-interval",
-				"plugins.cost.budget.hourly-usd", "plugins.cost.budget.action");
+				"plugins.cost.budget.hourly-usd", "plugins.cost.budget.action", "plugins.history.size");
 		properties.forEach((name, property) -> {
 			if (name.startsWith("plugins.")) {
 				assertThat(property.path("description").asString("")).as("description of " + name).isNotBlank();
 			}
 		});
 		assertThat(properties.get("plugins.config-dir").get("defaultValue").asString()).isEqualTo("configs");
+		assertThat(properties.get("plugins.history.size").get("defaultValue").asInt()).isEqualTo(20);
 		assertThat(properties).containsKey("plugins.max-config-size");
 		assertThat(properties.get("plugins.max-config-size").get("defaultValue").asString()).isEqualTo("4MB");
 		assertThat(properties.get("plugins.resource-timeout").get("defaultValue").asString()).isEqualTo("2s");

@@ -89,6 +89,22 @@ class JdbcStoreConfigurationTests {
 	}
 
 	@Test
+	void theJdbcStoreKeepsTheHistorySizeAndItsTableComesWithTheSchema() {
+		runner(h2()).withPropertyValues("plugins.history.size=3").run((context) -> {
+			JdbcPluginConfigStore store = (JdbcPluginConfigStore) context.getBean(PluginConfigStore.class);
+			assertThat(store.getHistorySize()).isEqualTo(3);
+			UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+			for (int i = 0; i < 5; i++) {
+				registry.savePluginConfig("llm_gpt", Map.of("model", "m" + i));
+			}
+			assertThat(registry.getConfigHistory("llm_gpt")).hasSize(3);
+			assertThat(new JdbcTemplate(context.getBean(DataSource.class))
+				.queryForObject("SELECT COUNT(*) FROM plugin_config_history WHERE unique_id = 'llm_gpt'", Integer.class))
+				.isEqualTo(3);
+		});
+	}
+
+	@Test
 	void initializeSchemaNeverLeavesTheDatabaseAloneAndTheMissingTableIsAReportedFailure() {
 		runner(h2()).withPropertyValues("plugins.jdbc.initialize-schema=never").run((context) -> {
 			assertThat(context).hasNotFailed();

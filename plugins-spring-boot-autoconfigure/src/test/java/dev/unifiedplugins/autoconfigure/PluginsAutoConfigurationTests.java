@@ -267,6 +267,19 @@ class PluginsAutoConfigurationTests {
 	}
 
 	@Test
+	void theFileStoreKeepsTwentyRevisionsByDefaultAndHistorySizeSetsIt() {
+		runner().run((context) -> assertThat(context.getBean(FileSystemPluginConfigStore.class).getHistorySize())
+			.isEqualTo(20));
+		runner().withPropertyValues("plugins.history.size=0")
+			.run((context) -> assertThat(context.getBean(FileSystemPluginConfigStore.class).getHistorySize()).isZero());
+		runner().withPropertyValues("plugins.history.size=-1")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("plugins.history.size"));
+	}
+
+	@Test
 	void processLedgerIsKeptInTheDirectoryOfAUserDefinedFileStore() throws Exception {
 		Path storeDir = this.dir.resolve("user-store");
 		runner().withPropertyValues("plugins.shutdown.track-interval=100ms")
