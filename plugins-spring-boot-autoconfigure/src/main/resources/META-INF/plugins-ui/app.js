@@ -339,6 +339,7 @@
   function showDetail(detail) {
     state.detail = detail;
     showChanges([]);
+    loadHistory();
     renderDetails();
     renderForm();
   }
@@ -1101,6 +1102,117 @@
       invalid = refused(response, 'save', 'Not saved');
     });
     focusFirstViolation(invalid);
+  }
+
+  // ---------------------------------------------------------------- history
+
+  /** The plugin's revisions, newest first, each with Changes and Restore. */
+  async function loadHistory() {
+    const uniqueId = state.uniqueId;
+    const revision = state.detail && state.detail.revision;
+    const response = await call('GET', '/' + encodeURIComponent(uniqueId) + '/revisions');
+    if (uniqueId !== state.uniqueId) {
+      return;
+    }
+    const rows = $('history-rows');
+    rows.textContent = '';
+    $('history-diff').hidden = true;
+    const revisions = (response.ok && response.json && response.json.revisions) || [];
+    $('history').hidden = !response.ok;
+    $('history-empty').hidden = revisions.length > 0;
+    $('history-table').hidden = revisions.length === 0;
+    for (const entry of revisions) {
+      const row = el('tr');
+      const current = entry.revision === revision;
+      const name = entry.deleted ? 'deleted' : entry.revision.slice(0, 12) + (current ? ' (current)' : '');
+      row.appendChild(el('th', name));
+      row.firstChild.scope = 'row';
+      row.appendChild(el('td', new Date(entry.writtenAt).toLocaleString()));
+      row.appendChild(el('td', entry.writtenBy || 'outside this application'));
+      const actions = el('td');
+      if (!entry.deleted && !current) {
+        const changes = el('button', 'Changes');
+        changes.type = 'button';
+        changes.addEventListener('click', () => showRevisionDiff(entry.revision));
+        actions.appendChild(changes);
+        const restore = el('button', 'Restore');
+        restore.type = 'button';
+        restore.disabled = !state.writable;
+        restore.addEventListener('click', () => restoreRevision(entry.revision));
+        actions.appendChild(restore);
+      }
+      row.appendChild(actions);
+      rows.appendChild(row);
+    }
+  }
+
+  /** Each setting where a revision differs from the current one, both masked alike. */
+  async function showRevisionDiff(revision) {
+    const uniqueId = state.uniqueId;
+    const response = await call('GET', '/' + encodeURIComponent(uniqueId) + '/revisions/'
+      + encodeURIComponent(revision));
+    if (uniqueId !== state.uniqueId || !response.ok) {
+      return;
+    }
+    const rows = $('history-diff-rows');
+    rows.textContent = '';
+    const differences = [];
+    // Saved values against saved values: the revision has no defaults filled in.
+    const saved = {};
+    for (const at of state.detail.savedPaths || []) {
+      put(saved, at, get(state.detail.config || {}, at));
+    }
+    diff(saved, response.json.config || {}, '', differences);
+    for (const [at, now, then] of differences) {
+      const row = el('tr');
+      row.appendChild(el('th', at));
+      row.firstChild.scope = 'row';
+      row.appendChild(el('td', JSON.stringify(now)));
+      row.appendChild(el('td', JSON.stringify(then)));
+      rows.appendChild(row);
+    }
+    $('history-diff-title').textContent = 'Revision ' + revision.slice(0, 12) + ' against the current settings: '
+      + (differences.length ? count(differences.length, 'difference') : 'no difference shown')
+      + ((state.masked.size && differences.length === 0) ? ' (hidden values cannot be compared here)' : '');
+    $('history-diff').hidden = false;
+  }
+
+  function diff(now, then, at, into) {
+    const keys = new Set([...Object.keys(now), ...Object.keys(then)]);
+    for (const key of keys) {
+      const a = now[key];
+      const b = then[key];
+      const path = pointer(at, key);
+      if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+        diff(a, b, path, into);
+      } else if (!same(a, b)) {
+        into.push([path, a === undefined ? null : a, b === undefined ? null : b]);
+      }
+    }
+  }
+
+  async function restoreRevision(revision) {
+    if (!state.writable) {
+      return;
+    }
+    if (!await confirm('Restore revision ' + revision.slice(0, 12) + '?',
+      'Its settings, secrets included, are saved as a new revision, checked like any save.', 'Restore')) {
+      return;
+    }
+    busy(async () => {
+      const detail = state.detail;
+      const response = await call('POST', '/' + encodeURIComponent(state.uniqueId), {
+        restore: revision,
+        revision: (detail.revision != null) ? detail.revision : ''
+      });
+      if (response.ok) {
+        showDetail(response.json);
+        message('Restored revision ' + revision.slice(0, 12) + ' as revision ' + response.json.revision + '.');
+        await refreshList();
+        return;
+      }
+      refused(response, 'restore', 'Not restored');
+    });
   }
 
   function confirm(title, text, action) {

@@ -36,6 +36,8 @@ class SettingsPageChangeManagementTests {
 
 	private static final String LLAMA = "llm_llama3_cloud";
 
+	private static final String OLLAMA = "llm_ollama_local";
+
 	private static Path configDir;
 
 	private static ConfigurableApplicationContext context;
@@ -126,6 +128,48 @@ class SettingsPageChangeManagementTests {
 			.contains("gpu_count");
 		browser.screenshot("17-applied-failed");
 		registry.deletePluginConfig(LLAMA);
+	}
+
+	@Test
+	void theHistoryComparesAnEarlierRevisionAndRestoresIt() throws Exception {
+		UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+		String first = registry.savePluginConfig(OLLAMA, Map.of("model", "llama3:8b"), ExpectedRevision.any());
+		registry.savePluginConfig(OLLAMA, Map.of("model", "llama3:70b"), ExpectedRevision.any());
+		open(OLLAMA);
+		browser.await("the history", (driver) -> historyRows().size() == 2);
+		assertThat(historyRows().get(0)).contains("(current)");
+		assertThat(historyRows().get(1)).startsWith(first.substring(0, 12));
+
+		historyButton(1, "Changes").click();
+		browser.await("the differences", (driver) -> byId("history-diff").isDisplayed());
+		assertThat(byId("history-diff-title").getText()).contains("1 difference");
+		assertThat(browser.driver().findElements(By.cssSelector("#history-diff-rows tr")))
+			.extracting(WebElement::getText)
+			.containsExactly("/model \"llama3:70b\" \"llama3:8b\"");
+		browser.screenshot("18-history");
+
+		historyButton(1, "Restore").click();
+		browser.await("confirmation", (driver) -> byId("confirm").isDisplayed());
+		byId("confirm-ok").click();
+		browser.await("restored", (driver) -> byId("message").getText().startsWith("Restored revision"));
+		assertThat(registry.loadPluginConfig(OLLAMA)).isEqualTo(Map.of("model", "llama3:8b"));
+		browser.await("three revisions", (driver) -> historyRows().size() == 3);
+		assertThat(registry.getConfigHistory(OLLAMA)).hasSize(3);
+	}
+
+	private static List<String> historyRows() {
+		return browser.driver()
+			.findElements(By.cssSelector("#history-rows tr"))
+			.stream()
+			.map(WebElement::getText)
+			.toList();
+	}
+
+	private static WebElement historyButton(int row, String text) {
+		return browser.driver()
+			.findElements(By.cssSelector("#history-rows tr"))
+			.get(row)
+			.findElement(By.xpath(".//button[text()='" + text + "']"));
 	}
 
 	private static AppliedRevision applied(UnifiedPluginRegistry registry) {
