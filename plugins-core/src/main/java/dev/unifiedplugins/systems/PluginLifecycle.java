@@ -136,6 +136,7 @@ public class PluginLifecycle implements AutoCloseable {
 	 */
 	public void setObserver(PluginCallObserver observer) {
 		this.observer = Objects.requireNonNull(observer, "observer must not be null");
+		this.validator.setObserver(observer);
 	}
 
 	/**
