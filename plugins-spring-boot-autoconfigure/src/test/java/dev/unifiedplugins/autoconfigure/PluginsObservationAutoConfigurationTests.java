@@ -2,6 +2,7 @@ package dev.unifiedplugins.autoconfigure;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.RemoteResourceInfo;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.cost.CloudCostGuard;
 import dev.unifiedplugins.observability.ObservationPluginCallObserver;
 import dev.unifiedplugins.observation.PluginCallObserver;
 import dev.unifiedplugins.protocols.CloudAwarePlugin;
@@ -158,6 +160,29 @@ class PluginsObservationAutoConfigurationTests {
 	}
 
 	@Test
+	void anIdleTerminationByTheCostGuardIsObservedWithItsReasonInThePluginsLogContext() {
+		Gpu gpu = new Gpu();
+		runner().withConfiguration(AutoConfigurations.of(PluginsCloudCostAutoConfiguration.class))
+			.withBean(ObservationRegistry.class, () -> this.observations)
+			.withBean("workers", PluginManager.class, () -> new Manager(Map.of("gpu", gpu)))
+			.withPropertyValues("plugins.cloud.idle-timeout=1ms", "plugins.cloud.check-interval=1h")
+			.run((context) -> {
+				CloudCostGuard guard = context.getBean(CloudCostGuard.class);
+				// Idle time counts from when the guard first saw the resource.
+				guard.check();
+				Thread.sleep(20);
+				guard.check();
+				assertThat(gpu.terminateMdc).containsExactly(Map.of("plugin.id", "workers_gpu", "plugin.category", "workers"));
+				assertThat(this.observations).hasObservationWithNameEqualTo("plugins.cloud.terminate")
+					.that()
+					.hasLowCardinalityKeyValue("plugin.category", "workers")
+					.hasLowCardinalityKeyValue("reason", "idle")
+					.hasLowCardinalityKeyValue("outcome", "success")
+					.hasHighCardinalityKeyValue("plugin.id", "workers_gpu");
+			});
+	}
+
+	@Test
 	void withoutAnObservationRegistryCallsStillRunInThePluginsLogContext() {
 		runner().withUserConfiguration(SpeakerBeans.class)
 			.withPropertyValues("plugins.systems.speakers.type=" + Speaker.class.getName(),
@@ -286,6 +311,11 @@ class PluginsObservationAutoConfigurationTests {
 		@Override
 		public String checkRemoteResourceStatus() {
 			return this.resource.status();
+		}
+
+		@Override
+		public Optional<Instant> getLastActivity() {
+			return Optional.of(Instant.EPOCH);
 		}
 
 		@Override
