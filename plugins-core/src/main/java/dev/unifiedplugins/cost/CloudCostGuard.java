@@ -96,6 +96,7 @@ public final class CloudCostGuard {
 	 */
 	public void setObserver(PluginCallObserver observer) {
 		this.terminator.setObserver(observer);
+		this.survey.setObserver(observer);
 	}
 
 	/** {@return the limits this guard enforces} */

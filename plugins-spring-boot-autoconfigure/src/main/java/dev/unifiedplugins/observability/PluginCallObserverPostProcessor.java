@@ -4,13 +4,15 @@ import java.util.function.Supplier;
 
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.cost.CloudCostGuard;
+import dev.unifiedplugins.inspection.PluginInspector;
 import dev.unifiedplugins.observation.PluginCallObserver;
 import dev.unifiedplugins.systems.PluginLifecycle;
 
 import org.springframework.beans.factory.config.BeanPostProcessor;
 
 /**
- * Sets the {@link PluginCallObserver} on the registry, the lifecycle and the cost guard as
+ * Sets the {@link PluginCallObserver} on the registry, the lifecycle, the cost guard and the
+ * inspector (resource and cost calls) as
  * they are created, before any plugin is loaded.
  */
 public class PluginCallObserverPostProcessor implements BeanPostProcessor {
@@ -35,6 +37,9 @@ public class PluginCallObserverPostProcessor implements BeanPostProcessor {
 		}
 		else if (bean instanceof CloudCostGuard guard) {
 			guard.setObserver(this.observer.get());
+		}
+		else if (bean instanceof PluginInspector inspector) {
+			inspector.setObserver(this.observer.get());
 		}
 		return bean;
 	}

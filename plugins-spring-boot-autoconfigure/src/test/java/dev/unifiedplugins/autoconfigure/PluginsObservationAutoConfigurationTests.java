@@ -18,6 +18,7 @@ import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.RemoteResourceInfo;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.cost.CloudCostGuard;
+import dev.unifiedplugins.inspection.PluginInspector;
 import dev.unifiedplugins.observability.ObservationPluginCallObserver;
 import dev.unifiedplugins.observation.PluginCallObserver;
 import dev.unifiedplugins.protocols.CloudAwarePlugin;
@@ -183,6 +184,18 @@ class PluginsObservationAutoConfigurationTests {
 	}
 
 	@Test
+	void resourceAndCostCallsSeeThePluginInTheMdc() {
+		Gpu gpu = new Gpu();
+		runner().withBean("workers", PluginManager.class, () -> new Manager(Map.of("gpu", gpu)))
+			.withPropertyValues("plugins.shutdown.cleanup=false")
+			.run((context) -> {
+				assertThat(context.getBean(PluginInspector.class).inspectAll(1.0).hourlyCost()).isEqualTo(4.40);
+				assertThat(gpu.costMdc).isNotEmpty()
+					.containsOnly(Map.of("plugin.id", "workers_gpu", "plugin.category", "workers"));
+			});
+	}
+
+	@Test
 	void withoutAnObservationRegistryCallsStillRunInThePluginsLogContext() {
 		runner().withUserConfiguration(SpeakerBeans.class)
 			.withPropertyValues("plugins.systems.speakers.type=" + Speaker.class.getName(),
@@ -293,6 +306,8 @@ class PluginsObservationAutoConfigurationTests {
 
 		final List<Map<String, String>> terminateMdc = new CopyOnWriteArrayList<>();
 
+		final List<Map<String, String>> costMdc = new CopyOnWriteArrayList<>();
+
 		private volatile RemoteResourceInfo resource = RemoteResourceInfo.builder(CloudProviderType.RUNPOD)
 			.status("running")
 			.estimatedCostPerHour(4.40)
@@ -327,6 +342,7 @@ class PluginsObservationAutoConfigurationTests {
 
 		@Override
 		public double estimateCost(double durationHours) {
+			this.costMdc.add(mdc());
 			return this.resource.isRunning() ? 4.40 * durationHours : 0;
 		}
 
