@@ -1,9 +1,11 @@
 package dev.unifiedplugins.observability;
 
+import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 
 import io.micrometer.common.KeyValue;
+import dev.unifiedplugins.observation.PluginOperation;
 import io.micrometer.common.KeyValues;
 import org.jspecify.annotations.Nullable;
 
@@ -23,6 +25,9 @@ import org.jspecify.annotations.Nullable;
  */
 public class DefaultPluginObservationConvention implements PluginObservationConvention {
 
+	/** {@code "plugin load "}... by operation, computed once. */
+	private static final Map<PluginOperation, String> VERBS = verbs();
+
 	/** The shared instance. */
 	public static final DefaultPluginObservationConvention INSTANCE = new DefaultPluginObservationConvention();
 
@@ -34,8 +39,7 @@ public class DefaultPluginObservationConvention implements PluginObservationConv
 
 	@Override
 	public String getContextualName(PluginObservationContext context) {
-		return "plugin " + context.getOperation().name().toLowerCase(Locale.ROOT).replace('_', ' ') + " "
-				+ context.getCategory();
+		return VERBS.get(context.getOperation()) + context.getCategory();
 	}
 
 	@Override
@@ -51,6 +55,14 @@ public class DefaultPluginObservationConvention implements PluginObservationConv
 	@Override
 	public KeyValues getHighCardinalityKeyValues(PluginObservationContext context) {
 		return KeyValues.of("plugin.id", context.getUniqueId());
+	}
+
+	private static Map<PluginOperation, String> verbs() {
+		Map<PluginOperation, String> verbs = new EnumMap<>(PluginOperation.class);
+		for (PluginOperation operation : PluginOperation.values()) {
+			verbs.put(operation, "plugin " + operation.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " ");
+		}
+		return verbs;
 	}
 
 }

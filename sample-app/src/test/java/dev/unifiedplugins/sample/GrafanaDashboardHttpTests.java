@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every metric that {@code docs/grafana/unified-plugins.json} queries is in the sample's
  * {@code /actuator/prometheus}, once the sample has loaded, saved, reloaded and terminated
- * something.
+ * something; and each observation's timer is in {@code /actuator/metrics} with its keys.
  */
 class GrafanaDashboardHttpTests {
 
@@ -67,7 +67,26 @@ class GrafanaDashboardHttpTests {
 				Thread.sleep(100);
 			}
 			assertThat(exported).containsAll(queried);
+			assertTimer(base, "plugins.load", "plugin.category", "outcome");
+			assertTimer(base, "plugins.reload", "plugin.category", "outcome");
+			assertTimer(base, "plugins.config.save", "plugin.category", "outcome");
+			assertTimer(base, "plugins.cloud.terminate", "plugin.category", "outcome", "reason");
+			JsonNode terminate = JsonMapper.builder()
+				.build()
+				.readTree(send(HttpRequest.newBuilder(URI.create(base
+						+ "/actuator/metrics/plugins.cloud.terminate?tag=reason:idle&tag=outcome:success&tag=plugin.category:llm"))));
+			assertThat(terminate.get("measurements").get(0).get("value").asDouble()).isGreaterThanOrEqualTo(1.0);
 		}
+	}
+
+	/** The observation's timer is in {@code /actuator/metrics} with the tags of its low-cardinality keys. */
+	private void assertTimer(String base, String name, String... tags) throws Exception {
+		JsonNode metric = JsonMapper.builder()
+			.build()
+			.readTree(send(HttpRequest.newBuilder(URI.create(base + "/actuator/metrics/" + name))));
+		Set<String> available = new TreeSet<>();
+		metric.get("availableTags").forEach((tag) -> available.add(tag.get("tag").asString()));
+		assertThat(available).as(name).contains(tags).doesNotContain("plugin.id");
 	}
 
 	private static Set<String> queriedMetrics() throws Exception {
