@@ -231,7 +231,8 @@ public class PluginLifecycle implements AutoCloseable {
 		List<PluginMetadata> registered = manager
 			.rediscover(() -> this.registry.registerPluginManager(category, manager, displayName, true));
 		for (String name : manager.loadedButGone()) {
-			manager.unload(category + "_" + name, name);
+			this.observer.observe(PluginOperation.UNLOAD, category + "_" + name, category, Map.of(),
+					() -> manager.unload(category + "_" + name, name));
 			this.applied.forget(category + "_" + name);
 		}
 		reloadReplaced(category, manager, before);
