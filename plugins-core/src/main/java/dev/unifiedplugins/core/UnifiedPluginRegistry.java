@@ -24,6 +24,8 @@ import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.config.StoredPluginConfig;
 import dev.unifiedplugins.core.RegistrySnapshot.Category;
 import dev.unifiedplugins.core.RegistrySnapshot.Plugin;
+import dev.unifiedplugins.observation.PluginCallObserver;
+import dev.unifiedplugins.observation.PluginOperation;
 import dev.unifiedplugins.processes.ProcessTable;
 import org.jspecify.annotations.Nullable;
 
@@ -71,6 +73,8 @@ public class UnifiedPluginRegistry {
 	private final PluginConfigs configs;
 
 	private volatile boolean validationEnabled = true;
+
+	private volatile PluginCallObserver observer = PluginCallObserver.NONE;
 
 	private final RegistrationFailures failures = new RegistrationFailures();
 
@@ -376,7 +380,17 @@ public class UnifiedPluginRegistry {
 	 * {@link #savePluginConfig(String, Map)}
 	 */
 	public String savePluginConfig(String uniqueId, Map<String, Object> config, ExpectedRevision expected) {
-		return this.configs.save(uniqueId, config, expected, schemaOf(uniqueId), this.validationEnabled);
+		String category = getRegisteredPlugin(uniqueId).map(PluginMetadata::category).orElse("unknown");
+		return this.observer.observe(PluginOperation.CONFIG_SAVE, uniqueId, category, Map.of(),
+				() -> this.configs.save(uniqueId, config, expected, schemaOf(uniqueId), this.validationEnabled));
+	}
+
+	/**
+	 * Sets what observes each save of a configuration ({@code plugins.config.save}).
+	 * @param observer the observer, {@link PluginCallObserver#NONE} by default
+	 */
+	public void setObserver(PluginCallObserver observer) {
+		this.observer = Objects.requireNonNull(observer, "observer must not be null");
 	}
 
 	/**

@@ -15,6 +15,7 @@ import dev.unifiedplugins.core.PluginConfigSupport;
 import dev.unifiedplugins.core.PluginConfigValidator;
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.observation.PluginCallObserver;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,10 +51,17 @@ final class LoadedPluginValidator implements PluginConfigValidator {
 
 	private final Duration timeout;
 
+	private volatile PluginCallObserver observer = PluginCallObserver.NONE;
+
 	LoadedPluginValidator(UnifiedPluginRegistry registry, BoundedCalls calls, Duration timeout) {
 		this.registry = registry;
 		this.calls = calls;
 		this.timeout = timeout;
+	}
+
+	/** Puts each call of a plugin's {@code validate} in the plugin's log context. */
+	void setObserver(PluginCallObserver observer) {
+		this.observer = observer;
 	}
 
 	@Override
@@ -72,10 +80,11 @@ final class LoadedPluginValidator implements PluginConfigValidator {
 			throw refused(uniqueId, ex.getMessage());
 		}
 		long deadline = System.nanoTime() + this.timeout.toNanos();
-		Future<?> call = this.calls.submit(uniqueId, () -> {
+		String category = this.registry.getRegisteredPlugin(uniqueId).map(PluginMetadata::category).orElse("unknown");
+		Future<?> call = this.calls.submit(uniqueId, this.observer.inContext(uniqueId, category, () -> {
 			validate(plugin, bound);
 			return null;
-		});
+		}));
 		try {
 			BoundedCalls.await(call, deadline, this.timeout);
 		}

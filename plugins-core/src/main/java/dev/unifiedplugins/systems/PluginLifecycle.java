@@ -20,6 +20,8 @@ import dev.unifiedplugins.concurrent.DaemonThreads;
 import dev.unifiedplugins.config.PluginConfigChange;
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.observation.PluginCallObserver;
+import dev.unifiedplugins.observation.PluginOperation;
 import dev.unifiedplugins.processes.ThisProcess;
 import org.jspecify.annotations.Nullable;
 
@@ -70,6 +72,8 @@ public class PluginLifecycle implements AutoCloseable {
 	private final LoadedPluginValidator validator;
 
 	private final AppliedRevisions applied;
+
+	private volatile PluginCallObserver observer = PluginCallObserver.NONE;
 
 	/**
 	 * Creates the lifecycle, with validations bounded by {@link #DEFAULT_VALIDATION_TIMEOUT}:
@@ -122,7 +126,17 @@ public class PluginLifecycle implements AutoCloseable {
 	 * configuring it throws; the previous instance stays loaded
 	 */
 	public Object load(String uniqueId) {
-		return load(uniqueId, this.registry.getKnownRevision(uniqueId).orElse(null));
+		return load(uniqueId, this.registry.getKnownRevision(uniqueId).orElse(null), PluginOperation.LOAD);
+	}
+
+	/**
+	 * Sets what observes each load, reload and unload, and puts the calls into the
+	 * plugin's code ({@code configure}, {@code forceCleanup}) in its log context.
+	 * @param observer the observer, {@link PluginCallObserver#NONE} by default
+	 */
+	public void setObserver(PluginCallObserver observer) {
+		this.observer = Objects.requireNonNull(observer, "observer must not be null");
+		this.validator.setObserver(observer);
 	}
 
 	/**
@@ -131,8 +145,13 @@ public class PluginLifecycle implements AutoCloseable {
 	 * @param revision the revision to record when the load reads none: a plugin without
 	 * configuration, or whose configuration cannot be read
 	 */
-	private Object load(String uniqueId, @Nullable String revision) {
+	private Object load(String uniqueId, @Nullable String revision, PluginOperation operation) {
 		Target target = target(uniqueId);
+		return this.observer.observe(operation, uniqueId, target.category(), Map.of(),
+				() -> load(uniqueId, revision, target));
+	}
+
+	private Object load(String uniqueId, @Nullable String revision, Target target) {
 		RevisionedConfigs configs = new RevisionedConfigs(this.registry, uniqueId, revision);
 		Object instance;
 		synchronized (target.manager().loadLock(target.name())) {
@@ -183,10 +202,12 @@ public class PluginLifecycle implements AutoCloseable {
 	 */
 	public boolean unload(String uniqueId) {
 		Target target = target(uniqueId);
-		synchronized (target.manager().loadLock(target.name())) {
-			this.applied.forget(uniqueId);
-			return target.manager().unload(uniqueId, target.name());
-		}
+		return this.observer.observe(PluginOperation.UNLOAD, uniqueId, target.category(), Map.of(), () -> {
+			synchronized (target.manager().loadLock(target.name())) {
+				this.applied.forget(uniqueId);
+				return target.manager().unload(uniqueId, target.name());
+			}
+		});
 	}
 
 	/**
@@ -210,7 +231,8 @@ public class PluginLifecycle implements AutoCloseable {
 		List<PluginMetadata> registered = manager
 			.rediscover(() -> this.registry.registerPluginManager(category, manager, displayName, true));
 		for (String name : manager.loadedButGone()) {
-			manager.unload(category + "_" + name, name);
+			this.observer.observe(PluginOperation.UNLOAD, category + "_" + name, category, Map.of(),
+					() -> manager.unload(category + "_" + name, name));
 			this.applied.forget(category + "_" + name);
 		}
 		reloadReplaced(category, manager, before);
@@ -285,7 +307,7 @@ public class PluginLifecycle implements AutoCloseable {
 		}
 		this.reloads.execute(() -> {
 			try {
-				load(change.uniqueId(), change.revision());
+				load(change.uniqueId(), change.revision(), PluginOperation.RELOAD);
 			}
 			catch (RuntimeException ex) {
 				logger.log(System.Logger.Level.WARNING, "Reloading plugin '" + change.uniqueId()
@@ -301,7 +323,8 @@ public class PluginLifecycle implements AutoCloseable {
 			if (previous != null && previous.implementation() != definition.implementation()
 					&& manager.isLoadRequested(name)) {
 				try {
-					load(category + "_" + name);
+					load(category + "_" + name, this.registry.getKnownRevision(category + "_" + name).orElse(null),
+							PluginOperation.RELOAD);
 				}
 				catch (RuntimeException ex) {
 					logger.log(System.Logger.Level.WARNING, "Reloading plugin '" + category + "_" + name
@@ -315,7 +338,7 @@ public class PluginLifecycle implements AutoCloseable {
 		Objects.requireNonNull(uniqueId, "uniqueId must not be null");
 		PluginMetadata plugin = this.registry.getRegisteredPlugin(uniqueId)
 			.orElseThrow(() -> new IllegalArgumentException("No plugin '" + uniqueId + "' is registered"));
-		return new Target(manager(plugin.category()), plugin.name());
+		return new Target(manager(plugin.category()), plugin.name(), plugin.category());
 	}
 
 	private @Nullable Target find(String uniqueId) {
@@ -324,7 +347,7 @@ public class PluginLifecycle implements AutoCloseable {
 			return null;
 		}
 		return (this.registry.getManager(plugin.category()).orElse(null) instanceof PluginSystemManager<?> manager)
-				? new Target(manager, plugin.name()) : null;
+				? new Target(manager, plugin.name(), plugin.category()) : null;
 	}
 
 	private PluginSystemManager<?> manager(String category) {
@@ -338,7 +361,7 @@ public class PluginLifecycle implements AutoCloseable {
 				+ manager.getClass().getName() + ") loads its own plugins; only a PluginSystemManager's are loaded here");
 	}
 
-	private record Target(PluginSystemManager<?> manager, String name) {
+	private record Target(PluginSystemManager<?> manager, String name, String category) {
 	}
 
 }

@@ -13,6 +13,7 @@ import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.cost.CloudCostGuard;
 import dev.unifiedplugins.inspection.PluginInspector;
 import dev.unifiedplugins.lifecycle.CloudResourceTerminations;
+import dev.unifiedplugins.observation.PluginCallObserver;
 import dev.unifiedplugins.registration.PluginManagerRegistrar;
 import dev.unifiedplugins.shutdown.PluginShutdown;
 import dev.unifiedplugins.watch.PluginConfigWatcher;
@@ -100,12 +101,15 @@ public final class PluginsEndpointAutoConfiguration {
 		@ConditionalOnMissingBean
 		PluginsEndpointWriter pluginsEndpointWriter(UnifiedPluginRegistry registry, BoundedCalls pluginCalls,
 				PluginsProperties properties, ApplicationEventPublisher publisher,
-				ObjectProvider<AuditEventRepository> auditEventRepository, ObjectProvider<CloudCostGuard> cloudCostGuard) {
+				ObjectProvider<AuditEventRepository> auditEventRepository, ObjectProvider<CloudCostGuard> cloudCostGuard,
+				ObjectProvider<PluginCallObserver> pluginCallObserver) {
 			Duration timeout = PluginsAutoConfiguration.requirePositive(properties.getResourceTimeout(),
 					"plugins.resource-timeout");
+			PluginShutdown pluginShutdown = new PluginShutdown(registry, pluginCalls, timeout,
+					new CloudResourceTerminations(cloudCostGuard, publisher));
+			pluginCallObserver.ifAvailable(pluginShutdown::setObserver);
 			// Boot stores AuditApplicationEvents only when the application has a repository.
-			return new PluginsEndpointWriter(registry, new PluginShutdown(registry, pluginCalls, timeout,
-					new CloudResourceTerminations(cloudCostGuard, publisher)), timeout,
+			return new PluginsEndpointWriter(registry, pluginShutdown, timeout,
 					(event) -> {
 						if (auditEventRepository.stream().findAny().isPresent()) {
 							publisher.publishEvent(new AuditApplicationEvent(event));

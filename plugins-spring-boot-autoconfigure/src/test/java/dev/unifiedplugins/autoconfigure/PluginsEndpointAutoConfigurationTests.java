@@ -227,6 +227,7 @@ class PluginsEndpointAutoConfigurationTests {
 				.isEqualTo(1.0);
 			assertThat(meters.get("plugins.configured").gauge().value()).isEqualTo(0.0);
 			assertThat(meters.get("plugins.managed.processes").gauge().value()).isEqualTo(0.0);
+			assertThat(meters.get("plugins.active.resources").gauge().value()).isEqualTo(0.0);
 			assertThat(meters.get("plugins.cloud.cost.hourly").gauge().value()).isEqualTo(0.0);
 		});
 	}
