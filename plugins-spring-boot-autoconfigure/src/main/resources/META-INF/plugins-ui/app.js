@@ -16,6 +16,9 @@
   /** What the endpoint shows instead of a hidden value. */
   const MASK = '******';
 
+  /** What a field whose saved value is hidden shows instead of it. */
+  const HIDDEN = 'Saved value hidden';
+
   const state = {
     settings: null,
     list: null,
@@ -25,6 +28,11 @@
     editor: null,
     /** JSON Pointer -> the masked value the server sent there. */
     masked: new Map(),
+    /**
+     * JSON Pointer of a hidden saved value -> whether its field is still as the page left
+     * it (empty), so that its saved value is kept.
+     */
+    hidden: new Map(),
     /** The form's value when it was filled, to tell untouched fields. */
     initial: null,
     writable: false,
@@ -36,7 +44,7 @@
   // ---------------------------------------------------------------- HTTP
 
   function csrfHeaders() {
-    // Spring Security's cookie CSRF token repository (see the README) sets XSRF-TOKEN.
+    // Spring Security's cookie CSRF token repository (see docs/endpoint.md, "Security") sets XSRF-TOKEN.
     const match = document.cookie.match(/(?:^|;\s*)XSRF-TOKEN=([^;]+)/);
     return match ? { 'X-XSRF-TOKEN': decodeURIComponent(match[1]) } : {};
   }
@@ -85,6 +93,11 @@
       node.className = className;
     }
     return node;
+  }
+
+  /** A count with its noun: 1 category, 2 categories. */
+  function count(n, singular, plural) {
+    return n + ' ' + ((n === 1) ? singular : (plural || singular + 's'));
   }
 
   function badge(list, text, className) {
@@ -163,6 +176,7 @@
       event.preventDefault();
       save();
     });
+    $('check').addEventListener('click', check);
     $('reset').addEventListener('click', reset);
     $('stop').addEventListener('click', stopResources);
     window.addEventListener('hashchange', () => {
@@ -248,9 +262,10 @@
   function renderSummary() {
     const stats = state.list.stats;
     const cost = state.list.cloudCost;
-    $('summary').textContent = stats.total + ' plugins in ' + state.list.categories.length + ' categories · '
-      + stats.configured + ' configured · ' + stats.withActiveResources + ' with active resources · cloud '
-      + usd.format(cost.hourlyUsd) + ' per hour, ' + usd.format(cost.totalUsd) + ' for ' + cost.hours + ' h';
+    $('summary').textContent = count(stats.total, 'plugin') + ' in '
+      + count(state.list.categories.length, 'category', 'categories') + ' · ' + stats.configured + ' configured · '
+      + stats.withActiveResources + ' with active resources · cloud ' + usd.format(cost.hourlyUsd) + ' per hour, '
+      + usd.format(cost.totalUsd) + ' for ' + cost.hours + ' h';
   }
 
   function renderCategories() {
@@ -323,6 +338,8 @@
 
   function showDetail(detail) {
     state.detail = detail;
+    showChanges([]);
+    loadHistory();
     renderDetails();
     renderForm();
   }
@@ -384,6 +401,39 @@
       fact(facts, 'Managed resources', list);
     }
     fact(facts, 'Revision', detail.revision || (live.configured ? 'unreadable (see the error)' : 'none saved'));
+    const applied = appliedFact(detail);
+    if (applied) {
+      fact(facts, 'Applied', applied);
+    }
+  }
+
+  /**
+   * Which instances that have the plugin loaded run the saved revision: "applied on 2 of 3
+   * instances", then each failure and each instance still on another revision, by name.
+   */
+  function appliedFact(detail) {
+    if (detail.applied === null && detail.error) {
+      return null;
+    }
+    const entries = Object.entries(detail.applied || {});
+    if (!entries.length) {
+      return null;
+    }
+    const current = detail.revision == null ? null : detail.revision;
+    const done = entries.filter(([, a]) => !a.error && a.revision === current).length;
+    const node = el('div');
+    node.appendChild(el('span', 'applied on ' + done + ' of ' + count(entries.length, 'instance'), 'applied-count'));
+    const others = entries.filter(([, a]) => a.error || a.revision !== current);
+    if (others.length) {
+      const list = el('ul', null, 'applied-others');
+      for (const [instance, a] of others) {
+        list.appendChild(el('li', instance + ': ' + (a.error ? 'failed: ' + a.error
+          : 'still on ' + (a.revision == null ? 'the defaults' : 'revision ' + a.revision)),
+          a.error ? 'applied-failed' : null));
+      }
+      node.appendChild(list);
+    }
+    return node;
   }
 
   function renderComparison() {
@@ -530,6 +580,76 @@
     return value;
   }
 
+  /**
+   * Whether a value is saved at a JSON Pointer, at it, in it or around it, from the
+   * endpoint's savedPaths: a masked value and a masked default look the same. Without
+   * savedPaths (an endpoint of another version), whether anything is saved at all.
+   */
+  function isSaved(detail, at) {
+    if (!Array.isArray(detail.savedPaths)) {
+      return detail.revision != null || !!detail.configured;
+    }
+    return detail.savedPaths.some((path) => path === at || path.startsWith(at + '/') || at.startsWith(path + '/'));
+  }
+
+  /**
+   * Empties the field of a hidden saved value, so that neither the default nor anything
+   * else stands for a value the page does not know, and marks it as hidden: a text field
+   * by its placeholder, a choice by a first option that cannot be chosen again, anything
+   * else (a check box, a list) by a note. Returns a test of whether the field is still as
+   * left here, which keeps the saved value.
+   */
+  function blank(field, masked) {
+    if (field.editors && Number.isInteger(field.type) && field.editors[field.type]) {
+      // A field of several types: the one shown.
+      const type = field.type;
+      const inner = blank(field.editors[type], masked);
+      return () => field.type === type && inner();
+    }
+    const input = field.input;
+    if (input && input.tagName === 'SELECT' && !input.multiple) {
+      const option = el('option', HIDDEN);
+      option.value = '_hidden_';
+      option.disabled = true;
+      option.hidden = true;
+      input.insertBefore(option, input.firstChild);
+      input.value = option.value;
+      field.value = undefined;
+      field.onChange(true);
+      return () => input.value === option.value;
+    }
+    if (input && input.tagName === 'INPUT' && input.type === 'checkbox') {
+      input.checked = false;
+      input.indeterminate = true;
+      hiddenNote(field, HIDDEN);
+      return () => input.indeterminate;
+    }
+    if (input && (input.tagName === 'TEXTAREA' || input.tagName === 'INPUT')) {
+      field.setValue('', true);
+      // Not every input can be empty (a range, a colour).
+      if (input.value === '') {
+        input.placeholder = HIDDEN;
+        return () => input.value === '';
+      }
+    }
+    // A list, or a field of its own kind: emptied where it can be, and told apart by value.
+    if (Array.isArray(masked)) {
+      field.setValue([], true);
+      hiddenNote(field, HIDDEN + ' (' + count(masked.length, 'item') + ')');
+    } else {
+      hiddenNote(field, HIDDEN);
+    }
+    const left = JSON.stringify(field.getValue());
+    return () => JSON.stringify(field.getValue()) === left;
+  }
+
+  function hiddenNote(field, text) {
+    const note = el('p', text, 'masked-note');
+    note.id = 'masked-' + field.formname.replace(/[^A-Za-z0-9_-]/g, '_');
+    field.container.appendChild(note);
+    describe(field, note.id);
+  }
+
   function tokens(at) {
     return at.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
   }
@@ -632,16 +752,11 @@
       return;
     }
     state.masked = new Map();
+    state.hidden = new Map();
     const start = unmask(detail.config || {}, '', state.masked) || {};
-    const hidden = [...state.masked.keys()];
-    const note = $('settings-note');
-    if (hidden.length) {
-      note.textContent = 'Some saved values are not shown (secrets always; others as management.endpoint.plugins.show-values decides). '
-        + 'The form shows defaults there, and a field you leave unchanged keeps its saved value.';
-      note.hidden = false;
-    } else {
-      note.hidden = true;
-    }
+    // Masked values where a value is saved; the others are defaults, which the form shows.
+    const hidden = [...state.masked.keys()].filter((at) => isSaved(detail, at));
+    $('hidden-note').hidden = hidden.length === 0;
     hardenEditor(window.JSONEditor);
     const editor = new window.JSONEditor(holder, {
       schema: formSchema(detail.configSchema),
@@ -661,18 +776,18 @@
       if (state.editor !== editor) {
         return;
       }
-      // As an initial value: properties it lacks keep their field, with the default.
+      // As an initial value: properties it lacks keep their field, with the default, which
+      // is what applies where nothing is saved.
       editor.root.setValue(start, true);
-      state.initial = editor.getValue();
+      // Where a value is saved but hidden, the field is emptied, never left at the default.
       for (const at of hidden) {
         const field = editor.getEditor(editorPath(at));
         if (field && field.container) {
-          const hint = el('p', 'Saved value hidden; leave unchanged to keep it.', 'masked-note');
-          hint.id = 'masked-' + field.formname.replace(/[^A-Za-z0-9_-]/g, '_');
-          field.container.appendChild(hint);
-          describe(field, hint.id);
+          state.hidden.set(at, blank(field, state.masked.get(at)));
+          describe(field, 'hidden-note');
         }
       }
+      state.initial = editor.getValue();
       editor.on('change', () => {
         if (state.editor === editor) {
           markSecretsToResend();
@@ -738,7 +853,7 @@
       }
       const id = 'resend-' + field.formname.replace(/[^A-Za-z0-9_-]/g, '_');
       let note = document.getElementById(id);
-      const destination = same(get(value, at), get(state.initial, at)) ? changedDestination(at, value) : null;
+      const destination = untouched(at, value) ? changedDestination(at, value) : null;
       if (!destination) {
         if (note) {
           note.remove();
@@ -763,7 +878,7 @@
   }
 
   function setWritable(writable) {
-    for (const id of ['save', 'reset', 'stop']) {
+    for (const id of ['check', 'save', 'reset', 'stop']) {
       $(id).disabled = !writable;
     }
     if (state.editor && state.editor.ready) {
@@ -833,11 +948,21 @@
     }
   }
 
+  /**
+   * Whether the field of a masked value was left as the page filled it: a saved value's
+   * field left empty, a default's left at the default. The server keeps the saved value
+   * where the mask is sent back, and leaves out a mask with nothing saved behind it.
+   */
+  function untouched(at, value) {
+    const kept = state.hidden.get(at);
+    return kept ? kept() : same(get(value, at), get(state.initial, at));
+  }
+
   /** The form's value, with the mask put back where a hidden value was left unchanged. */
   function formValue() {
     const value = state.editor.getValue() || {};
     for (const [at, original] of state.masked) {
-      if (same(get(value, at), get(state.initial, at))) {
+      if (untouched(at, value)) {
         put(value, at, original);
       }
     }
@@ -874,54 +999,220 @@
     }
   }
 
+  /** What Save sends, and Check with dryRun: the form and the revision read. */
+  function saveBody() {
+    const detail = state.detail;
+    return {
+      config: formValue(),
+      // The revision read; empty when nothing was saved, so that a save made elsewhere in
+      // between is not overwritten either. A saved configuration without a revision is
+      // one the server cannot read (see the error): the save replaces it.
+      revision: (detail.revision != null) ? detail.revision : (detail.configured ? null : '')
+    };
+  }
+
+  function showChanges(changes) {
+    const rows = $('changes-rows');
+    rows.textContent = '';
+    (changes || []).forEach((change) => {
+      const row = el('tr');
+      row.appendChild(el('th', change.path || '(all)'));
+      row.firstChild.scope = 'row';
+      row.appendChild(el('td', JSON.stringify(change.from)));
+      row.appendChild(el('td', JSON.stringify(change.to)));
+      rows.appendChild(row);
+    });
+    $('changes').hidden = !changes || !changes.length;
+  }
+
+  /**
+   * A refused or conflicting write, said the same way for Check and Save.
+   * @return whether violations were shown beside their fields
+   */
+  function refused(response, what, prefix) {
+    if (response.status === 400 && response.json && response.json.violations) {
+      showViolations(response.json.violations);
+      message(prefix + ': the settings break the plugin\'s rules ('
+        + count(response.json.violations.length, 'problem') + ').', true);
+      return true;
+    }
+    if (response.status === 409) {
+      const reload = el('button', 'Reload');
+      reload.type = 'button';
+      reload.addEventListener('click', async () => {
+        await loadDetail();
+        message('Reloaded the settings saved elsewhere.');
+      });
+      message(prefix + ': the settings were changed elsewhere. Reload to see them, then make your change again.',
+        true, reload);
+      return false;
+    }
+    message(writeFailed(response, what), true);
+    return false;
+  }
+
+  function focusFirstViolation(invalid) {
+    // Once the form takes input again: the first field to fix.
+    const first = invalid && document.querySelector('#form [aria-invalid="true"]');
+    if (first) {
+      first.focus();
+    }
+  }
+
+  /** Every check a save makes, nothing written: what would change, or why it would not. */
+  async function check() {
+    if (!state.writable || !state.editor) {
+      return;
+    }
+    let invalid = false;
+    await busy(async () => {
+      const body = Object.assign(saveBody(), { dryRun: true });
+      message('Checking…');
+      clearViolations();
+      showChanges([]);
+      const response = await call('POST', '/' + encodeURIComponent(state.uniqueId), body);
+      if (response.ok) {
+        const changes = response.json.changes || [];
+        showChanges(changes);
+        message(changes.length ? 'Checked: a save would change ' + count(changes.length, 'setting') + '.'
+          : 'Checked: a save would change nothing.');
+        return;
+      }
+      invalid = refused(response, 'check', 'Would not be saved');
+    });
+    focusFirstViolation(invalid);
+  }
+
   async function save() {
     if (!state.writable || !state.editor) {
       return;
     }
     let invalid = false;
     await busy(async () => {
-      const uniqueId = state.uniqueId;
-      const detail = state.detail;
-      const body = {
-        config: formValue(),
-        // The revision read; empty when nothing was saved, so that a save made elsewhere in
-        // between is not overwritten either. A saved configuration without a revision is
-        // one the server cannot read (see the error): the save replaces it.
-        revision: (detail.revision != null) ? detail.revision : (detail.configured ? null : '')
-      };
+      const body = saveBody();
       message('Saving…');
-      const response = await call('POST', '/' + encodeURIComponent(uniqueId), body);
+      showChanges([]);
+      const response = await call('POST', '/' + encodeURIComponent(state.uniqueId), body);
       if (response.ok) {
         showDetail(response.json);
         message('Saved (revision ' + response.json.revision + ').');
         await refreshList();
         return;
       }
-      if (response.status === 400 && response.json && response.json.violations) {
-        showViolations(response.json.violations);
-        invalid = true;
-        message('Not saved: the settings break the plugin\'s rules (' + response.json.violations.length
-          + ' problem' + (response.json.violations.length === 1 ? '' : 's') + ').', true);
-        return;
-      }
-      if (response.status === 409) {
-        const reload = el('button', 'Reload');
-        reload.type = 'button';
-        reload.addEventListener('click', async () => {
-          await loadDetail();
-          message('Reloaded the settings saved elsewhere.');
-        });
-        message('Not saved: the settings were changed elsewhere. Reload to see them, then make your change again.',
-          true, reload);
-        return;
-      }
-      message(writeFailed(response, 'save'), true);
+      invalid = refused(response, 'save', 'Not saved');
     });
-    // Once the form takes input again: the first field to fix.
-    const first = invalid && document.querySelector('#form [aria-invalid="true"]');
-    if (first) {
-      first.focus();
+    focusFirstViolation(invalid);
+  }
+
+  // ---------------------------------------------------------------- history
+
+  /** The plugin's revisions, newest first, each with Changes and Restore. */
+  async function loadHistory() {
+    const uniqueId = state.uniqueId;
+    const revision = state.detail && state.detail.revision;
+    const response = await call('GET', '/' + encodeURIComponent(uniqueId) + '/revisions');
+    if (uniqueId !== state.uniqueId) {
+      return;
     }
+    const rows = $('history-rows');
+    rows.textContent = '';
+    $('history-diff').hidden = true;
+    const revisions = (response.ok && response.json && response.json.revisions) || [];
+    $('history').hidden = !response.ok;
+    $('history-empty').hidden = revisions.length > 0;
+    $('history-table').hidden = revisions.length === 0;
+    for (const entry of revisions) {
+      const row = el('tr');
+      const current = entry.revision === revision;
+      const name = entry.deleted ? 'deleted' : entry.revision.slice(0, 12) + (current ? ' (current)' : '');
+      row.appendChild(el('th', name));
+      row.firstChild.scope = 'row';
+      row.appendChild(el('td', new Date(entry.writtenAt).toLocaleString()));
+      row.appendChild(el('td', entry.writtenBy || 'outside this application'));
+      const actions = el('td');
+      if (!entry.deleted && !current) {
+        const changes = el('button', 'Changes');
+        changes.type = 'button';
+        changes.addEventListener('click', () => showRevisionDiff(entry.revision));
+        actions.appendChild(changes);
+        const restore = el('button', 'Restore');
+        restore.type = 'button';
+        restore.disabled = !state.writable;
+        restore.addEventListener('click', () => restoreRevision(entry.revision));
+        actions.appendChild(restore);
+      }
+      row.appendChild(actions);
+      rows.appendChild(row);
+    }
+  }
+
+  /** Each setting where a revision differs from the current one, both masked alike. */
+  async function showRevisionDiff(revision) {
+    const uniqueId = state.uniqueId;
+    const response = await call('GET', '/' + encodeURIComponent(uniqueId) + '/revisions/'
+      + encodeURIComponent(revision));
+    if (uniqueId !== state.uniqueId || !response.ok) {
+      return;
+    }
+    const rows = $('history-diff-rows');
+    rows.textContent = '';
+    const differences = [];
+    // Saved values against saved values: the revision has no defaults filled in.
+    const saved = {};
+    for (const at of state.detail.savedPaths || []) {
+      put(saved, at, get(state.detail.config || {}, at));
+    }
+    diff(saved, response.json.config || {}, '', differences);
+    for (const [at, now, then] of differences) {
+      const row = el('tr');
+      row.appendChild(el('th', at));
+      row.firstChild.scope = 'row';
+      row.appendChild(el('td', JSON.stringify(now)));
+      row.appendChild(el('td', JSON.stringify(then)));
+      rows.appendChild(row);
+    }
+    $('history-diff-title').textContent = 'Revision ' + revision.slice(0, 12) + ' against the current settings: '
+      + (differences.length ? count(differences.length, 'difference') : 'no difference shown')
+      + ((state.masked.size && differences.length === 0) ? ' (hidden values cannot be compared here)' : '');
+    $('history-diff').hidden = false;
+  }
+
+  function diff(now, then, at, into) {
+    const keys = new Set([...Object.keys(now), ...Object.keys(then)]);
+    for (const key of keys) {
+      const a = now[key];
+      const b = then[key];
+      const path = pointer(at, key);
+      if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+        diff(a, b, path, into);
+      } else if (!same(a, b)) {
+        into.push([path, a === undefined ? null : a, b === undefined ? null : b]);
+      }
+    }
+  }
+
+  async function restoreRevision(revision) {
+    if (!state.writable) {
+      return;
+    }
+    if (!await confirm('Restore revision ' + revision.slice(0, 12) + '?',
+      'Its settings, secrets included, are saved as a new revision, checked like any save.', 'Restore')) {
+      return;
+    }
+    busy(async () => {
+      const detail = state.detail;
+      const response = await call('POST', '/' + encodeURIComponent(state.uniqueId), {
+        restore: revision,
+        revision: (detail.revision != null) ? detail.revision : ''
+      });
+      if (response.ok) {
+        showDetail(response.json);
+        message('Restored revision ' + revision.slice(0, 12) + ' as revision ' + response.json.revision + '.');
+        await refreshList();
+        return;
+      }
+      refused(response, 'restore', 'Not restored');
+    });
   }
 
   function confirm(title, text, action) {
@@ -984,7 +1275,7 @@
         done.push('terminated its cloud resource');
       }
       if (result.endedPids.length) {
-        done.push('ended PIDs ' + result.endedPids.join(', '));
+        done.push('ended ' + (result.endedPids.length === 1 ? 'PID ' : 'PIDs ') + result.endedPids.join(', '));
       }
       const text = (done.length ? 'Stopped: ' + done.join('; ') + '.' : 'Nothing to stop.')
         + (result.errors.length ? ' Failed: ' + result.errors.join('; ') : '');

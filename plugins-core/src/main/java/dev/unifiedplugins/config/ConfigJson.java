@@ -89,6 +89,18 @@ public final class ConfigJson {
 	}
 
 	/**
+	 * Checks that a configuration holds only what a JSON object can, in a form that reads
+	 * back as it is: what {@link #write} and schema validation check first.
+	 * @param uniqueId the plugin's unique id, for messages
+	 * @param config the configuration
+	 * @throws IllegalArgumentException naming the key path of the first value that is not
+	 * JSON, never the value
+	 */
+	public static void requireJson(String uniqueId, Map<String, ?> config) {
+		JsonValues.check(uniqueId, config, Long.MAX_VALUE);
+	}
+
+	/**
 	 * Writes a configuration.
 	 * @param uniqueId the plugin's unique id, for messages
 	 * @param config the configuration

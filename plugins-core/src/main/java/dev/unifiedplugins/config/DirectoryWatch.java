@@ -12,11 +12,12 @@ import java.nio.file.WatchService;
 import dev.unifiedplugins.concurrent.DaemonThreads;
 
 /**
- * Tells when a config file in a directory may have changed, from the file system's
- * events, on a daemon thread of its own. Events are lost on some file systems (NFS,
- * overlay), so its user also rescans now and then.
+ * Tells when a file in a directory may have changed, from the file system's events, on a
+ * daemon thread of its own: the file store's config files, and the JARs of a watched
+ * plugin directory. Events are lost on some file systems (NFS, overlay), so its user also
+ * rescans now and then.
  */
-final class DirectoryWatch implements AutoCloseable {
+public final class DirectoryWatch implements AutoCloseable {
 
 	private static final System.Logger logger = System.getLogger(DirectoryWatch.class.getName());
 
@@ -25,15 +26,29 @@ final class DirectoryWatch implements AutoCloseable {
 	private final Thread thread;
 
 	DirectoryWatch(Path dir, String suffix, Runnable onChange) {
+		this(dir, suffix, "plugins-config-watch", onChange);
+	}
+
+	/**
+	 * Starts watching.
+	 * @param dir the directory, which must exist
+	 * @param suffix the end of the names of the files of interest, such as {@code .jar};
+	 * names starting with a dot (temporary files, locks) are left out
+	 * @param threadName the name of the thread that waits for events
+	 * @param onChange told, on that thread, after events about files of interest or lost
+	 * events
+	 * @throws UncheckedIOException when the directory cannot be watched
+	 */
+	public DirectoryWatch(Path dir, String suffix, String threadName, Runnable onChange) {
 		try {
 			this.service = dir.getFileSystem().newWatchService();
 			dir.register(this.service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
 					StandardWatchEventKinds.ENTRY_DELETE);
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot watch plugin config directory " + dir + ": " + ex.getMessage(), ex);
+			throw new UncheckedIOException("Cannot watch directory " + dir + ": " + ex.getMessage(), ex);
 		}
-		this.thread = DaemonThreads.named("plugins-config-watch").newThread(() -> run(suffix, onChange));
+		this.thread = DaemonThreads.named(threadName).newThread(() -> run(suffix, onChange));
 		this.thread.start();
 	}
 
@@ -54,7 +69,7 @@ final class DirectoryWatch implements AutoCloseable {
 						onChange.run();
 					}
 					catch (RuntimeException ex) {
-						logger.log(System.Logger.Level.WARNING, "A config change listener failed", ex);
+						logger.log(System.Logger.Level.WARNING, "A directory change listener failed", ex);
 					}
 				}
 			}

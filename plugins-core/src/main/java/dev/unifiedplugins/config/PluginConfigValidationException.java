@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A plugin configuration that does not match the plugin's JSON Schema. It reports every
- * violation, not only the first; neither the message nor the violations hold the offending
- * values, which may be secrets.
+ * A plugin configuration that does not match the plugin's JSON Schema, or that the loaded
+ * plugin refused ({@link #refusedByPlugin}). It reports every violation, not only the
+ * first; neither the message nor the violations hold the offending values, which may be
+ * secrets (a plugin's own messages are the plugin's to keep free of them).
  */
 public class PluginConfigValidationException extends IllegalArgumentException {
 
@@ -20,15 +21,30 @@ public class PluginConfigValidationException extends IllegalArgumentException {
 	 * @param violations every violation, at least one
 	 */
 	public PluginConfigValidationException(String uniqueId, List<ConfigViolation> violations) {
-		super(message(uniqueId, violations));
+		this(uniqueId, "does not match its schema", violations);
+	}
+
+	private PluginConfigValidationException(String uniqueId, String what, List<ConfigViolation> violations) {
+		super(message(uniqueId, what, violations));
 		this.uniqueId = uniqueId;
 		this.violations = List.copyOf(violations);
 	}
 
-	private static String message(String uniqueId, List<ConfigViolation> violations) {
+	/**
+	 * Creates an exception for a configuration that the plugin itself refused, through
+	 * {@code ConfigurablePlugin.validate}.
+	 * @param uniqueId the plugin's unique id
+	 * @param violations every violation, at least one
+	 * @return the exception
+	 */
+	public static PluginConfigValidationException refusedByPlugin(String uniqueId, List<ConfigViolation> violations) {
+		return new PluginConfigValidationException(uniqueId, "was refused by the plugin", violations);
+	}
+
+	private static String message(String uniqueId, String what, List<ConfigViolation> violations) {
 		Objects.requireNonNull(uniqueId, "uniqueId must not be null");
 		Objects.requireNonNull(violations, "violations must not be null");
-		return "Configuration of plugin '" + uniqueId + "' does not match its schema (" + violations.size()
+		return "Configuration of plugin '" + uniqueId + "' " + what + " (" + violations.size()
 				+ ((violations.size() == 1) ? " violation): " : " violations): ")
 				+ ConfigViolation.describe(violations);
 	}

@@ -12,10 +12,11 @@ import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Binds configurations to classes for the registry, with errors that name the property,
- * never its value.
+ * Binds configurations to classes as the registry does for
+ * {@link UnifiedPluginRegistry#loadPluginConfig(String, Class)}, with errors that name the
+ * property, never its value.
  */
-final class PluginConfigSupport {
+public final class PluginConfigSupport {
 
 	/**
 	 * Jackson 3's defaults, except that an absent primitive is Java's default: the schema
@@ -27,11 +28,17 @@ final class PluginConfigSupport {
 	}
 
 	/**
-	 * Binds a configuration to a class the way Jackson does.
+	 * Binds a configuration to a class the way Jackson does, except that an absent
+	 * primitive is Java's default.
+	 * @param <T> the configuration type
+	 * @param uniqueId the plugin's unique id, for messages
+	 * @param config the configuration, typically over the schema's defaults
+	 * @param type the configuration class
+	 * @return the bound configuration
 	 * @throws PluginConfigException naming the plugin, the class and the failing property,
 	 * but not its value, which may be a secret
 	 */
-	static <T> T bind(String uniqueId, Map<String, Object> config, Class<T> type) {
+	public static <T> T bind(String uniqueId, Map<String, Object> config, Class<T> type) {
 		try {
 			return mapperFor(type).convertValue(config, type);
 		}

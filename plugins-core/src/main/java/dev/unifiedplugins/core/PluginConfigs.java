@@ -5,10 +5,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
+import dev.unifiedplugins.config.ConfigChange;
+import dev.unifiedplugins.config.ConfigChanges;
+import dev.unifiedplugins.config.ConfigJson;
 import dev.unifiedplugins.config.ConfigRevision;
 import dev.unifiedplugins.config.ExpectedRevision;
+import dev.unifiedplugins.config.PluginConfigConflictException;
+import dev.unifiedplugins.config.PluginConfigException;
 import dev.unifiedplugins.config.PluginConfigRevisionNotFoundException;
 import dev.unifiedplugins.config.PluginConfigSchema;
 import dev.unifiedplugins.config.PluginConfigStore;
@@ -19,8 +25,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The registry's reads and writes of configurations: ids checked before they reach the
- * store, saves validated, every write recorded in the revisions (which keep the
- * {@code configured} flags and tell the listeners) and every failed write logged.
+ * store, saves checked (schema, then validators) before any lock is taken, every write
+ * recorded in the revisions (which keep the {@code configured} flags and tell the
+ * listeners) and every failed write logged. A dry run checks as a save does and writes
+ * nothing.
  */
 final class PluginConfigs {
 
@@ -30,9 +38,19 @@ final class PluginConfigs {
 
 	private final StoredRevisions revisions;
 
+	private final List<PluginConfigValidator> validators = new CopyOnWriteArrayList<>();
+
 	PluginConfigs(PluginConfigStore store, StoredRevisions revisions) {
 		this.store = store;
 		this.revisions = revisions;
+	}
+
+	void addValidator(PluginConfigValidator validator) {
+		this.validators.add(Objects.requireNonNull(validator, "validator must not be null"));
+	}
+
+	void removeValidator(PluginConfigValidator validator) {
+		this.validators.remove(Objects.requireNonNull(validator, "validator must not be null"));
 	}
 
 	Map<String, Object> load(String uniqueId) {
@@ -41,8 +59,7 @@ final class PluginConfigs {
 	}
 
 	Map<String, Object> loadWithDefaults(String uniqueId, @Nullable PluginConfigSchema schema) {
-		Map<String, Object> saved = load(uniqueId);
-		return (schema != null) ? schema.withDefaults(saved) : saved;
+		return withDefaults(load(uniqueId), schema);
 	}
 
 	Optional<StoredPluginConfig> loadStored(String uniqueId) {
@@ -50,16 +67,74 @@ final class PluginConfigs {
 		return this.store.loadStored(uniqueId);
 	}
 
-	/** Saves after validating against the schema, when one is given. */
+	/**
+	 * Saves after the checks of {@link #check}.
+	 * @param schema the plugin's schema, null for none
+	 * @param validate whether to validate against the schema
+	 */
 	String save(String uniqueId, Map<String, Object> config, ExpectedRevision expected,
-			@Nullable PluginConfigSchema schema) {
+			@Nullable PluginConfigSchema schema, boolean validate) {
+		check(uniqueId, config, expected, schema, validate, false);
+		return Objects.requireNonNull(write(uniqueId, "save", () -> this.store.save(uniqueId, config, expected)));
+	}
+
+	/**
+	 * Checks as {@link #save} does, then compares the stored configuration with the one
+	 * given, each over the schema's defaults; writes nothing.
+	 * @throws PluginConfigConflictException when another revision is stored than expected
+	 */
+	List<ConfigChange> dryRun(String uniqueId, Map<String, Object> config, ExpectedRevision expected,
+			@Nullable PluginConfigSchema schema, boolean validate) {
+		Map<String, Object> after = Objects.requireNonNull(check(uniqueId, config, expected, schema, validate, true));
+		StoredPluginConfig stored;
+		String revision;
+		try {
+			stored = this.store.loadStored(uniqueId).orElse(null);
+			revision = (stored != null) ? stored.revision() : null;
+		}
+		catch (PluginConfigException ex) {
+			// A corrupt configuration, which a save replaces: compared as nothing saved.
+			stored = null;
+			revision = this.revisions.get(uniqueId);
+		}
+		if (!expected.matches(revision)) {
+			throw new PluginConfigConflictException(uniqueId, expected, revision);
+		}
+		return ConfigChanges.between(withDefaults((stored != null) ? stored.config() : Map.of(), schema), after);
+	}
+
+	/**
+	 * The checks before a write, outside every lock: the schema's (when {@code validate}),
+	 * then every validator's, given the configuration over the schema's defaults.
+	 * @param dryRun whether to return that configuration even when no validator needed it
+	 * @return the configuration over the schema's defaults, null when it was not needed
+	 */
+	private @Nullable Map<String, Object> check(String uniqueId, Map<String, Object> config,
+			ExpectedRevision expected, @Nullable PluginConfigSchema schema, boolean validate, boolean dryRun) {
 		PluginIds.requireValid(uniqueId, "unique id");
 		Objects.requireNonNull(config, () -> "config of plugin '" + uniqueId + "' must not be null");
 		Objects.requireNonNull(expected, "expected must not be null");
-		if (schema != null) {
+		boolean validated = schema != null && validate;
+		if (validated) {
 			schema.validate(uniqueId, config);
 		}
-		return Objects.requireNonNull(write(uniqueId, "save", () -> this.store.save(uniqueId, config, expected)));
+		List<PluginConfigValidator> validators = List.copyOf(this.validators);
+		if (validators.isEmpty() && !dryRun) {
+			return null;
+		}
+		if (!validated) {
+			// What validation checks first: the defaults cannot be laid under anything else.
+			ConfigJson.requireJson(uniqueId, config);
+		}
+		Map<String, Object> effective = withDefaults(config, schema);
+		for (PluginConfigValidator validator : validators) {
+			validator.validate(uniqueId, effective);
+		}
+		return effective;
+	}
+
+	private static Map<String, Object> withDefaults(Map<String, Object> config, @Nullable PluginConfigSchema schema) {
+		return (schema != null) ? schema.withDefaults(config) : Json.immutableCopy(config);
 	}
 
 	boolean delete(String uniqueId) {

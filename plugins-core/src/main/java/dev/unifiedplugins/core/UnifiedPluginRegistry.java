@@ -13,6 +13,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.unifiedplugins.concurrent.Listeners;
+import dev.unifiedplugins.config.ConfigChange;
 import dev.unifiedplugins.config.ConfigRevision;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
@@ -23,6 +24,8 @@ import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.config.StoredPluginConfig;
 import dev.unifiedplugins.core.RegistrySnapshot.Category;
 import dev.unifiedplugins.core.RegistrySnapshot.Plugin;
+import dev.unifiedplugins.observation.PluginCallObserver;
+import dev.unifiedplugins.observation.PluginOperation;
 import dev.unifiedplugins.processes.ProcessTable;
 import org.jspecify.annotations.Nullable;
 
@@ -45,7 +48,9 @@ import org.jspecify.annotations.Nullable;
  * the PIDs and remote resource are those the instance reports now.
  * <p>
  * A plugin's configuration schema is checked when its manager registers, and every saved
- * configuration is validated against it (see {@link #setValidationEnabled}).
+ * configuration is validated against it (see {@link #setValidationEnabled}), then by every
+ * {@linkplain #addConfigValidator validator}, before anything is written;
+ * {@link #checkPluginConfig} runs the same checks and writes nothing.
  * <p>
  * Every method that takes a unique id ({@code category_name}) throws
  * {@link NullPointerException} for null. Those that load, save or delete a configuration
@@ -68,6 +73,8 @@ public class UnifiedPluginRegistry {
 	private final PluginConfigs configs;
 
 	private volatile boolean validationEnabled = true;
+
+	private volatile PluginCallObserver observer = PluginCallObserver.NONE;
 
 	private final RegistrationFailures failures = new RegistrationFailures();
 
@@ -104,6 +111,7 @@ public class UnifiedPluginRegistry {
 	/**
 	 * Sets whether saved configurations are validated against their schema, and schemas
 	 * checked when their manager registers (else on their first validation). On by default.
+	 * The {@linkplain #addConfigValidator validators} run either way.
 	 * @param validationEnabled whether to validate
 	 */
 	public void setValidationEnabled(boolean validationEnabled) {
@@ -336,13 +344,16 @@ public class UnifiedPluginRegistry {
 
 	/**
 	 * Saves a plugin's configuration atomically and marks the plugin configured; the last
-	 * writer wins. It must match the plugin's schema, unless validation is off.
+	 * writer wins. It must match the plugin's schema, unless validation is off, and pass
+	 * every {@linkplain #addConfigValidator validator}, such as a loaded plugin's own
+	 * check.
 	 * @param uniqueId the plugin's unique id
 	 * @param config a JSON object
 	 * @return true when saved; false when an I/O error prevented it, which is logged and
 	 * leaves the previous configuration as it was
 	 * @throws dev.unifiedplugins.config.PluginConfigValidationException listing every
-	 * violation; nothing is written
+	 * violation of the schema, or why a validator refused it; nothing is written and no
+	 * listener is told
 	 * @throws IllegalArgumentException also when a value cannot be held in JSON
 	 */
 	public boolean savePluginConfig(String uniqueId, Map<String, Object> config) {
@@ -369,7 +380,69 @@ public class UnifiedPluginRegistry {
 	 * {@link #savePluginConfig(String, Map)}
 	 */
 	public String savePluginConfig(String uniqueId, Map<String, Object> config, ExpectedRevision expected) {
-		return this.configs.save(uniqueId, config, expected, this.validationEnabled ? schemaOf(uniqueId) : null);
+		String category = getRegisteredPlugin(uniqueId).map(PluginMetadata::category).orElse("unknown");
+		return this.observer.observe(PluginOperation.CONFIG_SAVE, uniqueId, category, Map.of(),
+				() -> this.configs.save(uniqueId, config, expected, schemaOf(uniqueId), this.validationEnabled));
+	}
+
+	/**
+	 * Sets what observes each save of a configuration ({@code plugins.config.save}).
+	 * @param observer the observer, {@link PluginCallObserver#NONE} by default
+	 */
+	public void setObserver(PluginCallObserver observer) {
+		this.observer = Objects.requireNonNull(observer, "observer must not be null");
+	}
+
+	/**
+	 * A dry run of {@link #savePluginConfig(String, Map)}: see
+	 * {@link #checkPluginConfig(String, Map, ExpectedRevision)}, with any revision stored.
+	 * @param uniqueId the plugin's unique id
+	 * @param config a JSON object
+	 * @return the changes, empty when the save would change nothing
+	 */
+	public List<ConfigChange> checkPluginConfig(String uniqueId, Map<String, Object> config) {
+		return checkPluginConfig(uniqueId, config, ExpectedRevision.any());
+	}
+
+	/**
+	 * A dry run of {@link #savePluginConfig(String, Map, ExpectedRevision)}: every check a
+	 * save makes (the schema, the validators, the expected revision), and what the save
+	 * would change. Nothing is written and no listener is told.
+	 * <p>
+	 * The changes compare the plugin's effective configurations, as
+	 * {@link #loadPluginConfigWithDefaults(String)} gives them: what is stored now and the
+	 * configuration given, each over the schema's defaults (see {@link ConfigChange} and
+	 * {@link dev.unifiedplugins.config.ConfigChanges}). A value saved equal to its default
+	 * is thus no change, and a saved value left out is a change back to its default. A
+	 * stored configuration that is corrupt counts as none.
+	 * @param uniqueId the plugin's unique id
+	 * @param config a JSON object
+	 * @param expected what must be stored for a save to go ahead
+	 * @return the changes, empty when the save would change nothing
+	 * @throws dev.unifiedplugins.config.PluginConfigValidationException as a save would
+	 * @throws PluginConfigConflictException when another revision is stored than expected
+	 * @throws UncheckedIOException when the store cannot be read
+	 * @throws IllegalArgumentException also when a value cannot be held in JSON
+	 */
+	public List<ConfigChange> checkPluginConfig(String uniqueId, Map<String, Object> config,
+			ExpectedRevision expected) {
+		return this.configs.dryRun(uniqueId, config, expected, schemaOf(uniqueId), this.validationEnabled);
+	}
+
+	/**
+	 * Adds a check that every save of a configuration, and every
+	 * {@linkplain #checkPluginConfig dry run}, passes after the schema's and before anything
+	 * is written. Validators run in the order they were added, in the saving thread, with
+	 * no lock of this registry held.
+	 * @param validator the check
+	 */
+	public void addConfigValidator(PluginConfigValidator validator) {
+		this.configs.addValidator(validator);
+	}
+
+	/** @param validator a validator added with {@link #addConfigValidator}, to remove */
+	public void removeConfigValidator(PluginConfigValidator validator) {
+		this.configs.removeValidator(validator);
 	}
 
 	/**

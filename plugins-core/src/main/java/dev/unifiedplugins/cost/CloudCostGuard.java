@@ -15,6 +15,7 @@ import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.concurrent.Listeners;
 import dev.unifiedplugins.concurrent.PeriodicTasks;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.observation.PluginCallObserver;
 import dev.unifiedplugins.cost.CloudResourceSurvey.Answers;
 import dev.unifiedplugins.cost.CloudResourceSurvey.Observation;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
@@ -82,9 +83,20 @@ public final class CloudCostGuard {
 		this.clock = Objects.requireNonNull(clock, "clock must not be null");
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
 		this.survey = new CloudResourceSurvey(registry, calls, settings.callTimeout());
-		this.terminator = new CloudResourceTerminator(calls, settings, this.listeners);
+		this.terminator = new CloudResourceTerminator(calls, settings, this.listeners,
+				(id) -> registry.getRegisteredPlugin(id).map((plugin) -> plugin.category()).orElse("unknown"));
 		this.budget = new CloudBudget(settings, fleet, this.budgetListeners);
 		this.status = new Status(null, 0, Map.of(), 0, this.budget.initial(), Map.of(), null);
+	}
+
+	/**
+	 * Sets what observes each termination, and puts the calls of
+	 * {@code terminateRemoteResource()} in the plugin's log context.
+	 * @param observer the observer, {@link PluginCallObserver#NONE} by default
+	 */
+	public void setObserver(PluginCallObserver observer) {
+		this.terminator.setObserver(observer);
+		this.survey.setObserver(observer);
 	}
 
 	/** {@return the limits this guard enforces} */

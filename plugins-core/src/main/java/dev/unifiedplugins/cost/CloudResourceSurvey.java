@@ -14,6 +14,7 @@ import dev.unifiedplugins.core.RegisteredPlugin;
 import dev.unifiedplugins.core.RemoteResourceInfo;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.inspection.PluginInspector;
+import dev.unifiedplugins.observation.PluginCallObserver;
 import dev.unifiedplugins.protocols.CloudAwarePlugin;
 import org.jspecify.annotations.Nullable;
 
@@ -32,10 +33,16 @@ public final class CloudResourceSurvey {
 
 	private final Duration timeout;
 
+	private volatile PluginCallObserver observer = PluginCallObserver.NONE;
+
 	CloudResourceSurvey(UnifiedPluginRegistry registry, BoundedCalls calls, Duration timeout) {
 		this.registry = registry;
 		this.calls = calls;
 		this.timeout = timeout;
+	}
+
+	void setObserver(PluginCallObserver observer) {
+		this.observer = observer;
 	}
 
 	/** Asks every registered plugin. */
@@ -46,7 +53,7 @@ public final class CloudResourceSurvey {
 		Map<String, Future<@Nullable Observation>> asked = new LinkedHashMap<>();
 		for (RegisteredPlugin plugin : this.registry.getRegistrations()) {
 			String id = plugin.uniqueId();
-			asked.put(id, this.calls.submit(key(id), () -> observe(id)));
+			asked.put(id, this.calls.submit(key(id), this.observer.inContext(id, plugin.metadata().category(), () -> observe(id))));
 		}
 		asked.forEach((id, future) -> {
 			try {

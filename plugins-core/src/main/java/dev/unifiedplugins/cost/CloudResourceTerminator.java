@@ -3,12 +3,17 @@ package dev.unifiedplugins.cost;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.concurrent.Listeners;
 import dev.unifiedplugins.cost.CloudCostGuard.Termination;
 import dev.unifiedplugins.cost.CloudResourceSurvey.Observation;
+import dev.unifiedplugins.observation.PluginCallObserver;
+import dev.unifiedplugins.observation.PluginOperation;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
 import org.jspecify.annotations.Nullable;
@@ -29,23 +34,40 @@ final class CloudResourceTerminator {
 
 	private final Listeners<PluginCloudResourceTerminated> listeners;
 
+	private final UnaryOperator<String> categories;
+
+	private volatile PluginCallObserver observer = PluginCallObserver.NONE;
+
 	/** Guarded by this. */
 	private final Map<String, Termination> lastTerminations = new LinkedHashMap<>();
 
 	CloudResourceTerminator(BoundedCalls calls, CloudCostGuard.Settings settings,
-			Listeners<PluginCloudResourceTerminated> listeners) {
+			Listeners<PluginCloudResourceTerminated> listeners, UnaryOperator<String> categories) {
 		this.calls = calls;
+		this.categories = categories;
 		this.settings = settings;
 		this.listeners = listeners;
 	}
 
-	/** Terminates one resource now, bounded; returns whether it succeeded. Never throws. */
+	void setObserver(PluginCallObserver observer) {
+		this.observer = Objects.requireNonNull(observer, "observer must not be null");
+	}
+
+	/** Terminates one resource now, bounded, observed; returns whether it succeeded. Never throws. */
 	boolean terminate(String id, Observation observation, Reason reason, Instant now) {
+		String category = this.categories.apply(id);
+		return this.observer.observe(PluginOperation.CLOUD_TERMINATE, id, category,
+				Map.of("reason", reason.name().toLowerCase(Locale.ROOT)),
+				() -> terminate(id, category, observation, reason, now));
+	}
+
+	private boolean terminate(String id, String category, Observation observation, Reason reason, Instant now) {
 		Duration timeout = this.settings.callTimeout();
 		String error = null;
 		try {
 			Boolean result = BoundedCalls.await(
-					this.calls.submit(CloudResourceSurvey.key(id), observation.plugin()::terminateRemoteResource),
+					this.calls.submit(CloudResourceSurvey.key(id),
+							this.observer.inContext(id, category, observation.plugin()::terminateRemoteResource)),
 					System.nanoTime() + timeout.toNanos(), timeout);
 			if (!Boolean.TRUE.equals(result)) {
 				error = "terminateRemoteResource() returned false";

@@ -21,6 +21,7 @@ import dev.unifiedplugins.core.PluginResources;
 import dev.unifiedplugins.core.RegisteredPlugin;
 import dev.unifiedplugins.core.RemoteResourceInfo;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.observation.PluginCallObserver;
 import dev.unifiedplugins.processes.ProcessTable;
 import dev.unifiedplugins.protocols.CloudAwarePlugin;
 import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
@@ -53,6 +54,8 @@ public final class PluginInspector {
 	private final BoundedCalls calls;
 
 	private final Duration timeout;
+
+	private volatile PluginCallObserver observer = PluginCallObserver.NONE;
 
 	/**
 	 * The batchers of the durations being inspected right now; one leaves when its last
@@ -206,6 +209,15 @@ public final class PluginInspector {
 		return manager.getLoadError(plugin.name()).map((error) -> "last load failed: " + error).orElse(null);
 	}
 
+	/**
+	 * Sets what puts each call into plugin code (resources, PIDs, costs) in the plugin's
+	 * log context.
+	 * @param observer the observer, {@link PluginCallObserver#NONE} by default
+	 */
+	public void setObserver(PluginCallObserver observer) {
+		this.observer = Objects.requireNonNull(observer, "observer must not be null");
+	}
+
 	/** The calls started for plugins {@code from} (inclusive) to {@code to}; null where none. */
 	private Future<PluginReport>[] startReports(List<RegisteredPlugin> plugins, int from, int to, double hours,
 			boolean details, Supplier<ProcessTable> table) {
@@ -216,7 +228,8 @@ public final class PluginInspector {
 			PluginMetadata plugin = plugins.get(i).metadata();
 			Object instance = this.registry.getPluginInstance(id).orElse(null);
 			if (instance instanceof LifecycleAwarePlugin || instance instanceof CloudAwarePlugin) {
-				started[i - from] = this.calls.submit(id, () -> report(id, plugin, instance, hours, details, table));
+				started[i - from] = this.calls.submit(id, this.observer.inContext(id, plugin.category(),
+						() -> report(id, plugin, instance, hours, details, table)));
 			}
 		}
 		return started;

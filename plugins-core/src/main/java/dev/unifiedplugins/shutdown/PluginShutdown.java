@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,6 +17,8 @@ import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.core.RegisteredPlugin;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.cost.CloudResourceSurvey;
+import dev.unifiedplugins.observation.PluginCallObserver;
+import dev.unifiedplugins.observation.PluginOperation;
 import dev.unifiedplugins.processes.ProcessIdentity;
 import dev.unifiedplugins.protocols.CloudAwarePlugin;
 import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
@@ -47,6 +50,8 @@ public final class PluginShutdown {
 	private final Duration timeout;
 
 	private final TerminationListener terminations;
+
+	private volatile PluginCallObserver observer = PluginCallObserver.NONE;
 
 	/**
 	 * Creates a shutdown procedure.
@@ -183,9 +188,26 @@ public final class PluginShutdown {
 		for (Long pid : LifecycleAwarePlugin.getAllManagedPids(lifecycle)) {
 			ProcessIdentity.of(pid).ifPresent(seen::add);
 		}
-		lifecycle.forceCleanup();
+		this.observer.observe(PluginOperation.CLEANUP, id, category(id), Map.of(), () -> {
+			lifecycle.forceCleanup();
+			return true;
+		});
 		logger.log(System.Logger.Level.INFO, "Cleaned up plugin '" + id + "'");
 		return true;
+	}
+
+	/**
+	 * Sets what observes each {@code forceCleanup()} ({@code plugins.cleanup}) and
+	 * termination ({@code plugins.cloud.terminate}), and puts them in the plugin's log
+	 * context.
+	 * @param observer the observer, {@link PluginCallObserver#NONE} by default
+	 */
+	public void setObserver(PluginCallObserver observer) {
+		this.observer = Objects.requireNonNull(observer, "observer must not be null");
+	}
+
+	private String category(String id) {
+		return this.registry.getRegisteredPlugin(id).map((plugin) -> plugin.category()).orElse("unknown");
 	}
 
 	/**
@@ -198,7 +220,8 @@ public final class PluginShutdown {
 		boolean terminated = false;
 		String error = "terminateRemoteResource() returned false";
 		try {
-			terminated = cloud.terminateRemoteResource();
+			terminated = this.observer.observe(PluginOperation.CLOUD_TERMINATE, id, category(id),
+					Map.of("reason", reason.name().toLowerCase(Locale.ROOT)), cloud::terminateRemoteResource);
 			if (terminated) {
 				error = null;
 				logger.log(System.Logger.Level.INFO, "Terminated the cloud resource of plugin '" + id + "'");

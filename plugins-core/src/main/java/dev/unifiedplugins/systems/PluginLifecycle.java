@@ -1,19 +1,28 @@
 package dev.unifiedplugins.systems;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import dev.unifiedplugins.applied.AppliedRevisions;
+import dev.unifiedplugins.applied.LocalAppliedRevisions;
+import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.concurrent.DaemonThreads;
 import dev.unifiedplugins.config.PluginConfigChange;
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.observation.PluginCallObserver;
+import dev.unifiedplugins.observation.PluginOperation;
+import dev.unifiedplugins.processes.ThisProcess;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,24 +40,80 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Reloads run one at a time on a thread of their own, never in the thread that saved
  * the configuration.
+ * <p>
+ * Every save of a loaded plugin's configuration through the registry (and every
+ * {@linkplain UnifiedPluginRegistry#checkPluginConfig dry run}) first asks the instance's
+ * {@link ConfigurablePlugin#validate}, bounded in time; a refusal, or no answer in time,
+ * refuses the save with a {@link dev.unifiedplugins.config.PluginConfigValidationException}
+ * and nothing is written. A plugin that is not loaded is not asked: its configuration is
+ * checked against its schema only.
+ * <p>
+ * Every load, reload and unload is recorded in {@link AppliedRevisions}: the revision of
+ * the configuration applied, or the error of a load that failed, read by the
+ * {@code plugins} endpoint's {@code applied} and awaited after a save.
  */
 public class PluginLifecycle implements AutoCloseable {
+
+	/** The bound on a plugin's {@link ConfigurablePlugin#validate} unless one is given: 2 seconds. */
+	public static final Duration DEFAULT_VALIDATION_TIMEOUT = Duration.ofSeconds(2);
 
 	private static final System.Logger logger = System.getLogger(PluginLifecycle.class.getName());
 
 	private final UnifiedPluginRegistry registry;
 
+	private final Set<JarDirectoryWatcher> watchers = ConcurrentHashMap.newKeySet();
+
 	private final Consumer<PluginConfigChange> listener = this::onChange;
 
 	private final ExecutorService reloads = Executors.newSingleThreadExecutor(DaemonThreads.named("plugins-reload"));
 
+	private final BoundedCalls validations = new BoundedCalls("plugins-validate-", 4);
+
+	private final LoadedPluginValidator validator;
+
+	private final AppliedRevisions applied;
+
+	private volatile PluginCallObserver observer = PluginCallObserver.NONE;
+
 	/**
-	 * Creates the lifecycle and listens to the registry's configuration changes.
+	 * Creates the lifecycle, with validations bounded by {@link #DEFAULT_VALIDATION_TIMEOUT}:
+	 * see {@link #PluginLifecycle(UnifiedPluginRegistry, Duration)}.
 	 * @param registry the registry whose plugin systems to manage
 	 */
 	public PluginLifecycle(UnifiedPluginRegistry registry) {
+		this(registry, DEFAULT_VALIDATION_TIMEOUT);
+	}
+
+	/**
+	 * Creates the lifecycle, listens to the registry's configuration changes and checks
+	 * every save with the loaded plugin's {@link ConfigurablePlugin#validate}.
+	 * @param registry the registry whose plugin systems to manage
+	 * @param validationTimeout the longest a save waits for a plugin's {@code validate}
+	 * (on a thread of its own, at most one per plugin); a plugin that takes longer has the
+	 * save refused. A hung {@code validate} keeps its thread, and later saves of the same
+	 * plugin are refused after the same wait, until it returns
+	 */
+	public PluginLifecycle(UnifiedPluginRegistry registry, Duration validationTimeout) {
+		this(registry, validationTimeout, new LocalAppliedRevisions(ThisProcess.name()));
+	}
+
+	/**
+	 * Creates the lifecycle as {@link #PluginLifecycle(UnifiedPluginRegistry, Duration)}
+	 * does, recording what each load applied where the other instances see it.
+	 * @param registry the registry whose plugin systems to manage
+	 * @param validationTimeout the longest a save waits for a plugin's {@code validate}
+	 * @param applied where each load's revision or error, and each unload, is recorded
+	 */
+	public PluginLifecycle(UnifiedPluginRegistry registry, Duration validationTimeout, AppliedRevisions applied) {
+		this.applied = Objects.requireNonNull(applied, "applied must not be null");
 		this.registry = Objects.requireNonNull(registry, "registry must not be null");
+		Objects.requireNonNull(validationTimeout, "validationTimeout must not be null");
+		if (validationTimeout.isNegative() || validationTimeout.isZero()) {
+			throw new IllegalArgumentException("validationTimeout must be positive, not " + validationTimeout);
+		}
+		this.validator = new LoadedPluginValidator(registry, this.validations, validationTimeout);
 		registry.addChangeListener(this.listener);
+		registry.addConfigValidator(this.validator);
 	}
 
 	/**
@@ -61,10 +126,47 @@ public class PluginLifecycle implements AutoCloseable {
 	 * configuring it throws; the previous instance stays loaded
 	 */
 	public Object load(String uniqueId) {
+		return load(uniqueId, this.registry.getKnownRevision(uniqueId).orElse(null), PluginOperation.LOAD);
+	}
+
+	/**
+	 * Sets what observes each load, reload and unload, and puts the calls into the
+	 * plugin's code ({@code configure}, {@code forceCleanup}) in its log context.
+	 * @param observer the observer, {@link PluginCallObserver#NONE} by default
+	 */
+	public void setObserver(PluginCallObserver observer) {
+		this.observer = Objects.requireNonNull(observer, "observer must not be null");
+		this.validator.setObserver(observer);
+	}
+
+	/**
+	 * Loads and records the outcome under the plugin's load lock, so that the outcomes are
+	 * recorded in the order of the loads.
+	 * @param revision the revision to record when the load reads none: a plugin without
+	 * configuration, or whose configuration cannot be read
+	 */
+	private Object load(String uniqueId, @Nullable String revision, PluginOperation operation) {
 		Target target = target(uniqueId);
-		Object instance = target.manager().load(uniqueId, target.name(),
-				(configClass) -> this.registry.loadPluginConfig(uniqueId, configClass));
-		logger.log(System.Logger.Level.INFO, "Loaded plugin '" + uniqueId + "'");
+		return this.observer.observe(operation, uniqueId, target.category(), Map.of(),
+				() -> load(uniqueId, revision, target));
+	}
+
+	private Object load(String uniqueId, @Nullable String revision, Target target) {
+		RevisionedConfigs configs = new RevisionedConfigs(this.registry, uniqueId, revision);
+		Object instance;
+		synchronized (target.manager().loadLock(target.name())) {
+			try {
+				instance = target.manager().load(uniqueId, target.name(), configs);
+			}
+			catch (PluginLoadException ex) {
+				this.applied.record(uniqueId, configs.revision(),
+						target.manager().getLoadError(target.name()).orElse(ex.getMessage()));
+				throw ex;
+			}
+			this.applied.record(uniqueId, configs.revision(), null);
+		}
+		logger.log(System.Logger.Level.INFO, "Loaded plugin '" + uniqueId + "'"
+				+ ((configs.revision() != null) ? " with configuration revision " + configs.revision() : ""));
 		return instance;
 	}
 
@@ -100,15 +202,23 @@ public class PluginLifecycle implements AutoCloseable {
 	 */
 	public boolean unload(String uniqueId) {
 		Target target = target(uniqueId);
-		return target.manager().unload(uniqueId, target.name());
+		return this.observer.observe(PluginOperation.UNLOAD, uniqueId, target.category(), Map.of(), () -> {
+			synchronized (target.manager().loadLock(target.name())) {
+				this.applied.forget(uniqueId);
+				return target.manager().unload(uniqueId, target.name());
+			}
+		});
 	}
 
 	/**
-	 * Discovers a category's plugins again, for a JAR added to its directory: the category
-	 * is registered again with its manager and display name. Loaded plugins that are still
-	 * found keep their instance; those no longer found are unloaded. When the registry
-	 * refuses the plugins found (a colliding id), the category keeps its plugins and
-	 * instances, and the refusal is a registration failure until a rescan succeeds.
+	 * Discovers a category's plugins again, for a JAR added to its directory, replaced or
+	 * removed: the category is registered again with its manager and display name. Loaded
+	 * plugins that are still found from the same classes keep their instance; those found
+	 * from new classes (a replaced JAR) are reloaded from them with their saved
+	 * configuration, as {@link #load} does, a failure keeping the previous instance and
+	 * recording the error; those no longer found are unloaded. When the registry refuses
+	 * the plugins found (a colliding id), the category keeps its plugins and instances, and
+	 * the refusal is a registration failure until a rescan succeeds.
 	 * @param category the category
 	 * @return the registered plugins' metadata
 	 * @throws IllegalArgumentException when the category is not registered or its manager
@@ -117,12 +227,42 @@ public class PluginLifecycle implements AutoCloseable {
 	public List<PluginMetadata> rescan(String category) {
 		PluginSystemManager<?> manager = manager(category);
 		String displayName = this.registry.getCategoryDisplayName(category);
+		Map<String, PluginDefinition> before = manager.getDefinitions();
 		List<PluginMetadata> registered = manager
 			.rediscover(() -> this.registry.registerPluginManager(category, manager, displayName, true));
 		for (String name : manager.loadedButGone()) {
-			manager.unload(category + "_" + name, name);
+			this.observer.observe(PluginOperation.UNLOAD, category + "_" + name, category, Map.of(),
+					() -> manager.unload(category + "_" + name, name));
+			this.applied.forget(category + "_" + name);
 		}
+		reloadReplaced(category, manager, before);
 		return registered;
+	}
+
+	/**
+	 * Rescans a category by itself whenever its directory of JARs changes: a JAR added,
+	 * replaced (moved or copied over) or removed is {@linkplain #rescan rescanned} once the
+	 * directory has been still for half the check interval (at most 500 ms), so that a JAR
+	 * is not read while it is copied. Changes are told by the file system's events and,
+	 * since some file systems lose them, by comparing the directory's listing at each check
+	 * interval. Rescans run on a daemon thread of the watcher's; it stops when closed, when
+	 * this lifecycle is, or when the manager is.
+	 * @param category a category whose manager is a {@link JarDirectoryPluginManager}
+	 * @param checkInterval how often the directory's listing is compared
+	 * @return the watcher
+	 * @throws IllegalArgumentException when the category is not registered or its manager
+	 * is not a {@link JarDirectoryPluginManager}
+	 */
+	public JarDirectoryWatcher watch(String category, Duration checkInterval) {
+		PluginSystemManager<?> manager = manager(category);
+		if (!(manager instanceof JarDirectoryPluginManager<?> jars)) {
+			throw new IllegalArgumentException("Only a directory of JARs can be watched; the manager of category '"
+					+ category + "' is a " + manager.getClass().getName());
+		}
+		JarDirectoryWatcher watcher = jars.watch(category, checkInterval, () -> rescan(category));
+		this.watchers.removeIf(JarDirectoryWatcher::isClosed);
+		this.watchers.add(watcher);
+		return watcher;
 	}
 
 	/**
@@ -136,12 +276,21 @@ public class PluginLifecycle implements AutoCloseable {
 		return (target != null) ? target.manager().getLoadError(target.name()) : Optional.empty();
 	}
 
+	/** {@return where each load's revision or error, and each unload, is recorded} */
+	public AppliedRevisions getAppliedRevisions() {
+		return this.applied;
+	}
+
 	/**
-	 * Stops following configuration changes; loaded plugins stay loaded.
+	 * Stops following configuration changes and checking saves; loaded plugins stay
+	 * loaded.
 	 */
 	@Override
 	public void close() {
+		this.watchers.forEach(JarDirectoryWatcher::close);
 		this.registry.removeChangeListener(this.listener);
+		this.registry.removeConfigValidator(this.validator);
+		this.validations.close();
 		this.reloads.shutdown();
 		try {
 			this.reloads.awaitTermination(5, TimeUnit.SECONDS);
@@ -158,7 +307,7 @@ public class PluginLifecycle implements AutoCloseable {
 		}
 		this.reloads.execute(() -> {
 			try {
-				load(change.uniqueId());
+				load(change.uniqueId(), change.revision(), PluginOperation.RELOAD);
 			}
 			catch (RuntimeException ex) {
 				logger.log(System.Logger.Level.WARNING, "Reloading plugin '" + change.uniqueId()
@@ -167,11 +316,29 @@ public class PluginLifecycle implements AutoCloseable {
 		});
 	}
 
+	/** Reloads the plugins asked to load that the last discovery found in new classes. */
+	private void reloadReplaced(String category, PluginSystemManager<?> manager, Map<String, PluginDefinition> before) {
+		manager.getDefinitions().forEach((name, definition) -> {
+			PluginDefinition previous = before.get(name);
+			if (previous != null && previous.implementation() != definition.implementation()
+					&& manager.isLoadRequested(name)) {
+				try {
+					load(category + "_" + name, this.registry.getKnownRevision(category + "_" + name).orElse(null),
+							PluginOperation.RELOAD);
+				}
+				catch (RuntimeException ex) {
+					logger.log(System.Logger.Level.WARNING, "Reloading plugin '" + category + "_" + name
+							+ "' from its replaced JAR failed: " + ex.getMessage(), ex);
+				}
+			}
+		});
+	}
+
 	private Target target(String uniqueId) {
 		Objects.requireNonNull(uniqueId, "uniqueId must not be null");
 		PluginMetadata plugin = this.registry.getRegisteredPlugin(uniqueId)
 			.orElseThrow(() -> new IllegalArgumentException("No plugin '" + uniqueId + "' is registered"));
-		return new Target(manager(plugin.category()), plugin.name());
+		return new Target(manager(plugin.category()), plugin.name(), plugin.category());
 	}
 
 	private @Nullable Target find(String uniqueId) {
@@ -180,7 +347,7 @@ public class PluginLifecycle implements AutoCloseable {
 			return null;
 		}
 		return (this.registry.getManager(plugin.category()).orElse(null) instanceof PluginSystemManager<?> manager)
-				? new Target(manager, plugin.name()) : null;
+				? new Target(manager, plugin.name(), plugin.category()) : null;
 	}
 
 	private PluginSystemManager<?> manager(String category) {
@@ -194,7 +361,7 @@ public class PluginLifecycle implements AutoCloseable {
 				+ manager.getClass().getName() + ") loads its own plugins; only a PluginSystemManager's are loaded here");
 	}
 
-	private record Target(PluginSystemManager<?> manager, String name) {
+	private record Target(PluginSystemManager<?> manager, String name, String category) {
 	}
 
 }

@@ -50,7 +50,8 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 
 	private volatile Map<String, String> discoveryFailures = Map.of();
 
-	private final Map<String, T> loaded = new ConcurrentHashMap<>();
+	/** The loaded instances, each with the config class it was configured with. */
+	private final Map<String, Loaded<T>> loaded = new ConcurrentHashMap<>();
 
 	private final Map<String, String> loadErrors = new ConcurrentHashMap<>();
 
@@ -140,8 +141,8 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 			}
 			addLoaders(inUse, this.loading.values());
 			addLoaders(inUse, this.loadedFrom.values());
-			for (T instance : this.loaded.values()) {
-				inUse.add(instance.getClass().getClassLoader());
+			for (Loaded<T> plugin : this.loaded.values()) {
+				inUse.add(plugin.instance().getClass().getClassLoader());
 			}
 			inUse.remove(null);
 			releaseClassLoaders(inUse);
@@ -165,7 +166,7 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 	 */
 	@Override
 	public final Optional<Object> getPlugin(String name) {
-		return Optional.ofNullable(this.loaded.get(name));
+		return Optional.ofNullable(this.loaded.get(name)).map(Loaded::instance);
 	}
 
 	/**
@@ -174,7 +175,16 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 	 * @return the instance, or empty when it is not loaded
 	 */
 	public Optional<T> getLoadedPlugin(String name) {
-		return Optional.ofNullable(this.loaded.get(name));
+		return Optional.ofNullable(this.loaded.get(name)).map(Loaded::instance);
+	}
+
+	/**
+	 * The loaded instance with the config class it was configured with; loads nothing.
+	 * @param name the plugin's name
+	 * @return the two, or null when it is not loaded
+	 */
+	@Nullable Loaded<T> getLoaded(String name) {
+		return this.loaded.get(name);
 	}
 
 	/**
@@ -238,6 +248,15 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 		this.displayName = displayName;
 	}
 
+	/**
+	 * The lock each load and unload of a plugin holds: a caller that holds it around a load
+	 * or unload sees the outcomes of a plugin's loads in their order. Reentrant; held across
+	 * plugin code by the loads themselves, so a caller adds only work that returns at once.
+	 */
+	Object loadLock(String name) {
+		return this.locks.computeIfAbsent(name, (key) -> new Object());
+	}
+
 	/** Whether a load was asked for: the plugin is loaded, or its last load failed. */
 	boolean isLoadRequested(String name) {
 		return this.loaded.containsKey(name) || this.loadErrors.containsKey(name);
@@ -273,10 +292,10 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 	}
 
 	private T loadFrom(String uniqueId, String name, Candidate<T> candidate, Function<Class<?>, Object> configs) {
-		T previous = this.loaded.get(name);
+		T previous = getLoadedPlugin(name).orElse(null);
 		T created = null;
+		Class<?> configClass = candidate.definition().configClass();
 		try {
-			Class<?> configClass = candidate.definition().configClass();
 			Object config = (configClass != null) ? configs.apply(configClass) : null;
 			created = Objects.requireNonNull(candidate.factory().get(), "the plugin factory returned null");
 			if (!this.pluginType.isInstance(created)) {
@@ -299,7 +318,7 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 			throw new PluginLoadException("Plugin '" + uniqueId + "' failed to load"
 					+ ((previous != null) ? "; the previous instance stays loaded" : "") + ": " + error, ex);
 		}
-		this.loaded.put(name, created);
+		this.loaded.put(name, new Loaded<>(created, configClass));
 		this.loadErrors.remove(name);
 		if (previous != null && previous != created) {
 			cleanUp(uniqueId, previous);
@@ -313,12 +332,12 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 	boolean unload(String uniqueId, String name) {
 		synchronized (this.locks.computeIfAbsent(name, (key) -> new Object())) {
 			this.loadErrors.remove(name);
-			T instance = this.loaded.remove(name);
-			if (instance == null) {
+			Loaded<T> removed = this.loaded.remove(name);
+			if (removed == null) {
 				return false;
 			}
 			try {
-				cleanUp(uniqueId, instance);
+				cleanUp(uniqueId, removed.instance());
 			}
 			finally {
 				this.loadedFrom.remove(name);
@@ -398,6 +417,16 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 					+ ((root.getMessage() != null) ? ": " + root.getMessage() : "") + ")";
 		}
 		return text;
+	}
+
+	/**
+	 * A loaded plugin.
+	 *
+	 * @param <T> the plugin interface
+	 * @param instance the instance
+	 * @param configClass the class its configuration was bound to, null when it takes none
+	 */
+	record Loaded<T>(T instance, @Nullable Class<?> configClass) {
 	}
 
 	/**

@@ -7,7 +7,8 @@ import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
 
 /**
- * A configurable, lifecycle-aware test plugin described by its annotation.
+ * A configurable, lifecycle-aware test plugin described by its annotation; its
+ * {@code validate} runs the check {@link Greeters#checking} sets.
  */
 @PluginInfo(name = "english", version = "1.2.0", title = "English", description = "Greets in English")
 public class EnglishGreeter implements GreeterPlugin, ConfigurablePlugin<GreeterConfig>, LifecycleAwarePlugin {
@@ -24,6 +25,11 @@ public class EnglishGreeter implements GreeterPlugin, ConfigurablePlugin<Greeter
 	public void configure(GreeterConfig config) {
 		this.config = config;
 		this.configuredBy = Thread.currentThread().getName();
+	}
+
+	@Override
+	public void validate(GreeterConfig config) {
+		Greeters.validating("english", config);
 	}
 
 	/** The thread that configured this instance. */

@@ -4,10 +4,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
- * What the test plugins' constructors and cleanups record, visible from every class
- * loader (plugin JARs have the test class loader as parent).
+ * What the test plugins' constructors and cleanups record, and the checks their
+ * {@code validate} runs, visible from every class loader (plugin JARs have the test class
+ * loader as parent).
  */
 public final class Greeters {
 
@@ -16,6 +18,8 @@ public final class Greeters {
 	private static final Map<String, AtomicInteger> cleanedUp = new ConcurrentHashMap<>();
 
 	private static final Set<String> failing = ConcurrentHashMap.newKeySet();
+
+	private static final Map<String, Consumer<Object>> checks = new ConcurrentHashMap<>();
 
 	private Greeters() {
 	}
@@ -51,10 +55,24 @@ public final class Greeters {
 		}
 	}
 
+	/** Sets what a test plugin's {@code validate} does with the configuration it is given. */
+	public static void checking(String name, Consumer<Object> check) {
+		checks.put(name, check);
+	}
+
+	/** Called by a test plugin's {@code validate}: runs the check set for it, if any. */
+	public static void validating(String name, Object config) {
+		Consumer<Object> check = checks.get(name);
+		if (check != null) {
+			check.accept(config);
+		}
+	}
+
 	public static void reset() {
 		created.clear();
 		cleanedUp.clear();
 		failing.clear();
+		checks.clear();
 	}
 
 }

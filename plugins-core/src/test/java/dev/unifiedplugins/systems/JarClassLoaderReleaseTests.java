@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.ref.WeakReference;
 import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -82,7 +80,7 @@ class JarClassLoaderReleaseTests {
 	}
 
 	@Test
-	void aReplacedJarsLoaderStaysOpenWhileItsPluginIsLoadedThenIsClosedAndCollected() throws IOException {
+	void aRescanReloadsAReplacedJarsPluginAndClosesTheOldLoaderWhichIsCollected() throws IOException {
 		this.lifecycle.load(FRENCH);
 		WeakReference<ClassLoader> first = new WeakReference<>(loadedLoader());
 		WeakReference<ClassLoader> spanish = new WeakReference<>(definitionLoader("spanish"));
@@ -91,13 +89,33 @@ class JarClassLoaderReleaseTests {
 		// A JAR not replaced keeps its loader, open.
 		assertThat(definitionLoader("spanish")).isSameAs(spanish.get());
 		assertThat(isClosed(spanish)).isFalse();
+		assertThat(greet()).isEqualTo("Olla Luc");
+		assertThat(loadedResource()).isEqualTo("Olla");
+		assertThat(this.lifecycle.getLoadError(FRENCH)).isEmpty();
+		assertThat(isClosed(first)).isTrue();
+		assertCollected(List.of(first));
+		assertThat(openFilesUnderPlugins()).isLessThanOrEqualTo(jarCount());
+	}
+
+	@Test
+	void aReplacedJarsLoaderStaysOpenWhileItsReloadFailsThenIsClosedAndCollected() throws IOException {
+		this.lifecycle.load(FRENCH);
+		WeakReference<ClassLoader> first = new WeakReference<>(loadedLoader());
+		replaceFrench(this.olla);
+		Greeters.failing("french", true);
+		this.lifecycle.rescan("greeters");
 		// The loaded instance still runs on the old JAR, which is still open.
+		assertThat(this.lifecycle.getLoadError(FRENCH)).hasValueSatisfying(
+				(error) -> assertThat(error).contains("fails on purpose"));
 		assertThat(greet()).isEqualTo("Hola Luc");
 		assertThat(loadedResource()).isEqualTo("Hola");
 		assertThat(definitionResource()).isEqualTo("Olla");
+		assertThat(isClosed(first)).isFalse();
+		Greeters.failing("french", false);
 		this.lifecycle.load(FRENCH);
 		assertThat(greet()).isEqualTo("Olla Luc");
 		assertThat(loadedResource()).isEqualTo("Olla");
+		assertThat(this.lifecycle.getLoadError(FRENCH)).isEmpty();
 		assertThat(isClosed(first)).isTrue();
 		assertCollected(List.of(first));
 		assertThat(openFilesUnderPlugins()).isLessThanOrEqualTo(jarCount());
@@ -122,6 +140,8 @@ class JarClassLoaderReleaseTests {
 		// Read once through the old loader, which stays open while its plugin is loaded.
 		assertThat(loadedResource()).isEqualTo("Hola");
 		replaceFrench(this.olla);
+		// The reload fails: the old instance, and its loader, stay.
+		Greeters.failing("french", true);
 		this.lifecycle.rescan("greeters");
 		assertThat(definitionResource()).isEqualTo("Olla");
 		URL url = definitionLoader("french").getResource(RESOURCE);
@@ -152,13 +172,14 @@ class JarClassLoaderReleaseTests {
 
 	@Test
 	void twoHundredReplacementsLeaveLoadersAndOpenFilesFlat() throws IOException {
+		this.lifecycle.load(FRENCH);
 		List<WeakReference<ClassLoader>> released = new ArrayList<>();
 		int maxOpen = 0;
 		for (int round = 0; round < 200; round++) {
 			boolean even = round % 2 == 0;
 			replaceFrench(even ? this.olla : this.hola);
+			// The rescan reloads the plugin from the new JAR.
 			this.lifecycle.rescan("greeters");
-			this.lifecycle.load(FRENCH);
 			String greeting = even ? "Olla" : "Hola";
 			assertThat(greet()).as("round %d", round).isEqualTo(greeting + " Luc");
 			assertThat(loadedResource()).as("round %d", round).isEqualTo(greeting);
@@ -220,53 +241,20 @@ class JarClassLoaderReleaseTests {
 		}
 	}
 
-	/** A closed URLClassLoader finds nothing more in its JAR. */
 	private static boolean isClosed(WeakReference<ClassLoader> reference) {
-		ClassLoader loader = reference.get();
-		return loader == null || ((URLClassLoader) loader).findResource("META-INF/services/"
-				+ GreeterPlugin.class.getName()) == null;
+		return ReleasedLoaders.isClosed(reference);
 	}
 
 	private static void assertCollected(List<WeakReference<ClassLoader>> references) {
-		for (int attempt = 0; attempt < 50 && references.stream().anyMatch((ref) -> ref.get() != null); attempt++) {
-			System.gc();
-			try {
-				Thread.sleep(20);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				break;
-			}
-		}
-		assertThat(references.stream().filter((ref) -> ref.get() != null).count()).as("loaders not collected")
-			.isZero();
+		ReleasedLoaders.assertCollected(references);
 	}
 
 	private int jarCount() throws IOException {
-		try (Stream<Path> files = Files.list(this.plugins)) {
-			return (int) files.filter((file) -> file.toString().endsWith(".jar")).count();
-		}
+		return ReleasedLoaders.jarCount(this.plugins);
 	}
 
-	/** Open files under the plugin directory, deleted ones included (Linux's /proc). */
 	private int openFilesUnderPlugins() throws IOException {
-		Path fds = Path.of("/proc/self/fd");
-		assumeThat(Files.isDirectory(fds)).as("/proc/self/fd exists").isTrue();
-		String prefix = this.plugins.toRealPath() + "/";
-		int count = 0;
-		try (Stream<Path> links = Files.list(fds)) {
-			for (Path link : links.toList()) {
-				try {
-					if (Files.readSymbolicLink(link).toString().startsWith(prefix)) {
-						count++;
-					}
-				}
-				catch (IOException ex) {
-					// Closed since listed, as the listing's own descriptor is.
-				}
-			}
-		}
-		return count;
+		return ReleasedLoaders.openFilesUnder(this.plugins);
 	}
 
 }

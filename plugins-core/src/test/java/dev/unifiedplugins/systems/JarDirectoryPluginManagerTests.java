@@ -164,6 +164,27 @@ class JarDirectoryPluginManagerTests {
 	}
 
 	@Test
+	void aJarThatCannotBeReadAnyMoreKeepsThePluginsOfItsLastReadableContent() throws IOException {
+		this.registry.registerPluginManager("greeters", this.manager);
+		Object french = this.lifecycle.load("greeters_french");
+		// As a JAR being copied is, or one broken for good.
+		Files.writeString(this.plugins.resolve("french.jar"), "not a zip yet", StandardCharsets.UTF_8);
+		this.lifecycle.rescan("greeters");
+		assertThat(this.manager.getDiscoveryFailures().get("french.jar")).contains("ZipException")
+			.endsWith("; the plugins of its last readable content stay");
+		assertThat(this.registry.getPluginsByCategory("greeters")).extracting(PluginMetadata::name)
+			.containsExactly("french", "spanish");
+		assertThat(this.registry.getPluginInstance("greeters_french")).containsSame(french);
+		PluginJars.build(this.plugins.resolve("french.jar"),
+				PluginJars.greeter("com.acme.french", "FrenchGreeter", "french", "Salut"),
+				"com.acme.french.FrenchGreeter");
+		this.lifecycle.rescan("greeters");
+		assertThat(this.manager.getDiscoveryFailures()).doesNotContainKey("french.jar");
+		assertThat(((GreeterPlugin) this.registry.getPluginInstance("greeters_french").orElseThrow()).greet("Luc"))
+			.isEqualTo("Salut Luc");
+	}
+
+	@Test
 	void aJarRemovedIsUnloadedByRescan() throws IOException {
 		this.registry.registerPluginManager("greeters", this.manager);
 		this.lifecycle.load("greeters_french");

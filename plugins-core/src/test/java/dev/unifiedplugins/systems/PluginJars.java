@@ -23,9 +23,9 @@ import dev.unifiedplugins.core.PluginDescriptor;
 
 /**
  * Builds plugin JARs at test time: compiles sources against the test and main classes,
- * adds a services file, and jars the result.
+ * adds a services file, and jars the result. Public for the starter's tests.
  */
-final class PluginJars {
+public final class PluginJars {
 
 	private PluginJars() {
 	}
@@ -36,7 +36,7 @@ final class PluginJars {
 	 * @param sources Java sources by fully qualified class name
 	 * @param services the lines of {@code META-INF/services/dev.unifiedplugins.systems.GreeterPlugin}
 	 */
-	static Path build(Path jar, Map<String, String> sources, String... services) throws IOException {
+	public static Path build(Path jar, Map<String, String> sources, String... services) throws IOException {
 		return build(jar, sources, Map.of(), false, services);
 	}
 
@@ -49,7 +49,7 @@ final class PluginJars {
 	 * sources differ only in same-length strings then have the same size
 	 * @param services the lines of {@code META-INF/services/dev.unifiedplugins.systems.GreeterPlugin}
 	 */
-	static Path build(Path jar, Map<String, String> sources, Map<String, String> resources, boolean stored,
+	public static Path build(Path jar, Map<String, String> sources, Map<String, String> resources, boolean stored,
 			String... services) throws IOException {
 		Path work = Files.createTempDirectory("plugin-jar-src");
 		Path classes = Files.createDirectories(work.resolve("classes"));
@@ -100,7 +100,16 @@ final class PluginJars {
 	}
 
 	/** A greeter whose name, greeting default and constructor record are given. */
-	static Map<String, String> greeter(String pkg, String simpleName, String name, String defaultGreeting) {
+	public static Map<String, String> greeter(String pkg, String simpleName, String name, String defaultGreeting) {
+		return greeter(pkg, simpleName, name, defaultGreeting, "");
+	}
+
+	/**
+	 * A greeter whose greetings end with a mark of its code, such as {@code " (v2)"}: two
+	 * builds that differ by their code, whatever their configuration.
+	 */
+	public static Map<String, String> greeter(String pkg, String simpleName, String name, String defaultGreeting,
+			String mark) {
 		String config = simpleName + "Config";
 		return Map.of(pkg + "." + simpleName, """
 				package %1$s;
@@ -115,9 +124,9 @@ final class PluginJars {
 					private %4$s config;
 					public %2$s() { Greeters.constructing("%3$s"); }
 					public void configure(%4$s config) { this.config = config; }
-					public String greet(String who) { return config.greeting() + " " + who; }
+					public String greet(String who) { return config.greeting() + " " + who + "%5$s"; }
 				}
-				""".formatted(pkg, simpleName, name, config), pkg + "." + config, """
+				""".formatted(pkg, simpleName, name, config, mark), pkg + "." + config, """
 				package %1$s;
 
 				import com.fasterxml.jackson.annotation.JsonProperty;

@@ -9,9 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A plugin's lock file held by another process: a Python process that takes the lock the
- * README tells cooperating processes to take ({@code fcntl.lockf}, an exclusive POSIX
- * record lock), and keeps it until closed.
+ * A plugin's lock file held by another process: a Python process that takes the lock
+ * docs/several-instances.md tells cooperating processes to take ({@code fcntl.lockf}, an
+ * exclusive POSIX record lock), and keeps it until closed.
  */
 public final class ForeignFileLock implements AutoCloseable {
 

@@ -51,4 +51,16 @@ BEGIN
 	ALTER TABLE plugin_config_cloud_instances ADD COLUMN IF NOT EXISTS contender VARCHAR(255);
 	ALTER TABLE plugin_config_cloud_instances ADD COLUMN IF NOT EXISTS contended_at TIMESTAMP WITH TIME ZONE;
 	ALTER TABLE plugin_config_cloud_resources ADD COLUMN IF NOT EXISTS terminating BOOLEAN NOT NULL DEFAULT FALSE;
+	-- Added later: which revision each live instance applied last, see JdbcAppliedRevisions.
+	-- One row per instance and plugin it has loaded; heartbeat_at tells the instances alive.
+	CREATE TABLE IF NOT EXISTS plugin_config_applied (
+		unique_id VARCHAR(128) NOT NULL,
+		instance_name VARCHAR(255) NOT NULL,
+		revision VARCHAR(255),
+		load_error TEXT,
+		applied_at TIMESTAMP WITH TIME ZONE NOT NULL,
+		heartbeat_at TIMESTAMP WITH TIME ZONE NOT NULL,
+		PRIMARY KEY (unique_id, instance_name)
+	);
+	CREATE INDEX IF NOT EXISTS plugin_config_applied_instance ON plugin_config_applied (instance_name);
 END';

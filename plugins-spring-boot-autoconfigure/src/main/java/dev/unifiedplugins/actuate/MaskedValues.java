@@ -1,14 +1,13 @@
 package dev.unifiedplugins.actuate;
 
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
+import dev.unifiedplugins.config.ConfigChanges;
 import dev.unifiedplugins.config.ConfigViolation;
 import dev.unifiedplugins.config.PluginConfigSchema;
 import dev.unifiedplugins.config.SchemaWalker;
@@ -179,7 +178,7 @@ final class MaskedValues {
 	private static void changedDestinations(@Nullable Object before, @Nullable Object after, @Nullable String key,
 			SchemaWalker schema, JsonPointer pointer, JsonPointer owner, List<Located> found) {
 		if (SensitiveKeys.isDestination(key) || schema.isDestination()) {
-			if (!same(before, after)) {
+			if (!ConfigChanges.same(before, after)) {
 				found.add(new Located(pointer.toString(), owner.toString()));
 			}
 			return;
@@ -209,35 +208,6 @@ final class MaskedValues {
 	/** Whether an object, as a JSON Pointer, is another or one it is in. */
 	private static boolean isSelfOrAbove(String object, String other) {
 		return other.equals(object) || other.startsWith(object + "/");
-	}
-
-	/** JSON equality: numbers by value, whatever their Java type; an absent value is null. */
-	private static boolean same(@Nullable Object one, @Nullable Object other) {
-		if (one instanceof Number a && other instanceof Number b) {
-			try {
-				return new BigDecimal(a.toString()).compareTo(new BigDecimal(b.toString())) == 0;
-			}
-			catch (NumberFormatException ex) {
-				return a.equals(b);
-			}
-		}
-		if (one instanceof Map<?, ?> a && other instanceof Map<?, ?> b) {
-			Set<Object> keys = new LinkedHashSet<>(a.keySet());
-			keys.addAll(b.keySet());
-			return keys.stream().allMatch((key) -> same(a.get(key), b.get(key)));
-		}
-		if (one instanceof List<?> a && other instanceof List<?> b) {
-			if (a.size() != b.size()) {
-				return false;
-			}
-			for (int i = 0; i < a.size(); i++) {
-				if (!same(a.get(i), b.get(i))) {
-					return false;
-				}
-			}
-			return true;
-		}
-		return Objects.equals(one, other);
 	}
 
 	private static @Nullable Object restore(@Nullable Object submitted, @Nullable Object saved, boolean present) {

@@ -3,6 +3,7 @@ package dev.unifiedplugins.actuate;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +14,8 @@ import java.util.Set;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.unifiedplugins.applied.AppliedRevisions;
+import dev.unifiedplugins.config.ConfigChange;
 import dev.unifiedplugins.config.PluginConfigSchema;
 import dev.unifiedplugins.config.PluginIds;
 import dev.unifiedplugins.config.SchemaWalker;
@@ -27,6 +30,7 @@ import dev.unifiedplugins.inspection.PluginReport;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.utils.PluginStats;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonPointer;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -66,6 +70,8 @@ public class PluginsEndpoint {
 
 	private final CloudCostView cloudCost;
 
+	private final AppliedView applied;
+
 	/**
 	 * Creates the endpoint.
 	 * @param registry the registry to show
@@ -79,6 +85,29 @@ public class PluginsEndpoint {
 	 */
 	public PluginsEndpoint(UnifiedPluginRegistry registry, PluginInspector inspector, Sanitizer sanitizer,
 			Show showValues, Set<String> roles, double defaultHours, @Nullable CloudCostGuard cloudCostGuard) {
+		this(registry, inspector, sanitizer, showValues, roles, defaultHours, cloudCostGuard, null,
+				AppliedView.DEFAULT_MAX_AWAIT);
+	}
+
+	/**
+	 * Creates the endpoint, showing which revision each instance applied.
+	 * @param registry the registry to show
+	 * @param inspector how plugin instances are asked for their resources
+	 * @param sanitizer the application's sanitizing functions
+	 * @param showValues when configuration values are shown unmasked
+	 * @param roles the roles that may see values under {@link Show#WHEN_AUTHORIZED}
+	 * @param defaultHours the duration costs are estimated for when the request names none
+	 * @param cloudCostGuard what shows the accrued cost, the budget and the automatic
+	 * terminations, or null for none
+	 * @param appliedRevisions what each instance applied, shown in the detail view's
+	 * {@code applied}, or null when the application records none ({@code applied} is null)
+	 * @param awaitTimeout the longest a save with {@code "await"} waits
+	 * ({@code plugins.await-timeout})
+	 */
+	public PluginsEndpoint(UnifiedPluginRegistry registry, PluginInspector inspector, Sanitizer sanitizer,
+			Show showValues, Set<String> roles, double defaultHours, @Nullable CloudCostGuard cloudCostGuard,
+			@Nullable AppliedRevisions appliedRevisions, Duration awaitTimeout) {
+		this.applied = new AppliedView(appliedRevisions, awaitTimeout);
 		this.cloudCost = new CloudCostView(cloudCostGuard);
 		this.registry = Objects.requireNonNull(registry, "registry must not be null");
 		this.inspector = Objects.requireNonNull(inspector, "inspector must not be null");
@@ -128,6 +157,7 @@ public class PluginsEndpoint {
 		String error = report.error();
 		PluginMetadata metadata = report.metadata();
 		Map<String, Object> config;
+		List<String> savedPaths = List.of();
 		String revision = null;
 		try {
 			// One read, so that the revision is that of the values shown: a client that
@@ -137,6 +167,7 @@ public class PluginsEndpoint {
 			Map<String, Object> saved = (stored != null) ? stored.config() : Map.of();
 			config = shownConfig(PluginConfigSchema.of(metadata.configSchema()).withDefaults(saved),
 					metadata.configSchema(), securityContext);
+			savedPaths = savedPaths(saved);
 		}
 		catch (RuntimeException ex) {
 			// A corrupt configuration is reported, not a failure of the whole view; without a
@@ -149,10 +180,75 @@ public class PluginsEndpoint {
 			}
 			error = ((error != null) ? error + "; " : "") + "config: " + ex.getMessage();
 		}
+		Map<String, AppliedDescriptor> applied = null;
+		try {
+			applied = this.applied.of(uniqueId);
+		}
+		catch (UncheckedIOException ex) {
+			error = ((error != null) ? error + "; " : "") + "applied: " + ex.getMessage();
+		}
 		PluginReport shown = new PluginReport(report.uniqueId(), metadata, report.cost(), report.hourlyCost(),
 				report.managedResources(), error);
 		return new PluginDetailDescriptor(entry(shown), metadata.configSchema(),
-				this.shown.sanitize(report.managedResources(), true, ShownValues.NO_SCHEMA), config, revision);
+				this.shown.sanitize(report.managedResources(), true, ShownValues.NO_SCHEMA), config, savedPaths,
+				revision, applied);
+	}
+
+	/**
+	 * Waits after a save until every live instance that has the plugin loaded applied the
+	 * new revision or failed to, at most {@code wait} and {@code plugins.await-timeout}.
+	 * @param uniqueId the plugin's unique id
+	 * @param revision the revision saved
+	 * @param wait how long the save asked to wait
+	 * @return how the wait ended
+	 */
+	AppliedView.Awaited awaitApplied(String uniqueId, String revision, Duration wait) {
+		return this.applied.await(uniqueId, revision, wait);
+	}
+
+	/**
+	 * Where a saved configuration holds values, as JSON Pointers: objects are looked into,
+	 * as they are merged over the schema's defaults key by key; anything else, arrays
+	 * included, is one value, as it replaces a default whole. No values, only keys, which
+	 * {@code config} shows anyway.
+	 * @param saved the saved configuration
+	 * @return the paths, in the saved configuration's order
+	 */
+	static List<String> savedPaths(Map<String, ?> saved) {
+		List<String> paths = new ArrayList<>();
+		addSavedPaths(saved, JsonPointer.empty(), paths);
+		return List.copyOf(paths);
+	}
+
+	private static void addSavedPaths(Map<?, ?> object, JsonPointer at, List<String> paths) {
+		object.forEach((key, value) -> {
+			JsonPointer path = at.appendProperty(String.valueOf(key));
+			if (value instanceof Map<?, ?> map && !map.isEmpty()) {
+				addSavedPaths(map, path, paths);
+			}
+			else {
+				paths.add(path.toString());
+			}
+		});
+	}
+
+	/**
+	 * The changes of a dry run as the detail view would show their values: masked unless
+	 * {@code show-values} allows, secrets always; paths are kept.
+	 * @param uniqueId the plugin's unique id
+	 * @param changes what a save would change
+	 * @param securityContext who asks, for {@link Show#WHEN_AUTHORIZED}
+	 * @return the changes to show
+	 */
+	List<ChangeDescriptor> shownChanges(String uniqueId, List<ConfigChange> changes, SecurityContext securityContext) {
+		boolean show = this.showValues.isShown(securityContext, this.roles);
+		SchemaWalker schema = SchemaWalker
+			.of(this.registry.getRegisteredPlugin(uniqueId).map(PluginMetadata::configSchema).orElse(Map.of()));
+		return changes.stream()
+			.map((change) -> new ChangeDescriptor(change.path(),
+					this.shown.sanitizeAt(change.path(), change.from(), show, schema),
+					this.shown.sanitizeAt(change.path(), change.to(), show, schema)))
+			.toList();
 	}
 
 	/**
@@ -169,11 +265,11 @@ public class PluginsEndpoint {
 				SchemaWalker.of(schema));
 	}
 
-	/** An illegal id is the request's fault: a 400 that says what a legal id is. */
 	/** Why an id is refused: the rule, not the id, which was sent. */
 	static final String ILLEGAL_ID = "Illegal plugin unique id: use 1 to " + PluginIds.MAX_LENGTH
 			+ " letters, digits, '_', '-' or '.', not starting with '.' and without '..'";
 
+	/** An illegal id is the request's fault: a 400 that says what a legal id is. */
 	static void requireValidId(String uniqueId) {
 		if (!PluginIds.isValid(uniqueId)) {
 			throw new InvalidEndpointRequestException("Illegal plugin unique id", ILLEGAL_ID);
@@ -342,6 +438,19 @@ public class PluginsEndpoint {
 	}
 
 	/**
+	 * One value a save would change, as a dry run shows it.
+	 *
+	 * @param path where, as a JSON Pointer into the configuration
+	 * @param from the effective value now (saved, else the schema's default), null when
+	 * there is none; masked as the detail view masks it
+	 * @param to the effective value after the save, null when there would be none; masked
+	 * alike
+	 */
+	@JsonInclude(JsonInclude.Include.ALWAYS)
+	public record ChangeDescriptor(String path, @Nullable Object from, @Nullable Object to) {
+	}
+
+	/**
 	 * One plugin in detail: its entry plus schema, managed resources and configuration.
 	 *
 	 * @param plugin the entry, whose fields appear at the top level
@@ -352,12 +461,31 @@ public class PluginsEndpoint {
 	 * masked unless {@code show-values} allows; fields the schema marks
 	 * {@code writeOnly} or {@code format: password}, and keys that name credentials, are
 	 * always masked
+	 * @param savedPaths where the saved configuration holds values, as JSON Pointers
+	 * (objects looked into, any other value one path, an array whole), empty when none is
+	 * saved: tells a saved value from a schema default where both are masked
 	 * @param revision the revision of the saved configuration, null when none is saved: send
 	 * it back with a save so that it fails rather than overwrite a change made in between
+	 * @param applied what each live instance that has the plugin loaded applied last, by
+	 * instance name (with the file store, this instance only); empty when none has it
+	 * loaded; null when it cannot be read now ({@code error} says why)
 	 */
 	public record PluginDetailDescriptor(@JsonUnwrapped PluginEntry plugin, Map<String, Object> configSchema,
-			Map<String, Object> managedResources, Map<String, Object> config,
-			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String revision) implements OperationResponseBody {
+			Map<String, Object> managedResources, Map<String, Object> config, List<String> savedPaths,
+			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String revision,
+			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Map<String, AppliedDescriptor> applied)
+			implements OperationResponseBody {
+
+		/**
+		 * The same view with other applied revisions, such as those an await saw last.
+		 * @param applied the applied revisions, or null when unknown
+		 * @return the view
+		 */
+		PluginDetailDescriptor withApplied(@Nullable Map<String, AppliedDescriptor> applied) {
+			return new PluginDetailDescriptor(this.plugin, this.configSchema, this.managedResources, this.config,
+					this.savedPaths, this.revision, applied);
+		}
+
 	}
 
 }

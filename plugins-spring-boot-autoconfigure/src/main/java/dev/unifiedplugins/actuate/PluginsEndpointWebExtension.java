@@ -1,6 +1,7 @@
 package dev.unifiedplugins.actuate;
 
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +9,9 @@ import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.unifiedplugins.actuate.PluginsEndpoint.ChangeDescriptor;
 import dev.unifiedplugins.actuate.PluginsEndpoint.PluginDetailDescriptor;
+import dev.unifiedplugins.config.ConfigChange;
 import dev.unifiedplugins.config.ConfigJson;
 import dev.unifiedplugins.config.ConfigViolation;
 import dev.unifiedplugins.config.PluginConfigBusyException;
@@ -42,7 +45,14 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  * plugin; 409 when the stored revision is another; 413 when the body is larger than
  * {@code plugins.max-config-size}; 503 (with {@code Retry-After}) when the store failed or
  * another writer held the plugin longer than {@code plugins.lock-timeout}. A {@code revision} that is absent or null saves whatever is stored
- * (the last writer wins); an empty one expects that nothing is stored.</li>
+ * (the last writer wins); an empty one expects that nothing is stored. A loaded plugin is
+ * asked to validate the configuration after its schema: a refusal is a 400 with the
+ * plugin's message. With {@code "dryRun": true}, every check runs and nothing is written:
+ * 200 with {@code {"dryRun": true, "valid": true, "changes": [...]}}, or the answer the
+ * save would get. With {@code "await": "5s"}, a save answers once every live instance that
+ * has the plugin loaded applied the new revision or failed to, or the wait (at most
+ * {@code plugins.await-timeout}) ran out: the detail view with {@code "awaited": true} or
+ * {@code false}.</li>
  * <li>{@code POST /actuator/plugins/{uniqueId}} with {@code {"restore": "<revision>",
  * "revision": "<current>"}}: restores that revision of the history, secrets included, as a
  * new revision, checked as a save; the same answers as a save, and 404 for a revision the
@@ -60,6 +70,7 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
 @EndpointWebExtension(endpoint = PluginsEndpoint.class)
 @RegisterReflectionForBinding({ PluginsEndpointWebExtension.ViolationsDescriptor.class,
 		PluginsEndpointWebExtension.MessageDescriptor.class, PluginsEndpointWebExtension.ResourcesDescriptor.class,
+		PluginsEndpointWebExtension.DryRunDescriptor.class, ChangeDescriptor.class,
 		PluginsEndpointWebExtension.RevisionsDescriptor.class, PluginsEndpointWebExtension.RevisionDetailDescriptor.class })
 public class PluginsEndpointWebExtension {
 
@@ -110,7 +121,8 @@ public class PluginsEndpointWebExtension {
 	}
 
 	/**
-	 * Saves a plugin's configuration, validated against its schema.
+	 * Saves a plugin's configuration, validated against its schema and by the loaded
+	 * plugin; or, as a dry run, only checks it and says what a save would change.
 	 * @param uniqueId the plugin's unique id
 	 * @param config the configuration as JSON text: Spring Boot binds each top-level key of
 	 * the request body to a parameter as a simple value, so {@link PluginsEndpointBodyFilter}
@@ -119,20 +131,37 @@ public class PluginsEndpointWebExtension {
 	 * @param revision the revision read, null for any (the last writer wins), empty when none
 	 * was read
 	 * @param restore instead of {@code config}, a revision of the history to restore
+	 * @param dryRun true to check only: every check of a save, nothing written, and the
+	 * changes the save would make, with values masked as the detail view masks them;
+	 * null or false to save
+	 * @param await how long to wait, after the save, for every live instance that has the
+	 * plugin loaded to apply the new revision or fail to: a duration such as {@code "5s"}
+	 * (a number alone is seconds), cut to {@code plugins.await-timeout}; null not to wait
 	 * @param securityContext who saves
-	 * @return the detail view, or why nothing was saved
+	 * @return the detail view, the dry run's changes, or why nothing was saved
 	 */
 	@WriteOperation
 	public WebEndpointResponse<Object> save(@Selector String uniqueId, @Nullable String config,
-			@Nullable String revision, @Nullable String restore, SecurityContext securityContext) {
+			@Nullable String revision, @Nullable String restore, @Nullable Boolean dryRun, @Nullable String await,
+			SecurityContext securityContext) {
 		if (!PluginIds.isValid(uniqueId)) {
 			return illegalId();
 		}
 		if (this.registry.getRegisteredPlugin(uniqueId).isEmpty()) {
 			return notFound(uniqueId);
 		}
+		Duration awaitFor;
+		try {
+			awaitFor = (await != null) ? AppliedView.parse(await) : null;
+		}
+		catch (IllegalArgumentException ex) {
+			return badRequest(new ConfigViolation("", ex.getMessage()));
+		}
 		if (restore != null) {
-			return restore(uniqueId, restore, config, revision, securityContext);
+			if (Boolean.TRUE.equals(dryRun)) {
+				return badRequest(new ConfigViolation("", "A dry run checks a config, not a restore"));
+			}
+			return restore(uniqueId, restore, config, revision, awaitFor, securityContext);
 		}
 		Map<String, Object> values;
 		try {
@@ -142,9 +171,18 @@ public class PluginsEndpointWebExtension {
 			return new WebEndpointResponse<>(new ViolationsDescriptor(ex.violations()),
 					WebEndpointResponse.STATUS_BAD_REQUEST);
 		}
+		boolean checkOnly = Boolean.TRUE.equals(dryRun);
+		List<ConfigChange> changes = null;
+		String saved = null;
 		try {
-			this.writer.save(uniqueId, values, PluginsEndpointWriter.expected(revision),
-					securityContext.getPrincipal());
+			if (checkOnly) {
+				changes = this.writer.check(uniqueId, values, PluginsEndpointWriter.expected(revision),
+						securityContext.getPrincipal());
+			}
+			else {
+				saved = this.writer.save(uniqueId, values, PluginsEndpointWriter.expected(revision),
+						securityContext.getPrincipal());
+			}
 		}
 		catch (PluginConfigValidationException ex) {
 			return new WebEndpointResponse<>(new ViolationsDescriptor(ex.violations()),
@@ -157,13 +195,33 @@ public class PluginsEndpointWebExtension {
 			return busy(ex);
 		}
 		catch (UncheckedIOException ex) {
-			return storeFailed("save", uniqueId);
+			return storeFailed(checkOnly ? "check" : "save", uniqueId);
 		}
 		catch (IllegalArgumentException ex) {
 			// A value the store cannot hold or read back, named by its key path.
 			return badRequest(new ConfigViolation("", ex.getMessage()));
 		}
-		return detail(uniqueId, securityContext);
+		if (changes != null) {
+			return new WebEndpointResponse<>(
+					new DryRunDescriptor(true, true, this.endpoint.shownChanges(uniqueId, changes, securityContext)));
+		}
+		return (saved != null && awaitFor != null) ? awaited(uniqueId, saved, awaitFor, securityContext)
+				: detail(uniqueId, securityContext);
+	}
+
+	/**
+	 * The detail view after a save that waits for the instances to apply it, with what the
+	 * wait saw last as {@code applied}.
+	 */
+	private WebEndpointResponse<Object> awaited(String uniqueId, String revision, Duration wait,
+			SecurityContext securityContext) {
+		AppliedView.Awaited outcome = this.endpoint.awaitApplied(uniqueId, revision, wait);
+		PluginDetailDescriptor detail = this.endpoint.plugin(uniqueId, securityContext);
+		if (detail == null) {
+			return notFound(uniqueId);
+		}
+		return new WebEndpointResponse<>(new AwaitedSaveDescriptor(
+				(outcome.applied() != null) ? detail.withApplied(outcome.applied()) : detail, outcome.awaited()));
 	}
 
 	/**
@@ -172,12 +230,13 @@ public class PluginsEndpointWebExtension {
 	 * included, never one sent by the client.
 	 */
 	private WebEndpointResponse<Object> restore(String uniqueId, String restore, @Nullable String config,
-			@Nullable String revision, SecurityContext securityContext) {
+			@Nullable String revision, @Nullable Duration awaitFor, SecurityContext securityContext) {
 		if (config != null) {
 			return badRequest(new ConfigViolation("", "Send either config or restore, not both"));
 		}
+		String restored;
 		try {
-			this.writer.restore(uniqueId, restore, PluginsEndpointWriter.expected(revision),
+			restored = this.writer.restore(uniqueId, restore, PluginsEndpointWriter.expected(revision),
 					securityContext.getPrincipal());
 		}
 		catch (PluginConfigRevisionNotFoundException ex) {
@@ -201,7 +260,8 @@ public class PluginsEndpointWebExtension {
 			// A deletion, which has no configuration to restore.
 			return badRequest(new ConfigViolation("", ex.getMessage()));
 		}
-		return detail(uniqueId, securityContext);
+		return (awaitFor != null) ? awaited(uniqueId, restored, awaitFor, securityContext)
+				: detail(uniqueId, securityContext);
 	}
 
 	/**
@@ -353,6 +413,19 @@ public class PluginsEndpointWebExtension {
 	 * @param violations each with its JSON Pointer and message, never the value
 	 */
 	public record ViolationsDescriptor(List<ConfigViolation> violations) implements OperationResponseBody {
+	}
+
+	/**
+	 * A dry run's answer: the configuration passed every check a save makes, and nothing
+	 * was written.
+	 *
+	 * @param dryRun always true: nothing was written
+	 * @param valid always true: a configuration that fails a check gets the save's 400
+	 * @param changes what the save would change, path by path, in the order of the keys;
+	 * empty when nothing
+	 */
+	public record DryRunDescriptor(boolean dryRun, boolean valid, List<ChangeDescriptor> changes)
+			implements OperationResponseBody {
 	}
 
 	/**

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import dev.unifiedplugins.config.ConfigChange;
 import dev.unifiedplugins.config.ConfigViolation;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.PluginConfigConflictException;
@@ -27,10 +28,11 @@ import org.springframework.boot.actuate.audit.AuditEvent;
 
 /**
  * The writes behind the {@code plugins} endpoint's write operations: revision-checked
- * saves, restores from the history, deletes and stopping a plugin's resources. Each write is logged at INFO with the
- * plugin and the revision, never a value, and handed to an audit sink as an
- * {@link AuditEvent}. A save's event names the paths where a mask kept a saved secret
- * ({@value #KEPT_SECRETS}), never the secret.
+ * saves and their dry runs, restores from the history, deletes and stopping a plugin's
+ * resources. Each write is logged at INFO with the plugin and the revision, never a value,
+ * and handed to an audit sink as an {@link AuditEvent}. A save's event names the paths where
+ * a mask kept a saved secret ({@value #KEPT_SECRETS}), never the secret. A dry run writes
+ * nothing and records nothing.
  */
 public class PluginsEndpointWriter {
 
@@ -105,13 +107,17 @@ public class PluginsEndpointWriter {
 	 * @throws PluginConfigConflictException when another revision is stored; nothing is
 	 * written
 	 * @throws PluginConfigValidationException when the configuration breaks the plugin's
-	 * schema, or a masked secret would follow a changed destination; nothing is written
+	 * schema, the loaded plugin refuses it, or a masked secret would follow a changed
+	 * destination; nothing is written
 	 * @throws IllegalArgumentException when a value cannot be saved
 	 * @throws java.io.UncheckedIOException when the store failed; nothing is written
 	 */
 	public String save(String uniqueId, Map<String, Object> config, ExpectedRevision expected,
 			@Nullable Principal principal) {
-		Saved saved = MaskedValues.containsMask(config) ? saveRestoringMasks(uniqueId, config, expected, principal)
+		Saved saved = MaskedValues.containsMask(config)
+				? restoringMasks(uniqueId, config, expected, principal,
+						(restored, expectation, kept) -> new Saved(
+								this.registry.savePluginConfig(uniqueId, restored, expectation), kept))
 				: new Saved(this.registry.savePluginConfig(uniqueId, config, expected), List.of());
 		logger.info("Saved the configuration of plugin '" + uniqueId + "' as revision " + saved.revision()
 				+ by(principal)
@@ -127,13 +133,36 @@ public class PluginsEndpointWriter {
 	}
 
 	/**
-	 * Masks are restored from what is stored now; the save then expects exactly that, so
-	 * that a change made in between is never overwritten with values restored from before
-	 * it. A client that asked for any revision gets a few tries before a conflict. A masked
-	 * secret beside a destination changed from what is stored is refused, each try.
+	 * A dry run of {@link #save}: every check a save makes, masks restored as a save
+	 * restores them, so that the changes compare real values; nothing is written.
+	 * @param uniqueId the plugin's unique id
+	 * @param config the configuration
+	 * @param expected what must be stored for the save to go ahead
+	 * @param principal who checks, or null
+	 * @return what the save would change, unmasked: the caller masks them for showing
+	 * @throws PluginConfigConflictException when another revision is stored
+	 * @throws PluginConfigValidationException as {@link #save}
+	 * @throws IllegalArgumentException when a value cannot be saved
+	 * @throws java.io.UncheckedIOException when the store cannot be read
 	 */
-	private Saved saveRestoringMasks(String uniqueId, Map<String, Object> config, ExpectedRevision expected,
+	public List<ConfigChange> check(String uniqueId, Map<String, Object> config, ExpectedRevision expected,
 			@Nullable Principal principal) {
+		return MaskedValues.containsMask(config)
+				? restoringMasks(uniqueId, config, expected, principal,
+						(restored, expectation, kept) -> this.registry.checkPluginConfig(uniqueId, restored,
+								expectation))
+				: this.registry.checkPluginConfig(uniqueId, config, expected);
+	}
+
+	/**
+	 * Masks are restored from what is stored now; the save (or its dry run) then expects
+	 * exactly that, so that a change made in between is never overwritten with values
+	 * restored from before it. A client that asked for any revision gets a few tries
+	 * before a conflict. A masked secret beside a destination changed from what is stored
+	 * is refused, each try.
+	 */
+	private <R> R restoringMasks(String uniqueId, Map<String, Object> config, ExpectedRevision expected,
+			@Nullable Principal principal, MaskedWrite<R> write) {
 		Map<String, Object> schema = this.registry.getRegisteredPlugin(uniqueId)
 			.map(PluginMetadata::configSchema)
 			.orElse(Map.of());
@@ -150,8 +179,7 @@ public class PluginsEndpointWriter {
 			ExpectedRevision expectation = !expected.isAny() ? expected
 					: (stored != null) ? ExpectedRevision.of(stored.revision()) : ExpectedRevision.none();
 			try {
-				return new Saved(this.registry.savePluginConfig(uniqueId, restoration.config(), expectation),
-						restoration.keptSecrets());
+				return write.apply(restoration.config(), expectation, restoration.keptSecrets());
 			}
 			catch (PluginConfigConflictException ex) {
 				if (!expected.isAny() || attempt == ATTEMPTS) {
@@ -277,6 +305,14 @@ public class PluginsEndpointWriter {
 
 	/** A save done: the new revision, and where a mask kept a saved secret. */
 	private record Saved(String revision, List<String> keptSecrets) {
+	}
+
+	/** A save, or its dry run, of a configuration whose masks were restored. */
+	@FunctionalInterface
+	private interface MaskedWrite<R> {
+
+		R apply(Map<String, Object> restored, ExpectedRevision expectation, List<String> keptSecrets);
+
 	}
 
 }

@@ -20,7 +20,8 @@ import org.springframework.boot.health.contributor.Health;
  * Health of the plugin registry: UP with the number of categories, plugins and configured
  * plugins; DOWN when a plugin manager failed to register, or a ready-made manager left
  * out a plugin it could not describe (a broken JAR), with each failed category and its
- * error. It reads only what the registry holds and calls no plugin, so a slow plugin
+ * error. Plugins whose last load or reload failed are listed in {@code loadErrors}, by
+ * unique id, without changing the status. It reads only what the registry holds and calls no plugin, so a slow plugin
  * cannot slow it down.
  */
 public class PluginsHealthIndicator extends AbstractHealthIndicator {
@@ -77,6 +78,11 @@ public class PluginsHealthIndicator extends AbstractHealthIndicator {
 			}
 			builder.withDetail("cloudFleet", detail);
 		}
+		// A failing load or reload is a detail, not DOWN: the previous instance, if any, goes on.
+		Map<String, String> loadErrors = loadErrors();
+		if (!loadErrors.isEmpty()) {
+			builder.withDetail("loadErrors", loadErrors);
+		}
 		Map<String, String> failed = new LinkedHashMap<>();
 		this.registry.getRegistrationFailures()
 			.forEach((category, failure) -> failed.put(category, BoundedCalls.describe(failure)));
@@ -86,6 +92,19 @@ public class PluginsHealthIndicator extends AbstractHealthIndicator {
 			return;
 		}
 		builder.down().withDetail("failed", failed);
+	}
+
+	/** Why each plugin whose last load or reload failed did, by unique id. */
+	private Map<String, String> loadErrors() {
+		Map<String, String> errors = new LinkedHashMap<>();
+		for (String category : this.registry.getCategories()) {
+			if (this.registry.getManager(category).orElse(null) instanceof PluginSystemManager<?> manager) {
+				for (PluginMetadata plugin : this.registry.getPluginsByCategory(category)) {
+					manager.getLoadError(plugin.name()).ifPresent((error) -> errors.put(plugin.uniqueId(), error));
+				}
+			}
+		}
+		return errors;
 	}
 
 	/**

@@ -59,6 +59,9 @@ public class PluginsMetrics implements MeterBinder {
 		}
 		gauge(meterRegistry, "plugins.configured", "Plugins with a saved configuration", this.stats,
 				(stats) -> stats.configured(), null);
+		gauge(meterRegistry, "plugins.active.resources",
+				"Plugins with active resources: live managed processes or a running cloud resource", this.inspection,
+				(inspection) -> inspection.stats().withActiveResources(), null);
 		gauge(meterRegistry, "plugins.managed.processes", "Live processes managed by plugins", this.inspection,
 				PluginInspection::managedProcessCount, "processes");
 		gauge(meterRegistry, "plugins.cloud.cost.hourly", "Estimated cloud cost per hour of running plugin resources",

@@ -9,6 +9,7 @@ import dev.unifiedplugins.config.SchemaWalker;
 import dev.unifiedplugins.config.SensitiveKeys;
 import dev.unifiedplugins.core.RemoteResourceInfo;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonPointer;
 
 import org.springframework.boot.actuate.endpoint.SanitizableData;
 import org.springframework.boot.actuate.endpoint.Sanitizer;
@@ -60,6 +61,34 @@ final class ShownValues {
 		values.forEach((key, value) -> result.put(key,
 				sanitizeValue(key, key, value, show, schema.property(key), false)));
 		return result;
+	}
+
+	/**
+	 * Masks one value of a configuration as {@link #sanitize} masks it in place: by the keys
+	 * above it, its own, and the schema along them.
+	 * @param pointer where the value is, a JSON Pointer through objects only (as
+	 * {@link dev.unifiedplugins.config.ConfigChange#path()}), not the root
+	 * @param value the value
+	 * @param show whether show-values allows values to be shown
+	 * @param schema the configuration's schema
+	 * @return the value as {@link #sanitize} would show it there
+	 */
+	@Nullable Object sanitizeAt(String pointer, @Nullable Object value, boolean show, SchemaWalker schema) {
+		JsonPointer at = JsonPointer.compile(pointer);
+		if (at.matches()) {
+			throw new IllegalArgumentException("A value of the configuration, not the configuration itself");
+		}
+		String path = null;
+		boolean secret = false;
+		SchemaWalker walker = schema;
+		for (; !at.tail().matches(); at = at.tail()) {
+			String key = at.getMatchingProperty();
+			path = (path != null) ? path + "." + key : key;
+			walker = walker.property(key);
+			secret = secret || isSecret(key, walker);
+		}
+		String key = at.getMatchingProperty();
+		return sanitizeValue((path != null) ? path + "." + key : key, key, value, show, walker.property(key), secret);
 	}
 
 	/**

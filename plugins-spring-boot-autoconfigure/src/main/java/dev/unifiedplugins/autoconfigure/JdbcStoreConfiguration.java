@@ -10,6 +10,7 @@ import java.util.Set;
 
 import javax.sql.DataSource;
 
+import dev.unifiedplugins.applied.AppliedRevisions;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigConflictException;
@@ -17,6 +18,7 @@ import dev.unifiedplugins.config.PluginConfigException;
 import dev.unifiedplugins.config.PluginConfigStore;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.cost.CloudCostFleet;
+import dev.unifiedplugins.jdbc.JdbcAppliedRevisions;
 import dev.unifiedplugins.jdbc.JdbcCloudCostFleet;
 import dev.unifiedplugins.jdbc.JdbcPluginConfigStore;
 import dev.unifiedplugins.jdbcinit.JdbcStoreStartup;
@@ -187,6 +189,29 @@ class JdbcStoreConfiguration {
 		try {
 			return new JdbcCloudCostFleet(source, jdbc.getTableName(), instanceName(jdbc),
 					interval.multipliedBy(FLEET_DROP_OUT_INTERVALS), queryTimeout);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("plugins.jdbc.table-name", jdbc.getTableName(),
+					ex.getMessage());
+		}
+	}
+
+	/**
+	 * Which revision each instance on the same database applied: this instance's loads are
+	 * written to {@code <table>_applied} and every live instance's are read from it.
+	 */
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean(AppliedRevisions.class)
+	@DependsOnDatabaseInitialization
+	JdbcAppliedRevisions jdbcAppliedRevisions(@PluginsDataSource ObjectProvider<DataSource> pluginsDataSource,
+			ObjectProvider<DataSource> dataSource, PluginsJdbcProperties jdbc) {
+		DataSource source = dataSource(pluginsDataSource, dataSource);
+		Duration heartbeat = PluginsAutoConfiguration.requirePositive(jdbc.getAppliedHeartbeatInterval(),
+				"plugins.jdbc.applied-heartbeat-interval");
+		Duration queryTimeout = PluginsAutoConfiguration.requirePositive(jdbc.getQueryTimeout(),
+				"plugins.jdbc.query-timeout");
+		try {
+			return new JdbcAppliedRevisions(source, jdbc.getTableName(), instanceName(jdbc), heartbeat, queryTimeout);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException("plugins.jdbc.table-name", jdbc.getTableName(),

@@ -17,8 +17,8 @@ public class PluginSystemsProperties {
 
 	/**
 	 * Plugin systems by category: the plugin interface (type), where its implementations
-	 * are found (beans, service-loader, directory) and whether to load them at start
-	 * (load-on-start).
+	 * are found (beans, service-loader, directory), whether to load them at start
+	 * (load-on-start) and whether to follow changes of their directory (watch).
 	 */
 	private Map<String, PluginSystem> systems = new LinkedHashMap<>();
 
@@ -49,8 +49,8 @@ public class PluginSystemsProperties {
 
 		/**
 		 * Directory of plugin JARs, each with its own class loader, its implementations
-		 * listed in its META-INF/services. A JAR added later is found at the next start or
-		 * PluginLifecycle.rescan(category).
+		 * listed in its META-INF/services. A JAR added later is found at the next start,
+		 * PluginLifecycle.rescan(category), or by itself with watch.
 		 */
 		private @Nullable Path directory;
 
@@ -59,6 +59,16 @@ public class PluginSystemsProperties {
 		 * for hand-written PluginSystemManager beans too.
 		 */
 		private boolean loadOnStart;
+
+		/**
+		 * Whether the directory of JARs is watched: a JAR added, replaced or removed is
+		 * rescanned by itself once the directory has been still for a moment, and a
+		 * replaced JAR's loaded plugins are reloaded from it with their saved
+		 * configuration. Needs directory (or a JarDirectoryPluginManager bean). Besides the
+		 * file system's events, the directory is compared every
+		 * plugins.watch.rescan-interval.
+		 */
+		private boolean watch;
 
 		public @Nullable Class<?> getType() {
 			return this.type;
@@ -90,6 +100,14 @@ public class PluginSystemsProperties {
 
 		public void setLoadOnStart(boolean loadOnStart) {
 			this.loadOnStart = loadOnStart;
+		}
+
+		public boolean isWatch() {
+			return this.watch;
+		}
+
+		public void setWatch(boolean watch) {
+			this.watch = watch;
 		}
 
 	}

@@ -13,6 +13,7 @@ import dev.unifiedplugins.lifecycle.CloudResourceTerminations;
 import dev.unifiedplugins.lifecycle.ManagedProcessTracker;
 import dev.unifiedplugins.lifecycle.PluginConfigChangePublisher;
 import dev.unifiedplugins.lifecycle.PluginsShutdownLifecycle;
+import dev.unifiedplugins.observation.PluginCallObserver;
 import dev.unifiedplugins.registration.PluginManagerRegistrar;
 import dev.unifiedplugins.registration.PluginSystemsLoader;
 import dev.unifiedplugins.registration.PluginSystemsRegistrar;
@@ -147,11 +148,12 @@ public final class PluginsAutoConfiguration {
 	@ConditionalOnMissingBean
 	PluginsShutdownLifecycle pluginsShutdownLifecycle(UnifiedPluginRegistry registry, BoundedCalls pluginCalls,
 			PluginsShutdownProperties shutdown, ObjectProvider<CloudCostGuard> cloudCostGuard,
-			ApplicationEventPublisher publisher) {
+			ApplicationEventPublisher publisher, ObjectProvider<PluginCallObserver> pluginCallObserver) {
 		Duration timeout = requirePositive(shutdown.getTimeout(), "plugins.shutdown.timeout");
-		return new PluginsShutdownLifecycle(new PluginShutdown(registry, pluginCalls, timeout,
-				new CloudResourceTerminations(cloudCostGuard, publisher)), shutdown.isCleanup(),
-				shutdown.isTerminateCloudResources());
+		PluginShutdown pluginShutdown = new PluginShutdown(registry, pluginCalls, timeout,
+				new CloudResourceTerminations(cloudCostGuard, publisher));
+		pluginCallObserver.ifAvailable(pluginShutdown::setObserver);
+		return new PluginsShutdownLifecycle(pluginShutdown, shutdown.isCleanup(), shutdown.isTerminateCloudResources());
 	}
 
 	@Bean

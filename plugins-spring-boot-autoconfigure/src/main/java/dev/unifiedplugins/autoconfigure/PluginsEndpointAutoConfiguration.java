@@ -7,11 +7,13 @@ import dev.unifiedplugins.actuate.PluginsEndpointWebExtension;
 import dev.unifiedplugins.actuate.PluginsEndpointWriter;
 import dev.unifiedplugins.actuate.PluginsHealthIndicator;
 import dev.unifiedplugins.actuate.PluginsMetrics;
+import dev.unifiedplugins.applied.AppliedRevisions;
 import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.cost.CloudCostGuard;
 import dev.unifiedplugins.inspection.PluginInspector;
 import dev.unifiedplugins.lifecycle.CloudResourceTerminations;
+import dev.unifiedplugins.observation.PluginCallObserver;
 import dev.unifiedplugins.registration.PluginManagerRegistrar;
 import dev.unifiedplugins.shutdown.PluginShutdown;
 import dev.unifiedplugins.watch.PluginConfigWatcher;
@@ -79,7 +81,8 @@ public final class PluginsEndpointAutoConfiguration {
 		@ConditionalOnMissingBean
 		PluginsEndpoint pluginsEndpoint(UnifiedPluginRegistry registry, PluginInspector pluginInspector,
 				ObjectProvider<SanitizingFunction> sanitizingFunctions, PluginsEndpointProperties endpointProperties,
-				PluginsProperties properties, ObjectProvider<CloudCostGuard> cloudCostGuard) {
+				PluginsProperties properties, ObjectProvider<CloudCostGuard> cloudCostGuard,
+				ObjectProvider<AppliedRevisions> appliedRevisions) {
 			double hours = properties.getCost().getDefaultHours();
 			try {
 				PluginInspector.requireValidHours(hours);
@@ -90,19 +93,23 @@ public final class PluginsEndpointAutoConfiguration {
 			}
 			return new PluginsEndpoint(registry, pluginInspector,
 					new Sanitizer(sanitizingFunctions.orderedStream().toList()), endpointProperties.getShowValues(),
-					endpointProperties.getRoles(), hours, cloudCostGuard.getIfAvailable());
+					endpointProperties.getRoles(), hours, cloudCostGuard.getIfAvailable(), appliedRevisions.getIfAvailable(),
+					PluginsAutoConfiguration.requirePositive(properties.getAwaitTimeout(), "plugins.await-timeout"));
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
 		PluginsEndpointWriter pluginsEndpointWriter(UnifiedPluginRegistry registry, BoundedCalls pluginCalls,
 				PluginsProperties properties, ApplicationEventPublisher publisher,
-				ObjectProvider<AuditEventRepository> auditEventRepository, ObjectProvider<CloudCostGuard> cloudCostGuard) {
+				ObjectProvider<AuditEventRepository> auditEventRepository, ObjectProvider<CloudCostGuard> cloudCostGuard,
+				ObjectProvider<PluginCallObserver> pluginCallObserver) {
 			Duration timeout = PluginsAutoConfiguration.requirePositive(properties.getResourceTimeout(),
 					"plugins.resource-timeout");
+			PluginShutdown pluginShutdown = new PluginShutdown(registry, pluginCalls, timeout,
+					new CloudResourceTerminations(cloudCostGuard, publisher));
+			pluginCallObserver.ifAvailable(pluginShutdown::setObserver);
 			// Boot stores AuditApplicationEvents only when the application has a repository.
-			return new PluginsEndpointWriter(registry, new PluginShutdown(registry, pluginCalls, timeout,
-					new CloudResourceTerminations(cloudCostGuard, publisher)), timeout,
+			return new PluginsEndpointWriter(registry, pluginShutdown, timeout,
 					(event) -> {
 						if (auditEventRepository.stream().findAny().isPresent()) {
 							publisher.publishEvent(new AuditApplicationEvent(event));

@@ -44,8 +44,8 @@ public class PluginsJdbcProperties extends DatabaseInitializationProperties {
 	 * Longest any statement of the store may run, other than a save's or delete's wait for
 	 * its row (plugins.lock-timeout); a whole write runs at most both summed, and a write
 	 * that fails is rolled back, never committed later. Rounded up to whole seconds, as
-	 * JDBC's query timeout is. A connection wait is the pool's own (HikariCP's
-	 * connection-timeout): keep it short too.
+	 * JDBC's query timeout is. Also bounds the wait for a pooled connection with HikariCP;
+	 * other pools wait as they are set to: keep their wait short too.
 	 */
 	private Duration queryTimeout = Duration.ofSeconds(5);
 
@@ -61,6 +61,13 @@ public class PluginsJdbcProperties extends DatabaseInitializationProperties {
 	 * running cloud resources to the fleet. Defaults to '<host name>:<process id>'.
 	 */
 	private @Nullable String instanceName;
+
+	/**
+	 * How often an instance marks the rows of the plugins it has loaded alive in the table
+	 * '<table-name>_applied', which tells every instance which revision each applied; one
+	 * not marked for 3 intervals is left out. Sends nothing while no plugin is loaded.
+	 */
+	private Duration appliedHeartbeatInterval = Duration.ofSeconds(30);
 
 	@Override
 	public String getDefaultSchemaLocation() {
@@ -105,6 +112,14 @@ public class PluginsJdbcProperties extends DatabaseInitializationProperties {
 	 */
 	String instanceNameOrDefault() {
 		return (this.instanceName != null) ? this.instanceName : JdbcPluginConfigStore.defaultInstanceName();
+	}
+
+	public Duration getAppliedHeartbeatInterval() {
+		return this.appliedHeartbeatInterval;
+	}
+
+	public void setAppliedHeartbeatInterval(Duration appliedHeartbeatInterval) {
+		this.appliedHeartbeatInterval = appliedHeartbeatInterval;
 	}
 
 	public boolean isImportFromConfigDir() {

@@ -42,7 +42,8 @@ public class PluginsProperties {
 
 	/**
 	 * Upper bound on each plugin's protocol calls made by the actuator endpoint, health and
-	 * metrics.
+	 * metrics, and on a loaded plugin's check of a configuration being saved (its
+	 * validate), past which the save is refused.
 	 */
 	private Duration resourceTimeout = Duration.ofSeconds(2);
 
@@ -51,6 +52,12 @@ public class PluginsProperties {
 	 * store's lock, a database row lock) before it fails as busy.
 	 */
 	private Duration lockTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Longest a save with "await" waits for every live instance that has the plugin loaded
+	 * to apply the new revision or fail to; a longer await asked for is cut to it.
+	 */
+	private Duration awaitTimeout = Duration.ofSeconds(10);
 
 	/**
 	 * Per-category settings, keyed by category name. A category with a dot in its name
@@ -123,6 +130,14 @@ public class PluginsProperties {
 		this.lockTimeout = lockTimeout;
 	}
 
+	public Duration getAwaitTimeout() {
+		return this.awaitTimeout;
+	}
+
+	public void setAwaitTimeout(Duration awaitTimeout) {
+		this.awaitTimeout = awaitTimeout;
+	}
+
 	public Map<String, Category> getCategories() {
 		return this.categories;
 	}
@@ -190,8 +205,9 @@ public class PluginsProperties {
 		private boolean enabled = true;
 
 		/**
-		 * How often the file store is compared in full, besides the file system's events
-		 * (which some file systems lose). The JDBC store uses plugins.jdbc.poll-interval.
+		 * How often the file store, and each plugin system's directory of JARs with watch
+		 * set, is compared in full, besides the file system's events (which some file
+		 * systems lose). The JDBC store uses plugins.jdbc.poll-interval.
 		 */
 		private Duration rescanInterval = Duration.ofSeconds(1);
 
@@ -243,7 +259,8 @@ public class PluginsProperties {
 
 		/**
 		 * Whether to validate each saved plugin configuration against its plugin's schema,
-		 * and check the schemas themselves when plugin managers register.
+		 * and check the schemas themselves when plugin managers register. A loaded plugin's
+		 * own check of a configuration (its validate) runs either way.
 		 */
 		private boolean enabled = true;
 

@@ -6,7 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One plugin system as the application declares it ({@code plugins.systems.<category>.*}):
- * where its plugins come from and whether they are loaded at start.
+ * where its plugins come from, whether they are loaded at start, and whether their
+ * directory is watched.
  *
  * @param type the interface the plugins implement, or null when the category only sets
  * {@code load-on-start} for a manager of its own
@@ -14,8 +15,10 @@ import org.jspecify.annotations.Nullable;
  * @param directory the directory of plugin JARs, or null
  * @param loadOnStart whether the category's plugins are loaded once the application has
  * started
+ * @param watch whether the category's directory of JARs is rescanned by itself when it
+ * changes
  */
 public record PluginSystemDeclaration(@Nullable Class<?> type, boolean serviceLoader, @Nullable Path directory,
-		boolean loadOnStart) {
+		boolean loadOnStart, boolean watch) {
 
 }

@@ -38,9 +38,9 @@ import org.springframework.security.web.SecurityFilterChain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The write operations and the settings page under Spring Security, configured as the
- * README shows: viewers read, only admins write, and writes need the CSRF token the page
- * sends from its cookie.
+ * The write operations and the settings page under Spring Security, configured as
+ * docs/endpoint.md shows: viewers read, only admins write, and writes need the CSRF token
+ * the page sends from its cookie.
  */
 class PluginsEndpointSecurityTests {
 
@@ -174,7 +174,7 @@ class PluginsEndpointSecurityTests {
 			};
 		}
 
-		// As in the README's "Security" section.
+		// As in the "Security" section of docs/endpoint.md.
 		@Bean
 		SecurityFilterChain securityFilterChain(HttpSecurity http) {
 			http.authorizeHttpRequests((requests) -> requests

@@ -3,6 +3,7 @@ package dev.unifiedplugins.actuate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import dev.unifiedplugins.actuate.PluginsEndpoint.PluginDetailDescriptor;
 import dev.unifiedplugins.actuate.PluginsEndpoint.PluginsDescriptor;
 import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.core.PluginDescriptor;
@@ -29,6 +31,7 @@ import tools.jackson.databind.annotation.JsonSerialize;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.actuate.endpoint.Sanitizer;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.Show;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -149,6 +152,36 @@ class PluginsEndpointTests {
 		assertThat(descriptor.plugins()).extracting(PluginsEndpoint.PluginEntry::uniqueId)
 			.containsExactly("stt_static", "stt_live", "stt_broken");
 		assertThat(descriptor.plugins()).isEqualTo(new ArrayList<>(descriptor.plugins()));
+	}
+
+	@Test
+	void savedPathsTellSavedValuesFromDefaultsWhereBothAreMasked() {
+		Map<String, Object> schema = Map.of("type", "object", "properties",
+				Map.of("greeting", Map.of("type", "string", "default", "Hello"), "farewell",
+						Map.of("type", "string", "default", "Bye"), "auth",
+						Map.of("type", "object", "properties", Map.of("user", Map.of("type", "string"), "realm",
+								Map.of("type", "string", "default", "main"))),
+						"tags", Map.of("type", "array", "items", Map.of("type", "string"))));
+		this.registry.registerPluginManager("greeter",
+				() -> List.of(PluginDescriptor.builder("polite").configSchema(schema).build()));
+		assertThat(this.endpoint.plugin("greeter_polite", SecurityContext.NONE).savedPaths()).isEmpty();
+
+		Map<String, Object> saved = new LinkedHashMap<>();
+		saved.put("greeting", "Bonjour");
+		saved.put("auth", Map.of("user", "ops"));
+		saved.put("tags", List.of("a", "b"));
+		saved.put("a/b~c", Map.of());
+		this.registry.savePluginConfig("greeter_polite", saved);
+		PluginDetailDescriptor plugin = this.endpoint.plugin("greeter_polite", SecurityContext.NONE);
+
+		// Under show-values=never a saved value and a default look the same in config...
+		assertThat(plugin.config()).containsEntry("greeting", "******")
+			.containsEntry("farewell", "******")
+			.containsEntry("auth", Map.of("user", "******", "realm", "******"));
+		// ...and savedPaths says which is which: keys only, objects looked into, arrays whole.
+		assertThat(plugin.savedPaths()).containsExactly("/greeting", "/auth/user", "/tags", "/a~1b~0c");
+		assertThat(JsonMapper.builder().build().writeValueAsString(plugin)).doesNotContain("Bonjour", "ops")
+			.contains("\"savedPaths\":[\"/greeting\",\"/auth/user\",\"/tags\",\"/a~1b~0c\"]");
 	}
 
 	/** The same answer with its entries in a plain list, serialized entry by entry. */

@@ -188,14 +188,16 @@ class PluginsEndpointWebExtensionTests {
 
 	@Test
 	void unknownPluginsAreNotFoundAndIllegalIdsAreBadRequests() {
-		assertThat(this.extension.save("stt_nope", "{}", null, null, SecurityContext.NONE).getStatus()).isEqualTo(404);
+		assertThat(this.extension.save("stt_nope", "{}", null, null, null, null, SecurityContext.NONE).getStatus())
+			.isEqualTo(404);
 		assertThat(this.extension.delete("stt_nope", SecurityContext.NONE).getStatus()).isEqualTo(404);
 		assertThat(this.extension.stopResources("stt_nope", "resources", SecurityContext.NONE).getStatus())
 			.isEqualTo(404);
 		assertThat(this.extension.stopResources("stt_worker", "other", SecurityContext.NONE).getStatus())
 			.isEqualTo(404);
 		// Answered here, with the rule: Boot's own 400 for an InvalidEndpointRequestException says nothing.
-		for (WebEndpointResponse<Object> refused : List.of(this.extension.save("../etc", "{}", null, null, SecurityContext.NONE),
+		for (WebEndpointResponse<Object> refused : List.of(
+				this.extension.save("../etc", "{}", null, null, null, null, SecurityContext.NONE),
 				this.extension.delete("../etc", SecurityContext.NONE),
 				this.extension.stopResources("../etc", "resources", SecurityContext.NONE))) {
 			assertThat(refused.getStatus()).isEqualTo(400);
@@ -253,7 +255,7 @@ class PluginsEndpointWebExtensionTests {
 		assertThat(unknown.getStatus()).isEqualTo(404);
 		assertThat(((MessageDescriptor) unknown.getBody()).message()).contains(ID)
 			.contains("0123456789abcdef0123456789abcdef");
-		assertThat(this.extension.save(ID, "{}", second, first, SecurityContext.NONE).getStatus())
+		assertThat(this.extension.save(ID, "{}", second, first, null, null, SecurityContext.NONE).getStatus())
 			.as("config and restore").isEqualTo(400);
 		this.extension.delete(ID, SecurityContext.NONE);
 		String deletion = this.registry.getConfigHistory(ID).get(0).revision();
@@ -314,11 +316,11 @@ class PluginsEndpointWebExtensionTests {
 	}
 
 	private WebEndpointResponse<Object> restore(String restore, String revision) {
-		return this.extension.save(ID, null, revision, restore, SecurityContext.NONE);
+		return this.extension.save(ID, null, revision, restore, null, null, SecurityContext.NONE);
 	}
 
 	private WebEndpointResponse<Object> save(String config, String revision) {
-		return this.extension.save(ID, config, revision, null, SecurityContext.NONE);
+		return this.extension.save(ID, config, revision, null, null, null, SecurityContext.NONE);
 	}
 
 	private static String revision(WebEndpointResponse<Object> response) {

@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.unifiedplugins.actuate.WriteFixtures.InterferingStore;
 import dev.unifiedplugins.concurrent.BoundedCalls;
+import dev.unifiedplugins.config.ConfigChange;
 import dev.unifiedplugins.config.ConfigViolation;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.PluginConfigConflictException;
@@ -156,6 +157,33 @@ class PluginsEndpointWriterTests {
 		this.writer.save(ID, Map.of("device", "cuda", "hf_token", MaskedValues.MASK), ExpectedRevision.of(first), null);
 
 		assertThat(this.registry.loadPluginConfig(ID)).isEqualTo(Map.of("device", "cuda", "hf_token", "hf_SECRET"));
+	}
+
+	@Test
+	void aDryRunComparesRealValuesBehindTheMasksAndWritesAndAuditsNothing(CapturedOutput output) {
+		String first = this.writer.save(ID, Map.of("device", "cpu", "hf_token", "hf_SECRET"), ExpectedRevision.any(),
+				null);
+		this.audit.clear();
+
+		assertThat(this.writer.check(ID, Map.of("device", "cuda", "hf_token", MaskedValues.MASK),
+				ExpectedRevision.of(first), OPERATOR))
+			.containsExactly(new ConfigChange("/device", "cpu", "cuda"));
+		assertThat(this.writer.check(ID, Map.of("device", "cpu", "hf_token", "hf_OTHER"), ExpectedRevision.any(), null))
+			.containsExactly(new ConfigChange("/hf_token", "hf_SECRET", "hf_OTHER"));
+
+		assertThat(this.registry.loadStoredPluginConfig(ID).orElseThrow())
+			.isEqualTo(new StoredPluginConfig(Map.of("device", "cpu", "hf_token", "hf_SECRET"), first));
+		assertThat(this.audit).isEmpty();
+		assertThat(output.getAll()).doesNotContain("hf_SECRET").doesNotContain("hf_OTHER");
+	}
+
+	@Test
+	void aDryRunWithMasksAndAStaleRevisionIsAConflict() {
+		String first = this.writer.save(ID, Map.of("hf_token", "hf_SECRET"), ExpectedRevision.any(), null);
+		this.writer.save(ID, Map.of("hf_token", "hf_OTHER"), ExpectedRevision.of(first), null);
+
+		assertThatExceptionOfType(PluginConfigConflictException.class).isThrownBy(() -> this.writer.check(ID,
+				Map.of("device", "cuda", "hf_token", MaskedValues.MASK), ExpectedRevision.of(first), null));
 	}
 
 	@Test

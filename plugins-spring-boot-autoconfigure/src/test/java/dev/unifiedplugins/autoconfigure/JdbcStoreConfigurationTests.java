@@ -10,6 +10,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.sql.DataSource;
 
+import dev.unifiedplugins.applied.AppliedRevisions;
+import dev.unifiedplugins.applied.LocalAppliedRevisions;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigChange;
@@ -20,6 +22,7 @@ import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.cost.CloudCostFleet;
 import dev.unifiedplugins.cost.CloudCostGuard;
+import dev.unifiedplugins.jdbc.JdbcAppliedRevisions;
 import dev.unifiedplugins.jdbc.JdbcCloudCostFleet;
 import dev.unifiedplugins.jdbc.JdbcPluginConfigStore;
 import dev.unifiedplugins.testsupport.Await;
@@ -255,6 +258,38 @@ class JdbcStoreConfigurationTests {
 				assertThat(context).doesNotHaveBean(CloudCostFleet.class);
 				assertThat(context.getBean(CloudCostGuard.class).check().fleet()).isNull();
 			});
+	}
+
+	@Test
+	void theAppliedRevisionsAreSharedInTheDatabaseUnderTheInstanceName() {
+		runner(h2()).withPropertyValues("plugins.jdbc.instance-name=web-1", "plugins.jdbc.applied-heartbeat-interval=5s")
+			.run((context) -> {
+				assertThat(context).hasSingleBean(AppliedRevisions.class);
+				JdbcAppliedRevisions applied = context.getBean(JdbcAppliedRevisions.class);
+				assertThat(applied.instanceName()).isEqualTo("web-1");
+				assertThat(applied.getTableName()).isEqualTo("plugin_config_applied");
+				assertThat(applied.getDropOutAfter()).isEqualTo(Duration.ofSeconds(15));
+				applied.record("llm_gpt", "1", null);
+				Await.until("the entry is written", () -> !applied.get("llm_gpt").isEmpty());
+				assertThat(applied.get("llm_gpt")).containsOnlyKeys("web-1");
+			});
+	}
+
+	@Test
+	void userDefinedAppliedRevisionsAreUsedWithTheJdbcStore() {
+		AppliedRevisions mine = new LocalAppliedRevisions("mine");
+		runner(h2()).withBean("myAppliedRevisions", AppliedRevisions.class, () -> mine)
+			.run((context) -> assertThat(context).getBean(AppliedRevisions.class).isSameAs(mine));
+	}
+
+	@Test
+	void anAppliedHeartbeatIntervalThatIsNotPositiveFailsTheStartNamingTheProperty() {
+		runner(h2()).withPropertyValues("plugins.jdbc.applied-heartbeat-interval=0s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("plugins.jdbc.applied-heartbeat-interval"));
 	}
 
 	@Test

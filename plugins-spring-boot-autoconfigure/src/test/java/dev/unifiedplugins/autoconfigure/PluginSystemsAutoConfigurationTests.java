@@ -5,14 +5,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.unifiedplugins.actuate.PluginsEndpoint;
 import dev.unifiedplugins.actuate.PluginsHealthIndicator;
+import dev.unifiedplugins.applied.AppliedRevisions;
+import dev.unifiedplugins.applied.LocalAppliedRevisions;
+import dev.unifiedplugins.config.ConfigViolation;
+import dev.unifiedplugins.config.PluginConfigValidationException;
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.inspection.PluginInspector;
+import dev.unifiedplugins.processes.ThisProcess;
 import dev.unifiedplugins.registration.BeanPluginManager;
 import dev.unifiedplugins.systems.ConfigurablePlugin;
 import dev.unifiedplugins.systems.JarDirectoryPluginManager;
@@ -21,6 +27,7 @@ import dev.unifiedplugins.systems.PluginLifecycle;
 import dev.unifiedplugins.systems.PluginLoadException;
 import dev.unifiedplugins.systems.PluginSystemManager;
 import dev.unifiedplugins.systems.ServiceLoaderPluginManager;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,6 +114,28 @@ class PluginSystemsAutoConfigurationTests {
 	}
 
 	@Test
+	void withTheFileStoreTheLifecycleRecordsWhatThisInstanceAppliedUnderItsDefaultName() {
+		greetersLoadedOnStart(runner()).run((context) -> {
+			assertThat(context).hasSingleBean(AppliedRevisions.class);
+			AppliedRevisions applied = context.getBean(AppliedRevisions.class);
+			assertThat(applied).isInstanceOf(LocalAppliedRevisions.class);
+			assertThat(context.getBean(PluginLifecycle.class).getAppliedRevisions()).isSameAs(applied);
+			assertThat(applied.get("greeters_annotated")).containsOnlyKeys(ThisProcess.name());
+		});
+	}
+
+	@Test
+	void userDefinedAppliedRevisionsAreUsedByTheLifecycle() {
+		LocalAppliedRevisions mine = new LocalAppliedRevisions("mine");
+		greetersLoadedOnStart(runner()).withBean("myAppliedRevisions", AppliedRevisions.class, () -> mine)
+			.run((context) -> {
+				assertThat(context).getBean(AppliedRevisions.class).isSameAs(mine);
+				assertThat(context.getBean(PluginLifecycle.class).getAppliedRevisions()).isSameAs(mine);
+				assertThat(mine.get("greeters_annotated")).containsOnlyKeys("mine");
+			});
+	}
+
+	@Test
 	void savingTheConfigurationReconfiguresASingletonBeanInPlace() {
 		greetersLoadedOnStart(runner()).run((context) -> {
 				UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
@@ -119,6 +148,26 @@ class PluginSystemsAutoConfigurationTests {
 				assertThat(bean.config).isEqualTo(new Settings("Hi"));
 				assertThat(registry.getPluginInstance("greeters_annotated")).containsSame(bean);
 			});
+	}
+
+	@Test
+	void aLoadedPluginsValidateIsBoundedByTheResourceTimeout() {
+		greetersLoadedOnStart(runner()).withPropertyValues("plugins.resource-timeout=300ms").run((context) -> {
+			UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+			CountDownLatch release = new CountDownLatch(1);
+			AnnotatedGreeter.validating = release;
+			try {
+				assertThatExceptionOfType(PluginConfigValidationException.class)
+					.isThrownBy(() -> registry.savePluginConfig("greeters_annotated", Map.of("greeting", "Hi")))
+					.satisfies((ex) -> assertThat(ex.violations())
+						.containsExactly(new ConfigViolation("", "the plugin's check did not answer within 300ms")));
+			}
+			finally {
+				AnnotatedGreeter.validating = null;
+				release.countDown();
+			}
+			assertThat(registry.loadPluginConfig("greeters_annotated")).isEmpty();
+		});
 	}
 
 	@Test
@@ -220,6 +269,9 @@ class PluginSystemsAutoConfigurationTests {
 	@PluginInfo(name = "annotated", version = "3.0.0")
 	public static class AnnotatedGreeter implements Greeter, ConfigurablePlugin<Settings> {
 
+		/** When set, validate waits for it: a plugin that does not answer. */
+		static volatile @Nullable CountDownLatch validating;
+
 		volatile Settings config;
 
 		public AnnotatedGreeter() {
@@ -229,6 +281,19 @@ class PluginSystemsAutoConfigurationTests {
 		@Override
 		public void configure(Settings config) {
 			this.config = config;
+		}
+
+		@Override
+		public void validate(Settings config) {
+			CountDownLatch latch = validating;
+			if (latch != null) {
+				try {
+					latch.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
 		}
 
 		@Override

@@ -174,7 +174,10 @@ class PluginsCloudCostAutoConfigurationTests {
 				Await.until("the first termination fails",
 						() -> this.events.contains(new PluginCloudResourceTerminated("cloud_llm", Reason.LIFETIME,
 								2.5, false)));
-				Await.until("the termination is retried", () -> llm.terminations.get() > 0);
+				// The event follows the terminate call: wait for the event, not the call.
+				Await.until("the retried termination's event", () -> this.events
+					.contains(new PluginCloudResourceTerminated("cloud_llm", Reason.LIFETIME, 2.5, true)));
+				assertThat(llm.terminations.get()).isPositive();
 				assertThat(this.events).containsSubsequence(
 						new PluginCloudResourceTerminated("cloud_llm", Reason.LIFETIME, 2.5, false),
 						new PluginCloudResourceTerminated("cloud_llm", Reason.LIFETIME, 2.5, true));

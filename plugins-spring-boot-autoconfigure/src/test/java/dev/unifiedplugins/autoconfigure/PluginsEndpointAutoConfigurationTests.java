@@ -26,6 +26,7 @@ import org.springframework.boot.actuate.audit.InMemoryAuditEventRepository;
 import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
 import org.springframework.boot.actuate.autoconfigure.audit.AuditAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.Sanitizer;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -71,6 +72,25 @@ class PluginsEndpointAutoConfigurationTests {
 		runner().withPropertyValues("management.endpoints.web.exposure.include=plugins", "plugins.cost.default-hours=24")
 			.run((context) -> assertThat(context.getBean(PluginsEndpoint.class).plugins(null).cloudCost().hours())
 				.isEqualTo(24.0));
+	}
+
+	@Test
+	void theDetailViewShowsTheAppliedRevisionsOfTheApplication() {
+		runner().withPropertyValues("management.endpoints.web.exposure.include=plugins").run((context) -> {
+			PluginsEndpoint endpoint = context.getBean(PluginsEndpoint.class);
+			assertThat(endpoint.plugin("transcription_whisper", SecurityContext.NONE).applied())
+				.as("not loaded anywhere")
+				.isEmpty();
+		});
+	}
+
+	@Test
+	void anAwaitTimeoutThatIsNotPositiveFailsTheStartNamingTheProperty() {
+		runner().withPropertyValues("management.endpoints.web.exposure.include=plugins", "plugins.await-timeout=0s")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("plugins.await-timeout"));
 	}
 
 	@Test
@@ -207,6 +227,7 @@ class PluginsEndpointAutoConfigurationTests {
 				.isEqualTo(1.0);
 			assertThat(meters.get("plugins.configured").gauge().value()).isEqualTo(0.0);
 			assertThat(meters.get("plugins.managed.processes").gauge().value()).isEqualTo(0.0);
+			assertThat(meters.get("plugins.active.resources").gauge().value()).isEqualTo(0.0);
 			assertThat(meters.get("plugins.cloud.cost.hourly").gauge().value()).isEqualTo(0.0);
 		});
 	}

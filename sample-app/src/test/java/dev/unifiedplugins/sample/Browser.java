@@ -9,19 +9,28 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.commons.annotation.Testable;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.junit.platform.commons.support.HierarchyTraversalMode;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -59,6 +68,8 @@ final class Browser implements AutoCloseable {
 
 	private final ChromeDriver driver;
 
+	private final AtomicInteger loads = new AtomicInteger();
+
 	private final Path profile;
 
 	/** The phone emulated, or null. */
@@ -89,19 +100,24 @@ final class Browser implements AutoCloseable {
 		return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
 	}
 
-	private static String missing() {
-		return "Browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
-				+ ": install chromium and chromium-driver (apt-get install chromium chromium-driver)";
+	/** What is missing, and how to install it or name another. */
+	static String missing() {
+		String absent = Stream.of(CHROMIUM, CHROMEDRIVER)
+			.filter((file) -> !Files.isExecutable(file))
+			.map(Path::toString)
+			.collect(Collectors.joining(" and "));
+		return "Browser tests need Chromium and its chromedriver, and " + absent
+				+ " is not an executable file here: install them (apt-get install chromium chromium-driver), or name "
+				+ "them with -Dplugins.browser.chromium=<path> and -Dplugins.browser.chromedriver=<path>";
 	}
 
 	/**
 	 * Runs a test class only where Chromium and its driver are installed: elsewhere its tests
 	 * are reported as skipped, saying how to install them, or fail where browser tests are
-	 * required. Before any application starts.
+	 * required. Before any application starts. The tests skipped are also told on the
+	 * console, once, when the run ends (see {@link Skipped}).
 	 */
 	static final class Installed implements ExecutionCondition {
-
-		private static final AtomicBoolean WARNED = new AtomicBoolean();
 
 		@Override
 		public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
@@ -111,10 +127,40 @@ final class Browser implements AutoCloseable {
 			if (required()) {
 				throw new IllegalStateException(missing() + REQUIRED);
 			}
-			if (WARNED.compareAndSet(false, true)) {
-				System.err.println("Skipping browser tests. " + missing());
-			}
+			context.getRoot().getStore(SKIPPED).computeIfAbsent(Skipped.class).add(context);
 			return ConditionEvaluationResult.disabled(missing());
+		}
+
+	}
+
+	private static final ExtensionContext.Namespace SKIPPED = ExtensionContext.Namespace.create(Skipped.class);
+
+	/**
+	 * The browser tests skipped in a run. A skipped test's reason is in the test reports
+	 * only, so when the run ends, as the store of the run is closed, it says on the console
+	 * how many were skipped and why, once.
+	 */
+	static final class Skipped implements AutoCloseable {
+
+		private final AtomicInteger tests = new AtomicInteger();
+
+		private final Set<String> classes = new ConcurrentSkipListSet<>();
+
+		void add(ExtensionContext context) {
+			Class<?> testClass = context.getRequiredTestClass();
+			this.classes.add(testClass.getSimpleName());
+			this.tests.addAndGet(context.getTestMethod().isPresent() ? 1
+					: AnnotationSupport.findAnnotatedMethods(testClass, Testable.class, HierarchyTraversalMode.TOP_DOWN)
+						.size());
+		}
+
+		@Override
+		public void close() {
+			int count = this.tests.get();
+			System.err.println("WARNING: " + count + " browser test" + ((count == 1) ? " was" : "s were")
+					+ " skipped (" + String.join(", ", this.classes) + "). " + missing()
+					+ ". Where they must run, set PLUGINS_BROWSER_TESTS=required (or CI=true, or "
+					+ "-Dplugins.browser-tests=required): then they fail instead of skipping.");
 		}
 
 	}
@@ -187,6 +233,47 @@ final class Browser implements AutoCloseable {
 		return new WebDriverWait(this.driver, WAIT).withMessage(what)
 			.ignoring(StaleElementReferenceException.class)
 			.until(condition);
+	}
+
+	/**
+	 * Loads the settings page afresh (a new query each time, so nothing is cached) on a
+	 * plugin, and waits until its form is ready.
+	 * @param baseUrl the application's URL, without the page's path
+	 * @param uniqueId the plugin
+	 */
+	void openSettings(String baseUrl, String uniqueId) {
+		this.driver.get(baseUrl + "/plugins-ui/?load=" + this.loads.incrementAndGet() + "#" + uniqueId);
+		awaitSettings(uniqueId);
+	}
+
+	/** Waits until the settings page shows a plugin's form, ready for input. */
+	void awaitSettings(String uniqueId) {
+		await("the form of " + uniqueId, (driver) -> {
+			String ready = driver.findElement(By.id("settings")).getDomAttribute("data-ready");
+			return ready != null && ready.startsWith(uniqueId + ":");
+		});
+	}
+
+	WebElement byId(String id) {
+		return this.driver.findElement(By.id(id));
+	}
+
+	/**
+	 * A form control of the settings page.
+	 * @param path the property's path as the form names it: {@code beam_size}, or
+	 * {@code style][tone} for {@code tone} in {@code style}
+	 * @return the control
+	 */
+	WebElement field(String path) {
+		return this.driver.findElement(By.name("root[" + path + "]"));
+	}
+
+	/** Types into a form control and leaves it, so that the form takes the change. */
+	void type(String path, String text) {
+		WebElement input = field(path);
+		input.clear();
+		input.sendKeys(text);
+		input.sendKeys(Keys.TAB);
 	}
 
 	/**

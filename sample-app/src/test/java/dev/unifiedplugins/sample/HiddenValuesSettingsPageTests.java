@@ -3,6 +3,7 @@ package dev.unifiedplugins.sample;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -22,12 +24,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The settings page with the endpoint's default {@code show-values=never}, as in the
- * sample: no saved value reaches the page, and a save changes only the fields edited.
+ * sample: no saved value reaches the page, a field whose value is hidden is empty and says
+ * so, never showing the default in its place, and a save changes only the fields edited.
+ * See {@link HiddenValuesEveryFieldKindTests} for every kind of field.
  */
 @ExtendWith(Browser.Installed.class)
 class HiddenValuesSettingsPageTests {
 
 	private static final String WHISPER = "transcription_whisper_tiny";
+
+	private static final String VOXTRAL = "transcription_voxtral_vllm";
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -61,16 +67,24 @@ class HiddenValuesSettingsPageTests {
 				String ready = driver.findElement(By.id("settings")).getDomAttribute("data-ready");
 				return ready != null && ready.startsWith(WHISPER + ":");
 			});
-			assertThat(browser.<String>script("return document.body.innerText")).doesNotContain("zq")
-				.doesNotContain("hf_x")
-				.contains("Some saved values are not shown");
-			// The form shows the schema's defaults, each field saying its saved value is hidden.
-			assertThat(field(browser, "language").getDomProperty("value")).isEqualTo("en");
-			assertThat(browser.driver().findElements(By.cssSelector("#form .masked-note"))).hasSize(4);
+			String text = browser.script("return document.body.innerText");
+			assertThat(text).doesNotContain("zq").doesNotContain("hf_x");
+			// Why, once, at the top.
+			WebElement note = browser.driver().findElement(By.id("hidden-note"));
+			assertThat(note.isDisplayed()).isTrue();
+			assertThat(text.split("management\\.endpoint\\.plugins\\.show-values", -1)).hasSize(2);
+			// Each field empty, saying its value is hidden, not showing the schema's default.
+			for (String name : List.of("language", "beam_size", "hf_token")) {
+				assertThat(field(browser, name).getDomProperty("value")).as(name).isEmpty();
+				assertThat(field(browser, name).getDomAttribute("placeholder")).as(name).isEqualTo("Saved value hidden");
+			}
+			assertThat(new Select(field(browser, "device")).getFirstSelectedOption().getText())
+				.isEqualTo("Saved value hidden");
+			assertThat(browser.<List<String>>script("return Array.from(document.querySelectorAll('#form input, "
+					+ "#form select')).map((e) => e.value)")).doesNotContain("en", "5", "cpu");
 			browser.screenshot("14-hidden-values");
 
 			WebElement beamSize = field(browser, "beam_size");
-			beamSize.clear();
 			beamSize.sendKeys("7");
 			browser.driver().findElement(By.id("save")).click();
 			browser.await("saved",
@@ -78,6 +92,27 @@ class HiddenValuesSettingsPageTests {
 		}
 		assertThat(json.readTree(Files.readString(configDir.resolve(WHISPER + ".json")))).isEqualTo(
 				json.readTree("{\"device\": \"cuda\", \"language\": \"zq\", \"beam_size\": 7, \"hf_token\": \"hf_x\"}"));
+	}
+
+	@Test
+	void aPluginWithNothingSavedShowsItsDefaultsAndNoHiddenValue() {
+		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+		try (Browser browser = Browser.open(1280, 1000)) {
+			browser.driver().get("http://127.0.0.1:" + port + "/plugins-ui/#" + VOXTRAL);
+			browser.await("the form", (driver) -> {
+				String ready = driver.findElement(By.id("settings")).getDomAttribute("data-ready");
+				return ready != null && ready.equals(VOXTRAL + ":");
+			});
+			assertThat(browser.<String>script("return document.body.innerText")).doesNotContainIgnoringCase(
+					"saved value hidden").doesNotContain("show-values");
+			assertThat(browser.driver().findElement(By.id("hidden-note")).isDisplayed()).isFalse();
+			assertThat(browser.<Long>script(
+					"return document.querySelectorAll('#form [placeholder=\"Saved value hidden\"]').length"))
+				.isZero();
+			assertThat(browser.<List<String>>script(
+					"return Array.from(document.querySelectorAll('#form input')).map((e) => e.value)"))
+				.contains("mistralai/Voxtral-Mini-3B-2507");
+		}
 	}
 
 	private static WebElement field(Browser browser, String name) {

@@ -19,7 +19,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's run: the sample's cloud GPU, used over {@code POST /llm/generate}, is
+ * The run in docs/cost-guard-rails.md: the sample's cloud GPU, used over {@code POST /llm/generate}, is
  * terminated once idle for {@code plugins.cloud.idle-timeout}, and the endpoint shows why;
  * the next request rents a new one.
  */

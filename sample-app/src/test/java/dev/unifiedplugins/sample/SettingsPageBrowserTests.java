@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.processes.ProcessTable;
@@ -62,8 +61,6 @@ class SettingsPageBrowserTests {
 	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private static final HttpClient http = HttpClient.newHttpClient();
-
-	private static final AtomicInteger loads = new AtomicInteger();
 
 	private static Path configDir;
 
@@ -209,7 +206,12 @@ class SettingsPageBrowserTests {
 		String detail = browser.asyncScript("const done = arguments[arguments.length - 1];"
 				+ "fetch('../actuator/plugins/" + WHISPER + "').then((r) => r.text()).then(done);");
 		assertThat(detail).contains("\"hf_token\":\"******\"").doesNotContain(SECRET);
-		assertThat(byId("settings").getText()).contains("Saved value hidden; leave unchanged to keep it.");
+		// The secret's field is empty and says its value is hidden; why, once, at the top.
+		assertThat(field("hf_token").getDomProperty("value")).isEmpty();
+		assertThat(field("hf_token").getDomAttribute("placeholder")).isEqualTo("Saved value hidden");
+		assertThat(byId("hidden-note").isDisplayed()).isTrue();
+		assertThat(byId("hidden-note").getText()).contains("management.endpoint.plugins.show-values",
+				"never shows secrets");
 
 		type("beam_size", "4");
 		byId("save").click();
@@ -254,9 +256,10 @@ class SettingsPageBrowserTests {
 		browser.await("reset", (driver) -> byId("message").getText().startsWith("Reset"));
 
 		assertThat(configFile(WHISPER)).doesNotExist();
-		assertThat(badges()).contains("not configured");
+		// The details are drawn again once the list is read again: wait for that drawing.
+		browser.await("not configured", (driver) -> badges().contains("not configured")
+				&& fact("Revision").equals("none saved"));
 		assertThat(field("beam_size").getDomProperty("value")).isEqualTo("5");
-		assertThat(fact("Revision")).isEqualTo("none saved");
 	}
 
 	@Test
@@ -344,29 +347,23 @@ class SettingsPageBrowserTests {
 
 	/** Loads the page afresh on a plugin and waits until its form is ready. */
 	private static void open(String uniqueId) {
-		browser.driver().get(baseUrl + "/plugins-ui/?load=" + loads.incrementAndGet() + "#" + uniqueId);
-		awaitForm(uniqueId);
+		browser.openSettings(baseUrl, uniqueId);
 	}
 
 	private static void awaitForm(String uniqueId) {
-		browser.await("the form of " + uniqueId, (driver) -> {
-			String ready = driver.findElement(By.id("settings")).getDomAttribute("data-ready");
-			return ready != null && ready.startsWith(uniqueId + ":");
-		});
+		browser.awaitSettings(uniqueId);
 	}
 
 	private static WebElement byId(String id) {
-		return browser.driver().findElement(By.id(id));
+		return browser.byId(id);
 	}
 
-	private static WebElement field(String name) {
-		return browser.driver().findElement(By.name("root[" + name + "]"));
+	private static WebElement field(String path) {
+		return browser.field(path);
 	}
 
-	private static void type(String name, String text) {
-		WebElement input = field(name);
-		input.clear();
-		input.sendKeys(text);
+	private static void type(String path, String text) {
+		browser.type(path, text);
 	}
 
 	private static List<String> badges() {

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginManager;
@@ -44,8 +43,6 @@ class SettingsPageSchemaFormsTests {
 	private static final String PASSWORD = "pw_SECRET_nested";
 
 	private static final JsonMapper json = JsonMapper.builder().build();
-
-	private static final AtomicInteger loads = new AtomicInteger();
 
 	private static Path configDir;
 
@@ -171,11 +168,7 @@ class SettingsPageSchemaFormsTests {
 	}
 
 	private static void open() {
-		browser.driver().get(baseUrl + "/plugins-ui/?load=" + loads.incrementAndGet() + "#" + ID);
-		browser.await("the form", (driver) -> {
-			String ready = driver.findElement(By.id("settings")).getDomAttribute("data-ready");
-			return ready != null && ready.startsWith(ID + ":");
-		});
+		browser.openSettings(baseUrl, ID);
 	}
 
 	private static void save() {
@@ -194,13 +187,11 @@ class SettingsPageSchemaFormsTests {
 	}
 
 	private static WebElement field(String path) {
-		return browser.driver().findElement(By.name("root[" + path + "]"));
+		return browser.field(path);
 	}
 
 	private static void type(String path, String text) {
-		WebElement input = field(path);
-		input.clear();
-		input.sendKeys(text);
+		browser.type(path, text);
 	}
 
 	private static String violationNextTo(String path) {

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginManager;
@@ -45,8 +44,6 @@ class SettingsPageUntrustedTextTests {
 	private static final String SCRIPT = "</script><script>window.__pwned=(window.__pwned||0)+1;document.title='pwned'</script>";
 
 	private static final String SECRET = "tok_SECRET_untrusted";
-
-	private static final AtomicInteger loads = new AtomicInteger();
 
 	private static Path configDir;
 
@@ -158,23 +155,15 @@ class SettingsPageUntrustedTextTests {
 	}
 
 	private static void open(String id) {
-		browser.driver().get(baseUrl + "/plugins-ui/?load=" + loads.incrementAndGet() + "#" + id);
-		browser.await("the form", (driver) -> {
-			String ready = driver.findElement(By.id("settings")).getDomAttribute("data-ready");
-			return ready != null && ready.startsWith(id + ":");
-		});
+		browser.openSettings(baseUrl, id);
 	}
 
 	private static WebElement field(String path) {
-		return browser.driver().findElement(By.name("root[" + path + "]"));
+		return browser.field(path);
 	}
 
-	/** Types into a field and leaves it, so that the form takes the change. */
 	private static void type(String path, String text) {
-		WebElement input = field(path);
-		input.clear();
-		input.sendKeys(text);
-		input.sendKeys(Keys.TAB);
+		browser.type(path, text);
 	}
 
 	/** Two plugins: one with hostile schema text, one with a secret and its destination. */

@@ -32,6 +32,9 @@ public class Llama3CloudPlugin implements LlmPlugin, CloudAwarePlugin, Configura
 	/** The plugin's name in its category. */
 	public static final String NAME = "llama3_cloud";
 
+	/** The most H100 GPUs the provider rents at a time. */
+	static final int MAX_H100 = 4;
+
 	/** The status reported before anything is provisioned. */
 	public static final String NOT_PROVISIONED = "not_provisioned";
 
@@ -75,6 +78,17 @@ public class Llama3CloudPlugin implements LlmPlugin, CloudAwarePlugin, Configura
 	@Override
 	public void configure(Llama3CloudConfig config) {
 		this.config = Objects.requireNonNull(config, "config must not be null");
+	}
+
+	/**
+	 * Refuses what the provider would refuse at the next rental, before it is saved: the
+	 * schema allows up to 8 GPUs, the provider rents H100s at most 4 at a time.
+	 */
+	@Override
+	public void validate(Llama3CloudConfig config) {
+		if (config.gpuType() == Llama3CloudConfig.GpuType.H100 && config.gpuCount() > MAX_H100) {
+			throw new IllegalArgumentException("the provider rents at most " + MAX_H100 + " H100 GPUs at a time");
+		}
 	}
 
 	/**

@@ -1,0 +1,112 @@
+package dev.unifiedplugins.observability;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+
+import dev.unifiedplugins.observation.PluginCallObserver;
+import dev.unifiedplugins.observation.PluginOperation;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.MDC;
+
+/**
+ * Observes plugin operations with Micrometer observations, through the application's
+ * {@link ObservationRegistry} (none at all with {@link ObservationRegistry#NOOP}), and runs
+ * every call into plugin code with the SLF4J MDC keys {@code plugin.id} and
+ * {@code plugin.category}, restored to what they were afterwards.
+ */
+public class ObservationPluginCallObserver implements PluginCallObserver {
+
+	/** The MDC key of the plugin's unique id. */
+	public static final String MDC_PLUGIN_ID = "plugin.id";
+
+	/** The MDC key of the plugin's category. */
+	public static final String MDC_PLUGIN_CATEGORY = "plugin.category";
+
+	private final ObservationRegistry registry;
+
+	private final @Nullable PluginObservationConvention convention;
+
+	/**
+	 * Creates the observer.
+	 * @param registry where observations go; {@link ObservationRegistry#NOOP} for none
+	 * @param convention the convention that replaces
+	 * {@link DefaultPluginObservationConvention}, or null for the default
+	 */
+	public ObservationPluginCallObserver(ObservationRegistry registry,
+			@Nullable PluginObservationConvention convention) {
+		this.registry = registry;
+		this.convention = convention;
+	}
+
+	@Override
+	public <T> T observe(PluginOperation operation, String uniqueId, String category,
+			Map<String, String> lowCardinalityKeys, Supplier<T> call) {
+		if (this.registry.isNoop()) {
+			return withMdc(uniqueId, category, call);
+		}
+		PluginObservationContext context = new PluginObservationContext(operation, uniqueId, category,
+				lowCardinalityKeys);
+		Observation observation = Observation.createNotStarted(this.convention,
+				DefaultPluginObservationConvention.INSTANCE, () -> context, this.registry);
+		return observation.observe(() -> {
+			T result = withMdc(uniqueId, category, call);
+			if (operation == PluginOperation.CLOUD_TERMINATE && Boolean.FALSE.equals(result)) {
+				context.setRefused(true);
+			}
+			return result;
+		});
+	}
+
+	@Override
+	public <T> Callable<T> inContext(String uniqueId, String category, Callable<T> call) {
+		return () -> {
+			Mdc previous = Mdc.put(uniqueId, category);
+			try {
+				return call.call();
+			}
+			finally {
+				previous.restore();
+			}
+		};
+	}
+
+	private static <T> T withMdc(String uniqueId, String category, Supplier<T> call) {
+		Mdc previous = Mdc.put(uniqueId, category);
+		try {
+			return call.get();
+		}
+		finally {
+			previous.restore();
+		}
+	}
+
+	/** The MDC values replaced, restored afterwards (a call made inside another's context). */
+	private record Mdc(@Nullable String id, @Nullable String category) {
+
+		static Mdc put(String uniqueId, String category) {
+			Mdc previous = new Mdc(MDC.get(MDC_PLUGIN_ID), MDC.get(MDC_PLUGIN_CATEGORY));
+			MDC.put(MDC_PLUGIN_ID, uniqueId);
+			MDC.put(MDC_PLUGIN_CATEGORY, category);
+			return previous;
+		}
+
+		void restore() {
+			restore(MDC_PLUGIN_ID, this.id);
+			restore(MDC_PLUGIN_CATEGORY, this.category);
+		}
+
+		private static void restore(String key, @Nullable String value) {
+			if (value != null) {
+				MDC.put(key, value);
+			}
+			else {
+				MDC.remove(key);
+			}
+		}
+
+	}
+
+}

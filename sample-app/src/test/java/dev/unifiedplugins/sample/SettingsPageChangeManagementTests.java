@@ -1,0 +1,217 @@
+package dev.unifiedplugins.sample;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.unifiedplugins.applied.AppliedRevision;
+import dev.unifiedplugins.applied.AppliedRevisions;
+import dev.unifiedplugins.config.ExpectedRevision;
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Change management on the settings page in Chromium, against the sample over real HTTP:
+ * Check runs every check a save makes (the schema, the loaded plugin's own
+ * {@code validate}) and shows what a save would change, writing nothing; the details say
+ * which instances applied the saved revision, and which failed.
+ */
+@ExtendWith(Browser.Installed.class)
+class SettingsPageChangeManagementTests {
+
+	private static final String LLAMA = "llm_llama3_cloud";
+
+	private static final String OLLAMA = "llm_ollama_local";
+
+	private static Path configDir;
+
+	private static ConfigurableApplicationContext context;
+
+	private static String baseUrl;
+
+	private static Browser browser;
+
+	@BeforeAll
+	static void start() throws IOException {
+		configDir = Files.createTempDirectory("plugins-change-management-test");
+		context = new SpringApplicationBuilder(SampleApplication.class).main(SampleApplication.class)
+			.run("--server.port=0", "--plugins.config-dir=" + configDir, Browser.QUIET_SELENIUM,
+					"--management.endpoint.plugins.show-values=always");
+		baseUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+		browser = Browser.open(1280, 1000);
+	}
+
+	@AfterAll
+	static void stop() {
+		if (browser != null) {
+			browser.close();
+		}
+		if (context != null) {
+			context.close();
+		}
+	}
+
+	@Test
+	void checkListsWhatASaveWouldChangeAndWritesNothing() {
+		open(LLAMA);
+		new Select(field("gpu_type")).selectByValue("H100");
+		type("gpu_count", "2");
+		byId("check").click();
+		browser.await("the changes", (driver) -> byId("message").getText().startsWith("Checked"));
+
+		assertThat(byId("message").getText()).isEqualTo("Checked: a save would change 2 settings.");
+		assertThat(changeRows()).containsExactly("/gpu_type \"A100\" \"H100\"", "/gpu_count 1 2");
+		assertThat(configFile(LLAMA)).doesNotExist();
+		browser.screenshot("15-check-changes");
+	}
+
+	@Test
+	void checkShowsThePluginsOwnRefusalAndWritesNothing() {
+		open(LLAMA);
+		new Select(field("gpu_type")).selectByValue("H100");
+		type("gpu_count", "6");
+		byId("check").click();
+		browser.await("the refusal", (driver) -> byId("message").getText().startsWith("Would not be saved"));
+
+		assertThat(byId("message").getText()).contains("1 problem");
+		assertThat(byId("form-violations").getText()).contains("the provider rents at most 4 H100 GPUs at a time");
+		assertThat(byId("changes").isDisplayed()).isFalse();
+		assertThat(configFile(LLAMA)).doesNotExist();
+		browser.screenshot("16-check-refused-by-the-plugin");
+
+		// Save gets the same answer from the same check.
+		byId("save").click();
+		browser.await("the save refused", (driver) -> byId("message").getText().startsWith("Not saved"));
+		assertThat(byId("form-violations").getText()).contains("at most 4 H100 GPUs");
+		assertThat(configFile(LLAMA)).doesNotExist();
+	}
+
+	@Test
+	void checkWithoutAChangeSaysSo() {
+		open(LLAMA);
+		byId("check").click();
+		browser.await("the answer", (driver) -> byId("message").getText().startsWith("Checked"));
+
+		assertThat(byId("message").getText()).isEqualTo("Checked: a save would change nothing.");
+		assertThat(changeRows()).isEmpty();
+	}
+
+	@Test
+	void theDetailsSayWhichInstancesAppliedTheSavedRevisionAndWhichFailed() throws Exception {
+		UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+		String revision = registry.savePluginConfig(LLAMA, Map.of("gpu_count", 2), ExpectedRevision.any());
+		String instance = context.getBean(AppliedRevisions.class).instanceName();
+		browser.await("the reload", (driver) -> revision.equals(applied(registry).revision()));
+		open(LLAMA);
+		assertThat(fact("Applied")).isEqualTo("applied on 1 of 1 instance");
+
+		// Written by someone else, as the Python library or a person would: the reload fails.
+		Files.writeString(configFile(LLAMA), "{\"gpu_count\": \"many\"}");
+		browser.await("the failed reload", (driver) -> applied(registry).error() != null);
+		open(LLAMA);
+		assertThat(fact("Applied")).startsWith("applied on 0 of 1 instance\n" + instance + ": failed: ")
+			.contains("gpu_count");
+		browser.screenshot("17-applied-failed");
+		registry.deletePluginConfig(LLAMA);
+	}
+
+	@Test
+	void theHistoryComparesAnEarlierRevisionAndRestoresIt() throws Exception {
+		UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+		String first = registry.savePluginConfig(OLLAMA, Map.of("model", "llama3:8b"), ExpectedRevision.any());
+		registry.savePluginConfig(OLLAMA, Map.of("model", "llama3:70b"), ExpectedRevision.any());
+		open(OLLAMA);
+		browser.await("the history", (driver) -> historyRows().size() == 2);
+		assertThat(historyRows().get(0)).contains("(current)");
+		assertThat(historyRows().get(1)).startsWith(first.substring(0, 12));
+
+		historyButton(1, "Changes").click();
+		browser.await("the differences", (driver) -> byId("history-diff").isDisplayed());
+		assertThat(byId("history-diff-title").getText()).contains("1 difference");
+		assertThat(browser.driver().findElements(By.cssSelector("#history-diff-rows tr")))
+			.extracting(WebElement::getText)
+			.containsExactly("/model \"llama3:70b\" \"llama3:8b\"");
+		browser.screenshot("18-history");
+
+		historyButton(1, "Restore").click();
+		browser.await("confirmation", (driver) -> byId("confirm").isDisplayed());
+		byId("confirm-ok").click();
+		browser.await("restored", (driver) -> byId("message").getText().startsWith("Restored revision"));
+		assertThat(registry.loadPluginConfig(OLLAMA)).isEqualTo(Map.of("model", "llama3:8b"));
+		browser.await("three revisions", (driver) -> historyRows().size() == 3);
+		assertThat(registry.getConfigHistory(OLLAMA)).hasSize(3);
+	}
+
+	private static List<String> historyRows() {
+		return browser.driver()
+			.findElements(By.cssSelector("#history-rows tr"))
+			.stream()
+			.map(WebElement::getText)
+			.toList();
+	}
+
+	private static WebElement historyButton(int row, String text) {
+		return browser.driver()
+			.findElements(By.cssSelector("#history-rows tr"))
+			.get(row)
+			.findElement(By.xpath(".//button[text()='" + text + "']"));
+	}
+
+	private static AppliedRevision applied(UnifiedPluginRegistry registry) {
+		AppliedRevision none = new AppliedRevision("none", Instant.EPOCH, null);
+		return context.getBean(AppliedRevisions.class).get(LLAMA).values().stream().findFirst().orElse(none);
+	}
+
+	private static String fact(String term) {
+		for (WebElement dt : browser.driver().findElements(By.cssSelector("#facts dt"))) {
+			if (dt.getText().equals(term)) {
+				return dt.findElement(By.xpath("following-sibling::dd[1]")).getText();
+			}
+		}
+		return "";
+	}
+
+	private static void open(String uniqueId) {
+		browser.openSettings(baseUrl, uniqueId);
+	}
+
+	private static WebElement byId(String id) {
+		return browser.byId(id);
+	}
+
+	private static WebElement field(String path) {
+		return browser.field(path);
+	}
+
+	private static void type(String path, String text) {
+		browser.type(path, text);
+	}
+
+	private static List<String> changeRows() {
+		return browser.driver()
+			.findElements(By.cssSelector("#changes-rows tr"))
+			.stream()
+			.map(WebElement::getText)
+			.toList();
+	}
+
+	private static Path configFile(String uniqueId) {
+		return configDir.resolve(uniqueId + ".json");
+	}
+
+}
