@@ -1,6 +1,5 @@
 package dev.unifiedplugins.actuate;
 
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,8 +14,6 @@ import dev.unifiedplugins.config.ConfigChange;
 import dev.unifiedplugins.config.ConfigJson;
 import dev.unifiedplugins.config.ConfigViolation;
 import dev.unifiedplugins.config.PluginConfigBusyException;
-import dev.unifiedplugins.config.PluginConfigConflictException;
-import dev.unifiedplugins.config.PluginConfigRevisionNotFoundException;
 import dev.unifiedplugins.config.PluginConfigValidationException;
 import dev.unifiedplugins.config.PluginIds;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
@@ -79,8 +76,6 @@ public class PluginsEndpointWebExtension {
 
 	/** The path segment of the history's operations, after the unique id. */
 	static final String REVISIONS = "revisions";
-
-	private static final int STATUS_CONFLICT = 409;
 
 	private final PluginsEndpoint endpoint;
 
@@ -168,8 +163,7 @@ public class PluginsEndpointWebExtension {
 			values = parse(uniqueId, config);
 		}
 		catch (PluginConfigValidationException ex) {
-			return new WebEndpointResponse<>(new ViolationsDescriptor(ex.violations()),
-					WebEndpointResponse.STATUS_BAD_REQUEST);
+			return WriteFailures.answer("save", uniqueId, ex);
 		}
 		boolean checkOnly = Boolean.TRUE.equals(dryRun);
 		List<ConfigChange> changes = null;
@@ -184,22 +178,8 @@ public class PluginsEndpointWebExtension {
 						securityContext.getPrincipal());
 			}
 		}
-		catch (PluginConfigValidationException ex) {
-			return new WebEndpointResponse<>(new ViolationsDescriptor(ex.violations()),
-					WebEndpointResponse.STATUS_BAD_REQUEST);
-		}
-		catch (PluginConfigConflictException ex) {
-			return new WebEndpointResponse<>(new MessageDescriptor(ex.getMessage()), STATUS_CONFLICT);
-		}
-		catch (PluginConfigBusyException ex) {
-			return busy(ex);
-		}
-		catch (UncheckedIOException ex) {
-			return storeFailed(checkOnly ? "check" : "save", uniqueId);
-		}
-		catch (IllegalArgumentException ex) {
-			// A value the store cannot hold or read back, named by its key path.
-			return badRequest(new ConfigViolation("", ex.getMessage()));
+		catch (RuntimeException ex) {
+			return WriteFailures.answer(checkOnly ? "check" : "save", uniqueId, ex);
 		}
 		if (changes != null) {
 			return new WebEndpointResponse<>(
@@ -239,26 +219,8 @@ public class PluginsEndpointWebExtension {
 			restored = this.writer.restore(uniqueId, restore, PluginsEndpointWriter.expected(revision),
 					securityContext.getPrincipal());
 		}
-		catch (PluginConfigRevisionNotFoundException ex) {
-			return new WebEndpointResponse<>(new MessageDescriptor(ex.getMessage()),
-					WebEndpointResponse.STATUS_NOT_FOUND);
-		}
-		catch (PluginConfigValidationException ex) {
-			return new WebEndpointResponse<>(new ViolationsDescriptor(ex.violations()),
-					WebEndpointResponse.STATUS_BAD_REQUEST);
-		}
-		catch (PluginConfigConflictException ex) {
-			return new WebEndpointResponse<>(new MessageDescriptor(ex.getMessage()), STATUS_CONFLICT);
-		}
-		catch (PluginConfigBusyException ex) {
-			return busy(ex);
-		}
-		catch (UncheckedIOException ex) {
-			return storeFailed("restore", uniqueId);
-		}
-		catch (IllegalArgumentException ex) {
-			// A deletion, which has no configuration to restore.
-			return badRequest(new ConfigViolation("", ex.getMessage()));
+		catch (RuntimeException ex) {
+			return WriteFailures.answer("restore", uniqueId, ex);
 		}
 		return (awaitFor != null) ? awaited(uniqueId, restored, awaitFor, securityContext)
 				: detail(uniqueId, securityContext);
@@ -334,11 +296,11 @@ public class PluginsEndpointWebExtension {
 		}
 		try {
 			if (!this.writer.delete(uniqueId, securityContext.getPrincipal())) {
-				return storeFailed("delete", uniqueId);
+				return WriteFailures.storeFailed("delete", uniqueId);
 			}
 		}
 		catch (PluginConfigBusyException ex) {
-			return busy(ex);
+			return WriteFailures.answer("delete", uniqueId, ex);
 		}
 		return detail(uniqueId, securityContext);
 	}
@@ -378,7 +340,7 @@ public class PluginsEndpointWebExtension {
 		return badRequest(new ConfigViolation("", PluginsEndpoint.ILLEGAL_ID));
 	}
 
-	private static WebEndpointResponse<Object> badRequest(ConfigViolation violation) {
+	static WebEndpointResponse<Object> badRequest(ConfigViolation violation) {
 		return new WebEndpointResponse<>(new ViolationsDescriptor(List.of(violation)),
 				WebEndpointResponse.STATUS_BAD_REQUEST);
 	}
@@ -391,20 +353,6 @@ public class PluginsEndpointWebExtension {
 	private static WebEndpointResponse<Object> notFound(String uniqueId) {
 		return new WebEndpointResponse<>(new MessageDescriptor("No plugin '" + uniqueId + "' is registered"),
 				WebEndpointResponse.STATUS_NOT_FOUND);
-	}
-
-	/** Another writer held the plugin longer than plugins.lock-timeout: nothing written, try again. */
-	private static WebEndpointResponse<Object> busy(PluginConfigBusyException ex) {
-		return new WebEndpointResponse<>(new MessageDescriptor(ex.getMessage()),
-				WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
-	}
-
-	static WebEndpointResponse<Object> storeFailed(String operation, String uniqueId) {
-		return new WebEndpointResponse<>(
-				new MessageDescriptor("Could not " + operation + " the configuration of plugin '" + uniqueId
-						+ "': the config store failed, and the previous configuration is unchanged (see the "
-						+ "application's log)"),
-				WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
 	}
 
 	/**

@@ -1,0 +1,71 @@
+package dev.unifiedplugins.actuate;
+
+import java.io.UncheckedIOException;
+
+import dev.unifiedplugins.actuate.PluginsEndpointWebExtension.MessageDescriptor;
+import dev.unifiedplugins.actuate.PluginsEndpointWebExtension.ViolationsDescriptor;
+import dev.unifiedplugins.config.ConfigViolation;
+import dev.unifiedplugins.config.PluginConfigBusyException;
+import dev.unifiedplugins.config.PluginConfigConflictException;
+import dev.unifiedplugins.config.PluginConfigRevisionNotFoundException;
+import dev.unifiedplugins.config.PluginConfigValidationException;
+
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+
+/**
+ * The status and body of each way a write of the {@code plugins} endpoint can fail, in one
+ * place so that a save, a dry run, a restore and a delete answer the same failure alike.
+ */
+final class WriteFailures {
+
+	private static final int STATUS_CONFLICT = 409;
+
+	private WriteFailures() {
+	}
+
+	/**
+	 * The answer to a write that threw.
+	 * @param operation what was done, for the message of a store failure: "save", "restore"
+	 * @param uniqueId the plugin's unique id
+	 * @param ex what the write threw
+	 * @return its answer
+	 * @throws RuntimeException {@code ex} itself when it is none of a write's failures
+	 */
+	static WebEndpointResponse<Object> answer(String operation, String uniqueId, RuntimeException ex) {
+		if (ex instanceof PluginConfigValidationException invalid) {
+			return new WebEndpointResponse<>(new ViolationsDescriptor(invalid.violations()),
+					WebEndpointResponse.STATUS_BAD_REQUEST);
+		}
+		if (ex instanceof PluginConfigRevisionNotFoundException) {
+			return new WebEndpointResponse<>(new MessageDescriptor(ex.getMessage()),
+					WebEndpointResponse.STATUS_NOT_FOUND);
+		}
+		if (ex instanceof PluginConfigConflictException) {
+			return new WebEndpointResponse<>(new MessageDescriptor(ex.getMessage()), STATUS_CONFLICT);
+		}
+		if (ex instanceof PluginConfigBusyException) {
+			// Another writer held the plugin longer than plugins.lock-timeout: nothing written, try again.
+			return new WebEndpointResponse<>(new MessageDescriptor(ex.getMessage()),
+					WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
+		}
+		if (ex instanceof UncheckedIOException) {
+			return storeFailed(operation, uniqueId);
+		}
+		if (ex instanceof IllegalArgumentException) {
+			// A value the store cannot hold or read back, named by its key path; or a restore
+			// of a deletion, which has no configuration.
+			return PluginsEndpointWebExtension.badRequest(new ConfigViolation("", ex.getMessage()));
+		}
+		throw ex;
+	}
+
+	/** The store failed: nothing changed, and the log says why. */
+	static WebEndpointResponse<Object> storeFailed(String operation, String uniqueId) {
+		return new WebEndpointResponse<>(
+				new MessageDescriptor("Could not " + operation + " the configuration of plugin '" + uniqueId
+						+ "': the config store failed, and the previous configuration is unchanged (see the "
+						+ "application's log)"),
+				WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
+	}
+
+}
