@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.observability.ObservationPluginCallObserver;
 import dev.unifiedplugins.observation.PluginCallObserver;
+import dev.unifiedplugins.observation.PluginOperation;
 import dev.unifiedplugins.systems.ConfigurablePlugin;
 import dev.unifiedplugins.systems.PluginLifecycle;
 import dev.unifiedplugins.systems.ServiceLoaderPluginManager;
@@ -48,6 +49,8 @@ public class LoadObservationBenchmark {
 
 	private PluginLifecycle lifecycle;
 
+	private PluginCallObserver calls;
+
 	@Setup(Level.Trial)
 	public void setUp() {
 		this.dir = Fixtures.tempDir("bench-load-observation");
@@ -56,7 +59,7 @@ public class LoadObservationBenchmark {
 				new ServiceLoaderPluginManager<>(Timed.class, LoadObservationBenchmark.class.getClassLoader()));
 		this.registry.savePluginConfig(ID, Map.of("greeting", "Hello"));
 		this.lifecycle = new PluginLifecycle(this.registry);
-		this.lifecycle.setObserver(switch (this.observer) {
+		this.calls = switch (this.observer) {
 			case "none" -> PluginCallObserver.NONE;
 			case "noop" -> new ObservationPluginCallObserver(ObservationRegistry.NOOP, null);
 			case "timed" -> {
@@ -66,7 +69,8 @@ public class LoadObservationBenchmark {
 				yield new ObservationPluginCallObserver(observations, null);
 			}
 			default -> throw new IllegalArgumentException(this.observer);
-		});
+		};
+		this.lifecycle.setObserver(this.calls);
 		this.lifecycle.load(ID);
 	}
 
@@ -79,6 +83,12 @@ public class LoadObservationBenchmark {
 	@Benchmark
 	public Object load() {
 		return this.lifecycle.load(ID);
+	}
+
+	/** The observation alone, around a call that does nothing: what it adds to any load. */
+	@Benchmark
+	public Object observationOnly() {
+		return this.calls.observe(PluginOperation.LOAD, ID, "timed", Map.of(), () -> ID);
 	}
 
 	/** The plugin interface. */
