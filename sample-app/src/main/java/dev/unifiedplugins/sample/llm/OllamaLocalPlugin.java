@@ -46,8 +46,23 @@ public class OllamaLocalPlugin implements LlmPlugin, LifecycleAwarePlugin, Confi
 	 */
 	@Override
 	public void configure(OllamaConfig config) {
+		validate(config);
 		this.server = new Server((config.url() != null) ? config.url() : this.defaults.url(),
 				(config.model() != null) ? config.model() : this.defaults.model());
+	}
+
+	/**
+	 * Refuses a server URL that is not HTTP: Ollama serves its API over HTTP only. Run
+	 * before a save, and again at a load, for a configuration written past the checks (a
+	 * hand-edited file, or the Python library).
+	 * @param config the configuration to check
+	 */
+	@Override
+	public void validate(OllamaConfig config) {
+		URI url = config.url();
+		if (url != null && !"http".equalsIgnoreCase(url.getScheme()) && !"https".equalsIgnoreCase(url.getScheme())) {
+			throw new IllegalArgumentException("Ollama serves its API over HTTP: use an http:// or https:// URL");
+		}
 	}
 
 	/**
