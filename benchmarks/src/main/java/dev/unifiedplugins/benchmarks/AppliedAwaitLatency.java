@@ -47,10 +47,7 @@ public final class AppliedAwaitLatency {
 
 	public static void main(String[] args) throws Exception {
 		int saves = (args.length > 0) ? Integer.parseInt(args[0]) : 200;
-		try (EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-			.setServerConfig("synchronous_commit", "on")
-			.setServerConfig("fsync", "on")
-			.start()) {
+		try (EmbeddedPostgres postgres = Fixtures.durablePostgres()) {
 			List<AutoCloseable> closing = new ArrayList<>();
 			try {
 				List<Instance> instances = new ArrayList<>();

@@ -19,6 +19,7 @@ import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * Synthetic plugins for the benchmarks: managers whose plugins have a small JSON schema,
@@ -27,6 +28,18 @@ import dev.unifiedplugins.core.UnifiedPluginRegistry;
 final class Fixtures {
 
 	private Fixtures() {
+	}
+
+	/**
+	 * An embedded PostgreSQL with durable commits, as a production database has them: the
+	 * embedded server turns synchronous_commit off by default, which would make every commit
+	 * nearly free.
+	 */
+	static EmbeddedPostgres durablePostgres() throws IOException {
+		return EmbeddedPostgres.builder()
+			.setServerConfig("synchronous_commit", "on")
+			.setServerConfig("fsync", "on")
+			.start();
 	}
 
 	/** The category name of the {@code index}-th category. */

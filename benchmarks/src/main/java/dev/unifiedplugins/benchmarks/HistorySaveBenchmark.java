@@ -61,11 +61,7 @@ public class HistorySaveBenchmark {
 	@Setup(Level.Trial)
 	public void setUp() throws Exception {
 		if ("jdbc".equals(this.store)) {
-			// Durable commits, as a production database has them (see JdbcSaveBenchmark).
-			this.postgres = EmbeddedPostgres.builder()
-				.setServerConfig("synchronous_commit", "on")
-				.setServerConfig("fsync", "on")
-				.start();
+			this.postgres = Fixtures.durablePostgres();
 			HikariConfig hikari = new HikariConfig();
 			hikari.setDataSource(this.postgres.getPostgresDatabase());
 			hikari.setMaximumPoolSize(4);

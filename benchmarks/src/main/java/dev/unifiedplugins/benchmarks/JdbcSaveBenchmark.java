@@ -81,12 +81,7 @@ public class JdbcSaveBenchmark {
 
 	@Setup(Level.Trial)
 	public void setUp() throws Exception {
-		// Durable commits, as a production database has them: the embedded server turns
-		// synchronous_commit off by default, which would make every commit nearly free.
-		this.postgres = EmbeddedPostgres.builder()
-			.setServerConfig("synchronous_commit", "on")
-			.setServerConfig("fsync", "on")
-			.start();
+		this.postgres = Fixtures.durablePostgres();
 		HikariConfig hikari = new HikariConfig();
 		hikari.setDataSource(this.postgres.getPostgresDatabase());
 		hikari.setMaximumPoolSize(4);

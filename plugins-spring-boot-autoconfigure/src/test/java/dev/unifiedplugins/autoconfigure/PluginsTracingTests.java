@@ -60,12 +60,15 @@ class PluginsTracingTests {
 			.withPropertyValues("plugins.config-dir=" + this.dir.resolve("configs"));
 	}
 
+	private ApplicationContextRunner speakersLoadedOnStart() {
+		return runner().withUserConfiguration(TracedSpeakerBeans.class)
+			.withPropertyValues("plugins.systems.speakers.type=" + Speaker.class.getName(),
+					"plugins.systems.speakers.load-on-start=true");
+	}
+
 	@Test
 	void aLoadIsASpanAndThePluginsConfigureRunsInsideIt() {
-		runner().withUserConfiguration(TracedSpeakerBeans.class)
-			.withPropertyValues("plugins.systems.speakers.type=" + Speaker.class.getName(),
-					"plugins.systems.speakers.load-on-start=true")
-			.run((context) -> {
+		speakersLoadedOnStart().run((context) -> {
 				SimpleSpan load = span("plugin load speakers");
 				assertThat(load.getTags()).containsEntry("plugin.category", "speakers")
 					.containsEntry("plugin.id", ID)
@@ -79,10 +82,7 @@ class PluginsTracingTests {
 
 	@Test
 	void aFailingReloadIsASpanWithTheError() {
-		runner().withUserConfiguration(TracedSpeakerBeans.class)
-			.withPropertyValues("plugins.systems.speakers.type=" + Speaker.class.getName(),
-					"plugins.systems.speakers.load-on-start=true")
-			.run((context) -> {
+		speakersLoadedOnStart().run((context) -> {
 				context.getBean(UnifiedPluginRegistry.class).savePluginConfig(ID, Map.of("greeting", "fail"));
 				PluginLifecycle lifecycle = context.getBean(PluginLifecycle.class);
 				await().until(() -> lifecycle.getLoadError(ID).isPresent());
