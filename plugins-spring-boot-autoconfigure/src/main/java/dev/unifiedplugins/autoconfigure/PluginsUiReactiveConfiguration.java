@@ -12,7 +12,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.RequestPredicates;
@@ -29,20 +28,6 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 @ConditionalOnClass(RouterFunction.class)
 class PluginsUiReactiveConfiguration {
 
-	/** Cached files are checked again before use: a new page is never mixed with an old one. */
-	private static final CacheControl REVALIDATE = CacheControl.noCache();
-
-	/** The headers of a file: checked again before use, and secure. */
-	private static void revalidate(Resource resource, HttpHeaders headers) {
-		headers.setCacheControl(REVALIDATE);
-		secure(headers);
-	}
-
-	/** The page's security headers, on every response. */
-	private static void secure(HttpHeaders headers) {
-		PluginsSettingsPage.securityHeaders().forEach(headers::set);
-	}
-
 	@Bean
 	@ConditionalOnMissingBean(name = "pluginsSettingsPageRouterFunction")
 	RouterFunction<ServerResponse> pluginsSettingsPageRouterFunction(PluginsSettingsPage page) {
@@ -51,23 +36,23 @@ class PluginsUiReactiveConfiguration {
 			.GET(path,
 					(request) -> ServerResponse.status(HttpStatus.FOUND)
 						.location(URI.create(page.redirect()))
-						.headers(PluginsUiReactiveConfiguration::secure)
+						.headers(PluginsSettingsPage::secure)
 						.build())
 			.GET(path + "/settings.json",
 					(request) -> ServerResponse.ok()
 						.contentType(MediaType.APPLICATION_JSON)
 						.cacheControl(CacheControl.noStore())
-						.headers(PluginsUiReactiveConfiguration::secure)
+						.headers(PluginsSettingsPage::secure)
 						.bodyValue(page.settings()));
 		Resource editor = page.editorFiles();
 		if (editor != null) {
-			routes.resources(path + "/lib/**", editor, PluginsUiReactiveConfiguration::revalidate);
+			routes.resources(path + "/lib/**", editor, PluginsSettingsPage::fileHeaders);
 		}
 		// As resources, not a handler: GET and HEAD, conditional requests and ranges alike.
 		return routes
 			.resources((request) -> RequestPredicates.path(path + "/").test(request) ? Mono.just(page.index()) : Mono.empty(),
-					PluginsUiReactiveConfiguration::revalidate)
-			.resources(path + "/**", page.files(), PluginsUiReactiveConfiguration::revalidate)
+					PluginsSettingsPage::fileHeaders)
+			.resources(path + "/**", page.files(), PluginsSettingsPage::fileHeaders)
 			.build();
 	}
 

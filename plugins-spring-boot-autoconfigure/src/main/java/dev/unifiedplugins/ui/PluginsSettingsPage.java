@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
 
 /**
  * The settings page: static files under a path of the application that show and edit
@@ -147,6 +149,25 @@ public final class PluginsSettingsPage {
 	 */
 	public static Map<String, String> securityHeaders() {
 		return SECURITY_HEADERS;
+	}
+
+	/**
+	 * Adds the {@link #securityHeaders() security headers}, for a route of the page.
+	 * @param headers the response's headers
+	 */
+	public static void secure(HttpHeaders headers) {
+		SECURITY_HEADERS.forEach(headers::set);
+	}
+
+	/**
+	 * The headers of one of the page's files: the security headers, and a cache that checks
+	 * again before use, so that a new page is never mixed with an old one.
+	 * @param resource the file
+	 * @param headers the response's headers
+	 */
+	public static void fileHeaders(Resource resource, HttpHeaders headers) {
+		headers.setCacheControl(CacheControl.noCache());
+		secure(headers);
 	}
 
 	/** A path of the application relative to the page at {@code {path}/}. */
