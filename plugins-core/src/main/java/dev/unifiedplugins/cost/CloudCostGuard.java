@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.concurrent.Listeners;
@@ -18,6 +19,7 @@ import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.observation.PluginCallObserver;
 import dev.unifiedplugins.cost.CloudResourceSurvey.Answers;
 import dev.unifiedplugins.cost.CloudResourceSurvey.Observation;
+import dev.unifiedplugins.protocols.CloudActivitySource;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
 import org.jspecify.annotations.Nullable;
@@ -61,10 +63,14 @@ public final class CloudCostGuard {
 	/** The resources terminated outside the checks, whose accrual the next check ends. */
 	private final Queue<String> terminatedElsewhere = new ConcurrentLinkedQueue<>();
 
+	private final CloudActivitySources activitySources;
+
 	/** Guards replacing the status, which checks and recorded terminations both do. */
 	private final Object statusLock = new Object();
 
 	private volatile Status status;
+
+	private volatile PluginCallObserver observer = PluginCallObserver.NONE;
 
 	/**
 	 * Creates a guard.
@@ -83,8 +89,11 @@ public final class CloudCostGuard {
 		this.clock = Objects.requireNonNull(clock, "clock must not be null");
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
 		this.survey = new CloudResourceSurvey(registry, calls, settings.callTimeout());
-		this.terminator = new CloudResourceTerminator(calls, settings, this.listeners,
-				(id) -> registry.getRegisteredPlugin(id).map((plugin) -> plugin.category()).orElse("unknown"));
+		UnaryOperator<String> categories = (id) -> registry.getRegisteredPlugin(id)
+			.map((plugin) -> plugin.category())
+			.orElse("unknown");
+		this.terminator = new CloudResourceTerminator(calls, settings, this.listeners, categories);
+		this.activitySources = new CloudActivitySources(calls, settings.callTimeout(), categories);
 		this.budget = new CloudBudget(settings, fleet, this.budgetListeners);
 		this.status = new Status(null, 0, Map.of(), 0, this.budget.initial(), Map.of(), null);
 	}
@@ -95,8 +104,28 @@ public final class CloudCostGuard {
 	 * @param observer the observer, {@link PluginCallObserver#NONE} by default
 	 */
 	public void setObserver(PluginCallObserver observer) {
+		this.observer = observer;
 		this.terminator.setObserver(observer);
 		this.survey.setObserver(observer);
+	}
+
+	/**
+	 * Sets the sources asked, besides each plugin, when its resource was last used: on each
+	 * check with an idle timeout, the latest answer wins; one that fails or does not answer
+	 * within the {@linkplain Settings#callTimeout() call timeout} counts as activity now.
+	 * @param sources the sources, in the order to ask them; none by default
+	 */
+	public void setActivitySources(List<? extends CloudActivitySource> sources) {
+		this.activitySources.setSources(sources);
+	}
+
+	/**
+	 * Sets the bound on each plugin's {@code beforeTerminate}, called before each of this
+	 * guard's terminations.
+	 * @param timeout the bound, {@link BeforeTerminateHook#DEFAULT_TIMEOUT} by default
+	 */
+	public void setBeforeTerminateTimeout(Duration timeout) {
+		this.terminator.setBeforeTerminateTimeout(timeout);
 	}
 
 	/** {@return the limits this guard enforces} */
@@ -188,6 +217,9 @@ public final class CloudCostGuard {
 			this.accrual.forget(id);
 		}
 		Answers answers = this.survey.observe();
+		if (this.settings.idleTimeout() != null) {
+			this.activitySources.update(answers.running(), now, this.observer);
+		}
 		this.accrual.accrue(answers, now);
 		Map<String, Observation> running = answers.running();
 		List<String> terminated = new ArrayList<>();
@@ -342,9 +374,24 @@ public final class CloudCostGuard {
 	 * @param hourlyUsd the resource's price per hour then
 	 * @param succeeded whether it succeeded
 	 * @param error why it failed, or null
+	 * @param beforeTerminateFinished whether the plugin's {@code beforeTerminate} returned in
+	 * time, without throwing, before it
 	 */
 	public record Termination(Instant at, Reason reason, double hourlyUsd, boolean succeeded,
-			@Nullable String error) {
+			@Nullable String error, boolean beforeTerminateFinished) {
+
+		/**
+		 * A termination whose plugin's {@code beforeTerminate} finished.
+		 * @param at when it was done
+		 * @param reason why
+		 * @param hourlyUsd the resource's price per hour then
+		 * @param succeeded whether it succeeded
+		 * @param error why it failed, or null
+		 */
+		public Termination(Instant at, Reason reason, double hourlyUsd, boolean succeeded, @Nullable String error) {
+			this(at, reason, hourlyUsd, succeeded, error, true);
+		}
+
 	}
 
 }

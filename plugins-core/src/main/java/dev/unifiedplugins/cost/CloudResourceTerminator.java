@@ -38,6 +38,8 @@ final class CloudResourceTerminator {
 
 	private volatile PluginCallObserver observer = PluginCallObserver.NONE;
 
+	private volatile BeforeTerminateHook beforeTerminate;
+
 	/** Guarded by this. */
 	private final Map<String, Termination> lastTerminations = new LinkedHashMap<>();
 
@@ -47,21 +49,31 @@ final class CloudResourceTerminator {
 		this.categories = categories;
 		this.settings = settings;
 		this.listeners = listeners;
+		this.beforeTerminate = new BeforeTerminateHook(calls, BeforeTerminateHook.DEFAULT_TIMEOUT);
+	}
+
+	void setBeforeTerminateTimeout(Duration timeout) {
+		this.beforeTerminate = new BeforeTerminateHook(this.calls, timeout);
 	}
 
 	void setObserver(PluginCallObserver observer) {
 		this.observer = Objects.requireNonNull(observer, "observer must not be null");
 	}
 
-	/** Terminates one resource now, bounded, observed; returns whether it succeeded. Never throws. */
+	/**
+	 * Gives the plugin its last word, then terminates its resource, each bounded and
+	 * observed; returns whether the termination succeeded. Never throws.
+	 */
 	boolean terminate(String id, Observation observation, Reason reason, Instant now) {
 		String category = this.categories.apply(id);
+		boolean finished = this.beforeTerminate.call(id, category, observation.plugin(), reason, this.observer);
 		return this.observer.observe(PluginOperation.CLOUD_TERMINATE, id, category,
 				Map.of("reason", reason.name().toLowerCase(Locale.ROOT)),
-				() -> terminate(id, category, observation, reason, now));
+				() -> terminate(id, category, observation, reason, now, finished));
 	}
 
-	private boolean terminate(String id, String category, Observation observation, Reason reason, Instant now) {
+	private boolean terminate(String id, String category, Observation observation, Reason reason, Instant now,
+			boolean beforeTerminateFinished) {
 		Duration timeout = this.settings.callTimeout();
 		String error = null;
 		try {
@@ -86,7 +98,8 @@ final class CloudResourceTerminator {
 			logger.log(System.Logger.Level.WARNING,
 					"Could not terminate " + what + ": " + error + "; trying again at the next check");
 		}
-		record(new PluginCloudResourceTerminated(id, reason, observation.hourlyUsd(), succeeded), now, error);
+		record(new PluginCloudResourceTerminated(id, reason, observation.hourlyUsd(), succeeded,
+				beforeTerminateFinished), now, error);
 		return succeeded;
 	}
 
@@ -94,7 +107,8 @@ final class CloudResourceTerminator {
 	void record(PluginCloudResourceTerminated event, Instant at, @Nullable String error) {
 		synchronized (this) {
 			this.lastTerminations.put(event.uniqueId(),
-					new Termination(at, event.reason(), event.hourlyUsd(), event.succeeded(), error));
+					new Termination(at, event.reason(), event.hourlyUsd(), event.succeeded(), error,
+							event.beforeTerminateFinished()));
 		}
 		this.listeners.deliver(event);
 	}

@@ -21,7 +21,13 @@ public enum PluginOperation {
 	CONFIG_SAVE("plugins.config.save"),
 
 	/** A plugin's cloud resource terminated: {@code plugins.cloud.terminate}. */
-	CLOUD_TERMINATE("plugins.cloud.terminate");
+	CLOUD_TERMINATE("plugins.cloud.terminate"),
+
+	/**
+	 * A plugin's last word before its cloud resource is terminated, its
+	 * {@code beforeTerminate}: {@code plugins.cloud.before-terminate}.
+	 */
+	CLOUD_BEFORE_TERMINATE("plugins.cloud.before-terminate");
 
 	private final String observationName;
 

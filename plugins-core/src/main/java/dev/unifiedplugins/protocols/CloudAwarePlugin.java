@@ -58,6 +58,17 @@ public interface CloudAwarePlugin extends RemoteResourceOwner {
 	}
 
 	/**
+	 * The plugin's last word before the registry terminates its resource, for whatever
+	 * reason: a place to save a checkpoint or drain a queue. Called before every
+	 * termination, on one of the library's bounded-call threads; the termination goes on
+	 * once it returns, throws, or has run for {@code plugins.cloud.before-terminate-timeout}
+	 * (less at shutdown, where the whole cleanup has {@code plugins.shutdown.timeout}).
+	 * @param reason why the resource is terminated
+	 */
+	default void beforeTerminate(PluginCloudResourceTerminated.Reason reason) {
+	}
+
+	/**
 	 * Whether an object implements this protocol.
 	 * @param plugin any plugin instance, may be null
 	 * @return true when it is cloud-aware

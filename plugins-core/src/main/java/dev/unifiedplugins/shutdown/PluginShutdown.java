@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.core.RegisteredPlugin;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.cost.BeforeTerminateHook;
 import dev.unifiedplugins.cost.CloudResourceSurvey;
 import dev.unifiedplugins.observation.PluginCallObserver;
 import dev.unifiedplugins.observation.PluginOperation;
@@ -53,6 +54,8 @@ public final class PluginShutdown {
 
 	private volatile PluginCallObserver observer = PluginCallObserver.NONE;
 
+	private volatile BeforeTerminateHook beforeTerminate;
+
 	/**
 	 * Creates a shutdown procedure.
 	 * @param registry the registry whose plugins to clean up
@@ -70,6 +73,18 @@ public final class PluginShutdown {
 		this.calls = Objects.requireNonNull(calls, "calls must not be null");
 		this.timeout = Objects.requireNonNull(timeout, "timeout must not be null");
 		this.terminations = Objects.requireNonNull(terminations, "terminations must not be null");
+		this.beforeTerminate = new BeforeTerminateHook(calls, BeforeTerminateHook.DEFAULT_TIMEOUT);
+	}
+
+	/**
+	 * Sets the bound on each plugin's {@code beforeTerminate}, called before each
+	 * termination. At shutdown it gets at most half of what is left of the cleanup's time,
+	 * so that the termination still fits; on an operator's request the termination's bound
+	 * comes on top of it.
+	 * @param timeout the bound, {@link BeforeTerminateHook#DEFAULT_TIMEOUT} by default
+	 */
+	public void setBeforeTerminateTimeout(Duration timeout) {
+		this.beforeTerminate = new BeforeTerminateHook(this.calls, timeout);
 	}
 
 	/**
@@ -91,7 +106,8 @@ public final class PluginShutdown {
 		for (RegisteredPlugin plugin : plugins) {
 			String id = plugin.uniqueId();
 			tasks.put(id,
-					this.calls.submit("shutdown:" + id, () -> cleanUp(id, cleanup, terminateCloudResources, seen)));
+					this.calls.submit("shutdown:" + id,
+							() -> cleanUp(id, cleanup, terminateCloudResources, seen, deadline)));
 		}
 		Map<String, String> failures = new LinkedHashMap<>();
 		tasks.forEach((id, task) -> {
@@ -111,7 +127,7 @@ public final class PluginShutdown {
 	}
 
 	private @Nullable Void cleanUp(String id, boolean cleanup, boolean terminateCloudResources,
-			Set<ProcessIdentity> seen) {
+			Set<ProcessIdentity> seen, long deadline) {
 		Optional<Object> found = this.registry.getPluginInstance(id);
 		if (found.isEmpty()) {
 			return null;
@@ -121,7 +137,8 @@ public final class PluginShutdown {
 			forceCleanup(id, instance, seen);
 		}
 		if (terminateCloudResources && CloudAwarePlugin.hasActiveCloudResources(instance)
-				&& !terminate(id, (CloudAwarePlugin) instance, Reason.SHUTDOWN)) {
+				&& !terminate(id, (CloudAwarePlugin) instance, Reason.SHUTDOWN,
+						Duration.ofNanos(deadline - System.nanoTime()).dividedBy(2))) {
 			throw new IllegalStateException("terminateRemoteResource() returned false");
 		}
 		return null;
@@ -130,8 +147,9 @@ public final class PluginShutdown {
 	/**
 	 * Cleans up one plugin now, as at shutdown but whatever the shutdown settings say:
 	 * {@code forceCleanup()} of a lifecycle-aware instance, then
-	 * {@code terminateRemoteResource()} of a cloud-aware one (whatever its resource's
-	 * status: one still provisioning costs money too), each bounded by the timeout; then the
+	 * {@code beforeTerminate} and {@code terminateRemoteResource()} of a cloud-aware one
+	 * (whatever its resource's status: one still provisioning costs money too), each
+	 * bounded by the timeout (the first by the before-terminate bound); then the
 	 * processes the plugin managed before its cleanup that still run are ended, politely,
 	 * then forcibly. A failure of one step does not skip the others.
 	 * @param uniqueId the plugin's unique id
@@ -150,10 +168,13 @@ public final class PluginShutdown {
 					.orElse(false));
 		// Not the cleanup's key: a paid resource is terminated even while a process cleanup
 		// hangs. The cost guard's key: never at the same time as its check or termination.
-		Boolean terminated = bounded(CloudResourceSurvey.key(uniqueId), timeout, "terminateRemoteResource()", errors,
+		BeforeTerminateHook hook = this.beforeTerminate;
+		Boolean terminated = bounded(CloudResourceSurvey.key(uniqueId), timeout.plus(hook.timeout()),
+				"terminateRemoteResource()", errors,
 				() -> this.registry.getPluginInstance(uniqueId)
 					.filter(CloudAwarePlugin.class::isInstance)
-					.map((instance) -> terminate(uniqueId, (CloudAwarePlugin) instance, Reason.OPERATOR))
+					.map((instance) -> terminate(uniqueId, (CloudAwarePlugin) instance, Reason.OPERATOR,
+							hook.timeout()))
 					.orElse(null));
 		if (Boolean.FALSE.equals(terminated)) {
 			errors.add("terminateRemoteResource(): returned false, so the resource may still run");
@@ -211,12 +232,15 @@ public final class PluginShutdown {
 	}
 
 	/**
-	 * Terminates the remote resource of a cloud-aware instance, returning whether it says it
-	 * did, and tells the listener when there was a resource to terminate.
+	 * Gives a cloud-aware instance with a resource its last word, bounded, then terminates
+	 * its remote resource, returning whether it says it did, and tells the listener when
+	 * there was a resource to terminate.
 	 */
-	private boolean terminate(String id, CloudAwarePlugin cloud, Reason reason) {
+	private boolean terminate(String id, CloudAwarePlugin cloud, Reason reason, Duration beforeTerminateBound) {
 		boolean provisioned = cloud.getRemoteResourceInfo() != null;
 		double hourlyUsd = provisioned ? price(cloud) : 0.0;
+		boolean beforeTerminateFinished = provisioned && this.beforeTerminate.call(id, category(id), cloud, reason,
+				this.observer, beforeTerminateBound);
 		boolean terminated = false;
 		String error = "terminateRemoteResource() returned false";
 		try {
@@ -234,7 +258,8 @@ public final class PluginShutdown {
 		}
 		finally {
 			if (provisioned) {
-				tell(new PluginCloudResourceTerminated(id, reason, hourlyUsd, terminated), error);
+				tell(new PluginCloudResourceTerminated(id, reason, hourlyUsd, terminated, beforeTerminateFinished),
+						error);
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import java.util.List;
 import dev.unifiedplugins.shutdown.ManagedProcessLedger;
 import dev.unifiedplugins.testsupport.Await;
 import dev.unifiedplugins.testsupport.ChildProcesses;
+import dev.unifiedplugins.testsupport.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -14,6 +14,7 @@ import dev.unifiedplugins.config.PluginConfigException;
 import dev.unifiedplugins.config.SensitiveKeys;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.testsupport.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

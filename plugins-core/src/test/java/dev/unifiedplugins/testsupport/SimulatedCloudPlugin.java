@@ -4,10 +4,12 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import dev.unifiedplugins.core.CloudProviderType;
 import dev.unifiedplugins.core.RemoteResourceInfo;
 import dev.unifiedplugins.protocols.CloudAwarePlugin;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,6 +32,10 @@ public class SimulatedCloudPlugin implements CloudAwarePlugin {
 
 	/** Run by each termination before it succeeds, to hold it or observe it. */
 	public volatile Runnable onTerminate = () -> {
+	};
+
+	/** Run by each {@code beforeTerminate}, to hold it, fail it or observe it. */
+	public volatile Consumer<Reason> onBeforeTerminate = (reason) -> {
 	};
 
 	public SimulatedCloudPlugin(double price) {
@@ -66,6 +72,11 @@ public class SimulatedCloudPlugin implements CloudAwarePlugin {
 		this.terminations.incrementAndGet();
 		this.running = false;
 		return true;
+	}
+
+	@Override
+	public void beforeTerminate(Reason reason) {
+		this.onBeforeTerminate.accept(reason);
 	}
 
 	@Override

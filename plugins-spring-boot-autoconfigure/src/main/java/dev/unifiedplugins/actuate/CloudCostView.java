@@ -77,7 +77,7 @@ final class CloudCostView {
 		}
 		return entry.withCloudCost(new PluginCloudCostDescriptor((accrued != null) ? PluginsEndpoint.usd(accrued) : 0.0,
 				(last != null) ? new TerminationDescriptor(last.at(), last.reason(), PluginsEndpoint.usd(last.hourlyUsd()),
-						last.succeeded(), last.error()) : null));
+						last.succeeded(), last.beforeTerminateFinished(), last.error()) : null));
 	}
 
 }

@@ -388,10 +388,13 @@ public class PluginsEndpoint {
 	 * {@code OPERATOR}
 	 * @param hourlyUsd the resource's price per hour then
 	 * @param succeeded whether it succeeded; one that failed is tried again at the next check
+	 * @param beforeTerminateFinished whether the plugin's {@code beforeTerminate} returned in
+	 * time, without throwing, before it
 	 * @param error why it failed, absent when it succeeded
 	 */
 	public record TerminationDescriptor(Instant at, PluginCloudResourceTerminated.Reason reason, double hourlyUsd,
-			boolean succeeded, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String error) {
+			boolean succeeded, boolean beforeTerminateFinished,
+			@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String error) {
 	}
 
 	/**

@@ -147,12 +147,13 @@ public final class PluginsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PluginsShutdownLifecycle pluginsShutdownLifecycle(UnifiedPluginRegistry registry, BoundedCalls pluginCalls,
-			PluginsShutdownProperties shutdown, ObjectProvider<CloudCostGuard> cloudCostGuard,
+			PluginsProperties properties, PluginsShutdownProperties shutdown, ObjectProvider<CloudCostGuard> cloudCostGuard,
 			ApplicationEventPublisher publisher, ObjectProvider<PluginCallObserver> pluginCallObserver) {
 		Duration timeout = requirePositive(shutdown.getTimeout(), "plugins.shutdown.timeout");
 		PluginShutdown pluginShutdown = new PluginShutdown(registry, pluginCalls, timeout,
 				new CloudResourceTerminations(cloudCostGuard, publisher));
 		pluginCallObserver.ifAvailable(pluginShutdown::setObserver);
+		pluginShutdown.setBeforeTerminateTimeout(beforeTerminateTimeout(properties));
 		return new PluginsShutdownLifecycle(pluginShutdown, shutdown.isCleanup(), shutdown.isTerminateCloudResources());
 	}
 
@@ -198,6 +199,12 @@ public final class PluginsAutoConfiguration {
 			throw new InvalidConfigurationPropertyValueException(property, duration, "must be a positive duration");
 		}
 		return duration;
+	}
+
+	/** {@return {@code plugins.cloud.before-terminate-timeout}, checked} */
+	static Duration beforeTerminateTimeout(PluginsProperties properties) {
+		return requirePositive(properties.getCloud().getBeforeTerminateTimeout(),
+				"plugins.cloud.before-terminate-timeout");
 	}
 
 	/**

@@ -9,6 +9,7 @@ import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.cost.CloudCostFleet;
 import dev.unifiedplugins.cost.CloudCostGuard;
 import dev.unifiedplugins.lifecycle.CloudCostGuardLifecycle;
+import dev.unifiedplugins.protocols.CloudActivitySource;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -29,7 +30,8 @@ import org.springframework.context.annotation.Configuration;
  * cost and enforces {@code plugins.cloud.*} and {@code plugins.cost.budget.*}, run every
  * {@code plugins.cloud.check-interval}, and its Micrometer meters. With a
  * {@link CloudCostFleet} bean (the JDBC store defines one) the guard publishes to the fleet
- * and its budget caps the fleet's resources.
+ * and its budget caps the fleet's resources. Every {@link CloudActivitySource} bean, in
+ * order, is asked on each idle check.
  */
 @AutoConfiguration(after = PluginsAutoConfiguration.class,
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
@@ -42,7 +44,8 @@ public final class PluginsCloudCostAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	CloudCostGuard cloudCostGuard(UnifiedPluginRegistry registry, BoundedCalls pluginCalls,
-			PluginsProperties properties, ObjectProvider<CloudCostFleet> fleet) {
+			PluginsProperties properties, ObjectProvider<CloudCostFleet> fleet,
+			ObjectProvider<CloudActivitySource> activitySources) {
 		PluginsProperties.Cloud cloud = properties.getCloud();
 		PluginsProperties.Budget budget = properties.getCost().getBudget();
 		Double hourlyUsd = budget.getHourlyUsd();
@@ -50,12 +53,15 @@ public final class PluginsCloudCostAutoConfiguration {
 			throw new InvalidConfigurationPropertyValueException("plugins.cost.budget.hourly-usd", hourlyUsd,
 					"must be a finite amount of USD of at least 0");
 		}
-		return new CloudCostGuard(registry, pluginCalls, Clock.systemUTC(),
+		CloudCostGuard guard = new CloudCostGuard(registry, pluginCalls, Clock.systemUTC(),
 				new CloudCostGuard.Settings(optionalPositive(cloud.getIdleTimeout(), "plugins.cloud.idle-timeout"),
 						optionalPositive(cloud.getMaxLifetime(), "plugins.cloud.max-lifetime"), hourlyUsd,
 						budget.getAction(), PluginsAutoConfiguration.requirePositive(properties.getResourceTimeout(),
 								"plugins.resource-timeout")),
 				fleet.getIfAvailable());
+		guard.setActivitySources(activitySources.orderedStream().toList());
+		guard.setBeforeTerminateTimeout(PluginsAutoConfiguration.beforeTerminateTimeout(properties));
+		return guard;
 	}
 
 	@Bean

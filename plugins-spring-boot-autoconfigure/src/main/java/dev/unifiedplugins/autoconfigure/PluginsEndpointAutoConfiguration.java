@@ -108,6 +108,7 @@ public final class PluginsEndpointAutoConfiguration {
 			PluginShutdown pluginShutdown = new PluginShutdown(registry, pluginCalls, timeout,
 					new CloudResourceTerminations(cloudCostGuard, publisher));
 			pluginCallObserver.ifAvailable(pluginShutdown::setObserver);
+			pluginShutdown.setBeforeTerminateTimeout(PluginsAutoConfiguration.beforeTerminateTimeout(properties));
 			// Boot stores AuditApplicationEvents only when the application has a repository.
 			return new PluginsEndpointWriter(registry, pluginShutdown, timeout,
 					(event) -> {

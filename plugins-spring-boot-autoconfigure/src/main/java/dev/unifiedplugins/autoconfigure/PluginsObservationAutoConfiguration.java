@@ -18,7 +18,7 @@ import org.springframework.context.annotation.Bean;
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
  * of the observations of plugin operations ({@code plugins.load}, {@code plugins.reload},
  * {@code plugins.unload}, {@code plugins.cleanup}, {@code plugins.config.save},
- * {@code plugins.cloud.terminate}) through the application's {@link ObservationRegistry},
+ * {@code plugins.cloud.terminate}, {@code plugins.cloud.before-terminate}) through the application's {@link ObservationRegistry},
  * none when it has none, and of the SLF4J MDC keys {@code plugin.id} and
  * {@code plugin.category} around every call into plugin code.
  */

@@ -389,6 +389,13 @@ public class PluginsProperties {
 		 */
 		private Duration checkInterval = Duration.ofSeconds(30);
 
+		/**
+		 * Longest a plugin's beforeTerminate (its last word before its cloud resource is
+		 * terminated, for any reason) may run; the termination goes on after it. At
+		 * shutdown it gets at most half of what is left of plugins.shutdown.timeout.
+		 */
+		private Duration beforeTerminateTimeout = Duration.ofSeconds(30);
+
 		public @Nullable Duration getIdleTimeout() {
 			return this.idleTimeout;
 		}
@@ -411,6 +418,14 @@ public class PluginsProperties {
 
 		public void setCheckInterval(Duration checkInterval) {
 			this.checkInterval = checkInterval;
+		}
+
+		public Duration getBeforeTerminateTimeout() {
+			return this.beforeTerminateTimeout;
+		}
+
+		public void setBeforeTerminateTimeout(Duration beforeTerminateTimeout) {
+			this.beforeTerminateTimeout = beforeTerminateTimeout;
 		}
 
 	}

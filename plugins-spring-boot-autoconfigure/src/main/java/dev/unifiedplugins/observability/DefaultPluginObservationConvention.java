@@ -13,12 +13,12 @@ import org.jspecify.annotations.Nullable;
  * The default convention of the observations of plugin operations:
  * <ul>
  * <li>name: the operation's, {@code plugins.load}, {@code plugins.reload},
- * {@code plugins.unload}, {@code plugins.cleanup}, {@code plugins.config.save} or
- * {@code plugins.cloud.terminate};</li>
+ * {@code plugins.unload}, {@code plugins.cleanup}, {@code plugins.config.save},
+ * {@code plugins.cloud.terminate} or {@code plugins.cloud.before-terminate};</li>
  * <li>contextual name (a span's name): {@code "plugin <operation> <category>"}, such as
  * {@code "plugin load transcription"};</li>
  * <li>low-cardinality keys: {@code plugin.category}, {@code outcome} ({@code success} or
- * {@code failure}), and {@code reason} for terminations ({@code idle}, {@code lifetime},
+ * {@code failure}), and {@code reason} for terminations and their before-terminate hooks ({@code idle}, {@code lifetime},
  * {@code budget}, {@code shutdown}, {@code operator});</li>
  * <li>high-cardinality key: {@code plugin.id}.</li>
  * </ul>

@@ -10,8 +10,11 @@ import java.util.Optional;
 import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.core.RemoteResourceInfo;
 import dev.unifiedplugins.protocols.CloudAwarePlugin;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.systems.ConfigurablePlugin;
 import dev.unifiedplugins.systems.PluginInfo;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,6 +31,8 @@ import org.jspecify.annotations.Nullable;
 		description = "Llama 3 served from a rented cloud GPU. The provider is simulated: nothing is rented or billed.",
 		executionMode = PluginExecutionMode.CLOUD_GPU, managesExternalResources = true)
 public class Llama3CloudPlugin implements LlmPlugin, CloudAwarePlugin, ConfigurablePlugin<Llama3CloudConfig> {
+
+	private static final Log logger = LogFactory.getLog(Llama3CloudPlugin.class);
 
 	/** The plugin's name in its category. */
 	public static final String NAME = "llama3_cloud";
@@ -150,6 +155,15 @@ public class Llama3CloudPlugin implements LlmPlugin, CloudAwarePlugin, Configura
 	public String checkRemoteResourceStatus() {
 		RemoteResourceInfo current = getRemoteResourceInfo();
 		return (current != null) ? current.status() : NOT_PROVISIONED;
+	}
+
+	/**
+	 * Logs where a real plugin would save its state (a fine-tune's checkpoint, a session's
+	 * cache) before the registry terminates the instance.
+	 */
+	@Override
+	public void beforeTerminate(PluginCloudResourceTerminated.Reason reason) {
+		logger.info("Checkpoint of " + this.instanceId + " saved before its termination (" + reason + ")");
 	}
 
 	/**

@@ -1,4 +1,4 @@
-package dev.unifiedplugins.reliability;
+package dev.unifiedplugins.testsupport;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +12,7 @@ import java.util.logging.Logger;
  * backend goes to {@code java.util.logging}: each record's message and its whole cause
  * chain, as a log file would show them.
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
 
 	private final Logger logger;
 
@@ -52,11 +52,11 @@ final class LogCapture implements AutoCloseable {
 	}
 
 	/** Starts capturing everything logged under {@code dev.unifiedplugins}. */
-	static LogCapture start() {
+	public static LogCapture start() {
 		return new LogCapture("dev.unifiedplugins");
 	}
 
-	String text() {
+	public String text() {
 		synchronized (this.lines) {
 			return String.join("\n", this.lines);
 		}
