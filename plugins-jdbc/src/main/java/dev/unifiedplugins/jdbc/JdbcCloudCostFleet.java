@@ -45,7 +45,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * ({@code process}), and the last other live process that tried to use it too
  * ({@code contender}, {@code contended_at});</li>
  * <li>{@code <table>_cloud_resources}: one row per cloud resource, the instance that owns
- * it, its plugin's unique id, its hourly price, and whether its owner is terminating it
+ * it, its plugin's unique id and category ({@code category}, which the category budgets
+ * sum by), its hourly price, and whether its owner is terminating it
  * ({@code terminating});</li>
  * <li>{@code <table>_cloud_lock}: the one row {@code fleet} that each write of the fleet
  * locks ({@code SELECT ... FOR UPDATE}, on PostgreSQL and H2 alike), inserted by the first
@@ -208,7 +209,7 @@ public class JdbcCloudCostFleet implements CloudCostFleet {
 	 * @throws IllegalStateException when another live process uses this instance's name
 	 */
 	@Override
-	public Snapshot heartbeat(Map<String, Double> running, Decision decision) {
+	public Snapshot heartbeat(Map<String, Running> running, Decision decision) {
 		Objects.requireNonNull(running, "running must not be null");
 		Objects.requireNonNull(decision, "decision must not be null");
 		Beat beat = inTransaction("publish the heartbeat of instance '" + this.instanceName + "' to",
@@ -289,7 +290,7 @@ public class JdbcCloudCostFleet implements CloudCostFleet {
 	}
 
 	/** The heartbeat's statements, under the lock. */
-	private Beat beat(Map<String, Double> running, Decision decision) {
+	private Beat beat(Map<String, Running> running, Decision decision) {
 		lock();
 		OffsetDateTime now = databaseNow();
 		OffsetDateTime cutoff = now.minus(this.dropOutAfter);
@@ -359,22 +360,24 @@ public class JdbcCloudCostFleet implements CloudCostFleet {
 	}
 
 	/** Replaces this instance's resources: none of them is being terminated now. */
-	private void publish(Map<String, Double> running) {
+	private void publish(Map<String, Running> running) {
 		this.jdbc.update("DELETE FROM " + this.resources + " WHERE instance_name = ?", this.instanceName);
 		if (running.isEmpty()) {
 			return;
 		}
 		List<Object[]> rows = new ArrayList<>();
-		running.forEach((uniqueId, hourlyUsd) -> rows.add(new Object[] { this.instanceName, uniqueId, hourlyUsd }));
+		running.forEach((uniqueId, resource) -> rows
+			.add(new Object[] { this.instanceName, uniqueId, resource.hourlyUsd(), resource.category() }));
 		this.jdbc.batchUpdate("INSERT INTO " + this.resources
-				+ " (instance_name, unique_id, hourly_usd, terminating) VALUES (?, ?, ?, FALSE)", rows);
+				+ " (instance_name, unique_id, hourly_usd, category, terminating) VALUES (?, ?, ?, ?, FALSE)", rows);
 	}
 
 	private List<Resource> readResources() {
 		return this.jdbc.query(
-				"SELECT instance_name, unique_id, hourly_usd, terminating FROM " + this.resources
+				"SELECT instance_name, unique_id, hourly_usd, terminating, category FROM " + this.resources
 						+ " ORDER BY instance_name, unique_id",
-				(rows, i) -> new Resource(rows.getString(1), rows.getString(2), rows.getDouble(3), rows.getBoolean(4)));
+				(rows, i) -> new Resource(rows.getString(1), rows.getString(2), rows.getDouble(3), rows.getBoolean(4),
+						rows.getString(5)));
 	}
 
 	/** Whether this process holds the instance name (or nobody says which process does). */
