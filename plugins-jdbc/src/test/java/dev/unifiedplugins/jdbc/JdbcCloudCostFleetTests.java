@@ -22,6 +22,7 @@ import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.cost.CloudCostGuard;
 import dev.unifiedplugins.cost.CloudCostGuard.BudgetAction;
+import dev.unifiedplugins.cost.CloudCostGuard.CategoryBudget;
 import dev.unifiedplugins.cost.CloudCostGuard.Fleet;
 import dev.unifiedplugins.cost.CloudCostGuard.Settings;
 import dev.unifiedplugins.testsupport.MutableClock;
@@ -49,7 +50,7 @@ import static org.assertj.core.api.Assertions.within;
  * registries, two connections, as two instances have) and simulated cloud plugins: they
  * share the fleet's bill, a silent instance drops out by the database's clock, and the
  * budget's terminations across both are exactly those needed, also when they check at once
- * (on H2 too); a slow termination or listener holds nothing the other instance waits for,
+ * (on H2 too), for the global budget and a category's alike; a slow termination or listener holds nothing the other instance waits for,
  * a lock wait is bounded, and an instance name used by two processes is an error on both.
  */
 class JdbcCloudCostFleetTests {
@@ -392,6 +393,82 @@ class JdbcCloudCostFleetTests {
 	}
 
 	@Test
+	void aCategoryOverItsCapAcrossTheFleetEndsExactlyEnoughEachInstanceItsOwnAndNoOtherCategory() {
+		Map<String, SimulatedCloudPlugin> llmOnA = resources("a1", 5.0, "a2", 1.0);
+		Map<String, SimulatedCloudPlugin> llmOnB = resources("b1", 4.0, "b2", 2.0);
+		Map<String, SimulatedCloudPlugin> transcriptionOnA = resources("at1", 9.0);
+		Map<String, SimulatedCloudPlugin> transcriptionOnB = resources("bt1", 7.0);
+		Settings settings = new Settings(null, null, null, BudgetAction.WARN, Duration.ofSeconds(10),
+				Map.of("llm", new CategoryBudget(3.0, BudgetAction.TERMINATE)));
+		CloudCostGuard a = guard("instance-a", settings, llmOnA, transcriptionOnA);
+		CloudCostGuard b = guard("instance-b", settings, llmOnB, transcriptionOnB);
+		a.check();
+		b.check();
+		// llm costs 12 across the fleet against 3: a1 (5) and b1 (4) bring it to 3, each
+		// ended by its owner; transcription, dearer but uncapped, is untouched.
+		assertTerminatedOnly(llmOnA, llmOnB, "a1", "b1");
+		assertTerminatedOnly(transcriptionOnA, transcriptionOnB);
+		a.check();
+		b.check();
+		assertTerminatedOnly(llmOnA, llmOnB, "a1", "b1");
+		assertThat(b.status().categoryBudgets().get("llm").runningHourlyUsd()).isCloseTo(3.0, within(1e-9));
+		assertThat(a.status().categoryBudgets().get("llm").exceeded()).isFalse();
+		assertThat(a.status().fleet().hourlyUsd()).isCloseTo(19.0, within(1e-9));
+		assertThat(categories()).containsExactly("instance-a/llm_a2=llm", "instance-a/transcription_at1=transcription",
+				"instance-b/llm_b2=llm", "instance-b/transcription_bt1=transcription");
+	}
+
+	@Test
+	void instancesCheckingAtOnceHoldACategoryAndTheGlobalBudgetTerminatingNoMoreThanNeeded() throws Exception {
+		ExecutorService executor = executor();
+		Settings settings = new Settings(null, null, 12.0, BudgetAction.TERMINATE, Duration.ofSeconds(10),
+				Map.of("llm", new CategoryBudget(3.0, BudgetAction.TERMINATE)));
+		for (int round = 0; round < 10; round++) {
+			Map<String, SimulatedCloudPlugin> llmOnA = resources("a1", 5.0, "a2", 1.0);
+			Map<String, SimulatedCloudPlugin> llmOnB = resources("b1", 4.0, "b2", 2.0);
+			Map<String, SimulatedCloudPlugin> transcriptionOnA = resources("at1", 9.0);
+			Map<String, SimulatedCloudPlugin> transcriptionOnB = resources("bt1", 7.0);
+			CloudCostGuard a = guard("instance-a", settings, llmOnA, transcriptionOnA);
+			CloudCostGuard b = guard("instance-b", settings, llmOnB, transcriptionOnB);
+			checkAtOnce(executor, a, b);
+			a.check();
+			b.check();
+			// 28 in all. llm first: a1 and b1 go (llm at 3, all at 19); the global cap of 12
+			// then ends at1 (to 10), whichever instance decides first; bt1 stays.
+			assertTerminatedOnly(llmOnA, llmOnB, "a1", "b1");
+			assertTerminatedOnly(transcriptionOnA, transcriptionOnB, "at1");
+			assertThat(a.status().budget().runningHourlyUsd()).isCloseTo(10.0, within(1e-9));
+			a.leaveFleet();
+			b.leaveFleet();
+		}
+	}
+
+	@Test
+	void theSchemaScriptAddsTheCategoryToTheTablesOfAnEarlierVersionWhoseRowsCountForTheGlobalBudgetOnly() {
+		JdbcTemplate jdbc = new JdbcTemplate(dataSource("setup"));
+		jdbc.execute("DROP TABLE plugin_config_cloud_resources");
+		// The table as the version before category budgets made it, with a row of it.
+		jdbc.execute("CREATE TABLE plugin_config_cloud_resources (instance_name VARCHAR(255) NOT NULL, "
+				+ "unique_id VARCHAR(128) NOT NULL, hourly_usd DOUBLE PRECISION NOT NULL, "
+				+ "terminating BOOLEAN NOT NULL DEFAULT FALSE, PRIMARY KEY (instance_name, unique_id))");
+		jdbc.update("INSERT INTO plugin_config_cloud_instances (instance_name, heartbeat_at, process) "
+				+ "VALUES ('earlier', CURRENT_TIMESTAMP, 'earlier-process')");
+		jdbc.update("INSERT INTO plugin_config_cloud_resources (instance_name, unique_id, hourly_usd) "
+				+ "VALUES ('earlier', 'llm_old', 10.0)");
+		String location = JdbcPluginConfigStore.SCHEMA_LOCATION.replace("@@platform@@", "postgresql");
+		new ResourceDatabasePopulator(new DefaultResourceLoader().getResource(location)).execute(dataSource("setup"));
+		Map<String, SimulatedCloudPlugin> llm = resources("a1", 2.0);
+		CloudCostGuard a = guard("instance-a", new Settings(null, null, 20.0, BudgetAction.TERMINATE,
+				Duration.ofSeconds(10), Map.of("llm", new CategoryBudget(3.0, BudgetAction.TERMINATE))), llm,
+				Map.of());
+		CloudCostGuard.Status status = a.check();
+		assertThat(llm.get("a1").terminations).hasValue(0);
+		assertThat(status.categoryBudgets().get("llm").runningHourlyUsd()).isEqualTo(2.0);
+		assertThat(status.budget().runningHourlyUsd()).isEqualTo(12.0);
+		assertThat(categories()).containsExactly("earlier/llm_old=null", "instance-a/llm_a1=llm");
+	}
+
+	@Test
 	void anUnreachableDatabaseIsShownAndTheGuardGoesOnAlone() {
 		Map<String, SimulatedCloudPlugin> onA = resources("a1", 5.0, "a2", 1.0);
 		PGSimpleDataSource nowhere = (PGSimpleDataSource) dataSource("instance-a");
@@ -463,6 +540,16 @@ class JdbcCloudCostFleetTests {
 		return new CloudCostGuard(registry(plugins), this.calls, clock, settings, fleet);
 	}
 
+	/** A guard of plugins in two categories, llm and transcription. */
+	private CloudCostGuard guard(String instance, Settings settings, Map<String, SimulatedCloudPlugin> llm,
+			Map<String, SimulatedCloudPlugin> transcription) {
+		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.dir.resolve("r" + System.nanoTime()));
+		registry.registerPluginManager("llm", TestPluginManager.of(llm));
+		registry.registerPluginManager("transcription", TestPluginManager.of(transcription));
+		return new CloudCostGuard(registry, this.calls, this.clock, settings, new JdbcCloudCostFleet(
+				dataSource(instance), JdbcPluginConfigStore.DEFAULT_TABLE_NAME, instance, DROP_OUT));
+	}
+
 	/** A fleet member of a process named explicitly, as another JVM would be. */
 	private static JdbcCloudCostFleet fleet(String instance, String process) {
 		return new JdbcCloudCostFleet(dataSource(process), JdbcPluginConfigStore.DEFAULT_TABLE_NAME, instance, DROP_OUT,
@@ -495,6 +582,13 @@ class JdbcCloudCostFleetTests {
 		return new JdbcTemplate(dataSource("setup")).queryForList(
 				"SELECT instance_name || '/' || unique_id FROM plugin_config_cloud_resources WHERE terminating "
 						+ "ORDER BY 1",
+				String.class);
+	}
+
+	private static List<String> categories() {
+		return new JdbcTemplate(dataSource("setup")).queryForList(
+				"SELECT instance_name || '/' || unique_id || '=' || COALESCE(category, 'null') "
+						+ "FROM plugin_config_cloud_resources ORDER BY 1",
 				String.class);
 	}
 
