@@ -51,9 +51,9 @@ class CategoryBudgetTests {
 
 	private final List<PluginCloudResourceTerminated> events = new ArrayList<>();
 
-	private final Map<String, SimulatedCloudPlugin> llm = resources("l1", 6.0, "l2", 4.0, "l3", 1.0, "l4", 0.5);
+	private final Map<String, SimulatedCloudPlugin> llm = SimulatedCloudPlugin.priced("l1", 6.0, "l2", 4.0, "l3", 1.0, "l4", 0.5);
 
-	private final Map<String, SimulatedCloudPlugin> transcription = resources("t1", 20.0, "t2", 0.25);
+	private final Map<String, SimulatedCloudPlugin> transcription = SimulatedCloudPlugin.priced("t1", 20.0, "t2", 0.25);
 
 	@AfterEach
 	void tearDown() {
@@ -160,14 +160,6 @@ class CategoryBudgetTests {
 			});
 		}
 		assertThat(terminations).isEqualTo(expected);
-	}
-
-	private static Map<String, SimulatedCloudPlugin> resources(Object... namesAndPrices) {
-		Map<String, SimulatedCloudPlugin> resources = new LinkedHashMap<>();
-		for (int i = 0; i < namesAndPrices.length; i += 2) {
-			resources.put((String) namesAndPrices[i], new SimulatedCloudPlugin((Double) namesAndPrices[i + 1]));
-		}
-		return resources;
 	}
 
 	private CloudCostGuard guard(@Nullable CategoryBudget global, Map<String, CategoryBudget> categories) {

@@ -167,8 +167,8 @@ class JdbcCloudCostFleetTests {
 
 	@Test
 	void budgetTerminatesAcrossTheFleetExactlyWhatIsNeededEachByItsOwner() {
-		Map<String, SimulatedCloudPlugin> onA = resources("a1", 5.0, "a2", 1.0);
-		Map<String, SimulatedCloudPlugin> onB = resources("b1", 4.0, "b2", 2.0);
+		Map<String, SimulatedCloudPlugin> onA = SimulatedCloudPlugin.priced("a1", 5.0, "a2", 1.0);
+		Map<String, SimulatedCloudPlugin> onB = SimulatedCloudPlugin.priced("b1", 4.0, "b2", 2.0);
 		CloudCostGuard a = guard("instance-a", 3.0, onA);
 		CloudCostGuard b = guard("instance-b", 3.0, onB);
 		a.check();
@@ -185,8 +185,8 @@ class JdbcCloudCostFleetTests {
 
 	@Test
 	void anInstanceTerminatesNothingWhenAnotherInstancesResourceIsTheOneToGo() {
-		Map<String, SimulatedCloudPlugin> onA = resources("a1", 1.0, "a2", 1.0);
-		Map<String, SimulatedCloudPlugin> onB = resources("b1", 6.0);
+		Map<String, SimulatedCloudPlugin> onA = SimulatedCloudPlugin.priced("a1", 1.0, "a2", 1.0);
+		Map<String, SimulatedCloudPlugin> onB = SimulatedCloudPlugin.priced("b1", 6.0);
 		CloudCostGuard a = guard("instance-a", 5.0, onA);
 		CloudCostGuard b = guard("instance-b", 5.0, onB);
 		a.check();
@@ -203,8 +203,8 @@ class JdbcCloudCostFleetTests {
 
 	@Test
 	void aSlowTerminationAndASlowListenerHoldNothingAnotherInstanceWaitsFor() throws Exception {
-		Map<String, SimulatedCloudPlugin> onA = resources("a1", 5.0, "a2", 1.0);
-		Map<String, SimulatedCloudPlugin> onB = resources("b1", 4.0, "b2", 2.0);
+		Map<String, SimulatedCloudPlugin> onA = SimulatedCloudPlugin.priced("a1", 5.0, "a2", 1.0);
+		Map<String, SimulatedCloudPlugin> onB = SimulatedCloudPlugin.priced("b1", 4.0, "b2", 2.0);
 		// A's call timeout lets its termination and its listener take their 20 s.
 		CloudCostGuard a = new CloudCostGuard(registry(onA), this.calls, this.clock,
 				new Settings(null, null, 3.0, BudgetAction.TERMINATE, Duration.ofSeconds(30)),
@@ -260,7 +260,7 @@ class JdbcCloudCostFleetTests {
 
 	@Test
 	void aFailedTerminationIsRunningAgainAndItsOwnerPlansItAgain() {
-		Map<String, SimulatedCloudPlugin> onA = resources("a1", 5.0, "a2", 1.0);
+		Map<String, SimulatedCloudPlugin> onA = SimulatedCloudPlugin.priced("a1", 5.0, "a2", 1.0);
 		CloudCostGuard a = guard("instance-a", 3.0, onA);
 		onA.get("a1").failures = 1;
 		assertThat(a.check().fleet().hourlyUsd()).isEqualTo(6.0);
@@ -272,7 +272,7 @@ class JdbcCloudCostFleetTests {
 
 	@Test
 	void aHeartbeatThatCannotHaveTheLockInTimeFailsLikeAnUnreachableDatabase() throws Exception {
-		Map<String, SimulatedCloudPlugin> onA = resources("a1", 5.0, "a2", 1.0);
+		Map<String, SimulatedCloudPlugin> onA = SimulatedCloudPlugin.priced("a1", 5.0, "a2", 1.0);
 		CloudCostGuard a = new CloudCostGuard(registry(onA), this.calls, this.clock,
 				new Settings(null, null, 3.0, BudgetAction.TERMINATE, Duration.ofSeconds(5)),
 				new JdbcCloudCostFleet(dataSource("instance-a"), JdbcPluginConfigStore.DEFAULT_TABLE_NAME, "instance-a",
@@ -299,11 +299,11 @@ class JdbcCloudCostFleetTests {
 
 	@Test
 	void anInstanceNameUsedByTwoLiveProcessesIsAnErrorOnBothAndNeitherOverwritesTheOther() {
-		Map<String, SimulatedCloudPlugin> first = resources("gpu", 3.0);
-		Map<String, SimulatedCloudPlugin> second = resources("gpu", 3.0, "tpu", 1.0);
+		Map<String, SimulatedCloudPlugin> first = SimulatedCloudPlugin.priced("gpu", 3.0);
+		Map<String, SimulatedCloudPlugin> second = SimulatedCloudPlugin.priced("gpu", 3.0, "tpu", 1.0);
 		CloudCostGuard one = guard(fleet("web-1", "host-1/100 started 2026-01-01T00:00:00Z"), null, first);
 		CloudCostGuard two = guard(fleet("web-1", "host-2/100 started 2026-01-01T00:00:05Z"), null, second);
-		CloudCostGuard other = guard("web-2", null, resources("x", 0.5));
+		CloudCostGuard other = guard("web-2", null, SimulatedCloudPlugin.priced("x", 0.5));
 		one.check();
 		other.check();
 		Fleet refused = two.check().fleet();
@@ -328,9 +328,9 @@ class JdbcCloudCostFleetTests {
 	@Test
 	void theNameOfAProcessThatStoppedWithoutLeavingIsFreeOnceItDropsOut() {
 		CloudCostGuard crashed = guard(fleet("web-1", "host-1/100 started 2026-01-01T00:00:00Z"), null,
-				resources("gpu", 3.0));
+				SimulatedCloudPlugin.priced("gpu", 3.0));
 		CloudCostGuard restarted = guard(fleet("web-1", "host-1/200 started 2026-01-01T01:00:00Z"), null,
-				resources("gpu", 2.0));
+				SimulatedCloudPlugin.priced("gpu", 2.0));
 		crashed.check();
 		assertThat(restarted.check().fleet().error()).contains("'web-1'");
 		backdateHeartbeat("web-1", DROP_OUT.plusSeconds(1));
@@ -354,8 +354,8 @@ class JdbcCloudCostFleetTests {
 	void instancesCheckingAtOnceNeverTerminateMoreThanNeeded() throws Exception {
 		ExecutorService executor = executor();
 		for (int round = 0; round < 10; round++) {
-			Map<String, SimulatedCloudPlugin> onA = resources("a1", 5.0, "a2", 1.0, "a3", 0.5);
-			Map<String, SimulatedCloudPlugin> onB = resources("b1", 4.0, "b2", 2.0, "b3", 0.25);
+			Map<String, SimulatedCloudPlugin> onA = SimulatedCloudPlugin.priced("a1", 5.0, "a2", 1.0, "a3", 0.5);
+			Map<String, SimulatedCloudPlugin> onB = SimulatedCloudPlugin.priced("b1", 4.0, "b2", 2.0, "b3", 0.25);
 			CloudCostGuard a = guard("instance-a", 3.75, onA);
 			CloudCostGuard b = guard("instance-b", 3.75, onB);
 			checkAtOnce(executor, a, b);
@@ -376,8 +376,8 @@ class JdbcCloudCostFleetTests {
 		new ResourceDatabasePopulator(new DefaultResourceLoader().getResource(location)).execute(h2);
 		ExecutorService executor = executor();
 		for (int round = 0; round < 10; round++) {
-			Map<String, SimulatedCloudPlugin> onA = resources("a1", 5.0, "a2", 1.0);
-			Map<String, SimulatedCloudPlugin> onB = resources("b1", 4.0, "b2", 2.0);
+			Map<String, SimulatedCloudPlugin> onA = SimulatedCloudPlugin.priced("a1", 5.0, "a2", 1.0);
+			Map<String, SimulatedCloudPlugin> onB = SimulatedCloudPlugin.priced("b1", 4.0, "b2", 2.0);
 			CloudCostGuard a = guard(h2, "instance-a", 3.0, onA);
 			CloudCostGuard b = guard(h2, "instance-b", 3.0, onB);
 			checkAtOnce(executor, a, b);
@@ -394,10 +394,10 @@ class JdbcCloudCostFleetTests {
 
 	@Test
 	void aCategoryOverItsCapAcrossTheFleetEndsExactlyEnoughEachInstanceItsOwnAndNoOtherCategory() {
-		Map<String, SimulatedCloudPlugin> llmOnA = resources("a1", 5.0, "a2", 1.0);
-		Map<String, SimulatedCloudPlugin> llmOnB = resources("b1", 4.0, "b2", 2.0);
-		Map<String, SimulatedCloudPlugin> transcriptionOnA = resources("at1", 9.0);
-		Map<String, SimulatedCloudPlugin> transcriptionOnB = resources("bt1", 7.0);
+		Map<String, SimulatedCloudPlugin> llmOnA = SimulatedCloudPlugin.priced("a1", 5.0, "a2", 1.0);
+		Map<String, SimulatedCloudPlugin> llmOnB = SimulatedCloudPlugin.priced("b1", 4.0, "b2", 2.0);
+		Map<String, SimulatedCloudPlugin> transcriptionOnA = SimulatedCloudPlugin.priced("at1", 9.0);
+		Map<String, SimulatedCloudPlugin> transcriptionOnB = SimulatedCloudPlugin.priced("bt1", 7.0);
 		Settings settings = new Settings(null, null, null, BudgetAction.WARN, Duration.ofSeconds(10),
 				Map.of("llm", new CategoryBudget(3.0, BudgetAction.TERMINATE)));
 		CloudCostGuard a = guard("instance-a", settings, llmOnA, transcriptionOnA);
@@ -424,10 +424,10 @@ class JdbcCloudCostFleetTests {
 		Settings settings = new Settings(null, null, 12.0, BudgetAction.TERMINATE, Duration.ofSeconds(10),
 				Map.of("llm", new CategoryBudget(3.0, BudgetAction.TERMINATE)));
 		for (int round = 0; round < 10; round++) {
-			Map<String, SimulatedCloudPlugin> llmOnA = resources("a1", 5.0, "a2", 1.0);
-			Map<String, SimulatedCloudPlugin> llmOnB = resources("b1", 4.0, "b2", 2.0);
-			Map<String, SimulatedCloudPlugin> transcriptionOnA = resources("at1", 9.0);
-			Map<String, SimulatedCloudPlugin> transcriptionOnB = resources("bt1", 7.0);
+			Map<String, SimulatedCloudPlugin> llmOnA = SimulatedCloudPlugin.priced("a1", 5.0, "a2", 1.0);
+			Map<String, SimulatedCloudPlugin> llmOnB = SimulatedCloudPlugin.priced("b1", 4.0, "b2", 2.0);
+			Map<String, SimulatedCloudPlugin> transcriptionOnA = SimulatedCloudPlugin.priced("at1", 9.0);
+			Map<String, SimulatedCloudPlugin> transcriptionOnB = SimulatedCloudPlugin.priced("bt1", 7.0);
 			CloudCostGuard a = guard("instance-a", settings, llmOnA, transcriptionOnA);
 			CloudCostGuard b = guard("instance-b", settings, llmOnB, transcriptionOnB);
 			checkAtOnce(executor, a, b);
@@ -457,7 +457,7 @@ class JdbcCloudCostFleetTests {
 				+ "VALUES ('earlier', 'llm_old', 10.0)");
 		String location = JdbcPluginConfigStore.SCHEMA_LOCATION.replace("@@platform@@", "postgresql");
 		new ResourceDatabasePopulator(new DefaultResourceLoader().getResource(location)).execute(dataSource("setup"));
-		Map<String, SimulatedCloudPlugin> llm = resources("a1", 2.0);
+		Map<String, SimulatedCloudPlugin> llm = SimulatedCloudPlugin.priced("a1", 2.0);
 		CloudCostGuard a = guard("instance-a", new Settings(null, null, 20.0, BudgetAction.TERMINATE,
 				Duration.ofSeconds(10), Map.of("llm", new CategoryBudget(3.0, BudgetAction.TERMINATE))), llm,
 				Map.of());
@@ -470,7 +470,7 @@ class JdbcCloudCostFleetTests {
 
 	@Test
 	void anUnreachableDatabaseIsShownAndTheGuardGoesOnAlone() {
-		Map<String, SimulatedCloudPlugin> onA = resources("a1", 5.0, "a2", 1.0);
+		Map<String, SimulatedCloudPlugin> onA = SimulatedCloudPlugin.priced("a1", 5.0, "a2", 1.0);
 		PGSimpleDataSource nowhere = (PGSimpleDataSource) dataSource("instance-a");
 		nowhere.setPortNumbers(new int[] { closedPort() });
 		CloudCostGuard a = new CloudCostGuard(registry(onA), this.calls, this.clock,
@@ -503,14 +503,6 @@ class JdbcCloudCostFleetTests {
 		Map<String, Integer> expected = new LinkedHashMap<>();
 		terminations.keySet().forEach((name) -> expected.put(name, List.of(names).contains(name) ? 1 : 0));
 		assertThat(terminations).isEqualTo(expected);
-	}
-
-	private static Map<String, SimulatedCloudPlugin> resources(Object... namesAndPrices) {
-		Map<String, SimulatedCloudPlugin> resources = new LinkedHashMap<>();
-		for (int i = 0; i < namesAndPrices.length; i += 2) {
-			resources.put((String) namesAndPrices[i], new SimulatedCloudPlugin((Double) namesAndPrices[i + 1]));
-		}
-		return resources;
 	}
 
 	private CloudCostGuard guard(String instance, Double budget, Map<String, SimulatedCloudPlugin> plugins) {
