@@ -10,12 +10,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where the instances of a service share their running cloud resources, so that each
- * {@link CloudCostGuard} sees the fleet's bill and applies the budget to it.
+ * {@link CloudCostGuard} sees the fleet's bill and applies the budgets (the global one and each category's) to it.
  * {@code dev.unifiedplugins.jdbc.JdbcCloudCostFleet} (plugins-jdbc) keeps it in the database of the
  * JDBC config store.
  * <p>
  * Every heartbeat decides under one lock for the whole fleet, so that the instances decide
- * about the fleet's budget one after another, each seeing what the previous one decided.
+ * about the fleet's budgets one after another, each seeing what the previous one decided.
  * The lock is held only for the fleet's own reads and writes: a heartbeat records the
  * resources this instance is about to terminate as <em>terminating</em> and releases the
  * lock; the guard then terminates them (plugin calls, listeners) and reports the outcome
