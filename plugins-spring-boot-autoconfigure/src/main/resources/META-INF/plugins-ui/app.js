@@ -265,7 +265,21 @@
     $('summary').textContent = count(stats.total, 'plugin') + ' in '
       + count(state.list.categories.length, 'category', 'categories') + ' · ' + stats.configured + ' configured · '
       + stats.withActiveResources + ' with active resources · cloud ' + usd.format(cost.hourlyUsd) + ' per hour, '
-      + usd.format(cost.totalUsd) + ' for ' + cost.hours + ' h';
+      + usd.format(cost.totalUsd) + ' for ' + cost.hours + ' h' + budgetSummary(cost.budget);
+  }
+
+  // Each budget the server enforces, the global one and each category's, as plain text.
+  function budgetSummary(budget) {
+    if (!budget) {
+      return '';
+    }
+    const state = (one) => usd.format(one.hourlyUsd) + ' per hour, '
+      + (one.exceeded ? 'exceeded (' + one.action + ')' : 'within');
+    let text = budget.hourlyUsd === null ? '' : ' · budget ' + state(budget);
+    for (const [category, one] of Object.entries(budget.categories || {})) {
+      text += ' · ' + category + ' budget ' + state(one);
+    }
+    return text;
   }
 
   function renderCategories() {

@@ -1,20 +1,23 @@
 package dev.unifiedplugins.cost;
 
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.concurrent.Listeners;
 import dev.unifiedplugins.cost.CloudCostFleet.Resource;
 import dev.unifiedplugins.cost.CloudCostGuard.Budget;
-import dev.unifiedplugins.cost.CloudCostGuard.BudgetAction;
+import dev.unifiedplugins.cost.BudgetScopes.Scope;
+import dev.unifiedplugins.cost.CloudCostFleet.Running;
 import dev.unifiedplugins.cost.CloudCostGuard.BudgetExceeded;
 import dev.unifiedplugins.cost.CloudCostGuard.Fleet;
 import dev.unifiedplugins.cost.CloudResourceSurvey.Observation;
@@ -23,7 +26,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The budget step of a {@link CloudCostGuard} check, and the fleet's heartbeat. The rule:
  * when the running resources cost more than the cap, the most expensive go first, until
- * the rest fit. The same rule serves one instance alone and a fleet.
+ * the rest fit; it applies to the global budget and to each category's, as
+ * {@link BudgetScopes} explains. The same rule serves one instance alone and a fleet.
  * <p>
  * In a fleet, every instance applies it at its heartbeat, one after another under the
  * fleet's lock, to the same list in the same order (price, then instance name, then unique
@@ -50,31 +54,35 @@ final class CloudBudget {
 	/** The instance name of a guard without a fleet. */
 	private static final String ALONE = "";
 
-	private static final Comparator<Resource> MOST_EXPENSIVE_FIRST = Comparator
-		.comparingDouble(Resource::hourlyUsd)
-		.reversed()
-		.thenComparing(Resource::instance)
-		.thenComparing(Resource::uniqueId);
-
 	private final CloudCostGuard.Settings settings;
 
 	private final @Nullable CloudCostFleet fleet;
 
 	private final Listeners<BudgetExceeded> listeners;
 
-	private boolean exceeded;
+	/** The category of a plugin, by unique id. */
+	private final UnaryOperator<String> categories;
+
+	private final List<Scope> scopes;
+
+	/** The scopes found exceeded at the last check. */
+	private final Set<Scope> exceeded = new HashSet<>();
 
 	/** The last fleet seen. */
 	private @Nullable Fleet fleetStatus;
 
-	CloudBudget(CloudCostGuard.Settings settings, @Nullable CloudCostFleet fleet, Listeners<BudgetExceeded> listeners) {
+	CloudBudget(CloudCostGuard.Settings settings, @Nullable CloudCostFleet fleet, Listeners<BudgetExceeded> listeners,
+			UnaryOperator<String> categories) {
 		this.settings = settings;
 		this.fleet = fleet;
 		this.listeners = listeners;
+		this.categories = categories;
+		this.scopes = BudgetScopes.of(settings);
 	}
 
-	@Nullable Budget initial() {
-		return budget(0, false);
+	/** {@return the budgets before the first check: none exceeded, nothing running} */
+	Result initial() {
+		return result(List.of(), List.of(), null);
 	}
 
 	void leaveFleet() {
@@ -84,64 +92,67 @@ final class CloudBudget {
 	}
 
 	/**
-	 * Publishes to the fleet, if any, and applies the budget, removing from {@code running}
+	 * Publishes to the fleet, if any, and applies the budgets, removing from {@code running}
 	 * what it terminated.
 	 * @param terminate terminates one of this instance's resources for the budget, returning
 	 * whether it did; never called while the fleet's lock is held
 	 */
 	Result check(Map<String, Observation> running, Predicate<String> terminate) {
-		Double cap = this.settings.budgetHourlyUsd();
-		Hourly hourly = (this.fleet != null) ? heartbeat(running, cap, terminate) : null;
-		boolean inFleet = hourly != null;
-		if (hourly == null) {
-			double before = hourly(running);
-			if (cap != null) {
-				walk(resources(running), ALONE, cap, (id) -> {
-					if (running.containsKey(id) && terminate.test(id)) {
-						running.remove(id);
-						return true;
-					}
-					// One that fails still bills: go on with the next, so the cap holds.
-					return false;
-				});
+		Map<String, Resource> own = new LinkedHashMap<>();
+		running.forEach((id, observation) -> own.put(id,
+				new Resource(ALONE, id, observation.hourlyUsd(), this.categories.apply(id))));
+		// This instance's resources that the budgets ended, whatever the instance name.
+		List<Resource> ended = new ArrayList<>();
+		Predicate<String> end = (id) -> {
+			if (running.containsKey(id) && terminate.test(id)) {
+				running.remove(id);
+				ended.add(own.get(id));
+				return true;
 			}
-			hourly = new Hourly(before, hourly(running));
+			return false;
+		};
+		List<Resource> seen = (this.fleet != null) ? heartbeat(own, end) : null;
+		boolean inFleet = seen != null;
+		if (seen == null) {
+			seen = List.copyOf(own.values());
+			// One that fails still bills: the walk goes on with the next, so the cap holds.
+			BudgetScopes.walk(this.scopes, seen, ALONE, end);
 		}
-		if (cap != null && hourly.before() > cap && !this.exceeded) {
-			logger.log(System.Logger.Level.WARNING,
-					"Running cloud resources" + (inFleet ? " of the fleet" : "") + " cost " + hourly.before()
-							+ " USD per hour, over the budget of " + cap
-							+ " USD per hour (plugins.cost.budget.hourly-usd); action: "
-							+ this.settings.budgetAction().value());
-			this.listeners.deliver(new BudgetExceeded(hourly.before(), cap, this.settings.budgetAction()));
+		for (Scope scope : this.scopes) {
+			double before = BudgetScopes.sum(scope, seen);
+			if (before > scope.hourlyUsd() && !this.exceeded.contains(scope)) {
+				logger.log(System.Logger.Level.WARNING, "Running cloud resources" + (inFleet ? " of the fleet" : "")
+						+ ((scope.category() != null) ? " of category '" + scope.category() + "'" : "") + " cost "
+						+ before + " USD per hour, over the budget of " + scope.hourlyUsd() + " USD per hour ("
+						+ scope.property() + "); action: " + scope.action().value());
+				this.listeners.deliver(new BudgetExceeded(before, scope.hourlyUsd(), scope.action(), scope.category()));
+			}
 		}
-		this.exceeded = cap != null && hourly.after() > cap;
-		return new Result(budget(hourly.after(), this.exceeded), this.fleetStatus);
+		return result(seen, ended, this.fleetStatus);
 	}
 
 	/**
-	 * One heartbeat: plans the budget's terminations for the fleet's resources under the
+	 * One heartbeat: plans the budgets' terminations for the fleet's resources under the
 	 * fleet's lock, then, the lock released, terminates them and records how it went.
-	 * @return the fleet's hourly price before and after, or null when the fleet did not
+	 * @param own this instance's running resources, by unique id
+	 * @param end terminates one of them, returning whether it did
+	 * @return the fleet's resources the plan was made for, or null when the fleet did not
 	 * answer
 	 */
-	private @Nullable Hourly heartbeat(Map<String, Observation> running, @Nullable Double cap,
-			Predicate<String> terminate) {
+	private @Nullable List<Resource> heartbeat(Map<String, Resource> own, Predicate<String> end) {
 		CloudCostFleet fleet = Objects.requireNonNull(this.fleet);
-		Map<String, Double> prices = new LinkedHashMap<>();
-		running.forEach((id, observation) -> prices.put(id, observation.hourlyUsd()));
+		Map<String, Running> published = new LinkedHashMap<>();
+		own.forEach((id, resource) -> published.put(id, new Running(resource.hourlyUsd(), resource.category())));
 		List<Resource> seen = new ArrayList<>();
 		List<String> planned = new ArrayList<>();
 		CloudCostFleet.Snapshot snapshot;
 		try {
-			snapshot = fleet.heartbeat(prices, (resources) -> {
+			snapshot = fleet.heartbeat(published, (resources) -> {
 				seen.clear();
 				seen.addAll(resources);
 				planned.clear();
-				if (cap != null) {
-					walk(resources, fleet.instanceName(), cap,
-							(id) -> running.containsKey(id) && planned.add(id));
-				}
+				BudgetScopes.walk(this.scopes, resources, fleet.instanceName(),
+						(id) -> own.containsKey(id) && planned.add(id));
 				return List.copyOf(planned);
 			});
 		}
@@ -162,10 +173,9 @@ final class CloudBudget {
 			Set<String> succeeded = new LinkedHashSet<>();
 			Set<String> failed = new LinkedHashSet<>();
 			for (String id : planned) {
-				double price = running.get(id).hourlyUsd();
-				if (terminate.test(id)) {
+				double price = own.get(id).hourlyUsd();
+				if (end.test(id)) {
 					succeeded.add(id);
-					running.remove(id);
 					byInstance.computeIfPresent(fleet.instanceName(), (name, usd) -> usd - price);
 				}
 				else {
@@ -178,64 +188,33 @@ final class CloudBudget {
 		if (last != null && last.error() != null && snapshot.error() == null) {
 			logger.log(System.Logger.Level.INFO, "The cloud cost fleet is reachable again");
 		}
-		Fleet now = new Fleet(byInstance.size(), sum(byInstance.values()), byInstance, snapshot.error());
-		this.fleetStatus = now;
-		return new Hourly(sum(seen), now.hourlyUsd());
+		this.fleetStatus = new Fleet(byInstance.size(), sum(byInstance.values()), byInstance, snapshot.error());
+		return seen;
 	}
 
 	/**
-	 * Walks {@code resources} down by price until the rest fit under the cap, when the action
-	 * is {@code terminate}: those already terminating count as going, and so do those of
-	 * other instances (their owners terminate them); this instance's own go when
-	 * {@code takeOwn} says they do.
+	 * The budgets after a check: each counts what it saw running less what this instance
+	 * terminated of it, and is exceeded when that is still over its cap.
 	 */
-	private void walk(List<Resource> resources, String self, double cap, Predicate<String> takeOwn) {
-		double planned = sum(resources);
-		if (planned <= cap || this.settings.budgetAction() != BudgetAction.TERMINATE) {
-			return;
-		}
-		List<Resource> byPrice = new ArrayList<>();
-		for (Resource resource : resources) {
-			if (resource.terminating()) {
-				// Planned before, by its owner: never planned twice.
-				planned -= resource.hourlyUsd();
+	private Result result(List<Resource> seen, List<Resource> ended, @Nullable Fleet fleet) {
+		Budget global = null;
+		Map<String, Budget> byCategory = new TreeMap<>();
+		this.exceeded.clear();
+		for (Scope scope : this.scopes) {
+			double after = BudgetScopes.sum(scope, seen) - BudgetScopes.sum(scope, ended);
+			boolean over = after > scope.hourlyUsd();
+			if (over) {
+				this.exceeded.add(scope);
+			}
+			Budget budget = new Budget(scope.hourlyUsd(), over, scope.action(), after);
+			if (scope.category() != null) {
+				byCategory.put(scope.category(), budget);
 			}
 			else {
-				byPrice.add(resource);
+				global = budget;
 			}
 		}
-		byPrice.sort(MOST_EXPENSIVE_FIRST);
-		for (Resource resource : byPrice) {
-			if (planned <= cap) {
-				break;
-			}
-			if (!resource.instance().equals(self)) {
-				// Its owner terminates it when it applies the rule in turn.
-				planned -= resource.hourlyUsd();
-			}
-			else if (takeOwn.test(resource.uniqueId())) {
-				planned -= resource.hourlyUsd();
-			}
-		}
-	}
-
-	private @Nullable Budget budget(double hourly, boolean exceeded) {
-		Double cap = this.settings.budgetHourlyUsd();
-		return (cap != null) ? new Budget(cap, exceeded, this.settings.budgetAction(), hourly) : null;
-	}
-
-	private static List<Resource> resources(Map<String, Observation> running) {
-		List<Resource> resources = new ArrayList<>();
-		running.forEach((id, observation) -> resources.add(new Resource(ALONE, id, observation.hourlyUsd())));
-		return resources;
-	}
-
-	private static double sum(List<Resource> resources) {
-		double total = 0;
-		for (Resource resource : resources) {
-			total += resource.hourlyUsd();
-		}
-		return total;
+		return new Result(global, byCategory, fleet);
 	}
 
 	private static double sum(Iterable<Double> amounts) {
@@ -257,14 +236,11 @@ final class CloudBudget {
 	/**
 	 * What the budget step found.
 	 *
-	 * @param budget the budget after it, or null when none is set
+	 * @param budget the global budget after it, or null when none is set
+	 * @param categoryBudgets the category budgets after it, by category
 	 * @param fleet the fleet, or null without one
 	 */
-	record Result(@Nullable Budget budget, @Nullable Fleet fleet) {
-	}
-
-	/** The hourly price of the resources the budget applies to, before and after it did. */
-	private record Hourly(double before, double after) {
+	record Result(@Nullable Budget budget, Map<String, Budget> categoryBudgets, @Nullable Fleet fleet) {
 	}
 
 }

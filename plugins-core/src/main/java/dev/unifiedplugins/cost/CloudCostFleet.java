@@ -10,12 +10,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where the instances of a service share their running cloud resources, so that each
- * {@link CloudCostGuard} sees the fleet's bill and applies the budget to it.
+ * {@link CloudCostGuard} sees the fleet's bill and applies the budgets (the global one and each category's) to it.
  * {@code dev.unifiedplugins.jdbc.JdbcCloudCostFleet} (plugins-jdbc) keeps it in the database of the
  * JDBC config store.
  * <p>
  * Every heartbeat decides under one lock for the whole fleet, so that the instances decide
- * about the fleet's budget one after another, each seeing what the previous one decided.
+ * about the fleet's budgets one after another, each seeing what the previous one decided.
  * The lock is held only for the fleet's own reads and writes: a heartbeat records the
  * resources this instance is about to terminate as <em>terminating</em> and releases the
  * lock; the guard then terminates them (plugin calls, listeners) and reports the outcome
@@ -36,7 +36,8 @@ public interface CloudCostFleet {
 	 * fleet as it is then (terminating resources included: they bill until they are gone).
 	 * Nothing else runs under the lock; the planned terminations are the caller's to do
 	 * once this returns.
-	 * @param running this instance's running resources: their hourly price by unique id
+	 * @param running this instance's running resources: their price and category by unique
+	 * id
 	 * @param decision called once, with the lock held, with every live resource of the
 	 * fleet; it must not call plugins or listeners
 	 * @return the fleet after the heartbeat
@@ -44,7 +45,7 @@ public interface CloudCostFleet {
 	 * time, or when another live process uses this instance's name; nothing is published
 	 * then
 	 */
-	Snapshot heartbeat(Map<String, Double> running, Decision decision);
+	Snapshot heartbeat(Map<String, Running> running, Decision decision);
 
 	/**
 	 * Records how the terminations the last heartbeat planned went, in a short transaction:
@@ -77,6 +78,15 @@ public interface CloudCostFleet {
 	}
 
 	/**
+	 * One of this instance's running resources, as a heartbeat publishes it.
+	 *
+	 * @param hourlyUsd its price per hour, in USD
+	 * @param category the category of the plugin that holds it, or null when unknown
+	 */
+	record Running(double hourlyUsd, @Nullable String category) {
+	}
+
+	/**
 	 * One resource of the fleet.
 	 *
 	 * @param instance the name of the instance that owns it
@@ -84,17 +94,21 @@ public interface CloudCostFleet {
 	 * @param hourlyUsd its price per hour, in USD
 	 * @param terminating whether its owner is terminating it: it bills until it is gone, and
 	 * counts as going
+	 * @param category the category of the plugin that holds it, or null when its owner did
+	 * not publish one (an instance of an earlier version): it then counts for the global
+	 * budget only
 	 */
-	record Resource(String instance, String uniqueId, double hourlyUsd, boolean terminating) {
+	record Resource(String instance, String uniqueId, double hourlyUsd, boolean terminating,
+			@Nullable String category) {
 
 		public Resource {
 			Objects.requireNonNull(instance, "instance must not be null");
 			Objects.requireNonNull(uniqueId, "uniqueId must not be null");
 		}
 
-		/** A running resource, not being terminated. */
-		public Resource(String instance, String uniqueId, double hourlyUsd) {
-			this(instance, uniqueId, hourlyUsd, false);
+		/** A running resource, not being terminated, of a plugin in {@code category}. */
+		public Resource(String instance, String uniqueId, double hourlyUsd, @Nullable String category) {
+			this(instance, uniqueId, hourlyUsd, false, category);
 		}
 
 	}

@@ -4,10 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -28,8 +30,9 @@ import org.jspecify.annotations.Nullable;
  * Keeps the cost of the plugins' cloud resources in check. Each {@link #check()} accrues
  * the cost of the running resources and terminates those past the idle timeout or the
  * maximum lifetime (counted from when this guard first saw them running), or over the
- * budget, most expensive first; with a {@link CloudCostFleet} the budget caps the fleet's
- * resources and each instance terminates only its own, as {@link CloudBudget} explains.
+ * budget or their category's budget, most expensive first; with a {@link CloudCostFleet}
+ * the budgets cap the fleet's resources and each instance terminates only its own, as
+ * {@link CloudBudget} explains.
  * Nothing a plugin does makes a check throw; a failed termination is tried again at the
  * next check, and an unreachable fleet leaves the budget applied to this instance's
  * resources until it is back. No lock of the fleet is held while a plugin is called or a
@@ -94,8 +97,9 @@ public final class CloudCostGuard {
 			.orElse("unknown");
 		this.terminator = new CloudResourceTerminator(calls, settings, this.listeners, categories);
 		this.activitySources = new CloudActivitySources(calls, settings.callTimeout(), categories);
-		this.budget = new CloudBudget(settings, fleet, this.budgetListeners);
-		this.status = new Status(null, 0, Map.of(), 0, this.budget.initial(), Map.of(), null);
+		this.budget = new CloudBudget(settings, fleet, this.budgetListeners, categories);
+		CloudBudget.Result initial = this.budget.initial();
+		this.status = new Status(null, 0, Map.of(), 0, initial.budget(), Map.of(), null, initial.categoryBudgets());
 	}
 
 	/**
@@ -150,7 +154,7 @@ public final class CloudCostGuard {
 
 	/**
 	 * Adds a listener called each time the running resources start costing more than the
-	 * budget. It is called on the checking thread; what it throws is logged and ignored.
+	 * budget, or those of a category more than the category's budget. It is called on the checking thread; what it throws is logged and ignored.
 	 * @param listener the listener
 	 */
 	public void addBudgetListener(Consumer<? super BudgetExceeded> listener) {
@@ -185,7 +189,7 @@ public final class CloudCostGuard {
 		synchronized (this.statusLock) {
 			Status last = this.status;
 			this.status = new Status(last.checkedAt(), last.accruedUsd(), last.accruedByPlugin(), last.hourlyUsd(),
-					last.budget(), this.terminator.lastTerminations(), last.fleet());
+					last.budget(), this.terminator.lastTerminations(), last.fleet(), last.categoryBudgets());
 		}
 	}
 
@@ -235,7 +239,8 @@ public final class CloudCostGuard {
 				(id) -> terminate(id, running.get(id), Reason.BUDGET, now));
 		synchronized (this.statusLock) {
 			Status result = new Status(now, this.accrual.accruedUsd(), this.accrual.accruedByPlugin(),
-					CloudBudget.hourly(running), budget.budget(), this.terminator.lastTerminations(), budget.fleet());
+					CloudBudget.hourly(running), budget.budget(), this.terminator.lastTerminations(), budget.fleet(),
+					budget.categoryBudgets());
 			this.status = result;
 			return result;
 		}
@@ -258,12 +263,18 @@ public final class CloudCostGuard {
 	 * null for none
 	 * @param budgetAction what to do when the cap is exceeded
 	 * @param callTimeout the bound on each call into a plugin
+	 * @param categoryBudgets the caps on the resources of the plugins of a category, by
+	 * category; they hold besides the global cap
 	 */
 	public record Settings(@Nullable Duration idleTimeout, @Nullable Duration maxLifetime,
-			@Nullable Double budgetHourlyUsd, BudgetAction budgetAction, Duration callTimeout) {
+			@Nullable Double budgetHourlyUsd, BudgetAction budgetAction, Duration callTimeout,
+			Map<String, CategoryBudget> categoryBudgets) {
 
 		public Settings {
 			Objects.requireNonNull(budgetAction, "budgetAction must not be null");
+			// Sorted: every instance of a fleet applies the category budgets in the same order.
+			categoryBudgets = Collections.unmodifiableSortedMap(
+					new TreeMap<>(Objects.requireNonNull(categoryBudgets, "categoryBudgets must not be null")));
 			PeriodicTasks.requirePositive(callTimeout, "callTimeout");
 			if (idleTimeout != null) {
 				PeriodicTasks.requirePositive(idleTimeout, "idleTimeout");
@@ -277,12 +288,35 @@ public final class CloudCostGuard {
 			}
 		}
 
+		/** Settings without category budgets. */
+		public Settings(@Nullable Duration idleTimeout, @Nullable Duration maxLifetime,
+				@Nullable Double budgetHourlyUsd, BudgetAction budgetAction, Duration callTimeout) {
+			this(idleTimeout, maxLifetime, budgetHourlyUsd, budgetAction, callTimeout, Map.of());
+		}
+
 		/**
 		 * {@return settings without limits: the guard only accrues cost}
 		 * @param callTimeout the bound on each call into a plugin
 		 */
 		public static Settings accrueOnly(Duration callTimeout) {
 			return new Settings(null, null, null, BudgetAction.WARN, callTimeout);
+		}
+
+	}
+
+	/**
+	 * The cap on what the running resources of the plugins of one category cost together.
+	 *
+	 * @param hourlyUsd the cap, in USD per hour
+	 * @param action what to do when it is exceeded
+	 */
+	public record CategoryBudget(double hourlyUsd, BudgetAction action) {
+
+		public CategoryBudget {
+			Objects.requireNonNull(action, "action must not be null");
+			if (!Double.isFinite(hourlyUsd) || hourlyUsd < 0) {
+				throw new IllegalArgumentException("hourlyUsd must be a finite amount of USD >= 0, not " + hourlyUsd);
+			}
 		}
 
 	}
@@ -313,14 +347,17 @@ public final class CloudCostGuard {
 	 * @param budget the budget, or null when none is set
 	 * @param lastTerminations each plugin's last termination, by unique id
 	 * @param fleet the fleet, or null without one
+	 * @param categoryBudgets the category budgets by category, each counting the resources
+	 * of its category only; empty when none is set
 	 */
 	public record Status(@Nullable Instant checkedAt, double accruedUsd, Map<String, Double> accruedByPlugin,
 			double hourlyUsd, @Nullable Budget budget, Map<String, Termination> lastTerminations,
-			@Nullable Fleet fleet) {
+			@Nullable Fleet fleet, Map<String, Budget> categoryBudgets) {
 
 		public Status {
 			accruedByPlugin = Map.copyOf(accruedByPlugin);
 			lastTerminations = Map.copyOf(lastTerminations);
+			categoryBudgets = Collections.unmodifiableSortedMap(new TreeMap<>(categoryBudgets));
 		}
 
 	}
@@ -345,25 +382,35 @@ public final class CloudCostGuard {
 	}
 
 	/**
-	 * The budget and whether the running resources exceed it.
+	 * A budget (the global one, or a category's) and whether the running resources it counts
+	 * exceed it.
 	 *
 	 * @param hourlyUsd the cap, in USD per hour
 	 * @param exceeded whether the resources running after the last check cost more
 	 * @param action what happens when they do
-	 * @param runningHourlyUsd what the resources running after the last check cost per hour:
-	 * the fleet's, with a fleet
+	 * @param runningHourlyUsd what the resources it counts, running after the last check,
+	 * cost per hour: the fleet's, with a fleet
 	 */
 	public record Budget(double hourlyUsd, boolean exceeded, BudgetAction action, double runningHourlyUsd) {
 	}
 
 	/**
-	 * The running resources started to cost more than the budget.
+	 * The running resources started to cost more than the budget, or those of a category
+	 * more than the category's budget.
 	 *
 	 * @param hourlyUsd what they cost, in USD per hour
 	 * @param budgetHourlyUsd the budget, in USD per hour
 	 * @param action what the guard does about it
+	 * @param category the category whose budget it is, or null for the global budget
 	 */
-	public record BudgetExceeded(double hourlyUsd, double budgetHourlyUsd, BudgetAction action) {
+	public record BudgetExceeded(double hourlyUsd, double budgetHourlyUsd, BudgetAction action,
+			@Nullable String category) {
+
+		/** The global budget was exceeded. */
+		public BudgetExceeded(double hourlyUsd, double budgetHourlyUsd, BudgetAction action) {
+			this(hourlyUsd, budgetHourlyUsd, action, null);
+		}
+
 	}
 
 	/**

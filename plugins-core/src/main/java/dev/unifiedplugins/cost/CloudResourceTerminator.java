@@ -89,7 +89,7 @@ final class CloudResourceTerminator {
 			error = "terminateRemoteResource(): " + ex.getMessage();
 		}
 		boolean succeeded = error == null;
-		String what = "the cloud resource of plugin '" + id + "' (" + describe(reason) + "), priced "
+		String what = "the cloud resource of plugin '" + id + "' (" + describe(reason, category) + "), priced "
 				+ observation.hourlyUsd() + " USD per hour";
 		if (succeeded) {
 			logger.log(System.Logger.Level.WARNING, "Terminated " + what);
@@ -117,11 +117,11 @@ final class CloudResourceTerminator {
 		return Map.copyOf(this.lastTerminations);
 	}
 
-	private String describe(Reason reason) {
+	private String describe(Reason reason, String category) {
 		return switch (reason) {
 			case IDLE -> "no activity for plugins.cloud.idle-timeout=" + this.settings.idleTimeout();
 			case LIFETIME -> "running for plugins.cloud.max-lifetime=" + this.settings.maxLifetime();
-			case BUDGET -> "over plugins.cost.budget.hourly-usd=" + this.settings.budgetHourlyUsd();
+			case BUDGET -> "over " + BudgetScopes.describe(this.settings, category);
 			default -> reason.name();
 		};
 	}

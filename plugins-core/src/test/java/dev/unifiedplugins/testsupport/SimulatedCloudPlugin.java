@@ -1,6 +1,7 @@
 package dev.unifiedplugins.testsupport;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,6 +41,18 @@ public class SimulatedCloudPlugin implements CloudAwarePlugin {
 
 	public SimulatedCloudPlugin(double price) {
 		this.price = price;
+	}
+
+	/**
+	 * {@return running resources by plugin name, in the order given}
+	 * @param namesAndPrices a name, then its hourly price (a {@code Double}), and so on
+	 */
+	public static Map<String, SimulatedCloudPlugin> priced(Object... namesAndPrices) {
+		Map<String, SimulatedCloudPlugin> resources = new LinkedHashMap<>();
+		for (int i = 0; i < namesAndPrices.length; i += 2) {
+			resources.put((String) namesAndPrices[i], new SimulatedCloudPlugin((Double) namesAndPrices[i + 1]));
+		}
+		return resources;
 	}
 
 	@Override

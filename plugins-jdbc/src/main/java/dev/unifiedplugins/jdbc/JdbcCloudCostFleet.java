@@ -4,14 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
@@ -45,7 +43,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * ({@code process}), and the last other live process that tried to use it too
  * ({@code contender}, {@code contended_at});</li>
  * <li>{@code <table>_cloud_resources}: one row per cloud resource, the instance that owns
- * it, its plugin's unique id, its hourly price, and whether its owner is terminating it
+ * it, its plugin's unique id and category ({@code category}, which the category budgets
+ * sum by), its hourly price, and whether its owner is terminating it
  * ({@code terminating});</li>
  * <li>{@code <table>_cloud_lock}: the one row {@code fleet} that each write of the fleet
  * locks ({@code SELECT ... FOR UPDATE}, on PostgreSQL and H2 alike), inserted by the first
@@ -94,7 +93,7 @@ public class JdbcCloudCostFleet implements CloudCostFleet {
 
 	private final String instances;
 
-	private final String resources;
+	private final FleetResourcesTable resources;
 
 	private final String lock;
 
@@ -156,7 +155,7 @@ public class JdbcCloudCostFleet implements CloudCostFleet {
 		Objects.requireNonNull(dataSource, "dataSource must not be null");
 		PluginConfigTable.requireValidName(tableName);
 		this.instances = PluginConfigTable.requireValidName(tableName + "_cloud_instances");
-		this.resources = PluginConfigTable.requireValidName(tableName + "_cloud_resources");
+		this.resources = new FleetResourcesTable(tableName + "_cloud_resources");
 		this.lock = PluginConfigTable.requireValidName(tableName + "_cloud_lock");
 		this.instanceName = InstanceNames.requireValid(instanceName);
 		this.dropOutAfter = PeriodicTasks.requirePositive(dropOutAfter, "dropOutAfter");
@@ -208,7 +207,7 @@ public class JdbcCloudCostFleet implements CloudCostFleet {
 	 * @throws IllegalStateException when another live process uses this instance's name
 	 */
 	@Override
-	public Snapshot heartbeat(Map<String, Double> running, Decision decision) {
+	public Snapshot heartbeat(Map<String, Running> running, Decision decision) {
 		Objects.requireNonNull(running, "running must not be null");
 		Objects.requireNonNull(decision, "decision must not be null");
 		Beat beat = inTransaction("publish the heartbeat of instance '" + this.instanceName + "' to",
@@ -245,15 +244,8 @@ public class JdbcCloudCostFleet implements CloudCostFleet {
 			inTransaction("record the terminations of instance '" + this.instanceName + "' in", () -> {
 				lock();
 				if (holdsName()) {
-					for (String uniqueId : succeeded) {
-						this.jdbc.update("DELETE FROM " + this.resources + " WHERE instance_name = ? AND unique_id = ?",
-								this.instanceName, uniqueId);
-					}
-					for (String uniqueId : failed) {
-						this.jdbc.update("UPDATE " + this.resources
-								+ " SET terminating = FALSE WHERE instance_name = ? AND unique_id = ?", this.instanceName,
-								uniqueId);
-					}
+					this.resources.delete(this.jdbc, this.instanceName, succeeded);
+					this.resources.setTerminating(this.jdbc, this.instanceName, failed, false);
 				}
 				return null;
 			});
@@ -270,7 +262,7 @@ public class JdbcCloudCostFleet implements CloudCostFleet {
 			inTransaction("leave", () -> {
 				lock();
 				if (holdsName()) {
-					this.jdbc.update("DELETE FROM " + this.resources + " WHERE instance_name = ?", this.instanceName);
+					this.resources.deleteInstance(this.jdbc, this.instanceName);
 					this.jdbc.update("DELETE FROM " + this.instances + " WHERE instance_name = ?", this.instanceName);
 				}
 				else {
@@ -289,7 +281,7 @@ public class JdbcCloudCostFleet implements CloudCostFleet {
 	}
 
 	/** The heartbeat's statements, under the lock. */
-	private Beat beat(Map<String, Double> running, Decision decision) {
+	private Beat beat(Map<String, Running> running, Decision decision) {
 		lock();
 		OffsetDateTime now = databaseNow();
 		OffsetDateTime cutoff = now.minus(this.dropOutAfter);
@@ -321,60 +313,27 @@ public class JdbcCloudCostFleet implements CloudCostFleet {
 					+ row.contender() + "), which keeps out of the cloud cost fleet: its resources are not in the "
 					+ "fleet's bill. Give each instance its own name (plugins.jdbc.instance-name)";
 		}
-		publish(running);
-		List<Resource> fleet = readResources();
+		this.resources.publish(this.jdbc, this.instanceName, running);
+		List<Resource> fleet = this.resources.read(this.jdbc);
 		Set<String> planned = new LinkedHashSet<>();
 		for (String uniqueId : decision.toTerminate(List.copyOf(fleet))) {
 			if (running.containsKey(uniqueId)) {
 				planned.add(uniqueId);
 			}
 		}
-		if (!planned.isEmpty()) {
-			List<Object[]> rows = new ArrayList<>();
-			planned.forEach((uniqueId) -> rows.add(new Object[] { this.instanceName, uniqueId }));
-			this.jdbc.batchUpdate(
-					"UPDATE " + this.resources + " SET terminating = TRUE WHERE instance_name = ? AND unique_id = ?", rows);
-		}
-		Map<String, Double> byInstance = new TreeMap<>();
-		for (String instance : this.jdbc.queryForList(
-				"SELECT instance_name FROM " + this.instances + " ORDER BY instance_name", String.class)) {
-			byInstance.put(instance, 0.0);
-		}
-		for (Resource resource : fleet) {
-			// Terminating ones included: they bill until they are gone.
-			byInstance.computeIfPresent(resource.instance(), (instance, usd) -> usd + resource.hourlyUsd());
-		}
-		return new Beat(new Snapshot(byInstance, duplicate), null);
+		this.resources.setTerminating(this.jdbc, this.instanceName, planned, true);
+		List<String> live = this.jdbc.queryForList("SELECT instance_name FROM " + this.instances, String.class);
+		return new Beat(new Snapshot(FleetResourcesTable.byInstance(live, fleet), duplicate), null);
 	}
 
 	/** Forgets the instances that stopped beating, and their resources. */
 	private void dropSilentInstances(OffsetDateTime cutoff) {
-		this.jdbc.update("DELETE FROM " + this.resources + " WHERE instance_name IN (SELECT instance_name FROM "
-				+ this.instances + " WHERE heartbeat_at < ?)", cutoff);
+		this.resources.deleteSilent(this.jdbc, this.instances, cutoff);
 		int dropped = this.jdbc.update("DELETE FROM " + this.instances + " WHERE heartbeat_at < ?", cutoff);
 		if (dropped > 0) {
 			logger.log(System.Logger.Level.INFO,
 					dropped + " instance(s) left the cloud cost fleet: no heartbeat for " + this.dropOutAfter);
 		}
-	}
-
-	/** Replaces this instance's resources: none of them is being terminated now. */
-	private void publish(Map<String, Double> running) {
-		this.jdbc.update("DELETE FROM " + this.resources + " WHERE instance_name = ?", this.instanceName);
-		if (running.isEmpty()) {
-			return;
-		}
-		List<Object[]> rows = new ArrayList<>();
-		running.forEach((uniqueId, hourlyUsd) -> rows.add(new Object[] { this.instanceName, uniqueId, hourlyUsd }));
-		this.jdbc.batchUpdate("INSERT INTO " + this.resources
-				+ " (instance_name, unique_id, hourly_usd, terminating) VALUES (?, ?, ?, FALSE)", rows);
-	}
-
-	private List<Resource> readResources() {
-		return this.jdbc.query(
-				"SELECT instance_name, unique_id, hourly_usd, terminating FROM " + this.resources
-						+ " ORDER BY instance_name, unique_id",
-				(rows, i) -> new Resource(rows.getString(1), rows.getString(2), rows.getDouble(3), rows.getBoolean(4)));
 	}
 
 	/** Whether this process holds the instance name (or nobody says which process does). */
@@ -444,7 +403,7 @@ public class JdbcCloudCostFleet implements CloudCostFleet {
 				? "the fleet's lock or the database did not answer within the query timeout of " + this.queryTimeout
 						+ " (" + JdbcErrors.causeMessage(ex) + ")"
 				: JdbcErrors.causeMessage(ex);
-		String message = "Cannot " + operation + " the cloud cost fleet in table " + this.resources + ": " + why;
+		String message = "Cannot " + operation + " the cloud cost fleet in table " + this.resources.name + ": " + why;
 		return new UncheckedIOException(message, new IOException(message, ex));
 	}
 

@@ -45,6 +45,9 @@ ALTER TABLE plugin_config_cloud_instances ADD COLUMN IF NOT EXISTS process VARCH
 ALTER TABLE plugin_config_cloud_instances ADD COLUMN IF NOT EXISTS contender VARCHAR(255);
 ALTER TABLE plugin_config_cloud_instances ADD COLUMN IF NOT EXISTS contended_at TIMESTAMP WITH TIME ZONE;
 ALTER TABLE plugin_config_cloud_resources ADD COLUMN IF NOT EXISTS terminating BOOLEAN DEFAULT FALSE NOT NULL;
+-- Added later: the category of each resource, which the category budgets sum by; NULL in
+-- the rows of an instance of an earlier version, which then count for the global budget only.
+ALTER TABLE plugin_config_cloud_resources ADD COLUMN IF NOT EXISTS category VARCHAR(255);
 -- Added later: which revision each live instance applied last, see JdbcAppliedRevisions.
 -- One row per instance and plugin it has loaded; heartbeat_at tells the instances alive.
 CREATE TABLE IF NOT EXISTS plugin_config_applied (

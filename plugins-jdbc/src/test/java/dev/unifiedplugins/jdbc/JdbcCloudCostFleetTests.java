@@ -22,6 +22,7 @@ import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.cost.CloudCostGuard;
 import dev.unifiedplugins.cost.CloudCostGuard.BudgetAction;
+import dev.unifiedplugins.cost.CloudCostGuard.CategoryBudget;
 import dev.unifiedplugins.cost.CloudCostGuard.Fleet;
 import dev.unifiedplugins.cost.CloudCostGuard.Settings;
 import dev.unifiedplugins.testsupport.MutableClock;
@@ -49,7 +50,7 @@ import static org.assertj.core.api.Assertions.within;
  * registries, two connections, as two instances have) and simulated cloud plugins: they
  * share the fleet's bill, a silent instance drops out by the database's clock, and the
  * budget's terminations across both are exactly those needed, also when they check at once
- * (on H2 too); a slow termination or listener holds nothing the other instance waits for,
+ * (on H2 too), for the global budget and a category's alike; a slow termination or listener holds nothing the other instance waits for,
  * a lock wait is bounded, and an instance name used by two processes is an error on both.
  */
 class JdbcCloudCostFleetTests {
@@ -166,8 +167,8 @@ class JdbcCloudCostFleetTests {
 
 	@Test
 	void budgetTerminatesAcrossTheFleetExactlyWhatIsNeededEachByItsOwner() {
-		Map<String, SimulatedCloudPlugin> onA = resources("a1", 5.0, "a2", 1.0);
-		Map<String, SimulatedCloudPlugin> onB = resources("b1", 4.0, "b2", 2.0);
+		Map<String, SimulatedCloudPlugin> onA = SimulatedCloudPlugin.priced("a1", 5.0, "a2", 1.0);
+		Map<String, SimulatedCloudPlugin> onB = SimulatedCloudPlugin.priced("b1", 4.0, "b2", 2.0);
 		CloudCostGuard a = guard("instance-a", 3.0, onA);
 		CloudCostGuard b = guard("instance-b", 3.0, onB);
 		a.check();
@@ -184,8 +185,8 @@ class JdbcCloudCostFleetTests {
 
 	@Test
 	void anInstanceTerminatesNothingWhenAnotherInstancesResourceIsTheOneToGo() {
-		Map<String, SimulatedCloudPlugin> onA = resources("a1", 1.0, "a2", 1.0);
-		Map<String, SimulatedCloudPlugin> onB = resources("b1", 6.0);
+		Map<String, SimulatedCloudPlugin> onA = SimulatedCloudPlugin.priced("a1", 1.0, "a2", 1.0);
+		Map<String, SimulatedCloudPlugin> onB = SimulatedCloudPlugin.priced("b1", 6.0);
 		CloudCostGuard a = guard("instance-a", 5.0, onA);
 		CloudCostGuard b = guard("instance-b", 5.0, onB);
 		a.check();
@@ -202,8 +203,8 @@ class JdbcCloudCostFleetTests {
 
 	@Test
 	void aSlowTerminationAndASlowListenerHoldNothingAnotherInstanceWaitsFor() throws Exception {
-		Map<String, SimulatedCloudPlugin> onA = resources("a1", 5.0, "a2", 1.0);
-		Map<String, SimulatedCloudPlugin> onB = resources("b1", 4.0, "b2", 2.0);
+		Map<String, SimulatedCloudPlugin> onA = SimulatedCloudPlugin.priced("a1", 5.0, "a2", 1.0);
+		Map<String, SimulatedCloudPlugin> onB = SimulatedCloudPlugin.priced("b1", 4.0, "b2", 2.0);
 		// A's call timeout lets its termination and its listener take their 20 s.
 		CloudCostGuard a = new CloudCostGuard(registry(onA), this.calls, this.clock,
 				new Settings(null, null, 3.0, BudgetAction.TERMINATE, Duration.ofSeconds(30)),
@@ -259,7 +260,7 @@ class JdbcCloudCostFleetTests {
 
 	@Test
 	void aFailedTerminationIsRunningAgainAndItsOwnerPlansItAgain() {
-		Map<String, SimulatedCloudPlugin> onA = resources("a1", 5.0, "a2", 1.0);
+		Map<String, SimulatedCloudPlugin> onA = SimulatedCloudPlugin.priced("a1", 5.0, "a2", 1.0);
 		CloudCostGuard a = guard("instance-a", 3.0, onA);
 		onA.get("a1").failures = 1;
 		assertThat(a.check().fleet().hourlyUsd()).isEqualTo(6.0);
@@ -271,7 +272,7 @@ class JdbcCloudCostFleetTests {
 
 	@Test
 	void aHeartbeatThatCannotHaveTheLockInTimeFailsLikeAnUnreachableDatabase() throws Exception {
-		Map<String, SimulatedCloudPlugin> onA = resources("a1", 5.0, "a2", 1.0);
+		Map<String, SimulatedCloudPlugin> onA = SimulatedCloudPlugin.priced("a1", 5.0, "a2", 1.0);
 		CloudCostGuard a = new CloudCostGuard(registry(onA), this.calls, this.clock,
 				new Settings(null, null, 3.0, BudgetAction.TERMINATE, Duration.ofSeconds(5)),
 				new JdbcCloudCostFleet(dataSource("instance-a"), JdbcPluginConfigStore.DEFAULT_TABLE_NAME, "instance-a",
@@ -298,11 +299,11 @@ class JdbcCloudCostFleetTests {
 
 	@Test
 	void anInstanceNameUsedByTwoLiveProcessesIsAnErrorOnBothAndNeitherOverwritesTheOther() {
-		Map<String, SimulatedCloudPlugin> first = resources("gpu", 3.0);
-		Map<String, SimulatedCloudPlugin> second = resources("gpu", 3.0, "tpu", 1.0);
+		Map<String, SimulatedCloudPlugin> first = SimulatedCloudPlugin.priced("gpu", 3.0);
+		Map<String, SimulatedCloudPlugin> second = SimulatedCloudPlugin.priced("gpu", 3.0, "tpu", 1.0);
 		CloudCostGuard one = guard(fleet("web-1", "host-1/100 started 2026-01-01T00:00:00Z"), null, first);
 		CloudCostGuard two = guard(fleet("web-1", "host-2/100 started 2026-01-01T00:00:05Z"), null, second);
-		CloudCostGuard other = guard("web-2", null, resources("x", 0.5));
+		CloudCostGuard other = guard("web-2", null, SimulatedCloudPlugin.priced("x", 0.5));
 		one.check();
 		other.check();
 		Fleet refused = two.check().fleet();
@@ -327,9 +328,9 @@ class JdbcCloudCostFleetTests {
 	@Test
 	void theNameOfAProcessThatStoppedWithoutLeavingIsFreeOnceItDropsOut() {
 		CloudCostGuard crashed = guard(fleet("web-1", "host-1/100 started 2026-01-01T00:00:00Z"), null,
-				resources("gpu", 3.0));
+				SimulatedCloudPlugin.priced("gpu", 3.0));
 		CloudCostGuard restarted = guard(fleet("web-1", "host-1/200 started 2026-01-01T01:00:00Z"), null,
-				resources("gpu", 2.0));
+				SimulatedCloudPlugin.priced("gpu", 2.0));
 		crashed.check();
 		assertThat(restarted.check().fleet().error()).contains("'web-1'");
 		backdateHeartbeat("web-1", DROP_OUT.plusSeconds(1));
@@ -353,8 +354,8 @@ class JdbcCloudCostFleetTests {
 	void instancesCheckingAtOnceNeverTerminateMoreThanNeeded() throws Exception {
 		ExecutorService executor = executor();
 		for (int round = 0; round < 10; round++) {
-			Map<String, SimulatedCloudPlugin> onA = resources("a1", 5.0, "a2", 1.0, "a3", 0.5);
-			Map<String, SimulatedCloudPlugin> onB = resources("b1", 4.0, "b2", 2.0, "b3", 0.25);
+			Map<String, SimulatedCloudPlugin> onA = SimulatedCloudPlugin.priced("a1", 5.0, "a2", 1.0, "a3", 0.5);
+			Map<String, SimulatedCloudPlugin> onB = SimulatedCloudPlugin.priced("b1", 4.0, "b2", 2.0, "b3", 0.25);
 			CloudCostGuard a = guard("instance-a", 3.75, onA);
 			CloudCostGuard b = guard("instance-b", 3.75, onB);
 			checkAtOnce(executor, a, b);
@@ -375,8 +376,8 @@ class JdbcCloudCostFleetTests {
 		new ResourceDatabasePopulator(new DefaultResourceLoader().getResource(location)).execute(h2);
 		ExecutorService executor = executor();
 		for (int round = 0; round < 10; round++) {
-			Map<String, SimulatedCloudPlugin> onA = resources("a1", 5.0, "a2", 1.0);
-			Map<String, SimulatedCloudPlugin> onB = resources("b1", 4.0, "b2", 2.0);
+			Map<String, SimulatedCloudPlugin> onA = SimulatedCloudPlugin.priced("a1", 5.0, "a2", 1.0);
+			Map<String, SimulatedCloudPlugin> onB = SimulatedCloudPlugin.priced("b1", 4.0, "b2", 2.0);
 			CloudCostGuard a = guard(h2, "instance-a", 3.0, onA);
 			CloudCostGuard b = guard(h2, "instance-b", 3.0, onB);
 			checkAtOnce(executor, a, b);
@@ -392,8 +393,84 @@ class JdbcCloudCostFleetTests {
 	}
 
 	@Test
+	void aCategoryOverItsCapAcrossTheFleetEndsExactlyEnoughEachInstanceItsOwnAndNoOtherCategory() {
+		Map<String, SimulatedCloudPlugin> llmOnA = SimulatedCloudPlugin.priced("a1", 5.0, "a2", 1.0);
+		Map<String, SimulatedCloudPlugin> llmOnB = SimulatedCloudPlugin.priced("b1", 4.0, "b2", 2.0);
+		Map<String, SimulatedCloudPlugin> transcriptionOnA = SimulatedCloudPlugin.priced("at1", 9.0);
+		Map<String, SimulatedCloudPlugin> transcriptionOnB = SimulatedCloudPlugin.priced("bt1", 7.0);
+		Settings settings = new Settings(null, null, null, BudgetAction.WARN, Duration.ofSeconds(10),
+				Map.of("llm", new CategoryBudget(3.0, BudgetAction.TERMINATE)));
+		CloudCostGuard a = guard("instance-a", settings, llmOnA, transcriptionOnA);
+		CloudCostGuard b = guard("instance-b", settings, llmOnB, transcriptionOnB);
+		a.check();
+		b.check();
+		// llm costs 12 across the fleet against 3: a1 (5) and b1 (4) bring it to 3, each
+		// ended by its owner; transcription, dearer but uncapped, is untouched.
+		assertTerminatedOnly(llmOnA, llmOnB, "a1", "b1");
+		assertTerminatedOnly(transcriptionOnA, transcriptionOnB);
+		a.check();
+		b.check();
+		assertTerminatedOnly(llmOnA, llmOnB, "a1", "b1");
+		assertThat(b.status().categoryBudgets().get("llm").runningHourlyUsd()).isCloseTo(3.0, within(1e-9));
+		assertThat(a.status().categoryBudgets().get("llm").exceeded()).isFalse();
+		assertThat(a.status().fleet().hourlyUsd()).isCloseTo(19.0, within(1e-9));
+		assertThat(categories()).containsExactly("instance-a/llm_a2=llm", "instance-a/transcription_at1=transcription",
+				"instance-b/llm_b2=llm", "instance-b/transcription_bt1=transcription");
+	}
+
+	@Test
+	void instancesCheckingAtOnceHoldACategoryAndTheGlobalBudgetTerminatingNoMoreThanNeeded() throws Exception {
+		ExecutorService executor = executor();
+		Settings settings = new Settings(null, null, 12.0, BudgetAction.TERMINATE, Duration.ofSeconds(10),
+				Map.of("llm", new CategoryBudget(3.0, BudgetAction.TERMINATE)));
+		for (int round = 0; round < 10; round++) {
+			Map<String, SimulatedCloudPlugin> llmOnA = SimulatedCloudPlugin.priced("a1", 5.0, "a2", 1.0);
+			Map<String, SimulatedCloudPlugin> llmOnB = SimulatedCloudPlugin.priced("b1", 4.0, "b2", 2.0);
+			Map<String, SimulatedCloudPlugin> transcriptionOnA = SimulatedCloudPlugin.priced("at1", 9.0);
+			Map<String, SimulatedCloudPlugin> transcriptionOnB = SimulatedCloudPlugin.priced("bt1", 7.0);
+			CloudCostGuard a = guard("instance-a", settings, llmOnA, transcriptionOnA);
+			CloudCostGuard b = guard("instance-b", settings, llmOnB, transcriptionOnB);
+			checkAtOnce(executor, a, b);
+			a.check();
+			b.check();
+			// 28 in all. llm first: a1 and b1 go (llm at 3, all at 19); the global cap of 12
+			// then ends at1 (to 10), whichever instance decides first; bt1 stays.
+			assertTerminatedOnly(llmOnA, llmOnB, "a1", "b1");
+			assertTerminatedOnly(transcriptionOnA, transcriptionOnB, "at1");
+			assertThat(a.status().budget().runningHourlyUsd()).isCloseTo(10.0, within(1e-9));
+			a.leaveFleet();
+			b.leaveFleet();
+		}
+	}
+
+	@Test
+	void theSchemaScriptAddsTheCategoryToTheTablesOfAnEarlierVersionWhoseRowsCountForTheGlobalBudgetOnly() {
+		JdbcTemplate jdbc = new JdbcTemplate(dataSource("setup"));
+		jdbc.execute("DROP TABLE plugin_config_cloud_resources");
+		// The table as the version before category budgets made it, with a row of it.
+		jdbc.execute("CREATE TABLE plugin_config_cloud_resources (instance_name VARCHAR(255) NOT NULL, "
+				+ "unique_id VARCHAR(128) NOT NULL, hourly_usd DOUBLE PRECISION NOT NULL, "
+				+ "terminating BOOLEAN NOT NULL DEFAULT FALSE, PRIMARY KEY (instance_name, unique_id))");
+		jdbc.update("INSERT INTO plugin_config_cloud_instances (instance_name, heartbeat_at, process) "
+				+ "VALUES ('earlier', CURRENT_TIMESTAMP, 'earlier-process')");
+		jdbc.update("INSERT INTO plugin_config_cloud_resources (instance_name, unique_id, hourly_usd) "
+				+ "VALUES ('earlier', 'llm_old', 10.0)");
+		String location = JdbcPluginConfigStore.SCHEMA_LOCATION.replace("@@platform@@", "postgresql");
+		new ResourceDatabasePopulator(new DefaultResourceLoader().getResource(location)).execute(dataSource("setup"));
+		Map<String, SimulatedCloudPlugin> llm = SimulatedCloudPlugin.priced("a1", 2.0);
+		CloudCostGuard a = guard("instance-a", new Settings(null, null, 20.0, BudgetAction.TERMINATE,
+				Duration.ofSeconds(10), Map.of("llm", new CategoryBudget(3.0, BudgetAction.TERMINATE))), llm,
+				Map.of());
+		CloudCostGuard.Status status = a.check();
+		assertThat(llm.get("a1").terminations).hasValue(0);
+		assertThat(status.categoryBudgets().get("llm").runningHourlyUsd()).isEqualTo(2.0);
+		assertThat(status.budget().runningHourlyUsd()).isEqualTo(12.0);
+		assertThat(categories()).containsExactly("earlier/llm_old=null", "instance-a/llm_a1=llm");
+	}
+
+	@Test
 	void anUnreachableDatabaseIsShownAndTheGuardGoesOnAlone() {
-		Map<String, SimulatedCloudPlugin> onA = resources("a1", 5.0, "a2", 1.0);
+		Map<String, SimulatedCloudPlugin> onA = SimulatedCloudPlugin.priced("a1", 5.0, "a2", 1.0);
 		PGSimpleDataSource nowhere = (PGSimpleDataSource) dataSource("instance-a");
 		nowhere.setPortNumbers(new int[] { closedPort() });
 		CloudCostGuard a = new CloudCostGuard(registry(onA), this.calls, this.clock,
@@ -428,14 +505,6 @@ class JdbcCloudCostFleetTests {
 		assertThat(terminations).isEqualTo(expected);
 	}
 
-	private static Map<String, SimulatedCloudPlugin> resources(Object... namesAndPrices) {
-		Map<String, SimulatedCloudPlugin> resources = new LinkedHashMap<>();
-		for (int i = 0; i < namesAndPrices.length; i += 2) {
-			resources.put((String) namesAndPrices[i], new SimulatedCloudPlugin((Double) namesAndPrices[i + 1]));
-		}
-		return resources;
-	}
-
 	private CloudCostGuard guard(String instance, Double budget, Map<String, SimulatedCloudPlugin> plugins) {
 		return guard(dataSource(instance), instance, budget, plugins);
 	}
@@ -461,6 +530,16 @@ class JdbcCloudCostFleetTests {
 				? new Settings(null, null, budget, BudgetAction.TERMINATE, Duration.ofSeconds(10))
 				: Settings.accrueOnly(Duration.ofSeconds(10));
 		return new CloudCostGuard(registry(plugins), this.calls, clock, settings, fleet);
+	}
+
+	/** A guard of plugins in two categories, llm and transcription. */
+	private CloudCostGuard guard(String instance, Settings settings, Map<String, SimulatedCloudPlugin> llm,
+			Map<String, SimulatedCloudPlugin> transcription) {
+		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.dir.resolve("r" + System.nanoTime()));
+		registry.registerPluginManager("llm", TestPluginManager.of(llm));
+		registry.registerPluginManager("transcription", TestPluginManager.of(transcription));
+		return new CloudCostGuard(registry, this.calls, this.clock, settings, new JdbcCloudCostFleet(
+				dataSource(instance), JdbcPluginConfigStore.DEFAULT_TABLE_NAME, instance, DROP_OUT));
 	}
 
 	/** A fleet member of a process named explicitly, as another JVM would be. */
@@ -495,6 +574,13 @@ class JdbcCloudCostFleetTests {
 		return new JdbcTemplate(dataSource("setup")).queryForList(
 				"SELECT instance_name || '/' || unique_id FROM plugin_config_cloud_resources WHERE terminating "
 						+ "ORDER BY 1",
+				String.class);
+	}
+
+	private static List<String> categories() {
+		return new JdbcTemplate(dataSource("setup")).queryForList(
+				"SELECT instance_name || '/' || unique_id || '=' || COALESCE(category, 'null') "
+						+ "FROM plugin_config_cloud_resources ORDER BY 1",
 				String.class);
 	}
 

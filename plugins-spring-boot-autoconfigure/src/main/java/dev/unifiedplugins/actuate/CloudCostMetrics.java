@@ -1,6 +1,7 @@
 package dev.unifiedplugins.actuate;
 
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import dev.unifiedplugins.cost.CloudCostGuard;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
@@ -21,12 +22,19 @@ import org.springframework.beans.factory.DisposableBean;
  * <li>{@code plugins.cloud.terminations}: a counter of automatic terminations, tagged by
  * {@code reason} ({@code idle}, {@code lifetime}, {@code budget}) and {@code outcome}
  * ({@code success}, {@code failure});</li>
- * <li>{@code plugins.cloud.budget.exceeded}: a gauge, 1 while the running resources cost
- * more than {@code plugins.cost.budget.hourly-usd}, 0 otherwise or without a budget.</li>
+ * <li>{@code plugins.cloud.budget.exceeded}: a gauge per budget, tagged by
+ * {@code category}: {@code *} for the global budget, 1 while the running resources cost
+ * more than {@code plugins.cost.budget.hourly-usd}, 0 otherwise or without a budget; the
+ * category's name for each {@code plugins.cost.budget.categories.<category>.hourly-usd}, 1
+ * while the category's running resources cost more. Every gauge of the name has the same
+ * tag keys, as Prometheus requires.</li>
  * </ul>
  * They read the guard's last check and call no plugin.
  */
 public class CloudCostMetrics implements MeterBinder, DisposableBean {
+
+	/** The {@code category} tag of the global budget's gauge: no category's name. */
+	public static final String GLOBAL = "*";
 
 	private final CloudCostGuard guard;
 
@@ -50,15 +58,21 @@ public class CloudCostMetrics implements MeterBinder, DisposableBean {
 			.description("Estimated cloud cost accrued since start by the running plugin resources")
 			.baseUnit("usd")
 			.register(meterRegistry);
-		Gauge.builder("plugins.cloud.budget.exceeded", this.guard, CloudCostMetrics::exceeded)
-			.description("Whether the running cloud resources cost more than the budget (1) or not (0)")
-			.strongReference(true)
-			.register(meterRegistry);
+		budgetGauge(GLOBAL, (status) -> status.budget()).register(meterRegistry);
+		for (String category : this.guard.getSettings().categoryBudgets().keySet()) {
+			budgetGauge(category, (status) -> status.categoryBudgets().get(category)).register(meterRegistry);
+		}
 	}
 
-	private static double exceeded(CloudCostGuard guard) {
-		CloudCostGuard.Budget budget = guard.status().budget();
-		return (budget != null && budget.exceeded()) ? 1 : 0;
+	private Gauge.Builder<CloudCostGuard> budgetGauge(String category,
+			Function<CloudCostGuard.Status, CloudCostGuard.@Nullable Budget> budget) {
+		return Gauge.builder("plugins.cloud.budget.exceeded", this.guard, (guard) -> {
+			CloudCostGuard.Budget now = budget.apply(guard.status());
+			return (now != null && now.exceeded()) ? 1 : 0;
+		})
+			.description("Whether the running cloud resources cost more than the budget (1) or not (0)")
+			.tag("category", category)
+			.strongReference(true);
 	}
 
 	private void count(PluginCloudResourceTerminated terminated) {

@@ -5,6 +5,7 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 
 import dev.unifiedplugins.actuate.PluginsEndpoint.BudgetDescriptor;
+import dev.unifiedplugins.actuate.PluginsEndpoint.CategoryBudgetDescriptor;
 import dev.unifiedplugins.actuate.PluginsEndpoint.CloudCostDescriptor;
 import dev.unifiedplugins.actuate.PluginsEndpoint.FleetDescriptor;
 import dev.unifiedplugins.actuate.PluginsEndpoint.PluginCloudCostDescriptor;
@@ -31,13 +32,24 @@ final class CloudCostView {
 			return new CloudCostDescriptor(hours, totalUsd, hourlyUsd, byPlugin, 0.0, null, null);
 		}
 		CloudCostGuard.Status status = this.guard.status();
-		CloudCostGuard.Budget budget = status.budget();
 		CloudCostGuard.Fleet fleet = status.fleet();
 		return new CloudCostDescriptor(hours, totalUsd, hourlyUsd, byPlugin,
-				PluginsEndpoint.usd(status.accruedUsd()),
-				(budget != null) ? new BudgetDescriptor(budget.hourlyUsd(), budget.exceeded(), budget.action().value())
-						: null,
-				(fleet != null) ? fleet(fleet) : null);
+				PluginsEndpoint.usd(status.accruedUsd()), budget(status), (fleet != null) ? fleet(fleet) : null);
+	}
+
+	/** The budgets, present when any is set. */
+	private @Nullable BudgetDescriptor budget(CloudCostGuard.Status status) {
+		CloudCostGuard.Budget budget = status.budget();
+		if (budget == null && status.categoryBudgets().isEmpty()) {
+			return null;
+		}
+		Map<String, CategoryBudgetDescriptor> categories = new TreeMap<>();
+		status.categoryBudgets()
+			.forEach((category, categoryBudget) -> categories.put(category, new CategoryBudgetDescriptor(
+					categoryBudget.hourlyUsd(), categoryBudget.exceeded(), categoryBudget.action().value())));
+		return (budget != null)
+				? new BudgetDescriptor(budget.hourlyUsd(), budget.exceeded(), budget.action().value(), categories)
+				: new BudgetDescriptor(null, false, this.guard.getSettings().budgetAction().value(), categories);
 	}
 
 	private static FleetDescriptor fleet(CloudCostGuard.Fleet fleet) {

@@ -335,7 +335,7 @@ public class PluginsEndpoint {
 	 * @param byPlugin the cost for that duration by unique id
 	 * @param accruedUsd the estimated USD accrued since start by the resources this
 	 * instance saw running
-	 * @param budget the budget, or null when none is set
+	 * @param budget the budgets, or null when none is set
 	 * @param fleet the instances sharing the JDBC store and what their resources cost, or
 	 * null without the JDBC store
 	 */
@@ -346,13 +346,35 @@ public class PluginsEndpoint {
 
 	/**
 	 * The cap on the summed hourly price of the running cloud resources
-	 * ({@code plugins.cost.budget.*}).
+	 * ({@code plugins.cost.budget.*}), and those of each category.
+	 *
+	 * @param hourlyUsd the global cap, in USD per hour, or null when only category caps are
+	 * set
+	 * @param exceeded whether the resources running at the last check cost more than the
+	 * global cap
+	 * @param action {@code warn} or {@code terminate}
+	 * @param categories the category budgets by category
+	 * ({@code plugins.cost.budget.categories.*}), empty when none is set
+	 */
+	public record BudgetDescriptor(@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Double hourlyUsd,
+			boolean exceeded, String action, Map<String, CategoryBudgetDescriptor> categories) {
+
+		/** A global budget without category budgets. */
+		public BudgetDescriptor(double hourlyUsd, boolean exceeded, String action) {
+			this(hourlyUsd, exceeded, action, Map.of());
+		}
+
+	}
+
+	/**
+	 * The cap on the summed hourly price of the running cloud resources of one category's
+	 * plugins.
 	 *
 	 * @param hourlyUsd the cap, in USD per hour
-	 * @param exceeded whether the resources running at the last check cost more
+	 * @param exceeded whether the category's resources running at the last check cost more
 	 * @param action {@code warn} or {@code terminate}
 	 */
-	public record BudgetDescriptor(double hourlyUsd, boolean exceeded, String action) {
+	public record CategoryBudgetDescriptor(double hourlyUsd, boolean exceeded, String action) {
 	}
 
 	/**

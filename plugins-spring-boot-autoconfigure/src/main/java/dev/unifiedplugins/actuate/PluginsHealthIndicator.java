@@ -62,10 +62,8 @@ public class PluginsHealthIndicator extends AbstractHealthIndicator {
 		}
 		// A budget exceeded is a detail, never DOWN: a restarted pod does not stop the bill.
 		CloudCostGuard.Status cost = (this.cloudCostGuard != null) ? this.cloudCostGuard.status() : null;
-		CloudCostGuard.Budget budget = (cost != null) ? cost.budget() : null;
-		if (budget != null) {
-			builder.withDetail("cloudBudget", Map.of("hourlyUsd", budget.hourlyUsd(), "exceeded", budget.exceeded(),
-					"action", budget.action().value(), "runningHourlyUsd", budget.runningHourlyUsd()));
+		if (cost != null && (cost.budget() != null || !cost.categoryBudgets().isEmpty())) {
+			builder.withDetail("cloudBudget", budgetDetail(cost));
 		}
 		// Nor is an unreachable fleet: the guard goes on alone.
 		CloudCostGuard.Fleet fleet = (cost != null) ? cost.fleet() : null;
@@ -95,6 +93,27 @@ public class PluginsHealthIndicator extends AbstractHealthIndicator {
 	}
 
 	/** Why each plugin whose last load or reload failed did, by unique id. */
+	/** The global budget's figures, if it is set, and each category budget's under "categories". */
+	private static Map<String, Object> budgetDetail(CloudCostGuard.Status cost) {
+		CloudCostGuard.Budget global = cost.budget();
+		Map<String, Object> detail = new LinkedHashMap<>((global != null) ? budgetDetail(global) : Map.of());
+		if (!cost.categoryBudgets().isEmpty()) {
+			Map<String, Object> categories = new LinkedHashMap<>();
+			cost.categoryBudgets().forEach((category, budget) -> categories.put(category, budgetDetail(budget)));
+			detail.put("categories", categories);
+		}
+		return detail;
+	}
+
+	private static Map<String, Object> budgetDetail(CloudCostGuard.Budget budget) {
+		Map<String, Object> detail = new LinkedHashMap<>();
+		detail.put("hourlyUsd", budget.hourlyUsd());
+		detail.put("exceeded", budget.exceeded());
+		detail.put("action", budget.action().value());
+		detail.put("runningHourlyUsd", budget.runningHourlyUsd());
+		return detail;
+	}
+
 	private Map<String, String> loadErrors() {
 		Map<String, String> errors = new LinkedHashMap<>();
 		for (String category : this.registry.getCategories()) {

@@ -2,6 +2,9 @@ package dev.unifiedplugins.autoconfigure;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 
 import dev.unifiedplugins.actuate.CloudCostMetrics;
 import dev.unifiedplugins.concurrent.BoundedCalls;
@@ -48,20 +51,34 @@ public final class PluginsCloudCostAutoConfiguration {
 			ObjectProvider<CloudActivitySource> activitySources) {
 		PluginsProperties.Cloud cloud = properties.getCloud();
 		PluginsProperties.Budget budget = properties.getCost().getBudget();
-		Double hourlyUsd = budget.getHourlyUsd();
-		if (hourlyUsd != null && (!Double.isFinite(hourlyUsd) || hourlyUsd < 0)) {
-			throw new InvalidConfigurationPropertyValueException("plugins.cost.budget.hourly-usd", hourlyUsd,
-					"must be a finite amount of USD of at least 0");
-		}
+		Double hourlyUsd = requireUsd(budget.getHourlyUsd(), "plugins.cost.budget.hourly-usd");
+		Map<String, CloudCostGuard.CategoryBudget> categories = new LinkedHashMap<>();
+		budget.getCategories().forEach((category, categoryBudget) -> {
+			Double cap = requireUsd(categoryBudget.getHourlyUsd(),
+					"plugins.cost.budget.categories." + category + ".hourly-usd");
+			if (cap != null) {
+				categories.put(category, new CloudCostGuard.CategoryBudget(cap,
+						Objects.requireNonNullElse(categoryBudget.getAction(), budget.getAction())));
+			}
+		});
 		CloudCostGuard guard = new CloudCostGuard(registry, pluginCalls, Clock.systemUTC(),
 				new CloudCostGuard.Settings(optionalPositive(cloud.getIdleTimeout(), "plugins.cloud.idle-timeout"),
 						optionalPositive(cloud.getMaxLifetime(), "plugins.cloud.max-lifetime"), hourlyUsd,
 						budget.getAction(), PluginsAutoConfiguration.requirePositive(properties.getResourceTimeout(),
-								"plugins.resource-timeout")),
+								"plugins.resource-timeout"),
+						categories),
 				fleet.getIfAvailable());
 		guard.setActivitySources(activitySources.orderedStream().toList());
 		guard.setBeforeTerminateTimeout(PluginsAutoConfiguration.beforeTerminateTimeout(properties));
 		return guard;
+	}
+
+	private static Double requireUsd(Double hourlyUsd, String property) {
+		if (hourlyUsd != null && (!Double.isFinite(hourlyUsd) || hourlyUsd < 0)) {
+			throw new InvalidConfigurationPropertyValueException(property, hourlyUsd,
+					"must be a finite amount of USD of at least 0");
+		}
+		return hourlyUsd;
 	}
 
 	@Bean

@@ -342,6 +342,13 @@ public class PluginsProperties {
 		 */
 		private BudgetAction action = BudgetAction.WARN;
 
+		/**
+		 * Caps on what the running cloud resources of the plugins of one category cost
+		 * together, by category. Each holds besides the global cap: a resource terminated
+		 * for one counts as gone for the other.
+		 */
+		private Map<String, CategoryBudget> categories = new LinkedHashMap<>();
+
 		public @Nullable Double getHourlyUsd() {
 			return this.hourlyUsd;
 		}
@@ -355,6 +362,51 @@ public class PluginsProperties {
 		}
 
 		public void setAction(BudgetAction action) {
+			this.action = action;
+		}
+
+		public Map<String, CategoryBudget> getCategories() {
+			return this.categories;
+		}
+
+		public void setCategories(Map<String, CategoryBudget> categories) {
+			this.categories = categories;
+		}
+
+	}
+
+	/**
+	 * Cap on what the running cloud resources of one category's plugins cost together.
+	 */
+	public static class CategoryBudget {
+
+		/**
+		 * Cap, in USD per hour, on the summed estimated hourly price of the running cloud
+		 * resources of the category's plugins, of the whole fleet with
+		 * plugins.store-type=jdbc. No cap when not set.
+		 */
+		private @Nullable Double hourlyUsd;
+
+		/**
+		 * What to do when the category's running cloud resources cost more than its cap:
+		 * 'warn' or 'terminate' (its most expensive first), as plugins.cost.budget.action,
+		 * which applies when not set.
+		 */
+		private @Nullable BudgetAction action;
+
+		public @Nullable Double getHourlyUsd() {
+			return this.hourlyUsd;
+		}
+
+		public void setHourlyUsd(@Nullable Double hourlyUsd) {
+			this.hourlyUsd = hourlyUsd;
+		}
+
+		public @Nullable BudgetAction getAction() {
+			return this.action;
+		}
+
+		public void setAction(@Nullable BudgetAction action) {
 			this.action = action;
 		}
 

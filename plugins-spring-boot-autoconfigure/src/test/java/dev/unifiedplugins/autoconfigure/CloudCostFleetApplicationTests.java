@@ -92,6 +92,39 @@ class CloudCostFleetApplicationTests {
 	}
 
 	@Test
+	void aCategoryBudgetHoldsAcrossTheFleetAndEachInstanceShowsItOverHttp() throws Exception {
+		Map<String, SimulatedCloudPlugin> onA = Map.of("a1", new SimulatedCloudPlugin(5.0), "a2",
+				new SimulatedCloudPlugin(1.0));
+		Map<String, SimulatedCloudPlugin> onB = Map.of("b1", new SimulatedCloudPlugin(4.0), "b2",
+				new SimulatedCloudPlugin(2.0));
+		String[] budget = { "--plugins.cost.budget.categories.cloud.hourly-usd=3",
+				"--plugins.cost.budget.categories.cloud.action=terminate" };
+		Instance a = start("instance-a", onA, budget);
+		Instance b = start("instance-b", onB, budget);
+		// 12 against 3 in the fleet, whichever instance checks first: a1 and b1 go, each by its owner.
+		Await.until("the fleet's cloud resources cost 3", () -> fleet(a).path("hourlyUsd").asDouble() == 3.0
+				&& fleet(b).path("hourlyUsd").asDouble() == 3.0);
+		assertThat(onA.get("a1").terminations).hasValue(1);
+		assertThat(onB.get("b1").terminations).hasValue(1);
+		assertThat(onA.get("a2").terminations.get() + onB.get("b2").terminations.get()).isZero();
+		assertThat(a.events).containsExactly(new PluginCloudResourceTerminated("cloud_a1", Reason.BUDGET, 5.0, true));
+		for (Instance instance : List.of(a, b)) {
+			Await.until(instance.name + " finds the budget held",
+					() -> !cloudCost(instance).at("/budget/categories/cloud/exceeded").asBoolean(true));
+			JsonNode shown = cloudCost(instance).get("budget");
+			assertThat(shown.propertyNames()).containsExactly("hourlyUsd", "exceeded", "action", "categories");
+			assertThat(shown.get("hourlyUsd").isNull()).as("no global cap").isTrue();
+			assertThat(shown.get("categories").propertyNames()).containsExactly("cloud");
+			JsonNode cloud = shown.get("categories").get("cloud");
+			assertThat(cloud.propertyNames()).containsExactly("hourlyUsd", "exceeded", "action");
+			assertThat(cloud.get("hourlyUsd").asDouble()).isEqualTo(3.0);
+			assertThat(cloud.get("action").asString()).isEqualTo("terminate");
+			JsonNode health = get(instance, "/actuator/health").at("/components/plugins/details/cloudBudget");
+			assertThat(health.at("/categories/cloud/runningHourlyUsd").asDouble()).isEqualTo(3.0);
+		}
+	}
+
+	@Test
 	void anOperatorsTerminationIsPublishedShownAndLeavesTheFleetsBill() throws Exception {
 		Instance a = start("instance-a", Map.of("gpu", new SimulatedCloudPlugin(2.5)));
 		SimulatedCloudPlugin tpu = new SimulatedCloudPlugin(1.5);
@@ -245,8 +278,12 @@ class CloudCostFleetApplicationTests {
 	}
 
 	private JsonNode fleet(Instance instance) {
+		return cloudCost(instance).get("fleet");
+	}
+
+	private JsonNode cloudCost(Instance instance) {
 		try {
-			return get(instance, "/actuator/plugins").get("cloudCost").get("fleet");
+			return get(instance, "/actuator/plugins").get("cloudCost");
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);

@@ -17,6 +17,7 @@ import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.cost.CloudCostGuard;
 import dev.unifiedplugins.cost.CloudCostGuard.BudgetAction;
+import dev.unifiedplugins.cost.CloudCostGuard.CategoryBudget;
 import dev.unifiedplugins.lifecycle.CloudCostGuardLifecycle;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
@@ -88,6 +89,31 @@ class PluginsCloudCostAutoConfigurationTests {
 			.run((context) -> assertThat(context.getBean(CloudCostGuard.class).getSettings())
 				.isEqualTo(new CloudCostGuard.Settings(Duration.ofMinutes(15), Duration.ofHours(8), 10.5,
 						BudgetAction.TERMINATE, Duration.ofSeconds(3))));
+	}
+
+	@Test
+	void categoryBudgetsBindWithTheGlobalActionAsTheirDefault() {
+		runner(Map.of())
+			.withPropertyValues("plugins.cost.budget.action=terminate",
+					"plugins.cost.budget.categories.llm.hourly-usd=10",
+					"plugins.cost.budget.categories.transcription.hourly-usd=2.5",
+					"plugins.cost.budget.categories.transcription.action=warn")
+			.run((context) -> {
+				CloudCostGuard.Settings settings = context.getBean(CloudCostGuard.class).getSettings();
+				assertThat(settings.budgetHourlyUsd()).as("no global cap").isNull();
+				assertThat(settings.categoryBudgets()).isEqualTo(
+						Map.of("llm", new CategoryBudget(10.0, BudgetAction.TERMINATE), "transcription",
+								new CategoryBudget(2.5, BudgetAction.WARN)));
+			});
+	}
+
+	@Test
+	void negativeCategoryBudgetFailsNamingTheProperty() {
+		runner(Map.of()).withPropertyValues("plugins.cost.budget.categories.llm.hourly-usd=-1")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("plugins.cost.budget.categories.llm.hourly-usd"));
 	}
 
 	@Test
@@ -203,6 +229,33 @@ class PluginsCloudCostAutoConfigurationTests {
 				assertThat(context.getBean(PluginsEndpoint.class).plugins(null).cloudCost().budget())
 					.isEqualTo(new PluginsEndpoint.BudgetDescriptor(10.0, true, "warn"));
 				assertThat(meters.get("plugins.cloud.budget.exceeded").gauge().value()).isEqualTo(1.0);
+				assertThat(this.events).filteredOn(PluginCloudResourceTerminated.class::isInstance).isEmpty();
+			});
+	}
+
+	@Test
+	void exceededCategoryBudgetIsAHealthDetailATaggedGaugeAndInTheEndpoint() {
+		runner(Map.of("a", new SimulatedCloudPlugin(6.0), "b", new SimulatedCloudPlugin(5.0)))
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withPropertyValues("plugins.cost.budget.categories.cloud.hourly-usd=10",
+					"plugins.cloud.check-interval=100ms")
+			.run((context) -> {
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				context.getBean(CloudCostMetrics.class).bindTo(meters);
+				Await.until("the category's budget is found exceeded", () -> this.events
+					.contains(new CloudCostGuard.BudgetExceeded(11.0, 10.0, BudgetAction.WARN, "cloud")));
+				Health health = context.getBean(PluginsHealthIndicator.class).health(true);
+				assertThat(health.getStatus()).isEqualTo(Status.UP);
+				assertThat(health.getDetails()).containsEntry("cloudBudget", Map.of("categories", Map.of("cloud",
+						Map.of("hourlyUsd", 10.0, "exceeded", true, "action", "warn", "runningHourlyUsd", 11.0))));
+				assertThat(context.getBean(PluginsEndpoint.class).plugins(null).cloudCost().budget())
+					.isEqualTo(new PluginsEndpoint.BudgetDescriptor(null, false, "warn",
+							Map.of("cloud", new PluginsEndpoint.CategoryBudgetDescriptor(10.0, true, "warn"))));
+				assertThat(meters.get("plugins.cloud.budget.exceeded").tag("category", "cloud").gauge().value())
+					.isEqualTo(1.0);
+				assertThat(meters.get("plugins.cloud.budget.exceeded").tag("category", CloudCostMetrics.GLOBAL)
+					.gauge()
+					.value()).as("no global budget").isZero();
 				assertThat(this.events).filteredOn(PluginCloudResourceTerminated.class::isInstance).isEmpty();
 			});
 	}

@@ -44,7 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * must never show. Screenshots of each main view go to {@code target/screenshots}.
  * <p>
  * The application shows configuration values ({@code show-values=always}), so that the
- * form is filled in, and its secrets must stay masked all the same.
+ * form is filled in, and its secrets must stay masked all the same. Its {@code llm}
+ * category has a budget, which the page's header shows.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @ExtendWith(Browser.Installed.class)
@@ -75,7 +76,8 @@ class SettingsPageBrowserTests {
 		configDir = Files.createTempDirectory("plugins-browser-test");
 		context = new SpringApplicationBuilder(SampleApplication.class).main(SampleApplication.class)
 			.run("--server.port=0", "--plugins.config-dir=" + configDir, Browser.QUIET_SELENIUM,
-					"--management.endpoint.plugins.show-values=always");
+					"--management.endpoint.plugins.show-values=always",
+					"--plugins.cost.budget.categories.llm.hourly-usd=100");
 		baseUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
 		browser = Browser.open(1280, 1000);
 	}
@@ -107,7 +109,10 @@ class SettingsPageBrowserTests {
 		plugins.selectByValue(LLAMA);
 		awaitForm(LLAMA);
 		assertThat(byId("details-title").getText()).isEqualTo("Llama 3 70B (cloud GPU)");
-		assertThat(byId("summary").getText()).contains("4 plugins in 2 categories");
+		assertThat(byId("summary").getText()).contains("4 plugins in 2 categories")
+			.as("each budget, in the header")
+			.contains("llm budget $100.00 per hour, within")
+			.doesNotContain(" · budget ");
 		browser.screenshot("01-select-plugin");
 	}
 
