@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.unifiedplugins.actuate.PluginsEndpoint;
 import dev.unifiedplugins.actuate.PluginsHealthIndicator;
 import dev.unifiedplugins.core.CloudProviderType;
 import dev.unifiedplugins.core.PluginDescriptor;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.MDC;
 
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
@@ -121,6 +123,21 @@ class PluginsObservationAutoConfigurationTests {
 			registry.savePluginConfig(ID, Map.of("greeting", "Hi"));
 			await().atMost(Duration.ofSeconds(10)).until(() -> lifecycle.getLoadError(ID).isEmpty());
 			assertThat(health.health(true).getDetails()).doesNotContainKey("loadErrors");
+		});
+	}
+
+	@Test
+	void theHotReadPathsAreNotObservedPerCall() {
+		speakersLoadedOnStart().withPropertyValues("management.endpoints.web.exposure.include=plugins").run((context) -> {
+			UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+			PluginsEndpoint endpoint = context.getBean(PluginsEndpoint.class);
+			this.observations.clear();
+			for (int i = 0; i < 100; i++) {
+				assertThat(registry.getPlugin(ID)).isPresent();
+				assertThat(endpoint.plugins(null).plugins()).isNotEmpty();
+				assertThat(endpoint.plugin(ID, SecurityContext.NONE)).isNotNull();
+			}
+			assertThat(this.observations).doesNotHaveAnyObservation();
 		});
 	}
 
