@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -71,6 +73,11 @@ public final class CloudCostGuard {
 	/** Guards replacing the status, which checks and recorded terminations both do. */
 	private final Object statusLock = new Object();
 
+	private final UnifiedPluginRegistry registry;
+
+	/** The budgets' categories no registered plugin system had yet: each is warned about once. */
+	private final Set<String> unknownBudgetCategories;
+
 	private volatile Status status;
 
 	private volatile PluginCallObserver observer = PluginCallObserver.NONE;
@@ -87,7 +94,7 @@ public final class CloudCostGuard {
 	 */
 	public CloudCostGuard(UnifiedPluginRegistry registry, BoundedCalls calls, Clock clock, Settings settings,
 			@Nullable CloudCostFleet fleet) {
-		Objects.requireNonNull(registry, "registry must not be null");
+		this.registry = Objects.requireNonNull(registry, "registry must not be null");
 		Objects.requireNonNull(calls, "calls must not be null");
 		this.clock = Objects.requireNonNull(clock, "clock must not be null");
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
@@ -98,6 +105,8 @@ public final class CloudCostGuard {
 		this.terminator = new CloudResourceTerminator(calls, settings, this.listeners, categories);
 		this.activitySources = new CloudActivitySources(calls, settings.callTimeout(), categories);
 		this.budget = new CloudBudget(settings, fleet, this.budgetListeners, categories);
+		this.unknownBudgetCategories = ConcurrentHashMap.newKeySet();
+		this.unknownBudgetCategories.addAll(settings.categoryBudgets().keySet());
 		CloudBudget.Result initial = this.budget.initial();
 		this.status = new Status(null, 0, Map.of(), 0, initial.budget(), Map.of(), null, initial.categoryBudgets());
 	}
@@ -217,6 +226,7 @@ public final class CloudCostGuard {
 
 	private Status checkNow() {
 		Instant now = this.clock.instant();
+		warnOfUnknownBudgetCategories();
 		for (String id = this.terminatedElsewhere.poll(); id != null; id = this.terminatedElsewhere.poll()) {
 			this.accrual.forget(id);
 		}
@@ -243,6 +253,26 @@ public final class CloudCostGuard {
 					budget.categoryBudgets());
 			this.status = result;
 			return result;
+		}
+	}
+
+	/**
+	 * A budget of a category that no plugin system has is most likely a typo, which would
+	 * cap nothing: said once, at the first check, by which an application's plugin systems
+	 * have registered (the guard is created before them).
+	 */
+	private void warnOfUnknownBudgetCategories() {
+		if (this.unknownBudgetCategories.isEmpty()) {
+			return;
+		}
+		List<String> known = this.registry.getCategories();
+		for (String category : List.copyOf(this.unknownBudgetCategories)) {
+			this.unknownBudgetCategories.remove(category);
+			if (!known.contains(category)) {
+				logger.log(System.Logger.Level.WARNING, "plugins.cost.budget.categories." + category
+						+ " caps category '" + category + "', which no plugin system has (they are " + known
+						+ "); it caps nothing until one registers");
+			}
 		}
 	}
 

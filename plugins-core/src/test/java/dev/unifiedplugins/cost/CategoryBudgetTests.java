@@ -18,6 +18,7 @@ import dev.unifiedplugins.cost.CloudCostGuard.Settings;
 import dev.unifiedplugins.cost.CloudCostGuard.Status;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
+import dev.unifiedplugins.testsupport.LogCapture;
 import dev.unifiedplugins.testsupport.MutableClock;
 import dev.unifiedplugins.testsupport.SimulatedCloudPlugin;
 import dev.unifiedplugins.testsupport.TestPluginManager;
@@ -75,6 +76,20 @@ class CategoryBudgetTests {
 		this.clock.advance(CHECK);
 		guard.check();
 		assertThat(this.events).as("under its cap now: nothing more").hasSize(2);
+	}
+
+	@Test
+	void aBudgetOfACategoryNoPluginSystemHasIsWarnedAboutOnce() {
+		CloudCostGuard guard = guard(null, Map.of("llm", new CategoryBudget(100.0, BudgetAction.TERMINATE), "lmm",
+				new CategoryBudget(3.0, BudgetAction.TERMINATE)));
+		try (LogCapture log = LogCapture.start()) {
+			guard.check();
+			this.clock.advance(CHECK);
+			guard.check();
+			assertThat(log.text().split("plugins.cost.budget.categories.lmm caps", -1)).as("one warning").hasSize(2);
+			assertThat(log.text()).contains("which no plugin system has").doesNotContain("categories.llm caps");
+		}
+		assertThat(this.events).as("a cap on no category terminates nothing").isEmpty();
 	}
 
 	@Test
