@@ -15,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.unifiedplugins.core.UnifiedPluginRegistry;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,50 +31,26 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  * The test keeps no plugin instance, class or loader in a local variable across a reload:
  * the helpers return strings and weak references only.
  */
-class JarClassLoaderReleaseTests {
-
-	private static final String FRENCH = "greeters_french";
+class JarClassLoaderReleaseTests extends AbstractGreeterJarDirectoryTests {
 
 	private static final String RESOURCE = "greeting.txt";
 
 	@TempDir
-	Path plugins;
-
-	@TempDir
 	Path builds;
-
-	@TempDir
-	Path configDir;
 
 	private Path hola;
 
 	private Path olla;
 
-	private JarDirectoryPluginManager<GreeterPlugin> manager;
-
-	private UnifiedPluginRegistry registry;
-
-	private PluginLifecycle lifecycle;
-
 	@BeforeEach
 	void buildJars() throws IOException {
-		Greeters.reset();
 		this.hola = french(this.builds.resolve("hola.jar"), "Hola");
 		this.olla = french(this.builds.resolve("olla.jar"), "Olla");
 		PluginJars.build(this.plugins.resolve("spanish.jar"),
 				PluginJars.greeter("com.acme.spanish", "SpanishGreeter", "spanish", "Buenas"),
 				"com.acme.spanish.SpanishGreeter");
 		Files.copy(this.hola, this.plugins.resolve("french.jar"));
-		this.manager = new JarDirectoryPluginManager<>(GreeterPlugin.class, this.plugins);
-		this.registry = new UnifiedPluginRegistry(this.configDir);
-		this.registry.registerPluginManager("greeters", this.manager);
-		this.lifecycle = new PluginLifecycle(this.registry);
-	}
-
-	@AfterEach
-	void close() throws IOException {
-		this.lifecycle.close();
-		this.manager.close();
+		register();
 	}
 
 	@Test
@@ -89,12 +63,9 @@ class JarClassLoaderReleaseTests {
 		// A JAR not replaced keeps its loader, open.
 		assertThat(definitionLoader("spanish")).isSameAs(spanish.get());
 		assertThat(isClosed(spanish)).isFalse();
-		assertThat(greet()).isEqualTo("Olla Luc");
-		assertThat(loadedResource()).isEqualTo("Olla");
+		assertRunsOn("Olla");
 		assertThat(this.lifecycle.getLoadError(FRENCH)).isEmpty();
-		assertThat(isClosed(first)).isTrue();
-		assertCollected(List.of(first));
-		assertThat(openFilesUnderPlugins()).isLessThanOrEqualTo(jarCount());
+		assertReleased(first);
 	}
 
 	@Test
@@ -107,18 +78,14 @@ class JarClassLoaderReleaseTests {
 		// The loaded instance still runs on the old JAR, which is still open.
 		assertThat(this.lifecycle.getLoadError(FRENCH)).hasValueSatisfying(
 				(error) -> assertThat(error).contains("fails on purpose"));
-		assertThat(greet()).isEqualTo("Hola Luc");
-		assertThat(loadedResource()).isEqualTo("Hola");
+		assertRunsOn("Hola");
 		assertThat(definitionResource()).isEqualTo("Olla");
 		assertThat(isClosed(first)).isFalse();
 		Greeters.failing("french", false);
 		this.lifecycle.load(FRENCH);
-		assertThat(greet()).isEqualTo("Olla Luc");
-		assertThat(loadedResource()).isEqualTo("Olla");
+		assertRunsOn("Olla");
 		assertThat(this.lifecycle.getLoadError(FRENCH)).isEmpty();
-		assertThat(isClosed(first)).isTrue();
-		assertCollected(List.of(first));
-		assertThat(openFilesUnderPlugins()).isLessThanOrEqualTo(jarCount());
+		assertReleased(first);
 	}
 
 	@Test
@@ -129,9 +96,7 @@ class JarClassLoaderReleaseTests {
 		Files.delete(this.plugins.resolve("french.jar"));
 		this.lifecycle.rescan("greeters");
 		assertThat(this.registry.getPluginInstance(FRENCH)).isEmpty();
-		assertThat(isClosed(french)).isTrue();
-		assertCollected(List.of(french));
-		assertThat(openFilesUnderPlugins()).isLessThanOrEqualTo(jarCount());
+		assertReleased(french);
 	}
 
 	@Test
@@ -206,12 +171,17 @@ class JarClassLoaderReleaseTests {
 				StandardCopyOption.ATOMIC_MOVE);
 	}
 
-	private String greet() {
-		return ((GreeterPlugin) this.registry.getPluginInstance(FRENCH).orElseThrow()).greet("Luc");
+	/** The loaded French plugin greets with, and reads the resource of, the given build. */
+	private void assertRunsOn(String greeting) throws IOException {
+		assertThat(greet()).isEqualTo(greeting + " Luc");
+		assertThat(loadedResource()).isEqualTo(greeting);
 	}
 
-	private ClassLoader loadedLoader() {
-		return this.registry.getPluginInstance(FRENCH).orElseThrow().getClass().getClassLoader();
+	/** The loader is closed and collected, and no more files are open than there are JARs. */
+	private void assertReleased(WeakReference<ClassLoader> loader) throws IOException {
+		assertThat(isClosed(loader)).isTrue();
+		assertCollected(List.of(loader));
+		assertThat(openFilesUnderPlugins()).isLessThanOrEqualTo(jarCount());
 	}
 
 	private ClassLoader definitionLoader(String name) {
@@ -247,14 +217,6 @@ class JarClassLoaderReleaseTests {
 
 	private static void assertCollected(List<WeakReference<ClassLoader>> references) {
 		ReleasedLoaders.assertCollected(references);
-	}
-
-	private int jarCount() throws IOException {
-		return ReleasedLoaders.jarCount(this.plugins);
-	}
-
-	private int openFilesUnderPlugins() throws IOException {
-		return ReleasedLoaders.openFilesUnder(this.plugins);
 	}
 
 }

@@ -2,7 +2,6 @@ package dev.unifiedplugins.systems;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.testsupport.Await;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,9 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  * <p>
  * The test keeps no plugin instance, class or loader in a local variable across a reload.
  */
-class JarDirectoryWatcherTests {
-
-	private static final String FRENCH = "greeters_french";
+class JarDirectoryWatcherTests extends AbstractGreeterJarDirectoryTests {
 
 	/** Fast checks for most tests: the settle delay is half of it. */
 	private static final Duration FAST = Duration.ofMillis(200);
@@ -49,18 +44,6 @@ class JarDirectoryWatcherTests {
 
 	private static Path german;
 
-	@TempDir
-	Path plugins;
-
-	@TempDir
-	Path configDir;
-
-	private JarDirectoryPluginManager<GreeterPlugin> manager;
-
-	private UnifiedPluginRegistry registry;
-
-	private PluginLifecycle lifecycle;
-
 	@BeforeAll
 	static void buildJars() throws IOException {
 		v1 = french(builds.resolve("v1.jar"), " (v1)");
@@ -71,19 +54,9 @@ class JarDirectoryWatcherTests {
 	}
 
 	@BeforeEach
-	void register() throws IOException {
-		Greeters.reset();
+	void registerV1() throws IOException {
 		Files.copy(v1, this.plugins.resolve("french.jar"));
-		this.manager = new JarDirectoryPluginManager<>(GreeterPlugin.class, this.plugins);
-		this.registry = new UnifiedPluginRegistry(this.configDir);
-		this.registry.registerPluginManager("greeters", this.manager);
-		this.lifecycle = new PluginLifecycle(this.registry);
-	}
-
-	@AfterEach
-	void close() throws IOException {
-		this.lifecycle.close();
-		this.manager.close();
+		register();
 	}
 
 	@Test
@@ -251,7 +224,7 @@ class JarDirectoryWatcherTests {
 		this.lifecycle.load(FRENCH);
 		this.lifecycle.watch("greeters", Duration.ofMillis(100));
 		int threads = Thread.activeCount();
-		int jars = ReleasedLoaders.jarCount(this.plugins);
+		int jars = jarCount();
 		List<WeakReference<ClassLoader>> released = new ArrayList<>();
 		int maxThreads = 0;
 		for (int round = 0; round < 100; round++) {
@@ -298,28 +271,11 @@ class JarDirectoryWatcherTests {
 		}
 	}
 
-	private String greet() {
-		return this.registry.getPluginInstance(FRENCH).map((plugin) -> ((GreeterPlugin) plugin).greet("Luc")).orElse(null);
-	}
-
-	private ClassLoader loadedLoader() {
-		return this.registry.getPluginInstance(FRENCH).orElseThrow().getClass().getClassLoader();
-	}
-
 	private void assertReleased(WeakReference<ClassLoader> old) throws IOException {
-		int jars = ReleasedLoaders.jarCount(this.plugins);
+		int jars = jarCount();
 		Await.until("the old loader and its file are closed",
 				() -> ReleasedLoaders.isClosed(old) && openFilesUnderPlugins() <= jars);
 		ReleasedLoaders.assertCollected(List.of(old));
-	}
-
-	private int openFilesUnderPlugins() {
-		try {
-			return ReleasedLoaders.openFilesUnder(this.plugins);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 	private static List<String> watcherThreads(String category) {

@@ -6,7 +6,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -15,12 +14,12 @@ import dev.unifiedplugins.config.PluginConfigChange;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.systems.ConfigurablePlugin;
 import dev.unifiedplugins.systems.PluginInfo;
-import dev.unifiedplugins.testsupport.Unsecured;
+import dev.unifiedplugins.testsupport.StartedApplications;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,8 +28,6 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,14 +51,10 @@ class PluginConfigChecksHttpTests {
 	@TempDir
 	Path dir;
 
-	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+	@RegisterExtension
+	final StartedApplications applications = new StartedApplications();
 
 	private final List<PluginConfigChange> changes = new CopyOnWriteArrayList<>();
-
-	@AfterEach
-	void stop() {
-		this.contexts.forEach(ConfigurableApplicationContext::close);
-	}
 
 	@Test
 	void aSaveThePluginRefusesIsABadRequestWithItsMessageAndNothingIsWrittenOrAnnounced() throws Exception {
@@ -152,20 +145,16 @@ class PluginConfigChecksHttpTests {
 	}
 
 	private String start(String showValues) {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(TunerApplication.class)
-			.web(WebApplicationType.SERVLET)
-			.run("--server.port=0", "--server.address=127.0.0.1", "--plugins.config-dir=" + this.dir,
-					"--spring.main.banner-mode=off", Unsecured.EXCLUDE,
-					"--plugins.systems.stt.type=" + TunerPlugin.class.getName(),
-					"--plugins.systems.stt.load-on-start=true",
-					"--management.endpoints.web.exposure.include=plugins",
-					"--management.endpoint.plugins.access=unrestricted",
-					"--management.endpoint.plugins.show-values=" + showValues);
-		this.contexts.add(context);
-		UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+		String base = this.applications.start(
+				new SpringApplicationBuilder(TunerApplication.class).web(WebApplicationType.SERVLET), this.dir,
+				"--plugins.systems.stt.type=" + TunerPlugin.class.getName(), "--plugins.systems.stt.load-on-start=true",
+				"--management.endpoints.web.exposure.include=plugins",
+				"--management.endpoint.plugins.access=unrestricted",
+				"--management.endpoint.plugins.show-values=" + showValues);
+		UnifiedPluginRegistry registry = this.applications.get(0).getBean(UnifiedPluginRegistry.class);
 		assertThat(registry.getPluginInstance(ID)).as("loaded on start").isPresent();
 		registry.addChangeListener(this.changes::add);
-		return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+		return base;
 	}
 
 	private Path file() {

@@ -5,16 +5,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.unifiedplugins.processes.ThisProcess;
 import dev.unifiedplugins.systems.ConfigurablePlugin;
 import dev.unifiedplugins.systems.PluginInfo;
-import dev.unifiedplugins.testsupport.Unsecured;
-import org.junit.jupiter.api.AfterEach;
+import dev.unifiedplugins.testsupport.StartedApplications;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,8 +21,6 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,12 +39,8 @@ class PluginsEndpointAppliedHttpTests {
 	@TempDir
 	Path dir;
 
-	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-
-	@AfterEach
-	void stop() {
-		this.contexts.forEach(ConfigurableApplicationContext::close);
-	}
+	@RegisterExtension
+	final StartedApplications applications = new StartedApplications();
 
 	@Test
 	void aLoadedPluginShowsThisInstanceAndAnAwaitedSaveItsOwnReload() throws Exception {
@@ -88,16 +80,12 @@ class PluginsEndpointAppliedHttpTests {
 	}
 
 	private String start(boolean loadOnStart) {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(TunerApplication.class)
-			.web(WebApplicationType.SERVLET)
-			.run("--server.port=0", "--server.address=127.0.0.1", "--plugins.config-dir=" + this.dir,
-					"--spring.main.banner-mode=off", Unsecured.EXCLUDE,
-					"--plugins.systems.stt.type=" + TunerPlugin.class.getName(),
-					"--plugins.systems.stt.load-on-start=" + loadOnStart,
-					"--management.endpoints.web.exposure.include=plugins",
-					"--management.endpoint.plugins.access=unrestricted");
-		this.contexts.add(context);
-		return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+		return this.applications.start(
+				new SpringApplicationBuilder(TunerApplication.class).web(WebApplicationType.SERVLET), this.dir,
+				"--plugins.systems.stt.type=" + TunerPlugin.class.getName(),
+				"--plugins.systems.stt.load-on-start=" + loadOnStart,
+				"--management.endpoints.web.exposure.include=plugins",
+				"--management.endpoint.plugins.access=unrestricted");
 	}
 
 	private static HttpResponse<String> post(String base, String id, String body) throws Exception {

@@ -13,10 +13,10 @@ import java.util.List;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.testsupport.ForeignFileLock;
+import dev.unifiedplugins.testsupport.StartedApplications;
 import dev.unifiedplugins.testsupport.TestPluginManager;
-import dev.unifiedplugins.testsupport.Unsecured;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,9 +25,7 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,12 +49,8 @@ class PluginsEndpointBodyFilterTests {
 	@TempDir
 	Path dir;
 
-	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-
-	@AfterEach
-	void stop() {
-		this.contexts.forEach(ConfigurableApplicationContext::close);
-	}
+	@RegisterExtension
+	final StartedApplications applications = new StartedApplications();
 
 	@Test
 	void servletSavesAnObjectConfigWithEveryDigitOfItsNumbers() throws Exception {
@@ -119,7 +113,7 @@ class PluginsEndpointBodyFilterTests {
 	void aSeparateManagementPortTakesTheObjectForm() throws Exception {
 		start(WebApplicationType.SERVLET, "--management.server.port=0");
 		String base = "http://127.0.0.1:"
-				+ this.contexts.get(0).getEnvironment().getRequiredProperty("local.management.port");
+				+ this.applications.get(0).getEnvironment().getRequiredProperty("local.management.port");
 
 		assertThat(post(base, "{\"config\": {\"device\": \"cuda\"}}").statusCode()).isEqualTo(200);
 		assertThat(Files.readString(this.dir.resolve(ID + ".json"))).contains("\"device\": \"cuda\"");
@@ -180,27 +174,22 @@ class PluginsEndpointBodyFilterTests {
 	@Test
 	void noFilterWhenTheEndpointIsNotServedOverTheWeb() {
 		start(WebApplicationType.SERVLET, "--management.endpoints.web.exposure.include=health");
-		assertThat(this.contexts.get(0).getBeanNamesForType(FilterRegistrationBean.class))
+		assertThat(this.applications.get(0).getBeanNamesForType(FilterRegistrationBean.class))
 			.doesNotContain("pluginsEndpointBodyFilter");
 		start(WebApplicationType.REACTIVE, "--management.endpoints.web.exposure.include=health");
-		assertThat(this.contexts.get(1).getBeansOfType(PluginsEndpointBodyWebFilter.class)).isEmpty();
+		assertThat(this.applications.get(1).getBeansOfType(PluginsEndpointBodyWebFilter.class)).isEmpty();
 	}
 
 	private String start(WebApplicationType type, String... more) {
-		List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
-				"--plugins.config-dir=" + this.dir, "--spring.main.banner-mode=off",
-				Unsecured.EXCLUDE));
-		args.addAll(List.of(more));
+		List<String> args = new ArrayList<>(List.of(more));
 		if (args.stream().noneMatch((arg) -> arg.startsWith(ACCESS))) {
 			args.add(ACCESS + "unrestricted");
 		}
 		if (args.stream().noneMatch((arg) -> arg.startsWith(EXPOSURE))) {
 			args.add(EXPOSURE + "plugins");
 		}
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(WhisperApplication.class).web(type)
-			.run(args.toArray(String[]::new));
-		this.contexts.add(context);
-		return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+		return this.applications.start(new SpringApplicationBuilder(WhisperApplication.class).web(type), this.dir,
+				args.toArray(String[]::new));
 	}
 
 	private static HttpResponse<String> post(String base, String body) throws Exception {

@@ -16,10 +16,10 @@ import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.processes.ThisProcess;
-import dev.unifiedplugins.testsupport.Unsecured;
+import dev.unifiedplugins.testsupport.StartedApplications;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -28,8 +28,6 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,12 +51,8 @@ class PluginsEndpointHistoryHttpTests {
 	@TempDir
 	Path dir;
 
-	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-
-	@AfterEach
-	void close() {
-		this.contexts.forEach(ConfigurableApplicationContext::close);
-	}
+	@RegisterExtension
+	final StartedApplications applications = new StartedApplications();
 
 	@Test
 	void theFileStoresHistoryIsListedShownAndRestoredWithItsSecrets() throws Exception {
@@ -203,22 +197,18 @@ class PluginsEndpointHistoryHttpTests {
 	}
 
 	private String start(String... args) {
-		List<String> all = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
-				"--plugins.config-dir=" + this.dir, "--spring.main.banner-mode=off", Unsecured.EXCLUDE,
-				"--management.endpoints.web.exposure.include=plugins"));
+		List<String> all = new ArrayList<>(List.of("--management.endpoints.web.exposure.include=plugins"));
 		all.addAll(List.of(args));
 		if (all.stream().noneMatch((arg) -> arg.startsWith("--management.endpoint.plugins.access="))) {
 			all.add("--management.endpoint.plugins.access=unrestricted");
 		}
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(HistoryApplication.class)
-			.web(WebApplicationType.SERVLET)
-			.run(all.toArray(String[]::new));
-		this.contexts.add(context);
-		return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+		return this.applications.start(
+				new SpringApplicationBuilder(HistoryApplication.class).web(WebApplicationType.SERVLET), this.dir,
+				all.toArray(String[]::new));
 	}
 
 	private UnifiedPluginRegistry registry() {
-		return this.contexts.get(this.contexts.size() - 1).getBean(UnifiedPluginRegistry.class);
+		return this.applications.last().getBean(UnifiedPluginRegistry.class);
 	}
 
 	private String storedRevision() {

@@ -8,16 +8,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginManager;
+import dev.unifiedplugins.testsupport.StartedApplications;
 import dev.unifiedplugins.testsupport.TestPluginManager;
-import dev.unifiedplugins.testsupport.Unsecured;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,8 +30,6 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,12 +51,8 @@ class PluginsEndpointNumbersTests {
 	@TempDir
 	Path dir;
 
-	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-
-	@AfterEach
-	void stop() {
-		this.contexts.forEach(ConfigurableApplicationContext::close);
-	}
+	@RegisterExtension
+	final StartedApplications applications = new StartedApplications();
 
 	@ParameterizedTest(name = "{0}")
 	@CsvSource(delimiter = '|', textBlock = """
@@ -220,14 +213,9 @@ class PluginsEndpointNumbersTests {
 	}
 
 	private String start(WebApplicationType type) {
-		List<String> args = List.of("--server.port=0", "--server.address=127.0.0.1", "--plugins.config-dir=" + this.dir,
-				"--spring.main.banner-mode=off", "--management.endpoints.web.exposure.include=plugins",
-				"--management.endpoint.plugins.access=unrestricted",
-				Unsecured.EXCLUDE);
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(FreeApplication.class).web(type)
-			.run(args.toArray(String[]::new));
-		this.contexts.add(context);
-		return "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+		return this.applications.start(new SpringApplicationBuilder(FreeApplication.class).web(type), this.dir,
+				"--management.endpoints.web.exposure.include=plugins",
+				"--management.endpoint.plugins.access=unrestricted");
 	}
 
 	private static HttpRequest.Builder request(String base, String id) {

@@ -2,7 +2,6 @@ package dev.unifiedplugins.sample;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,8 +26,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,36 +48,25 @@ class HiddenValuesEveryFieldKindTests {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	private static Path configDir;
-
-	private static ConfigurableApplicationContext context;
-
-	private static String baseUrl;
+	private static StartedSample sample;
 
 	private static Browser browser;
 
 	@BeforeAll
 	static void start() throws IOException {
-		configDir = Files.createTempDirectory("plugins-hidden-kinds-test");
 		// Not the sample's application.yml: only this plugin, so that every count is one.
-		context = new SpringApplicationBuilder(GreeterApplication.class).run("--spring.config.name=hidden-kinds",
-				"--server.port=0", "--server.address=127.0.0.1", "--plugins.config-dir=" + configDir,
-				"--plugins.ui.enabled=true", "--management.endpoints.web.exposure.include=plugins",
+		sample = StartedSample.start("plugins-hidden-kinds-test", new SpringApplicationBuilder(GreeterApplication.class),
+				"--spring.config.name=hidden-kinds", "--server.address=127.0.0.1", "--plugins.ui.enabled=true",
+				"--management.endpoints.web.exposure.include=plugins",
 				"--management.endpoint.plugins.access=unrestricted",
 				"--spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
 				Browser.QUIET_SELENIUM);
-		baseUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
 		browser = Browser.open(1280, 1200);
 	}
 
 	@AfterAll
 	static void stop() {
-		if (browser != null) {
-			browser.close();
-		}
-		if (context != null) {
-			context.close();
-		}
+		StartedSample.close(sample, browser);
 	}
 
 	@Test
@@ -179,15 +165,15 @@ class HiddenValuesEveryFieldKindTests {
 	}
 
 	private static UnifiedPluginRegistry registry() {
-		return context.getBean(UnifiedPluginRegistry.class);
+		return sample.context().getBean(UnifiedPluginRegistry.class);
 	}
 
 	private static JsonNode saved() throws IOException {
-		return json.readTree(Files.readString(configDir.resolve(GREETER + ".json")));
+		return json.readTree(Files.readString(sample.configDir().resolve(GREETER + ".json")));
 	}
 
 	private static void open() {
-		browser.openSettings(baseUrl, GREETER);
+		browser.openSettings(sample.baseUrl(), GREETER);
 	}
 
 	private static void save() {

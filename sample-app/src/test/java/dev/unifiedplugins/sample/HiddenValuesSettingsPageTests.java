@@ -2,7 +2,6 @@ package dev.unifiedplugins.sample;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -15,10 +14,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import tools.jackson.databind.json.JsonMapper;
-
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,32 +32,25 @@ class HiddenValuesSettingsPageTests {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	private static Path configDir;
-
-	private static ConfigurableApplicationContext context;
+	private static StartedSample sample;
 
 	@BeforeAll
 	static void start() throws IOException {
-		configDir = Files.createTempDirectory("plugins-hidden-values-test");
-		context = new SpringApplicationBuilder(SampleApplication.class).main(SampleApplication.class)
-			.run("--server.port=0", "--plugins.config-dir=" + configDir, Browser.QUIET_SELENIUM,
-					"--sample.transcription.worker.enabled=false");
+		sample = StartedSample.start("plugins-hidden-values-test", StartedSample.sample(), Browser.QUIET_SELENIUM,
+				"--sample.transcription.worker.enabled=false");
 	}
 
 	@AfterAll
 	static void stop() {
-		if (context != null) {
-			context.close();
-		}
+		StartedSample.close(sample, null);
 	}
 
 	@Test
 	void noSavedValueReachesThePageAndASaveChangesOnlyTheFieldsEdited() throws Exception {
-		context.getBean(UnifiedPluginRegistry.class)
+		sample.context().getBean(UnifiedPluginRegistry.class)
 			.savePluginConfig(WHISPER, Map.of("device", "cuda", "language", "zq", "beam_size", 3, "hf_token", "hf_x"));
-		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 		try (Browser browser = Browser.open(1280, 1000)) {
-			browser.driver().get("http://127.0.0.1:" + port + "/plugins-ui/#" + WHISPER);
+			browser.driver().get(sample.baseUrl() + "/plugins-ui/#" + WHISPER);
 			browser.await("the form", (driver) -> {
 				String ready = driver.findElement(By.id("settings")).getDomAttribute("data-ready");
 				return ready != null && ready.startsWith(WHISPER + ":");
@@ -90,15 +78,14 @@ class HiddenValuesSettingsPageTests {
 			browser.await("saved",
 					(driver) -> driver.findElement(By.id("message")).getText().startsWith("Saved (revision "));
 		}
-		assertThat(json.readTree(Files.readString(configDir.resolve(WHISPER + ".json")))).isEqualTo(
+		assertThat(json.readTree(Files.readString(sample.configDir().resolve(WHISPER + ".json")))).isEqualTo(
 				json.readTree("{\"device\": \"cuda\", \"language\": \"zq\", \"beam_size\": 7, \"hf_token\": \"hf_x\"}"));
 	}
 
 	@Test
 	void aPluginWithNothingSavedShowsItsDefaultsAndNoHiddenValue() {
-		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 		try (Browser browser = Browser.open(1280, 1000)) {
-			browser.driver().get("http://127.0.0.1:" + port + "/plugins-ui/#" + VOXTRAL);
+			browser.driver().get(sample.baseUrl() + "/plugins-ui/#" + VOXTRAL);
 			browser.await("the form", (driver) -> {
 				String ready = driver.findElement(By.id("settings")).getDomAttribute("data-ready");
 				return ready != null && ready.equals(VOXTRAL + ":");

@@ -5,8 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +22,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
-
 import static dev.unifiedplugins.sample.ProcessAssertions.awaitGone;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -43,27 +37,17 @@ class PluginsEndpointHttpTests {
 
 	private static final HttpClient http = HttpClient.newHttpClient();
 
-	private static Path configDir;
-
-	private static ConfigurableApplicationContext context;
-
-	private static String baseUrl;
+	private static StartedSample sample;
 
 	@BeforeAll
 	static void startApplication() throws IOException {
-		configDir = Files.createTempDirectory("plugins-http-test");
-		context = new SpringApplicationBuilder(SampleApplication.class).main(SampleApplication.class)
-			// Arguments, not default properties: application.yml would win over those.
-			.run("--server.port=0", "--server.address=127.0.0.1", "--plugins.config-dir=" + configDir);
-		int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-		baseUrl = "http://127.0.0.1:" + port;
+		// Arguments, not default properties: application.yml would win over those.
+		sample = StartedSample.start("plugins-http-test", StartedSample.sample(), "--server.address=127.0.0.1");
 	}
 
 	@AfterAll
 	static void closeApplication() {
-		if (context != null) {
-			context.close();
-		}
+		StartedSample.close(sample, null);
 	}
 
 	@Test
@@ -118,7 +102,7 @@ class PluginsEndpointHttpTests {
 		plugins.forEach((plugin) -> ids.add(plugin.get("uniqueId").asString()));
 		assertThat(ids).containsExactlyInAnyOrder("transcription_whisper_tiny", "transcription_voxtral_vllm",
 				"llm_ollama_local", "llm_llama3_cloud");
-		UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+		UnifiedPluginRegistry registry = sample.context().getBean(UnifiedPluginRegistry.class);
 		assertThat(ids).isEqualTo(registry.getAllPlugins().stream().map((p) -> p.uniqueId()).toList());
 		JsonNode whisper = plugin(getJson("/actuator/plugins"), "transcription_whisper_tiny");
 		assertThat(whisper.has("remoteResource")).isTrue();
@@ -176,7 +160,7 @@ class PluginsEndpointHttpTests {
 	@Test
 	@Order(1)
 	void singlePluginShowsSchemaManagedResourcesAndMaskedConfig() throws Exception {
-		UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+		UnifiedPluginRegistry registry = sample.context().getBean(UnifiedPluginRegistry.class);
 		assertThat(registry.savePluginConfig("transcription_voxtral_vllm",
 				Map.of("model", "acme/voxtral-private-finetune", "limits", Map.of("max_batch", 8),
 						"tags", List.of("gpu", "fast"))))
@@ -224,8 +208,8 @@ class PluginsEndpointHttpTests {
 	void closingTheApplicationEndsEveryManagedProcess() throws Exception {
 		List<Long> pids = pids(getJson("/actuator/plugins").get("managedPids").get("transcription_voxtral_vllm"));
 		assertThat(pids).isNotEmpty().allMatch(ProcessTable::isRunning);
-		context.close();
-		context = null;
+		sample.context().close();
+		sample = null;
 		awaitGone(pids);
 	}
 
@@ -253,7 +237,7 @@ class PluginsEndpointHttpTests {
 	}
 
 	private static HttpResponse<String> get(String path) throws Exception {
-		return http.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build(),
+		return http.send(HttpRequest.newBuilder(URI.create(sample.baseUrl() + path)).GET().build(),
 				HttpResponse.BodyHandlers.ofString());
 	}
 

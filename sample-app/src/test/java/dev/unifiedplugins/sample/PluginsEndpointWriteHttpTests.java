@@ -6,7 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,10 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static dev.unifiedplugins.sample.ProcessAssertions.awaitGone;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -45,27 +40,17 @@ class PluginsEndpointWriteHttpTests {
 
 	private static final HttpClient http = HttpClient.newHttpClient();
 
-	private static Path configDir;
-
-	private static ConfigurableApplicationContext context;
-
-	private static String baseUrl;
+	private static StartedSample sample;
 
 	@BeforeAll
 	static void startApplication() throws IOException {
-		configDir = Files.createTempDirectory("plugins-write-test");
-		context = new SpringApplicationBuilder(SampleApplication.class)
-			.main(SampleApplication.class)
-			.run("--server.port=0", "--plugins.config-dir=" + configDir,
-					"--management.endpoint.plugins.show-values=always");
-		baseUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+		sample = StartedSample.start("plugins-write-test", StartedSample.sample(),
+				"--management.endpoint.plugins.show-values=always");
 	}
 
 	@AfterAll
 	static void closeApplication() {
-		if (context != null) {
-			context.close();
-		}
+		StartedSample.close(sample, null);
 	}
 
 	@Test
@@ -91,7 +76,7 @@ class PluginsEndpointWriteHttpTests {
 		assertThat(detail.get("config").get("device").asString()).isEqualTo("cuda");
 		assertThat(detail.get("config").get("hf_token").asString()).isEqualTo("******");
 		assertThat(response.body()).doesNotContain("hf_SECRET");
-		assertThat(json.readTree(Files.readString(configDir.resolve(WHISPER + ".json"))))
+		assertThat(json.readTree(Files.readString(sample.configDir().resolve(WHISPER + ".json"))))
 			.isEqualTo(json.readTree("{\"device\": \"cuda\", \"beam_size\": 3, \"hf_token\": \"hf_SECRET\"}"));
 		assertThat(json.readTree(send("GET", "/" + WHISPER, null).body()).get("revision").asString())
 			.isEqualTo(storedRevision());
@@ -100,7 +85,7 @@ class PluginsEndpointWriteHttpTests {
 	@Test
 	@Order(3)
 	void anInvalidSaveAnswersTheViolationsAndLeavesTheFile() throws Exception {
-		String before = Files.readString(configDir.resolve(WHISPER + ".json"));
+		String before = Files.readString(sample.configDir().resolve(WHISPER + ".json"));
 
 		HttpResponse<String> response = save(WHISPER, "{\"device\": \"tpu\", \"beam_size\": 11, \"language\": \"english\"}",
 				storedRevision());
@@ -110,7 +95,7 @@ class PluginsEndpointWriteHttpTests {
 		json.readTree(response.body()).get("violations").forEach((violation) -> paths.add(violation.get("path").asString()));
 		assertThat(paths).containsExactlyInAnyOrder("/device", "/beam_size", "/language");
 		assertThat(response.body()).doesNotContain("tpu").doesNotContain("english");
-		assertThat(Files.readString(configDir.resolve(WHISPER + ".json"))).isEqualTo(before);
+		assertThat(Files.readString(sample.configDir().resolve(WHISPER + ".json"))).isEqualTo(before);
 	}
 
 	@Test
@@ -120,7 +105,8 @@ class PluginsEndpointWriteHttpTests {
 				storedRevision());
 
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(Files.readString(configDir.resolve(WHISPER + ".json"))).contains("\"hf_token\": \"hf_SECRET\"")
+		assertThat(Files.readString(sample.configDir().resolve(WHISPER + ".json")))
+			.contains("\"hf_token\": \"hf_SECRET\"")
 			.contains("\"device\": \"cpu\"");
 	}
 
@@ -129,14 +115,14 @@ class PluginsEndpointWriteHttpTests {
 	void aStaleRevisionIsAConflictAndWritesNothing() throws Exception {
 		String stale = storedRevision();
 		assertThat(save(WHISPER, "{\"device\": \"cuda\", \"hf_token\": \"******\"}", stale).statusCode()).isEqualTo(200);
-		String before = Files.readString(configDir.resolve(WHISPER + ".json"));
+		String before = Files.readString(sample.configDir().resolve(WHISPER + ".json"));
 
 		HttpResponse<String> response = save(WHISPER, "{\"device\": \"cpu\"}", stale);
 
 		assertThat(response.statusCode()).isEqualTo(409);
 		assertThat(json.readTree(response.body()).get("message").asString()).contains(WHISPER)
 			.contains("changed elsewhere");
-		assertThat(Files.readString(configDir.resolve(WHISPER + ".json"))).isEqualTo(before);
+		assertThat(Files.readString(sample.configDir().resolve(WHISPER + ".json"))).isEqualTo(before);
 	}
 
 	@Test
@@ -159,7 +145,7 @@ class PluginsEndpointWriteHttpTests {
 		assertThat(detail.get("configured").asBoolean()).isFalse();
 		assertThat(detail.get("revision").isNull()).isTrue();
 		assertThat(detail.get("config").get("device").asString()).isEqualTo("cpu");
-		assertThat(configDir.resolve(WHISPER + ".json")).doesNotExist();
+		assertThat(sample.configDir().resolve(WHISPER + ".json")).doesNotExist();
 	}
 
 	@Test
@@ -186,7 +172,11 @@ class PluginsEndpointWriteHttpTests {
 	}
 
 	private static String storedRevision() {
-		return context.getBean(UnifiedPluginRegistry.class).loadStoredPluginConfig(WHISPER).orElseThrow().revision();
+		return sample.context()
+			.getBean(UnifiedPluginRegistry.class)
+			.loadStoredPluginConfig(WHISPER)
+			.orElseThrow()
+			.revision();
 	}
 
 	/**
@@ -203,7 +193,7 @@ class PluginsEndpointWriteHttpTests {
 	}
 
 	private static HttpResponse<String> send(String method, String path, String body) throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/plugins" + path))
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(sample.baseUrl() + "/actuator/plugins" + path))
 			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
 		if (body != null) {
 			request.header("Content-Type", "application/json");

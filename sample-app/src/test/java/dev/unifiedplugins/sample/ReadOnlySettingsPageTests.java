@@ -5,8 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
@@ -15,10 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,26 +26,17 @@ class ReadOnlySettingsPageTests {
 
 	private static final HttpClient http = HttpClient.newHttpClient();
 
-	private static Path configDir;
-
-	private static ConfigurableApplicationContext context;
-
-	private static String baseUrl;
+	private static StartedSample sample;
 
 	@BeforeAll
 	static void start() throws IOException {
-		configDir = Files.createTempDirectory("plugins-read-only-test");
-		context = new SpringApplicationBuilder(SampleApplication.class).main(SampleApplication.class)
-			.run("--server.port=0", "--plugins.config-dir=" + configDir, Browser.QUIET_SELENIUM,
-					"--management.endpoint.plugins.access=read-only", "--sample.transcription.worker.enabled=false");
-		baseUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+		sample = StartedSample.start("plugins-read-only-test", StartedSample.sample(), Browser.QUIET_SELENIUM,
+				"--management.endpoint.plugins.access=read-only", "--sample.transcription.worker.enabled=false");
 	}
 
 	@AfterAll
 	static void stop() {
-		if (context != null) {
-			context.close();
-		}
+		StartedSample.close(sample, null);
 	}
 
 	@Test
@@ -63,14 +48,14 @@ class ReadOnlySettingsPageTests {
 		assertThat(send("DELETE", "/actuator/plugins/" + WHISPER + "/resources", null).statusCode()).isEqualTo(405);
 		assertThat(send("GET", "/actuator/plugins/" + WHISPER + "/revisions", null).statusCode()).isEqualTo(200);
 		assertThat(send("GET", "/actuator/plugins/" + WHISPER, null).statusCode()).isEqualTo(200);
-		assertThat(configDir.resolve(WHISPER + ".json")).doesNotExist();
+		assertThat(sample.configDir().resolve(WHISPER + ".json")).doesNotExist();
 	}
 
 	@Test
 	@ExtendWith(Browser.Installed.class)
 	void thePageShowsTheSettingsButDisablesEditingAndSaysWhy() {
 		try (Browser browser = Browser.open(1280, 1000)) {
-			browser.driver().get(baseUrl + "/plugins-ui/#" + WHISPER);
+			browser.driver().get(sample.baseUrl() + "/plugins-ui/#" + WHISPER);
 			browser.await("the form", (driver) -> {
 				String ready = driver.findElement(By.id("settings")).getDomAttribute("data-ready");
 				return ready != null && ready.startsWith(WHISPER + ":");
@@ -92,7 +77,7 @@ class ReadOnlySettingsPageTests {
 	}
 
 	private static HttpResponse<String> send(String method, String path, String body) throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(sample.baseUrl() + path))
 			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
 		if (body != null) {
 			request.header("Content-Type", "application/json");

@@ -32,10 +32,6 @@ import org.openqa.selenium.support.ui.Select;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
-
 import static dev.unifiedplugins.sample.ProcessAssertions.awaitGone;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -63,33 +59,21 @@ class SettingsPageBrowserTests {
 
 	private static final HttpClient http = HttpClient.newHttpClient();
 
-	private static Path configDir;
-
-	private static ConfigurableApplicationContext context;
-
-	private static String baseUrl;
+	private static StartedSample sample;
 
 	private static Browser browser;
 
 	@BeforeAll
 	static void start() throws IOException {
-		configDir = Files.createTempDirectory("plugins-browser-test");
-		context = new SpringApplicationBuilder(SampleApplication.class).main(SampleApplication.class)
-			.run("--server.port=0", "--plugins.config-dir=" + configDir, Browser.QUIET_SELENIUM,
-					"--management.endpoint.plugins.show-values=always",
-					"--plugins.cost.budget.categories.llm.hourly-usd=100");
-		baseUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+		sample = StartedSample.start("plugins-browser-test", StartedSample.sample(), Browser.QUIET_SELENIUM,
+				"--management.endpoint.plugins.show-values=always",
+				"--plugins.cost.budget.categories.llm.hourly-usd=100");
 		browser = Browser.open(1280, 1000);
 	}
 
 	@AfterAll
 	static void stop() {
-		if (browser != null) {
-			browser.close();
-		}
-		if (context != null) {
-			context.close();
-		}
+		StartedSample.close(sample, browser);
 	}
 
 	@Test
@@ -291,7 +275,7 @@ class SettingsPageBrowserTests {
 	void onAPhoneThePageFitsTheScreen() {
 		try (Browser phone = Browser.open(390, 844)) {
 			phone.emulatePhone(390, 844);
-			phone.driver().get(baseUrl + "/plugins-ui/#" + LLAMA);
+			phone.driver().get(sample.baseUrl() + "/plugins-ui/#" + LLAMA);
 			phone.await("form", (driver) -> (LLAMA + ":").equals(
 					driver.findElement(By.id("settings")).getDomAttribute("data-ready")));
 			Long innerWidth = phone.script("return window.innerWidth");
@@ -332,7 +316,10 @@ class SettingsPageBrowserTests {
 		byId("confirm-ok").click();
 		browser.await("stopped", (driver) -> byId("message").getText().startsWith("Stopped: cleaned up its processes"));
 		awaitGone(pids);
-		Object voxtral = context.getBean(TranscriptionPluginManager.class).getPlugin("voxtral_vllm").orElseThrow();
+		Object voxtral = sample.context()
+			.getBean(TranscriptionPluginManager.class)
+			.getPlugin("voxtral_vllm")
+			.orElseThrow();
 		assertThat(LifecycleAwarePlugin.getAllManagedPids(voxtral)).isEmpty();
 		browser.await("no live PIDs", (driver) -> fact("Live PIDs").equals("none"));
 		browser.screenshot("10-stopped");
@@ -341,7 +328,7 @@ class SettingsPageBrowserTests {
 	@Test
 	@Order(12)
 	void theMainViewForTheReadme() {
-		UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+		UnifiedPluginRegistry registry = sample.context().getBean(UnifiedPluginRegistry.class);
 		registry.savePluginConfig(LLAMA, Map.of("region", "us-west-1", "gpu_type", "A100", "gpu_count", 1));
 		open(LLAMA);
 		browser.script("window.scrollTo(0, 0)");
@@ -352,7 +339,7 @@ class SettingsPageBrowserTests {
 
 	/** Loads the page afresh on a plugin and waits until its form is ready. */
 	private static void open(String uniqueId) {
-		browser.openSettings(baseUrl, uniqueId);
+		browser.openSettings(sample.baseUrl(), uniqueId);
 	}
 
 	private static void awaitForm(String uniqueId) {
@@ -425,17 +412,21 @@ class SettingsPageBrowserTests {
 	// ------------------------------------------------------------------ server helpers
 
 	private static Path configFile(String uniqueId) {
-		return configDir.resolve(uniqueId + ".json");
+		return sample.configDir().resolve(uniqueId + ".json");
 	}
 
 	private static String storedRevision(String uniqueId) {
-		return context.getBean(UnifiedPluginRegistry.class).loadStoredPluginConfig(uniqueId).orElseThrow().revision();
+		return sample.context()
+			.getBean(UnifiedPluginRegistry.class)
+			.loadStoredPluginConfig(uniqueId)
+			.orElseThrow()
+			.revision();
 	}
 
 	private static List<Long> livePids(String uniqueId) {
 		try {
 			JsonNode plugins = json.readTree(http
-				.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/plugins")).build(),
+				.send(HttpRequest.newBuilder(URI.create(sample.baseUrl() + "/actuator/plugins")).build(),
 						HttpResponse.BodyHandlers.ofString())
 				.body());
 			List<Long> pids = new ArrayList<>();
@@ -451,7 +442,7 @@ class SettingsPageBrowserTests {
 	}
 
 	private static HttpResponse<String> post(String uniqueId, String body) throws Exception {
-		return http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/actuator/plugins/" + uniqueId))
+		return http.send(HttpRequest.newBuilder(URI.create(sample.baseUrl() + "/actuator/plugins/" + uniqueId))
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build(), HttpResponse.BodyHandlers.ofString());

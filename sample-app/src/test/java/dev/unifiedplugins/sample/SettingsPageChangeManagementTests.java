@@ -19,10 +19,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -38,32 +34,20 @@ class SettingsPageChangeManagementTests {
 
 	private static final String OLLAMA = "llm_ollama_local";
 
-	private static Path configDir;
-
-	private static ConfigurableApplicationContext context;
-
-	private static String baseUrl;
+	private static StartedSample sample;
 
 	private static Browser browser;
 
 	@BeforeAll
 	static void start() throws IOException {
-		configDir = Files.createTempDirectory("plugins-change-management-test");
-		context = new SpringApplicationBuilder(SampleApplication.class).main(SampleApplication.class)
-			.run("--server.port=0", "--plugins.config-dir=" + configDir, Browser.QUIET_SELENIUM,
-					"--management.endpoint.plugins.show-values=always");
-		baseUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+		sample = StartedSample.start("plugins-change-management-test", StartedSample.sample(), Browser.QUIET_SELENIUM,
+				"--management.endpoint.plugins.show-values=always");
 		browser = Browser.open(1280, 1000);
 	}
 
 	@AfterAll
 	static void stop() {
-		if (browser != null) {
-			browser.close();
-		}
-		if (context != null) {
-			context.close();
-		}
+		StartedSample.close(sample, browser);
 	}
 
 	@Test
@@ -113,9 +97,9 @@ class SettingsPageChangeManagementTests {
 
 	@Test
 	void theDetailsSayWhichInstancesAppliedTheSavedRevisionAndWhichFailed() throws Exception {
-		UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+		UnifiedPluginRegistry registry = sample.context().getBean(UnifiedPluginRegistry.class);
 		String revision = registry.savePluginConfig(LLAMA, Map.of("gpu_count", 2), ExpectedRevision.any());
-		String instance = context.getBean(AppliedRevisions.class).instanceName();
+		String instance = sample.context().getBean(AppliedRevisions.class).instanceName();
 		browser.await("the reload", (driver) -> revision.equals(applied(registry).revision()));
 		open(LLAMA);
 		assertThat(fact("Applied")).isEqualTo("applied on 1 of 1 instance");
@@ -132,7 +116,7 @@ class SettingsPageChangeManagementTests {
 
 	@Test
 	void theHistoryComparesAnEarlierRevisionAndRestoresIt() throws Exception {
-		UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+		UnifiedPluginRegistry registry = sample.context().getBean(UnifiedPluginRegistry.class);
 		String first = registry.savePluginConfig(OLLAMA, Map.of("model", "llama3:8b"), ExpectedRevision.any());
 		registry.savePluginConfig(OLLAMA, Map.of("model", "llama3:70b"), ExpectedRevision.any());
 		open(OLLAMA);
@@ -174,7 +158,7 @@ class SettingsPageChangeManagementTests {
 
 	private static AppliedRevision applied(UnifiedPluginRegistry registry) {
 		AppliedRevision none = new AppliedRevision("none", Instant.EPOCH, null);
-		return context.getBean(AppliedRevisions.class).get(LLAMA).values().stream().findFirst().orElse(none);
+		return sample.context().getBean(AppliedRevisions.class).get(LLAMA).values().stream().findFirst().orElse(none);
 	}
 
 	private static String fact(String term) {
@@ -187,7 +171,7 @@ class SettingsPageChangeManagementTests {
 	}
 
 	private static void open(String uniqueId) {
-		browser.openSettings(baseUrl, uniqueId);
+		browser.openSettings(sample.baseUrl(), uniqueId);
 	}
 
 	private static WebElement byId(String id) {
@@ -211,7 +195,7 @@ class SettingsPageChangeManagementTests {
 	}
 
 	private static Path configFile(String uniqueId) {
-		return configDir.resolve(uniqueId + ".json");
+		return sample.configDir().resolve(uniqueId + ".json");
 	}
 
 }

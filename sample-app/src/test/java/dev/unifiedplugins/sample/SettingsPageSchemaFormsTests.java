@@ -2,7 +2,6 @@ package dev.unifiedplugins.sample;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,9 +20,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -44,33 +40,21 @@ class SettingsPageSchemaFormsTests {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	private static Path configDir;
-
-	private static ConfigurableApplicationContext context;
-
-	private static String baseUrl;
+	private static StartedSample sample;
 
 	private static Browser browser;
 
 	@BeforeAll
 	static void start() throws IOException {
-		configDir = Files.createTempDirectory("plugins-forms-test");
-		context = new SpringApplicationBuilder(SampleApplication.class, RichSchemaConfiguration.class)
-			.main(SampleApplication.class)
-			.run("--server.port=0", "--plugins.config-dir=" + configDir, Browser.QUIET_SELENIUM, "--sample.transcription.worker.enabled=false",
-					"--management.endpoint.plugins.show-values=always");
-		baseUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+		sample = StartedSample.start("plugins-forms-test", StartedSample.sample(RichSchemaConfiguration.class),
+				Browser.QUIET_SELENIUM, "--sample.transcription.worker.enabled=false",
+				"--management.endpoint.plugins.show-values=always");
 		browser = Browser.open(1280, 1000);
 	}
 
 	@AfterAll
 	static void stop() {
-		if (browser != null) {
-			browser.close();
-		}
-		if (context != null) {
-			context.close();
-		}
+		StartedSample.close(sample, browser);
 	}
 
 	@Test
@@ -113,7 +97,7 @@ class SettingsPageSchemaFormsTests {
 
 		assertThat(violationNextTo("limits][threads")).contains("64");
 		assertThat(violationNextTo("servers][0][port")).contains("1");
-		assertThat(configDir.resolve(ID + ".json")).doesNotExist();
+		assertThat(sample.configDir().resolve(ID + ".json")).doesNotExist();
 	}
 
 	@Test
@@ -128,7 +112,7 @@ class SettingsPageSchemaFormsTests {
 		type("login][password", PASSWORD);
 		save();
 
-		assertThat(json.readTree(Files.readString(configDir.resolve(ID + ".json")))).isEqualTo(json.readTree("""
+		assertThat(json.readTree(Files.readString(sample.configDir().resolve(ID + ".json")))).isEqualTo(json.readTree("""
 				{"mode": "accurate", "limits": {"threads": 8, "memory": "512M"},
 				 "primary": {"host": "localhost", "port": 8080},
 				 "servers": [{"host": "gpu-1", "port": 8080}],
@@ -146,14 +130,14 @@ class SettingsPageSchemaFormsTests {
 
 		type("servers][0][host", "gpu-2");
 		save();
-		String saved = Files.readString(configDir.resolve(ID + ".json"));
+		String saved = Files.readString(sample.configDir().resolve(ID + ".json"));
 		assertThat(saved).contains("\"password\": \"" + PASSWORD + "\"").contains("gpu-2").doesNotContain("******");
 	}
 
 	@Test
 	@Order(6)
 	void aCorruptFileIsShownAsAnErrorAndASaveReplacesIt() throws Exception {
-		Files.writeString(configDir.resolve(ID + ".json"), "{\"mode\": \"fast\", broken");
+		Files.writeString(sample.configDir().resolve(ID + ".json"), "{\"mode\": \"fast\", broken");
 		open();
 		WebElement error = browser.driver().findElement(By.id("details-error"));
 		assertThat(error.isDisplayed()).isTrue();
@@ -162,13 +146,13 @@ class SettingsPageSchemaFormsTests {
 		browser.screenshot("13-corrupt-file");
 
 		save();
-		assertThat(json.readTree(Files.readString(configDir.resolve(ID + ".json"))).get("mode").asString())
+		assertThat(json.readTree(Files.readString(sample.configDir().resolve(ID + ".json"))).get("mode").asString())
 			.isEqualTo("fast");
 		browser.await("the error gone", (driver) -> !driver.findElement(By.id("details-error")).isDisplayed());
 	}
 
 	private static void open() {
-		browser.openSettings(baseUrl, ID);
+		browser.openSettings(sample.baseUrl(), ID);
 	}
 
 	private static void save() {

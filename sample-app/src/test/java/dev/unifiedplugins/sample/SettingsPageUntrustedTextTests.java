@@ -2,7 +2,6 @@ package dev.unifiedplugins.sample;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +17,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -45,26 +41,19 @@ class SettingsPageUntrustedTextTests {
 
 	private static final String SECRET = "tok_SECRET_untrusted";
 
-	private static Path configDir;
-
-	private static ConfigurableApplicationContext context;
-
-	private static String baseUrl;
+	private static StartedSample sample;
 
 	private static Browser browser;
 
 	@BeforeAll
 	static void start() throws IOException {
-		configDir = Files.createTempDirectory("plugins-untrusted-test");
-		Files.writeString(configDir.resolve(SECRETS + ".json"), """
-				{"url": "https://models.example.com", "timeout": 10,
-				 "auth": {"user": "ops", "token": "%s"},
-				 "mirror": {"host": "mirror.example.com"}}""".formatted(SECRET));
-		context = new SpringApplicationBuilder(SampleApplication.class, UntrustedSchemaConfiguration.class)
-			.main(SampleApplication.class)
-			.run("--server.port=0", "--plugins.config-dir=" + configDir, Browser.QUIET_SELENIUM,
-					"--sample.transcription.worker.enabled=false", "--management.endpoint.plugins.show-values=always");
-		baseUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+		sample = StartedSample.start("plugins-untrusted-test",
+				(configDir) -> Files.writeString(configDir.resolve(SECRETS + ".json"), """
+						{"url": "https://models.example.com", "timeout": 10,
+						 "auth": {"user": "ops", "token": "%s"},
+						 "mirror": {"host": "mirror.example.com"}}""".formatted(SECRET)),
+				StartedSample.sample(UntrustedSchemaConfiguration.class), Browser.QUIET_SELENIUM,
+				"--sample.transcription.worker.enabled=false", "--management.endpoint.plugins.show-values=always");
 		browser = Browser.open(1280, 1000);
 		// Before any script of the page: what its Content-Security-Policy refuses.
 		browser.onNewDocument("window.__violations = []; document.addEventListener('securitypolicyviolation', "
@@ -73,12 +62,7 @@ class SettingsPageUntrustedTextTests {
 
 	@AfterAll
 	static void stop() {
-		if (browser != null) {
-			browser.close();
-		}
-		if (context != null) {
-			context.close();
-		}
+		StartedSample.close(sample, browser);
 	}
 
 	@Test
@@ -155,7 +139,7 @@ class SettingsPageUntrustedTextTests {
 	}
 
 	private static void open(String id) {
-		browser.openSettings(baseUrl, id);
+		browser.openSettings(sample.baseUrl(), id);
 	}
 
 	private static WebElement field(String path) {

@@ -5,7 +5,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,10 +21,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -41,28 +36,21 @@ class WhisperConfigEndToEndTests {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
-	private static Path configDir;
-
-	private static ConfigurableApplicationContext context;
+	private static StartedSample sample;
 
 	private static UnifiedPluginRegistry registry;
 
-	private static String baseUrl;
-
 	@BeforeAll
 	static void startApplication() throws Exception {
-		configDir = Files.createTempDirectory("plugins-whisper-test");
-		context = new SpringApplicationBuilder(SampleApplication.class).main(SampleApplication.class)
-			// Arguments, not default properties: application.yml would win over those.
-			.run("--server.port=0", "--server.address=127.0.0.1", "--plugins.config-dir=" + configDir,
-					"--management.endpoint.plugins.show-values=always", "--sample.transcription.worker.enabled=false");
-		registry = context.getBean(UnifiedPluginRegistry.class);
-		baseUrl = "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort();
+		// Arguments, not default properties: application.yml would win over those.
+		sample = StartedSample.start("plugins-whisper-test", StartedSample.sample(), "--server.address=127.0.0.1",
+				"--management.endpoint.plugins.show-values=always", "--sample.transcription.worker.enabled=false");
+		registry = sample.context().getBean(UnifiedPluginRegistry.class);
 	}
 
 	@AfterAll
 	static void closeApplication() {
-		context.close();
+		StartedSample.close(sample, null);
 	}
 
 	@Test
@@ -115,7 +103,7 @@ class WhisperConfigEndToEndTests {
 	@Test
 	@Order(3)
 	void anInvalidSaveIsRefusedWithEveryViolationAndChangesNothing() throws Exception {
-		byte[] before = Files.readAllBytes(configDir.resolve(WHISPER + ".json"));
+		byte[] before = Files.readAllBytes(sample.configDir().resolve(WHISPER + ".json"));
 		assertThatExceptionOfType(PluginConfigValidationException.class)
 			.isThrownBy(() -> registry.savePluginConfig(WHISPER,
 					Map.of("device", "tpu", "beam_size", 11, "language", "english")))
@@ -124,7 +112,7 @@ class WhisperConfigEndToEndTests {
 					.containsExactlyInAnyOrder("/device", "/beam_size", "/language");
 				assertThat(ex.getMessage()).doesNotContain("tpu", "english");
 			});
-		assertThat(Files.readAllBytes(configDir.resolve(WHISPER + ".json"))).isEqualTo(before);
+		assertThat(Files.readAllBytes(sample.configDir().resolve(WHISPER + ".json"))).isEqualTo(before);
 		assertThat(whisper().get("config").get("device").asString()).isEqualTo("cuda");
 	}
 
@@ -136,7 +124,8 @@ class WhisperConfigEndToEndTests {
 
 	private static HttpResponse<String> get(String path) throws Exception {
 		return HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+			.send(HttpRequest.newBuilder(URI.create(sample.baseUrl() + path)).GET().build(),
+					HttpResponse.BodyHandlers.ofString());
 	}
 
 }
