@@ -164,6 +164,21 @@ public final class BoundedCalls implements AutoCloseable {
 		this.executor.shutdownNow();
 	}
 
+	/** {@return how many keys have a call running: none once every call has returned} */
+	int busyKeys() {
+		synchronized (this.busy) {
+			return this.busy.size();
+		}
+	}
+
+	/** {@return how many calls wait behind the running call with this key} */
+	int waiting(String key) {
+		synchronized (this.busy) {
+			Queue<KeyedCall<?>> waiting = this.busy.get(key);
+			return (waiting != null) ? waiting.size() : 0;
+		}
+	}
+
 	/** A call with its key, and whether a thread has started it. */
 	private static final class KeyedCall<T> extends FutureTask<T> {
 

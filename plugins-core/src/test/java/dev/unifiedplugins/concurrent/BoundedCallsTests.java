@@ -1,0 +1,71 @@
+package dev.unifiedplugins.concurrent;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import dev.unifiedplugins.testsupport.Await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * What {@link BoundedCalls} keeps per call is released: after thousands of calls on as
+ * many keys (a key per plugin, and per activity source and plugin) no key is left, and a
+ * hung key's queue holds only the callers still waiting, however many gave up before.
+ */
+class BoundedCallsTests {
+
+	private static final Duration SHORT = Duration.ofMillis(20);
+
+	private final BoundedCalls calls = new BoundedCalls("test-bounded-calls-", 4);
+
+	@AfterEach
+	void close() {
+		this.calls.close();
+	}
+
+	@Test
+	void thousandsOfCallsOnDistinctKeysLeaveNoKeyBehind() {
+		for (int round = 0; round < 5; round++) {
+			List<Future<Integer>> started = new ArrayList<>();
+			for (int i = 0; i < 1_000; i++) {
+				int n = i;
+				started.add(this.calls.submit("activity:0:plugin_" + round + "_" + i, () -> n));
+			}
+			long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+			for (int i = 0; i < started.size(); i++) {
+				assertThat(BoundedCalls.await(started.get(i), deadline, Duration.ofSeconds(30))).isEqualTo(i);
+			}
+			// A key is removed by the pool's thread after its call returned, just after the
+			// caller saw the result.
+			Await.until("no busy key", () -> this.calls.busyKeys() == 0);
+		}
+	}
+
+	@Test
+	void aHungKeyQueuesOnlyTheCallersStillWaitingAndIsReleasedWhenItReturns() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		Future<Boolean> hung = this.calls.submit("before-terminate:gpu", () -> release.await(30, TimeUnit.SECONDS));
+		for (int i = 0; i < 2_000; i++) {
+			Future<String> behind = this.calls.submit("before-terminate:gpu", () -> "never started");
+			assertThatExceptionOfType(BoundedCalls.PluginCallException.class)
+				.isThrownBy(() -> BoundedCalls.await(behind, System.nanoTime() + SHORT.toNanos() / 10, SHORT))
+				.withMessageContaining("before-terminate:gpu");
+			assertThat(this.calls.waiting("before-terminate:gpu")).isLessThanOrEqualTo(1);
+		}
+		// Another key is not held up by the hung one.
+		assertThat(BoundedCalls.await(this.calls.submit("before-terminate:other", () -> "answered"),
+				System.nanoTime() + Duration.ofSeconds(10).toNanos(), Duration.ofSeconds(10)))
+			.isEqualTo("answered");
+		release.countDown();
+		assertThat(hung.get(10, TimeUnit.SECONDS)).isTrue();
+		Await.until("no busy key", () -> this.calls.busyKeys() == 0);
+	}
+
+}
