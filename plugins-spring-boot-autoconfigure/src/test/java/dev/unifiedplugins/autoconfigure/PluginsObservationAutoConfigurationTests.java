@@ -246,32 +246,20 @@ class PluginsObservationAutoConfigurationTests {
 	public record Loudness(@JsonProperty(defaultValue = "Hello") String greeting) {
 	}
 
-	/** Refuses the greeting "fail"; records the MDC its plugin code saw. */
-	public static class LoudSpeaker implements Speaker, ConfigurablePlugin<Loudness>, LifecycleAwarePlugin {
-
-		final List<Map<String, String>> configureMdc = new CopyOnWriteArrayList<>();
+	/** A lifecycle-aware plugin that records the MDC its {@code forceCleanup} saw. */
+	public abstract static class CleanupRecorder implements LifecycleAwarePlugin {
 
 		final List<Map<String, String>> cleanupMdc = new CopyOnWriteArrayList<>();
 
-		volatile Loudness config = new Loudness("Hello");
+		private final PluginExecutionMode mode;
 
-		@Override
-		public void configure(Loudness config) {
-			this.configureMdc.add(mdc());
-			if ("fail".equals(config.greeting())) {
-				throw new IllegalArgumentException("the speaker refuses this greeting");
-			}
-			this.config = config;
-		}
-
-		@Override
-		public String say(String what) {
-			return this.config.greeting() + " " + what;
+		CleanupRecorder(PluginExecutionMode mode) {
+			this.mode = mode;
 		}
 
 		@Override
 		public PluginExecutionMode getExecutionMode() {
-			return PluginExecutionMode.IN_PROCESS;
+			return this.mode;
 		}
 
 		@Override
@@ -287,6 +275,33 @@ class PluginsObservationAutoConfigurationTests {
 		@Override
 		public void forceCleanup() {
 			this.cleanupMdc.add(mdc());
+		}
+
+	}
+
+	/** Refuses the greeting "fail"; records the MDC its plugin code saw. */
+	public static class LoudSpeaker extends CleanupRecorder implements Speaker, ConfigurablePlugin<Loudness> {
+
+		final List<Map<String, String>> configureMdc = new CopyOnWriteArrayList<>();
+
+		public LoudSpeaker() {
+			super(PluginExecutionMode.IN_PROCESS);
+		}
+
+		volatile Loudness config = new Loudness("Hello");
+
+		@Override
+		public void configure(Loudness config) {
+			this.configureMdc.add(mdc());
+			if ("fail".equals(config.greeting())) {
+				throw new IllegalArgumentException("the speaker refuses this greeting");
+			}
+			this.config = config;
+		}
+
+		@Override
+		public String say(String what) {
+			return this.config.greeting() + " " + what;
 		}
 
 	}
@@ -317,13 +332,15 @@ class PluginsObservationAutoConfigurationTests {
 	}
 
 	/** A running cloud GPU that records the MDC of its cleanup and termination. */
-	static class Gpu implements CloudAwarePlugin, LifecycleAwarePlugin {
-
-		final List<Map<String, String>> cleanupMdc = new CopyOnWriteArrayList<>();
+	static class Gpu extends CleanupRecorder implements CloudAwarePlugin {
 
 		final List<Map<String, String>> terminateMdc = new CopyOnWriteArrayList<>();
 
 		final List<Map<String, String>> costMdc = new CopyOnWriteArrayList<>();
+
+		Gpu() {
+			super(PluginExecutionMode.CLOUD_GPU);
+		}
 
 		private volatile RemoteResourceInfo resource = RemoteResourceInfo.builder(CloudProviderType.RUNPOD)
 			.status("running")
@@ -361,26 +378,6 @@ class PluginsObservationAutoConfigurationTests {
 		public double estimateCost(double durationHours) {
 			this.costMdc.add(mdc());
 			return this.resource.isRunning() ? 4.40 * durationHours : 0;
-		}
-
-		@Override
-		public PluginExecutionMode getExecutionMode() {
-			return PluginExecutionMode.CLOUD_GPU;
-		}
-
-		@Override
-		public List<Long> getChildPids() {
-			return List.of();
-		}
-
-		@Override
-		public Map<String, Object> getManagedResources() {
-			return Map.of();
-		}
-
-		@Override
-		public void forceCleanup() {
-			this.cleanupMdc.add(mdc());
 		}
 
 	}

@@ -73,12 +73,12 @@ class HiddenValuesEveryFieldKindTests {
 	@Order(1)
 	void withNothingSavedTheFormShowsTheDefaultsAndNothingIsSaidHidden() {
 		open();
-		assertThat(byId("summary").getText()).startsWith("1 plugin in 1 category · 0 configured · ");
+		assertThat(browser.byId("summary").getText()).startsWith("1 plugin in 1 category · 0 configured · ");
 		assertThat(text()).doesNotContainIgnoringCase(HIDDEN).doesNotContain("show-values");
-		assertThat(byId("hidden-note").isDisplayed()).isFalse();
-		assertThat(field("greeting").getDomProperty("value")).isEqualTo("Hello");
-		assertThat(field("retries").getDomProperty("value")).isEqualTo("3");
-		assertThat(new Select(field("style][tone")).getFirstSelectedOption().getText()).isEqualTo("warm");
+		assertThat(browser.byId("hidden-note").isDisplayed()).isFalse();
+		assertThat(browser.field("greeting").getDomProperty("value")).isEqualTo("Hello");
+		assertThat(browser.field("retries").getDomProperty("value")).isEqualTo("3");
+		assertThat(new Select(browser.field("style][tone")).getFirstSelectedOption().getText()).isEqualTo("warm");
 		assertThat(browser.<Long>script(
 				"return document.querySelectorAll('#form [placeholder=\"Saved value hidden\"]').length")).isZero();
 		assertThat(browser.<Boolean>script(
@@ -95,22 +95,22 @@ class HiddenValuesEveryFieldKindTests {
 				Map.of("greeting", "Bonjour", "retries", 5, "loud", true, "style", Map.of("tone", "formal"), "phrases",
 						List.of("Salut", "Coucou"), "api_key", "k_SECRET"));
 		open();
-		assertThat(byId("summary").getText()).startsWith("1 plugin in 1 category · 1 configured · ");
+		assertThat(browser.byId("summary").getText()).startsWith("1 plugin in 1 category · 1 configured · ");
 		String text = text();
 		assertThat(text).doesNotContain("Bonjour", "Salut", "k_SECRET");
 		// Once, at the top: why values are hidden, and which property shows them.
-		assertThat(byId("hidden-note").isDisplayed()).isTrue();
+		assertThat(browser.byId("hidden-note").isDisplayed()).isTrue();
 		assertThat(text.split("management\\.endpoint\\.plugins\\.show-values", -1)).hasSize(2);
 		assertThat(text.indexOf("management.endpoint.plugins.show-values")).isLessThan(text.indexOf("Greeting"));
 
 		// Text, number and secret: empty, with a placeholder.
 		for (String name : List.of("greeting", "retries", "api_key")) {
-			assertThat(field(name).getDomProperty("value")).as(name).isEmpty();
-			assertThat(field(name).getDomAttribute("placeholder")).as(name).isEqualTo(HIDDEN);
-			assertThat(field(name).getDomAttribute("aria-describedby")).as(name).contains("hidden-note");
+			assertThat(browser.field(name).getDomProperty("value")).as(name).isEmpty();
+			assertThat(browser.field(name).getDomAttribute("placeholder")).as(name).isEqualTo(HIDDEN);
+			assertThat(browser.field(name).getDomAttribute("aria-describedby")).as(name).contains("hidden-note");
 		}
 		// A choice, in a nested object: an option that says so, and cannot be chosen again.
-		Select tone = new Select(field("style][tone"));
+		Select tone = new Select(browser.field("style][tone"));
 		assertThat(tone.getFirstSelectedOption().getText()).isEqualTo(HIDDEN);
 		assertThat(tone.getFirstSelectedOption().isEnabled()).isFalse();
 		// A check box: neither checked nor unchecked, and a note.
@@ -122,9 +122,9 @@ class HiddenValuesEveryFieldKindTests {
 		assertThat(noteOf("root.phrases")).isEqualTo(HIDDEN + " (2 items)");
 
 		// Nothing saved there: the defaults, which apply, and no word of a hidden value.
-		assertThat(field("farewell").getDomProperty("value")).isEqualTo("Bye");
-		assertThat(field("farewell").getDomAttribute("placeholder")).isNull();
-		assertThat(new Select(field("style][emoji")).getFirstSelectedOption().getText()).isEqualTo("true");
+		assertThat(browser.field("farewell").getDomProperty("value")).isEqualTo("Bye");
+		assertThat(browser.field("farewell").getDomAttribute("placeholder")).isNull();
+		assertThat(new Select(browser.field("style][emoji")).getFirstSelectedOption().getText()).isEqualTo("true");
 		// The defaults of the hidden fields are nowhere.
 		assertThat(browser.<List<String>>script("return Array.from(document.querySelectorAll('#form input, #form select'))"
 				+ ".filter((e) => e.checkVisibility()).map((e) => e.value)"))
@@ -138,24 +138,24 @@ class HiddenValuesEveryFieldKindTests {
 	@Order(3)
 	void savingAnotherFieldKeepsTheHiddenValuesAndWritesNoDefault() throws Exception {
 		open();
-		type("farewell", "Au revoir");
+		browser.type("farewell", "Au revoir");
 		save();
 		assertThat(saved()).isEqualTo(json.readTree("""
 				{"greeting": "Bonjour", "retries": 5, "loud": true, "style": {"tone": "formal"},
 				 "phrases": ["Salut", "Coucou"], "api_key": "k_SECRET", "farewell": "Au revoir"}"""));
 		// Shown again after the save: hidden, as it is saved now.
-		assertThat(field("farewell").getDomProperty("value")).isEmpty();
-		assertThat(field("farewell").getDomAttribute("placeholder")).isEqualTo(HIDDEN);
-		assertThat(field("greeting").getDomProperty("value")).isEmpty();
+		assertThat(browser.field("farewell").getDomProperty("value")).isEmpty();
+		assertThat(browser.field("farewell").getDomAttribute("placeholder")).isEqualTo(HIDDEN);
+		assertThat(browser.field("greeting").getDomProperty("value")).isEmpty();
 	}
 
 	@Test
 	@Order(4)
 	void whatIsTypedOrChosenInAHiddenFieldIsSavedEvenTheDefault() throws Exception {
 		open();
-		type("greeting", "Hallo");
+		browser.type("greeting", "Hallo");
 		// The default, which the form library held for the field while it showed it hidden.
-		new Select(field("style][tone")).selectByVisibleText("warm");
+		new Select(browser.field("style][tone")).selectByVisibleText("warm");
 		checkbox("loud").click();
 		checkbox("loud").click();
 		save();
@@ -177,22 +177,14 @@ class HiddenValuesEveryFieldKindTests {
 	}
 
 	private static void save() {
-		String before = byId("settings").getDomAttribute("data-ready");
-		byId("save").click();
-		browser.await("saved", (driver) -> byId("message").getText().startsWith("Saved (revision ")
-				&& !before.equals(byId("settings").getDomAttribute("data-ready")));
+		String before = browser.byId("settings").getDomAttribute("data-ready");
+		browser.byId("save").click();
+		browser.await("saved", (driver) -> browser.byId("message").getText().startsWith("Saved (revision ")
+				&& !before.equals(browser.byId("settings").getDomAttribute("data-ready")));
 	}
 
 	private static String text() {
 		return browser.script("return document.body.innerText");
-	}
-
-	private static WebElement byId(String id) {
-		return browser.byId(id);
-	}
-
-	private static WebElement field(String path) {
-		return browser.field(path);
 	}
 
 	private static WebElement checkbox(String path) {
@@ -203,10 +195,6 @@ class HiddenValuesEveryFieldKindTests {
 		return browser.driver()
 			.findElement(By.cssSelector("[data-schemapath='" + schemaPath + "'] > .masked-note"))
 			.getText();
-	}
-
-	private static void type(String path, String text) {
-		browser.type(path, text);
 	}
 
 	/**

@@ -80,20 +80,20 @@ class SettingsPageBrowserTests {
 	@Order(1)
 	void categoriesAndPluginsAreChosenFromDropdowns() {
 		open(WHISPER);
-		Select categories = new Select(byId("category"));
+		Select categories = new Select(browser.byId("category"));
 		assertThat(categories.getOptions()).extracting(WebElement::getText)
 			.containsExactly("Language Models (2)", "Speech to Text (2)");
 		assertThat(categories.getFirstSelectedOption().getText()).isEqualTo("Speech to Text (2)");
 
 		categories.selectByVisibleText("Language Models (2)");
 		awaitForm("llm_ollama_local");
-		Select plugins = new Select(byId("plugin"));
+		Select plugins = new Select(browser.byId("plugin"));
 		assertThat(plugins.getOptions()).extracting(WebElement::getText)
 			.containsExactly("Ollama (local) (not configured)", "Llama 3 70B (cloud GPU) (not configured)");
 		plugins.selectByValue(LLAMA);
 		awaitForm(LLAMA);
-		assertThat(byId("details-title").getText()).isEqualTo("Llama 3 70B (cloud GPU)");
-		assertThat(byId("summary").getText()).contains("4 plugins in 2 categories")
+		assertThat(browser.byId("details-title").getText()).isEqualTo("Llama 3 70B (cloud GPU)");
+		assertThat(browser.byId("summary").getText()).contains("4 plugins in 2 categories")
 			.as("each budget, in the header")
 			.contains("llm budget $100.00 per hour, within")
 			.doesNotContain(" · budget ");
@@ -112,12 +112,12 @@ class SettingsPageBrowserTests {
 		assertThat(rows).hasSize(2);
 		assertThat(rows.get(1)).contains("Llama 3 70B (cloud GPU)", "cloud gpu", "$4.40", "1 × A100", "running");
 
-		WebElement hours = byId("hours");
+		WebElement hours = browser.byId("hours");
 		hours.clear();
 		hours.sendKeys("24");
 		browser.await("cost for 24 h", (driver) -> fact("Cost for 24 h").equals("$105.60"));
 		assertThat(comparisonRows().get(1)).endsWith("$105.60");
-		assertThat(byId("compare-cost").getText()).isEqualTo("Cost for 24 h");
+		assertThat(browser.byId("compare-cost").getText()).isEqualTo("Cost for 24 h");
 
 		open(VOXTRAL);
 		List<Long> pids = livePids(VOXTRAL);
@@ -131,15 +131,15 @@ class SettingsPageBrowserTests {
 	@Order(3)
 	void theFormIsGeneratedFromTheSchemaWithDefaultsAndLabels() {
 		open(WHISPER);
-		assertThat(new Select(field("device")).getOptions()).extracting(WebElement::getText)
+		assertThat(new Select(browser.field("device")).getOptions()).extracting(WebElement::getText)
 			.containsExactly("cpu", "cuda");
-		assertThat(new Select(field("device")).getFirstSelectedOption().getText()).isEqualTo("cpu");
-		assertThat(field("language").getDomProperty("value")).isEqualTo("en");
-		assertThat(field("beam_size").getDomProperty("value")).isEqualTo("5");
-		assertThat(field("hf_token").getDomAttribute("type")).isEqualTo("password");
-		assertThat(field("hf_token").getDomProperty("value")).isEmpty();
+		assertThat(new Select(browser.field("device")).getFirstSelectedOption().getText()).isEqualTo("cpu");
+		assertThat(browser.field("language").getDomProperty("value")).isEqualTo("en");
+		assertThat(browser.field("beam_size").getDomProperty("value")).isEqualTo("5");
+		assertThat(browser.field("hf_token").getDomAttribute("type")).isEqualTo("password");
+		assertThat(browser.field("hf_token").getDomProperty("value")).isEmpty();
 		// Descriptions are the fields' help, tied to them for screen readers.
-		assertThat(description(field("beam_size"))).isEqualTo("Beams searched while decoding");
+		assertThat(description(browser.field("beam_size"))).isEqualTo("Beams searched while decoding");
 		assertThat(unlabelledControls()).isEmpty();
 		browser.screenshot("03-form-with-defaults");
 	}
@@ -148,16 +148,16 @@ class SettingsPageBrowserTests {
 	@Order(4)
 	void anInvalidSaveShowsEachViolationNextToItsFieldAndWritesNothing() {
 		open(WHISPER);
-		type("language", "english");
-		type("beam_size", "11");
-		byId("save").click();
+		browser.type("language", "english");
+		browser.type("beam_size", "11");
+		browser.byId("save").click();
 		browser.await("violations", (driver) -> !driver.findElements(By.cssSelector("#form .violation")).isEmpty());
 
 		assertThat(violationNextTo("language")).contains("pattern");
 		assertThat(violationNextTo("beam_size")).contains("10");
-		assertThat(field("beam_size").getDomAttribute("aria-invalid")).isEqualTo("true");
-		assertThat(byId("message").getText()).startsWith("Not saved").contains("2 problems");
-		assertThat(browser.driver().switchTo().activeElement()).isEqualTo(field("language"));
+		assertThat(browser.field("beam_size").getDomAttribute("aria-invalid")).isEqualTo("true");
+		assertThat(browser.byId("message").getText()).startsWith("Not saved").contains("2 problems");
+		assertThat(browser.driver().switchTo().activeElement()).isEqualTo(browser.field("language"));
 		assertThat(configFile(WHISPER)).doesNotExist();
 		browser.screenshot("04-violations");
 	}
@@ -166,17 +166,17 @@ class SettingsPageBrowserTests {
 	@Order(5)
 	void aValidSaveWritesTheFileAndMarksThePluginConfigured() throws Exception {
 		open(WHISPER);
-		new Select(field("device")).selectByValue("cuda");
-		type("beam_size", "3");
-		type("hf_token", SECRET);
-		byId("save").click();
-		browser.await("saved", (driver) -> byId("message").getText().startsWith("Saved (revision "));
+		new Select(browser.field("device")).selectByValue("cuda");
+		browser.type("beam_size", "3");
+		browser.type("hf_token", SECRET);
+		browser.byId("save").click();
+		browser.await("saved", (driver) -> browser.byId("message").getText().startsWith("Saved (revision "));
 
 		assertThat(json.readTree(Files.readString(configFile(WHISPER))))
 			.isEqualTo(json.readTree("{\"device\": \"cuda\", \"language\": \"en\", \"beam_size\": 3, \"hf_token\": \""
 					+ SECRET + "\"}"));
 		browser.await("configured", (driver) -> badges().contains("configured"));
-		assertThat(new Select(byId("plugin")).getFirstSelectedOption().getText()).isEqualTo("Whisper Tiny");
+		assertThat(new Select(browser.byId("plugin")).getFirstSelectedOption().getText()).isEqualTo("Whisper Tiny");
 		assertThat(comparisonRows().get(0)).contains("Whisper Tiny", "yes");
 		assertThat(fact("Revision")).isEqualTo(storedRevision(WHISPER));
 		browser.screenshot("05-saved");
@@ -196,15 +196,15 @@ class SettingsPageBrowserTests {
 				+ "fetch('../actuator/plugins/" + WHISPER + "').then((r) => r.text()).then(done);");
 		assertThat(detail).contains("\"hf_token\":\"******\"").doesNotContain(SECRET);
 		// The secret's field is empty and says its value is hidden; why, once, at the top.
-		assertThat(field("hf_token").getDomProperty("value")).isEmpty();
-		assertThat(field("hf_token").getDomAttribute("placeholder")).isEqualTo("Saved value hidden");
-		assertThat(byId("hidden-note").isDisplayed()).isTrue();
-		assertThat(byId("hidden-note").getText()).contains("management.endpoint.plugins.show-values",
+		assertThat(browser.field("hf_token").getDomProperty("value")).isEmpty();
+		assertThat(browser.field("hf_token").getDomAttribute("placeholder")).isEqualTo("Saved value hidden");
+		assertThat(browser.byId("hidden-note").isDisplayed()).isTrue();
+		assertThat(browser.byId("hidden-note").getText()).contains("management.endpoint.plugins.show-values",
 				"never shows secrets");
 
-		type("beam_size", "4");
-		byId("save").click();
-		browser.await("saved", (driver) -> byId("message").getText().startsWith("Saved (revision "));
+		browser.type("beam_size", "4");
+		browser.byId("save").click();
+		browser.await("saved", (driver) -> browser.byId("message").getText().startsWith("Saved (revision "));
 		assertThat(Files.readString(configFile(WHISPER))).contains("\"hf_token\": \"" + SECRET + "\"")
 			.contains("\"beam_size\": 4")
 			.doesNotContain("******");
@@ -222,33 +222,33 @@ class SettingsPageBrowserTests {
 						+ "\"revision\": \"" + revision + "\"}");
 		assertThat(other.statusCode()).isEqualTo(200);
 
-		type("beam_size", "2");
-		byId("save").click();
-		browser.await("conflict", (driver) -> byId("message").getText().contains("changed elsewhere"));
+		browser.type("beam_size", "2");
+		browser.byId("save").click();
+		browser.await("conflict", (driver) -> browser.byId("message").getText().contains("changed elsewhere"));
 		assertThat(Files.readString(configFile(WHISPER))).contains("\"beam_size\": 7").contains(SECRET);
 		browser.screenshot("07-conflict");
 
-		byId("message").findElement(By.tagName("button")).click();
-		browser.await("reloaded", (driver) -> "7".equals(field("beam_size").getDomProperty("value")));
-		assertThat(new Select(field("device")).getFirstSelectedOption().getText()).isEqualTo("cpu");
+		browser.byId("message").findElement(By.tagName("button")).click();
+		browser.await("reloaded", (driver) -> "7".equals(browser.field("beam_size").getDomProperty("value")));
+		assertThat(new Select(browser.field("device")).getFirstSelectedOption().getText()).isEqualTo("cpu");
 	}
 
 	@Test
 	@Order(8)
 	void resetDeletesTheConfigurationAfterConfirmation() {
 		open(WHISPER);
-		byId("reset").click();
+		browser.byId("reset").click();
 		WebElement dialog = browser.await("confirmation",
 				ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
 		assertThat(dialog.getText()).contains("Reset Whisper Tiny?");
-		byId("confirm-ok").click();
-		browser.await("reset", (driver) -> byId("message").getText().startsWith("Reset"));
+		browser.byId("confirm-ok").click();
+		browser.await("reset", (driver) -> browser.byId("message").getText().startsWith("Reset"));
 
 		assertThat(configFile(WHISPER)).doesNotExist();
 		// The details are drawn again once the list is read again: wait for that drawing.
 		browser.await("not configured", (driver) -> badges().contains("not configured")
 				&& fact("Revision").equals("none saved"));
-		assertThat(field("beam_size").getDomProperty("value")).isEqualTo("5");
+		assertThat(browser.field("beam_size").getDomProperty("value")).isEqualTo("5");
 	}
 
 	@Test
@@ -258,7 +258,7 @@ class SettingsPageBrowserTests {
 		assertThat(tabUntil("plugin", 10)).as("Tab reaches the plugin selector").isTrue();
 		assertThat(tabUntil("save", 30)).as("Tab reaches the save button").isTrue();
 		new Actions(browser.driver()).sendKeys(Keys.ENTER).perform();
-		browser.await("saved with Enter", (driver) -> byId("message").getText().startsWith("Saved (revision "));
+		browser.await("saved with Enter", (driver) -> browser.byId("message").getText().startsWith("Saved (revision "));
 		assertThat(configFile(WHISPER)).exists();
 
 		tabUntil("reset", 3);
@@ -267,7 +267,7 @@ class SettingsPageBrowserTests {
 		new Actions(browser.driver()).sendKeys(Keys.ESCAPE).perform();
 		browser.await("dialog closed", ExpectedConditions.invisibilityOfElementLocated(By.id("confirm")));
 		assertThat(configFile(WHISPER)).exists();
-		assertThat(browser.driver().switchTo().activeElement()).isEqualTo(byId("reset"));
+		assertThat(browser.driver().switchTo().activeElement()).isEqualTo(browser.byId("reset"));
 	}
 
 	@Test
@@ -303,18 +303,18 @@ class SettingsPageBrowserTests {
 		List<Long> pids = livePids(VOXTRAL);
 		assertThat(pids).hasSize(2).allMatch(ProcessTable::isRunning);
 
-		byId("stop").click();
+		browser.byId("stop").click();
 		browser.await("confirmation", ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
-		assertThat(byId("confirm").getText()).contains("Stop the resources of Voxtral (vLLM)?");
-		byId("confirm-cancel").click();
+		assertThat(browser.byId("confirm").getText()).contains("Stop the resources of Voxtral (vLLM)?");
+		browser.byId("confirm-cancel").click();
 		browser.await("dialog closed", ExpectedConditions.invisibilityOfElementLocated(By.id("confirm")));
 		assertThat(pids).allMatch(ProcessTable::isRunning);
 
-		byId("stop").click();
+		browser.byId("stop").click();
 		browser.await("confirmation", ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
 		browser.screenshot("08-confirm-stop");
-		byId("confirm-ok").click();
-		browser.await("stopped", (driver) -> byId("message").getText().startsWith("Stopped: cleaned up its processes"));
+		browser.byId("confirm-ok").click();
+		browser.await("stopped", (driver) -> browser.byId("message").getText().startsWith("Stopped: cleaned up its processes"));
 		awaitGone(pids);
 		Object voxtral = sample.context()
 			.getBean(TranscriptionPluginManager.class)
@@ -346,18 +346,6 @@ class SettingsPageBrowserTests {
 		browser.awaitSettings(uniqueId);
 	}
 
-	private static WebElement byId(String id) {
-		return browser.byId(id);
-	}
-
-	private static WebElement field(String path) {
-		return browser.field(path);
-	}
-
-	private static void type(String path, String text) {
-		browser.type(path, text);
-	}
-
 	private static List<String> badges() {
 		return browser.driver().findElements(By.cssSelector("#badges .badge")).stream().map(WebElement::getText).toList();
 	}
@@ -384,7 +372,7 @@ class SettingsPageBrowserTests {
 	}
 
 	private static String violationNextTo(String name) {
-		return field(name).findElement(By.xpath("ancestor::div[@data-schemapath][1]"))
+		return browser.field(name).findElement(By.xpath("ancestor::div[@data-schemapath][1]"))
 			.findElement(By.cssSelector(".violation"))
 			.getText();
 	}

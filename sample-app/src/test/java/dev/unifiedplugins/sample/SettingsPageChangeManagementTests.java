@@ -53,12 +53,12 @@ class SettingsPageChangeManagementTests {
 	@Test
 	void checkListsWhatASaveWouldChangeAndWritesNothing() {
 		open(LLAMA);
-		new Select(field("gpu_type")).selectByValue("H100");
-		type("gpu_count", "2");
-		byId("check").click();
-		browser.await("the changes", (driver) -> byId("message").getText().startsWith("Checked"));
+		new Select(browser.field("gpu_type")).selectByValue("H100");
+		browser.type("gpu_count", "2");
+		browser.byId("check").click();
+		browser.await("the changes", (driver) -> browser.byId("message").getText().startsWith("Checked"));
 
-		assertThat(byId("message").getText()).isEqualTo("Checked: a save would change 2 settings.");
+		assertThat(browser.byId("message").getText()).isEqualTo("Checked: a save would change 2 settings.");
 		assertThat(changeRows()).containsExactly("/gpu_type \"A100\" \"H100\"", "/gpu_count 1 2");
 		assertThat(configFile(LLAMA)).doesNotExist();
 		browser.screenshot("15-check-changes");
@@ -67,31 +67,31 @@ class SettingsPageChangeManagementTests {
 	@Test
 	void checkShowsThePluginsOwnRefusalAndWritesNothing() {
 		open(LLAMA);
-		new Select(field("gpu_type")).selectByValue("H100");
-		type("gpu_count", "6");
-		byId("check").click();
-		browser.await("the refusal", (driver) -> byId("message").getText().startsWith("Would not be saved"));
+		new Select(browser.field("gpu_type")).selectByValue("H100");
+		browser.type("gpu_count", "6");
+		browser.byId("check").click();
+		browser.await("the refusal", (driver) -> browser.byId("message").getText().startsWith("Would not be saved"));
 
-		assertThat(byId("message").getText()).contains("1 problem");
-		assertThat(byId("form-violations").getText()).contains("the provider rents at most 4 H100 GPUs at a time");
-		assertThat(byId("changes").isDisplayed()).isFalse();
+		assertThat(browser.byId("message").getText()).contains("1 problem");
+		assertThat(browser.byId("form-violations").getText()).contains("the provider rents at most 4 H100 GPUs at a time");
+		assertThat(browser.byId("changes").isDisplayed()).isFalse();
 		assertThat(configFile(LLAMA)).doesNotExist();
 		browser.screenshot("16-check-refused-by-the-plugin");
 
 		// Save gets the same answer from the same check.
-		byId("save").click();
-		browser.await("the save refused", (driver) -> byId("message").getText().startsWith("Not saved"));
-		assertThat(byId("form-violations").getText()).contains("at most 4 H100 GPUs");
+		browser.byId("save").click();
+		browser.await("the save refused", (driver) -> browser.byId("message").getText().startsWith("Not saved"));
+		assertThat(browser.byId("form-violations").getText()).contains("at most 4 H100 GPUs");
 		assertThat(configFile(LLAMA)).doesNotExist();
 	}
 
 	@Test
 	void checkWithoutAChangeSaysSo() {
 		open(LLAMA);
-		byId("check").click();
-		browser.await("the answer", (driver) -> byId("message").getText().startsWith("Checked"));
+		browser.byId("check").click();
+		browser.await("the answer", (driver) -> browser.byId("message").getText().startsWith("Checked"));
 
-		assertThat(byId("message").getText()).isEqualTo("Checked: a save would change nothing.");
+		assertThat(browser.byId("message").getText()).isEqualTo("Checked: a save would change nothing.");
 		assertThat(changeRows()).isEmpty();
 	}
 
@@ -125,17 +125,17 @@ class SettingsPageChangeManagementTests {
 		assertThat(historyRows().get(1)).startsWith(first.substring(0, 12));
 
 		historyButton(1, "Changes").click();
-		browser.await("the differences", (driver) -> byId("history-diff").isDisplayed());
-		assertThat(byId("history-diff-title").getText()).contains("1 difference");
+		browser.await("the differences", (driver) -> browser.byId("history-diff").isDisplayed());
+		assertThat(browser.byId("history-diff-title").getText()).contains("1 difference");
 		assertThat(browser.driver().findElements(By.cssSelector("#history-diff-rows tr")))
 			.extracting(WebElement::getText)
 			.containsExactly("/model \"llama3:70b\" \"llama3:8b\"");
 		browser.screenshot("18-history");
 
 		historyButton(1, "Restore").click();
-		browser.await("confirmation", (driver) -> byId("confirm").isDisplayed());
-		byId("confirm-ok").click();
-		browser.await("restored", (driver) -> byId("message").getText().startsWith("Restored revision"));
+		browser.await("confirmation", (driver) -> browser.byId("confirm").isDisplayed());
+		browser.byId("confirm-ok").click();
+		browser.await("restored", (driver) -> browser.byId("message").getText().startsWith("Restored revision"));
 		assertThat(registry.loadPluginConfig(OLLAMA)).isEqualTo(Map.of("model", "llama3:8b"));
 		browser.await("three revisions", (driver) -> historyRows().size() == 3);
 		assertThat(registry.getConfigHistory(OLLAMA)).hasSize(3);
@@ -172,18 +172,6 @@ class SettingsPageChangeManagementTests {
 
 	private static void open(String uniqueId) {
 		browser.openSettings(sample.baseUrl(), uniqueId);
-	}
-
-	private static WebElement byId(String id) {
-		return browser.byId(id);
-	}
-
-	private static WebElement field(String path) {
-		return browser.field(path);
-	}
-
-	private static void type(String path, String text) {
-		browser.type(path, text);
 	}
 
 	private static List<String> changeRows() {
