@@ -14,9 +14,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.cost.CloudCostGuard.BudgetAction;
+import dev.unifiedplugins.cost.CloudCostGuard.CategoryBudget;
 import dev.unifiedplugins.cost.CloudCostGuard.Settings;
 import dev.unifiedplugins.observation.PluginCallObserver;
 import dev.unifiedplugins.protocols.CloudActivitySource;
+import dev.unifiedplugins.protocols.PluginCloudResourceTerminated.Reason;
 import dev.unifiedplugins.testsupport.LogCapture;
 import dev.unifiedplugins.testsupport.MutableClock;
 import dev.unifiedplugins.testsupport.SimulatedCloudPlugin;
@@ -62,6 +64,18 @@ class CloudActivitySourcesTests {
 		CloudCostGuard guard = guard((id, plugin) -> Optional.of(this.clock.instant()));
 		idleForAnHour(guard);
 		assertThat(this.gpu.terminations).hasValue(0);
+	}
+
+	@Test
+	void aBusySourceKeepsAResourceFromTheIdleLimitNotFromItsCategorysBudget() {
+		List<Reason> lastWords = new CopyOnWriteArrayList<>();
+		this.gpu.onBeforeTerminate = lastWords::add;
+		CloudCostGuard guard = new CloudCostGuard(registry(), this.calls, this.clock, new Settings(IDLE, null, null,
+				BudgetAction.WARN, CALL_TIMEOUT, Map.of("cloud", new CategoryBudget(1.0, BudgetAction.TERMINATE))), null);
+		guard.setActivitySources(List.of((id, plugin) -> Optional.of(this.clock.instant())));
+		guard.check();
+		assertThat(this.gpu.terminations).hasValue(1);
+		assertThat(lastWords).containsExactly(Reason.BUDGET);
 	}
 
 	@Test
