@@ -111,9 +111,10 @@ class JarDirectoryWatcherTests extends AbstractGreeterJarDirectoryTests {
 		this.lifecycle.watch("greeters", FAST);
 		WeakReference<ClassLoader> old = new WeakReference<>(loadedLoader());
 		Files.delete(french());
-		Await.until("the removed JAR's plugin is gone", () -> this.registry.getPlugin(FRENCH).isEmpty());
+		// A rescan unregisters the plugin, then unloads its instance: wait for both.
+		Await.until("the removed JAR's plugin is gone and unloaded",
+				() -> this.registry.getPlugin(FRENCH).isEmpty() && this.manager.getPlugin("french").isEmpty());
 		assertThat(this.registry.getPluginInstance(FRENCH)).isEmpty();
-		assertThat(this.manager.getPlugin("french")).isEmpty();
 		assertReleased(old);
 	}
 
