@@ -1,5 +1,6 @@
 package dev.unifiedplugins.autoconfigure;
 
+import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.ui.PluginsSettingsPage;
 import dev.unifiedplugins.ui.PluginsUiRuntimeHints;
 import org.apache.commons.logging.Log;
@@ -10,6 +11,7 @@ import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortT
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.web.PathMappedEndpoints;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -26,12 +28,14 @@ import org.springframework.core.env.Environment;
  * of the settings page (see {@link PluginsSettingsPage}) in a Spring MVC or Spring WebFlux
  * application, when {@code plugins.ui.enabled=true}. The page only calls the
  * {@code plugins} actuator endpoint, so it needs actuator, and has the endpoint's access
- * and security.
+ * and security; and it needs the registry, so {@code plugins.enabled=false} turns it off
+ * too.
  */
 @AutoConfiguration(after = PluginsEndpointAutoConfiguration.class)
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnWebApplication
 @ConditionalOnBooleanProperty("plugins.ui.enabled")
+@ConditionalOnBean(UnifiedPluginRegistry.class)
 @EnableConfigurationProperties(PluginsUiProperties.class)
 @ImportRuntimeHints(PluginsUiRuntimeHints.class)
 @Import({ PluginsUiServletConfiguration.class, PluginsUiReactiveConfiguration.class })

@@ -101,6 +101,14 @@ class PluginsUiAutoConfigurationTests {
 	}
 
 	@Test
+	void thePageIsOffWithTheRegistry() {
+		servlet().withPropertyValues("plugins.ui.enabled=true", "plugins.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(PluginsSettingsPage.class)
+				.doesNotHaveBean("pluginsSettingsPageRouterFunction"));
+	}
+
+	@Test
 	void anIllegalPathFailsTheStartNamingTheProperty() {
 		servlet().withPropertyValues("plugins.ui.enabled=true", "plugins.ui.path=/plugins-ui/")
 			.run((context) -> assertThat(context).hasFailed()
