@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 import dev.unifiedplugins.concurrent.BoundedCalls;
@@ -44,7 +43,10 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * When the fleet cannot be reached, the rule applies to this instance's resources alone
  * (they are part of the fleet's, so their excess is the fleet's too), terminating at once
- * and going on with the next when one fails. Not thread-safe: the guard calls it under its
+ * and going on with the next when one fails.
+ * <p>
+ * Either way, the terminations one check plans run concurrently, so that one plugin whose
+ * cloud API hangs delays none of the others. Not thread-safe: the guard calls it under its
  * lock.
  */
 final class CloudBudget {
@@ -94,29 +96,28 @@ final class CloudBudget {
 	/**
 	 * Publishes to the fleet, if any, and applies the budgets, removing from {@code running}
 	 * what it terminated.
-	 * @param terminate terminates one of this instance's resources for the budget, returning
-	 * whether it did; never called while the fleet's lock is held
+	 * @param terminate terminates some of this instance's resources for the budget at once,
+	 * returning those it did end; never called while the fleet's lock is held
 	 */
-	Result check(Map<String, Observation> running, Predicate<String> terminate) {
+	Result check(Map<String, Observation> running, UnaryOperator<Set<String>> terminate) {
 		Map<String, Resource> own = new LinkedHashMap<>();
 		running.forEach((id, observation) -> own.put(id,
 				new Resource(ALONE, id, observation.hourlyUsd(), this.categories.apply(id))));
 		// This instance's resources that the budgets ended, whatever the instance name.
 		List<Resource> ended = new ArrayList<>();
-		Predicate<String> end = (id) -> {
-			if (running.containsKey(id) && terminate.test(id)) {
+		UnaryOperator<Set<String>> end = (ids) -> {
+			Set<String> done = terminate.apply(ids);
+			done.forEach((id) -> {
 				running.remove(id);
 				ended.add(own.get(id));
-				return true;
-			}
-			return false;
+			});
+			return done;
 		};
 		List<Resource> seen = (this.fleet != null) ? heartbeat(own, end) : null;
 		boolean inFleet = seen != null;
 		if (seen == null) {
 			seen = List.copyOf(own.values());
-			// One that fails still bills: the walk goes on with the next, so the cap holds.
-			BudgetScopes.walk(this.scopes, seen, ALONE, end);
+			alone(seen, end);
 		}
 		for (Scope scope : this.scopes) {
 			double before = BudgetScopes.sum(scope, seen);
@@ -132,6 +133,28 @@ final class CloudBudget {
 	}
 
 	/**
+	 * Applies the rule to this instance's resources alone. The terminations a walk plans
+	 * run at once; one that fails still bills, so the walk is made again without the ended
+	 * ones, never offering a failed one twice, until it plans nothing new: the same
+	 * resources end as if they had been terminated one at a time, in order.
+	 */
+	private void alone(List<Resource> resources, UnaryOperator<Set<String>> end) {
+		List<Resource> left = new ArrayList<>(resources);
+		Set<String> refused = new HashSet<>();
+		while (true) {
+			Set<String> planned = new LinkedHashSet<>();
+			BudgetScopes.walk(this.scopes, left, ALONE, (id) -> !refused.contains(id) && planned.add(id));
+			if (planned.isEmpty()) {
+				return;
+			}
+			Set<String> done = end.apply(planned);
+			planned.removeAll(done);
+			refused.addAll(planned);
+			left.removeIf((resource) -> done.contains(resource.uniqueId()));
+		}
+	}
+
+	/**
 	 * One heartbeat: plans the budgets' terminations for the fleet's resources under the
 	 * fleet's lock, then, the lock released, terminates them and records how it went.
 	 * @param own this instance's running resources, by unique id
@@ -139,7 +162,7 @@ final class CloudBudget {
 	 * @return the fleet's resources the plan was made for, or null when the fleet did not
 	 * answer
 	 */
-	private @Nullable List<Resource> heartbeat(Map<String, Resource> own, Predicate<String> end) {
+	private @Nullable List<Resource> heartbeat(Map<String, Resource> own, UnaryOperator<Set<String>> end) {
 		CloudCostFleet fleet = Objects.requireNonNull(this.fleet);
 		Map<String, Running> published = new LinkedHashMap<>();
 		own.forEach((id, resource) -> published.put(id, new Running(resource.hourlyUsd(), resource.category())));
@@ -170,17 +193,12 @@ final class CloudBudget {
 		// The lock is released: the plugin calls and the listeners run outside it.
 		Map<String, Double> byInstance = new LinkedHashMap<>(snapshot.hourlyByInstance());
 		if (!planned.isEmpty()) {
-			Set<String> succeeded = new LinkedHashSet<>();
-			Set<String> failed = new LinkedHashSet<>();
-			for (String id : planned) {
+			Set<String> succeeded = end.apply(new LinkedHashSet<>(planned));
+			Set<String> failed = new LinkedHashSet<>(planned);
+			failed.removeAll(succeeded);
+			for (String id : succeeded) {
 				double price = own.get(id).hourlyUsd();
-				if (end.test(id)) {
-					succeeded.add(id);
-					byInstance.computeIfPresent(fleet.instanceName(), (name, usd) -> usd - price);
-				}
-				else {
-					failed.add(id);
-				}
+				byInstance.computeIfPresent(fleet.instanceName(), (name, usd) -> usd - price);
 			}
 			fleet.terminated(succeeded, failed);
 		}

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -236,17 +237,20 @@ public final class CloudCostGuard {
 		}
 		this.accrual.accrue(answers, now);
 		Map<String, Observation> running = answers.running();
-		List<String> terminated = new ArrayList<>();
+		Map<String, Reason> due = new LinkedHashMap<>();
 		running.forEach((id, observation) -> {
 			Reason reason = this.accrual.limitReached(id, observation, now, this.settings);
-			if (reason != null && terminate(id, observation, reason, now)) {
-				terminated.add(id);
+			if (reason != null) {
+				due.put(id, reason);
 			}
 		});
-		terminated.forEach(running::remove);
+		terminate(due, running, now).forEach(running::remove);
 		// With a fleet, the budget's terminations run after the fleet's lock is released.
-		CloudBudget.Result budget = this.budget.check(running,
-				(id) -> terminate(id, running.get(id), Reason.BUDGET, now));
+		CloudBudget.Result budget = this.budget.check(running, (ids) -> {
+			Map<String, Reason> overBudget = new LinkedHashMap<>();
+			ids.forEach((id) -> overBudget.put(id, Reason.BUDGET));
+			return terminate(overBudget, running, now);
+		});
 		synchronized (this.statusLock) {
 			Status result = new Status(now, this.accrual.accruedUsd(), this.accrual.accruedByPlugin(),
 					CloudBudget.hourly(running), budget.budget(), this.terminator.lastTerminations(), budget.fleet(),
@@ -276,11 +280,9 @@ public final class CloudCostGuard {
 		}
 	}
 
-	private boolean terminate(String id, Observation observation, Reason reason, Instant now) {
-		boolean succeeded = this.terminator.terminate(id, observation, reason, now);
-		if (succeeded) {
-			this.accrual.forget(id);
-		}
+	private Set<String> terminate(Map<String, Reason> due, Map<String, Observation> running, Instant now) {
+		Set<String> succeeded = this.terminator.terminate(due, running, now);
+		succeeded.forEach(this.accrual::forget);
 		return succeeded;
 	}
 

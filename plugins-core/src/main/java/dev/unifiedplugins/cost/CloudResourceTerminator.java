@@ -3,12 +3,20 @@ package dev.unifiedplugins.cost;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 import dev.unifiedplugins.concurrent.BoundedCalls;
+import dev.unifiedplugins.concurrent.DaemonThreads;
 import dev.unifiedplugins.concurrent.Listeners;
 import dev.unifiedplugins.cost.CloudCostGuard.Termination;
 import dev.unifiedplugins.cost.CloudResourceSurvey.Observation;
@@ -27,6 +35,9 @@ import org.jspecify.annotations.Nullable;
 final class CloudResourceTerminator {
 
 	private static final System.Logger logger = System.getLogger(CloudResourceTerminator.class.getName());
+
+	/** The most terminations of one check that run at once; the rest queue behind them. */
+	private static final int MAX_AT_ONCE = 16;
 
 	private final BoundedCalls calls;
 
@@ -61,46 +72,112 @@ final class CloudResourceTerminator {
 	}
 
 	/**
-	 * Gives the plugin its last word, then terminates its resource, each bounded and
-	 * observed; returns whether the termination succeeded. Never throws.
+	 * Terminates the resources of several plugins at once, each as one termination does
+	 * (its plugin's last word, then the bounded call), so that one whose hook or cloud API
+	 * hangs holds up none of the others; then records each, in order, on the calling thread.
+	 * Never throws.
+	 * @param due why each resource is terminated, by unique id
+	 * @param running the resources seen running, by unique id; holds every key of {@code due}
+	 * @return the unique ids whose termination succeeded
 	 */
-	boolean terminate(String id, Observation observation, Reason reason, Instant now) {
-		String category = this.categories.apply(id);
-		boolean finished = this.beforeTerminate.call(id, category, observation.plugin(), reason, this.observer);
-		return this.observer.observe(PluginOperation.CLOUD_TERMINATE, id, category,
-				Map.of("reason", reason.name().toLowerCase(Locale.ROOT)),
-				() -> terminate(id, category, observation, reason, now, finished));
+	Set<String> terminate(Map<String, Reason> due, Map<String, Observation> running, Instant now) {
+		if (due.size() == 1) {
+			Map.Entry<String, Reason> only = due.entrySet().iterator().next();
+			Attempt attempt = attempt(only.getKey(), running.get(only.getKey()), only.getValue());
+			record(attempt.event(), now, attempt.error());
+			return attempt.event().succeeded() ? Set.of(only.getKey()) : Set.of();
+		}
+		Set<String> succeeded = new LinkedHashSet<>();
+		if (due.isEmpty()) {
+			return succeeded;
+		}
+		// Threads of this check only: a termination waits on calls into plugin code, which
+		// must not take the threads of the bounded-call pool those calls run on.
+		ExecutorService attempts = Executors.newFixedThreadPool(Math.min(due.size(), MAX_AT_ONCE),
+				DaemonThreads.numbered("plugins-cloud-terminate-"));
+		try {
+			Map<String, Future<Attempt>> futures = new LinkedHashMap<>();
+			due.forEach((id, reason) -> futures.put(id, attempts.submit(() -> attempt(id, running.get(id), reason))));
+			for (Map.Entry<String, Future<Attempt>> entry : futures.entrySet()) {
+				Attempt attempt = outcome(entry.getKey(), running.get(entry.getKey()), due.get(entry.getKey()),
+						entry.getValue());
+				record(attempt.event(), now, attempt.error());
+				if (attempt.event().succeeded()) {
+					succeeded.add(entry.getKey());
+				}
+			}
+			return succeeded;
+		}
+		finally {
+			attempts.shutdownNow();
+		}
 	}
 
-	private boolean terminate(String id, String category, Observation observation, Reason reason, Instant now,
-			boolean beforeTerminateFinished) {
-		Duration timeout = this.settings.callTimeout();
-		String error = null;
+	/**
+	 * Waits for one attempt. Each is bounded by its hook's and its call's timeouts, so that
+	 * the wait ends when they do; only an interrupt (the application stopping) cuts it short.
+	 */
+	private Attempt outcome(String id, Observation observation, Reason reason, Future<Attempt> future) {
+		String error;
 		try {
-			Boolean result = BoundedCalls.await(
-					this.calls.submit(CloudResourceSurvey.key(id),
-							this.observer.inContext(id, category, observation.plugin()::terminateRemoteResource)),
-					System.nanoTime() + timeout.toNanos(), timeout);
-			if (!Boolean.TRUE.equals(result)) {
-				error = "terminateRemoteResource() returned false";
-			}
+			return future.get();
 		}
-		catch (BoundedCalls.PluginCallException ex) {
-			error = "terminateRemoteResource(): " + ex.getMessage();
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			future.cancel(true);
+			error = "interrupted while terminating, as the application stops";
 		}
-		boolean succeeded = error == null;
+		catch (ExecutionException ex) {
+			error = BoundedCalls.describe(ex.getCause());
+		}
+		return new Attempt(new PluginCloudResourceTerminated(id, reason, observation.hourlyUsd(), false, false), error);
+	}
+
+	/**
+	 * Gives the plugin its last word, then terminates its resource, each bounded and
+	 * observed; logs the outcome, which the caller records. Never throws.
+	 */
+	private Attempt attempt(String id, Observation observation, Reason reason) {
+		String category = this.categories.apply(id);
+		boolean finished = this.beforeTerminate.call(id, category, observation.plugin(), reason, this.observer);
+		AtomicReference<@Nullable String> failure = new AtomicReference<>();
+		// The observation's outcome is failure when the call answers false.
+		this.observer.observe(PluginOperation.CLOUD_TERMINATE, id, category,
+				Map.of("reason", reason.name().toLowerCase(Locale.ROOT)), () -> {
+					failure.set(call(id, category, observation));
+					return failure.get() == null;
+				});
+		String error = failure.get();
 		String what = "the cloud resource of plugin '" + id + "' (" + describe(reason, category) + "), priced "
 				+ observation.hourlyUsd() + " USD per hour";
-		if (succeeded) {
+		if (error == null) {
 			logger.log(System.Logger.Level.WARNING, "Terminated " + what);
 		}
 		else {
 			logger.log(System.Logger.Level.WARNING,
 					"Could not terminate " + what + ": " + error + "; trying again at the next check");
 		}
-		record(new PluginCloudResourceTerminated(id, reason, observation.hourlyUsd(), succeeded,
-				beforeTerminateFinished), now, error);
-		return succeeded;
+		return new Attempt(
+				new PluginCloudResourceTerminated(id, reason, observation.hourlyUsd(), error == null, finished), error);
+	}
+
+	/** Calls {@code terminateRemoteResource()}, bounded; returns why it failed, or null. */
+	private @Nullable String call(String id, String category, Observation observation) {
+		Duration timeout = this.settings.callTimeout();
+		try {
+			Boolean result = BoundedCalls.await(
+					this.calls.submit(CloudResourceSurvey.key(id),
+							this.observer.inContext(id, category, observation.plugin()::terminateRemoteResource)),
+					System.nanoTime() + timeout.toNanos(), timeout);
+			return Boolean.TRUE.equals(result) ? null : "terminateRemoteResource() returned false";
+		}
+		catch (BoundedCalls.PluginCallException ex) {
+			return "terminateRemoteResource(): " + ex.getMessage();
+		}
+	}
+
+	/** A termination done, not yet recorded. */
+	private record Attempt(PluginCloudResourceTerminated event, @Nullable String error) {
 	}
 
 	/** Remembers a termination as its plugin's last, and delivers it to the listeners. */

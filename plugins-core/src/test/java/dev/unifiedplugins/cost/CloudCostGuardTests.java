@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.unifiedplugins.concurrent.BoundedCalls;
@@ -246,6 +247,54 @@ class CloudCostGuardTests {
 		this.clock.advance(CHECK);
 		guard.check();
 		release.countDown();
+	}
+
+	@Test
+	void theTerminationsOfOneCheckRunAtOnceSoAHungOneHoldsUpNoOther() {
+		// Each termination waits until both have started: done one after the other, the
+		// first would give up waiting and fail.
+		CountDownLatch bothStarted = new CountDownLatch(2);
+		Map<String, SimulatedCloudPlugin> plugins = SimulatedCloudPlugin.priced("a", 1.0, "b", 2.0);
+		plugins.values().forEach((plugin) -> plugin.onTerminate = () -> awaitTheOther(bothStarted));
+		CloudCostGuard guard = guard(new Settings(null, Duration.ofMinutes(1), null, BudgetAction.WARN,
+				Duration.ofSeconds(30)), plugins);
+		guard.check();
+		this.clock.advance(Duration.ofMinutes(1));
+		Status status = guard.check();
+		assertThat(status.lastTerminations()).containsOnlyKeys("cloud_a", "cloud_b");
+		assertThat(status.lastTerminations().values()).allMatch(CloudCostGuard.Termination::succeeded);
+		assertThat(status.hourlyUsd()).isZero();
+		assertThat(this.events).extracting(PluginCloudResourceTerminated::uniqueId)
+			.containsExactlyInAnyOrder("cloud_a", "cloud_b");
+	}
+
+	@Test
+	void theBudgetsTerminationsRunAtOnceToo() {
+		CountDownLatch bothStarted = new CountDownLatch(2);
+		Map<String, SimulatedCloudPlugin> plugins = SimulatedCloudPlugin.priced("small", 1.0, "large", 7.0,
+				"medium", 4.0);
+		plugins.get("large").onTerminate = () -> awaitTheOther(bothStarted);
+		plugins.get("medium").onTerminate = () -> awaitTheOther(bothStarted);
+		CloudCostGuard guard = guard(new Settings(null, null, 2.0, BudgetAction.TERMINATE, Duration.ofSeconds(30)),
+				plugins);
+		Status status = guard.check();
+		assertThat(plugins.get("large").terminations.get() + plugins.get("medium").terminations.get()).isEqualTo(2);
+		assertThat(plugins.get("small").terminations.get()).isZero();
+		assertThat(status.hourlyUsd()).isEqualTo(1.0);
+		assertThat(status.budget().exceeded()).isFalse();
+	}
+
+	private static void awaitTheOther(CountDownLatch bothStarted) {
+		bothStarted.countDown();
+		try {
+			if (!bothStarted.await(20, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("the other termination never started");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	@Test
