@@ -21,8 +21,8 @@ import org.springframework.boot.health.contributor.Health;
  * plugins; DOWN when a plugin manager failed to register, or a ready-made manager left
  * out a plugin it could not describe (a broken JAR), with each failed category and its
  * error. Plugins whose last load or reload failed are listed in {@code loadErrors}, by
- * unique id, without changing the status. It reads only what the registry holds and calls no plugin, so a slow plugin
- * cannot slow it down.
+ * unique id, without changing the status. It reads only what the registry holds and calls
+ * no plugin, so a slow plugin cannot slow it down.
  */
 public class PluginsHealthIndicator extends AbstractHealthIndicator {
 
@@ -92,7 +92,6 @@ public class PluginsHealthIndicator extends AbstractHealthIndicator {
 		builder.down().withDetail("failed", failed);
 	}
 
-	/** Why each plugin whose last load or reload failed did, by unique id. */
 	/** The global budget's figures, if it is set, and each category budget's under "categories". */
 	private static Map<String, Object> budgetDetail(CloudCostGuard.Status cost) {
 		CloudCostGuard.Budget global = cost.budget();
@@ -114,13 +113,15 @@ public class PluginsHealthIndicator extends AbstractHealthIndicator {
 		return detail;
 	}
 
+	/**
+	 * Why each plugin whose last load or reload failed did, by unique id: from the plugins
+	 * as registered, as the live lists would ask each loaded instance for its resources.
+	 */
 	private Map<String, String> loadErrors() {
 		Map<String, String> errors = new LinkedHashMap<>();
-		for (String category : this.registry.getCategories()) {
-			if (this.registry.getManager(category).orElse(null) instanceof PluginSystemManager<?> manager) {
-				for (PluginMetadata plugin : this.registry.getPluginsByCategory(category)) {
-					manager.getLoadError(plugin.name()).ifPresent((error) -> errors.put(plugin.uniqueId(), error));
-				}
+		for (PluginMetadata plugin : this.registry.getRegisteredPlugins()) {
+			if (this.registry.getManager(plugin.category()).orElse(null) instanceof PluginSystemManager<?> manager) {
+				manager.getLoadError(plugin.name()).ifPresent((error) -> errors.put(plugin.uniqueId(), error));
 			}
 		}
 		return errors;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.unifiedplugins.actuate.PluginsEndpoint;
@@ -111,7 +112,10 @@ class PluginsObservationAutoConfigurationTests {
 				.hasLowCardinalityKeyValue("plugin.category", "speakers")
 				.hasHighCardinalityKeyValue("plugin.id", ID)
 				.hasError();
+			LoudSpeaker speaker = context.getBean(LoudSpeaker.class);
+			int resourceCalls = speaker.resourceCalls.get();
 			Health failing = health.health(true);
+			assertThat(speaker.resourceCalls).as("health calls no plugin").hasValue(resourceCalls);
 			assertThat(failing.getStatus()).isEqualTo(Status.UP);
 			assertThat(failing.getDetails().get("loadErrors")).asInstanceOf(
 					org.assertj.core.api.InstanceOfAssertFactories.map(String.class, String.class))
@@ -251,6 +255,8 @@ class PluginsObservationAutoConfigurationTests {
 
 		final List<Map<String, String>> cleanupMdc = new CopyOnWriteArrayList<>();
 
+		final AtomicInteger resourceCalls = new AtomicInteger();
+
 		private final PluginExecutionMode mode;
 
 		CleanupRecorder(PluginExecutionMode mode) {
@@ -264,11 +270,13 @@ class PluginsObservationAutoConfigurationTests {
 
 		@Override
 		public List<Long> getChildPids() {
+			this.resourceCalls.incrementAndGet();
 			return List.of();
 		}
 
 		@Override
 		public Map<String, Object> getManagedResources() {
+			this.resourceCalls.incrementAndGet();
 			return Map.of();
 		}
 
