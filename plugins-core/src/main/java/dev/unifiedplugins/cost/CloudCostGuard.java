@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -73,6 +75,9 @@ public final class CloudCostGuard {
 
 	/** Guards replacing the status, which checks and recorded terminations both do. */
 	private final Object statusLock = new Object();
+
+	/** Held by a check, one at a time; a lock rather than a monitor, for a bounded wait. */
+	private final ReentrantLock checking = new ReentrantLock();
 
 	private final UnifiedPluginRegistry registry;
 
@@ -207,7 +212,8 @@ public final class CloudCostGuard {
 	 * Checks every cloud resource once: accrues its cost, terminates it when a limit says so.
 	 * @return the status after the check
 	 */
-	public synchronized Status check() {
+	public Status check() {
+		this.checking.lock();
 		try {
 			return checkNow();
 		}
@@ -215,14 +221,39 @@ public final class CloudCostGuard {
 			logger.log(System.Logger.Level.WARNING, "Cloud cost check failed: " + BoundedCalls.describe(ex), ex);
 			return this.status;
 		}
+		finally {
+			this.checking.unlock();
+		}
 	}
 
 	/**
 	 * Leaves the fleet, as this instance stops: the others stop counting its resources at
-	 * once rather than when its heartbeat gets too old. Never throws.
+	 * once rather than when its heartbeat gets too old. It waits for a running check at most
+	 * the call timeout ({@code plugins.resource-timeout}), so that a listener of that check
+	 * which ignores the interrupt cannot hold up the shutdown; it then leaves all the same,
+	 * and that check's heartbeat, if it comes after, only keeps the instance in the fleet
+	 * until it is too old. Never throws.
 	 */
-	public synchronized void leaveFleet() {
-		this.budget.leaveFleet();
+	public void leaveFleet() {
+		boolean locked = false;
+		try {
+			locked = this.checking.tryLock(this.settings.callTimeout().toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (!locked) {
+			logger.log(System.Logger.Level.WARNING, "A cloud cost check still runs after plugins.resource-timeout="
+					+ this.settings.callTimeout() + "; leaving the fleet without waiting for it");
+		}
+		try {
+			this.budget.leaveFleet();
+		}
+		finally {
+			if (locked) {
+				this.checking.unlock();
+			}
+		}
 	}
 
 	private Status checkNow() {

@@ -8,6 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -294,6 +297,32 @@ class CloudCostGuardTests {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Test
+	void leavingTheFleetWaitsForACheckWhoseListenerHangsOnlyAsLongAsTheCallTimeout() throws Exception {
+		CountDownLatch inListener = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		CloudCostGuard guard = guard(new Settings(null, Duration.ofMinutes(1), null, BudgetAction.WARN,
+				Duration.ofMillis(200)), SimulatedCloudPlugin.priced("llm", 3.0));
+		guard.addListener((event) -> {
+			inListener.countDown();
+			TestPlugins.hangIgnoringInterrupts(release);
+		});
+		guard.check();
+		this.clock.advance(Duration.ofMinutes(1));
+		ExecutorService threads = Executors.newFixedThreadPool(2);
+		try {
+			threads.submit(guard::check);
+			assertThat(inListener.await(10, TimeUnit.SECONDS)).isTrue();
+			Future<?> leaving = threads.submit(guard::leaveFleet);
+			assertThat(leaving.get(10, TimeUnit.SECONDS)).as("left while the check still runs").isNull();
+			assertThat(release.getCount()).isOne();
+		}
+		finally {
+			release.countDown();
+			threads.shutdown();
 		}
 	}
 
