@@ -26,10 +26,20 @@ import java.util.concurrent.TimeoutException;
  * cancelled it, and the later calls with its key wait in a queue, not on a thread, until
  * their callers give up too. Hung calls thus hold at most one thread per key, never
  * starve other keys, and callers that overlap on a healthy key simply take turns.
+ * <p>
+ * A call that itself submits a call and waits for it (a shutdown cleanup giving a plugin
+ * its last word before the termination) has that call run on a second pool of the same
+ * size: with every thread of the first taken by such calls, the calls they wait for would
+ * otherwise never start.
  */
 public final class BoundedCalls implements AutoCloseable {
 
+	/** The pool a running call's own calls go to; which pool runs the current call. */
+	private static final ThreadLocal<BoundedCalls> CURRENT_POOL = new ThreadLocal<>();
+
 	private final ThreadPoolExecutor executor;
+
+	private final ThreadPoolExecutor nested;
 
 	/** The keys with a running call, each with the calls waiting for it. Guarded by itself. */
 	private final Map<String, Queue<KeyedCall<?>>> busy = new HashMap<>();
@@ -41,9 +51,16 @@ public final class BoundedCalls implements AutoCloseable {
 	 */
 	public BoundedCalls(String threadNamePrefix, int maxThreads) {
 		Objects.requireNonNull(threadNamePrefix, "threadNamePrefix must not be null");
-		this.executor = new ThreadPoolExecutor(maxThreads, maxThreads, 30, TimeUnit.SECONDS,
+		this.executor = pool(threadNamePrefix, maxThreads);
+		// Threads made only when a call waits on a call, gone after 30 s without one.
+		this.nested = pool(threadNamePrefix + "nested-", maxThreads);
+	}
+
+	private static ThreadPoolExecutor pool(String threadNamePrefix, int maxThreads) {
+		ThreadPoolExecutor pool = new ThreadPoolExecutor(maxThreads, maxThreads, 30, TimeUnit.SECONDS,
 				new LinkedBlockingQueue<>(), DaemonThreads.numbered(threadNamePrefix));
-		this.executor.allowCoreThreadTimeOut(true);
+		pool.allowCoreThreadTimeOut(true);
+		return pool;
 	}
 
 	/**
@@ -58,7 +75,7 @@ public final class BoundedCalls implements AutoCloseable {
 	public <T> Future<T> submit(String key, Callable<T> call) {
 		Objects.requireNonNull(key, "key must not be null");
 		Objects.requireNonNull(call, "call must not be null");
-		KeyedCall<T> task = new KeyedCall<>(key, call);
+		KeyedCall<T> task = new KeyedCall<>(key, call, CURRENT_POOL.get() == this);
 		synchronized (this.busy) {
 			Queue<KeyedCall<?>> waiting = this.busy.get(key);
 			if (waiting != null) {
@@ -76,10 +93,16 @@ public final class BoundedCalls implements AutoCloseable {
 
 	private void execute(KeyedCall<?> task) {
 		try {
-			this.executor.execute(() -> {
+			(task.nested ? this.nested : this.executor).execute(() -> {
 				try {
 					task.started = true;
-					task.run();
+					CURRENT_POOL.set(this);
+					try {
+						task.run();
+					}
+					finally {
+						CURRENT_POOL.remove();
+					}
 				}
 				finally {
 					// Runs when the call has returned, not when its caller cancelled it.
@@ -162,6 +185,7 @@ public final class BoundedCalls implements AutoCloseable {
 	@Override
 	public void close() {
 		this.executor.shutdownNow();
+		this.nested.shutdownNow();
 	}
 
 	/** {@return how many keys have a call running: none once every call has returned} */
@@ -184,11 +208,15 @@ public final class BoundedCalls implements AutoCloseable {
 
 		final String key;
 
+		/** Submitted by a call of the same pool, which waits for it. */
+		final boolean nested;
+
 		volatile boolean started;
 
-		KeyedCall(String key, Callable<T> call) {
+		KeyedCall(String key, Callable<T> call, boolean nested) {
 			super(call);
 			this.key = key;
+			this.nested = nested;
 		}
 
 		void fail(Throwable failure) {

@@ -49,6 +49,28 @@ class BoundedCallsTests {
 	}
 
 	@Test
+	void callsThatWaitOnCallsOfTheirOwnNeverStarveWithEveryThreadTaken() {
+		// As many such calls as the pool has threads: the calls they wait for start all the same.
+		Duration bound = Duration.ofSeconds(10);
+		CountDownLatch allRunning = new CountDownLatch(4);
+		List<Future<String>> outer = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			String id = "plugin_" + i;
+			outer.add(this.calls.submit("shutdown:" + id, () -> {
+				allRunning.countDown();
+				allRunning.await(bound.toSeconds(), TimeUnit.SECONDS);
+				Future<String> inner = this.calls.submit("before-terminate:" + id, () -> "last word of " + id);
+				return BoundedCalls.await(inner, System.nanoTime() + bound.toNanos(), bound);
+			}));
+		}
+		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+		for (int i = 0; i < outer.size(); i++) {
+			assertThat(BoundedCalls.await(outer.get(i), deadline, bound)).isEqualTo("last word of plugin_" + i);
+		}
+		Await.until("no busy key", () -> this.calls.busyKeys() == 0);
+	}
+
+	@Test
 	void aHungKeyQueuesOnlyTheCallersStillWaitingAndIsReleasedWhenItReturns() throws Exception {
 		CountDownLatch release = new CountDownLatch(1);
 		Future<Boolean> hung = this.calls.submit("before-terminate:gpu", () -> release.await(30, TimeUnit.SECONDS));
