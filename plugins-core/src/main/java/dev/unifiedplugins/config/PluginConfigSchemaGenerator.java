@@ -295,7 +295,7 @@ public final class PluginConfigSchemaGenerator {
 			catch (JacksonException ex) {
 				throw new IllegalArgumentException("Config class " + this.configClass.getName() + " declares default '"
 						+ value + "' for " + ConfigViolation.where(pointer)
-						+ ", which is not the JSON form of a " + String.join(" or ", types)
+						+ ", which is not the JSON form of " + article(types.iterator().next()) + " " + String.join(" or ", types)
 						+ " (write strings and enums unquoted, anything else as JSON)");
 			}
 		}
@@ -330,6 +330,10 @@ public final class PluginConfigSchemaGenerator {
 			schema.put("required", new ArrayList<>(sorted));
 		}
 
+	}
+
+	private static String article(String noun) {
+		return ("aeiou".indexOf(noun.charAt(0)) >= 0) ? "an" : "a";
 	}
 
 }

@@ -146,7 +146,7 @@ class PluginConfigSchemaGeneratorTests {
 			.isThrownBy(() -> PluginConfigSchemaGenerator.generate(NotJsonDefault.class))
 			.withMessageContaining(NotJsonDefault.class.getName())
 			.withMessageContaining("'many'")
-			.withMessageContaining("integer");
+			.withMessageContaining("not the JSON form of an integer");
 	}
 
 	@Test

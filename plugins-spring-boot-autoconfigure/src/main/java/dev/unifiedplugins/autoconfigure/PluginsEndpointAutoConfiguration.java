@@ -1,5 +1,7 @@
 package dev.unifiedplugins.autoconfigure;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 
 import dev.unifiedplugins.actuate.PluginsEndpoint;
@@ -18,6 +20,8 @@ import dev.unifiedplugins.registration.PluginManagerRegistrar;
 import dev.unifiedplugins.shutdown.PluginShutdown;
 import dev.unifiedplugins.watch.PluginConfigWatcher;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -42,6 +46,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
@@ -58,6 +64,10 @@ import org.springframework.context.annotation.Configuration;
 public final class PluginsEndpointAutoConfiguration {
 
 	static final EndpointId PLUGINS = EndpointId.of("plugins");
+
+	private static final String SPRING_SECURITY = "org.springframework.security.web.SecurityFilterChain";
+
+	private static final Log logger = LogFactory.getLog(PluginsEndpointAutoConfiguration.class);
 
 	/** The endpoint's path within the application, or null when it is not served over HTTP. */
 	static @Nullable String endpointPath(@Nullable PathMappedEndpoints endpoints) {
@@ -121,8 +131,43 @@ public final class PluginsEndpointAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		PluginsEndpointWebExtension pluginsEndpointWebExtension(PluginsEndpoint pluginsEndpoint,
-				UnifiedPluginRegistry registry, PluginsEndpointWriter pluginsEndpointWriter) {
+				UnifiedPluginRegistry registry, PluginsEndpointWriter pluginsEndpointWriter,
+				ObjectProvider<EndpointAccessResolver> access, Environment environment) {
+			warnOfOpenWrites(endpointAccess(access), environment);
 			return new PluginsEndpointWebExtension(pluginsEndpoint, registry, pluginsEndpointWriter);
+		}
+
+		/**
+		 * The writes have no security of their own: open, without Spring Security, on an
+		 * address other hosts reach, anyone there may change configurations and stop paid
+		 * resources. Said once, at start; a deliberate set-up (a trusted network, a proxy
+		 * that authenticates) may go on.
+		 */
+		static void warnOfOpenWrites(Access access, Environment environment) {
+			if (access != Access.UNRESTRICTED || ClassUtils.isPresent(SPRING_SECURITY, null)) {
+				return;
+			}
+			String property = (environment.getProperty("management.server.port") != null)
+					? "management.server.address" : "server.address";
+			String address = environment.getProperty(property);
+			if (!isLoopback(address)) {
+				logger.warn("management.endpoint.plugins.access=unrestricted, without Spring Security, on "
+						+ ((address != null) ? property + "=" + address : "every address (" + property + " is not set)")
+						+ ": anyone who reaches it can change plugin configurations and stop cloud resources;"
+						+ " bind it to 127.0.0.1 or secure the actuator");
+			}
+		}
+
+		private static boolean isLoopback(@Nullable String address) {
+			if (address == null || address.isBlank()) {
+				return false;
+			}
+			try {
+				return InetAddress.getByName(address.trim()).isLoopbackAddress();
+			}
+			catch (UnknownHostException ex) {
+				return false;
+			}
 		}
 
 	}

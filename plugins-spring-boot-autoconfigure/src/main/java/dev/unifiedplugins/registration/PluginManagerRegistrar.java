@@ -6,6 +6,7 @@ import java.util.function.Function;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.systems.PluginSystemManager;
+import dev.unifiedplugins.systems.ServiceLoaderPluginManager;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -68,8 +69,15 @@ public class PluginManagerRegistrar implements InitializingBean {
 		String displayName = (configured != null) ? configured : manager.displayName();
 		try {
 			int count = this.registry.registerPluginManager(category, manager, displayName, this.autoDiscover).size();
-			logger.info("Registered plugin category '" + category + "' (" + this.registry.getCategoryDisplayName(category)
-					+ ") with " + count + " plugin(s) from " + source);
+			String registered = "Registered plugin category '" + category + "' ("
+					+ this.registry.getCategoryDisplayName(category) + ") with " + count + " plugin(s) from " + source;
+			if (count == 0 && (manager instanceof BeanPluginManager<?> || manager instanceof ServiceLoaderPluginManager<?>)) {
+				// No bean or service implements the type: most likely the wrong interface.
+				logger.warn(registered + "; no implementation of its type was found");
+			}
+			else {
+				logger.info(registered);
+			}
 		}
 		catch (RuntimeException ex) {
 			logger.error("Plugin manager of " + source + " failed to register as category '" + category

@@ -54,6 +54,11 @@ public class PluginSystemsLoader implements SmartInitializingSingleton {
 	public void afterSingletonsInstantiated() {
 		// Every watch is checked before anything is loaded.
 		this.systems.forEach((category, system) -> {
+			if (system.type() == null && this.registry.getManager(category).isEmpty()) {
+				// Boot ignores a misspelt key (plugins.systems.x.typ): say what is missing.
+				logger.warn("plugins.systems." + category + " sets no type (the interface its plugins implement), and no"
+						+ " bean registers category '" + category + "': it declares nothing");
+			}
 			if (system.watch()) {
 				checkWatchable(category, system);
 			}

@@ -30,6 +30,7 @@ import dev.unifiedplugins.systems.ServiceLoaderPluginManager;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,6 +39,8 @@ import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.actuate.endpoint.Sanitizer;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
@@ -52,6 +55,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * Plugin systems declared by {@code plugins.systems.<category>.*} or one bean.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class PluginSystemsAutoConfigurationTests {
 
 	private static final String GREETER = Greeter.class.getName();
@@ -87,6 +91,20 @@ class PluginSystemsAutoConfigurationTests {
 				assertThat(registry.getPlugin("greeters_annotated").orElseThrow().version()).isEqualTo("3.0.0");
 				assertThat(registry.getPluginInstance("greeters_annotated")).isEmpty();
 				assertThat(created).hasValue(0);
+			});
+	}
+
+	@Test
+	void aSystemWithoutATypeOrImplementationsIsAWarningNamingWhatIsMissing(CapturedOutput output) {
+		runner().withUserConfiguration(GreeterBeans.class)
+			.withPropertyValues("plugins.systems.greeters.typ=" + GREETER, "plugins.systems.greeters.load-on-start=true",
+					"plugins.systems.runners.type=" + Runnable.class.getName())
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output).contains("plugins.systems.greeters sets no type (the interface its plugins"
+						+ " implement), and no bean registers category 'greeters'")
+					.containsPattern("WARN .*Registered plugin category 'runners' .* with 0 plugin\\(s\\) from .*;"
+							+ " no implementation of its type was found");
 			});
 	}
 

@@ -19,12 +19,14 @@ import dev.unifiedplugins.inspection.PluginInspector;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.actuate.audit.AuditEvent;
 import org.springframework.boot.actuate.audit.InMemoryAuditEventRepository;
 import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
 import org.springframework.boot.actuate.autoconfigure.audit.AuditAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.Sanitizer;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.Show;
@@ -34,6 +36,8 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -43,6 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for {@link PluginsEndpointAutoConfiguration}.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class PluginsEndpointAutoConfigurationTests {
 
 	@TempDir
@@ -65,6 +70,31 @@ class PluginsEndpointAutoConfigurationTests {
 	void endpointIsPresentWhenExposed() {
 		runner().withPropertyValues("management.endpoints.web.exposure.include=plugins")
 			.run((context) -> assertThat(context).hasSingleBean(PluginsEndpoint.class));
+	}
+
+	@Test
+	void openWritesWithoutSecurityOnEveryAddressAreAWarning(CapturedOutput output) {
+		openWrites().run((context) -> assertThat(context).hasSingleBean(PluginsEndpointWebExtension.class));
+		assertThat(output).contains("management.endpoint.plugins.access=unrestricted, without Spring Security, on"
+				+ " every address (server.address is not set): anyone who reaches it can change plugin configurations");
+	}
+
+	@Test
+	void openWritesOnTheLoopbackAddressOrBehindSpringSecurityAreNoWarning(CapturedOutput output) {
+		openWrites().withPropertyValues("server.address=127.0.0.1").run((context) -> assertThat(context).hasNotFailed());
+		openWrites().withClassLoader(getClass().getClassLoader()).run((context) -> assertThat(context).hasNotFailed());
+		runner().withPropertyValues("management.endpoints.web.exposure.include=plugins")
+			.withClassLoader(new FilteredClassLoader("org.springframework.security.web.SecurityFilterChain"))
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output).doesNotContain("access=unrestricted, without Spring Security");
+	}
+
+	/** Writes open, Spring Security hidden. */
+	private ApplicationContextRunner openWrites() {
+		return runner().withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=plugins",
+					"management.endpoint.plugins.access=UNRESTRICTED")
+			.withClassLoader(new FilteredClassLoader("org.springframework.security.web.SecurityFilterChain"));
 	}
 
 	@Test
