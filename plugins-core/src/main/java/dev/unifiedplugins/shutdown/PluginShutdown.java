@@ -42,6 +42,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PluginShutdown {
 
+	/** How long a leftover process has to end once asked politely, before it is killed. */
+	private static final Duration LEFTOVER_GRACE = Duration.ofSeconds(2);
+
 	private static final System.Logger logger = System.getLogger(PluginShutdown.class.getName());
 
 	private final UnifiedPluginRegistry registry;
@@ -121,7 +124,9 @@ public final class PluginShutdown {
 			}
 		});
 		if (cleanup) {
-			endLeftovers(seen);
+			// Their grace comes out of the shutdown's time, not on top of it.
+			Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+			endLeftovers(seen, (left.compareTo(LEFTOVER_GRACE) < 0) ? left : LEFTOVER_GRACE);
 		}
 		return failures;
 	}
@@ -181,7 +186,7 @@ public final class PluginShutdown {
 			logger.log(System.Logger.Level.WARNING,
 					"Cleanup of plugin '" + uniqueId + "': terminateRemoteResource() returned false");
 		}
-		List<Long> ended = endLeftovers(seen);
+		List<Long> ended = endLeftovers(seen, LEFTOVER_GRACE);
 		return new PluginCleanup(Boolean.TRUE.equals(cleanedUp), Boolean.TRUE.equals(terminated), ended, errors);
 	}
 
@@ -284,8 +289,8 @@ public final class PluginShutdown {
 		}
 	}
 
-	private List<Long> endLeftovers(Set<ProcessIdentity> seen) {
-		List<Long> ended = ProcessIdentity.end(seen, Duration.ofSeconds(2)).stream().map(ProcessIdentity::pid).toList();
+	private List<Long> endLeftovers(Set<ProcessIdentity> seen, Duration grace) {
+		List<Long> ended = ProcessIdentity.end(seen, grace).stream().map(ProcessIdentity::pid).toList();
 		if (!ended.isEmpty()) {
 			logger.log(System.Logger.Level.WARNING,
 					"Ended " + ended.size() + " plugin process(es) that survived cleanup: " + ended);
