@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.unifiedplugins.config.PluginConfigException;
+import dev.unifiedplugins.config.PluginConfigSchema;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonPointer;
 import tools.jackson.databind.DeserializationFeature;
@@ -47,6 +49,33 @@ public final class PluginConfigSupport {
 			throw new PluginConfigException(null, "Configuration of plugin '" + uniqueId + "' cannot be bound to "
 					+ type.getName() + ": " + describe(ex, config), null);
 		}
+	}
+
+	/**
+	 * Binds a plugin's saved values as a load does: checked against its schema as a save
+	 * checks them (a file edited by hand, or written by the Python library, never reached a
+	 * save), laid over the schema's defaults, then {@linkplain #bind bound}.
+	 * @param <T> the configuration type
+	 * @param uniqueId the plugin's unique id, for messages
+	 * @param saved the saved values, or null when none are saved (nothing to check)
+	 * @param schema the plugin's schema, or null for none
+	 * @param validate whether to check the saved values ({@code plugins.validation.enabled})
+	 * @param type the configuration class
+	 * @return the bound configuration
+	 * @throws dev.unifiedplugins.config.PluginConfigValidationException listing every
+	 * violation of the saved values
+	 * @throws PluginConfigException when they cannot be bound, as {@link #bind} does
+	 */
+	public static <T> T bindSaved(String uniqueId, @Nullable Map<String, Object> saved,
+			@Nullable PluginConfigSchema schema, boolean validate, Class<T> type) {
+		Map<String, Object> values = (saved != null) ? saved : Map.of();
+		if (schema == null) {
+			return bind(uniqueId, values, type);
+		}
+		if (saved != null && validate) {
+			schema.validate(uniqueId, saved);
+		}
+		return bind(uniqueId, schema.withDefaults(values), type);
 	}
 
 	private static JsonMapper newMapper() {

@@ -308,17 +308,36 @@ public class UnifiedPluginRegistry {
 	}
 
 	/**
-	 * {@link #loadPluginConfigWithDefaults(String)}, bound to a class with Jackson.
+	 * {@link #loadPluginConfigWithDefaults(String)}, bound to a class with Jackson, the saved
+	 * values first checked against the schema as a save checks them, unless validation is
+	 * off (see {@link PluginConfigSupport#bindSaved}): as a plugin load binds them.
 	 * @param <T> the configuration type
 	 * @param uniqueId the plugin's unique id
 	 * @param type the configuration class, typically the one the schema was generated from
 	 * @return the configuration
 	 * @throws dev.unifiedplugins.config.PluginConfigException also when it cannot be bound
 	 * (naming the property)
+	 * @throws dev.unifiedplugins.config.PluginConfigValidationException when the saved
+	 * values break the schema (a file edited by hand)
 	 */
 	public <T> T loadPluginConfig(String uniqueId, Class<T> type) {
+		return bindPluginConfig(uniqueId, loadStoredPluginConfig(uniqueId).orElse(null), type);
+	}
+
+	/**
+	 * Binds a configuration read with {@link #loadStoredPluginConfig(String)} as
+	 * {@link #loadPluginConfig(String, Class)} binds it, for a load that records the
+	 * revision it read.
+	 * @param <T> the configuration type
+	 * @param uniqueId the plugin's unique id
+	 * @param stored what was read, or null when nothing is saved
+	 * @param type the configuration class
+	 * @return the configuration
+	 */
+	public <T> T bindPluginConfig(String uniqueId, @Nullable StoredPluginConfig stored, Class<T> type) {
 		Objects.requireNonNull(type, "type must not be null");
-		return PluginConfigSupport.bind(uniqueId, loadPluginConfigWithDefaults(uniqueId), type);
+		return PluginConfigSupport.bindSaved(uniqueId, (stored != null) ? stored.config() : null, schemaOf(uniqueId),
+				this.validationEnabled, type);
 	}
 
 	/**

@@ -1,18 +1,15 @@
 package dev.unifiedplugins.systems;
 
-import java.util.Map;
 import java.util.function.Function;
 
-import dev.unifiedplugins.config.PluginConfigSchema;
 import dev.unifiedplugins.config.StoredPluginConfig;
-import dev.unifiedplugins.core.PluginConfigSupport;
-import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What one load of a plugin reads: its stored configuration over the schema's defaults,
- * bound to the config class, as {@link UnifiedPluginRegistry#loadPluginConfig(String, Class)}
+ * What one load of a plugin reads: its stored configuration, checked against the schema
+ * as a save checks it (unless validation is off), over the schema's defaults, bound to
+ * the config class, as {@link UnifiedPluginRegistry#loadPluginConfig(String, Class)}
  * binds it, and the revision read with it in the same read, which the lifecycle records as
  * applied (or failed). Used once, by one load, under the plugin's load lock.
  */
@@ -38,11 +35,7 @@ final class RevisionedConfigs implements Function<Class<?>, Object> {
 	public Object apply(Class<?> configClass) {
 		StoredPluginConfig stored = this.registry.loadStoredPluginConfig(this.uniqueId).orElse(null);
 		this.revision = (stored != null) ? stored.revision() : null;
-		Map<String, Object> schema = this.registry.getRegisteredPlugin(this.uniqueId)
-			.map(PluginMetadata::configSchema)
-			.orElse(Map.of());
-		Map<String, Object> saved = (stored != null) ? stored.config() : Map.of();
-		return PluginConfigSupport.bind(this.uniqueId, PluginConfigSchema.of(schema).withDefaults(saved), configClass);
+		return this.registry.bindPluginConfig(this.uniqueId, stored, configClass);
 	}
 
 	/** {@return the revision the load read, or the one known before it when it read none} */

@@ -220,8 +220,21 @@ class UnifiedPluginRegistrySchemaTests {
 	}
 
 	@Test
+	void typedLoadOfAFileEditedByHandIsCheckedAgainstTheSchemaNamingThePropertyButNotTheValue() throws IOException {
+		// Written by hand, or by the Python library: never saved through the registry.
+		Files.writeString(this.configDir.resolve(WHISPER + ".json"),
+				"{\"device\": \"tpu-secret-value\", \"model\": \"base\"}", StandardCharsets.UTF_8);
+		assertThatExceptionOfType(PluginConfigValidationException.class)
+			.isThrownBy(() -> this.registry.loadPluginConfig(WHISPER, WhisperConfig.class))
+			.withMessageContaining("'" + WHISPER + "'")
+			.withMessageContaining("/device")
+			.withMessageNotContaining("tpu-secret-value");
+	}
+
+	@Test
 	void typedLoadThatCannotBindNamesThePropertyButNotTheValue() throws IOException {
-		// Written by hand, or by an older version: never validated.
+		// With validation off, what the schema would refuse reaches the binding.
+		this.registry.setValidationEnabled(false);
 		Files.writeString(this.configDir.resolve(WHISPER + ".json"),
 				"{\"device\": \"tpu-secret-value\", \"model\": \"base\"}", StandardCharsets.UTF_8);
 		assertThatExceptionOfType(PluginConfigException.class)

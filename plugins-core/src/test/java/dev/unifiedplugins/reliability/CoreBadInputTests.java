@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 
 import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.config.ExpectedRevision;
+import dev.unifiedplugins.config.StoredPluginConfig;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigException;
 import dev.unifiedplugins.config.PluginConfigStore;
@@ -512,6 +513,9 @@ class CoreBadInputTests {
 			}
 			if (type == ExpectedRevision.class) {
 				return ExpectedRevision.any();
+			}
+			if (type == StoredPluginConfig.class) {
+				return new StoredPluginConfig(Map.of(), "1");
 			}
 			if (type == Runnable.class) {
 				return (Runnable) () -> {

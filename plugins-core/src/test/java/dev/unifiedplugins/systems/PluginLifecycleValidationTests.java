@@ -230,6 +230,22 @@ class PluginLifecycleValidationTests {
 	}
 
 	@Test
+	void aFileEditedByHandIsCheckedAgainstTheSchemaWhenLoadedAndThePreviousInstanceStays() throws Exception {
+		Object first = lifecycle(Duration.ofSeconds(5)).load(ENGLISH);
+		Files.writeString(file(), "{\"greeting\": \"Hi\", \"repeat\": 0}");
+
+		assertThatExceptionOfType(PluginLoadException.class).isThrownBy(() -> this.lifecycle.load(ENGLISH))
+			.withMessageContaining("/repeat");
+		assertThat(this.registry.getPluginInstance(ENGLISH)).containsSame(first);
+		assertThat(this.lifecycle.getLoadError(ENGLISH)).hasValueSatisfying((error) -> assertThat(error)
+			.contains("/repeat"));
+
+		this.registry.setValidationEnabled(false);
+		assertThat(this.lifecycle.load(ENGLISH)).isNotSameAs(first);
+		assertThat(this.lifecycle.getLoadError(ENGLISH)).isEmpty();
+	}
+
+	@Test
 	void aClosedLifecycleNoLongerChecksSaves() {
 		lifecycle(Duration.ofSeconds(5)).load(ENGLISH);
 		Greeters.checking("english", (config) -> {
