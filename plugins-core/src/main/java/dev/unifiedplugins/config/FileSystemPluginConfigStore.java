@@ -140,6 +140,11 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 		return this.maxConfigSize;
 	}
 
+	@Override
+	public Duration getLockTimeout() {
+		return this.lockTimeout;
+	}
+
 	/**
 	 * Sets how many revisions of each plugin's configuration are kept, deletions included;
 	 * older ones are removed by the next save or delete of that plugin. 0 keeps none: no
