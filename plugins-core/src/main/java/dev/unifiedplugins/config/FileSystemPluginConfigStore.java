@@ -302,9 +302,11 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	 * {@inheritDoc}
 	 * <p>
 	 * Hashes config files without parsing them: a corrupt file has the revision of its
-	 * bytes, one that cannot be read at all (a FIFO, a file over the size limit) the
-	 * revision {@code unreadable}. A file whose identity, size and modification time are
-	 * those of the last call is not read again.
+	 * bytes, one that cannot be read at all (a FIFO, a file over the size limit, one this
+	 * process may not read) the revision {@code unreadable}, and the others theirs. A file
+	 * whose identity, size and modification time are those of the last call is not read
+	 * again.
+	 * @throws UncheckedIOException when the directory cannot be listed
 	 */
 	@Override
 	public Map<String, String> revisions() {
@@ -325,11 +327,9 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 			catch (NoSuchFileException ex) {
 				// deleted since the listing
 			}
-			catch (PluginConfigException ex) {
+			catch (PluginConfigException | IOException | UncheckedIOException ex) {
+				// One file another user owns, say, must not hide every other plugin's changes.
 				revisions.put(id, "unreadable");
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Cannot read plugin config file " + file + ": " + describe(ex), ex);
 			}
 		}
 		this.hashedFiles = hashed;
