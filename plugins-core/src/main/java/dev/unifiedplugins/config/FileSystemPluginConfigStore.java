@@ -354,7 +354,7 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot " + operation + " plugin config file " + pathOf(uniqueId) + ": "
-					+ describe(ex), ex);
+					+ ConfigFiles.describe(ex), ex);
 		}
 	}
 
@@ -379,8 +379,8 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 			}
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot list plugin config directory " + this.dir + ": " + describe(ex),
-					ex);
+			throw new UncheckedIOException(
+					"Cannot list plugin config directory " + this.dir + ": " + ConfigFiles.describe(ex), ex);
 		}
 		return Set.copyOf(ids);
 	}
@@ -407,7 +407,7 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(
-					"Plugin config directory " + this.dir + " cannot be created: " + describe(ex), ex);
+					"Plugin config directory " + this.dir + " cannot be created: " + ConfigFiles.describe(ex), ex);
 		}
 	}
 
@@ -418,13 +418,9 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 			}
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read plugin config directory " + this.dir + ": " + describe(ex),
-					ex);
+			throw new UncheckedIOException(
+					"Cannot read plugin config directory " + this.dir + ": " + ConfigFiles.describe(ex), ex);
 		}
-	}
-
-	private static String describe(IOException ex) {
-		return ConfigFiles.describe(ex);
 	}
 
 	/** A config file's revision, and what tells that the file is still the one hashed. */
