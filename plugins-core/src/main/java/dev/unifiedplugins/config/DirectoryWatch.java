@@ -37,19 +37,37 @@ public final class DirectoryWatch implements AutoCloseable {
 	 * @param threadName the name of the thread that waits for events
 	 * @param onChange told, on that thread, after events about files of interest or lost
 	 * events
-	 * @throws UncheckedIOException when the directory cannot be watched
+	 * @throws UncheckedIOException when the directory cannot be watched; nothing is then
+	 * left open
 	 */
 	public DirectoryWatch(Path dir, String suffix, String threadName, Runnable onChange) {
 		try {
 			this.service = dir.getFileSystem().newWatchService();
-			dir.register(this.service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-					StandardWatchEventKinds.ENTRY_DELETE);
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot watch directory " + dir + ": " + ex.getMessage(), ex);
+			throw cannotWatch(dir, ex);
 		}
-		this.thread = DaemonThreads.named(threadName).newThread(() -> run(suffix, onChange));
-		this.thread.start();
+		boolean watching = false;
+		try {
+			dir.register(this.service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+					StandardWatchEventKinds.ENTRY_DELETE);
+			this.thread = DaemonThreads.named(threadName).newThread(() -> run(suffix, onChange));
+			this.thread.start();
+			watching = true;
+		}
+		catch (IOException ex) {
+			throw cannotWatch(dir, ex);
+		}
+		finally {
+			if (!watching) {
+				// On Linux a service holds an inotify instance (of a few per user), files and a thread.
+				closeService();
+			}
+		}
+	}
+
+	private static UncheckedIOException cannotWatch(Path dir, IOException ex) {
+		return new UncheckedIOException("Cannot watch directory " + dir + ": " + ex.getMessage(), ex);
 	}
 
 	private void run(String suffix, Runnable onChange) {
@@ -81,13 +99,17 @@ public final class DirectoryWatch implements AutoCloseable {
 
 	@Override
 	public void close() {
+		closeService();
+		this.thread.interrupt();
+	}
+
+	private void closeService() {
 		try {
 			this.service.close();
 		}
 		catch (IOException ex) {
 			// nothing left to release
 		}
-		this.thread.interrupt();
 	}
 
 }

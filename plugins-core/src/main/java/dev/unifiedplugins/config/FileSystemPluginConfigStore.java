@@ -140,6 +140,11 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 		return this.maxConfigSize;
 	}
 
+	@Override
+	public Duration getLockTimeout() {
+		return this.lockTimeout;
+	}
+
 	/**
 	 * Sets how many revisions of each plugin's configuration are kept, deletions included;
 	 * older ones are removed by the next save or delete of that plugin. 0 keeps none: no
@@ -297,9 +302,11 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	 * {@inheritDoc}
 	 * <p>
 	 * Hashes config files without parsing them: a corrupt file has the revision of its
-	 * bytes, one that cannot be read at all (a FIFO, a file over the size limit) the
-	 * revision {@code unreadable}. A file whose identity, size and modification time are
-	 * those of the last call is not read again.
+	 * bytes, one that cannot be read at all (a FIFO, a file over the size limit, one this
+	 * process may not read) the revision {@code unreadable}, and the others theirs. A file
+	 * whose identity, size and modification time are those of the last call is not read
+	 * again.
+	 * @throws UncheckedIOException when the directory cannot be listed
 	 */
 	@Override
 	public Map<String, String> revisions() {
@@ -320,11 +327,9 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 			catch (NoSuchFileException ex) {
 				// deleted since the listing
 			}
-			catch (PluginConfigException ex) {
+			catch (PluginConfigException | IOException | UncheckedIOException ex) {
+				// One file another user owns, say, must not hide every other plugin's changes.
 				revisions.put(id, "unreadable");
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Cannot read plugin config file " + file + ": " + describe(ex), ex);
 			}
 		}
 		this.hashedFiles = hashed;
@@ -349,7 +354,7 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot " + operation + " plugin config file " + pathOf(uniqueId) + ": "
-					+ describe(ex), ex);
+					+ ConfigFiles.describe(ex), ex);
 		}
 	}
 
@@ -374,8 +379,8 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 			}
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot list plugin config directory " + this.dir + ": " + describe(ex),
-					ex);
+			throw new UncheckedIOException(
+					"Cannot list plugin config directory " + this.dir + ": " + ConfigFiles.describe(ex), ex);
 		}
 		return Set.copyOf(ids);
 	}
@@ -402,7 +407,7 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(
-					"Plugin config directory " + this.dir + " cannot be created: " + describe(ex), ex);
+					"Plugin config directory " + this.dir + " cannot be created: " + ConfigFiles.describe(ex), ex);
 		}
 	}
 
@@ -413,13 +418,9 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 			}
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read plugin config directory " + this.dir + ": " + describe(ex),
-					ex);
+			throw new UncheckedIOException(
+					"Cannot read plugin config directory " + this.dir + ": " + ConfigFiles.describe(ex), ex);
 		}
-	}
-
-	private static String describe(IOException ex) {
-		return ConfigFiles.describe(ex);
 	}
 
 	/** A config file's revision, and what tells that the file is still the one hashed. */

@@ -1,5 +1,6 @@
 package dev.unifiedplugins.config;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,17 @@ public interface PluginConfigStore {
 	 * @throws java.io.UncheckedIOException when the store cannot be listed
 	 */
 	Set<String> ids();
+
+	/**
+	 * The longest a save or delete waits for another writer of the same plugin before it
+	 * fails with {@link PluginConfigBusyException} ({@code plugins.lock-timeout}). A
+	 * registry waits no longer for its own writers of a plugin.
+	 * @return the timeout; {@link FileSystemPluginConfigStore#DEFAULT_LOCK_TIMEOUT} unless
+	 * the store has one of its own
+	 */
+	default Duration getLockTimeout() {
+		return FileSystemPluginConfigStore.DEFAULT_LOCK_TIMEOUT;
+	}
 
 	/**
 	 * Reads a plugin's configuration with its revision.

@@ -1,5 +1,8 @@
 package dev.unifiedplugins.core;
 
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,6 +16,7 @@ import java.util.function.Supplier;
 
 import dev.unifiedplugins.concurrent.KeyedLocks;
 import dev.unifiedplugins.concurrent.Listeners;
+import dev.unifiedplugins.config.PluginConfigBusyException;
 import dev.unifiedplugins.config.PluginConfigChange;
 import dev.unifiedplugins.config.PluginConfigStore;
 import org.jspecify.annotations.Nullable;
@@ -28,7 +32,9 @@ import org.jspecify.annotations.Nullable;
  * (so that its revision is that of its last write), a refresh never waits for a write (it
  * leaves a plugin that is being written to that write), and a write never waits for a
  * refresh. A slow store call, such as a save waiting for a row another connection holds,
- * delays that plugin alone.
+ * delays that plugin alone, and its other writes at most the store's
+ * {@linkplain PluginConfigStore#getLockTimeout() lock timeout}: they give up as busy then,
+ * rather than queue behind it one after another.
  */
 final class StoredRevisions {
 
@@ -136,6 +142,8 @@ final class StoredRevisions {
 	 * the listeners.
 	 * @param write the write; returns the new revision, or null when nothing is stored after it
 	 * @return the new revision, null after a delete
+	 * @throws PluginConfigBusyException when another write of the plugin holds it longer
+	 * than the store's lock timeout; {@code write} is not run
 	 */
 	@Nullable String write(String uniqueId, Supplier<@Nullable String> write) {
 		PluginConfigChange change = record(uniqueId, write);
@@ -146,7 +154,7 @@ final class StoredRevisions {
 	}
 
 	private @Nullable PluginConfigChange record(String uniqueId, Supplier<@Nullable String> write) {
-		try (KeyedLocks.Held held = this.writers.lock(uniqueId)) {
+		try (KeyedLocks.Held held = lock(uniqueId)) {
 			String revision = write.get();
 			String before = put(uniqueId, revision);
 			this.recentWrites.put(uniqueId, this.sequence.incrementAndGet());
@@ -155,6 +163,23 @@ final class StoredRevisions {
 			}
 			return (before != null) ? new PluginConfigChange(uniqueId, PluginConfigChange.Kind.DELETED, null, false)
 					: null;
+		}
+	}
+
+	/** The wait for another write of this registry is bounded as the store bounds its own. */
+	private KeyedLocks.Held lock(String uniqueId) {
+		Duration timeout = this.store.getLockTimeout();
+		try {
+			KeyedLocks.Held held = this.writers.tryLock(uniqueId, timeout);
+			if (held == null) {
+				throw new PluginConfigBusyException(uniqueId, timeout, null);
+			}
+			return held;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new UncheckedIOException(
+					new InterruptedIOException("Interrupted while waiting for the lock of plugin '" + uniqueId + "'"));
 		}
 	}
 

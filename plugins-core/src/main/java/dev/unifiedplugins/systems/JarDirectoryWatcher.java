@@ -37,6 +37,9 @@ public final class JarDirectoryWatcher implements AutoCloseable {
 	/** The longest the directory must be still before a change is rescanned. */
 	static final long MAX_SETTLE_MILLIS = 500;
 
+	/** The longest pause between two tries to watch the directory's events while they fail. */
+	static final Duration MAX_WATCH_RETRY = Duration.ofMinutes(1);
+
 	private static final System.Logger logger = System.getLogger(JarDirectoryWatcher.class.getName());
 
 	private final Path directory;
@@ -48,6 +51,8 @@ public final class JarDirectoryWatcher implements AutoCloseable {
 	private final Runnable rescan;
 
 	private final long settleNanos;
+
+	private final long checkNanos;
 
 	private final ScheduledExecutorService scheduler;
 
@@ -62,7 +67,10 @@ public final class JarDirectoryWatcher implements AutoCloseable {
 
 	private @Nullable DirectoryWatch watch;
 
-	private boolean watchFailed;
+	/** The pause after the last failed try to watch events, doubling from the check interval; 0 after none. */
+	private long watchRetryNanos;
+
+	private long nextWatchTry;
 
 	private volatile boolean closed;
 
@@ -96,7 +104,8 @@ public final class JarDirectoryWatcher implements AutoCloseable {
 		this.category = Objects.requireNonNull(category, "category must not be null");
 		this.discovered = Objects.requireNonNull(discovered, "discovered must not be null");
 		this.rescan = Objects.requireNonNull(rescan, "rescan must not be null");
-		this.settleNanos = Math.min(checkInterval.toNanos() / 2, TimeUnit.MILLISECONDS.toNanos(MAX_SETTLE_MILLIS));
+		this.checkNanos = checkInterval.toNanos();
+		this.settleNanos = Math.min(this.checkNanos / 2, TimeUnit.MILLISECONDS.toNanos(MAX_SETTLE_MILLIS));
 		this.observed = read();
 		this.scheduler = PeriodicTasks.start("plugins-jar-watch-" + category, checkInterval, checkInterval,
 				this::check);
@@ -147,20 +156,30 @@ public final class JarDirectoryWatcher implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Watches the directory's events, unless it is watched already or the last try failed
+	 * too recently: a host at its limit of inotify instances is not pressed at every check,
+	 * which compares the listing meanwhile.
+	 */
 	private synchronized void startEvents() {
-		if (this.watch != null || this.closed || !Files.isDirectory(this.directory)) {
+		if (this.watch != null || this.closed || !Files.isDirectory(this.directory)
+				|| (this.watchRetryNanos > 0 && System.nanoTime() - this.nextWatchTry < 0)) {
 			return;
 		}
 		try {
 			this.watch = new DirectoryWatch(this.directory, ".jar", "plugins-jar-events-" + this.category,
 					this::onEvent);
+			this.watchRetryNanos = 0;
 		}
 		catch (UncheckedIOException ex) {
-			if (!this.watchFailed) {
-				this.watchFailed = true;
+			if (this.watchRetryNanos == 0) {
 				logger.log(System.Logger.Level.WARNING, "Cannot watch plugin JARs in " + this.directory
-						+ " for changes; comparing its listing at each check only", ex);
+						+ " for changes; comparing its listing at each check, and trying again at most every "
+						+ MAX_WATCH_RETRY.toSeconds() + " s", ex);
 			}
+			this.watchRetryNanos = Math.min((this.watchRetryNanos == 0) ? this.checkNanos : this.watchRetryNanos * 2,
+					MAX_WATCH_RETRY.toNanos());
+			this.nextWatchTry = System.nanoTime() + this.watchRetryNanos;
 		}
 	}
 

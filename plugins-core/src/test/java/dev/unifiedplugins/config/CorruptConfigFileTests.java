@@ -1,14 +1,18 @@
 package dev.unifiedplugins.config;
 
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import dev.unifiedplugins.config.PluginConfigChange.Kind;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.testsupport.SpecialFiles;
 import dev.unifiedplugins.testsupport.TestPluginManager;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -16,10 +20,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Tests that a corrupt config file is an error naming the file, affects no other plugin,
- * and is left as it was.
+ * and is left as it was; and that one that cannot be read at all affects no other plugin
+ * either.
  */
 class CorruptConfigFileTests {
 
@@ -100,6 +107,21 @@ class CorruptConfigFileTests {
 		Files.write(this.corrupt, content);
 		assertThat(this.registry.savePluginConfig("llm_llama3", Map.of("model", "8b"))).isTrue();
 		assertThat(this.registry.loadPluginConfig("llm_llama3")).isEqualTo(Map.of("model", "8b"));
+	}
+
+	@Test
+	void aFileThatCannotBeReadIsUnreadableAndChangesOfOtherPluginsAreStillFollowed() throws Exception {
+		assumeTrue(SpecialFiles.unreadable(this.corrupt), "no file here refuses reads");
+		FileSystemPluginConfigStore store = new FileSystemPluginConfigStore(this.configDir);
+		assertThat(store.revisions()).containsEntry("llm_llama3", "unreadable").containsKey("llm_gpt4");
+		assertThatExceptionOfType(UncheckedIOException.class)
+			.isThrownBy(() -> this.registry.loadPluginConfig("llm_llama3"))
+			.withMessageContaining(this.corrupt.toString());
+		// As another instance or a person would change it.
+		store.save("llm_gpt4", Map.of("model", "gpt-5"));
+		assertThat(this.registry.refreshConfigurations()).extracting(PluginConfigChange::uniqueId, PluginConfigChange::kind)
+			.contains(tuple("llm_gpt4", Kind.SAVED));
+		assertThat(this.registry.loadPluginConfig("llm_gpt4")).isEqualTo(Map.of("model", "gpt-5"));
 	}
 
 	private static byte[] utf8(String text) {

@@ -282,7 +282,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 		return this.instanceName;
 	}
 
-	/** {@return the longest a save or delete waits for another writer of the same plugin} */
+	@Override
 	public Duration getLockTimeout() {
 		return this.lockTimeout;
 	}

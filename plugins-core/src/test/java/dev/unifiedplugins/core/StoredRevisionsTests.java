@@ -1,0 +1,145 @@
+package dev.unifiedplugins.core;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import dev.unifiedplugins.config.ExpectedRevision;
+import dev.unifiedplugins.config.FileSystemPluginConfigStore;
+import dev.unifiedplugins.config.PluginConfigBusyException;
+import dev.unifiedplugins.testsupport.ForeignFileLock;
+import dev.unifiedplugins.testsupport.TestPluginManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * {@link StoredRevisions}: a write of a plugin waits for another write of that plugin in
+ * this registry at most the store's lock timeout ({@code plugins.lock-timeout}), so that
+ * saves queued behind one that waits in the store do not wait one after another.
+ */
+class StoredRevisionsTests {
+
+	private static final String HELD = "llm_held";
+
+	@TempDir
+	Path dir;
+
+	private final CountDownLatch release = new CountDownLatch(1);
+
+	/** A thread per save: the common pool may have fewer, which would queue the saves itself. */
+	private final ExecutorService threads = Executors.newCachedThreadPool();
+
+	private ForeignFileLock holder;
+
+	@AfterEach
+	void releaseEverything() throws Exception {
+		this.release.countDown();
+		this.threads.shutdownNow();
+		if (this.holder != null) {
+			this.holder.close();
+		}
+	}
+
+	@Test
+	void aSaveQueuedBehindAnotherSaveOfThePluginGivesUpAfterTheLockTimeout() throws Exception {
+		CountDownLatch inStore = new CountDownLatch(1);
+		FileSystemPluginConfigStore store = new FileSystemPluginConfigStore(this.dir,
+				FileSystemPluginConfigStore.DEFAULT_MAX_CONFIG_SIZE, Duration.ofMillis(300)) {
+
+			@Override
+			public String save(String uniqueId, Map<String, Object> config, ExpectedRevision expected) {
+				if (inStore.getCount() > 0) {
+					inStore.countDown();
+					await(StoredRevisionsTests.this.release);
+				}
+				return super.save(uniqueId, config, expected);
+			}
+
+		};
+		UnifiedPluginRegistry registry = registry(store);
+		CompletableFuture<Boolean> first = CompletableFuture
+			.supplyAsync(() -> registry.savePluginConfig(HELD, Map.of("v", 1)), this.threads);
+		assertThat(inStore.await(10, TimeUnit.SECONDS)).isTrue();
+
+		CompletableFuture<Boolean> second = CompletableFuture
+			.supplyAsync(() -> registry.savePluginConfig(HELD, Map.of("v", 2)), this.threads);
+		assertThat(catching(second)).isInstanceOf(PluginConfigBusyException.class)
+			.hasMessageContaining("'" + HELD + "'")
+			.satisfies((ex) -> assertThat(((PluginConfigBusyException) ex).getUniqueId()).isEqualTo(HELD));
+		assertThat(first).isNotDone();
+
+		this.release.countDown();
+		assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(registry.loadPluginConfig(HELD)).containsEntry("v", 1);
+		assertThat(registry.savePluginConfig(HELD, Map.of("v", 3))).isTrue();
+	}
+
+	@Test
+	void savesQueuedBehindAProcessThatHoldsThePluginDoNotWaitOneAfterAnother() throws Exception {
+		Duration lockTimeout = Duration.ofMillis(500);
+		FileSystemPluginConfigStore store = new FileSystemPluginConfigStore(this.dir,
+				FileSystemPluginConfigStore.DEFAULT_MAX_CONFIG_SIZE, lockTimeout);
+		UnifiedPluginRegistry registry = registry(store);
+		this.holder = ForeignFileLock.hold(this.dir, HELD);
+		List<CompletableFuture<Long>> saves = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			int value = i;
+			saves.add(CompletableFuture.supplyAsync(() -> {
+				long start = System.nanoTime();
+				assertThatExceptionOfType(PluginConfigBusyException.class)
+					.isThrownBy(() -> registry.savePluginConfig(HELD, Map.of("v", value)))
+					.withMessageContaining("'" + HELD + "'");
+				return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+			}, this.threads));
+		}
+		long longest = 0;
+		for (CompletableFuture<Long> save : saves) {
+			longest = Math.max(longest, save.get(20, TimeUnit.SECONDS));
+		}
+		// At most one lock timeout in the registry's own queue and one in the store, where
+		// the sixth save waited for the five before it, one after another.
+		assertThat(longest).isLessThan(lockTimeout.multipliedBy(3).toMillis());
+		assertThat(registry.loadPluginConfig(HELD)).isEmpty();
+	}
+
+	private static UnifiedPluginRegistry registry(FileSystemPluginConfigStore store) {
+		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(store);
+		registry.registerPluginManager("llm", TestPluginManager.of("held"));
+		return registry;
+	}
+
+	private static Throwable catching(CompletableFuture<?> future) throws Exception {
+		try {
+			future.get(10, TimeUnit.SECONDS);
+			return null;
+		}
+		catch (ExecutionException ex) {
+			return ex.getCause();
+		}
+	}
+
+	private static void await(CountDownLatch latch) {
+		try {
+			if (!latch.await(30, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("The test never released the save");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
