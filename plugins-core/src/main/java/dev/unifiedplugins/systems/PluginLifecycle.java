@@ -1,6 +1,7 @@
 package dev.unifiedplugins.systems;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,17 +9,15 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 import dev.unifiedplugins.applied.AppliedRevisions;
 import dev.unifiedplugins.applied.LocalAppliedRevisions;
 import dev.unifiedplugins.concurrent.BoundedCalls;
-import dev.unifiedplugins.concurrent.DaemonThreads;
 import dev.unifiedplugins.config.PluginConfigChange;
 import dev.unifiedplugins.core.PluginMetadata;
+import dev.unifiedplugins.core.RegisteredPlugin;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.observation.PluginCallObserver;
 import dev.unifiedplugins.observation.PluginOperation;
@@ -38,8 +37,15 @@ import org.jspecify.annotations.Nullable;
  * up. A load or reload that fails keeps the previous instance and records the error,
  * which the {@code plugins} endpoint shows in the plugin's entry.
  * <p>
- * Reloads run one at a time on a thread of their own, never in the thread that saved
- * the configuration.
+ * Reloads run on threads of their own, never in the thread that saved the configuration:
+ * those of one plugin one at a time, in order, those of different plugins side by side.
+ * Every call into a plugin's code ({@code configure}, {@code forceCleanup},
+ * {@code validate}) runs on a bounded call, waited for at most the bound given: a plugin
+ * whose {@code configure} does not answer in time fails to load, as one that throws does,
+ * and is cleaned up if it ever returns; a {@code forceCleanup} that does not answer in
+ * time goes on in the background. One plugin that hangs thus delays no other plugin's
+ * load, reload or unload, nor the watch of a directory of JARs; whatever a plugin throws,
+ * {@link Error}s such as a {@link NoClassDefFoundError} included, is its own failure.
  * <p>
  * Every save of a loaded plugin's configuration through the registry (and every
  * {@linkplain UnifiedPluginRegistry#checkPluginConfig dry run}) first asks the instance's
@@ -54,7 +60,7 @@ import org.jspecify.annotations.Nullable;
  */
 public class PluginLifecycle implements AutoCloseable {
 
-	/** The bound on a plugin's {@link ConfigurablePlugin#validate} unless one is given: 2 seconds. */
+	/** The bound on each call into a plugin's code unless one is given: 2 seconds. */
 	public static final Duration DEFAULT_VALIDATION_TIMEOUT = Duration.ofSeconds(2);
 
 	private static final System.Logger logger = System.getLogger(PluginLifecycle.class.getName());
@@ -65,9 +71,13 @@ public class PluginLifecycle implements AutoCloseable {
 
 	private final Consumer<PluginConfigChange> listener = this::onChange;
 
-	private final ExecutorService reloads = Executors.newSingleThreadExecutor(DaemonThreads.named("plugins-reload"));
+	/** Runs loads, reloads and unloads that no caller waits for in its own thread, one plugin's in order. */
+	private final BoundedCalls reloads = new BoundedCalls("plugins-reload-", 4);
 
-	private final BoundedCalls validations = new BoundedCalls("plugins-validate-", 4);
+	/** Runs the calls into plugin code, one plugin's at a time: a hung plugin holds one thread. */
+	private final BoundedCalls calls = new BoundedCalls("plugins-call-", 8);
+
+	private final Duration callTimeout;
 
 	private final LoadedPluginValidator validator;
 
@@ -76,7 +86,7 @@ public class PluginLifecycle implements AutoCloseable {
 	private volatile PluginCallObserver observer = PluginCallObserver.NONE;
 
 	/**
-	 * Creates the lifecycle, with validations bounded by {@link #DEFAULT_VALIDATION_TIMEOUT}:
+	 * Creates the lifecycle, with calls into plugin code bounded by {@link #DEFAULT_VALIDATION_TIMEOUT}:
 	 * see {@link #PluginLifecycle(UnifiedPluginRegistry, Duration)}.
 	 * @param registry the registry whose plugin systems to manage
 	 */
@@ -88,10 +98,11 @@ public class PluginLifecycle implements AutoCloseable {
 	 * Creates the lifecycle, listens to the registry's configuration changes and checks
 	 * every save with the loaded plugin's {@link ConfigurablePlugin#validate}.
 	 * @param registry the registry whose plugin systems to manage
-	 * @param validationTimeout the longest a save waits for a plugin's {@code validate}
-	 * (on a thread of its own, at most one per plugin); a plugin that takes longer has the
-	 * save refused. A hung {@code validate} keeps its thread, and later saves of the same
-	 * plugin are refused after the same wait, until it returns
+	 * @param validationTimeout the longest a save waits for a plugin's {@code validate},
+	 * and a load, reload or unload for its {@code configure} or {@code forceCleanup} (each
+	 * on a thread of its own, at most one per plugin); a save that waits longer is refused,
+	 * a load fails. A hung call keeps its thread, and later calls into the same plugin fail
+	 * after the same wait, until it returns
 	 */
 	public PluginLifecycle(UnifiedPluginRegistry registry, Duration validationTimeout) {
 		this(registry, validationTimeout, new LocalAppliedRevisions(ThisProcess.name()));
@@ -101,7 +112,8 @@ public class PluginLifecycle implements AutoCloseable {
 	 * Creates the lifecycle as {@link #PluginLifecycle(UnifiedPluginRegistry, Duration)}
 	 * does, recording what each load applied where the other instances see it.
 	 * @param registry the registry whose plugin systems to manage
-	 * @param validationTimeout the longest a save waits for a plugin's {@code validate}
+	 * @param validationTimeout the longest a save, load, reload or unload waits for a call
+	 * into the plugin's code
 	 * @param applied where each load's revision or error, and each unload, is recorded
 	 */
 	public PluginLifecycle(UnifiedPluginRegistry registry, Duration validationTimeout, AppliedRevisions applied) {
@@ -111,7 +123,8 @@ public class PluginLifecycle implements AutoCloseable {
 		if (validationTimeout.isNegative() || validationTimeout.isZero()) {
 			throw new IllegalArgumentException("validationTimeout must be positive, not " + validationTimeout);
 		}
-		this.validator = new LoadedPluginValidator(registry, this.validations, validationTimeout);
+		this.callTimeout = validationTimeout;
+		this.validator = new LoadedPluginValidator(registry, this.calls, validationTimeout);
 		registry.addChangeListener(this.listener);
 		registry.addConfigValidator(this.validator);
 	}
@@ -122,8 +135,9 @@ public class PluginLifecycle implements AutoCloseable {
 	 * @return the new instance
 	 * @throws IllegalArgumentException when no such plugin is registered, or its manager
 	 * is not a {@link PluginSystemManager}
-	 * @throws PluginLoadException when its configuration does not bind, or creating or
-	 * configuring it throws; the previous instance stays loaded
+	 * @throws PluginLoadException when its configuration does not bind, creating or
+	 * configuring it throws, or its {@code configure} does not answer in time; the previous
+	 * instance stays loaded
 	 */
 	public Object load(String uniqueId) {
 		return load(uniqueId, this.registry.getKnownRevision(uniqueId).orElse(null), PluginOperation.LOAD);
@@ -156,7 +170,7 @@ public class PluginLifecycle implements AutoCloseable {
 		Object instance;
 		synchronized (target.manager().loadLock(target.name())) {
 			try {
-				instance = target.manager().load(uniqueId, target.name(), configs);
+				instance = target.manager().load(uniqueId, target.name(), configs, calls(uniqueId, target.category()));
 			}
 			catch (PluginLoadException ex) {
 				this.applied.record(uniqueId, configs.revision(),
@@ -171,7 +185,8 @@ public class PluginLifecycle implements AutoCloseable {
 	}
 
 	/**
-	 * Loads every plugin of a category; one that fails does not stop the others.
+	 * Loads every plugin of a category, side by side; one that fails, or whose
+	 * {@code configure} hangs, does not stop or delay the others.
 	 * @param category the category
 	 * @return the errors by unique id, empty when all loaded
 	 * @throws IllegalArgumentException when the category is not registered or its manager
@@ -179,16 +194,22 @@ public class PluginLifecycle implements AutoCloseable {
 	 */
 	public Map<String, String> loadAll(String category) {
 		manager(category);
-		Map<String, String> errors = new LinkedHashMap<>();
-		for (PluginMetadata plugin : this.registry.getPluginsByCategory(category)) {
-			try {
-				load(plugin.uniqueId());
-			}
-			catch (PluginLoadException ex) {
-				logger.log(System.Logger.Level.WARNING, ex.getMessage(), ex);
-				errors.put(plugin.uniqueId(), ex.getMessage());
+		Map<String, Future<?>> loads = new LinkedHashMap<>();
+		// As registered: the live metadata would ask the loaded instances for their resources.
+		for (RegisteredPlugin plugin : this.registry.getRegistrations()) {
+			if (plugin.metadata().category().equals(category)) {
+				loads.put(plugin.uniqueId(), this.reloads.submit(plugin.uniqueId(), () -> load(plugin.uniqueId())));
 			}
 		}
+		Map<String, String> errors = new LinkedHashMap<>();
+		long deadline = System.nanoTime() + 2 * this.callTimeout.toNanos();
+		loads.forEach((uniqueId, load) -> {
+			String error = PluginCalls.awaitLoad(load, deadline, 2 * this.callTimeout.toMillis());
+			if (error != null) {
+				logger.log(System.Logger.Level.WARNING, "Plugin '" + uniqueId + "' failed to load: " + error);
+				errors.put(uniqueId, error);
+			}
+		});
 		return errors;
 	}
 
@@ -205,7 +226,7 @@ public class PluginLifecycle implements AutoCloseable {
 		return this.observer.observe(PluginOperation.UNLOAD, uniqueId, target.category(), Map.of(), () -> {
 			synchronized (target.manager().loadLock(target.name())) {
 				this.applied.forget(uniqueId);
-				return target.manager().unload(uniqueId, target.name());
+				return target.manager().unload(target.name(), calls(uniqueId, target.category()));
 			}
 		});
 	}
@@ -218,25 +239,49 @@ public class PluginLifecycle implements AutoCloseable {
 	 * configuration, as {@link #load} does, a failure keeping the previous instance and
 	 * recording the error; those no longer found are unloaded. When the registry refuses
 	 * the plugins found (a colliding id), the category keeps its plugins and instances, and
-	 * the refusal is a registration failure until a rescan succeeds.
+	 * the refusal is a registration failure until a rescan succeeds. The reloads and
+	 * unloads run side by side, each plugin's a failure of its own; this waits for them at
+	 * most twice the bound on plugin calls.
 	 * @param category the category
 	 * @return the registered plugins' metadata
 	 * @throws IllegalArgumentException when the category is not registered or its manager
 	 * is not a {@link PluginSystemManager}
 	 */
 	public List<PluginMetadata> rescan(String category) {
+		return rescan(category, true);
+	}
+
+	/** @param await whether to wait for the reloads and unloads, which a watcher does not */
+	private List<PluginMetadata> rescan(String category, boolean await) {
 		PluginSystemManager<?> manager = manager(category);
 		String displayName = this.registry.getCategoryDisplayName(category);
 		Map<String, PluginDefinition> before = manager.getDefinitions();
 		List<PluginMetadata> registered = manager
 			.rediscover(() -> this.registry.registerPluginManager(category, manager, displayName, true));
+		List<Future<?>> started = new ArrayList<>();
 		for (String name : manager.loadedButGone()) {
-			this.observer.observe(PluginOperation.UNLOAD, category + "_" + name, category, Map.of(),
-					() -> manager.unload(category + "_" + name, name));
-			this.applied.forget(category + "_" + name);
+			started.add(this.reloads.submit(category + "_" + name, () -> unloadGone(category, manager, name)));
 		}
-		reloadReplaced(category, manager, before);
+		started.addAll(reloadReplaced(category, manager, before));
+		if (await) {
+			long deadline = System.nanoTime() + 2 * this.callTimeout.toNanos();
+			started.forEach((future) -> PluginCalls.awaitLoad(future, deadline, 2 * this.callTimeout.toMillis()));
+		}
 		return registered;
+	}
+
+	/** Unloads a plugin that the last discovery no longer found, unless a later one found it again. */
+	private boolean unloadGone(String category, PluginSystemManager<?> manager, String name) {
+		String uniqueId = category + "_" + name;
+		return this.observer.observe(PluginOperation.UNLOAD, uniqueId, category, Map.of(), () -> {
+			synchronized (manager.loadLock(name)) {
+				if (!manager.loadedButGone().contains(name)) {
+					return false;
+				}
+				this.applied.forget(uniqueId);
+				return manager.unload(name, calls(uniqueId, category));
+			}
+		});
 	}
 
 	/**
@@ -259,7 +304,7 @@ public class PluginLifecycle implements AutoCloseable {
 			throw new IllegalArgumentException("Only a directory of JARs can be watched; the manager of category '"
 					+ category + "' is a " + manager.getClass().getName());
 		}
-		JarDirectoryWatcher watcher = jars.watch(category, checkInterval, () -> rescan(category));
+		JarDirectoryWatcher watcher = jars.watch(category, checkInterval, () -> rescan(category, false));
 		this.watchers.removeIf(JarDirectoryWatcher::isClosed);
 		this.watchers.add(watcher);
 		return watcher;
@@ -290,14 +335,8 @@ public class PluginLifecycle implements AutoCloseable {
 		this.watchers.forEach(JarDirectoryWatcher::close);
 		this.registry.removeChangeListener(this.listener);
 		this.registry.removeConfigValidator(this.validator);
-		this.validations.close();
-		this.reloads.shutdown();
-		try {
-			this.reloads.awaitTermination(5, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		this.reloads.close();
+		this.calls.close();
 	}
 
 	private void onChange(PluginConfigChange change) {
@@ -305,7 +344,7 @@ public class PluginLifecycle implements AutoCloseable {
 		if (target == null || !target.manager().isLoadRequested(target.name())) {
 			return;
 		}
-		this.reloads.execute(() -> {
+		this.reloads.submit(change.uniqueId(), () -> {
 			try {
 				load(change.uniqueId(), change.revision(), PluginOperation.RELOAD);
 			}
@@ -313,25 +352,36 @@ public class PluginLifecycle implements AutoCloseable {
 				logger.log(System.Logger.Level.WARNING, "Reloading plugin '" + change.uniqueId()
 						+ "' after its configuration changed failed; the previous instance stays loaded", ex);
 			}
+			return null;
 		});
 	}
 
-	/** Reloads the plugins asked to load that the last discovery found in new classes. */
-	private void reloadReplaced(String category, PluginSystemManager<?> manager, Map<String, PluginDefinition> before) {
+	/** Starts the reloads of the plugins asked to load that the last discovery found in new classes. */
+	private List<Future<?>> reloadReplaced(String category, PluginSystemManager<?> manager,
+			Map<String, PluginDefinition> before) {
+		List<Future<?>> started = new ArrayList<>();
 		manager.getDefinitions().forEach((name, definition) -> {
 			PluginDefinition previous = before.get(name);
+			String uniqueId = category + "_" + name;
 			if (previous != null && previous.implementation() != definition.implementation()
 					&& manager.isLoadRequested(name)) {
-				try {
-					load(category + "_" + name, this.registry.getKnownRevision(category + "_" + name).orElse(null),
-							PluginOperation.RELOAD);
-				}
-				catch (RuntimeException ex) {
-					logger.log(System.Logger.Level.WARNING, "Reloading plugin '" + category + "_" + name
-							+ "' from its replaced JAR failed: " + ex.getMessage(), ex);
-				}
+				started.add(this.reloads.submit(uniqueId, () -> {
+					try {
+						return load(uniqueId, this.registry.getKnownRevision(uniqueId).orElse(null), PluginOperation.RELOAD);
+					}
+					catch (RuntimeException ex) {
+						logger.log(System.Logger.Level.WARNING,
+								"Reloading plugin '" + uniqueId + "' from its replaced JAR failed: " + ex.getMessage(), ex);
+						throw ex;
+					}
+				}));
 			}
 		});
+		return started;
+	}
+
+	private PluginCalls calls(String uniqueId, String category) {
+		return new PluginCalls(this.calls, this.callTimeout, this.observer, uniqueId, category);
 	}
 
 	private Target target(String uniqueId) {

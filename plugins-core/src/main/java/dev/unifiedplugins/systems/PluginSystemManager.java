@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.ServiceConfigurationError;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -19,7 +18,6 @@ import java.util.function.Supplier;
 import dev.unifiedplugins.config.PluginIds;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginManager;
-import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,7 +58,7 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 	/** What each loaded instance was created from, kept until the instance is cleaned up. */
 	private final Map<String, Candidate<T>> loadedFrom = new ConcurrentHashMap<>();
 
-	/** The candidates of loads under way, by a token of each. */
+	/** The candidates of loads, and of cleanups, under way, by a token of each. */
 	private final Map<Object, Candidate<T>> loading = new ConcurrentHashMap<>();
 
 	/** What a rediscovery under way would put back if the registry refused it. */
@@ -265,9 +263,10 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 	/**
 	 * Creates and configures a plugin, then puts it in place of the previous instance,
 	 * which is cleaned up unless it is the same object (a singleton bean reconfigured).
+	 * {@code configure} and {@code forceCleanup} run through {@code calls}, bounded in time.
 	 * @param configs binds the plugin's configuration to its config class
 	 */
-	T load(String uniqueId, String name, Function<Class<?>, Object> configs) {
+	T load(String uniqueId, String name, Function<Class<?>, Object> configs, PluginCalls calls) {
 		synchronized (this.locks.computeIfAbsent(name, (key) -> new Object())) {
 			Object token = new Object();
 			Candidate<T> candidate;
@@ -282,7 +281,7 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 				throw new IllegalArgumentException("Plugin '" + uniqueId + "' was not found by the last discovery");
 			}
 			try {
-				return loadFrom(uniqueId, name, candidate, configs);
+				return loadFrom(uniqueId, name, candidate, configs, calls);
 			}
 			finally {
 				this.loading.remove(token);
@@ -291,7 +290,8 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 		}
 	}
 
-	private T loadFrom(String uniqueId, String name, Candidate<T> candidate, Function<Class<?>, Object> configs) {
+	private T loadFrom(String uniqueId, String name, Candidate<T> candidate, Function<Class<?>, Object> configs,
+			PluginCalls calls) {
 		T previous = getLoadedPlugin(name).orElse(null);
 		T created = null;
 		Class<?> configClass = candidate.definition().configClass();
@@ -306,45 +306,68 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 					throw new IllegalStateException(created.getClass().getName()
 							+ " is a ConfigurablePlugin but declares no config class");
 				}
-				configure(configurable, config);
+				T configuring = created;
+				// A configure that fails cleans its instance up itself.
+				created = null;
+				calls.configure(configurable, config, configuring != previous, () -> hold(candidate));
+				created = configuring;
 			}
 		}
-		catch (RuntimeException | LinkageError | ServiceConfigurationError ex) {
+		catch (RuntimeException | Error ex) {
+			if (ex instanceof VirtualMachineError fatal) {
+				throw fatal;
+			}
+			// Whatever the plugin threw (a NoClassDefFoundError, an AssertionError) is its own failure.
 			if (created != null && created != previous) {
-				cleanUp(uniqueId, created);
+				calls.cleanUp(created, hold(candidate), true);
 			}
 			String error = describe(ex);
 			this.loadErrors.put(name, error);
 			throw new PluginLoadException("Plugin '" + uniqueId + "' failed to load"
 					+ ((previous != null) ? "; the previous instance stays loaded" : "") + ": " + error, ex);
 		}
+		// The previous instance's loader stays in use until it is cleaned up.
+		Runnable cleanedUp = (previous != null && previous != created) ? hold(this.loadedFrom.get(name)) : null;
 		this.loaded.put(name, new Loaded<>(created, configClass));
-		this.loadErrors.remove(name);
-		if (previous != null && previous != created) {
-			cleanUp(uniqueId, previous);
-		}
-		// The previous instance's loader stayed in use until it was cleaned up.
 		this.loadedFrom.put(name, candidate);
+		this.loadErrors.remove(name);
+		if (cleanedUp != null) {
+			calls.cleanUp(previous, cleanedUp, true);
+		}
 		return created;
 	}
 
-	/** Drops a plugin's instance after {@code forceCleanup()}; false when none was loaded. */
-	boolean unload(String uniqueId, String name) {
+	/** Drops a plugin's instance, then runs its {@code forceCleanup()}; false when none was loaded. */
+	boolean unload(String name, PluginCalls calls) {
 		synchronized (this.locks.computeIfAbsent(name, (key) -> new Object())) {
 			this.loadErrors.remove(name);
+			Runnable cleanedUp = hold(this.loadedFrom.get(name));
 			Loaded<T> removed = this.loaded.remove(name);
+			this.loadedFrom.remove(name);
 			if (removed == null) {
+				cleanedUp.run();
 				return false;
 			}
-			try {
-				cleanUp(uniqueId, removed.instance());
-			}
-			finally {
-				this.loadedFrom.remove(name);
-				release();
-			}
+			calls.cleanUp(removed.instance(), cleanedUp, true);
 			return true;
 		}
+	}
+
+	/**
+	 * Keeps a candidate's class loader in use until the returned task runs, once, after the
+	 * cleanup of an instance made from it: which may return long after its load or unload.
+	 */
+	private Runnable hold(@Nullable Candidate<T> candidate) {
+		Object token = new Object();
+		if (candidate != null) {
+			synchronized (this.releaseLock) {
+				this.loading.put(token, candidate);
+			}
+		}
+		return () -> {
+			this.loading.remove(token);
+			release();
+		};
 	}
 
 	/**
@@ -387,22 +410,6 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 			}
 		}
 		return gone;
-	}
-
-	@SuppressWarnings("unchecked")
-	private static void configure(ConfigurablePlugin<?> plugin, Object config) {
-		((ConfigurablePlugin<Object>) plugin).configure(config);
-	}
-
-	private static void cleanUp(String uniqueId, Object instance) {
-		if (instance instanceof LifecycleAwarePlugin lifecycle) {
-			try {
-				lifecycle.forceCleanup();
-			}
-			catch (RuntimeException ex) {
-				logger.log(System.Logger.Level.WARNING, "Plugin '" + uniqueId + "' failed to clean up", ex);
-			}
-		}
 	}
 
 	/** A failure and its root cause, for health and the endpoint. */

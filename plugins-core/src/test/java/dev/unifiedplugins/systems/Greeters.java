@@ -3,8 +3,10 @@ package dev.unifiedplugins.systems;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * What the test plugins' constructors and cleanups record, and the checks their
@@ -20,6 +22,10 @@ public final class Greeters {
 	private static final Set<String> failing = ConcurrentHashMap.newKeySet();
 
 	private static final Map<String, Consumer<Object>> checks = new ConcurrentHashMap<>();
+
+	private static final Map<String, CountDownLatch> hung = new ConcurrentHashMap<>();
+
+	private static final Map<String, Supplier<? extends Throwable>> throwing = new ConcurrentHashMap<>();
 
 	private Greeters() {
 	}
@@ -68,7 +74,53 @@ public final class Greeters {
 		}
 	}
 
+	/**
+	 * Makes a step of a test plugin ({@code "configure"}, {@code "cleanup"}, {@code "pids"})
+	 * hang until {@link #reset()}, deaf to interrupts as a plugin stuck for good is.
+	 */
+	public static void hanging(String name, String step) {
+		hung.put(name + "." + step, new CountDownLatch(1));
+	}
+
+	/** Lets a step set {@link #hanging} return, now and from then on. */
+	public static void release(String name, String step) {
+		CountDownLatch gate = hung.remove(name + "." + step);
+		if (gate != null) {
+			gate.countDown();
+		}
+	}
+
+	/** Makes a step of a test plugin throw what {@code failure} makes, Errors included. */
+	public static void throwing(String name, String step, Supplier<? extends Throwable> failure) {
+		throwing.put(name + "." + step, failure);
+	}
+
+	/** Called by a test plugin at each step: hangs or throws as set, else returns. */
+	public static void step(String name, String step) {
+		CountDownLatch gate = hung.get(name + "." + step);
+		while (gate != null && gate.getCount() > 0) {
+			try {
+				gate.await();
+			}
+			catch (InterruptedException ex) {
+				// Stuck for good: an interrupt does not end it.
+			}
+		}
+		Supplier<? extends Throwable> failure = throwing.get(name + "." + step);
+		if (failure != null) {
+			Greeters.<RuntimeException>sneaky(failure.get());
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <E extends Throwable> void sneaky(Throwable failure) throws E {
+		throw (E) failure;
+	}
+
 	public static void reset() {
+		hung.values().forEach(CountDownLatch::countDown);
+		hung.clear();
+		throwing.clear();
 		created.clear();
 		cleanedUp.clear();
 		failing.clear();

@@ -224,7 +224,7 @@ class JarDirectoryWatcherTests extends AbstractGreeterJarDirectoryTests {
 	void aHundredReplacementsLeaveLoadersThreadsAndOpenFilesFlat() throws IOException {
 		this.lifecycle.load(FRENCH);
 		this.lifecycle.watch("greeters", Duration.ofMillis(100));
-		int threads = Thread.activeCount();
+		int threads = threadsOutsideTheLifecyclesPools();
 		int jars = jarCount();
 		List<WeakReference<ClassLoader>> released = new ArrayList<>();
 		int maxThreads = 0;
@@ -237,9 +237,12 @@ class JarDirectoryWatcherTests extends AbstractGreeterJarDirectoryTests {
 			// Closed once the old instance is cleaned up, right after the new one is in place.
 			Await.until("round " + round + " closes the old loader and its file",
 					() -> ReleasedLoaders.isClosed(old) && openFilesUnderPlugins() <= jars);
-			maxThreads = Math.max(maxThreads, Thread.activeCount());
+			maxThreads = Math.max(maxThreads, threadsOutsideTheLifecyclesPools());
 		}
 		assertThat(maxThreads).isLessThanOrEqualTo(threads);
+		// Its pools of reloads (4) and of calls into plugin code (8) are bounded.
+		assertThat(threadsNamed("plugins-reload-")).isLessThanOrEqualTo(4);
+		assertThat(threadsNamed("plugins-call-")).isLessThanOrEqualTo(8);
 		assertThat(watcherThreads("greeters")).hasSize(2);
 		ReleasedLoaders.assertCollected(released);
 	}
@@ -277,6 +280,14 @@ class JarDirectoryWatcherTests extends AbstractGreeterJarDirectoryTests {
 		Await.until("the old loader and its file are closed",
 				() -> ReleasedLoaders.isClosed(old) && openFilesUnderPlugins() <= jars);
 		ReleasedLoaders.assertCollected(List.of(old));
+	}
+
+	private static int threadsOutsideTheLifecyclesPools() {
+		return Thread.activeCount() - threadsNamed("plugins-reload-") - threadsNamed("plugins-call-");
+	}
+
+	private static int threadsNamed(String prefix) {
+		return (int) Thread.getAllStackTraces().keySet().stream().filter((thread) -> thread.getName().startsWith(prefix)).count();
 	}
 
 	private static List<String> watcherThreads(String category) {

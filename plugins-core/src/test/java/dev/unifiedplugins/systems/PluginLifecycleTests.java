@@ -59,7 +59,7 @@ class PluginLifecycleTests {
 		assertThat(this.registry.getPluginInstance(ENGLISH)).isEmpty();
 		new PluginInspector(this.registry, this.calls, Duration.ofSeconds(5)).inspectAll(1.0);
 		this.registry.savePluginConfig(ENGLISH, Map.of("repeat", 2));
-		// Reloads run in order on one thread: once computed's is done, english's would be too.
+		// A save of a plugin not loaded starts no reload: computed's, which is loaded, is awaited as a witness.
 		this.lifecycle.load("greeters_computed");
 		this.registry.savePluginConfig("greeters_computed", Map.of());
 		Await.until("computed is reloaded", () -> Greeters.created("computed") == 2);
@@ -94,8 +94,8 @@ class PluginLifecycleTests {
 		Await.until("english is reloaded", () -> this.registry.getPluginInstance(ENGLISH).orElseThrow() != first);
 		EnglishGreeter reloaded = (EnglishGreeter) this.registry.getPluginInstance(ENGLISH).orElseThrow();
 		assertThat(reloaded.config()).isEqualTo(new GreeterConfig("Hi", 1));
-		// On the reload thread, never in the thread that saved.
-		assertThat(reloaded.configuredBy()).startsWith("plugins-reload").isNotEqualTo(Thread.currentThread().getName());
+		// On a bounded call's thread, never in the thread that saved.
+		assertThat(reloaded.configuredBy()).startsWith("plugins-call-").isNotEqualTo(Thread.currentThread().getName());
 		// The new instance is published before the old one is cleaned up.
 		Await.until("the old instance is cleaned up", () -> Greeters.cleanedUp("english") >= 1);
 		assertThat(Greeters.cleanedUp("english")).isOne();

@@ -42,8 +42,9 @@ public class PluginsProperties {
 
 	/**
 	 * Upper bound on each plugin's protocol calls made by the actuator endpoint, health and
-	 * metrics, and on a loaded plugin's check of a configuration being saved (its
-	 * validate), past which the save is refused.
+	 * metrics, on a loaded plugin's check of a configuration being saved (its validate),
+	 * past which the save is refused, and on each load's, reload's and unload's call to the
+	 * plugin's configure (past which the load fails) and forceCleanup.
 	 */
 	private Duration resourceTimeout = Duration.ofSeconds(2);
 

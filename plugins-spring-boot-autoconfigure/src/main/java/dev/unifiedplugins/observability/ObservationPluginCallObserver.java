@@ -60,11 +60,16 @@ public class ObservationPluginCallObserver implements PluginCallObserver {
 		});
 	}
 
+	/**
+	 * Also carries the observation current where the call is made (a load's) to the thread
+	 * that runs it, so that the plugin's code runs inside its span.
+	 */
 	@Override
 	public <T> Callable<T> inContext(String uniqueId, String category, Callable<T> call) {
+		Observation parent = this.registry.getCurrentObservation();
 		return () -> {
 			Mdc previous = Mdc.put(uniqueId, category);
-			try {
+			try (Observation.Scope scope = (parent != null) ? parent.openScope() : Observation.Scope.NOOP) {
 				return call.call();
 			}
 			finally {
