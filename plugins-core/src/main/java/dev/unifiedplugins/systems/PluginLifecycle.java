@@ -75,7 +75,7 @@ public class PluginLifecycle implements AutoCloseable {
 	private final BoundedCalls reloads = new BoundedCalls("plugins-reload-", 4);
 
 	/** Runs the calls into plugin code, one plugin's at a time: a hung plugin holds one thread. */
-	private final BoundedCalls calls = new BoundedCalls("plugins-call-", 8);
+	private final BoundedCalls calls = new BoundedCalls("plugins-lifecycle-", 8);
 
 	private final Duration callTimeout;
 

@@ -242,7 +242,7 @@ class JarDirectoryWatcherTests extends AbstractGreeterJarDirectoryTests {
 		assertThat(maxThreads).isLessThanOrEqualTo(threads);
 		// Its pools of reloads (4) and of calls into plugin code (8) are bounded.
 		assertThat(threadsNamed("plugins-reload-")).isLessThanOrEqualTo(4);
-		assertThat(threadsNamed("plugins-call-")).isLessThanOrEqualTo(8);
+		assertThat(threadsNamed("plugins-lifecycle-")).isLessThanOrEqualTo(8);
 		assertThat(watcherThreads("greeters")).hasSize(2);
 		ReleasedLoaders.assertCollected(released);
 	}
@@ -283,7 +283,7 @@ class JarDirectoryWatcherTests extends AbstractGreeterJarDirectoryTests {
 	}
 
 	private static int threadsOutsideTheLifecyclesPools() {
-		return Thread.activeCount() - threadsNamed("plugins-reload-") - threadsNamed("plugins-call-");
+		return Thread.activeCount() - threadsNamed("plugins-reload-") - threadsNamed("plugins-lifecycle-");
 	}
 
 	private static int threadsNamed(String prefix) {

@@ -95,7 +95,7 @@ class PluginLifecycleTests {
 		EnglishGreeter reloaded = (EnglishGreeter) this.registry.getPluginInstance(ENGLISH).orElseThrow();
 		assertThat(reloaded.config()).isEqualTo(new GreeterConfig("Hi", 1));
 		// On a bounded call's thread, never in the thread that saved.
-		assertThat(reloaded.configuredBy()).startsWith("plugins-call-").isNotEqualTo(Thread.currentThread().getName());
+		assertThat(reloaded.configuredBy()).startsWith("plugins-lifecycle-").isNotEqualTo(Thread.currentThread().getName());
 		// The new instance is published before the old one is cleaned up.
 		Await.until("the old instance is cleaned up", () -> Greeters.cleanedUp("english") >= 1);
 		assertThat(Greeters.cleanedUp("english")).isOne();
