@@ -133,24 +133,28 @@ final class CloudBudget {
 	}
 
 	/**
-	 * Applies the rule to this instance's resources alone. The terminations a walk plans
-	 * run at once; one that fails still bills, so the walk is made again without the ended
-	 * ones, never offering a failed one twice, until it plans nothing new: the same
-	 * resources end as if they had been terminated one at a time, in order.
+	 * Applies the rule to this instance's resources alone, one scope after the other, as
+	 * the walk orders them. Within a scope, the terminations a walk plans run at once; one
+	 * that fails still bills, so the walk is made again without the ended ones, never
+	 * offering a failed one twice, until it plans nothing new. A scope is done before the
+	 * next is planned, since what the next must end depends on what this one did end: the
+	 * same resources end as if they had been terminated one at a time, in order.
 	 */
 	private void alone(List<Resource> resources, UnaryOperator<Set<String>> end) {
 		List<Resource> left = new ArrayList<>(resources);
 		Set<String> refused = new HashSet<>();
-		while (true) {
-			Set<String> planned = new LinkedHashSet<>();
-			BudgetScopes.walk(this.scopes, left, ALONE, (id) -> !refused.contains(id) && planned.add(id));
-			if (planned.isEmpty()) {
-				return;
+		for (Scope scope : this.scopes) {
+			while (true) {
+				Set<String> planned = new LinkedHashSet<>();
+				BudgetScopes.walk(List.of(scope), left, ALONE, (id) -> !refused.contains(id) && planned.add(id));
+				if (planned.isEmpty()) {
+					break;
+				}
+				Set<String> done = end.apply(planned);
+				planned.removeAll(done);
+				refused.addAll(planned);
+				left.removeIf((resource) -> done.contains(resource.uniqueId()));
 			}
-			Set<String> done = end.apply(planned);
-			planned.removeAll(done);
-			refused.addAll(planned);
-			left.removeIf((resource) -> done.contains(resource.uniqueId()));
 		}
 	}
 

@@ -159,6 +159,24 @@ class CategoryBudgetTests {
 	}
 
 	@Test
+	void aCategoryIsDoneBeforeTheGlobalBudgetIsPlannedAsOneAtATimeWould() {
+		this.llm.get("l1").price = 8.0;
+		this.llm.get("l1").failures = 1;
+		this.llm.get("l2").price = 5.0;
+		this.llm.get("l3").price = 5.0;
+		this.transcription.get("t1").price = 6.0;
+		CloudCostGuard guard = guard(new CategoryBudget(15.0, BudgetAction.TERMINATE),
+				Map.of("llm", new CategoryBudget(10.5, BudgetAction.TERMINATE)));
+		Status status = guard.check();
+		// l1 fails and still bills: l2 and l3 go instead (llm at 8.5). All then cost 14.75,
+		// under 15: t1, which the global budget would have ended had l1 gone, stays.
+		assertThat(this.llm.get("l1").failures).as("tried once").isZero();
+		assertTerminatedOnly("l2", "l3");
+		assertThat(status.budget().runningHourlyUsd()).isCloseTo(14.75, within(1e-9));
+		assertThat(status.budget().exceeded()).isFalse();
+	}
+
+	@Test
 	void aCategoryCapMustBeAFiniteAmountOfAtLeastZero() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new CategoryBudget(-1, BudgetAction.WARN))
 			.withMessageContaining("hourlyUsd");
