@@ -2,7 +2,9 @@ package dev.unifiedplugins.concurrent;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
@@ -82,6 +84,7 @@ public final class BoundedCalls implements AutoCloseable {
 				// Callers that gave up cancelled their calls: drop them, so a hung key's queue
 				// stays as short as the number of callers still waiting.
 				waiting.removeIf(Future::isDone);
+				task.queuedBehindKey = true;
 				waiting.add(task);
 				return task;
 			}
@@ -93,27 +96,41 @@ public final class BoundedCalls implements AutoCloseable {
 
 	private void execute(KeyedCall<?> task) {
 		try {
-			(task.nested ? this.nested : this.executor).execute(() -> {
-				try {
-					task.started = true;
-					CURRENT_POOL.set(this);
-					try {
-						task.run();
-					}
-					finally {
-						CURRENT_POOL.remove();
-					}
-				}
-				finally {
-					// Runs when the call has returned, not when its caller cancelled it.
-					next(task.key);
-				}
-			});
+			(task.nested ? this.nested : this.executor).execute(new Start(task));
 		}
 		catch (RejectedExecutionException ex) {
 			task.fail(ex);
 			next(task.key);
 		}
+	}
+
+	/** Runs a call on a thread of the pool; named, so that a call dropped by close is failed. */
+	private final class Start implements Runnable {
+
+		private final KeyedCall<?> task;
+
+		Start(KeyedCall<?> task) {
+			this.task = task;
+		}
+
+		@Override
+		public void run() {
+			try {
+				this.task.started = true;
+				CURRENT_POOL.set(BoundedCalls.this);
+				try {
+					this.task.run();
+				}
+				finally {
+					CURRENT_POOL.remove();
+				}
+			}
+			finally {
+				// Runs when the call has returned, not when its caller cancelled it.
+				next(this.task.key);
+			}
+		}
+
 	}
 
 	private void next(String key) {
@@ -151,6 +168,10 @@ public final class BoundedCalls implements AutoCloseable {
 		catch (TimeoutException ex) {
 			future.cancel(true);
 			if (future instanceof KeyedCall<?> call && !call.started) {
+				if (!call.queuedBehindKey) {
+					throw new PluginCallException("did not start within " + format(timeout)
+							+ ": every thread of its pool runs a call that has not returned", ex);
+				}
 				PluginCallInProgressException busy = new PluginCallInProgressException(call.key);
 				throw new PluginCallException(busy.getMessage() + " (waited " + format(timeout) + ")", busy);
 			}
@@ -184,8 +205,36 @@ public final class BoundedCalls implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.executor.shutdownNow();
-		this.nested.shutdownNow();
+		List<Runnable> dropped = new ArrayList<>(this.executor.shutdownNow());
+		dropped.addAll(this.nested.shutdownNow());
+		List<KeyedCall<?>> waiting = new ArrayList<>();
+		synchronized (this.busy) {
+			this.busy.values().forEach(waiting::addAll);
+			this.busy.clear();
+		}
+		// Their callers, if any still wait, learn at once that the calls will never run.
+		dropped.stream().filter(Start.class::isInstance).forEach((start) -> waiting.add(((Start) start).task));
+		RejectedExecutionException closed = new RejectedExecutionException("the pool is closed");
+		waiting.forEach((task) -> task.fail(closed));
+	}
+
+	/**
+	 * Closes the pool once the calls it runs and has queued returned, or the grace passed,
+	 * whichever comes first; then as {@link #close()}.
+	 * @param grace how long to wait for them
+	 */
+	public void close(Duration grace) {
+		this.executor.shutdown();
+		this.nested.shutdown();
+		long deadline = System.nanoTime() + grace.toNanos();
+		try {
+			this.executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			this.nested.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		close();
 	}
 
 	/** {@return how many keys have a call running: none once every call has returned} */
@@ -210,6 +259,9 @@ public final class BoundedCalls implements AutoCloseable {
 
 		/** Submitted by a call of the same pool, which waits for it. */
 		final boolean nested;
+
+		/** Queued behind a running call with its key, rather than handed to the pool. */
+		volatile boolean queuedBehindKey;
 
 		volatile boolean started;
 

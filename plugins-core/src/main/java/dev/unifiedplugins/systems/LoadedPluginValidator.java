@@ -81,7 +81,8 @@ final class LoadedPluginValidator implements PluginConfigValidator {
 		}
 		long deadline = System.nanoTime() + this.timeout.toNanos();
 		String category = this.registry.getRegisteredPlugin(uniqueId).map(PluginMetadata::category).orElse("unknown");
-		Future<?> call = this.calls.submit(uniqueId, this.observer.inContext(uniqueId, category, () -> {
+		// A key of its own: a save is not held up by a healthy reload of the plugin that runs.
+		Future<?> call = this.calls.submit("validate:" + uniqueId, this.observer.inContext(uniqueId, category, () -> {
 			validate(plugin, bound);
 			return null;
 		}));

@@ -25,6 +25,9 @@ final class PluginCalls {
 
 	private static final System.Logger logger = System.getLogger(PluginCalls.class.getName());
 
+	/** Tells {@link #awaitLoad} to wait for a load until it is over. */
+	static final long UNTIL_DONE = -1;
+
 	private final BoundedCalls calls;
 
 	private final Duration timeout;
@@ -120,11 +123,18 @@ final class PluginCalls {
 	 * Waits for a load (or unload) started on another thread until a deadline, which leaves
 	 * room for its {@code configure} and the previous instance's cleanup, each bounded; one
 	 * that runs longer goes on, and records its own outcome.
+	 * @param waitedMillis the wait, for the message; {@link #UNTIL_DONE} to wait until the
+	 * load is over, whose calls into the plugin are bounded but not its constructor
 	 * @return why it failed, or null when it succeeded
 	 */
 	static @Nullable String awaitLoad(Future<?> load, long deadline, long waitedMillis) {
 		try {
-			load.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			if (waitedMillis == UNTIL_DONE) {
+				load.get();
+			}
+			else {
+				load.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			}
 			return null;
 		}
 		catch (ExecutionException ex) {

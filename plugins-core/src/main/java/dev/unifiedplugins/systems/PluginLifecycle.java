@@ -67,6 +67,9 @@ public class PluginLifecycle implements AutoCloseable {
 
 	private final UnifiedPluginRegistry registry;
 
+	/** How long closing waits for the reloads under way and the calls they made. */
+	private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+
 	private final Set<JarDirectoryWatcher> watchers = ConcurrentHashMap.newKeySet();
 
 	private final Consumer<PluginConfigChange> listener = this::onChange;
@@ -74,8 +77,13 @@ public class PluginLifecycle implements AutoCloseable {
 	/** Runs loads, reloads and unloads that no caller waits for in its own thread, one plugin's in order. */
 	private final BoundedCalls reloads = new BoundedCalls("plugins-reload-", 4);
 
-	/** Runs the calls into plugin code, one plugin's at a time: a hung plugin holds one thread. */
-	private final BoundedCalls calls = new BoundedCalls("plugins-lifecycle-", 8);
+	/**
+	 * Runs the calls into plugin code, one plugin's at a time: a hung plugin holds one
+	 * thread (two, hung in both configure and validate). As many as the shared pool of the
+	 * starter's plugin calls, so that a few hung plugins leave the others threads; threads
+	 * are made only while calls run.
+	 */
+	private final BoundedCalls calls = new BoundedCalls("plugins-lifecycle-", 32);
 
 	private final Duration callTimeout;
 
@@ -202,9 +210,10 @@ public class PluginLifecycle implements AutoCloseable {
 			}
 		}
 		Map<String, String> errors = new LinkedHashMap<>();
-		long deadline = System.nanoTime() + 2 * this.callTimeout.toNanos();
 		loads.forEach((uniqueId, load) -> {
-			String error = PluginCalls.awaitLoad(load, deadline, 2 * this.callTimeout.toMillis());
+			// A load's calls into the plugin are bounded; its constructor, as any bean's, is
+			// not: a slow one (a model loaded in it) is waited for, as a start waits for beans.
+			String error = PluginCalls.awaitLoad(load, 0, PluginCalls.UNTIL_DONE);
 			if (error != null) {
 				logger.log(System.Logger.Level.WARNING, "Plugin '" + uniqueId + "' failed to load: " + error);
 				errors.put(uniqueId, error);
@@ -335,8 +344,10 @@ public class PluginLifecycle implements AutoCloseable {
 		this.watchers.forEach(JarDirectoryWatcher::close);
 		this.registry.removeChangeListener(this.listener);
 		this.registry.removeConfigValidator(this.validator);
-		this.reloads.close();
-		this.calls.close();
+		// A reload under way finishes, or its instance is cleaned up: bounded, as before.
+		long deadline = System.nanoTime() + CLOSE_GRACE.toNanos();
+		this.reloads.close(CLOSE_GRACE);
+		this.calls.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
 	}
 
 	private void onChange(PluginConfigChange change) {

@@ -23,6 +23,7 @@ public class EnglishGreeter implements GreeterPlugin, ConfigurablePlugin<Greeter
 
 	@Override
 	public void configure(GreeterConfig config) {
+		Greeters.step("english", "configure");
 		this.config = config;
 		this.configuredBy = Thread.currentThread().getName();
 	}

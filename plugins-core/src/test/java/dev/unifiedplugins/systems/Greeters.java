@@ -36,6 +36,7 @@ public final class Greeters {
 			throw new IllegalStateException("constructor of " + name + " fails on purpose");
 		}
 		created.computeIfAbsent(name, (key) -> new AtomicInteger()).incrementAndGet();
+		step(name, "constructor");
 	}
 
 	public static void cleaningUp(String name) {
@@ -75,7 +76,8 @@ public final class Greeters {
 	}
 
 	/**
-	 * Makes a step of a test plugin ({@code "configure"}, {@code "cleanup"}, {@code "pids"})
+	 * Makes a step of a test plugin ({@code "constructor"}, {@code "configure"},
+	 * {@code "cleanup"}, {@code "pids"})
 	 * hang until {@link #reset()}, deaf to interrupts as a plugin stuck for good is.
 	 */
 	public static void hanging(String name, String step) {

@@ -240,9 +240,9 @@ class JarDirectoryWatcherTests extends AbstractGreeterJarDirectoryTests {
 			maxThreads = Math.max(maxThreads, threadsOutsideTheLifecyclesPools());
 		}
 		assertThat(maxThreads).isLessThanOrEqualTo(threads);
-		// Its pools of reloads (4) and of calls into plugin code (8) are bounded.
+		// Its pools of reloads (4) and of calls into plugin code (32) are bounded.
 		assertThat(threadsNamed("plugins-reload-")).isLessThanOrEqualTo(4);
-		assertThat(threadsNamed("plugins-lifecycle-")).isLessThanOrEqualTo(8);
+		assertThat(threadsNamed("plugins-lifecycle-")).isLessThanOrEqualTo(32);
 		assertThat(watcherThreads("greeters")).hasSize(2);
 		ReleasedLoaders.assertCollected(released);
 	}

@@ -7,6 +7,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.testsupport.Await;
@@ -155,6 +159,26 @@ class PluginLifecycleIsolationTests {
 		Map<String, String> errors = assertTimeoutPreemptively(NO_HANG, () -> this.lifecycle.loadAll("greeters"));
 		assertThat(errors).containsOnlyKeys(ALPHA);
 		assertThat(errors.get(ALPHA)).contains("did not answer");
+		assertThat(greet(BETA)).isEqualTo("Hello Luc (v1)");
+	}
+
+	@Test
+	void loadAllWaitsForASlowConstructorAsAStartWaitsForItsBeans() throws Exception {
+		Greeters.hanging("alpha", "constructor");
+		ExecutorService caller = Executors.newSingleThreadExecutor();
+		try {
+			Future<Map<String, String>> loading = caller.submit(() -> this.lifecycle.loadAll("greeters"));
+			Await.until("alpha is being constructed", () -> Greeters.created("alpha") == 1);
+			// Longer than twice the bound on calls into the plugin, which a constructor is not.
+			Thread.sleep(3 * CALL_TIMEOUT.toMillis());
+			assertThat(loading).isNotDone();
+			Greeters.release("alpha", "constructor");
+			assertThat(loading.get(10, TimeUnit.SECONDS)).isEmpty();
+		}
+		finally {
+			caller.shutdownNow();
+		}
+		assertThat(greet(ALPHA)).isEqualTo("Hello Luc (v1)");
 		assertThat(greet(BETA)).isEqualTo("Hello Luc (v1)");
 	}
 

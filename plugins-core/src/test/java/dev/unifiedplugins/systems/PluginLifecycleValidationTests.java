@@ -246,6 +246,20 @@ class PluginLifecycleValidationTests {
 	}
 
 	@Test
+	void aSaveIsCheckedWhileAReloadOfThePluginIsStillConfiguring() {
+		lifecycle(Duration.ofSeconds(2)).load(ENGLISH);
+		Greeters.hanging("english", "configure");
+		this.registry.savePluginConfig(ENGLISH, Map.of("repeat", 2));
+		Await.until("the reload is configuring", () -> Greeters.created("english") == 2);
+		AtomicInteger checked = new AtomicInteger();
+		Greeters.checking("english", (config) -> checked.incrementAndGet());
+
+		assertThat(this.registry.savePluginConfig(ENGLISH, Map.of("repeat", 3))).isTrue();
+		assertThat(checked).hasValue(1);
+		Greeters.release("english", "configure");
+	}
+
+	@Test
 	void aClosedLifecycleNoLongerChecksSaves() {
 		lifecycle(Duration.ofSeconds(5)).load(ENGLISH);
 		Greeters.checking("english", (config) -> {
