@@ -71,6 +71,31 @@ class BoundedCallsTests {
 	}
 
 	@Test
+	void aCallThatCannotStartBecauseEveryThreadIsTakenSaysSoAndClosingFailsIt() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		try {
+			for (int i = 0; i < 4; i++) {
+				this.calls.submit("hung_" + i, () -> release.await(30, TimeUnit.SECONDS));
+			}
+			Future<String> starved = this.calls.submit("healthy", () -> "never started");
+			assertThatExceptionOfType(BoundedCalls.PluginCallException.class)
+				.isThrownBy(() -> BoundedCalls.await(starved, System.nanoTime() + SHORT.toNanos(), SHORT))
+				.withMessageContaining("every thread of its pool runs a call that has not returned");
+			Future<String> dropped = this.calls.submit("queued", () -> "never started");
+			Future<String> behindItsKey = this.calls.submit("hung_0", () -> "never started");
+			this.calls.close();
+			for (Future<String> never : List.of(dropped, behindItsKey)) {
+				assertThat(never).isDone();
+				assertThatExceptionOfType(java.util.concurrent.ExecutionException.class).isThrownBy(never::get)
+					.withCauseInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+			}
+		}
+		finally {
+			release.countDown();
+		}
+	}
+
+	@Test
 	void aHungKeyQueuesOnlyTheCallersStillWaitingAndIsReleasedWhenItReturns() throws Exception {
 		CountDownLatch release = new CountDownLatch(1);
 		Future<Boolean> hung = this.calls.submit("before-terminate:gpu", () -> release.await(30, TimeUnit.SECONDS));
