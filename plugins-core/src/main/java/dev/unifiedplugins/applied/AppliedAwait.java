@@ -24,7 +24,7 @@ public final class AppliedAwait {
 
 	/**
 	 * Waits for a revision to be applied (or to fail) on every live instance that has the
-	 * plugin loaded; with none, the answer comes at once. An instance counts once its entry
+	 * plugin loaded, this one included when it has; with none, the answer comes at once. An instance counts once its entry
 	 * has that revision: a revision saved after it, which the instances apply instead,
 	 * leaves the wait to run out.
 	 * @param applied where the instances record what they applied
@@ -52,7 +52,10 @@ public final class AppliedAwait {
 				// The store cannot be read now; it may be again before the wait runs out.
 				entries = null;
 			}
-			if (entries != null && reached(entries, revision)) {
+			// This instance's own entry must be there: with none read back (its rows deleted
+			// while the store was out of reach), "every instance applied it" is not known.
+			if (entries != null && reached(entries, revision)
+					&& (!applied.hasOwnEntry(uniqueId) || entries.containsKey(applied.instanceName()))) {
 				return new Awaited(true, entries);
 			}
 			long left = deadline - System.nanoTime();

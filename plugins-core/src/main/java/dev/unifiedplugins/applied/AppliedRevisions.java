@@ -53,6 +53,19 @@ public interface AppliedRevisions {
 	Map<String, AppliedRevision> get(String uniqueId);
 
 	/**
+	 * Whether this instance has an entry for a plugin, as it noted it, written to a shared
+	 * store yet or not: an await then waits for this instance's own entry to be read back
+	 * too, since one missing (its rows deleted while the store was out of reach) is not
+	 * "every live instance applied it".
+	 * @param uniqueId the plugin's unique id
+	 * @return true when this instance recorded the plugin and did not forget it; false
+	 * unless overridden
+	 */
+	default boolean hasOwnEntry(String uniqueId) {
+		return false;
+	}
+
+	/**
 	 * How often {@link AppliedAwait} reads {@link #get} while it waits: a shared store is
 	 * read once per interval, and only while a save awaits.
 	 * @return the interval; {@link #DEFAULT_POLL_INTERVAL} unless overridden

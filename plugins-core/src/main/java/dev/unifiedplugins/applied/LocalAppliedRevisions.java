@@ -61,6 +61,11 @@ public final class LocalAppliedRevisions implements AppliedRevisions {
 	}
 
 	@Override
+	public boolean hasOwnEntry(String uniqueId) {
+		return this.entries.containsKey(Objects.requireNonNull(uniqueId, "uniqueId must not be null"));
+	}
+
+	@Override
 	public Map<String, AppliedRevision> get(String uniqueId) {
 		AppliedRevision entry = this.entries.get(Objects.requireNonNull(uniqueId, "uniqueId must not be null"));
 		return (entry != null) ? Map.of(this.instanceName, entry) : Map.of();

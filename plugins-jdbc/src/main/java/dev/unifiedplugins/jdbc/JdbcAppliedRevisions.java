@@ -162,6 +162,11 @@ public class JdbcAppliedRevisions implements AppliedRevisions, AutoCloseable {
 		changed(uniqueId);
 	}
 
+	@Override
+	public boolean hasOwnEntry(String uniqueId) {
+		return this.entries.containsKey(Objects.requireNonNull(uniqueId, "uniqueId must not be null"));
+	}
+
 	/**
 	 * {@inheritDoc}
 	 * @throws java.io.UncheckedIOException naming the plugin and the table when the

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
+import dev.unifiedplugins.applied.AppliedAwait;
 import dev.unifiedplugins.applied.AppliedRevision;
 import dev.unifiedplugins.testsupport.Await;
 import dev.unifiedplugins.testsupport.PostgresServer;
@@ -126,6 +127,22 @@ class JdbcAppliedRevisionsTests {
 		network.cut = false;
 		Await.until("the instance is back", () -> a.get("stt_whisper").size() == 2);
 		assertThat(revision(a, "web-b")).isEqualTo("3");
+	}
+
+	@Test
+	void anAwaitIsNotDoneWhileThisInstancesOwnRowsAreMissingAndIsOnceAHeartbeatWritesThemAgain() {
+		JdbcAppliedRevisions a = instance("web-a", postgres());
+		a.record("stt_whisper", "3", null);
+		Await.until("recorded", () -> "3".equals(revision(a, "web-a")));
+		// As when another instance deleted them, silent while the database was out of reach.
+		new JdbcTemplate(postgres()).update("DELETE FROM plugin_config_applied WHERE instance_name = 'web-a'");
+		assertThat(a.get("stt_whisper")).isEmpty();
+
+		assertThat(AppliedAwait.await(a, "stt_whisper", "3", Duration.ZERO).awaited()).isFalse();
+		assertThat(AppliedAwait.await(a, "stt_whisper", "3", Duration.ofSeconds(10)).awaited())
+			.as("once the next heartbeat wrote the row again")
+			.isTrue();
+		assertThat(revision(a, "web-a")).isEqualTo("3");
 	}
 
 	@Test

@@ -59,12 +59,19 @@ final class WriteFailures {
 		throw ex;
 	}
 
-	/** The store failed: nothing changed, and the log says why. */
+	/** The store failed a write: nothing changed, and the log says why. */
 	static WebEndpointResponse<Object> storeFailed(String operation, String uniqueId) {
-		return new WebEndpointResponse<>(
-				new MessageDescriptor("Could not " + operation + " the configuration of plugin '" + uniqueId
-						+ "': the config store failed, and the previous configuration is unchanged (see the "
-						+ "application's log)"),
+		return storeFailed(operation, uniqueId, ", and the previous configuration is unchanged");
+	}
+
+	/** The store failed a read; the log says why. */
+	static WebEndpointResponse<Object> storeFailedToRead(String operation, String uniqueId) {
+		return storeFailed(operation, uniqueId, "");
+	}
+
+	private static WebEndpointResponse<Object> storeFailed(String operation, String uniqueId, String outcome) {
+		return new WebEndpointResponse<>(new MessageDescriptor("Could not " + operation + " the configuration of plugin '"
+				+ uniqueId + "': the config store failed" + outcome + " (see the application's log)"),
 				WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
 	}
 

@@ -175,6 +175,19 @@ class PluginsEndpointWebExtensionTests {
 	}
 
 	@Test
+	void aHistoryTheStoreCannotReadIsServiceUnavailableWithoutClaimingAWrite() {
+		save("{\"device\": \"cpu\"}", null);
+		this.store.failWrites();
+
+		WebEndpointResponse<Object> response = this.extension.revisions(ID, "revisions");
+
+		assertThat(response.getStatus()).isEqualTo(503);
+		assertThat(((MessageDescriptor) response.getBody()).message())
+			.isEqualTo("Could not read the history of the configuration of plugin 'stt_whisper': the config store"
+					+ " failed (see the application's log)");
+	}
+
+	@Test
 	void aDeleteTheStoreCannotDoIsServiceUnavailableAndKeepsTheConfiguration() {
 		save("{\"device\": \"cpu\"}", null);
 		this.store.failWrites();

@@ -112,6 +112,9 @@ final class WriteFixtures {
 
 		@Override
 		public List<ConfigRevision> history(String uniqueId) {
+			if (this.failing) {
+				throw new UncheckedIOException(new IOException("disk gone"));
+			}
 			return this.files.history(uniqueId);
 		}
 
