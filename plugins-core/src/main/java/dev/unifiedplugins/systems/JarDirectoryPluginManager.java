@@ -132,7 +132,7 @@ public class JarDirectoryPluginManager<T> extends PluginSystemManager<T> impleme
 			catch (IOException | RuntimeException ex) {
 				// Half-written, or broken: the plugins of its last readable content stay.
 				List<Candidate<T>> previous = this.lastFound.get(path);
-				failures.put(source, PluginSystemManager.describe(ex)
+				failures.put(source, PluginFailures.describe(ex)
 						+ ((previous != null) ? "; the plugins of its last readable content stay" : ""));
 				if (previous != null) {
 					candidates.addAll(previous);

@@ -139,7 +139,7 @@ final class PluginCalls {
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			return (cause instanceof PluginLoadException) ? cause.getMessage() : PluginSystemManager.describe(cause);
+			return (cause instanceof PluginLoadException) ? cause.getMessage() : PluginFailures.describe(cause);
 		}
 		catch (TimeoutException ex) {
 			return "still loading after " + waitedMillis + " ms; its outcome is its load error";
@@ -166,7 +166,7 @@ final class PluginCalls {
 		if (failure instanceof Error error && !(error instanceof VirtualMachineError)) {
 			throw error;
 		}
-		return new IllegalStateException(PluginSystemManager.describe(failure), failure);
+		return new IllegalStateException(PluginFailures.describe(failure), failure);
 	}
 
 	@SuppressWarnings("unchecked")

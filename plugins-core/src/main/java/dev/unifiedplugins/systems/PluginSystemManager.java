@@ -321,7 +321,7 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 			if (created != null && created != previous) {
 				calls.cleanUp(created, hold(candidate), true);
 			}
-			String error = describe(ex);
+			String error = PluginFailures.describe(ex);
 			this.loadErrors.put(name, error);
 			throw new PluginLoadException("Plugin '" + uniqueId + "' failed to load"
 					+ ((previous != null) ? "; the previous instance stays loaded" : "") + ": " + error, ex);
@@ -410,20 +410,6 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 			}
 		}
 		return gone;
-	}
-
-	/** A failure and its root cause, for health and the endpoint. */
-	static String describe(Throwable failure) {
-		Throwable root = failure;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		String text = failure.getClass().getName() + ((failure.getMessage() != null) ? ": " + failure.getMessage() : "");
-		if (root != failure) {
-			text += " (caused by " + root.getClass().getName()
-					+ ((root.getMessage() != null) ? ": " + root.getMessage() : "") + ")";
-		}
-		return text;
 	}
 
 	/**

@@ -69,7 +69,7 @@ public class ServiceLoaderPluginManager<T> extends PluginSystemManager<T> {
 			}
 			catch (ServiceConfigurationError ex) {
 				// The iterator moves past the bad entry: the next call goes on with the rest.
-				failures.merge(source, PluginSystemManager.describe(ex), (a, b) -> a + "; " + b);
+				failures.merge(source, PluginFailures.describe(ex), (a, b) -> a + "; " + b);
 				errors++;
 				continue;
 			}
@@ -81,7 +81,7 @@ public class ServiceLoaderPluginManager<T> extends PluginSystemManager<T> {
 				found.add(new Candidate<>(PluginDefinition.of(type), provider::get, type.getName()));
 			}
 			catch (RuntimeException | LinkageError ex) {
-				failures.put(type.getName(), PluginSystemManager.describe(ex));
+				failures.put(type.getName(), PluginFailures.describe(ex));
 			}
 		}
 		return found;
