@@ -169,6 +169,8 @@ class ReadmeQuickStartTests {
 						// A free port on this machine, configurations in the test's directory.
 						"--server.port=0", "--server.address=127.0.0.1",
 						"--plugins.config-dir=" + dir.resolve("configs"),
+						// The README's next step, which opens the writes.
+						"--management.endpoint.plugins.access=unrestricted",
 						// The sample's class path has Spring JDBC and the PostgreSQL driver (its
 						// 'shared' profile); an application made from the quick start has neither.
 						"--spring.autoconfigure.exclude="
@@ -184,6 +186,8 @@ class ReadmeQuickStartTests {
 				assertThat(differences).as("the README's answer against the real one:%n%s",
 						json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(answer.body())))
 					.isEmpty();
+				theSaveDoesWhatTheReadmeSays(quickStart, port, dir.resolve("configs"), context,
+						loader.loadClass(packageOf(snippets.get(0)) + ".Transcriber"));
 			}
 			finally {
 				context.close();
@@ -192,6 +196,41 @@ class ReadmeQuickStartTests {
 		finally {
 			Thread.currentThread().setContextClassLoader(previous);
 		}
+	}
+
+	/**
+	 * The README's save, its own curl sent as it is: the answer masks the values and lists
+	 * the path saved, the file is written, and the loaded plugin is configured with it.
+	 */
+	private static void theSaveDoesWhatTheReadmeSays(QuickStart quickStart, int port, Path configs,
+			ConfigurableApplicationContext context, Class<?> pluginInterface) throws Exception {
+		Matcher curl = Pattern.compile("curl -s -X POST localhost:8080(\\S+) -H 'Content-Type: application/json'"
+				+ " -d '([^']+)'").matcher(quickStart.text());
+		assertThat(curl.find()).as("the README's curl of a save").isTrue();
+		HttpResponse<String> saved = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + curl.group(1)))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString(curl.group(2)))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+		JsonNode body = json.readTree(saved.body());
+		assertThat(body.get("savedPaths").toString()).isEqualTo("[\"/model\"]");
+		assertThat(body.get("config").get("model").asString()).isEqualTo("******");
+		assertThat(Files.readString(configs.resolve("transcription_whisper.json"))).contains("\"small\"");
+		Object whisper = context.getBeansOfType(pluginInterface)
+			.values()
+			.stream()
+			.filter((bean) -> bean.getClass().getSimpleName().startsWith("Whisper"))
+			.findFirst()
+			.orElseThrow();
+		java.lang.reflect.Method transcribe = pluginInterface.getMethod("transcribe", byte[].class);
+		long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+		while (!"whisper small".equals(transcribe.invoke(whisper, (Object) new byte[0]))
+				&& System.nanoTime() < deadline) {
+			Thread.sleep(20);
+		}
+		assertThat(transcribe.invoke(whisper, (Object) new byte[0])).as("configured with the saved model")
+			.isEqualTo("whisper small");
 	}
 
 	/**
