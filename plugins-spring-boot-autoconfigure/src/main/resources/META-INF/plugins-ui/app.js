@@ -419,6 +419,9 @@
     if (applied) {
       fact(facts, 'Applied', applied);
     }
+    if (!state.busy) {
+      offer('stop', state.writable, nothingToStop());
+    }
   }
 
   /**
@@ -892,9 +895,10 @@
   }
 
   function setWritable(writable) {
-    for (const id of ['check', 'save', 'reset', 'stop']) {
+    for (const id of ['check', 'save', 'reset']) {
       $(id).disabled = !writable;
     }
+    offer('stop', writable, nothingToStop());
     if (state.editor && state.editor.ready) {
       if (writable) {
         state.editor.enable();
@@ -902,6 +906,45 @@
         state.editor.disable();
       }
     }
+  }
+
+  /**
+   * Enables a button that acts on the plugin only where it has something to act on;
+   * otherwise it stays disabled and its note (and title) says why.
+   */
+  function offer(id, writable, reason) {
+    const button = $(id);
+    const note = $(id + '-note');
+    button.disabled = !writable || !!reason;
+    if (reason) {
+      button.title = reason;
+    } else {
+      button.removeAttribute('title');
+    }
+    note.textContent = (writable && reason) || '';
+    note.hidden = !writable || !reason;
+  }
+
+  /** What Stop resources would stop now, from the list's live entry and the detail view. */
+  function stoppable() {
+    const detail = state.detail;
+    if (!detail) {
+      return null;
+    }
+    const live = entry(detail.uniqueId) || detail;
+    const remote = live.remoteResource;
+    // A status alone (such as "stopped") is a report, not something held; nor is a
+    // resource of a plugin that the server says holds none (a server it only uses).
+    const managed = Object.keys(detail.managedResources || {}).filter((key) => key !== 'status');
+    return {
+      processes: (live.pids || []).length > 0 || (managed.length > 0 && live.activeResources !== false),
+      cloud: !!remote && !['terminated', 'stopped', 'deleted'].includes(String(remote.status).toLowerCase())
+    };
+  }
+
+  function nothingToStop() {
+    const what = stoppable();
+    return (what && !what.processes && !what.cloud) ? 'Nothing to stop: no processes or cloud resource.' : null;
   }
 
   function describe(field, id) {
@@ -1265,12 +1308,14 @@
   }
 
   async function stopResources() {
-    if (!state.writable) {
+    if (!state.writable || nothingToStop()) {
       return;
     }
     const title = state.detail.title;
+    const what = stoppable();
+    const ends = [what.processes ? 'ends its processes' : null, what.cloud ? 'terminates its cloud resource' : null];
     if (!await confirm('Stop the resources of ' + title + '?',
-      'This ends its processes and terminates its cloud resource. Work in progress is lost.', 'Stop resources')) {
+      'This ' + ends.filter(Boolean).join(' and ') + '. Work in progress is lost.', 'Stop resources')) {
       $('stop').focus();
       return;
     }

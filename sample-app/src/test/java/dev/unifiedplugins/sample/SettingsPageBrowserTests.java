@@ -305,7 +305,10 @@ class SettingsPageBrowserTests {
 
 		browser.byId("stop").click();
 		browser.await("confirmation", ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
-		assertThat(browser.byId("confirm").getText()).contains("Stop the resources of Voxtral (vLLM)?");
+		assertThat(browser.byId("confirm").getText()).contains("Stop the resources of Voxtral (vLLM)?")
+			.as("what applies, no cloud resource")
+			.contains("This ends its processes.")
+			.doesNotContain("cloud");
 		browser.byId("confirm-cancel").click();
 		browser.await("dialog closed", ExpectedConditions.invisibilityOfElementLocated(By.id("confirm")));
 		assertThat(pids).allMatch(ProcessTable::isRunning);
@@ -322,6 +325,7 @@ class SettingsPageBrowserTests {
 			.orElseThrow();
 		assertThat(LifecycleAwarePlugin.getAllManagedPids(voxtral)).isEmpty();
 		browser.await("no live PIDs", (driver) -> fact("Live PIDs").equals("none"));
+		browser.await("nothing left to stop", (driver) -> !browser.byId("stop").isEnabled());
 		browser.screenshot("10-stopped");
 	}
 
@@ -333,6 +337,32 @@ class SettingsPageBrowserTests {
 		open(LLAMA);
 		browser.script("window.scrollTo(0, 0)");
 		browser.screenshot("settings-page");
+	}
+
+	@Test
+	@Order(13)
+	void stopResourcesIsOfferedOnlyWhereThereIsSomethingToStop() {
+		open(WHISPER);
+		assertThat(browser.byId("stop").isEnabled()).as("in process, no PIDs, no cloud resource").isFalse();
+		assertThat(browser.byId("stop").getDomAttribute("title"))
+			.isEqualTo("Nothing to stop: no processes or cloud resource.");
+		assertThat(browser.byId("stop-note").isDisplayed()).isTrue();
+		assertThat(description(browser.byId("stop"))).contains("Nothing to stop: no processes or cloud resource.");
+
+		open(LLAMA);
+		assertThat(browser.byId("stop").isEnabled()).isTrue();
+		assertThat(browser.byId("stop-note").isDisplayed()).isFalse();
+		browser.byId("stop").click();
+		browser.await("confirmation", ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
+		assertThat(browser.byId("confirm").getText()).contains("This terminates its cloud resource.")
+			.doesNotContain("processes");
+		browser.byId("confirm-ok").click();
+		browser.await("stopped",
+				(driver) -> browser.byId("message").getText().startsWith("Stopped: terminated its cloud resource"));
+		browser.await("terminated", (driver) -> fact("Remote resource").endsWith("terminated"));
+		browser.await("nothing left to stop", (driver) -> !browser.byId("stop").isEnabled());
+		assertThat(browser.byId("stop").getDomAttribute("title"))
+			.isEqualTo("Nothing to stop: no processes or cloud resource.");
 	}
 
 	// ------------------------------------------------------------------ page helpers
