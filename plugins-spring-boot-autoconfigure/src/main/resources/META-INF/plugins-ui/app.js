@@ -420,6 +420,7 @@
       fact(facts, 'Applied', applied);
     }
     if (!state.busy) {
+      offer('reset', state.writable, nothingToReset());
       offer('stop', state.writable, nothingToStop());
     }
   }
@@ -895,9 +896,10 @@
   }
 
   function setWritable(writable) {
-    for (const id of ['check', 'save', 'reset']) {
+    for (const id of ['check', 'save']) {
       $(id).disabled = !writable;
     }
+    offer('reset', writable, nothingToReset());
     offer('stop', writable, nothingToStop());
     if (state.editor && state.editor.ready) {
       if (writable) {
@@ -940,6 +942,17 @@
       processes: (live.pids || []).length > 0 || (managed.length > 0 && live.activeResources !== false),
       cloud: !!remote && !['terminated', 'stopped', 'deleted'].includes(String(remote.status).toLowerCase())
     };
+  }
+
+  /** Why Reset to defaults has nothing to delete: no revision read and none saved. */
+  function nothingToReset() {
+    const detail = state.detail;
+    if (!detail || detail.revision != null) {
+      return null;
+    }
+    // Saved but unreadable (no revision, see the error): a reset deletes it.
+    const live = entry(detail.uniqueId) || detail;
+    return (live.configured || detail.configured) ? null : 'Nothing to reset: no settings are saved.';
   }
 
   function nothingToStop() {
@@ -1286,7 +1299,7 @@
   }
 
   async function reset() {
-    if (!state.writable) {
+    if (!state.writable || nothingToReset()) {
       return;
     }
     const title = state.detail.title;

@@ -237,6 +237,7 @@ class SettingsPageBrowserTests {
 	@Order(8)
 	void resetDeletesTheConfigurationAfterConfirmation() {
 		open(WHISPER);
+		assertThat(browser.byId("reset-note").isDisplayed()).isFalse();
 		browser.byId("reset").click();
 		WebElement dialog = browser.await("confirmation",
 				ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
@@ -249,6 +250,18 @@ class SettingsPageBrowserTests {
 		browser.await("not configured", (driver) -> badges().contains("not configured")
 				&& fact("Revision").equals("none saved"));
 		assertThat(browser.field("beam_size").getDomProperty("value")).isEqualTo("5");
+		browser.await("nothing left to reset", (driver) -> !browser.byId("reset").isEnabled());
+	}
+
+	@Test
+	@Order(7)
+	void resetIsOfferedOnlyWhereSettingsAreSaved() {
+		open(LLAMA);
+		assertThat(fact("Revision")).isEqualTo("none saved");
+		assertThat(browser.byId("reset").isEnabled()).isFalse();
+		assertThat(browser.byId("reset").getDomAttribute("title")).isEqualTo("Nothing to reset: no settings are saved.");
+		assertThat(description(browser.byId("reset"))).contains("Nothing to reset: no settings are saved.");
+		assertThat(browser.byId("save").isEnabled()).isTrue();
 	}
 
 	@Test
