@@ -13,6 +13,13 @@
 (function () {
   'use strict';
 
+  /**
+   * How long a save or restore waits for every instance that has the plugin loaded to
+   * apply it, so that its answer shows what they applied (docs/endpoint.md, "Waiting for
+   * every instance"); the server cuts it to its plugins.await-timeout.
+   */
+  const AWAIT = '5s';
+
   /** What the endpoint shows instead of a hidden value. */
   const MASK = '******';
 
@@ -1081,6 +1088,11 @@
     };
   }
 
+  /** What a save that waited says when some instance had not applied it in time. */
+  function notAwaited(detail) {
+    return (detail.awaited === false) ? ' Not every instance had applied it yet: see Applied.' : '';
+  }
+
   function showChanges(changes) {
     const rows = $('changes-rows');
     rows.textContent = '';
@@ -1159,13 +1171,13 @@
     }
     let invalid = false;
     await busy(async () => {
-      const body = saveBody();
+      const body = Object.assign(saveBody(), { await: AWAIT });
       message('Saving…');
       showChanges([]);
       const response = await call('POST', '/' + encodeURIComponent(state.uniqueId), body);
       if (response.ok) {
         showDetail(response.json);
-        message('Saved (revision ' + response.json.revision + ').');
+        message('Saved (revision ' + response.json.revision + ').' + notAwaited(response.json));
         await refreshList();
         return;
       }
@@ -1273,11 +1285,13 @@
       const detail = state.detail;
       const response = await call('POST', '/' + encodeURIComponent(state.uniqueId), {
         restore: revision,
-        revision: (detail.revision != null) ? detail.revision : ''
+        revision: (detail.revision != null) ? detail.revision : '',
+        await: AWAIT
       });
       if (response.ok) {
         showDetail(response.json);
-        message('Restored revision ' + revision.slice(0, 12) + ' as revision ' + response.json.revision + '.');
+        message('Restored revision ' + revision.slice(0, 12) + ' as revision ' + response.json.revision + '.'
+          + notAwaited(response.json));
         await refreshList();
         return;
       }
