@@ -187,9 +187,16 @@
     $('reset').addEventListener('click', reset);
     $('stop').addEventListener('click', stopResources);
     window.addEventListener('hashchange', () => {
-      const id = decodeURIComponent(location.hash.slice(1));
-      if (id && id !== state.uniqueId && entry(id)) {
-        selectCategory(entry(id).category, id);
+      const id = wantedId();
+      if (id && id !== state.uniqueId) {
+        if (entry(id)) {
+          selectCategory(entry(id).category, id);
+        } else {
+          unknownPlugin(id);
+          if (state.uniqueId) {
+            history.replaceState(null, '', '#' + encodeURIComponent(state.uniqueId));
+          }
+        }
       }
     });
     await refreshList();
@@ -197,13 +204,31 @@
       return;
     }
     await learnAccess();
-    const wanted = decodeURIComponent(location.hash.slice(1));
+    const wanted = wantedId();
     const first = entry(wanted) || state.list.plugins[0];
     if (first) {
       await selectCategory(first.category, first.uniqueId);
+      if (wanted && !entry(wanted)) {
+        unknownPlugin(wanted);
+      }
     } else {
       $('summary').textContent = 'No plugins are registered.';
     }
+  }
+
+  /** The plugin the address names after #, or '' (also when it is not valid percent-encoding). */
+  function wantedId() {
+    try {
+      return decodeURIComponent(location.hash.slice(1));
+    } catch (e) {
+      return location.hash.slice(1);
+    }
+  }
+
+  /** An address naming no registered plugin: said, not ignored; the page stays where it is. */
+  function unknownPlugin(uniqueId) {
+    notice('No plugin \'' + uniqueId + '\' is registered; showing ' + (state.detail ? state.detail.title
+      : 'the first plugin') + '.');
   }
 
   async function refreshList() {

@@ -378,6 +378,24 @@ class SettingsPageBrowserTests {
 			.isEqualTo("Nothing to stop: no processes or cloud resource.");
 	}
 
+	@Test
+	@Order(14)
+	void anUnknownPluginInTheAddressIsSaidNotIgnored() {
+		browser.driver().get(sample.baseUrl() + "/plugins-ui/?unknown#no_such_plugin");
+		browser.await("the notice", (driver) -> browser.byId("notice").getText().startsWith("No plugin 'no_such_plugin'"));
+		assertThat(browser.byId("notice").isDisplayed()).isTrue();
+		assertThat(browser.byId("notice").getDomAttribute("role")).isEqualTo("status");
+		assertThat(browser.byId("details").isDisplayed()).as("the first plugin, as before").isTrue();
+
+		open(WHISPER);
+		assertThat(browser.byId("notice").isDisplayed()).isFalse();
+		browser.script("location.hash = '#gone_too'");
+		browser.await("the notice", (driver) -> browser.byId("notice").getText()
+			.equals("No plugin 'gone_too' is registered; showing Whisper Tiny."));
+		assertThat(browser.byId("details-title").getText()).isEqualTo("Whisper Tiny");
+		assertThat(browser.<String>script("return location.hash")).isEqualTo("#" + WHISPER);
+	}
+
 	// ------------------------------------------------------------------ page helpers
 
 	/** Loads the page afresh on a plugin and waits until its form is ready. */
