@@ -1158,11 +1158,20 @@
     return false;
   }
 
-  function focusFirstViolation(invalid) {
-    // Once the form takes input again: the first field to fix.
+  /**
+   * Once the form takes input again, focus where the action left off: the first field to
+   * fix, else the button used, else (when it no longer exists or is now disabled) the
+   * message saying what happened. The busy state disabled the button, which took focus
+   * away from it.
+   */
+  function refocus(button, invalid) {
     const first = invalid && document.querySelector('#form [aria-invalid="true"]');
     if (first) {
       first.focus();
+    } else if (button && button.isConnected && !button.disabled) {
+      button.focus();
+    } else {
+      $('message').focus();
     }
   }
 
@@ -1187,7 +1196,7 @@
       }
       invalid = refused(response, 'check', 'Would not be saved');
     });
-    focusFirstViolation(invalid);
+    refocus($('check'), invalid);
   }
 
   async function save() {
@@ -1208,7 +1217,7 @@
       }
       invalid = refused(response, 'save', 'Not saved');
     });
-    focusFirstViolation(invalid);
+    refocus($('save'), invalid);
   }
 
   // ---------------------------------------------------------------- history
@@ -1306,7 +1315,7 @@
       'Its settings, secrets included, are saved as a new revision, checked like any save.', 'Restore')) {
       return;
     }
-    busy(async () => {
+    await busy(async () => {
       const detail = state.detail;
       const response = await call('POST', '/' + encodeURIComponent(state.uniqueId), {
         restore: revision,
@@ -1322,6 +1331,8 @@
       }
       refused(response, 'restore', 'Not restored');
     });
+    // The history is drawn again: its buttons are new.
+    refocus(null);
   }
 
   function confirm(title, text, action) {
@@ -1347,7 +1358,7 @@
       $('reset').focus();
       return;
     }
-    busy(async () => {
+    await busy(async () => {
       const response = await call('DELETE', '/' + encodeURIComponent(state.uniqueId));
       if (response.ok) {
         showDetail(response.json);
@@ -1357,6 +1368,7 @@
       }
       message(writeFailed(response, 'reset the settings'), true);
     });
+    refocus($('reset'));
   }
 
   async function stopResources() {
@@ -1371,7 +1383,7 @@
       $('stop').focus();
       return;
     }
-    busy(async () => {
+    await busy(async () => {
       const response = await call('DELETE', '/' + encodeURIComponent(state.uniqueId) + '/resources');
       if (!response.ok || !response.json) {
         message(writeFailed(response, 'stop the resources'), true);
@@ -1394,6 +1406,7 @@
       await refreshList();
       await loadDetail();
     });
+    refocus($('stop'));
   }
 
   if (document.readyState === 'loading') {

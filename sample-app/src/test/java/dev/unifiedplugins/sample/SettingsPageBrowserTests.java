@@ -374,6 +374,8 @@ class SettingsPageBrowserTests {
 				(driver) -> browser.byId("message").getText().startsWith("Stopped: terminated its cloud resource"));
 		browser.await("terminated", (driver) -> fact("Remote resource").endsWith("terminated"));
 		browser.await("nothing left to stop", (driver) -> !browser.byId("stop").isEnabled());
+		browser.await("focus on the message",
+				(driver) -> browser.byId("message").equals(driver.switchTo().activeElement()));
 		assertThat(browser.byId("stop").getDomAttribute("title"))
 			.isEqualTo("Nothing to stop: no processes or cloud resource.");
 	}
@@ -394,6 +396,29 @@ class SettingsPageBrowserTests {
 			.equals("No plugin 'gone_too' is registered; showing Whisper Tiny."));
 		assertThat(browser.byId("details-title").getText()).isEqualTo("Whisper Tiny");
 		assertThat(browser.<String>script("return location.hash")).isEqualTo("#" + WHISPER);
+	}
+
+	@Test
+	@Order(15)
+	void focusReturnsToTheButtonUsedOrToTheMessage() {
+		open(WHISPER);
+		browser.byId("check").click();
+		browser.await("checked", (driver) -> browser.byId("message").getText().startsWith("Checked"));
+		browser.await("focus on Check", (driver) -> browser.byId("check").equals(driver.switchTo().activeElement()));
+
+		browser.type("beam_size", "6");
+		browser.byId("save").click();
+		browser.await("saved", (driver) -> browser.byId("message").getText().startsWith("Saved (revision "));
+		browser.await("focus on Save", (driver) -> browser.byId("save").equals(driver.switchTo().activeElement()));
+
+		browser.byId("reset").click();
+		browser.await("confirmation", ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
+		browser.byId("confirm-ok").click();
+		browser.await("reset", (driver) -> browser.byId("message").getText().startsWith("Reset"));
+		// Nothing is saved now, so Reset is disabled: the message that says what happened.
+		browser.await("focus on the message",
+				(driver) -> browser.byId("message").equals(driver.switchTo().activeElement()));
+		assertThat(browser.byId("reset").isEnabled()).isFalse();
 	}
 
 	// ------------------------------------------------------------------ page helpers

@@ -149,6 +149,9 @@ class SettingsPageChangeManagementTests {
 		browser.await("confirmation", (driver) -> browser.byId("confirm").isDisplayed());
 		browser.byId("confirm-ok").click();
 		browser.await("restored", (driver) -> browser.byId("message").getText().startsWith("Restored revision"));
+		// The history is drawn again, without that button: focus on the message.
+		browser.await("focus on the message",
+				(driver) -> browser.byId("message").equals(driver.switchTo().activeElement()));
 		assertThat(registry.loadPluginConfig(OLLAMA)).isEqualTo(Map.of("model", "llama3:8b"));
 		browser.await("three revisions", (driver) -> historyRows().size() == 3);
 		assertThat(registry.getConfigHistory(OLLAMA)).hasSize(3);
