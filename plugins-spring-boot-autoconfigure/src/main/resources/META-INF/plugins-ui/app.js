@@ -43,7 +43,9 @@
     /** The form's value when it was filled, to tell untouched fields. */
     initial: null,
     writable: false,
-    busy: false
+    busy: false,
+    /** The hours of the cost estimate, as last entered validly. */
+    hours: 1
   };
 
   const $ = (id) => document.getElementById(id);
@@ -86,9 +88,33 @@
 
   const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 2 });
 
+  /** The hours of the cost estimate: the field's last valid value. */
   function hours() {
-    const value = Number($('hours').value);
-    return (Number.isFinite(value) && value > 0 && value <= 876000) ? value : 1;
+    return state.hours;
+  }
+
+  /**
+   * Takes the hours field's value when the endpoint would (a number above 0 and at most
+   * 876000); otherwise marks the field invalid, says why, and keeps the last valid value.
+   * @return whether the value was taken
+   */
+  function readHours() {
+    const input = $('hours');
+    const value = Number(input.value);
+    const valid = input.value.trim() !== '' && !input.validity.badInput && Number.isFinite(value) && value > 0
+      && value <= 876000;
+    const note = $('hours-error');
+    if (valid) {
+      state.hours = value;
+      input.removeAttribute('aria-invalid');
+      note.textContent = '';
+    } else {
+      input.setAttribute('aria-invalid', 'true');
+      note.textContent = 'Enter a number of hours above 0 and at most 876000; the costs shown are for '
+        + state.hours + ' h.';
+    }
+    note.hidden = valid;
+    return valid;
   }
 
   function el(tag, text, className) {
@@ -177,7 +203,9 @@
     let timer = null;
     $('hours').addEventListener('input', () => {
       clearTimeout(timer);
-      timer = setTimeout(refreshList, 300);
+      if (readHours()) {
+        timer = setTimeout(refreshList, 300);
+      }
     });
     $('settings-form').addEventListener('submit', (event) => {
       event.preventDefault();
@@ -199,6 +227,7 @@
         }
       }
     });
+    readHours();
     await refreshList();
     if (!state.list) {
       return;

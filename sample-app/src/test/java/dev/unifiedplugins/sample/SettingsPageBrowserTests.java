@@ -421,6 +421,32 @@ class SettingsPageBrowserTests {
 		assertThat(browser.byId("reset").isEnabled()).isFalse();
 	}
 
+	@Test
+	@Order(16)
+	void hoursThatAreNotAboveZeroAreShownInvalidNotTakenForOne() {
+		open(WHISPER);
+		WebElement hours = browser.byId("hours");
+		hours.clear();
+		hours.sendKeys("-5");
+		browser.await("invalid", (driver) -> "true".equals(hours.getDomAttribute("aria-invalid")));
+		assertThat(browser.byId("hours-error").isDisplayed()).isTrue();
+		assertThat(browser.byId("hours-error").getText())
+			.isEqualTo("Enter a number of hours above 0 and at most 876000; the costs shown are for 1 h.");
+		assertThat(description(hours)).contains("Enter a number of hours above 0");
+		assertThat(fact("Cost for 1 h")).isEqualTo("$0.00");
+		assertThat(browser.byId("compare-cost").getText()).isEqualTo("Cost for 1 h");
+
+		hours.clear();
+		hours.sendKeys("3");
+		browser.await("valid again", (driver) -> hours.getDomAttribute("aria-invalid") == null);
+		assertThat(browser.byId("hours-error").isDisplayed()).isFalse();
+		browser.await("cost for 3 h", (driver) -> browser.byId("compare-cost").getText().equals("Cost for 3 h"));
+
+		hours.sendKeys(Keys.BACK_SPACE);
+		browser.await("empty is invalid too", (driver) -> browser.byId("hours-error").isDisplayed());
+		assertThat(browser.byId("hours-error").getText()).endsWith("the costs shown are for 3 h.");
+	}
+
 	// ------------------------------------------------------------------ page helpers
 
 	/** Loads the page afresh on a plugin and waits until its form is ready. */
