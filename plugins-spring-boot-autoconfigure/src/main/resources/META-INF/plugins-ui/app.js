@@ -13,6 +13,13 @@
 (function () {
   'use strict';
 
+  /**
+   * How long a save or restore waits for every instance that has the plugin loaded to
+   * apply it, so that its answer shows what they applied (docs/endpoint.md, "Waiting for
+   * every instance"); the server cuts it to its plugins.await-timeout.
+   */
+  const AWAIT = '5s';
+
   /** What the endpoint shows instead of a hidden value. */
   const MASK = '******';
 
@@ -36,7 +43,9 @@
     /** The form's value when it was filled, to tell untouched fields. */
     initial: null,
     writable: false,
-    busy: false
+    busy: false,
+    /** The hours of the cost estimate, as last entered validly. */
+    hours: 1
   };
 
   const $ = (id) => document.getElementById(id);
@@ -79,9 +88,33 @@
 
   const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 2 });
 
+  /** The hours of the cost estimate: the field's last valid value. */
   function hours() {
-    const value = Number($('hours').value);
-    return (Number.isFinite(value) && value > 0 && value <= 876000) ? value : 1;
+    return state.hours;
+  }
+
+  /**
+   * Takes the hours field's value when the endpoint would (a number above 0 and at most
+   * 876000); otherwise marks the field invalid, says why, and keeps the last valid value.
+   * @return whether the value was taken
+   */
+  function readHours() {
+    const input = $('hours');
+    const value = Number(input.value);
+    const valid = input.value.trim() !== '' && !input.validity.badInput && Number.isFinite(value) && value > 0
+      && value <= 876000;
+    const note = $('hours-error');
+    if (valid) {
+      state.hours = value;
+      input.removeAttribute('aria-invalid');
+      note.textContent = '';
+    } else {
+      input.setAttribute('aria-invalid', 'true');
+      note.textContent = 'Enter a number of hours above 0 and at most 876000; the costs shown are for '
+        + state.hours + ' h.';
+    }
+    note.hidden = valid;
+    return valid;
   }
 
   function el(tag, text, className) {
@@ -170,7 +203,9 @@
     let timer = null;
     $('hours').addEventListener('input', () => {
       clearTimeout(timer);
-      timer = setTimeout(refreshList, 300);
+      if (readHours()) {
+        timer = setTimeout(refreshList, 300);
+      }
     });
     $('settings-form').addEventListener('submit', (event) => {
       event.preventDefault();
@@ -180,23 +215,49 @@
     $('reset').addEventListener('click', reset);
     $('stop').addEventListener('click', stopResources);
     window.addEventListener('hashchange', () => {
-      const id = decodeURIComponent(location.hash.slice(1));
-      if (id && id !== state.uniqueId && entry(id)) {
-        selectCategory(entry(id).category, id);
+      const id = wantedId();
+      if (id && id !== state.uniqueId) {
+        if (entry(id)) {
+          selectCategory(entry(id).category, id);
+        } else {
+          unknownPlugin(id);
+          if (state.uniqueId) {
+            history.replaceState(null, '', '#' + encodeURIComponent(state.uniqueId));
+          }
+        }
       }
     });
+    readHours();
     await refreshList();
     if (!state.list) {
       return;
     }
     await learnAccess();
-    const wanted = decodeURIComponent(location.hash.slice(1));
+    const wanted = wantedId();
     const first = entry(wanted) || state.list.plugins[0];
     if (first) {
       await selectCategory(first.category, first.uniqueId);
+      if (wanted && !entry(wanted)) {
+        unknownPlugin(wanted);
+      }
     } else {
       $('summary').textContent = 'No plugins are registered.';
     }
+  }
+
+  /** The plugin the address names after #, or '' (also when it is not valid percent-encoding). */
+  function wantedId() {
+    try {
+      return decodeURIComponent(location.hash.slice(1));
+    } catch (e) {
+      return location.hash.slice(1);
+    }
+  }
+
+  /** An address naming no registered plugin: said, not ignored; the page stays where it is. */
+  function unknownPlugin(uniqueId) {
+    notice('No plugin \'' + uniqueId + '\' is registered; showing ' + (state.detail ? state.detail.title
+      : 'the first plugin') + '.');
   }
 
   async function refreshList() {
@@ -418,6 +479,10 @@
     const applied = appliedFact(detail);
     if (applied) {
       fact(facts, 'Applied', applied);
+    }
+    if (!state.busy) {
+      offer('reset', state.writable, nothingToReset());
+      offer('stop', state.writable, nothingToStop());
     }
   }
 
@@ -892,9 +957,11 @@
   }
 
   function setWritable(writable) {
-    for (const id of ['check', 'save', 'reset', 'stop']) {
+    for (const id of ['check', 'save']) {
       $(id).disabled = !writable;
     }
+    offer('reset', writable, nothingToReset());
+    offer('stop', writable, nothingToStop());
     if (state.editor && state.editor.ready) {
       if (writable) {
         state.editor.enable();
@@ -902,6 +969,56 @@
         state.editor.disable();
       }
     }
+  }
+
+  /**
+   * Enables a button that acts on the plugin only where it has something to act on;
+   * otherwise it stays disabled and its note (and title) says why.
+   */
+  function offer(id, writable, reason) {
+    const button = $(id);
+    const note = $(id + '-note');
+    button.disabled = !writable || !!reason;
+    if (reason) {
+      button.title = reason;
+    } else {
+      button.removeAttribute('title');
+    }
+    note.textContent = (writable && reason) || '';
+    note.hidden = !writable || !reason;
+  }
+
+  /** What Stop resources would stop now, from the list's live entry and the detail view. */
+  function stoppable() {
+    const detail = state.detail;
+    if (!detail) {
+      return null;
+    }
+    const live = entry(detail.uniqueId) || detail;
+    const remote = live.remoteResource;
+    // A status alone (such as "stopped") is a report, not something held; nor is a
+    // resource of a plugin that the server says holds none (a server it only uses).
+    const managed = Object.keys(detail.managedResources || {}).filter((key) => key !== 'status');
+    return {
+      processes: (live.pids || []).length > 0 || (managed.length > 0 && live.activeResources !== false),
+      cloud: !!remote && !['terminated', 'stopped', 'deleted'].includes(String(remote.status).toLowerCase())
+    };
+  }
+
+  /** Why Reset to defaults has nothing to delete: no revision read and none saved. */
+  function nothingToReset() {
+    const detail = state.detail;
+    if (!detail || detail.revision != null) {
+      return null;
+    }
+    // Saved but unreadable (no revision, see the error): a reset deletes it.
+    const live = entry(detail.uniqueId) || detail;
+    return (live.configured || detail.configured) ? null : 'Nothing to reset: no settings are saved.';
+  }
+
+  function nothingToStop() {
+    const what = stoppable();
+    return (what && !what.processes && !what.cloud) ? 'Nothing to stop: no processes or cloud resource.' : null;
   }
 
   function describe(field, id) {
@@ -1025,6 +1142,11 @@
     };
   }
 
+  /** What a save that waited says when some instance had not applied it in time. */
+  function notAwaited(detail) {
+    return (detail.awaited === false) ? ' Not every instance had applied it yet: see Applied.' : '';
+  }
+
   function showChanges(changes) {
     const rows = $('changes-rows');
     rows.textContent = '';
@@ -1065,11 +1187,20 @@
     return false;
   }
 
-  function focusFirstViolation(invalid) {
-    // Once the form takes input again: the first field to fix.
+  /**
+   * Once the form takes input again, focus where the action left off: the first field to
+   * fix, else the button used, else (when it no longer exists or is now disabled) the
+   * message saying what happened. The busy state disabled the button, which took focus
+   * away from it.
+   */
+  function refocus(button, invalid) {
     const first = invalid && document.querySelector('#form [aria-invalid="true"]');
     if (first) {
       first.focus();
+    } else if (button && button.isConnected && !button.disabled) {
+      button.focus();
+    } else {
+      $('message').focus();
     }
   }
 
@@ -1094,7 +1225,7 @@
       }
       invalid = refused(response, 'check', 'Would not be saved');
     });
-    focusFirstViolation(invalid);
+    refocus($('check'), invalid);
   }
 
   async function save() {
@@ -1103,19 +1234,19 @@
     }
     let invalid = false;
     await busy(async () => {
-      const body = saveBody();
+      const body = Object.assign(saveBody(), { await: AWAIT });
       message('Saving…');
       showChanges([]);
       const response = await call('POST', '/' + encodeURIComponent(state.uniqueId), body);
       if (response.ok) {
         showDetail(response.json);
-        message('Saved (revision ' + response.json.revision + ').');
+        message('Saved (revision ' + response.json.revision + ').' + notAwaited(response.json));
         await refreshList();
         return;
       }
       invalid = refused(response, 'save', 'Not saved');
     });
-    focusFirstViolation(invalid);
+    refocus($('save'), invalid);
   }
 
   // ---------------------------------------------------------------- history
@@ -1213,20 +1344,24 @@
       'Its settings, secrets included, are saved as a new revision, checked like any save.', 'Restore')) {
       return;
     }
-    busy(async () => {
+    await busy(async () => {
       const detail = state.detail;
       const response = await call('POST', '/' + encodeURIComponent(state.uniqueId), {
         restore: revision,
-        revision: (detail.revision != null) ? detail.revision : ''
+        revision: (detail.revision != null) ? detail.revision : '',
+        await: AWAIT
       });
       if (response.ok) {
         showDetail(response.json);
-        message('Restored revision ' + revision.slice(0, 12) + ' as revision ' + response.json.revision + '.');
+        message('Restored revision ' + revision.slice(0, 12) + ' as revision ' + response.json.revision + '.'
+          + notAwaited(response.json));
         await refreshList();
         return;
       }
       refused(response, 'restore', 'Not restored');
     });
+    // The history is drawn again: its buttons are new.
+    refocus(null);
   }
 
   function confirm(title, text, action) {
@@ -1243,7 +1378,7 @@
   }
 
   async function reset() {
-    if (!state.writable) {
+    if (!state.writable || nothingToReset()) {
       return;
     }
     const title = state.detail.title;
@@ -1252,7 +1387,7 @@
       $('reset').focus();
       return;
     }
-    busy(async () => {
+    await busy(async () => {
       const response = await call('DELETE', '/' + encodeURIComponent(state.uniqueId));
       if (response.ok) {
         showDetail(response.json);
@@ -1262,19 +1397,22 @@
       }
       message(writeFailed(response, 'reset the settings'), true);
     });
+    refocus($('reset'));
   }
 
   async function stopResources() {
-    if (!state.writable) {
+    if (!state.writable || nothingToStop()) {
       return;
     }
     const title = state.detail.title;
+    const what = stoppable();
+    const ends = [what.processes ? 'ends its processes' : null, what.cloud ? 'terminates its cloud resource' : null];
     if (!await confirm('Stop the resources of ' + title + '?',
-      'This ends its processes and terminates its cloud resource. Work in progress is lost.', 'Stop resources')) {
+      'This ' + ends.filter(Boolean).join(' and ') + '. Work in progress is lost.', 'Stop resources')) {
       $('stop').focus();
       return;
     }
-    busy(async () => {
+    await busy(async () => {
       const response = await call('DELETE', '/' + encodeURIComponent(state.uniqueId) + '/resources');
       if (!response.ok || !response.json) {
         message(writeFailed(response, 'stop the resources'), true);
@@ -1297,6 +1435,7 @@
       await refreshList();
       await loadDetail();
     });
+    refocus($('stop'));
   }
 
   if (document.readyState === 'loading') {

@@ -237,6 +237,7 @@ class SettingsPageBrowserTests {
 	@Order(8)
 	void resetDeletesTheConfigurationAfterConfirmation() {
 		open(WHISPER);
+		assertThat(browser.byId("reset-note").isDisplayed()).isFalse();
 		browser.byId("reset").click();
 		WebElement dialog = browser.await("confirmation",
 				ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
@@ -249,6 +250,18 @@ class SettingsPageBrowserTests {
 		browser.await("not configured", (driver) -> badges().contains("not configured")
 				&& fact("Revision").equals("none saved"));
 		assertThat(browser.field("beam_size").getDomProperty("value")).isEqualTo("5");
+		browser.await("nothing left to reset", (driver) -> !browser.byId("reset").isEnabled());
+	}
+
+	@Test
+	@Order(7)
+	void resetIsOfferedOnlyWhereSettingsAreSaved() {
+		open(LLAMA);
+		assertThat(fact("Revision")).isEqualTo("none saved");
+		assertThat(browser.byId("reset").isEnabled()).isFalse();
+		assertThat(browser.byId("reset").getDomAttribute("title")).isEqualTo("Nothing to reset: no settings are saved.");
+		assertThat(description(browser.byId("reset"))).contains("Nothing to reset: no settings are saved.");
+		assertThat(browser.byId("save").isEnabled()).isTrue();
 	}
 
 	@Test
@@ -305,7 +318,10 @@ class SettingsPageBrowserTests {
 
 		browser.byId("stop").click();
 		browser.await("confirmation", ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
-		assertThat(browser.byId("confirm").getText()).contains("Stop the resources of Voxtral (vLLM)?");
+		assertThat(browser.byId("confirm").getText()).contains("Stop the resources of Voxtral (vLLM)?")
+			.as("what applies, no cloud resource")
+			.contains("This ends its processes.")
+			.doesNotContain("cloud");
 		browser.byId("confirm-cancel").click();
 		browser.await("dialog closed", ExpectedConditions.invisibilityOfElementLocated(By.id("confirm")));
 		assertThat(pids).allMatch(ProcessTable::isRunning);
@@ -322,6 +338,7 @@ class SettingsPageBrowserTests {
 			.orElseThrow();
 		assertThat(LifecycleAwarePlugin.getAllManagedPids(voxtral)).isEmpty();
 		browser.await("no live PIDs", (driver) -> fact("Live PIDs").equals("none"));
+		browser.await("nothing left to stop", (driver) -> !browser.byId("stop").isEnabled());
 		browser.screenshot("10-stopped");
 	}
 
@@ -333,6 +350,101 @@ class SettingsPageBrowserTests {
 		open(LLAMA);
 		browser.script("window.scrollTo(0, 0)");
 		browser.screenshot("settings-page");
+	}
+
+	@Test
+	@Order(13)
+	void stopResourcesIsOfferedOnlyWhereThereIsSomethingToStop() {
+		open(WHISPER);
+		assertThat(browser.byId("stop").isEnabled()).as("in process, no PIDs, no cloud resource").isFalse();
+		assertThat(browser.byId("stop").getDomAttribute("title"))
+			.isEqualTo("Nothing to stop: no processes or cloud resource.");
+		assertThat(browser.byId("stop-note").isDisplayed()).isTrue();
+		assertThat(description(browser.byId("stop"))).contains("Nothing to stop: no processes or cloud resource.");
+
+		open(LLAMA);
+		assertThat(browser.byId("stop").isEnabled()).isTrue();
+		assertThat(browser.byId("stop-note").isDisplayed()).isFalse();
+		browser.byId("stop").click();
+		browser.await("confirmation", ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
+		assertThat(browser.byId("confirm").getText()).contains("This terminates its cloud resource.")
+			.doesNotContain("processes");
+		browser.byId("confirm-ok").click();
+		browser.await("stopped",
+				(driver) -> browser.byId("message").getText().startsWith("Stopped: terminated its cloud resource"));
+		browser.await("terminated", (driver) -> fact("Remote resource").endsWith("terminated"));
+		browser.await("nothing left to stop", (driver) -> !browser.byId("stop").isEnabled());
+		browser.await("focus on the message",
+				(driver) -> browser.byId("message").equals(driver.switchTo().activeElement()));
+		assertThat(browser.byId("stop").getDomAttribute("title"))
+			.isEqualTo("Nothing to stop: no processes or cloud resource.");
+	}
+
+	@Test
+	@Order(14)
+	void anUnknownPluginInTheAddressIsSaidNotIgnored() {
+		browser.driver().get(sample.baseUrl() + "/plugins-ui/?unknown#no_such_plugin");
+		browser.await("the notice", (driver) -> browser.byId("notice").getText().startsWith("No plugin 'no_such_plugin'"));
+		assertThat(browser.byId("notice").isDisplayed()).isTrue();
+		assertThat(browser.byId("notice").getDomAttribute("role")).isEqualTo("status");
+		assertThat(browser.byId("details").isDisplayed()).as("the first plugin, as before").isTrue();
+
+		open(WHISPER);
+		assertThat(browser.byId("notice").isDisplayed()).isFalse();
+		browser.script("location.hash = '#gone_too'");
+		browser.await("the notice", (driver) -> browser.byId("notice").getText()
+			.equals("No plugin 'gone_too' is registered; showing Whisper Tiny."));
+		assertThat(browser.byId("details-title").getText()).isEqualTo("Whisper Tiny");
+		assertThat(browser.<String>script("return location.hash")).isEqualTo("#" + WHISPER);
+	}
+
+	@Test
+	@Order(15)
+	void focusReturnsToTheButtonUsedOrToTheMessage() {
+		open(WHISPER);
+		browser.byId("check").click();
+		browser.await("checked", (driver) -> browser.byId("message").getText().startsWith("Checked"));
+		browser.await("focus on Check", (driver) -> browser.byId("check").equals(driver.switchTo().activeElement()));
+
+		browser.type("beam_size", "6");
+		browser.byId("save").click();
+		browser.await("saved", (driver) -> browser.byId("message").getText().startsWith("Saved (revision "));
+		browser.await("focus on Save", (driver) -> browser.byId("save").equals(driver.switchTo().activeElement()));
+
+		browser.byId("reset").click();
+		browser.await("confirmation", ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
+		browser.byId("confirm-ok").click();
+		browser.await("reset", (driver) -> browser.byId("message").getText().startsWith("Reset"));
+		// Nothing is saved now, so Reset is disabled: the message that says what happened.
+		browser.await("focus on the message",
+				(driver) -> browser.byId("message").equals(driver.switchTo().activeElement()));
+		assertThat(browser.byId("reset").isEnabled()).isFalse();
+	}
+
+	@Test
+	@Order(16)
+	void hoursThatAreNotAboveZeroAreShownInvalidNotTakenForOne() {
+		open(WHISPER);
+		WebElement hours = browser.byId("hours");
+		hours.clear();
+		hours.sendKeys("-5");
+		browser.await("invalid", (driver) -> "true".equals(hours.getDomAttribute("aria-invalid")));
+		assertThat(browser.byId("hours-error").isDisplayed()).isTrue();
+		assertThat(browser.byId("hours-error").getText())
+			.isEqualTo("Enter a number of hours above 0 and at most 876000; the costs shown are for 1 h.");
+		assertThat(description(hours)).contains("Enter a number of hours above 0");
+		assertThat(fact("Cost for 1 h")).isEqualTo("$0.00");
+		assertThat(browser.byId("compare-cost").getText()).isEqualTo("Cost for 1 h");
+
+		hours.clear();
+		hours.sendKeys("3");
+		browser.await("valid again", (driver) -> hours.getDomAttribute("aria-invalid") == null);
+		assertThat(browser.byId("hours-error").isDisplayed()).isFalse();
+		browser.await("cost for 3 h", (driver) -> browser.byId("compare-cost").getText().equals("Cost for 3 h"));
+
+		hours.sendKeys(Keys.BACK_SPACE);
+		browser.await("empty is invalid too", (driver) -> browser.byId("hours-error").isDisplayed());
+		assertThat(browser.byId("hours-error").getText()).endsWith("the costs shown are for 3 h.");
 	}
 
 	// ------------------------------------------------------------------ page helpers

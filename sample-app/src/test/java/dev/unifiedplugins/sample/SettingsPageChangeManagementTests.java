@@ -115,6 +115,19 @@ class SettingsPageChangeManagementTests {
 	}
 
 	@Test
+	void aSaveAnswersOnceTheInstanceAppliedIt() {
+		UnifiedPluginRegistry registry = sample.context().getBean(UnifiedPluginRegistry.class);
+		open(LLAMA);
+		browser.type("gpu_count", "3");
+		browser.byId("save").click();
+		browser.await("saved", (driver) -> browser.byId("message").getText().startsWith("Saved (revision "));
+		// The save waited for the reload: no "still on the defaults" in between.
+		assertThat(fact("Applied")).isEqualTo("applied on 1 of 1 instance");
+		assertThat(applied(registry).revision()).isEqualTo(fact("Revision"));
+		registry.deletePluginConfig(LLAMA);
+	}
+
+	@Test
 	void theHistoryComparesAnEarlierRevisionAndRestoresIt() throws Exception {
 		UnifiedPluginRegistry registry = sample.context().getBean(UnifiedPluginRegistry.class);
 		String first = registry.savePluginConfig(OLLAMA, Map.of("model", "llama3:8b"), ExpectedRevision.any());
@@ -136,6 +149,9 @@ class SettingsPageChangeManagementTests {
 		browser.await("confirmation", (driver) -> browser.byId("confirm").isDisplayed());
 		browser.byId("confirm-ok").click();
 		browser.await("restored", (driver) -> browser.byId("message").getText().startsWith("Restored revision"));
+		// The history is drawn again, without that button: focus on the message.
+		browser.await("focus on the message",
+				(driver) -> browser.byId("message").equals(driver.switchTo().activeElement()));
 		assertThat(registry.loadPluginConfig(OLLAMA)).isEqualTo(Map.of("model", "llama3:8b"));
 		browser.await("three revisions", (driver) -> historyRows().size() == 3);
 		assertThat(registry.getConfigHistory(OLLAMA)).hasSize(3);
