@@ -1266,16 +1266,21 @@
     $('history').hidden = !response.ok;
     $('history-empty').hidden = revisions.length > 0;
     $('history-table').hidden = revisions.length === 0;
+    let currentShown = false;
     for (const entry of revisions) {
       const row = el('tr');
-      const current = entry.revision === revision;
+      // The file store names a revision after its content: a restore repeats the name of
+      // the revision restored. Only the newest is current; the others hold the same values.
+      const same = entry.revision === revision;
+      const current = same && !currentShown;
+      currentShown = currentShown || current;
       const name = entry.deleted ? 'deleted' : entry.revision.slice(0, 12) + (current ? ' (current)' : '');
       row.appendChild(el('th', name));
       row.firstChild.scope = 'row';
       row.appendChild(el('td', new Date(entry.writtenAt).toLocaleString()));
       row.appendChild(el('td', entry.writtenBy || 'outside this application'));
       const actions = el('td');
-      if (!entry.deleted && !current) {
+      if (!entry.deleted && !same) {
         const changes = el('button', 'Changes');
         changes.type = 'button';
         changes.addEventListener('click', () => showRevisionDiff(entry.revision));

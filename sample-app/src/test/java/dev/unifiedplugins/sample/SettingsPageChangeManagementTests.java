@@ -155,6 +155,11 @@ class SettingsPageChangeManagementTests {
 		assertThat(registry.loadPluginConfig(OLLAMA)).isEqualTo(Map.of("model", "llama3:8b"));
 		browser.await("three revisions", (driver) -> historyRows().size() == 3);
 		assertThat(registry.getConfigHistory(OLLAMA)).hasSize(3);
+		// The file store names the restored revision as the one restored: one is current.
+		assertThat(historyRows()).filteredOn((row) -> row.contains("(current)")).hasSize(1);
+		assertThat(historyRows().get(0)).contains("(current)");
+		assertThat(browser.driver().findElements(By.cssSelector("#history-rows tr")).get(2)
+			.findElements(By.tagName("button"))).as("no restore of the values already current").isEmpty();
 	}
 
 	private static List<String> historyRows() {
