@@ -9,14 +9,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 import dev.unifiedplugins.concurrent.BoundedCalls;
-import dev.unifiedplugins.concurrent.DaemonThreads;
 import dev.unifiedplugins.concurrent.Listeners;
 import dev.unifiedplugins.cost.CloudCostGuard.Termination;
 import dev.unifiedplugins.cost.CloudResourceSurvey.Observation;
@@ -35,9 +32,6 @@ import org.jspecify.annotations.Nullable;
 final class CloudResourceTerminator {
 
 	private static final System.Logger logger = System.getLogger(CloudResourceTerminator.class.getName());
-
-	/** The most terminations of one check that run at once; the rest queue behind them. */
-	private static final int MAX_AT_ONCE = 16;
 
 	private final BoundedCalls calls;
 
@@ -81,36 +75,21 @@ final class CloudResourceTerminator {
 	 * @return the unique ids whose termination succeeded
 	 */
 	Set<String> terminate(Map<String, Reason> due, Map<String, Observation> running, Instant now) {
-		if (due.size() == 1) {
-			Map.Entry<String, Reason> only = due.entrySet().iterator().next();
-			Attempt attempt = attempt(only.getKey(), running.get(only.getKey()), only.getValue());
-			record(attempt.event(), now, attempt.error());
-			return attempt.event().succeeded() ? Set.of(only.getKey()) : Set.of();
-		}
 		Set<String> succeeded = new LinkedHashSet<>();
-		if (due.isEmpty()) {
-			return succeeded;
-		}
-		// Threads of this check only: a termination waits on calls into plugin code, which
-		// must not take the threads of the bounded-call pool those calls run on.
-		ExecutorService attempts = Executors.newFixedThreadPool(Math.min(due.size(), MAX_AT_ONCE),
-				DaemonThreads.numbered("plugins-cloud-terminate-"));
-		try {
-			Map<String, Future<Attempt>> futures = new LinkedHashMap<>();
-			due.forEach((id, reason) -> futures.put(id, attempts.submit(() -> attempt(id, running.get(id), reason))));
-			for (Map.Entry<String, Future<Attempt>> entry : futures.entrySet()) {
-				Attempt attempt = outcome(entry.getKey(), running.get(entry.getKey()), due.get(entry.getKey()),
-						entry.getValue());
-				record(attempt.event(), now, attempt.error());
-				if (attempt.event().succeeded()) {
-					succeeded.add(entry.getKey());
-				}
+		// On the bounded-call pool, each under a key of its own: the hook and the call an
+		// attempt waits for then run on the pool's second one, as calls of a call do.
+		Map<String, Future<Attempt>> futures = new LinkedHashMap<>();
+		due.forEach((id, reason) -> futures.put(id,
+				this.calls.submit("terminate:" + id, () -> attempt(id, running.get(id), reason))));
+		for (Map.Entry<String, Future<Attempt>> entry : futures.entrySet()) {
+			Attempt attempt = outcome(entry.getKey(), running.get(entry.getKey()), due.get(entry.getKey()),
+					entry.getValue());
+			record(attempt.event(), now, attempt.error());
+			if (attempt.event().succeeded()) {
+				succeeded.add(entry.getKey());
 			}
-			return succeeded;
 		}
-		finally {
-			attempts.shutdownNow();
-		}
+		return succeeded;
 	}
 
 	/**

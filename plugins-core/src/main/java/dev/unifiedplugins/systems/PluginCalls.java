@@ -1,6 +1,7 @@
 package dev.unifiedplugins.systems;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -24,9 +25,6 @@ import org.jspecify.annotations.Nullable;
 final class PluginCalls {
 
 	private static final System.Logger logger = System.getLogger(PluginCalls.class.getName());
-
-	/** Tells {@link #awaitLoad} to wait for a load until it is over. */
-	static final long UNTIL_DONE = -1;
 
 	private final BoundedCalls calls;
 
@@ -120,33 +118,41 @@ final class PluginCalls {
 	}
 
 	/**
-	 * Waits for a load (or unload) started on another thread until a deadline, which leaves
-	 * room for its {@code configure} and the previous instance's cleanup, each bounded; one
-	 * that runs longer goes on, and records its own outcome.
-	 * @param waitedMillis the wait, for the message; {@link #UNTIL_DONE} to wait until the
-	 * load is over, whose calls into the plugin are bounded but not its constructor
+	 * Waits for a load started on another thread until it is over: its calls into the
+	 * plugin are bounded, its constructor, as a bean's, is not.
 	 * @return why it failed, or null when it succeeded
 	 */
-	static @Nullable String awaitLoad(Future<?> load, long deadline, long waitedMillis) {
+	static @Nullable String awaitLoad(Future<?> load) {
 		try {
-			if (waitedMillis == UNTIL_DONE) {
-				load.get();
-			}
-			else {
-				load.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-			}
+			load.get();
 			return null;
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
 			return (cause instanceof PluginLoadException) ? cause.getMessage() : PluginFailures.describe(cause);
 		}
-		catch (TimeoutException ex) {
-			return "still loading after " + waitedMillis + " ms; its outcome is its load error";
-		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			return "interrupted while waiting for the load";
+		}
+	}
+
+	/**
+	 * Waits for loads and unloads started on other threads until a deadline; one that runs
+	 * longer goes on, and records its own outcome, as each does.
+	 */
+	static void awaitAll(List<Future<?>> started, long deadline) {
+		for (Future<?> future : started) {
+			try {
+				future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				// Recorded by the load itself, as its load error.
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
 		}
 	}
 

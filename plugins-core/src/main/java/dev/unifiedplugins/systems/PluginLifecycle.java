@@ -213,7 +213,7 @@ public class PluginLifecycle implements AutoCloseable {
 		loads.forEach((uniqueId, load) -> {
 			// A load's calls into the plugin are bounded; its constructor, as any bean's, is
 			// not: a slow one (a model loaded in it) is waited for, as a start waits for beans.
-			String error = PluginCalls.awaitLoad(load, 0, PluginCalls.UNTIL_DONE);
+			String error = PluginCalls.awaitLoad(load);
 			if (error != null) {
 				logger.log(System.Logger.Level.WARNING, "Plugin '" + uniqueId + "' failed to load: " + error);
 				errors.put(uniqueId, error);
@@ -273,8 +273,7 @@ public class PluginLifecycle implements AutoCloseable {
 		}
 		started.addAll(reloadReplaced(category, manager, before));
 		if (await) {
-			long deadline = System.nanoTime() + 2 * this.callTimeout.toNanos();
-			started.forEach((future) -> PluginCalls.awaitLoad(future, deadline, 2 * this.callTimeout.toMillis()));
+			PluginCalls.awaitAll(started, System.nanoTime() + 2 * this.callTimeout.toNanos());
 		}
 		return registered;
 	}
