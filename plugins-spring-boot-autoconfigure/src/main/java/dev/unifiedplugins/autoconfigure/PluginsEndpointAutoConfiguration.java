@@ -28,6 +28,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.audit.AuditEventRepository;
 import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
 import org.springframework.boot.actuate.endpoint.EndpointId;
@@ -147,7 +148,8 @@ public final class PluginsEndpointAutoConfiguration {
 			if (access != Access.UNRESTRICTED || ClassUtils.isPresent(SPRING_SECURITY, null)) {
 				return;
 			}
-			String property = (environment.getProperty("management.server.port") != null)
+			// Boot's own rule: a management port of its own (not -1, not the server's) has an address of its own.
+			String property = (ManagementPortType.get(environment) == ManagementPortType.DIFFERENT)
 					? "management.server.address" : "server.address";
 			String address = environment.getProperty(property);
 			if (!isLoopback(address)) {

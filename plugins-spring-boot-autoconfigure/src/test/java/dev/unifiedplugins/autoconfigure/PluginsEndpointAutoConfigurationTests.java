@@ -89,6 +89,23 @@ class PluginsEndpointAutoConfigurationTests {
 		assertThat(output).doesNotContain("access=unrestricted, without Spring Security");
 	}
 
+	@Test
+	void openWritesOnAManagementPortOfTheirOwnAreJudgedByTheManagementAddress(CapturedOutput output) {
+		openWrites().withPropertyValues("server.address=127.0.0.1", "management.server.port=18081")
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output).contains("without Spring Security, on every address (management.server.address is not set)");
+	}
+
+	@Test
+	void openWritesOnALoopbackManagementAddressOrTheServersOwnPortAreNoWarning(CapturedOutput output) {
+		openWrites().withPropertyValues("management.server.port=18081", "management.server.address=127.0.0.1")
+			.run((context) -> assertThat(context).hasNotFailed());
+		// The same port as the server's is the server: its address is the one that counts.
+		openWrites().withPropertyValues("server.address=127.0.0.1", "server.port=18080", "management.server.port=18080")
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output).doesNotContain("access=unrestricted, without Spring Security");
+	}
+
 	/** Writes open, Spring Security hidden. */
 	private ApplicationContextRunner openWrites() {
 		return runner().withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class))
