@@ -1,11 +1,13 @@
 package dev.unifiedplugins.registration;
 
+import java.nio.file.Files;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.systems.JarDirectoryPluginManager;
 import dev.unifiedplugins.systems.PluginSystemManager;
 import dev.unifiedplugins.systems.ServiceLoaderPluginManager;
 import org.apache.commons.logging.Log;
@@ -96,6 +98,12 @@ public class PluginManagerRegistrar implements InitializingBean {
 			if (count == 0 && (manager instanceof BeanPluginManager<?> || manager instanceof ServiceLoaderPluginManager<?>)) {
 				// No bean or service implements the type: most likely the wrong interface.
 				logger.warn(registered + "; no implementation of its type was found");
+			}
+			else if (count == 0 && manager instanceof JarDirectoryPluginManager<?> jars
+					&& !Files.isDirectory(jars.getDirectory())) {
+				// A relative directory resolves against the working directory, which an IDE may set elsewhere.
+				logger.warn(registered + "; its directory " + jars.getDirectory().toAbsolutePath()
+						+ " does not exist (a JAR put there later is found by a rescan, or by itself with watch)");
 			}
 			else {
 				logger.info(registered);

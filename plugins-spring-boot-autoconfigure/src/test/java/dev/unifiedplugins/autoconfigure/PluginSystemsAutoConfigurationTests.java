@@ -299,6 +299,27 @@ class PluginSystemsAutoConfigurationTests {
 	}
 
 	@Test
+	void aDirectoryThatDoesNotExistIsAWarningNamingItsAbsolutePath(CapturedOutput output) {
+		runner().withPropertyValues("plugins.systems.jars.type=" + GREETER, "plugins.systems.jars.directory=no-such-dir")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output).containsPattern("WARN .*Registered plugin category 'jars' .* with 0 plugin\\(s\\)"
+						+ " from property plugins.systems.jars; its directory ")
+					.contains(Path.of("no-such-dir").toAbsolutePath() + " does not exist");
+			});
+	}
+
+	@Test
+	void anEmptyDirectoryThatExistsIsNoWarning(CapturedOutput output) throws Exception {
+		Path plugins = Files.createDirectories(this.dir.resolve("empty-plugins"));
+		runner().withPropertyValues("plugins.systems.jars.type=" + GREETER, "plugins.systems.jars.directory=" + plugins)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output).contains("Registered plugin category 'jars'").doesNotContain("does not exist");
+			});
+	}
+
+	@Test
 	void userDefinedLifecycleBacksOff() {
 		runner().withUserConfiguration(UserLifecycle.class).run((context) -> {
 			assertThat(context).hasSingleBean(PluginLifecycle.class);
