@@ -275,7 +275,7 @@ public class PluginsEndpointWebExtension {
 	static Map<String, Object> parse(String uniqueId, @Nullable String config) {
 		if (config == null) {
 			throw new PluginConfigValidationException(uniqueId,
-					List.of(new ConfigViolation("", "config is required: a JSON object as text")));
+					List.of(new ConfigViolation("", "config is required: send the configuration as {\"config\": {...}}")));
 		}
 		return ConfigJson.parseSent(uniqueId, config);
 	}

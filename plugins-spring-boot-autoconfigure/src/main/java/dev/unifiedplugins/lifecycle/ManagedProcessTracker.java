@@ -2,7 +2,6 @@ package dev.unifiedplugins.lifecycle;
 
 import java.time.Duration;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -54,10 +53,8 @@ public class ManagedProcessTracker implements SmartLifecycle {
 	public void start() {
 		if (this.reapOrphans) {
 			try {
-				List<Long> ended = this.ledger.reapOrphans();
-				if (!ended.isEmpty()) {
-					logger.warn("Ended orphan plugin processes " + ended + " left by a previous run");
-				}
+				// The ledger logs what it ended, once, naming the run that left it.
+				this.ledger.reapOrphans();
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Could not check for orphan plugin processes", ex);

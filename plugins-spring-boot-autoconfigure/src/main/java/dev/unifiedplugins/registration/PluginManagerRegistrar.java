@@ -1,10 +1,13 @@
 package dev.unifiedplugins.registration;
 
+import java.nio.file.Files;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.systems.JarDirectoryPluginManager;
 import dev.unifiedplugins.systems.PluginSystemManager;
 import dev.unifiedplugins.systems.ServiceLoaderPluginManager;
 import org.apache.commons.logging.Log;
@@ -18,7 +21,9 @@ import org.springframework.beans.factory.ListableBeanFactory;
  * Registers every {@link PluginManager} bean with the {@link UnifiedPluginRegistry} as a
  * category named {@link PluginManager#category()}, else its bean name. A manager whose
  * registration fails does not stop the application: the failure is logged, kept by the
- * registry, and reported by the {@code plugins} health indicator.
+ * registry, and reported by the {@code plugins} health indicator. Two managers declared for
+ * one category (two beans, or a bean and {@code plugins.systems.<category>}) fail the start,
+ * naming both: the registry would otherwise keep the last one and silently drop the other.
  */
 public class PluginManagerRegistrar implements InitializingBean {
 
@@ -31,6 +36,9 @@ public class PluginManagerRegistrar implements InitializingBean {
 	private final Function<String, @Nullable String> displayNames;
 
 	private final boolean autoDiscover;
+
+	/** Where each category registered here was declared, for the error of a second declaration. */
+	private final Map<String, String> sources = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates a registrar.
@@ -55,12 +63,28 @@ public class PluginManagerRegistrar implements InitializingBean {
 	}
 
 	/**
+	 * Where a category registered by this registrar was declared.
+	 * @param category the category
+	 * @return the source, such as {@code bean 'speech'}, or null when none registered it
+	 */
+	@Nullable String declaredBy(String category) {
+		return this.sources.get(category);
+	}
+
+	/**
 	 * Registers one manager; a failure is logged and kept by the registry.
 	 * @param name the category when the manager names none
 	 * @param source where the manager comes from, for the log
+	 * @throws IllegalStateException when another source has declared the same category
 	 */
 	void register(String name, String source, PluginManager manager) {
 		String category = (manager.category() != null) ? manager.category() : name;
+		String previous = this.sources.putIfAbsent(category, source);
+		if (previous != null) {
+			throw new IllegalStateException("Plugin category '" + category + "' is declared twice, by " + previous
+					+ " and by " + source + "; give one of them another category (a PluginManager's category(),"
+					+ " else its bean name; the key of plugins.systems.<category>)");
+		}
 		if (manager instanceof PluginSystemManager<?> system && system.category() == null) {
 			// So that it checks its plugins' unique ids in the category it registers as.
 			system.setCategory(category);
@@ -74,6 +98,12 @@ public class PluginManagerRegistrar implements InitializingBean {
 			if (count == 0 && (manager instanceof BeanPluginManager<?> || manager instanceof ServiceLoaderPluginManager<?>)) {
 				// No bean or service implements the type: most likely the wrong interface.
 				logger.warn(registered + "; no implementation of its type was found");
+			}
+			else if (count == 0 && manager instanceof JarDirectoryPluginManager<?> jars
+					&& !Files.isDirectory(jars.getDirectory())) {
+				// A relative directory resolves against the working directory, which an IDE may set elsewhere.
+				logger.warn(registered + "; its directory " + jars.getDirectory().toAbsolutePath()
+						+ " does not exist (a JAR put there later is found by a rescan, or by itself with watch)");
 			}
 			else {
 				logger.info(registered);

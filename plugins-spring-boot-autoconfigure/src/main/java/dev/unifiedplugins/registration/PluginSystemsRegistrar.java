@@ -76,6 +76,12 @@ public class PluginSystemsRegistrar implements InitializingBean, DisposableBean 
 			}
 			return null;
 		}
+		String declared = this.registrar.declaredBy(category);
+		if (declared != null) {
+			throw new InvalidConfigurationPropertyValueException(PREFIX + category + ".type", type.getName(),
+					"category '" + category + "' is already declared by " + declared + ", which this would silently"
+							+ " replace; use another key under plugins.systems, or give the other manager another category");
+		}
 		if (system.serviceLoader() && system.directory() != null) {
 			throw new InvalidConfigurationPropertyValueException(PREFIX + category + ".directory",
 					system.directory(), "cannot be combined with service-loader=true; declare one source per category");

@@ -88,6 +88,13 @@ class PluginsEndpointBodyFilterTests {
 		assertThat(array.body()).contains("config must be a JSON object");
 		assertThat(post(base, "{\"config\": {\"device\": ").statusCode()).isEqualTo(400);
 		assertThat(Files.readString(this.dir.resolve(ID + ".json"))).contains("\"device\": \"cuda\"");
+
+		// The configuration sent bare, as a newcomer first tries: the answer says how to send it.
+		HttpResponse<String> bare = post(base, "{\"device\": \"cpu\"}");
+		assertThat(bare.statusCode()).isEqualTo(400);
+		assertThat(json.readTree(bare.body()).get("violations").get(0).get("message").asString())
+			.isEqualTo("config is required: send the configuration as {\"config\": {...}}");
+		assertThat(Files.readString(this.dir.resolve(ID + ".json"))).contains("\"device\": \"cuda\"");
 	}
 
 	@Test

@@ -114,7 +114,7 @@ class PluginsEndpointWebExtensionTests {
 		assertThat(violations(save("{} {}", null))).singleElement()
 			.satisfies((violation) -> assertThat(violation.message()).startsWith("config is not valid JSON"));
 		assertThat(violations(save(null, null)))
-			.containsExactly(new ConfigViolation("", "config is required: a JSON object as text"));
+			.containsExactly(new ConfigViolation("", "config is required: send the configuration as {\"config\": {...}}"));
 		assertThat(Files.exists(this.dir.resolve(ID + ".json"))).isFalse();
 	}
 

@@ -266,6 +266,60 @@ class PluginSystemsAutoConfigurationTests {
 	}
 
 	@Test
+	void aPropertySystemOnTheCategoryOfAManagerBeanFailsTheStartNamingBoth() {
+		runner().withUserConfiguration(GreeterBeans.class, OneLineSystem.class)
+			.withPropertyValues("plugins.systems.greeting.type=" + GREETER)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("plugins.systems.greeting.type")
+				.hasMessageContaining("category 'greeting' is already declared by bean 'greeting'"));
+	}
+
+	@Test
+	void twoManagerBeansOfOneCategoryFailTheStartNamingBoth() {
+		runner().withUserConfiguration(GreeterBeans.class, OneLineSystem.class, SecondGreetingSystem.class)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining("Plugin category 'greeting' is declared twice")
+				.hasMessageContaining("bean 'greeting'")
+				.hasMessageContaining("bean 'moreGreetings'"));
+	}
+
+	@Test
+	void loadOnStartAloneOnTheCategoryOfAManagerBeanIsNoSecondDeclaration() {
+		runner().withUserConfiguration(GreeterBeans.class, OneLineSystem.class)
+			.withPropertyValues("plugins.systems.greeting.load-on-start=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(UnifiedPluginRegistry.class).getPluginInstance("greeting_annotated"))
+					.isPresent();
+			});
+	}
+
+	@Test
+	void aDirectoryThatDoesNotExistIsAWarningNamingItsAbsolutePath(CapturedOutput output) {
+		runner().withPropertyValues("plugins.systems.jars.type=" + GREETER, "plugins.systems.jars.directory=no-such-dir")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output).containsPattern("WARN .*Registered plugin category 'jars' .* with 0 plugin\\(s\\)"
+						+ " from property plugins.systems.jars; its directory ")
+					.contains(Path.of("no-such-dir").toAbsolutePath() + " does not exist");
+			});
+	}
+
+	@Test
+	void anEmptyDirectoryThatExistsIsNoWarning(CapturedOutput output) throws Exception {
+		Path plugins = Files.createDirectories(this.dir.resolve("empty-plugins"));
+		runner().withPropertyValues("plugins.systems.jars.type=" + GREETER, "plugins.systems.jars.directory=" + plugins)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(output).contains("Registered plugin category 'jars'").doesNotContain("does not exist");
+			});
+	}
+
+	@Test
 	void userDefinedLifecycleBacksOff() {
 		runner().withUserConfiguration(UserLifecycle.class).run((context) -> {
 			assertThat(context).hasSingleBean(PluginLifecycle.class);
@@ -369,6 +423,18 @@ class PluginSystemsAutoConfigurationTests {
 		@Bean
 		BeanPluginManager<Greeter> greeting(ListableBeanFactory beanFactory) {
 			return new BeanPluginManager<>(beanFactory, Greeter.class);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SecondGreetingSystem {
+
+		@Bean
+		BeanPluginManager<Greeter> moreGreetings(ListableBeanFactory beanFactory) {
+			BeanPluginManager<Greeter> manager = new BeanPluginManager<>(beanFactory, Greeter.class);
+			manager.setCategory("greeting");
+			return manager;
 		}
 
 	}

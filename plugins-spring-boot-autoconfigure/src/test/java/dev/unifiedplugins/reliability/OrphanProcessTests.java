@@ -5,9 +5,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 import dev.unifiedplugins.autoconfigure.PluginsAutoConfiguration;
@@ -17,6 +21,7 @@ import dev.unifiedplugins.core.PluginExecutionMode;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.lifecycle.ManagedProcessTracker;
 import dev.unifiedplugins.processes.ProcessTable;
+import dev.unifiedplugins.shutdown.ManagedProcessLedger;
 import dev.unifiedplugins.testsupport.Await;
 import dev.unifiedplugins.testsupport.ChildProcesses;
 import dev.unifiedplugins.testsupport.TestPlugins;
@@ -186,12 +191,40 @@ class OrphanProcessTests {
 			assertThat(ChildProcesses.runs(orphan)).as("the plugin process survives the crash").isTrue();
 			assertThat(stateFile).exists();
 
-			runner().run((context) -> {
-				assertThat(context).hasNotFailed();
-				Await.until("the orphan " + orphan + " has ended", () -> !ChildProcesses.runs(orphan));
-				assertThat(stateFile).as("the dead instance's record").doesNotExist();
-			});
-			assertThat(output).contains("Ended orphan plugin processes [" + orphan + "]");
+			// What the ledger logs (through System.Logger, so java.util.logging here).
+			List<String> ledgerLog = new CopyOnWriteArrayList<>();
+			Logger ledgerLogger = Logger.getLogger(ManagedProcessLedger.class.getName());
+			Handler handler = new Handler() {
+
+				@Override
+				public void publish(LogRecord record) {
+					ledgerLog.add(record.getMessage());
+				}
+
+				@Override
+				public void flush() {
+				}
+
+				@Override
+				public void close() {
+				}
+
+			};
+			ledgerLogger.addHandler(handler);
+			try {
+				runner().run((context) -> {
+					assertThat(context).hasNotFailed();
+					Await.until("the orphan " + orphan + " has ended", () -> !ChildProcesses.runs(orphan));
+					assertThat(stateFile).as("the dead instance's record").doesNotExist();
+				});
+			}
+			finally {
+				ledgerLogger.removeHandler(handler);
+			}
+			// Said once, by the ledger, naming the run that left it; not again by the tracker.
+			assertThat(ledgerLog).containsExactly("Ended 1 plugin process(es) [" + orphan
+					+ "] left running by application process " + crashing.pid() + ", which ended without cleanup");
+			assertThat(output).doesNotContain("Ended orphan plugin processes");
 		}
 
 		@Test
