@@ -91,7 +91,8 @@ class ReadmeQuickStartTests {
 		assertThat(quickStart.text())
 			.contains("implementation(\"" + groupId + ":" + starter + ":" + version + "\")")
 			.contains("mavenLocal()");
-		assertThat(quickStart.text()).contains("./mvnw -B -DskipTests install");
+		// The starter's module with what it needs (-am): core, jdbc, autoconfigure, the parent.
+		assertThat(quickStart.text()).contains("./mvnw -B -DskipTests -pl " + starter + " -am install");
 	}
 
 	@Test
