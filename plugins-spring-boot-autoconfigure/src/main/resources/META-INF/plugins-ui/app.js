@@ -148,6 +148,14 @@
     dl.appendChild(dd);
   }
 
+  /**
+   * What a remote resource costs per hour now, or null: only a running one, as the
+   * server's cost estimates count it. A terminated resource stays listed with its price.
+   */
+  function hourlyPrice(remote) {
+    return (remote && remote.running && remote.estimatedCostPerHour != null) ? remote.estimatedCostPerHour : null;
+  }
+
   function gpus(remote) {
     if (!remote || !remote.gpuCount) {
       return null;
@@ -441,8 +449,8 @@
     badge(badges, live.local ? 'local' : 'cloud');
     badge(badges, live.configured ? 'configured' : 'not configured', live.configured ? 'configured' : 'unconfigured');
     const remote = live.remoteResource;
-    if (remote && remote.estimatedCostPerHour != null) {
-      badge(badges, usd.format(remote.estimatedCostPerHour) + ' per hour', 'cost');
+    if (hourlyPrice(remote) != null) {
+      badge(badges, usd.format(hourlyPrice(remote)) + ' per hour', 'cost');
     }
     if (gpus(remote)) {
       badge(badges, gpus(remote));
@@ -539,7 +547,7 @@
       const remote = plugin.remoteResource;
       const cost = state.list.cloudCost.byPlugin[plugin.uniqueId];
       for (const value of [plugin.executionMode.replace(/_/g, ' '), plugin.configured ? 'yes' : 'no',
-        (remote && remote.estimatedCostPerHour != null) ? usd.format(remote.estimatedCostPerHour) : '—',
+        (hourlyPrice(remote) != null) ? usd.format(hourlyPrice(remote)) : '—',
         gpus(remote) || '—', remote ? remote.status : '—', plugin.pids.length ? plugin.pids.join(', ') : '—',
         usd.format(cost || 0)]) {
         row.appendChild(el('td', value));
