@@ -676,7 +676,12 @@
     if (!Array.isArray(detail.savedPaths)) {
       return detail.revision != null || !!detail.configured;
     }
-    return detail.savedPaths.some((path) => path === at || path.startsWith(at + '/') || at.startsWith(path + '/'));
+    return detail.savedPaths.some((path) => overlap(path, at));
+  }
+
+  /** Whether two JSON Pointers are one place, or one lies inside the other. */
+  function overlap(one, other) {
+    return one === other || one.startsWith(other + '/') || other.startsWith(one + '/');
   }
 
   /**
@@ -1155,18 +1160,83 @@
     return (detail.awaited === false) ? ' Not every instance had applied it yet: see Applied.' : '';
   }
 
-  function showChanges(changes) {
+  /** A value in a table of changes; a masked one says it is hidden. */
+  function shown(value) {
+    return (value === MASK) ? 'hidden' : JSON.stringify(value === undefined ? null : value);
+  }
+
+  /** A row of a table of changes: the setting, then its value now and after. */
+  function changeRow(path, now, after) {
+    const row = el('tr');
+    row.appendChild(el('th', path || '(all)'));
+    row.firstChild.scope = 'row';
+    row.appendChild(el('td', now));
+    row.appendChild(el('td', after));
+    return row;
+  }
+
+  /**
+   * What Check found: each setting whose value a save would change, then each whose value
+   * stays but that a save would start saving (from its default) or stop saving (back to
+   * its default, the same value).
+   */
+  function showChanges(changes, savedOnly) {
     const rows = $('changes-rows');
     rows.textContent = '';
-    (changes || []).forEach((change) => {
-      const row = el('tr');
-      row.appendChild(el('th', change.path || '(all)'));
-      row.firstChild.scope = 'row';
-      row.appendChild(el('td', JSON.stringify(change.from)));
-      row.appendChild(el('td', JSON.stringify(change.to)));
-      rows.appendChild(row);
-    });
-    $('changes').hidden = !changes || !changes.length;
+    for (const change of changes) {
+      rows.appendChild(changeRow(change.path, shown(change.from), shown(change.to)));
+    }
+    for (const change of savedOnly || []) {
+      // The value stays: on the side where it is not saved, it is the default.
+      const value = shown(change.from === null ? change.to : change.from);
+      rows.appendChild(changeRow(change.path, value + (change.from === null ? ' (default)' : ''),
+        value + (change.to === null ? ' (default)' : '')));
+    }
+    $('changes').hidden = rows.children.length === 0;
+  }
+
+  /**
+   * What a save would change in what is saved but not in any value: the dry run's
+   * savedChanges beyond its changes.
+   */
+  function savedOnly(changes, savedChanges) {
+    return (savedChanges || []).filter((saved) => !changes.some((change) => overlap(change.path, saved.path)));
+  }
+
+  /**
+   * What Check says a save would do. The dry run's changes are of values; a save also
+   * writes values that equal their defaults, which change none: said too, and above all
+   * where nothing is saved yet, as then even a form left at its defaults writes the first
+   * revision.
+   */
+  function checked(changes, savedChanges) {
+    const detail = state.detail;
+    if (detail.revision == null) {
+      const saved = (savedChanges || []).length;
+      const start = detail.configured ? 'Checked: the saved settings cannot be read, so a save replaces them'
+        : 'Checked: nothing is saved yet, so a save writes the first revision';
+      if (saved === 0) {
+        return start + ', with no values: the defaults apply.';
+      }
+      return start + ', saving ' + count(saved, 'setting') + (changes.length ? '; it would change '
+        + count(changes.length, 'setting') + ' from the defaults.'
+        : (saved === 1 ? ', at its default.' : ', all at their defaults.'));
+    }
+    const onlySaved = savedOnly(changes, savedChanges);
+    if (!onlySaved.length) {
+      return changes.length ? 'Checked: a save would change ' + count(changes.length, 'setting') + '.'
+        : 'Checked: a save would change nothing.';
+    }
+    const started = onlySaved.filter((change) => change.from === null).length;
+    const stopped = onlySaved.length - started;
+    const also = [
+      started ? 'save ' + count(started, 'setting') + ' now at ' + (started === 1 ? 'its default' : 'their defaults')
+        : null,
+      stopped ? 'stop saving ' + count(stopped, 'setting') + ' equal to ' + (stopped === 1 ? 'its default'
+        : 'their defaults') : null
+    ].filter(Boolean).join(' and ');
+    return 'Checked: a save would change ' + (changes.length ? count(changes.length, 'setting') + ' and '
+      : 'no value, but would ') + also + '.';
   }
 
   /**
@@ -1226,9 +1296,8 @@
       const response = await call('POST', '/' + encodeURIComponent(state.uniqueId), body);
       if (response.ok) {
         const changes = response.json.changes || [];
-        showChanges(changes);
-        message(changes.length ? 'Checked: a save would change ' + count(changes.length, 'setting') + '.'
-          : 'Checked: a save would change nothing.');
+        showChanges(changes, savedOnly(changes, response.json.savedChanges));
+        message(checked(changes, response.json.savedChanges));
         return;
       }
       invalid = refused(response, 'check', 'Would not be saved');

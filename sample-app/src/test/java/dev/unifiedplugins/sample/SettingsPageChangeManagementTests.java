@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,6 +34,8 @@ class SettingsPageChangeManagementTests {
 	private static final String LLAMA = "llm_llama3_cloud";
 
 	private static final String OLLAMA = "llm_ollama_local";
+
+	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private static StartedSample sample;
 
@@ -58,7 +61,8 @@ class SettingsPageChangeManagementTests {
 		browser.byId("check").click();
 		browser.await("the changes", (driver) -> browser.byId("message").getText().startsWith("Checked"));
 
-		assertThat(browser.byId("message").getText()).isEqualTo("Checked: a save would change 2 settings.");
+		assertThat(browser.byId("message").getText()).isEqualTo("Checked: nothing is saved yet, so a save writes "
+				+ "the first revision, saving 2 settings; it would change 2 settings from the defaults.");
 		assertThat(changeRows()).containsExactly("/gpu_type \"A100\" \"H100\"", "/gpu_count 1 2");
 		assertThat(configFile(LLAMA)).doesNotExist();
 		browser.screenshot("15-check-changes");
@@ -86,13 +90,43 @@ class SettingsPageChangeManagementTests {
 	}
 
 	@Test
-	void checkWithoutAChangeSaysSo() {
+	void checkOfAPluginWithNothingSavedSaysThatASaveWritesTheFirstRevisionWithTheValuesShown() throws Exception {
 		open(LLAMA);
-		browser.byId("check").click();
-		browser.await("the answer", (driver) -> browser.byId("message").getText().startsWith("Checked"));
+		assertThat(fact("Revision")).isEqualTo("none saved");
+		check();
 
+		// The form holds the defaults, so no value changes; but a save writes them all.
+		assertThat(browser.byId("message").getText()).isEqualTo("Checked: nothing is saved yet, so a save writes "
+				+ "the first revision, saving 2 settings, all at their defaults.");
+		assertThat(changeRows()).containsExactly("/gpu_type \"A100\" (default) \"A100\"",
+				"/gpu_count 1 (default) 1");
+		assertThat(configFile(LLAMA)).doesNotExist();
+		browser.screenshot("20-check-first-revision");
+
+		// What Check listed is what Save writes.
+		browser.byId("save").click();
+		browser.await("saved", (driver) -> browser.byId("message").getText().startsWith("Saved (revision "));
+		assertThat(json.readTree(Files.readString(configFile(LLAMA))))
+			.isEqualTo(json.readTree("{\"gpu_type\": \"A100\", \"gpu_count\": 1}"));
+
+		// Now saved as the form holds them: a save would change nothing.
+		check();
 		assertThat(browser.byId("message").getText()).isEqualTo("Checked: a save would change nothing.");
 		assertThat(changeRows()).isEmpty();
+		sample.context().getBean(UnifiedPluginRegistry.class).deletePluginConfig(LLAMA);
+	}
+
+	@Test
+	void checkSaysWhichDefaultsASaveWouldStartSaving() {
+		UnifiedPluginRegistry registry = sample.context().getBean(UnifiedPluginRegistry.class);
+		registry.savePluginConfig(LLAMA, Map.of("gpu_count", 2), ExpectedRevision.any());
+		open(LLAMA);
+		check();
+
+		assertThat(browser.byId("message").getText())
+			.isEqualTo("Checked: a save would change no value, but would save 1 setting now at its default.");
+		assertThat(changeRows()).containsExactly("/gpu_type \"A100\" (default) \"A100\"");
+		registry.deletePluginConfig(LLAMA);
 	}
 
 	@Test
@@ -193,6 +227,12 @@ class SettingsPageChangeManagementTests {
 
 	private static void open(String uniqueId) {
 		browser.openSettings(sample.baseUrl(), uniqueId);
+	}
+
+	/** Clicks Check and waits for its answer. */
+	private static void check() {
+		browser.byId("check").click();
+		browser.await("the check", (driver) -> browser.byId("message").getText().startsWith("Checked"));
 	}
 
 	private static List<String> changeRows() {
