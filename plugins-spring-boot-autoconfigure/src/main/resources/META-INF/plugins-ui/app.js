@@ -5,6 +5,7 @@
  *   POST   {endpoint}/{id}                  {"config": "<JSON text>", "revision": "..."}
  *   DELETE {endpoint}/{id}                  back to defaults
  *   DELETE {endpoint}/{id}/resources        stop its processes and cloud resource
+ *   GET    {endpoint}/{id}/revisions[/{r}]  its history; one revision, with what restoring it changes
  *   OPTIONS {endpoint}/{id}                 whether it takes writes (its Allow header)
  * Where the endpoint is comes from settings.json, next to this file; whether it takes
  * writes, from the endpoint itself, behind its own security. Text from the server and
@@ -1373,7 +1374,11 @@
     }
   }
 
-  /** Each setting where a revision differs from the current one, both masked alike. */
+  /**
+   * Each setting where a revision differs from the current one: what restoring it would
+   * change, as the server compares them. The page sees hidden values only masked, so it
+   * could not tell two of them apart; the server names those that differ, still masked.
+   */
   async function showRevisionDiff(revision) {
     const uniqueId = state.uniqueId;
     const response = await call('GET', '/' + encodeURIComponent(uniqueId) + '/revisions/'
@@ -1381,41 +1386,16 @@
     if (uniqueId !== state.uniqueId || !response.ok) {
       return;
     }
+    const changes = response.json.changes;
     const rows = $('history-diff-rows');
     rows.textContent = '';
-    const differences = [];
-    // Saved values against saved values: the revision has no defaults filled in.
-    const saved = {};
-    for (const at of state.detail.savedPaths || []) {
-      put(saved, at, get(state.detail.config || {}, at));
-    }
-    diff(saved, response.json.config || {}, '', differences);
-    for (const [at, now, then] of differences) {
-      const row = el('tr');
-      row.appendChild(el('th', at));
-      row.firstChild.scope = 'row';
-      row.appendChild(el('td', JSON.stringify(now)));
-      row.appendChild(el('td', JSON.stringify(then)));
-      rows.appendChild(row);
+    for (const change of changes || []) {
+      rows.appendChild(changeRow(change.path, shown(change.from), shown(change.to)));
     }
     $('history-diff-title').textContent = 'Revision ' + revision.slice(0, 12) + ' against the current settings: '
-      + (differences.length ? count(differences.length, 'difference') : 'no difference shown')
-      + ((state.masked.size && differences.length === 0) ? ' (hidden values cannot be compared here)' : '');
+      + (!Array.isArray(changes) ? 'not compared, as the current settings cannot be read'
+        : changes.length ? count(changes.length, 'difference') : 'no difference');
     $('history-diff').hidden = false;
-  }
-
-  function diff(now, then, at, into) {
-    const keys = new Set([...Object.keys(now), ...Object.keys(then)]);
-    for (const key of keys) {
-      const a = now[key];
-      const b = then[key];
-      const path = pointer(at, key);
-      if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
-        diff(a, b, path, into);
-      } else if (!same(a, b)) {
-        into.push([path, a === undefined ? null : a, b === undefined ? null : b]);
-      }
-    }
   }
 
   async function restoreRevision(revision) {

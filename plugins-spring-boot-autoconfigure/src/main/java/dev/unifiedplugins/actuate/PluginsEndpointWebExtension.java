@@ -56,7 +56,8 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  * history does not have, 400 for a deletion.</li>
  * <li>{@code GET /actuator/plugins/{uniqueId}/revisions}: the history, newest first;
  * {@code GET /actuator/plugins/{uniqueId}/revisions/{revision}}: one revision with its
- * configuration, masked as the detail view masks; 404 for an unknown plugin or revision.
+ * configuration, masked as the detail view masks, and what restoring it would change; 404
+ * for an unknown plugin or revision.
  * These are reads, served with read-only access too.</li>
  * <li>{@code DELETE /actuator/plugins/{uniqueId}}: 200 with the detail view, back to
  * defaults.</li>
@@ -417,9 +418,15 @@ public class PluginsEndpointWebExtension {
 	 * @param entry the revision
 	 * @param config its configuration as stored, masked as the detail view masks; null for a
 	 * deletion
+	 * @param changes what restoring it would change, as a dry run lists them: the current
+	 * effective configuration ({@code from}) against the revision's over the schema's
+	 * defaults ({@code to}), values masked as the detail view masks them, paths always
+	 * shown, so that a hidden value that differs is listed; null for a deletion, or when the
+	 * current configuration cannot be read
 	 */
 	public record RevisionDetailDescriptor(@JsonUnwrapped RevisionDescriptor entry,
-			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Map<String, Object> config)
+			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Map<String, Object> config,
+			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable List<ChangeDescriptor> changes)
 			implements OperationResponseBody {
 	}
 

@@ -35,6 +35,8 @@ class SettingsPageChangeManagementTests {
 
 	private static final String OLLAMA = "llm_ollama_local";
 
+	private static final String WHISPER = "transcription_whisper_tiny";
+
 	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private static StartedSample sample;
@@ -130,6 +132,24 @@ class SettingsPageChangeManagementTests {
 	}
 
 	@Test
+	void theHistoryListsAChangedSecretWithoutShowingIt() {
+		UnifiedPluginRegistry registry = sample.context().getBean(UnifiedPluginRegistry.class);
+		String first = registry.savePluginConfig(WHISPER, Map.of("beam_size", 3, "hf_token", "hf_FIRST_secret"),
+				ExpectedRevision.any());
+		registry.savePluginConfig(WHISPER, Map.of("beam_size", 4, "hf_token", "hf_SECOND_secret"),
+				ExpectedRevision.any());
+		open(WHISPER);
+		browser.await("the history", (driver) -> historyRows().size() >= 2);
+		historyButton(first, "Changes").click();
+		browser.await("the differences", (driver) -> browser.byId("history-diff").isDisplayed());
+
+		assertThat(browser.byId("history-diff-title").getText()).endsWith("2 differences");
+		assertThat(historyDiffRows()).containsExactly("/beam_size 4 3", "/hf_token hidden hidden");
+		assertThat(browser.driver().getPageSource()).doesNotContain("hf_FIRST_secret").doesNotContain("hf_SECOND_secret");
+		registry.deletePluginConfig(WHISPER);
+	}
+
+	@Test
 	void theDetailsSayWhichInstancesAppliedTheSavedRevisionAndWhichFailed() throws Exception {
 		UnifiedPluginRegistry registry = sample.context().getBean(UnifiedPluginRegistry.class);
 		String revision = registry.savePluginConfig(LLAMA, Map.of("gpu_count", 2), ExpectedRevision.any());
@@ -174,9 +194,7 @@ class SettingsPageChangeManagementTests {
 		historyButton(1, "Changes").click();
 		browser.await("the differences", (driver) -> browser.byId("history-diff").isDisplayed());
 		assertThat(browser.byId("history-diff-title").getText()).contains("1 difference");
-		assertThat(browser.driver().findElements(By.cssSelector("#history-diff-rows tr")))
-			.extracting(WebElement::getText)
-			.containsExactly("/model \"llama3:70b\" \"llama3:8b\"");
+		assertThat(historyDiffRows()).containsExactly("/model \"llama3:70b\" \"llama3:8b\"");
 		browser.screenshot("18-history");
 
 		historyButton(1, "Restore").click();
@@ -202,6 +220,25 @@ class SettingsPageChangeManagementTests {
 			.stream()
 			.map(WebElement::getText)
 			.toList();
+	}
+
+	private static List<String> historyDiffRows() {
+		return browser.driver()
+			.findElements(By.cssSelector("#history-diff-rows tr"))
+			.stream()
+			.map(WebElement::getText)
+			.toList();
+	}
+
+	/** The button of the history's row of a revision. */
+	private static WebElement historyButton(String revision, String text) {
+		return browser.driver()
+			.findElements(By.cssSelector("#history-rows tr"))
+			.stream()
+			.filter((row) -> row.getText().startsWith(revision.substring(0, 12)))
+			.findFirst()
+			.orElseThrow()
+			.findElement(By.xpath(".//button[text()='" + text + "']"));
 	}
 
 	private static WebElement historyButton(int row, String text) {
