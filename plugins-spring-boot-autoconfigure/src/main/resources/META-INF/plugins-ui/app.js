@@ -693,10 +693,9 @@
    * left here, which keeps the saved value.
    */
   function blank(field, masked) {
-    if (field.editors && Number.isInteger(field.type) && field.editors[field.type]) {
-      // A field of several types: the one shown.
+    if (shownEditor(field) !== field) {
       const type = field.type;
-      const inner = blank(field.editors[type], masked);
+      const inner = blank(shownEditor(field), masked);
       return () => field.type === type && inner();
     }
     const input = field.input;
@@ -734,6 +733,11 @@
     }
     const left = JSON.stringify(field.getValue());
     return () => JSON.stringify(field.getValue()) === left;
+  }
+
+  /** The editor of a field as shown: of a field of several types, that of the type chosen. */
+  function shownEditor(field) {
+    return (field && field.editors && Number.isInteger(field.type) && field.editors[field.type]) || field;
   }
 
   function hiddenNote(field, text) {
@@ -884,6 +888,7 @@
       editor.on('change', () => {
         if (state.editor === editor) {
           markSecretsToResend();
+          markTextInNumbers();
         }
       });
       setWritable(state.writable);
@@ -1066,6 +1071,20 @@
     $('form-violations').hidden = true;
   }
 
+  /**
+   * Marks a field invalid, saying why beside it: the one way the form shows a problem of
+   * a field, whether the server or the page found it.
+   */
+  function markInvalid(field, id, text) {
+    const note = el('p', text, 'violation');
+    note.id = id;
+    field.container.appendChild(note);
+    const input = describe(field, id);
+    if (input) {
+      input.setAttribute('aria-invalid', 'true');
+    }
+  }
+
   /** Each violation next to its field; those of no field above the form. */
   function showViolations(violations) {
     clearViolations();
@@ -1073,13 +1092,7 @@
     violations.forEach((violation, index) => {
       const field = violation.path ? state.editor.getEditor(editorPath(violation.path)) : null;
       if (field && field.container) {
-        const note = el('p', violation.message, 'violation');
-        note.id = 'violation-' + index;
-        field.container.appendChild(note);
-        const input = describe(field, note.id);
-        if (input) {
-          input.setAttribute('aria-invalid', 'true');
-        }
+        markInvalid(field, 'violation-' + index, violation.message);
       } else {
         general.push((violation.path || 'configuration') + ': ' + violation.message);
       }
@@ -1091,6 +1104,54 @@
       list.appendChild(items);
       list.hidden = false;
     }
+  }
+
+  /**
+   * Marks each number field holding text that is no number, and unmarks those fixed.
+   * json-editor keeps such text and would send it as a string (a whole number field's
+   * "1.5" too), where an empty field sends nothing; Check and Save send nothing while one
+   * is marked.
+   * @return the fields marked, in the form's order: each its name and whether it takes a
+   * whole number
+   */
+  function markTextInNumbers() {
+    const NumberEditor = window.JSONEditor.defaults.editors.number;
+    const IntegerEditor = window.JSONEditor.defaults.editors.integer;
+    const marked = [];
+    const seen = new Set();
+    for (const registered of Object.values(state.editor.editors || {})) {
+      const field = shownEditor(registered);
+      if (!(field instanceof NumberEditor) || !field.container || !field.input || seen.has(field)) {
+        continue;
+      }
+      seen.add(field);
+      const id = 'number-' + field.formname.replace(/[^A-Za-z0-9_-]/g, '_');
+      const note = document.getElementById(id);
+      const value = field.getValue();
+      if (typeof value === 'string' && value !== '') {
+        const one = { name: field.getTitle(), whole: field instanceof IntegerEditor };
+        if (!note) {
+          markInvalid(field, id, 'Enter ' + (one.whole ? 'a whole number' : 'a number') + ' in ' + one.name + '.');
+        }
+        marked.push(one);
+      } else if (note) {
+        note.remove();
+        undescribe(field, id);
+        if (!field.container.querySelector('.violation')) {
+          field.input.removeAttribute('aria-invalid');
+        }
+      }
+    }
+    return marked;
+  }
+
+  /** Why Check or Save sent nothing: the number fields holding text. */
+  function textInNumbers(prefix, marked) {
+    if (marked.length === 1) {
+      return prefix + ': ' + marked[0].name + ' is not a ' + (marked[0].whole ? 'whole number' : 'number') + '.';
+    }
+    return prefix + ': ' + count(marked.length, 'field') + ' hold text where a number goes ('
+      + marked.map((one) => one.name).join(', ') + ').';
   }
 
   /**
@@ -1290,10 +1351,16 @@
     }
     let invalid = false;
     await busy(async () => {
-      const body = Object.assign(saveBody(), { dryRun: true });
-      message('Checking…');
       clearViolations();
       showChanges([]);
+      const unreadable = markTextInNumbers();
+      if (unreadable.length) {
+        message(textInNumbers('Would not be saved', unreadable), true);
+        invalid = true;
+        return;
+      }
+      const body = Object.assign(saveBody(), { dryRun: true });
+      message('Checking…');
       const response = await call('POST', '/' + encodeURIComponent(state.uniqueId), body);
       if (response.ok) {
         const changes = response.json.changes || [];
@@ -1312,9 +1379,16 @@
     }
     let invalid = false;
     await busy(async () => {
+      clearViolations();
+      showChanges([]);
+      const unreadable = markTextInNumbers();
+      if (unreadable.length) {
+        message(textInNumbers('Not saved', unreadable), true);
+        invalid = true;
+        return;
+      }
       const body = Object.assign(saveBody(), { await: AWAIT });
       message('Saving…');
-      showChanges([]);
       const response = await call('POST', '/' + encodeURIComponent(state.uniqueId), body);
       if (response.ok) {
         showDetail(response.json);

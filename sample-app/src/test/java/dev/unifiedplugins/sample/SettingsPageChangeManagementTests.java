@@ -132,6 +132,44 @@ class SettingsPageChangeManagementTests {
 	}
 
 	@Test
+	void textInANumberFieldIsMarkedNamingTheFieldAndNeverSent() {
+		open(LLAMA);
+		recordPosts();
+		browser.type("gpu_count", "abc");
+		browser.await("the field marked",
+				(driver) -> "true".equals(browser.field("gpu_count").getDomAttribute("aria-invalid")));
+		assertThat(violationNextTo("gpu_count")).isEqualTo("Enter a whole number in gpu_count.");
+
+		browser.byId("check").click();
+		browser.await("the check refused",
+				(driver) -> browser.byId("message").getText().startsWith("Would not be saved"));
+		assertThat(browser.byId("message").getText()).isEqualTo("Would not be saved: gpu_count is not a whole number.");
+		browser.await("focus on the field",
+				(driver) -> browser.field("gpu_count").equals(driver.switchTo().activeElement()));
+		browser.byId("save").click();
+		browser.await("the save refused", (driver) -> browser.byId("message").getText().startsWith("Not saved"));
+		assertThat(browser.byId("message").getText()).isEqualTo("Not saved: gpu_count is not a whole number.");
+		assertThat(violationNextTo("gpu_count")).isEqualTo("Enter a whole number in gpu_count.");
+		assertThat(browser.<List<Object>>script("return window.posted")).isEmpty();
+		assertThat(configFile(LLAMA)).doesNotExist();
+		browser.screenshot("21-text-in-a-number-field");
+
+		// Not a whole number either: refused alike.
+		browser.type("gpu_count", "1.5");
+		browser.byId("check").click();
+		browser.await("the check refused",
+				(driver) -> browser.byId("message").getText().startsWith("Would not be saved"));
+		assertThat(browser.<List<Object>>script("return window.posted")).isEmpty();
+
+		browser.type("gpu_count", "2");
+		browser.await("the mark gone", (driver) -> browser.field("gpu_count").getDomAttribute("aria-invalid") == null);
+		assertThat(browser.driver().findElements(By.cssSelector("#form .violation"))).isEmpty();
+		check();
+		assertThat(browser.<List<Object>>script("return window.posted")).hasSize(1);
+		assertThat(changeRows()).contains("/gpu_count 1 2");
+	}
+
+	@Test
 	void theHistoryListsAChangedSecretWithoutShowingIt() {
 		UnifiedPluginRegistry registry = sample.context().getBean(UnifiedPluginRegistry.class);
 		String first = registry.savePluginConfig(WHISPER, Map.of("beam_size", 3, "hf_token", "hf_FIRST_secret"),
@@ -270,6 +308,23 @@ class SettingsPageChangeManagementTests {
 	private static void check() {
 		browser.byId("check").click();
 		browser.await("the check", (driver) -> browser.byId("message").getText().startsWith("Checked"));
+	}
+
+	/**
+	 * Records the body of each POST the page sends from now on in {@code window.posted},
+	 * until the page is loaded again: the page calls the endpoint through {@code fetch}.
+	 */
+	private static void recordPosts() {
+		browser.script("window.posted = []; const send = window.fetch;"
+				+ "window.fetch = (url, init) => { if (init && init.method === 'POST') { window.posted.push(init.body); }"
+				+ " return send(url, init); };");
+	}
+
+	private static String violationNextTo(String name) {
+		return browser.field(name)
+			.findElement(By.xpath("ancestor::div[@data-schemapath][1]"))
+			.findElement(By.cssSelector(".violation"))
+			.getText();
 	}
 
 	private static List<String> changeRows() {
