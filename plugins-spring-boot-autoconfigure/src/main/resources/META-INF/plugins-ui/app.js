@@ -5,6 +5,7 @@
  *   POST   {endpoint}/{id}                  {"config": "<JSON text>", "revision": "..."}
  *   DELETE {endpoint}/{id}                  back to defaults
  *   DELETE {endpoint}/{id}/resources        stop its processes and cloud resource
+ *   GET    {endpoint}/{id}/revisions[/{r}]  its history; one revision, with what restoring it changes
  *   OPTIONS {endpoint}/{id}                 whether it takes writes (its Allow header)
  * Where the endpoint is comes from settings.json, next to this file; whether it takes
  * writes, from the endpoint itself, behind its own security. Text from the server and
@@ -146,6 +147,14 @@
       dd.textContent = String(value);
     }
     dl.appendChild(dd);
+  }
+
+  /**
+   * What a remote resource costs per hour now, or null: only a running one, as the
+   * server's cost estimates count it. A terminated resource stays listed with its price.
+   */
+  function hourlyPrice(remote) {
+    return (remote && remote.running && remote.estimatedCostPerHour != null) ? remote.estimatedCostPerHour : null;
   }
 
   function gpus(remote) {
@@ -441,8 +450,8 @@
     badge(badges, live.local ? 'local' : 'cloud');
     badge(badges, live.configured ? 'configured' : 'not configured', live.configured ? 'configured' : 'unconfigured');
     const remote = live.remoteResource;
-    if (remote && remote.estimatedCostPerHour != null) {
-      badge(badges, usd.format(remote.estimatedCostPerHour) + ' per hour', 'cost');
+    if (hourlyPrice(remote) != null) {
+      badge(badges, usd.format(hourlyPrice(remote)) + ' per hour', 'cost');
     }
     if (gpus(remote)) {
       badge(badges, gpus(remote));
@@ -539,7 +548,7 @@
       const remote = plugin.remoteResource;
       const cost = state.list.cloudCost.byPlugin[plugin.uniqueId];
       for (const value of [plugin.executionMode.replace(/_/g, ' '), plugin.configured ? 'yes' : 'no',
-        (remote && remote.estimatedCostPerHour != null) ? usd.format(remote.estimatedCostPerHour) : '—',
+        (hourlyPrice(remote) != null) ? usd.format(hourlyPrice(remote)) : '—',
         gpus(remote) || '—', remote ? remote.status : '—', plugin.pids.length ? plugin.pids.join(', ') : '—',
         usd.format(cost || 0)]) {
         row.appendChild(el('td', value));
@@ -668,7 +677,12 @@
     if (!Array.isArray(detail.savedPaths)) {
       return detail.revision != null || !!detail.configured;
     }
-    return detail.savedPaths.some((path) => path === at || path.startsWith(at + '/') || at.startsWith(path + '/'));
+    return detail.savedPaths.some((path) => overlap(path, at));
+  }
+
+  /** Whether two JSON Pointers are one place, or one lies inside the other. */
+  function overlap(one, other) {
+    return one === other || one.startsWith(other + '/') || other.startsWith(one + '/');
   }
 
   /**
@@ -679,10 +693,9 @@
    * left here, which keeps the saved value.
    */
   function blank(field, masked) {
-    if (field.editors && Number.isInteger(field.type) && field.editors[field.type]) {
-      // A field of several types: the one shown.
+    if (shownEditor(field) !== field) {
       const type = field.type;
-      const inner = blank(field.editors[type], masked);
+      const inner = blank(shownEditor(field), masked);
       return () => field.type === type && inner();
     }
     const input = field.input;
@@ -720,6 +733,11 @@
     }
     const left = JSON.stringify(field.getValue());
     return () => JSON.stringify(field.getValue()) === left;
+  }
+
+  /** The editor of a field as shown: of a field of several types, that of the type chosen. */
+  function shownEditor(field) {
+    return (field && field.editors && Number.isInteger(field.type) && field.editors[field.type]) || field;
   }
 
   function hiddenNote(field, text) {
@@ -870,6 +888,7 @@
       editor.on('change', () => {
         if (state.editor === editor) {
           markSecretsToResend();
+          markTextInNumbers();
         }
       });
       setWritable(state.writable);
@@ -1052,6 +1071,20 @@
     $('form-violations').hidden = true;
   }
 
+  /**
+   * Marks a field invalid, saying why beside it: the one way the form shows a problem of
+   * a field, whether the server or the page found it.
+   */
+  function markInvalid(field, id, text) {
+    const note = el('p', text, 'violation');
+    note.id = id;
+    field.container.appendChild(note);
+    const input = describe(field, id);
+    if (input) {
+      input.setAttribute('aria-invalid', 'true');
+    }
+  }
+
   /** Each violation next to its field; those of no field above the form. */
   function showViolations(violations) {
     clearViolations();
@@ -1059,13 +1092,7 @@
     violations.forEach((violation, index) => {
       const field = violation.path ? state.editor.getEditor(editorPath(violation.path)) : null;
       if (field && field.container) {
-        const note = el('p', violation.message, 'violation');
-        note.id = 'violation-' + index;
-        field.container.appendChild(note);
-        const input = describe(field, note.id);
-        if (input) {
-          input.setAttribute('aria-invalid', 'true');
-        }
+        markInvalid(field, 'violation-' + index, violation.message);
       } else {
         general.push((violation.path || 'configuration') + ': ' + violation.message);
       }
@@ -1077,6 +1104,54 @@
       list.appendChild(items);
       list.hidden = false;
     }
+  }
+
+  /**
+   * Marks each number field holding text that is no number, and unmarks those fixed.
+   * json-editor keeps such text and would send it as a string (a whole number field's
+   * "1.5" too), where an empty field sends nothing; Check and Save send nothing while one
+   * is marked.
+   * @return the fields marked, in the form's order: each its name and whether it takes a
+   * whole number
+   */
+  function markTextInNumbers() {
+    const NumberEditor = window.JSONEditor.defaults.editors.number;
+    const IntegerEditor = window.JSONEditor.defaults.editors.integer;
+    const marked = [];
+    const seen = new Set();
+    for (const registered of Object.values(state.editor.editors || {})) {
+      const field = shownEditor(registered);
+      if (!(field instanceof NumberEditor) || !field.container || !field.input || seen.has(field)) {
+        continue;
+      }
+      seen.add(field);
+      const id = 'number-' + field.formname.replace(/[^A-Za-z0-9_-]/g, '_');
+      const note = document.getElementById(id);
+      const value = field.getValue();
+      if (typeof value === 'string' && value !== '') {
+        const one = { name: field.getTitle(), whole: field instanceof IntegerEditor };
+        if (!note) {
+          markInvalid(field, id, 'Enter ' + (one.whole ? 'a whole number' : 'a number') + ' in ' + one.name + '.');
+        }
+        marked.push(one);
+      } else if (note) {
+        note.remove();
+        undescribe(field, id);
+        if (!field.container.querySelector('.violation')) {
+          field.input.removeAttribute('aria-invalid');
+        }
+      }
+    }
+    return marked;
+  }
+
+  /** Why Check or Save sent nothing: the number fields holding text. */
+  function textInNumbers(prefix, marked) {
+    if (marked.length === 1) {
+      return prefix + ': ' + marked[0].name + ' is not a ' + (marked[0].whole ? 'whole number' : 'number') + '.';
+    }
+    return prefix + ': ' + count(marked.length, 'field') + ' hold text where a number goes ('
+      + marked.map((one) => one.name).join(', ') + ').';
   }
 
   /**
@@ -1147,18 +1222,83 @@
     return (detail.awaited === false) ? ' Not every instance had applied it yet: see Applied.' : '';
   }
 
-  function showChanges(changes) {
+  /** A value in a table of changes; a masked one says it is hidden. */
+  function shown(value) {
+    return (value === MASK) ? 'hidden' : JSON.stringify(value === undefined ? null : value);
+  }
+
+  /** A row of a table of changes: the setting, then its value now and after. */
+  function changeRow(path, now, after) {
+    const row = el('tr');
+    row.appendChild(el('th', path || '(all)'));
+    row.firstChild.scope = 'row';
+    row.appendChild(el('td', now));
+    row.appendChild(el('td', after));
+    return row;
+  }
+
+  /**
+   * What Check found: each setting whose value a save would change, then each whose value
+   * stays but that a save would start saving (from its default) or stop saving (back to
+   * its default, the same value).
+   */
+  function showChanges(changes, savedOnly) {
     const rows = $('changes-rows');
     rows.textContent = '';
-    (changes || []).forEach((change) => {
-      const row = el('tr');
-      row.appendChild(el('th', change.path || '(all)'));
-      row.firstChild.scope = 'row';
-      row.appendChild(el('td', JSON.stringify(change.from)));
-      row.appendChild(el('td', JSON.stringify(change.to)));
-      rows.appendChild(row);
-    });
-    $('changes').hidden = !changes || !changes.length;
+    for (const change of changes) {
+      rows.appendChild(changeRow(change.path, shown(change.from), shown(change.to)));
+    }
+    for (const change of savedOnly || []) {
+      // The value stays: on the side where it is not saved, it is the default.
+      const value = shown(change.from === null ? change.to : change.from);
+      rows.appendChild(changeRow(change.path, value + (change.from === null ? ' (default)' : ''),
+        value + (change.to === null ? ' (default)' : '')));
+    }
+    $('changes').hidden = rows.children.length === 0;
+  }
+
+  /**
+   * What a save would change in what is saved but not in any value: the dry run's
+   * savedChanges beyond its changes.
+   */
+  function savedOnly(changes, savedChanges) {
+    return (savedChanges || []).filter((saved) => !changes.some((change) => overlap(change.path, saved.path)));
+  }
+
+  /**
+   * What Check says a save would do. The dry run's changes are of values; a save also
+   * writes values that equal their defaults, which change none: said too, and above all
+   * where nothing is saved yet, as then even a form left at its defaults writes the first
+   * revision.
+   */
+  function checked(changes, savedChanges) {
+    const detail = state.detail;
+    if (detail.revision == null) {
+      const saved = (savedChanges || []).length;
+      const start = detail.configured ? 'Checked: the saved settings cannot be read, so a save replaces them'
+        : 'Checked: nothing is saved yet, so a save writes the first revision';
+      if (saved === 0) {
+        return start + ', with no values: the defaults apply.';
+      }
+      return start + ', saving ' + count(saved, 'setting') + (changes.length ? '; it would change '
+        + count(changes.length, 'setting') + ' from the defaults.'
+        : (saved === 1 ? ', at its default.' : ', all at their defaults.'));
+    }
+    const onlySaved = savedOnly(changes, savedChanges);
+    if (!onlySaved.length) {
+      return changes.length ? 'Checked: a save would change ' + count(changes.length, 'setting') + '.'
+        : 'Checked: a save would change nothing.';
+    }
+    const started = onlySaved.filter((change) => change.from === null).length;
+    const stopped = onlySaved.length - started;
+    const also = [
+      started ? 'save ' + count(started, 'setting') + ' now at ' + (started === 1 ? 'its default' : 'their defaults')
+        : null,
+      stopped ? 'stop saving ' + count(stopped, 'setting') + ' equal to ' + (stopped === 1 ? 'its default'
+        : 'their defaults') : null
+    ].filter(Boolean).join(' and ');
+    return 'Checked: a save would change ' + (changes.length ? count(changes.length, 'setting') + ' and '
+      : 'no value, but would ') + also + '.';
   }
 
   /**
@@ -1211,16 +1351,21 @@
     }
     let invalid = false;
     await busy(async () => {
-      const body = Object.assign(saveBody(), { dryRun: true });
-      message('Checking…');
       clearViolations();
       showChanges([]);
+      const unreadable = markTextInNumbers();
+      if (unreadable.length) {
+        message(textInNumbers('Would not be saved', unreadable), true);
+        invalid = true;
+        return;
+      }
+      const body = Object.assign(saveBody(), { dryRun: true });
+      message('Checking…');
       const response = await call('POST', '/' + encodeURIComponent(state.uniqueId), body);
       if (response.ok) {
         const changes = response.json.changes || [];
-        showChanges(changes);
-        message(changes.length ? 'Checked: a save would change ' + count(changes.length, 'setting') + '.'
-          : 'Checked: a save would change nothing.');
+        showChanges(changes, savedOnly(changes, response.json.savedChanges));
+        message(checked(changes, response.json.savedChanges));
         return;
       }
       invalid = refused(response, 'check', 'Would not be saved');
@@ -1234,9 +1379,16 @@
     }
     let invalid = false;
     await busy(async () => {
+      clearViolations();
+      showChanges([]);
+      const unreadable = markTextInNumbers();
+      if (unreadable.length) {
+        message(textInNumbers('Not saved', unreadable), true);
+        invalid = true;
+        return;
+      }
       const body = Object.assign(saveBody(), { await: AWAIT });
       message('Saving…');
-      showChanges([]);
       const response = await call('POST', '/' + encodeURIComponent(state.uniqueId), body);
       if (response.ok) {
         showDetail(response.json);
@@ -1296,7 +1448,11 @@
     }
   }
 
-  /** Each setting where a revision differs from the current one, both masked alike. */
+  /**
+   * Each setting where a revision differs from the current one: what restoring it would
+   * change, as the server compares them. The page sees hidden values only masked, so it
+   * could not tell two of them apart; the server names those that differ, still masked.
+   */
   async function showRevisionDiff(revision) {
     const uniqueId = state.uniqueId;
     const response = await call('GET', '/' + encodeURIComponent(uniqueId) + '/revisions/'
@@ -1304,41 +1460,16 @@
     if (uniqueId !== state.uniqueId || !response.ok) {
       return;
     }
+    const changes = response.json.changes;
     const rows = $('history-diff-rows');
     rows.textContent = '';
-    const differences = [];
-    // Saved values against saved values: the revision has no defaults filled in.
-    const saved = {};
-    for (const at of state.detail.savedPaths || []) {
-      put(saved, at, get(state.detail.config || {}, at));
-    }
-    diff(saved, response.json.config || {}, '', differences);
-    for (const [at, now, then] of differences) {
-      const row = el('tr');
-      row.appendChild(el('th', at));
-      row.firstChild.scope = 'row';
-      row.appendChild(el('td', JSON.stringify(now)));
-      row.appendChild(el('td', JSON.stringify(then)));
-      rows.appendChild(row);
+    for (const change of changes || []) {
+      rows.appendChild(changeRow(change.path, shown(change.from), shown(change.to)));
     }
     $('history-diff-title').textContent = 'Revision ' + revision.slice(0, 12) + ' against the current settings: '
-      + (differences.length ? count(differences.length, 'difference') : 'no difference shown')
-      + ((state.masked.size && differences.length === 0) ? ' (hidden values cannot be compared here)' : '');
+      + (!Array.isArray(changes) ? 'not compared, as the current settings cannot be read'
+        : changes.length ? count(changes.length, 'difference') : 'no difference');
     $('history-diff').hidden = false;
-  }
-
-  function diff(now, then, at, into) {
-    const keys = new Set([...Object.keys(now), ...Object.keys(then)]);
-    for (const key of keys) {
-      const a = now[key];
-      const b = then[key];
-      const path = pointer(at, key);
-      if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
-        diff(a, b, path, into);
-      } else if (!same(a, b)) {
-        into.push([path, a === undefined ? null : a, b === undefined ? null : b]);
-      }
-    }
   }
 
   async function restoreRevision(revision) {

@@ -2,6 +2,7 @@ package dev.unifiedplugins.config;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,56 @@ public final class ConfigChanges {
 		List<ConfigChange> changes = new ArrayList<>();
 		compare(before, after, JsonPointer.empty(), changes);
 		return List.copyOf(changes);
+	}
+
+	/**
+	 * Lists the differences between two configurations as a store keeps them, without
+	 * defaults: where either holds a value, objects looked into down to their values and
+	 * anything else (an array, an empty object) one value, so a value saved equal to a
+	 * default differs from nothing saved there. A save's changes of effective values are
+	 * {@link #between}'s; these tell also what a save starts or stops saving where the
+	 * effective value stays the same, such as a first save of the defaults.
+	 * @param before the saved configuration as it was, empty for none
+	 * @param after the saved configuration as it would be
+	 * @return one change per path where the saved values differ, in the order of
+	 * {@code before}'s paths, then those only {@code after} has: {@code from} is null where
+	 * {@code before} saves nothing, {@code to} where {@code after} saves nothing
+	 */
+	public static List<ConfigChange> betweenSaved(Map<String, ?> before, Map<String, ?> after) {
+		Objects.requireNonNull(before, "before must not be null");
+		Objects.requireNonNull(after, "after must not be null");
+		Map<String, @Nullable Object> was = saved(before);
+		Map<String, @Nullable Object> will = saved(after);
+		Set<String> paths = new LinkedHashSet<>(was.keySet());
+		paths.addAll(will.keySet());
+		List<ConfigChange> changes = new ArrayList<>();
+		for (String path : paths) {
+			Object from = was.get(path);
+			Object to = will.get(path);
+			if (!same(from, to)) {
+				changes.add(new ConfigChange(path, from, to));
+			}
+		}
+		return List.copyOf(changes);
+	}
+
+	/** Each saved value by its JSON Pointer: non-empty objects looked into, anything else one value. */
+	private static Map<String, @Nullable Object> saved(Map<?, ?> config) {
+		Map<String, @Nullable Object> values = new LinkedHashMap<>();
+		addSaved(config, JsonPointer.empty(), values);
+		return values;
+	}
+
+	private static void addSaved(Map<?, ?> object, JsonPointer at, Map<String, @Nullable Object> values) {
+		object.forEach((key, value) -> {
+			JsonPointer path = at.appendProperty(String.valueOf(key));
+			if (value instanceof Map<?, ?> map && !map.isEmpty()) {
+				addSaved(map, path, values);
+			}
+			else {
+				values.put(path.toString(), value);
+			}
+		});
 	}
 
 	/**

@@ -8,8 +8,8 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
-import dev.unifiedplugins.config.ConfigChange;
 import dev.unifiedplugins.config.ConfigChanges;
+import dev.unifiedplugins.config.ConfigCheck;
 import dev.unifiedplugins.config.ConfigJson;
 import dev.unifiedplugins.config.ConfigRevision;
 import dev.unifiedplugins.config.ExpectedRevision;
@@ -80,10 +80,10 @@ final class PluginConfigs {
 
 	/**
 	 * Checks as {@link #save} does, then compares the stored configuration with the one
-	 * given, each over the schema's defaults; writes nothing.
+	 * given, each over the schema's defaults and as saved; writes nothing.
 	 * @throws PluginConfigConflictException when another revision is stored than expected
 	 */
-	List<ConfigChange> dryRun(String uniqueId, Map<String, Object> config, ExpectedRevision expected,
+	ConfigCheck dryRun(String uniqueId, Map<String, Object> config, ExpectedRevision expected,
 			@Nullable PluginConfigSchema schema, boolean validate) {
 		Map<String, Object> after = Objects.requireNonNull(check(uniqueId, config, expected, schema, validate, true));
 		StoredPluginConfig stored;
@@ -100,7 +100,9 @@ final class PluginConfigs {
 		if (!expected.matches(revision)) {
 			throw new PluginConfigConflictException(uniqueId, expected, revision);
 		}
-		return ConfigChanges.between(withDefaults((stored != null) ? stored.config() : Map.of(), schema), after);
+		Map<String, Object> before = (stored != null) ? stored.config() : Map.of();
+		return new ConfigCheck(ConfigChanges.between(withDefaults(before, schema), after),
+				ConfigChanges.betweenSaved(before, config));
 	}
 
 	/**

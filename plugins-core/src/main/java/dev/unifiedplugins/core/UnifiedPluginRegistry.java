@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 
 import dev.unifiedplugins.concurrent.Listeners;
 import dev.unifiedplugins.config.ConfigChange;
+import dev.unifiedplugins.config.ConfigCheck;
 import dev.unifiedplugins.config.ConfigRevision;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
@@ -437,7 +438,10 @@ public class UnifiedPluginRegistry {
 	 * @param uniqueId the plugin's unique id
 	 * @param config a JSON object
 	 * @param expected what must be stored for a save to go ahead
-	 * @return the changes, empty when the save would change nothing
+	 * <p>
+	 * Where nothing is saved, a save that changes no effective value still writes the first
+	 * revision: {@link #dryRunPluginConfig} tells that too.
+	 * @return the changes, empty when the save would change no effective value
 	 * @throws dev.unifiedplugins.config.PluginConfigValidationException as a save would
 	 * @throws PluginConfigConflictException when another revision is stored than expected
 	 * @throws UncheckedIOException when the store cannot be read
@@ -445,6 +449,24 @@ public class UnifiedPluginRegistry {
 	 */
 	public List<ConfigChange> checkPluginConfig(String uniqueId, Map<String, Object> config,
 			ExpectedRevision expected) {
+		return dryRunPluginConfig(uniqueId, config, expected).changes();
+	}
+
+	/**
+	 * The dry run of {@link #checkPluginConfig(String, Map, ExpectedRevision)}, with what the
+	 * save would change in the saved configuration itself besides: what it starts or stops
+	 * saving where the effective value stays the same, such as every value of a first save
+	 * made of the defaults, which changes no effective value.
+	 * @param uniqueId the plugin's unique id
+	 * @param config a JSON object
+	 * @param expected what must be stored for a save to go ahead
+	 * @return the changes of the effective and of the saved configuration
+	 * @throws dev.unifiedplugins.config.PluginConfigValidationException as a save would
+	 * @throws PluginConfigConflictException when another revision is stored than expected
+	 * @throws UncheckedIOException when the store cannot be read
+	 * @throws IllegalArgumentException also when a value cannot be held in JSON
+	 */
+	public ConfigCheck dryRunPluginConfig(String uniqueId, Map<String, Object> config, ExpectedRevision expected) {
 		return this.configs.dryRun(uniqueId, config, expected, schemaOf(uniqueId), this.validationEnabled);
 	}
 

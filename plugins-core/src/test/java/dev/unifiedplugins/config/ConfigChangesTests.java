@@ -97,6 +97,28 @@ class ConfigChangesTests {
 	}
 
 	@Test
+	void savedConfigurationsDifferWhereOneSavesAValueTheOtherDoesNot() {
+		// A first save of nothing but defaults: every value is new, from nothing saved.
+		assertThat(ConfigChanges.betweenSaved(Map.of(), Map.of("device", "cpu", "limits", Map.of("threads", 4))))
+			.containsExactlyInAnyOrder(new ConfigChange("/device", null, "cpu"), new ConfigChange("/limits/threads", null, 4));
+		assertThat(ConfigChanges.betweenSaved(Map.of("device", "cpu", "beam_size", 3), Map.of("beam_size", 3.0)))
+			.containsExactly(new ConfigChange("/device", "cpu", null));
+		assertThat(ConfigChanges.betweenSaved(Map.of("a", 1), Map.of("a", 1))).isEmpty();
+	}
+
+	@Test
+	void savedObjectsAreLookedIntoAndArraysAndEmptyObjectsAreOneValue() {
+		Map<String, Object> before = Map.of("server", Map.of("host", "a", "port", 1), "langs", List.of("en"), "extra",
+				Map.of());
+		Map<String, Object> after = Map.of("server", Map.of("host", "a", "port", 2), "langs", List.of("en", "de"),
+				"extra", Map.of());
+		assertThat(ConfigChanges.betweenSaved(before, after)).containsExactlyInAnyOrder(
+				new ConfigChange("/server/port", 1, 2), new ConfigChange("/langs", List.of("en"), List.of("en", "de")));
+		assertThat(ConfigChanges.betweenSaved(Map.of("extra", Map.of()), Map.of()))
+			.containsExactly(new ConfigChange("/extra", Map.of(), null));
+	}
+
+	@Test
 	void sameComparesListsElementByElement() {
 		assertThat(ConfigChanges.same(List.of(1, 2.0), List.of(1.0, 2))).isTrue();
 		assertThat(ConfigChanges.same(List.of(1, 2), List.of(2, 1))).isFalse();

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.unifiedplugins.config.ConfigChange;
+import dev.unifiedplugins.config.ConfigCheck;
 import dev.unifiedplugins.config.ConfigViolation;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
@@ -160,6 +161,34 @@ class UnifiedPluginRegistryCheckTests {
 			.containsExactly(new ConfigChange("/language", null, "de"));
 		assertThat(Files.exists(file())).isFalse();
 		assertThat(this.registry.getPlugin(ID).orElseThrow().configured()).isFalse();
+	}
+
+	@Test
+	void aDryRunWithNothingStoredListsEveryValueTheFirstSaveWouldStore() {
+		ConfigCheck check = this.registry.dryRunPluginConfig(ID, Map.of("device", "cpu", "beam_size", 5),
+				ExpectedRevision.none());
+
+		// No effective value changes, but the save would write them: it says so.
+		assertThat(check.changes()).isEmpty();
+		assertThat(check.savedChanges()).containsExactlyInAnyOrder(new ConfigChange("/device", null, "cpu"),
+				new ConfigChange("/beam_size", null, 5));
+		assertThat(Files.exists(file())).isFalse();
+	}
+
+	@Test
+	void aDryRunListsTheDefaultsASaveWouldStartOrStopSaving() {
+		String revision = this.registry.savePluginConfig(ID, Map.of("beam_size", 5, "language", "en"),
+				ExpectedRevision.any());
+
+		ConfigCheck check = this.registry.dryRunPluginConfig(ID, Map.of("device", "cpu", "language", "en"),
+				ExpectedRevision.of(revision));
+
+		assertThat(check.changes()).isEmpty();
+		assertThat(check.savedChanges()).containsExactlyInAnyOrder(new ConfigChange("/beam_size", 5, null),
+				new ConfigChange("/device", null, "cpu"));
+		assertThat(this.registry.dryRunPluginConfig(ID, Map.of("beam_size", 5.0, "language", "en"),
+				ExpectedRevision.of(revision)))
+			.isEqualTo(new ConfigCheck(List.of(), List.of()));
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package dev.unifiedplugins.actuate;
 
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -8,8 +9,12 @@ import dev.unifiedplugins.actuate.PluginsEndpointWebExtension.MessageDescriptor;
 import dev.unifiedplugins.actuate.PluginsEndpointWebExtension.RevisionDescriptor;
 import dev.unifiedplugins.actuate.PluginsEndpointWebExtension.RevisionDetailDescriptor;
 import dev.unifiedplugins.actuate.PluginsEndpointWebExtension.RevisionsDescriptor;
+import dev.unifiedplugins.config.ConfigChange;
+import dev.unifiedplugins.config.ConfigChanges;
 import dev.unifiedplugins.config.ConfigRevision;
+import dev.unifiedplugins.config.PluginConfigException;
 import dev.unifiedplugins.config.PluginConfigRevisionNotFoundException;
+import dev.unifiedplugins.config.PluginConfigSchema;
 import dev.unifiedplugins.config.StoredPluginConfig;
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
@@ -20,7 +25,8 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
  * The answers of the {@code plugins} endpoint's history operations: a plugin's revisions,
- * and one revision's configuration, masked as the detail view masks the current one.
+ * and one revision's configuration, masked as the detail view masks the current one, with
+ * what restoring it would change.
  */
 final class ConfigHistoryView {
 
@@ -76,7 +82,7 @@ final class ConfigHistoryView {
 			return null;
 		}
 		if (entry.get().deleted()) {
-			return new RevisionDetailDescriptor(describe(entry.get()), null);
+			return new RevisionDetailDescriptor(describe(entry.get()), null, null);
 		}
 		StoredPluginConfig stored = this.registry.loadPluginConfigRevision(uniqueId, revision).orElse(null);
 		if (stored == null) {
@@ -85,8 +91,28 @@ final class ConfigHistoryView {
 		Map<String, Object> schema = this.registry.getRegisteredPlugin(uniqueId)
 			.map(PluginMetadata::configSchema)
 			.orElse(Map.of());
+		List<ConfigChange> changes = restoreChanges(uniqueId, stored.config(), schema);
 		return new RevisionDetailDescriptor(describe(entry.get()),
-				this.endpoint.shownConfig(stored.config(), schema, securityContext));
+				this.endpoint.shownConfig(stored.config(), schema, securityContext),
+				(changes != null) ? this.endpoint.shownChanges(uniqueId, changes, securityContext) : null);
+	}
+
+	/**
+	 * What restoring a revision would change, compared here with the real values: a client
+	 * comparing the masked ones could not tell two hidden values apart.
+	 * @return the changes, or null when the current configuration cannot be read
+	 */
+	private @Nullable List<ConfigChange> restoreChanges(String uniqueId, Map<String, Object> restored,
+			Map<String, Object> schema) {
+		Map<String, Object> current;
+		try {
+			current = this.registry.loadPluginConfig(uniqueId);
+		}
+		catch (PluginConfigException ex) {
+			return null;
+		}
+		PluginConfigSchema defaults = PluginConfigSchema.of(schema);
+		return ConfigChanges.between(defaults.withDefaults(current), defaults.withDefaults(restored));
 	}
 
 	private static RevisionDescriptor describe(ConfigRevision revision) {

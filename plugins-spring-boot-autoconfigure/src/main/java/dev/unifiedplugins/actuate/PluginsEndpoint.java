@@ -463,12 +463,11 @@ public class PluginsEndpoint {
 	}
 
 	/**
-	 * One value a save would change, as a dry run shows it.
+	 * One value that differs, as a dry run or a revision of the history shows it.
 	 *
 	 * @param path where, as a JSON Pointer into the configuration
-	 * @param from the effective value now (saved, else the schema's default), null when
-	 * there is none; masked as the detail view masks it
-	 * @param to the effective value after the save, null when there would be none; masked
+	 * @param from the value now, null when there is none; masked as the detail view masks it
+	 * @param to the value after the save (or restore), null when there would be none; masked
 	 * alike
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)

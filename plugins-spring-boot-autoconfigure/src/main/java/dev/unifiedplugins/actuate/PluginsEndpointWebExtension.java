@@ -10,7 +10,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.unifiedplugins.actuate.PluginsEndpoint.ChangeDescriptor;
 import dev.unifiedplugins.actuate.PluginsEndpoint.PluginDetailDescriptor;
-import dev.unifiedplugins.config.ConfigChange;
+import dev.unifiedplugins.config.ConfigCheck;
 import dev.unifiedplugins.config.ConfigJson;
 import dev.unifiedplugins.config.ConfigViolation;
 import dev.unifiedplugins.config.PluginConfigBusyException;
@@ -45,8 +45,8 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  * (the last writer wins); an empty one expects that nothing is stored. A loaded plugin is
  * asked to validate the configuration after its schema: a refusal is a 400 with the
  * plugin's message. With {@code "dryRun": true}, every check runs and nothing is written:
- * 200 with {@code {"dryRun": true, "valid": true, "changes": [...]}}, or the answer the
- * save would get. With {@code "await": "5s"}, a save answers once every live instance that
+ * 200 with {@code {"dryRun": true, "valid": true, "changes": [...], "savedChanges": [...]}},
+ * or the answer the save would get. With {@code "await": "5s"}, a save answers once every live instance that
  * has the plugin loaded applied the new revision or failed to, or the wait (at most
  * {@code plugins.await-timeout}) ran out: the detail view with {@code "awaited": true} or
  * {@code false}.</li>
@@ -56,7 +56,8 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
  * history does not have, 400 for a deletion.</li>
  * <li>{@code GET /actuator/plugins/{uniqueId}/revisions}: the history, newest first;
  * {@code GET /actuator/plugins/{uniqueId}/revisions/{revision}}: one revision with its
- * configuration, masked as the detail view masks; 404 for an unknown plugin or revision.
+ * configuration, masked as the detail view masks, and what restoring it would change; 404
+ * for an unknown plugin or revision.
  * These are reads, served with read-only access too.</li>
  * <li>{@code DELETE /actuator/plugins/{uniqueId}}: 200 with the detail view, back to
  * defaults.</li>
@@ -166,11 +167,11 @@ public class PluginsEndpointWebExtension {
 			return WriteFailures.answer("save", uniqueId, ex);
 		}
 		boolean checkOnly = Boolean.TRUE.equals(dryRun);
-		List<ConfigChange> changes = null;
+		ConfigCheck checked = null;
 		String saved = null;
 		try {
 			if (checkOnly) {
-				changes = this.writer.check(uniqueId, values, PluginsEndpointWriter.expected(revision),
+				checked = this.writer.check(uniqueId, values, PluginsEndpointWriter.expected(revision),
 						securityContext.getPrincipal());
 			}
 			else {
@@ -181,9 +182,10 @@ public class PluginsEndpointWebExtension {
 		catch (RuntimeException ex) {
 			return WriteFailures.answer(checkOnly ? "check" : "save", uniqueId, ex);
 		}
-		if (changes != null) {
-			return new WebEndpointResponse<>(
-					new DryRunDescriptor(true, true, this.endpoint.shownChanges(uniqueId, changes, securityContext)));
+		if (checked != null) {
+			return new WebEndpointResponse<>(new DryRunDescriptor(true, true,
+					this.endpoint.shownChanges(uniqueId, checked.changes(), securityContext),
+					this.endpoint.shownChanges(uniqueId, checked.savedChanges(), securityContext)));
 		}
 		return (saved != null && awaitFor != null) ? awaited(uniqueId, saved, awaitFor, securityContext)
 				: detail(uniqueId, securityContext);
@@ -370,10 +372,14 @@ public class PluginsEndpointWebExtension {
 	 * @param dryRun always true: nothing was written
 	 * @param valid always true: a configuration that fails a check gets the save's 400
 	 * @param changes what the save would change, path by path, in the order of the keys;
-	 * empty when nothing
+	 * empty when nothing: the effective values, each the saved one else the schema's default
+	 * @param savedChanges what the save would change in the saved configuration itself,
+	 * without defaults: where nothing is saved yet, every value the save would store, even
+	 * those equal to their defaults, which are no change in {@code changes}; empty exactly
+	 * when the save would store what is stored now
 	 */
-	public record DryRunDescriptor(boolean dryRun, boolean valid, List<ChangeDescriptor> changes)
-			implements OperationResponseBody {
+	public record DryRunDescriptor(boolean dryRun, boolean valid, List<ChangeDescriptor> changes,
+			List<ChangeDescriptor> savedChanges) implements OperationResponseBody {
 	}
 
 	/**
@@ -412,9 +418,15 @@ public class PluginsEndpointWebExtension {
 	 * @param entry the revision
 	 * @param config its configuration as stored, masked as the detail view masks; null for a
 	 * deletion
+	 * @param changes what restoring it would change, as a dry run lists them: the current
+	 * effective configuration ({@code from}) against the revision's over the schema's
+	 * defaults ({@code to}), values masked as the detail view masks them, paths always
+	 * shown, so that a hidden value that differs is listed; null for a deletion, or when the
+	 * current configuration cannot be read
 	 */
 	public record RevisionDetailDescriptor(@JsonUnwrapped RevisionDescriptor entry,
-			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Map<String, Object> config)
+			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Map<String, Object> config,
+			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable List<ChangeDescriptor> changes)
 			implements OperationResponseBody {
 	}
 

@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-import dev.unifiedplugins.config.ConfigChange;
+import dev.unifiedplugins.config.ConfigCheck;
 import dev.unifiedplugins.config.ConfigViolation;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.PluginConfigConflictException;
@@ -139,19 +139,20 @@ public class PluginsEndpointWriter {
 	 * @param config the configuration
 	 * @param expected what must be stored for the save to go ahead
 	 * @param principal who checks, or null
-	 * @return what the save would change, unmasked: the caller masks them for showing
+	 * @return what the save would change, in the effective and in the saved configuration,
+	 * unmasked: the caller masks them for showing
 	 * @throws PluginConfigConflictException when another revision is stored
 	 * @throws PluginConfigValidationException as {@link #save}
 	 * @throws IllegalArgumentException when a value cannot be saved
 	 * @throws java.io.UncheckedIOException when the store cannot be read
 	 */
-	public List<ConfigChange> check(String uniqueId, Map<String, Object> config, ExpectedRevision expected,
+	public ConfigCheck check(String uniqueId, Map<String, Object> config, ExpectedRevision expected,
 			@Nullable Principal principal) {
 		return MaskedValues.containsMask(config)
 				? restoringMasks(uniqueId, config, expected, principal,
-						(restored, expectation, kept) -> this.registry.checkPluginConfig(uniqueId, restored,
+						(restored, expectation, kept) -> this.registry.dryRunPluginConfig(uniqueId, restored,
 								expectation))
-				: this.registry.checkPluginConfig(uniqueId, config, expected);
+				: this.registry.dryRunPluginConfig(uniqueId, config, expected);
 	}
 
 	/**

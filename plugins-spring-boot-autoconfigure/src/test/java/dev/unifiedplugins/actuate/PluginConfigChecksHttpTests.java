@@ -90,7 +90,9 @@ class PluginConfigChecksHttpTests {
 		assertThat(dryRun.statusCode()).as(dryRun.body()).isEqualTo(200);
 		assertThat(JSON.readTree(dryRun.body())).isEqualTo(JSON.readTree("{\"dryRun\": true, \"valid\": true, "
 				+ "\"changes\": [{\"path\": \"/device\", \"from\": \"******\", \"to\": \"******\"}, "
-				+ "{\"path\": \"/language\", \"from\": \"******\", \"to\": null}]}"));
+				+ "{\"path\": \"/language\", \"from\": \"******\", \"to\": null}], "
+				+ "\"savedChanges\": [{\"path\": \"/language\", \"from\": \"******\", \"to\": null}, "
+				+ "{\"path\": \"/device\", \"from\": null, \"to\": \"******\"}]}"));
 		assertThat(dryRun.body()).doesNotContain("cuda").doesNotContain("hf_SECRET");
 		assertThat(Files.readAllBytes(file())).isEqualTo(saved);
 		assertThat(this.changes).isEmpty();
@@ -110,12 +112,38 @@ class PluginConfigChecksHttpTests {
 		assertThat(dryRun.statusCode()).as(dryRun.body()).isEqualTo(200);
 		assertThat(JSON.readTree(dryRun.body())).isEqualTo(JSON.readTree("{\"dryRun\": true, \"valid\": true, "
 				+ "\"changes\": [{\"path\": \"/device\", \"from\": \"cpu\", \"to\": \"cuda\"}, "
-				+ "{\"path\": \"/hf_token\", \"from\": \"******\", \"to\": \"******\"}]}"));
+				+ "{\"path\": \"/hf_token\", \"from\": \"******\", \"to\": \"******\"}], "
+				+ "\"savedChanges\": [{\"path\": \"/hf_token\", \"from\": \"******\", \"to\": \"******\"}, "
+				+ "{\"path\": \"/device\", \"from\": null, \"to\": \"cuda\"}]}"));
 		assertThat(dryRun.body()).doesNotContain("hf_SECRET").doesNotContain("hf_OTHER");
 		assertThat(JSON.readTree(post(base, "{\"config\": {\"beam_size\": 3, \"hf_token\": \"******\"}, "
 				+ "\"dryRun\": true}").body()).get("changes").size()).isZero();
 		assertThat(Files.readAllBytes(file())).isEqualTo(saved);
 		assertThat(this.changes).isEmpty();
+	}
+
+	@Test
+	void aDryRunWithNothingSavedListsEveryValueTheFirstSaveWouldStore() throws Exception {
+		String base = start("always");
+		this.changes.clear();
+
+		// A form sends every field: one value changes, and the save would store both, the
+		// device at its default too, as the first revision.
+		HttpResponse<String> dryRun = post(base,
+				"{\"config\": {\"device\": \"cpu\", \"beam_size\": 3}, \"revision\": \"\", \"dryRun\": true}");
+
+		assertThat(dryRun.statusCode()).as(dryRun.body()).isEqualTo(200);
+		assertThat(JSON.readTree(dryRun.body())).isEqualTo(JSON.readTree("{\"dryRun\": true, \"valid\": true, "
+				+ "\"changes\": [{\"path\": \"/beam_size\", \"from\": 5, \"to\": 3}], "
+				+ "\"savedChanges\": [{\"path\": \"/device\", \"from\": null, \"to\": \"cpu\"}, "
+				+ "{\"path\": \"/beam_size\", \"from\": null, \"to\": 3}]}"));
+		assertThat(file()).doesNotExist();
+		assertThat(this.changes).isEmpty();
+
+		// Once saved so, the same save would store what is stored: nothing changes at all.
+		assertThat(post(base, "{\"config\": {\"device\": \"cpu\", \"beam_size\": 3}}").statusCode()).isEqualTo(200);
+		assertThat(JSON.readTree(post(base, "{\"config\": {\"device\": \"cpu\", \"beam_size\": 3}, \"dryRun\": true}")
+			.body())).isEqualTo(JSON.readTree("{\"dryRun\": true, \"valid\": true, \"changes\": [], \"savedChanges\": []}"));
 	}
 
 	@Test

@@ -76,7 +76,8 @@ class PluginsEndpointAppliedHttpTests {
 		HttpResponse<String> checked = post(base, "stt_tuner",
 				"{\"config\": {\"beam_size\": 3}, \"dryRun\": true, \"await\": \"10s\"}");
 		assertThat(checked.statusCode()).as(checked.body()).isEqualTo(200);
-		assertThat(JSON.readTree(checked.body()).propertyNames()).containsExactly("dryRun", "valid", "changes");
+		assertThat(JSON.readTree(checked.body()).propertyNames()).containsExactly("dryRun", "valid", "changes",
+				"savedChanges");
 	}
 
 	private String start(boolean loadOnStart) {

@@ -84,6 +84,11 @@ class PluginsEndpointHistoryHttpTests {
 		assertThat(old.get("deleted").asBoolean()).isFalse();
 		assertThat(old.get("config")).isEqualTo(JSON.readTree(
 				"{\"device\": \"cpu\", \"beam_size\": 3, \"hf_token\": \"" + MASK + "\"}"));
+		// What restoring it would change, compared with the real values: the secret differs.
+		assertThat(old.get("changes").values()).containsExactlyInAnyOrder(
+				JSON.readTree("{\"path\": \"/device\", \"from\": \"cuda\", \"to\": \"cpu\"}"),
+				JSON.readTree("{\"path\": \"/beam_size\", \"from\": 5, \"to\": 3}"),
+				JSON.readTree("{\"path\": \"/hf_token\", \"from\": \"" + MASK + "\", \"to\": \"" + MASK + "\"}"));
 
 		// The client restores what it never saw: the secret comes from the history.
 		HttpResponse<String> restored = post(base, "{\"restore\": \"" + first + "\", \"revision\": \"" + second + "\"}");
@@ -150,17 +155,27 @@ class PluginsEndpointHistoryHttpTests {
 	}
 
 	@Test
-	void showValuesNeverMasksEveryValueOfARevision() throws Exception {
+	void showValuesNeverMasksEveryValueOfARevisionAndNamesThoseThatDiffer() throws Exception {
 		String base = start("--management.endpoint.plugins.show-values=never");
 		String first = revision(post(base,
 				"{\"config\": {\"device\": \"cuda\", \"beam_size\": 7, \"language\": \"de\", \"hf_token\": \"hf_X\"}}"));
+		revision(post(base,
+				"{\"config\": {\"device\": \"cuda\", \"beam_size\": 8, \"language\": \"de\", \"hf_token\": \"hf_Y\"}}"));
 
 		HttpResponse<String> response = get(base, "/revisions/" + first);
 
 		assertThat(response.statusCode()).isEqualTo(200);
-		assertThat(JSON.readTree(response.body()).get("config")).isEqualTo(JSON.readTree("{\"device\": \"" + MASK
+		JsonNode shown = JSON.readTree(response.body());
+		assertThat(shown.get("config")).isEqualTo(JSON.readTree("{\"device\": \"" + MASK
 				+ "\", \"beam_size\": \"" + MASK + "\", \"language\": \"" + MASK + "\", \"hf_token\": \"" + MASK + "\"}"));
-		assertThat(response.body()).doesNotContain("cuda").doesNotContain("\"de\"").doesNotContain("hf_X");
+		// Every value is hidden, and those that differ are named, those that do not left out.
+		assertThat(shown.get("changes").values()).containsExactlyInAnyOrder(
+				JSON.readTree("{\"path\": \"/beam_size\", \"from\": \"" + MASK + "\", \"to\": \"" + MASK + "\"}"),
+				JSON.readTree("{\"path\": \"/hf_token\", \"from\": \"" + MASK + "\", \"to\": \"" + MASK + "\"}"));
+		assertThat(response.body()).doesNotContain("cuda")
+			.doesNotContain("\"de\"")
+			.doesNotContain("hf_X")
+			.doesNotContain("hf_Y");
 	}
 
 	@Test

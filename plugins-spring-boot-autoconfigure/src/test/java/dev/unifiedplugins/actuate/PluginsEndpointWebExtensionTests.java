@@ -306,6 +306,7 @@ class PluginsEndpointWebExtensionTests {
 			.getBody();
 		assertThat(deletion.entry().deleted()).isTrue();
 		assertThat(deletion.config()).isNull();
+		assertThat(deletion.changes()).isNull();
 		assertThat(json.writeValueAsString(old)).doesNotContain("hf_FIRST").contains("\"writtenBy\":");
 	}
 

@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import dev.unifiedplugins.actuate.WriteFixtures.InterferingStore;
 import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.config.ConfigChange;
+import dev.unifiedplugins.config.ConfigCheck;
 import dev.unifiedplugins.config.ConfigViolation;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.PluginConfigConflictException;
@@ -167,9 +168,11 @@ class PluginsEndpointWriterTests {
 
 		assertThat(this.writer.check(ID, Map.of("device", "cuda", "hf_token", MaskedValues.MASK),
 				ExpectedRevision.of(first), OPERATOR))
-			.containsExactly(new ConfigChange("/device", "cpu", "cuda"));
-		assertThat(this.writer.check(ID, Map.of("device", "cpu", "hf_token", "hf_OTHER"), ExpectedRevision.any(), null))
-			.containsExactly(new ConfigChange("/hf_token", "hf_SECRET", "hf_OTHER"));
+			.isEqualTo(new ConfigCheck(List.of(new ConfigChange("/device", "cpu", "cuda")),
+					List.of(new ConfigChange("/device", "cpu", "cuda"))));
+		assertThat(this.writer
+			.check(ID, Map.of("device", "cpu", "hf_token", "hf_OTHER"), ExpectedRevision.any(), null)
+			.changes()).containsExactly(new ConfigChange("/hf_token", "hf_SECRET", "hf_OTHER"));
 
 		assertThat(this.registry.loadStoredPluginConfig(ID).orElseThrow())
 			.isEqualTo(new StoredPluginConfig(Map.of("device", "cpu", "hf_token", "hf_SECRET"), first));

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 
+import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,6 +100,38 @@ class HiddenValuesSettingsPageTests {
 			assertThat(browser.<List<String>>script(
 					"return Array.from(document.querySelectorAll('#form input')).map((e) => e.value)"))
 				.contains("mistralai/Voxtral-Mini-3B-2507");
+		}
+	}
+
+	@Test
+	void theHistorySaysWhichHiddenSettingsDifferWithoutShowingThem() {
+		UnifiedPluginRegistry registry = sample.context().getBean(UnifiedPluginRegistry.class);
+		String first = registry.savePluginConfig(WHISPER,
+				Map.of("device", "cuda", "language", "zq", "beam_size", 3, "hf_token", "hf_FIRST"),
+				ExpectedRevision.any());
+		registry.savePluginConfig(WHISPER,
+				Map.of("device", "cuda", "language", "zq", "beam_size", 4, "hf_token", "hf_SECOND"),
+				ExpectedRevision.any());
+		try (Browser browser = Browser.open(1280, 1000)) {
+			browser.openSettings(sample.baseUrl(), WHISPER);
+			WebElement row = browser.await("the first revision in the history",
+					(driver) -> driver.findElements(By.cssSelector("#history-rows tr"))
+						.stream()
+						.filter((candidate) -> candidate.getText().startsWith(first.substring(0, 12)))
+						.findFirst()
+						.orElse(null));
+			row.findElement(By.xpath(".//button[text()='Changes']")).click();
+			browser.await("the differences", (driver) -> driver.findElement(By.id("history-diff")).isDisplayed());
+
+			// Every value is hidden: those that differ are named, those that do not are left out.
+			assertThat(browser.driver().findElement(By.id("history-diff-title")).getText()).endsWith("2 differences");
+			assertThat(browser.driver().findElements(By.cssSelector("#history-diff-rows tr")))
+				.extracting(WebElement::getText)
+				.containsExactly("/beam_size hidden hidden", "/hf_token hidden hidden");
+			assertThat(browser.driver().getPageSource()).doesNotContain("hf_FIRST")
+				.doesNotContain("hf_SECOND")
+				.doesNotContain("zq");
+			browser.screenshot("19-history-hidden-values");
 		}
 	}
 

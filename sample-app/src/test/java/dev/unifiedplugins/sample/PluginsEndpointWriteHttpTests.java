@@ -171,6 +171,20 @@ class PluginsEndpointWriteHttpTests {
 		assertThat(send("DELETE", "/llm_llama3_cloud/other", null).statusCode()).isEqualTo(404);
 	}
 
+	@Test
+	@Order(9)
+	void aDryRunOfTheDefaultsWithNothingSavedSaysWhatTheFirstRevisionWouldStore() throws Exception {
+		HttpResponse<String> response = send("POST", "/llm_llama3_cloud", "{\"config\": {\"gpu_type\": \"A100\", "
+				+ "\"gpu_count\": 1}, \"revision\": \"\", \"dryRun\": true}");
+
+		// No effective value changes, yet a save would write these values: the answer says so.
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		assertThat(json.readTree(response.body())).isEqualTo(json.readTree("{\"dryRun\": true, \"valid\": true, "
+				+ "\"changes\": [], \"savedChanges\": [{\"path\": \"/gpu_type\", \"from\": null, \"to\": \"A100\"}, "
+				+ "{\"path\": \"/gpu_count\", \"from\": null, \"to\": 1}]}"));
+		assertThat(sample.configDir().resolve("llm_llama3_cloud.json")).doesNotExist();
+	}
+
 	private static String storedRevision() {
 		return sample.context()
 			.getBean(UnifiedPluginRegistry.class)

@@ -447,6 +447,36 @@ class SettingsPageBrowserTests {
 		assertThat(browser.byId("hours-error").getText()).endsWith("the costs shown are for 3 h.");
 	}
 
+	@Test
+	@Order(17)
+	void theCostBadgeShowsWhatTheResourceCostsNowNotAfterItIsTerminated() throws Exception {
+		// A GPU running, whatever earlier tests did to the one rented at the start.
+		assertThat(send("POST", "/llm/generate", "{\"prompt\": \"Hello\"}").statusCode()).isEqualTo(200);
+		open(LLAMA);
+		assertThat(badges()).contains("$4.40 per hour");
+		assertThat(comparisonRows().get(1)).contains("$4.40");
+
+		browser.byId("stop").click();
+		browser.await("confirmation", ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
+		browser.byId("confirm-ok").click();
+		browser.await("terminated", (driver) -> fact("Remote resource").endsWith("terminated"));
+		assertThat(badges()).noneMatch((badge) -> badge.contains("per hour"));
+		assertThat(comparisonRows().get(1)).doesNotContain("$4.40");
+		assertThat(fact("Cost for 1 h")).isEqualTo("$0.00");
+
+		// Terminated elsewhere (by the cost guard, say): the page's next refresh shows it.
+		assertThat(send("POST", "/llm/generate", "{\"prompt\": \"Again\"}").statusCode()).isEqualTo(200);
+		open(LLAMA);
+		assertThat(badges()).contains("$4.40 per hour");
+		assertThat(send("DELETE", "/actuator/plugins/" + LLAMA + "/resources", null).statusCode()).isEqualTo(200);
+		WebElement hours = browser.byId("hours");
+		hours.clear();
+		hours.sendKeys("2");
+		browser.await("the list read again", (driver) -> fact("Cost for 2 h").equals("$0.00"));
+		assertThat(badges()).noneMatch((badge) -> badge.contains("per hour"));
+		assertThat(comparisonRows().get(1)).doesNotContain("$4.40");
+	}
+
 	// ------------------------------------------------------------------ page helpers
 
 	/** Loads the page afresh on a plugin and waits until its form is ready. */
@@ -539,6 +569,16 @@ class SettingsPageBrowserTests {
 		catch (IOException | InterruptedException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	private static HttpResponse<String> send(String method, String path, String body) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(sample.baseUrl() + path));
+		if (body != null) {
+			request.header("Content-Type", "application/json");
+		}
+		return http.send(request.method(method,
+				(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody())
+			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private static HttpResponse<String> post(String uniqueId, String body) throws Exception {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,6 +34,10 @@ class SettingsPageChangeManagementTests {
 	private static final String LLAMA = "llm_llama3_cloud";
 
 	private static final String OLLAMA = "llm_ollama_local";
+
+	private static final String WHISPER = "transcription_whisper_tiny";
+
+	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private static StartedSample sample;
 
@@ -58,7 +63,8 @@ class SettingsPageChangeManagementTests {
 		browser.byId("check").click();
 		browser.await("the changes", (driver) -> browser.byId("message").getText().startsWith("Checked"));
 
-		assertThat(browser.byId("message").getText()).isEqualTo("Checked: a save would change 2 settings.");
+		assertThat(browser.byId("message").getText()).isEqualTo("Checked: nothing is saved yet, so a save writes "
+				+ "the first revision, saving 2 settings; it would change 2 settings from the defaults.");
 		assertThat(changeRows()).containsExactly("/gpu_type \"A100\" \"H100\"", "/gpu_count 1 2");
 		assertThat(configFile(LLAMA)).doesNotExist();
 		browser.screenshot("15-check-changes");
@@ -86,13 +92,99 @@ class SettingsPageChangeManagementTests {
 	}
 
 	@Test
-	void checkWithoutAChangeSaysSo() {
+	void checkOfAPluginWithNothingSavedSaysThatASaveWritesTheFirstRevisionWithTheValuesShown() throws Exception {
 		open(LLAMA);
-		browser.byId("check").click();
-		browser.await("the answer", (driver) -> browser.byId("message").getText().startsWith("Checked"));
+		assertThat(fact("Revision")).isEqualTo("none saved");
+		check();
 
+		// The form holds the defaults, so no value changes; but a save writes them all.
+		assertThat(browser.byId("message").getText()).isEqualTo("Checked: nothing is saved yet, so a save writes "
+				+ "the first revision, saving 2 settings, all at their defaults.");
+		assertThat(changeRows()).containsExactly("/gpu_type \"A100\" (default) \"A100\"",
+				"/gpu_count 1 (default) 1");
+		assertThat(configFile(LLAMA)).doesNotExist();
+		browser.screenshot("20-check-first-revision");
+
+		// What Check listed is what Save writes.
+		browser.byId("save").click();
+		browser.await("saved", (driver) -> browser.byId("message").getText().startsWith("Saved (revision "));
+		assertThat(json.readTree(Files.readString(configFile(LLAMA))))
+			.isEqualTo(json.readTree("{\"gpu_type\": \"A100\", \"gpu_count\": 1}"));
+
+		// Now saved as the form holds them: a save would change nothing.
+		check();
 		assertThat(browser.byId("message").getText()).isEqualTo("Checked: a save would change nothing.");
 		assertThat(changeRows()).isEmpty();
+		sample.context().getBean(UnifiedPluginRegistry.class).deletePluginConfig(LLAMA);
+	}
+
+	@Test
+	void checkSaysWhichDefaultsASaveWouldStartSaving() {
+		UnifiedPluginRegistry registry = sample.context().getBean(UnifiedPluginRegistry.class);
+		registry.savePluginConfig(LLAMA, Map.of("gpu_count", 2), ExpectedRevision.any());
+		open(LLAMA);
+		check();
+
+		assertThat(browser.byId("message").getText())
+			.isEqualTo("Checked: a save would change no value, but would save 1 setting now at its default.");
+		assertThat(changeRows()).containsExactly("/gpu_type \"A100\" (default) \"A100\"");
+		registry.deletePluginConfig(LLAMA);
+	}
+
+	@Test
+	void textInANumberFieldIsMarkedNamingTheFieldAndNeverSent() {
+		open(LLAMA);
+		recordPosts();
+		browser.type("gpu_count", "abc");
+		browser.await("the field marked",
+				(driver) -> "true".equals(browser.field("gpu_count").getDomAttribute("aria-invalid")));
+		assertThat(violationNextTo("gpu_count")).isEqualTo("Enter a whole number in gpu_count.");
+
+		browser.byId("check").click();
+		browser.await("the check refused",
+				(driver) -> browser.byId("message").getText().startsWith("Would not be saved"));
+		assertThat(browser.byId("message").getText()).isEqualTo("Would not be saved: gpu_count is not a whole number.");
+		browser.await("focus on the field",
+				(driver) -> browser.field("gpu_count").equals(driver.switchTo().activeElement()));
+		browser.byId("save").click();
+		browser.await("the save refused", (driver) -> browser.byId("message").getText().startsWith("Not saved"));
+		assertThat(browser.byId("message").getText()).isEqualTo("Not saved: gpu_count is not a whole number.");
+		assertThat(violationNextTo("gpu_count")).isEqualTo("Enter a whole number in gpu_count.");
+		assertThat(browser.<List<Object>>script("return window.posted")).isEmpty();
+		assertThat(configFile(LLAMA)).doesNotExist();
+		browser.screenshot("21-text-in-a-number-field");
+
+		// Not a whole number either: refused alike.
+		browser.type("gpu_count", "1.5");
+		browser.byId("check").click();
+		browser.await("the check refused",
+				(driver) -> browser.byId("message").getText().startsWith("Would not be saved"));
+		assertThat(browser.<List<Object>>script("return window.posted")).isEmpty();
+
+		browser.type("gpu_count", "2");
+		browser.await("the mark gone", (driver) -> browser.field("gpu_count").getDomAttribute("aria-invalid") == null);
+		assertThat(browser.driver().findElements(By.cssSelector("#form .violation"))).isEmpty();
+		check();
+		assertThat(browser.<List<Object>>script("return window.posted")).hasSize(1);
+		assertThat(changeRows()).contains("/gpu_count 1 2");
+	}
+
+	@Test
+	void theHistoryListsAChangedSecretWithoutShowingIt() {
+		UnifiedPluginRegistry registry = sample.context().getBean(UnifiedPluginRegistry.class);
+		String first = registry.savePluginConfig(WHISPER, Map.of("beam_size", 3, "hf_token", "hf_FIRST_secret"),
+				ExpectedRevision.any());
+		registry.savePluginConfig(WHISPER, Map.of("beam_size", 4, "hf_token", "hf_SECOND_secret"),
+				ExpectedRevision.any());
+		open(WHISPER);
+		browser.await("the history", (driver) -> historyRows().size() >= 2);
+		historyButton(first, "Changes").click();
+		browser.await("the differences", (driver) -> browser.byId("history-diff").isDisplayed());
+
+		assertThat(browser.byId("history-diff-title").getText()).endsWith("2 differences");
+		assertThat(historyDiffRows()).containsExactly("/beam_size 4 3", "/hf_token hidden hidden");
+		assertThat(browser.driver().getPageSource()).doesNotContain("hf_FIRST_secret").doesNotContain("hf_SECOND_secret");
+		registry.deletePluginConfig(WHISPER);
 	}
 
 	@Test
@@ -140,9 +232,7 @@ class SettingsPageChangeManagementTests {
 		historyButton(1, "Changes").click();
 		browser.await("the differences", (driver) -> browser.byId("history-diff").isDisplayed());
 		assertThat(browser.byId("history-diff-title").getText()).contains("1 difference");
-		assertThat(browser.driver().findElements(By.cssSelector("#history-diff-rows tr")))
-			.extracting(WebElement::getText)
-			.containsExactly("/model \"llama3:70b\" \"llama3:8b\"");
+		assertThat(historyDiffRows()).containsExactly("/model \"llama3:70b\" \"llama3:8b\"");
 		browser.screenshot("18-history");
 
 		historyButton(1, "Restore").click();
@@ -170,6 +260,25 @@ class SettingsPageChangeManagementTests {
 			.toList();
 	}
 
+	private static List<String> historyDiffRows() {
+		return browser.driver()
+			.findElements(By.cssSelector("#history-diff-rows tr"))
+			.stream()
+			.map(WebElement::getText)
+			.toList();
+	}
+
+	/** The button of the history's row of a revision. */
+	private static WebElement historyButton(String revision, String text) {
+		return browser.driver()
+			.findElements(By.cssSelector("#history-rows tr"))
+			.stream()
+			.filter((row) -> row.getText().startsWith(revision.substring(0, 12)))
+			.findFirst()
+			.orElseThrow()
+			.findElement(By.xpath(".//button[text()='" + text + "']"));
+	}
+
 	private static WebElement historyButton(int row, String text) {
 		return browser.driver()
 			.findElements(By.cssSelector("#history-rows tr"))
@@ -193,6 +302,29 @@ class SettingsPageChangeManagementTests {
 
 	private static void open(String uniqueId) {
 		browser.openSettings(sample.baseUrl(), uniqueId);
+	}
+
+	/** Clicks Check and waits for its answer. */
+	private static void check() {
+		browser.byId("check").click();
+		browser.await("the check", (driver) -> browser.byId("message").getText().startsWith("Checked"));
+	}
+
+	/**
+	 * Records the body of each POST the page sends from now on in {@code window.posted},
+	 * until the page is loaded again: the page calls the endpoint through {@code fetch}.
+	 */
+	private static void recordPosts() {
+		browser.script("window.posted = []; const send = window.fetch;"
+				+ "window.fetch = (url, init) => { if (init && init.method === 'POST') { window.posted.push(init.body); }"
+				+ " return send(url, init); };");
+	}
+
+	private static String violationNextTo(String name) {
+		return browser.field(name)
+			.findElement(By.xpath("ancestor::div[@data-schemapath][1]"))
+			.findElement(By.cssSelector(".violation"))
+			.getText();
 	}
 
 	private static List<String> changeRows() {
