@@ -485,6 +485,12 @@
       fact(facts, 'Managed resources', list);
     }
     fact(facts, 'Revision', detail.revision || (live.configured ? 'unreadable (see the error)' : 'none saved'));
+    if (Array.isArray(detail.undeclaredPaths) && detail.undeclaredPaths.length) {
+      // Saved over HTTP or by hand, passed a schema that takes other keys, read by no one.
+      fact(facts, 'Not in the schema', detail.undeclaredPaths.join(', ')
+        + ': saved, but not settings of this plugin (misspelt?); saves from this page keep '
+        + (detail.undeclaredPaths.length === 1 ? 'it' : 'them'));
+    }
     const applied = appliedFact(detail);
     if (applied) {
       fact(facts, 'Applied', applied);

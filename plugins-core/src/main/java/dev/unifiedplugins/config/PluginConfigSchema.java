@@ -166,6 +166,36 @@ public final class PluginConfigSchema {
 	}
 
 	/**
+	 * Where a configuration holds keys the schema does not declare (see
+	 * {@link SchemaWalker#declares}), as JSON Pointers: most likely misspelt settings, which
+	 * pass the schema when it allows other properties, as schemas generated from records
+	 * and the Python library's do, and which a typed configuration ignores. Nested objects
+	 * are looked into; arrays are not.
+	 * @param config the configuration
+	 * @return the paths of the undeclared keys, in the configuration's order; empty when
+	 * there are none
+	 */
+	public List<String> undeclaredPaths(Map<String, ?> config) {
+		Objects.requireNonNull(config, "config must not be null");
+		List<String> paths = new ArrayList<>();
+		addUndeclared(config, SchemaWalker.of(this.schema), JsonPointer.empty(), paths);
+		return List.copyOf(paths);
+	}
+
+	private static void addUndeclared(Map<?, ?> object, SchemaWalker walker, JsonPointer at, List<String> paths) {
+		object.forEach((key, value) -> {
+			String name = String.valueOf(key);
+			JsonPointer path = at.appendProperty(name);
+			if (!walker.declares(name)) {
+				paths.add(path.toString());
+			}
+			else if (value instanceof Map<?, ?> nested) {
+				addUndeclared(nested, walker.property(name), path, paths);
+			}
+		});
+	}
+
+	/**
 	 * A configuration over the schema's defaults: saved values win, nested objects are
 	 * merged key by key, anything else (arrays included) is replaced whole.
 	 * @param config the saved configuration

@@ -120,6 +120,45 @@ public final class SchemaWalker {
 	}
 
 	/**
+	 * Whether the schema here expects a property by this name: a subschema names it in
+	 * {@code properties}, matches it in {@code patternProperties}, or takes other
+	 * properties ({@code additionalProperties} or {@code unevaluatedProperties}, unless
+	 * {@code false}); or no subschema declares any property, as in a free-form object.
+	 * @param name the property's name
+	 * @return false for a name the schema does not know, such as a misspelt one
+	 */
+	public boolean declares(String name) {
+		Objects.requireNonNull(name, "name must not be null");
+		boolean declaresAny = false;
+		for (Applied applied : this.applied) {
+			Map<String, Object> schema = applied.schema();
+			if (schema.get("properties") instanceof Map<?, ?> properties) {
+				declaresAny = true;
+				if (properties.containsKey(name)) {
+					return true;
+				}
+			}
+			if (schema.get("patternProperties") instanceof Map<?, ?> patterns) {
+				declaresAny = true;
+				for (Object pattern : patterns.keySet()) {
+					Boolean found = find(pattern, name);
+					if (found == null || found) {
+						return true;
+					}
+				}
+			}
+			if (takesOthers(schema.get("additionalProperties")) || takesOthers(schema.get("unevaluatedProperties"))) {
+				return true;
+			}
+		}
+		return !declaresAny;
+	}
+
+	private static boolean takesOthers(@Nullable Object subschema) {
+		return subschema != null && !Boolean.FALSE.equals(subschema);
+	}
+
+	/**
 	 * Steps to an element of the array at this location.
 	 * @param index the element's index, from 0
 	 * @return the subschemas that apply to the element

@@ -425,4 +425,43 @@ class PluginConfigSchemaTests {
 		return MAPPER.readValue(json, LinkedHashMap.class);
 	}
 
+	@Test
+	void undeclaredPathsNameTheKeysAGeneratedSchemaDoesNotKnowAtAnyDepth() {
+		PluginConfigSchema whisper = PluginConfigSchema.of(PluginConfigSchemaGenerator.generate(WhisperConfig.class));
+		// The generated schema takes other keys, so a misspelt one passes validation...
+		Map<String, Object> config = json("""
+				{"model": "small", "beemSize": 3, "decoding": {"timestamps": false, "chunkSecs": 10}}
+				""");
+		assertThatNoException().isThrownBy(() -> whisper.validate("stt_whisper", config));
+		// ...and is named here, nested ones by their full path, declared ones never.
+		assertThat(whisper.undeclaredPaths(config)).containsExactly("/beemSize", "/decoding/chunkSecs");
+		assertThat(whisper.undeclaredPaths(json("""
+				{"model": "small", "beamSize": 3, "decoding": {"chunkSeconds": 10}}
+				"""))).isEmpty();
+	}
+
+	@Test
+	void keysTheSchemaTakesOnPurposeAreNotUndeclared() {
+		Map<String, Object> config = json("""
+				{"model": "small", "x-team": "speech", "labels": {"any": "thing"}, "extra": 1}
+				""");
+		// Names matched by a pattern, or taken by additionalProperties, are declared.
+		PluginConfigSchema patterned = PluginConfigSchema.of(json("""
+				{"type": "object", "properties": {"model": {"type": "string"},
+				   "labels": {"type": "object", "additionalProperties": {"type": "string"}}},
+				 "patternProperties": {"^x-": {"type": "string"}}, "additionalProperties": true}
+				"""));
+		assertThat(patterned.undeclaredPaths(config)).isEmpty();
+		// A free-form object declares nothing, so nothing in it is undeclared.
+		assertThat(PluginConfigSchema.of(Map.of()).undeclaredPaths(config)).isEmpty();
+		assertThat(PluginConfigSchema.of(json("""
+				{"type": "object", "properties": {"model": {"type": "string"}}, "patternProperties": {"^x-": {}}}
+				""")).undeclaredPaths(config)).containsExactly("/labels", "/extra");
+		// Properties declared through a reference and allOf count as declared.
+		assertThat(PluginConfigSchema.of(json("""
+				{"$defs": {"base": {"properties": {"model": {}, "labels": {}}}},
+				 "allOf": [{"$ref": "#/$defs/base"}, {"properties": {"x-team": {}, "extra": {}}}]}
+				""")).undeclaredPaths(config)).isEmpty();
+	}
+
 }

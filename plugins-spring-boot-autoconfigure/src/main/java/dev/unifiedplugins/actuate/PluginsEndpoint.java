@@ -158,6 +158,7 @@ public class PluginsEndpoint {
 		PluginMetadata metadata = report.metadata();
 		Map<String, Object> config;
 		List<String> savedPaths = List.of();
+		List<String> undeclaredPaths = List.of();
 		String revision = null;
 		try {
 			// One read, so that the revision is that of the values shown: a client that
@@ -168,6 +169,7 @@ public class PluginsEndpoint {
 			config = shownConfig(PluginConfigSchema.of(metadata.configSchema()).withDefaults(saved),
 					metadata.configSchema(), securityContext);
 			savedPaths = savedPaths(saved);
+			undeclaredPaths = PluginConfigSchema.of(metadata.configSchema()).undeclaredPaths(saved);
 		}
 		catch (RuntimeException ex) {
 			// A corrupt configuration is reported, not a failure of the whole view; without a
@@ -191,7 +193,7 @@ public class PluginsEndpoint {
 				report.managedResources(), error);
 		return new PluginDetailDescriptor(entry(shown), metadata.configSchema(),
 				this.shown.sanitize(report.managedResources(), true, ShownValues.NO_SCHEMA), config, savedPaths,
-				revision, applied);
+				undeclaredPaths, revision, applied);
 	}
 
 	/**
@@ -488,6 +490,9 @@ public class PluginsEndpoint {
 	 * @param savedPaths where the saved configuration holds values, as JSON Pointers
 	 * (objects looked into, any other value one path, an array whole), empty when none is
 	 * saved: tells a saved value from a schema default where both are masked
+	 * @param undeclaredPaths where the saved configuration holds keys the schema does not
+	 * declare, as JSON Pointers, empty when none: most likely misspelt settings, which the
+	 * plugin ignores (see {@link PluginConfigSchema#undeclaredPaths})
 	 * @param revision the revision of the saved configuration, null when none is saved: send
 	 * it back with a save so that it fails rather than overwrite a change made in between
 	 * @param applied what each live instance that has the plugin loaded applied last, by
@@ -496,7 +501,7 @@ public class PluginsEndpoint {
 	 */
 	public record PluginDetailDescriptor(@JsonUnwrapped PluginEntry plugin, Map<String, Object> configSchema,
 			Map<String, Object> managedResources, Map<String, Object> config, List<String> savedPaths,
-			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String revision,
+			List<String> undeclaredPaths, @JsonInclude(JsonInclude.Include.ALWAYS) @Nullable String revision,
 			@JsonInclude(JsonInclude.Include.ALWAYS) @Nullable Map<String, AppliedDescriptor> applied)
 			implements OperationResponseBody {
 
@@ -507,7 +512,7 @@ public class PluginsEndpoint {
 		 */
 		PluginDetailDescriptor withApplied(@Nullable Map<String, AppliedDescriptor> applied) {
 			return new PluginDetailDescriptor(this.plugin, this.configSchema, this.managedResources, this.config,
-					this.savedPaths, this.revision, applied);
+					this.savedPaths, this.undeclaredPaths, this.revision, applied);
 		}
 
 	}

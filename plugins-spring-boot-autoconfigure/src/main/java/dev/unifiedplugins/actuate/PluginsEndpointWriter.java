@@ -14,6 +14,7 @@ import dev.unifiedplugins.config.ConfigViolation;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.PluginConfigConflictException;
 import dev.unifiedplugins.config.PluginConfigException;
+import dev.unifiedplugins.config.PluginConfigSchema;
 import dev.unifiedplugins.config.PluginConfigValidationException;
 import dev.unifiedplugins.config.StoredPluginConfig;
 import dev.unifiedplugins.core.PluginMetadata;
@@ -96,6 +97,21 @@ public class PluginsEndpointWriter {
 	}
 
 	/**
+	 * A key the schema does not know passes it when the schema allows other properties, as
+	 * generated schemas do, and the plugin never reads it: said, so that whoever typed
+	 * {@code modle} for {@code model} finds out.
+	 */
+	private void warnOfUndeclared(String uniqueId, Map<String, Object> config) {
+		List<String> undeclared = this.registry.getRegisteredPlugin(uniqueId)
+			.map((plugin) -> PluginConfigSchema.of(plugin.configSchema()).undeclaredPaths(config))
+			.orElse(List.of());
+		if (!undeclared.isEmpty()) {
+			logger.warn("The configuration of plugin '" + uniqueId + "' holds settings its schema does not declare, "
+					+ "which the plugin ignores unless it reads them itself (misspelt?): " + undeclared);
+		}
+	}
+
+	/**
 	 * Saves a plugin's configuration. A mask in it stands for the saved value at its place
 	 * (see {@link MaskedValues}), except for a secret beside a destination the same save
 	 * changes: the save is then refused with a violation at the secret's path.
@@ -122,6 +138,7 @@ public class PluginsEndpointWriter {
 		logger.info("Saved the configuration of plugin '" + uniqueId + "' as revision " + saved.revision()
 				+ by(principal)
 				+ (saved.keptSecrets().isEmpty() ? "" : ", keeping the saved secrets at " + saved.keptSecrets()));
+		warnOfUndeclared(uniqueId, config);
 		Map<String, Object> data = new LinkedHashMap<>();
 		data.put("uniqueId", uniqueId);
 		data.put("revision", saved.revision());

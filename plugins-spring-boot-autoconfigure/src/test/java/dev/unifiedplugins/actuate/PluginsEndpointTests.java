@@ -181,7 +181,10 @@ class PluginsEndpointTests {
 		// ...and savedPaths says which is which: keys only, objects looked into, arrays whole.
 		assertThat(plugin.savedPaths()).containsExactly("/greeting", "/auth/user", "/tags", "/a~1b~0c");
 		assertThat(JsonMapper.builder().build().writeValueAsString(plugin)).doesNotContain("Bonjour", "ops")
-			.contains("\"savedPaths\":[\"/greeting\",\"/auth/user\",\"/tags\",\"/a~1b~0c\"]");
+			.contains("\"savedPaths\":[\"/greeting\",\"/auth/user\",\"/tags\",\"/a~1b~0c\"]")
+			// A key the schema does not declare (a typo, most likely) is named apart.
+			.contains("\"undeclaredPaths\":[\"/a~1b~0c\"]");
+		assertThat(plugin.undeclaredPaths()).containsExactly("/a~1b~0c");
 	}
 
 	/** The same answer with its entries in a plain list, serialized entry by entry. */

@@ -99,6 +99,22 @@ class PluginsEndpointWriterTests {
 	}
 
 	@Test
+	void aSaveWithKeysTheSchemaDoesNotDeclareIsKeptAndWarnedOfByPathWithoutValues(CapturedOutput output) {
+		this.registry.registerPluginManager("llm", () -> List.of(PluginDescriptor.builder("local")
+			.configSchema(Map.of("type", "object", "properties", Map.of("model", Map.of("type", "string"))))
+			.build()));
+		this.writer.save("llm_local", Map.of("modle", "llama3:8b"), ExpectedRevision.any(), OPERATOR);
+
+		// Kept as sent (the Python library's files hold keys of their own), but said.
+		assertThat(this.registry.loadPluginConfig("llm_local")).containsEntry("modle", "llama3:8b");
+		assertThat(output.getOut()).contains("The configuration of plugin 'llm_local' holds settings its schema"
+				+ " does not declare, which the plugin ignores unless it reads them itself (misspelt?): [/modle]")
+			.doesNotContain("llama3:8b");
+		this.writer.save("llm_local", Map.of("model", "llama3:8b"), ExpectedRevision.any(), OPERATOR);
+		assertThat(output.getOut().split("does not declare", -1)).hasSize(2);
+	}
+
+	@Test
 	void everyWriteIsAnAuditEventWithoutValues() {
 		String revision = this.writer.save(ID, Map.of("hf_token", "hf_SECRET"), ExpectedRevision.any(), OPERATOR);
 		this.writer.delete(ID, null);

@@ -132,6 +132,30 @@ class SettingsPageChangeManagementTests {
 	}
 
 	@Test
+	void savedKeysTheSchemaDoesNotDeclareAreNamedInTheDetails() throws Exception {
+		UnifiedPluginRegistry registry = sample.context().getBean(UnifiedPluginRegistry.class);
+		// As an HTTP client or a hand edit may leave them: the generated schema takes other keys.
+		registry.savePluginConfig(LLAMA, Map.of("gpu_count", 2, "gpu_cout", 3), ExpectedRevision.any());
+		open(LLAMA);
+		String named = "/gpu_cout: saved, but not settings of this plugin (misspelt?); saves from this page keep it";
+		assertThat(fact("Not in the schema")).isEqualTo(named);
+
+		// The page's save loses nothing it did not show.
+		browser.type("gpu_count", "1");
+		browser.byId("save").click();
+		browser.await("saved", (driver) -> browser.byId("message").getText().startsWith("Saved (revision "));
+		assertThat(json.readTree(Files.readString(configFile(LLAMA))))
+			.isEqualTo(json.readTree("{\"gpu_type\": \"A100\", \"gpu_count\": 1, \"gpu_cout\": 3}"));
+		assertThat(fact("Not in the schema")).isEqualTo(named);
+
+		// Once saved without it, the note is gone.
+		registry.savePluginConfig(LLAMA, Map.of("gpu_count", 1), ExpectedRevision.any());
+		open(LLAMA);
+		assertThat(fact("Not in the schema")).isEmpty();
+		registry.deletePluginConfig(LLAMA);
+	}
+
+	@Test
 	void textInANumberFieldIsMarkedNamingTheFieldAndNeverSent() {
 		open(LLAMA);
 		recordPosts();
