@@ -118,7 +118,7 @@ public class JdbcAppliedRevisions implements AppliedRevisions, AutoCloseable {
 		this.heartbeatInterval = PeriodicTasks.requirePositive(heartbeatInterval, "heartbeatInterval");
 		this.queryTimeout = PeriodicTasks.requirePositive(queryTimeout, "queryTimeout");
 		int seconds = (int) Math.min(Integer.MAX_VALUE, Math.max(1, (queryTimeout.toMillis() + 999) / 1000));
-		DataSource connections = new BoundedConnections(dataSource, queryTimeout);
+		DataSource connections = new BoundedConnections(dataSource, queryTimeout, queryTimeout);
 		this.jdbc = new JdbcTemplate(connections);
 		this.jdbc.setQueryTimeout(seconds);
 		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(connections));

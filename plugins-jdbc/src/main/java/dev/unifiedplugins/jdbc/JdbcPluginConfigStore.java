@@ -80,7 +80,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * plugins are not delayed. Every other statement runs at most the
  * {@linkplain #getQueryTimeout() query timeout}, and a whole write at most both summed
  * (on PostgreSQL also enforced by the server, as {@code statement_timeout}): a write that
- * reports a failure was rolled back, and does not commit later.
+ * reports a failure was rolled back, and does not commit later. Behind HikariCP, a
+ * connection also gets a network timeout of that sum plus the query timeout, which ends
+ * the wait for a database that stops answering (the others ask it to cancel, in vain).
  * <p>
  * <b>Change notices.</b> On PostgreSQL each write also sends
  * {@code pg_notify('<table>_changed', '<unique id> <store token>')} (the table name in
@@ -237,7 +239,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 		this.queryTimeout = PeriodicTasks.requirePositive(queryTimeout, "queryTimeout");
 		this.history = new PluginConfigHistoryTable(this.tableName, DEFAULT_HISTORY_SIZE);
 		this.table = new PluginConfigTable(this.tableName, instanceName, this.notifyToken, this.history);
-		DataSource connections = new BoundedConnections(dataSource, queryTimeout);
+		DataSource connections = new BoundedConnections(dataSource, queryTimeout, lockTimeout.plus(queryTimeout));
 		this.jdbc = new JdbcTemplate(connections);
 		this.jdbc.setQueryTimeout(seconds(queryTimeout));
 		// Each write is a transaction of its own, whatever transaction the caller is in, as
