@@ -119,6 +119,18 @@ class JdbcStoreConfigurationTests {
 	}
 
 	@Test
+	void aSchemaScriptThatFailsStopsTheStartUnlessToldToGoOn() throws Exception {
+		Path script = Files.writeString(this.dir.resolve("broken.sql"), "CREATE TABLE plugin_config (;");
+		runner(h2()).withPropertyValues("plugins.jdbc.schema=" + script.toUri())
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("Syntax error"));
+		runner(h2()).withPropertyValues("plugins.jdbc.schema=" + script.toUri(), "plugins.jdbc.continue-on-error=true")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
 	void theConfigDirIsImportedWithoutOverwritingTheTable() {
 		String url = h2();
 		FileSystemPluginConfigStore files = new FileSystemPluginConfigStore(this.dir);
