@@ -110,6 +110,63 @@ class JdbcPluginConfigStoreTests extends AbstractJdbcPluginConfigStoreTests {
 	}
 
 	@Test
+	void theSchemaScriptNeitherWaitsForNorHoldsUpTransactionsOnItsTables() throws Exception {
+		// Another instance (or a person in psql) in the middle of a transaction that wrote to
+		// every table: the script, which every start may run, goes through all the same.
+		try (Connection holder = otherDataSource().getConnection()) {
+			holder.setAutoCommit(false);
+			try (Statement write = holder.createStatement()) {
+				write.execute("INSERT INTO plugin_config (unique_id, json, revision, updated_at, updated_by)"
+						+ " VALUES ('llm_held', '{}', 1, CURRENT_TIMESTAMP, 'b')");
+				write.execute("INSERT INTO plugin_config_history (unique_id, revision, json, written_at, written_by)"
+						+ " VALUES ('llm_held', 1, '{}', CURRENT_TIMESTAMP, 'b')");
+				write.execute("INSERT INTO plugin_config_applied (unique_id, instance_name, revision, applied_at,"
+						+ " heartbeat_at) VALUES ('llm_held', 'b', '1', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+				write.execute("INSERT INTO plugin_config_cloud_instances (instance_name, heartbeat_at)"
+						+ " VALUES ('b', CURRENT_TIMESTAMP)");
+				write.execute("INSERT INTO plugin_config_cloud_resources (instance_name, unique_id, hourly_usd)"
+						+ " VALUES ('b', 'llm_held', 1.0)");
+				write.execute("INSERT INTO plugin_config_cloud_lock (name) VALUES ('held')");
+			}
+			CompletableFuture<Void> script = CompletableFuture.runAsync(() -> runSchemaScript(dataSource()));
+			try {
+				// Bounded only to keep a broken test from hanging: it waits for nothing.
+				script.get(30, TimeUnit.SECONDS);
+				// And it left no lock behind that the holder's next write would wait for.
+				try (Statement write = holder.createStatement()) {
+					write.execute("SET LOCAL lock_timeout = '5s'");
+					write.execute("UPDATE plugin_config_cloud_instances SET heartbeat_at = CURRENT_TIMESTAMP");
+				}
+			}
+			finally {
+				holder.rollback();
+				script.get(30, TimeUnit.SECONDS);
+			}
+		}
+	}
+
+	@Test
+	void theSchemaScriptGivesUpOnATableLockedWholeAfterItsLockTimeout() throws Exception {
+		try (Connection holder = otherDataSource().getConnection()) {
+			holder.setAutoCommit(false);
+			try (Statement lock = holder.createStatement()) {
+				lock.execute("LOCK TABLE plugin_config_history IN EXCLUSIVE MODE");
+			}
+			CompletableFuture<Throwable> script = CompletableFuture
+				.supplyAsync(() -> catchThrowable(() -> runSchemaScript(dataSource())));
+			try {
+				Throwable failure = script.get(30, TimeUnit.SECONDS);
+				assertThat(failure).as("the script's failure").isNotNull();
+				assertThat(JdbcErrors.isLockTimeout((Exception) failure)).as("a lock timeout: %s", failure).isTrue();
+			}
+			finally {
+				holder.rollback();
+			}
+		}
+		runSchemaScript(dataSource());
+	}
+
+	@Test
 	void aRowTheDatabaseRefusesIsNotQuotedInTheError() {
 		// A user's own constraint: PostgreSQL's message then quotes the failing row.
 		jdbc().execute("ALTER TABLE plugin_config ADD CONSTRAINT short_json CHECK (length(json) < 40)");
