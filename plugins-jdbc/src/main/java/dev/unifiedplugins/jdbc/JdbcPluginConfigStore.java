@@ -597,7 +597,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 			}
 			catch (DuplicateKeyException ex) {
 				if (attempt >= WRITE_ATTEMPTS) {
-					throw failure(operation, uniqueId, ex);
+					throw failure(operation, uniqueId, ex, true);
 				}
 			}
 			catch (DataAccessException | TransactionException ex) {
@@ -605,7 +605,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 					throw new PluginConfigBusyException(uniqueId, Duration.ofNanos(System.nanoTime() - started),
 							JdbcErrors.cause(ex));
 				}
-				throw failure(operation, uniqueId, ex);
+				throw failure(operation, uniqueId, ex, true);
 			}
 		}
 	}
@@ -617,14 +617,27 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 			return query.apply(this.jdbc);
 		}
 		catch (DataAccessException ex) {
-			throw failure(operation, uniqueId, ex);
+			throw failure(operation, uniqueId, ex, false);
 		}
 	}
 
-	private UncheckedIOException failure(String operation, @Nullable String uniqueId, Exception ex) {
-		return JdbcErrors.failure("Cannot " + operation + " "
+	/**
+	 * A failure as an I/O error naming the operation, the plugin and the table, and, when a
+	 * wait ran out, which one.
+	 * @param write whether the operation is a write, bounded by the lock and query timeouts
+	 */
+	private UncheckedIOException failure(String operation, @Nullable String uniqueId, Exception ex, boolean write) {
+		String what = "Cannot " + operation + " "
 				+ ((uniqueId != null) ? "the configuration of plugin '" + uniqueId + "' in" : "plugin configurations of")
-				+ " table " + this.tableName, ex);
+				+ " table " + this.tableName;
+		if (JdbcErrors.timedOut(ex) || JdbcErrors.isNetworkTimeout(ex)) {
+			// The driver says "canceling statement due to user request": say which wait ran out.
+			what += ": the database did not answer within " + (write
+					? this.lockTimeout.plus(this.queryTimeout).toMillis()
+							+ " ms (plugins.lock-timeout plus plugins.jdbc.query-timeout)"
+					: this.queryTimeout.toMillis() + " ms (plugins.jdbc.query-timeout)");
+		}
+		return JdbcErrors.failure(what, ex);
 	}
 
 }

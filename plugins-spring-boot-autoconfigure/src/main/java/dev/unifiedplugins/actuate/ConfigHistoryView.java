@@ -40,7 +40,7 @@ final class ConfigHistoryView {
 					this.registry.getConfigHistory(uniqueId).stream().map(ConfigHistoryView::describe).toList()));
 		}
 		catch (UncheckedIOException ex) {
-			return WriteFailures.storeFailedToRead("read the history of", uniqueId);
+			return WriteFailures.storeFailedToRead("read the history of", uniqueId, ex);
 		}
 	}
 
@@ -54,7 +54,7 @@ final class ConfigHistoryView {
 			detail = describe(uniqueId, revision, securityContext);
 		}
 		catch (UncheckedIOException ex) {
-			return WriteFailures.storeFailedToRead("read the history of", uniqueId);
+			return WriteFailures.storeFailedToRead("read the history of", uniqueId, ex);
 		}
 		return (detail != null) ? new WebEndpointResponse<>(detail) : new WebEndpointResponse<>(
 				new MessageDescriptor(new PluginConfigRevisionNotFoundException(uniqueId, revision).getMessage()),
