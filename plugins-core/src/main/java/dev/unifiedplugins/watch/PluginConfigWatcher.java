@@ -3,6 +3,7 @@ package dev.unifiedplugins.watch;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.unifiedplugins.concurrent.PeriodicTasks;
@@ -14,12 +15,17 @@ import org.jspecify.annotations.Nullable;
  * {@linkplain UnifiedPluginRegistry#refreshConfigurations() refresh} as soon as the store
  * reports a change ({@link dev.unifiedplugins.config.PluginConfigStore#watch}), and every
  * rescan interval in any case, since notices can be lost. A store that cannot be read is
- * logged once, retried at each interval, and reported by {@link #getStoreFailure()} until
- * it can be read again.
+ * logged once, read again every {@link #RETRY_INTERVAL} (or rescan interval, if shorter),
+ * and reported by {@link #getStoreFailure()} until it can be read again: a read that fails
+ * just after a notice, or after the store's watch reconnected, is not left to the next
+ * rescan, which may be far off when the store's notices work.
  */
 public final class PluginConfigWatcher implements AutoCloseable {
 
 	private static final System.Logger logger = System.getLogger(PluginConfigWatcher.class.getName());
+
+	/** How soon a read of the store that failed is tried again, unless the rescan interval is shorter. */
+	public static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
 
 	private final UnifiedPluginRegistry registry;
 
@@ -92,9 +98,27 @@ public final class PluginConfigWatcher implements AutoCloseable {
 		catch (RuntimeException ex) {
 			if (this.storeFailure == null) {
 				logger.log(System.Logger.Level.WARNING, "Cannot read the plugin config store; retrying every "
-						+ this.rescanInterval.toMillis() + " ms", ex);
+						+ retryInterval().toMillis() + " ms", ex);
 			}
 			this.storeFailure = ex.getClass().getSimpleName() + ": " + ex.getMessage();
+			retrySoon();
+		}
+	}
+
+	private Duration retryInterval() {
+		return (this.rescanInterval.compareTo(RETRY_INTERVAL) < 0) ? this.rescanInterval : RETRY_INTERVAL;
+	}
+
+	/** Has the registry refresh again after the retry interval, when the next rescan is later. */
+	private void retrySoon() {
+		ScheduledExecutorService scheduler = this.scheduler;
+		if (scheduler != null && this.rescanInterval.compareTo(RETRY_INTERVAL) > 0) {
+			try {
+				scheduler.schedule(this::requestRefresh, RETRY_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (RuntimeException ex) {
+				// closed
+			}
 		}
 	}
 

@@ -3,6 +3,7 @@ package dev.unifiedplugins.jdbc;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -84,6 +85,12 @@ public class JdbcAppliedRevisions implements AppliedRevisions, AutoCloseable {
 	/** The plugins whose row is not written as {@link #entries} says yet. */
 	private final Set<String> unwritten = ConcurrentHashMap.newKeySet();
 
+	/**
+	 * The plugins whose row this instance wrote and has not deleted since, as its writes
+	 * committed: how many rows a heartbeat should find. Only the writer thread uses it.
+	 */
+	private final Set<String> written = new HashSet<>();
+
 	private final AtomicBoolean writeScheduled = new AtomicBoolean();
 
 	private final ScheduledExecutorService writer;
@@ -118,7 +125,7 @@ public class JdbcAppliedRevisions implements AppliedRevisions, AutoCloseable {
 		this.heartbeatInterval = PeriodicTasks.requirePositive(heartbeatInterval, "heartbeatInterval");
 		this.queryTimeout = PeriodicTasks.requirePositive(queryTimeout, "queryTimeout");
 		int seconds = (int) Math.min(Integer.MAX_VALUE, Math.max(1, (queryTimeout.toMillis() + 999) / 1000));
-		DataSource connections = new BoundedConnections(dataSource, queryTimeout);
+		DataSource connections = new BoundedConnections(dataSource, queryTimeout, queryTimeout);
 		this.jdbc = new JdbcTemplate(connections);
 		this.jdbc.setQueryTimeout(seconds);
 		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(connections));
@@ -260,6 +267,7 @@ public class JdbcAppliedRevisions implements AppliedRevisions, AutoCloseable {
 		}
 		// Removed before reading the entries: a note made meanwhile is written by the next run.
 		this.unwritten.removeAll(ids);
+		Set<String> rows = new HashSet<>();
 		try {
 			this.transactions.executeWithoutResult((status) -> {
 				if (!this.started) {
@@ -269,12 +277,15 @@ public class JdbcAppliedRevisions implements AppliedRevisions, AutoCloseable {
 					Entry entry = this.entries.get(uniqueId);
 					if (entry != null) {
 						this.table.write(this.jdbc, this.instanceName, uniqueId, entry.revision(), entry.error());
+						rows.add(uniqueId);
 					}
 					else {
 						this.table.delete(this.jdbc, this.instanceName, uniqueId);
 					}
 				}
 			});
+			this.written.removeAll(ids);
+			this.written.addAll(rows);
 			this.started = true;
 			succeeded();
 		}
@@ -296,7 +307,8 @@ public class JdbcAppliedRevisions implements AppliedRevisions, AutoCloseable {
 				return;
 			}
 			Integer marked = this.transactions.execute((status) -> this.table.heartbeat(this.jdbc, this.instanceName));
-			if (marked != null && marked < this.entries.size()) {
+			// Compared with the rows written, not with the entries: one noted meanwhile is not written yet.
+			if (marked != null && marked < this.written.size()) {
 				logger.log(System.Logger.Level.INFO, "Rows of instance '" + this.instanceName + "' in table "
 						+ this.table.name + " were missing (deleted as silent?); writing them again");
 				this.unwritten.addAll(this.entries.keySet());

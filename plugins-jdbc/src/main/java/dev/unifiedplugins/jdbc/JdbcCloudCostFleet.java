@@ -167,7 +167,7 @@ public class JdbcCloudCostFleet implements CloudCostFleet {
 		}
 		this.process = process;
 		int seconds = (int) Math.min(Integer.MAX_VALUE, (queryTimeout.toMillis() + 999) / 1000);
-		DataSource connections = new BoundedConnections(dataSource, queryTimeout);
+		DataSource connections = new BoundedConnections(dataSource, queryTimeout, queryTimeout);
 		JdbcTemplate template = new JdbcTemplate(connections);
 		template.setQueryTimeout(seconds);
 		this.jdbc = template;

@@ -2,6 +2,7 @@ package dev.unifiedplugins.jdbc;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.sql.SQLException;
 import java.util.Set;
 
@@ -78,6 +79,16 @@ final class JdbcErrors {
 		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
 			if (cause instanceof SQLException sql && sql.getSQLState() != null) {
 				return TIMED_OUT.contains(sql.getSQLState());
+			}
+		}
+		return false;
+	}
+
+	/** Whether a failure is a read from the database that its network timeout ended. */
+	static boolean isNetworkTimeout(Throwable ex) {
+		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof SocketTimeoutException) {
+				return true;
 			}
 		}
 		return false;

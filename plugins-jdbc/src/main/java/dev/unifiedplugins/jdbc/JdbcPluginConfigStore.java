@@ -80,7 +80,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * plugins are not delayed. Every other statement runs at most the
  * {@linkplain #getQueryTimeout() query timeout}, and a whole write at most both summed
  * (on PostgreSQL also enforced by the server, as {@code statement_timeout}): a write that
- * reports a failure was rolled back, and does not commit later.
+ * reports a failure was rolled back, and does not commit later. Behind HikariCP, a
+ * connection also gets a network timeout of that sum plus the query timeout, which ends
+ * the wait for a database that stops answering (the others ask it to cancel, in vain).
  * <p>
  * <b>Change notices.</b> On PostgreSQL each write also sends
  * {@code pg_notify('<table>_changed', '<unique id> <store token>')} (the table name in
@@ -237,7 +239,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 		this.queryTimeout = PeriodicTasks.requirePositive(queryTimeout, "queryTimeout");
 		this.history = new PluginConfigHistoryTable(this.tableName, DEFAULT_HISTORY_SIZE);
 		this.table = new PluginConfigTable(this.tableName, instanceName, this.notifyToken, this.history);
-		DataSource connections = new BoundedConnections(dataSource, queryTimeout);
+		DataSource connections = new BoundedConnections(dataSource, queryTimeout, lockTimeout.plus(queryTimeout));
 		this.jdbc = new JdbcTemplate(connections);
 		this.jdbc.setQueryTimeout(seconds(queryTimeout));
 		// Each write is a transaction of its own, whatever transaction the caller is in, as
@@ -595,7 +597,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 			}
 			catch (DuplicateKeyException ex) {
 				if (attempt >= WRITE_ATTEMPTS) {
-					throw failure(operation, uniqueId, ex);
+					throw failure(operation, uniqueId, ex, true);
 				}
 			}
 			catch (DataAccessException | TransactionException ex) {
@@ -603,7 +605,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 					throw new PluginConfigBusyException(uniqueId, Duration.ofNanos(System.nanoTime() - started),
 							JdbcErrors.cause(ex));
 				}
-				throw failure(operation, uniqueId, ex);
+				throw failure(operation, uniqueId, ex, true);
 			}
 		}
 	}
@@ -615,14 +617,27 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 			return query.apply(this.jdbc);
 		}
 		catch (DataAccessException ex) {
-			throw failure(operation, uniqueId, ex);
+			throw failure(operation, uniqueId, ex, false);
 		}
 	}
 
-	private UncheckedIOException failure(String operation, @Nullable String uniqueId, Exception ex) {
-		return JdbcErrors.failure("Cannot " + operation + " "
+	/**
+	 * A failure as an I/O error naming the operation, the plugin and the table, and, when a
+	 * wait ran out, which one.
+	 * @param write whether the operation is a write, bounded by the lock and query timeouts
+	 */
+	private UncheckedIOException failure(String operation, @Nullable String uniqueId, Exception ex, boolean write) {
+		String what = "Cannot " + operation + " "
 				+ ((uniqueId != null) ? "the configuration of plugin '" + uniqueId + "' in" : "plugin configurations of")
-				+ " table " + this.tableName, ex);
+				+ " table " + this.tableName;
+		if (JdbcErrors.timedOut(ex) || JdbcErrors.isNetworkTimeout(ex)) {
+			// The driver says "canceling statement due to user request": say which wait ran out.
+			what += ": the database did not answer within " + (write
+					? this.lockTimeout.plus(this.queryTimeout).toMillis()
+							+ " ms (plugins.lock-timeout plus plugins.jdbc.query-timeout)"
+					: this.queryTimeout.toMillis() + " ms (plugins.jdbc.query-timeout)");
+		}
+		return JdbcErrors.failure(what, ex);
 	}
 
 }

@@ -9,8 +9,14 @@
 -- alone is not (two sessions can both find the table missing, and one then fails on a
 -- unique index of the catalog), so it runs under a transaction-scoped advisory lock. The
 -- block is quoted with '...' rather than $$...$$, which Spring's script runner would split.
+-- Every start may run it while other instances (or a person in psql) use the tables: it
+-- alters or indexes a table only when that is missing (ALTER TABLE takes a table's
+-- strongest lock even when there is nothing to add, and would wait for every transaction
+-- on it, holding up every later one meanwhile), and it waits at most 5 s for any lock,
+-- then fails with SQLState 55P03 (lock_timeout, for its own transaction only).
 DO '
 BEGIN
+	PERFORM set_config(''lock_timeout'', ''5s'', true);
 	PERFORM pg_advisory_xact_lock(hashtext(''dev.unifiedplugins.config.plugin_config''));
 	CREATE TABLE IF NOT EXISTS plugin_config (
 		unique_id VARCHAR(128) NOT NULL PRIMARY KEY,
@@ -47,13 +53,19 @@ BEGIN
 	);
 	-- Added later, to the tables of earlier versions too: the process that uses an instance
 	-- name and the last other process that tried to, and the resources being terminated.
-	ALTER TABLE plugin_config_cloud_instances ADD COLUMN IF NOT EXISTS process VARCHAR(255);
-	ALTER TABLE plugin_config_cloud_instances ADD COLUMN IF NOT EXISTS contender VARCHAR(255);
-	ALTER TABLE plugin_config_cloud_instances ADD COLUMN IF NOT EXISTS contended_at TIMESTAMP WITH TIME ZONE;
-	ALTER TABLE plugin_config_cloud_resources ADD COLUMN IF NOT EXISTS terminating BOOLEAN NOT NULL DEFAULT FALSE;
+	IF (SELECT COUNT(*) FROM pg_attribute WHERE attrelid = to_regclass(''plugin_config_cloud_instances'')
+			AND attname IN (''process'', ''contender'', ''contended_at'') AND NOT attisdropped) < 3 THEN
+		ALTER TABLE plugin_config_cloud_instances ADD COLUMN IF NOT EXISTS process VARCHAR(255);
+		ALTER TABLE plugin_config_cloud_instances ADD COLUMN IF NOT EXISTS contender VARCHAR(255);
+		ALTER TABLE plugin_config_cloud_instances ADD COLUMN IF NOT EXISTS contended_at TIMESTAMP WITH TIME ZONE;
+	END IF;
 	-- Added later: the category of each resource, which the category budgets sum by; NULL in
 	-- the rows of an instance of an earlier version, which then count for the global budget only.
-	ALTER TABLE plugin_config_cloud_resources ADD COLUMN IF NOT EXISTS category VARCHAR(255);
+	IF (SELECT COUNT(*) FROM pg_attribute WHERE attrelid = to_regclass(''plugin_config_cloud_resources'')
+			AND attname IN (''terminating'', ''category'') AND NOT attisdropped) < 2 THEN
+		ALTER TABLE plugin_config_cloud_resources ADD COLUMN IF NOT EXISTS terminating BOOLEAN NOT NULL DEFAULT FALSE;
+		ALTER TABLE plugin_config_cloud_resources ADD COLUMN IF NOT EXISTS category VARCHAR(255);
+	END IF;
 	-- Added later: which revision each live instance applied last, see JdbcAppliedRevisions.
 	-- One row per instance and plugin it has loaded; heartbeat_at tells the instances alive.
 	CREATE TABLE IF NOT EXISTS plugin_config_applied (
@@ -65,5 +77,7 @@ BEGIN
 		heartbeat_at TIMESTAMP WITH TIME ZONE NOT NULL,
 		PRIMARY KEY (unique_id, instance_name)
 	);
-	CREATE INDEX IF NOT EXISTS plugin_config_applied_instance ON plugin_config_applied (instance_name);
+	IF to_regclass(''plugin_config_applied_instance'') IS NULL THEN
+		CREATE INDEX IF NOT EXISTS plugin_config_applied_instance ON plugin_config_applied (instance_name);
+	END IF;
 END';

@@ -1,12 +1,18 @@
 package dev.unifiedplugins.jdbc;
 
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import javax.sql.DataSource;
 
@@ -175,6 +181,50 @@ class JdbcAppliedRevisionsTests {
 		assertThat(counted.connections).as("connections once nothing was loaded again").hasValue(afterForget);
 		a.close();
 		assertThat(counted.connections).as("one delete as it stops").hasValue(afterForget + 1);
+	}
+
+	@Test
+	void aPluginLoadedWhileAHeartbeatRunsDoesNotMakeItWriteEveryRowAgain() throws Exception {
+		AtomicReference<Runnable> duringHeartbeat = new AtomicReference<>();
+		DataSource hooked = new DelegatingDataSource(postgres()) {
+
+			@Override
+			public Connection getConnection() throws SQLException {
+				Connection connection = super.getConnection();
+				return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
+						new Class<?>[] { Connection.class }, (proxy, method, args) -> {
+							if (method.getName().equals("prepareStatement") && args[0] instanceof String sql
+									&& sql.startsWith("UPDATE plugin_config_applied SET heartbeat_at")) {
+								Runnable hook = duringHeartbeat.getAndSet(null);
+								if (hook != null) {
+									hook.run();
+								}
+							}
+							try {
+								return method.invoke(connection, args);
+							}
+							catch (InvocationTargetException ex) {
+								throw ex.getCause();
+							}
+						});
+			}
+
+		};
+		JdbcAppliedRevisions a = instance("web-a", hooked);
+		a.record("stt_whisper", "3", null);
+		Await.until("recorded", () -> "3".equals(revision(a, "web-a")));
+		Instant appliedAt = a.get("stt_whisper").get("web-a").at();
+		// Another plugin loads while a heartbeat marks the rows alive.
+		CountDownLatch loaded = new CountDownLatch(1);
+		duringHeartbeat.set(() -> {
+			a.record("stt_other", "1", null);
+			loaded.countDown();
+		});
+		assertThat(loaded.await(10, TimeUnit.SECONDS)).isTrue();
+		Await.until("the other plugin is recorded", () -> !a.get("stt_other").isEmpty());
+		Thread.sleep(HEARTBEAT.multipliedBy(3).toMillis());
+		assertThat(a.get("stt_whisper").get("web-a").at()).as("when it was applied, not written again")
+			.isEqualTo(appliedAt);
 	}
 
 	@Test

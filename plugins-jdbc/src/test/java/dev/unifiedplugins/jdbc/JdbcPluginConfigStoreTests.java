@@ -29,9 +29,13 @@ import dev.unifiedplugins.testsupport.Await;
 import dev.unifiedplugins.testsupport.PostgresServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
+
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -103,6 +107,63 @@ class JdbcPluginConfigStoreTests extends AbstractJdbcPluginConfigStoreTests {
 		JdbcPluginConfigStore store = new JdbcPluginConfigStore(dataSource());
 		store.save("llm_a", Map.of());
 		assertThat(store.ids()).containsExactly("llm_a");
+	}
+
+	@Test
+	void theSchemaScriptNeitherWaitsForNorHoldsUpTransactionsOnItsTables() throws Exception {
+		// Another instance (or a person in psql) in the middle of a transaction that wrote to
+		// every table: the script, which every start may run, goes through all the same.
+		try (Connection holder = otherDataSource().getConnection()) {
+			holder.setAutoCommit(false);
+			try (Statement write = holder.createStatement()) {
+				write.execute("INSERT INTO plugin_config (unique_id, json, revision, updated_at, updated_by)"
+						+ " VALUES ('llm_held', '{}', 1, CURRENT_TIMESTAMP, 'b')");
+				write.execute("INSERT INTO plugin_config_history (unique_id, revision, json, written_at, written_by)"
+						+ " VALUES ('llm_held', 1, '{}', CURRENT_TIMESTAMP, 'b')");
+				write.execute("INSERT INTO plugin_config_applied (unique_id, instance_name, revision, applied_at,"
+						+ " heartbeat_at) VALUES ('llm_held', 'b', '1', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+				write.execute("INSERT INTO plugin_config_cloud_instances (instance_name, heartbeat_at)"
+						+ " VALUES ('b', CURRENT_TIMESTAMP)");
+				write.execute("INSERT INTO plugin_config_cloud_resources (instance_name, unique_id, hourly_usd)"
+						+ " VALUES ('b', 'llm_held', 1.0)");
+				write.execute("INSERT INTO plugin_config_cloud_lock (name) VALUES ('held')");
+			}
+			CompletableFuture<Void> script = CompletableFuture.runAsync(() -> runSchemaScript(dataSource()));
+			try {
+				// Bounded only to keep a broken test from hanging: it waits for nothing.
+				script.get(30, TimeUnit.SECONDS);
+				// And it left no lock behind that the holder's next write would wait for.
+				try (Statement write = holder.createStatement()) {
+					write.execute("SET LOCAL lock_timeout = '5s'");
+					write.execute("UPDATE plugin_config_cloud_instances SET heartbeat_at = CURRENT_TIMESTAMP");
+				}
+			}
+			finally {
+				holder.rollback();
+				script.get(30, TimeUnit.SECONDS);
+			}
+		}
+	}
+
+	@Test
+	void theSchemaScriptGivesUpOnATableLockedWholeAfterItsLockTimeout() throws Exception {
+		try (Connection holder = otherDataSource().getConnection()) {
+			holder.setAutoCommit(false);
+			try (Statement lock = holder.createStatement()) {
+				lock.execute("LOCK TABLE plugin_config_history IN EXCLUSIVE MODE");
+			}
+			CompletableFuture<Throwable> script = CompletableFuture
+				.supplyAsync(() -> catchThrowable(() -> runSchemaScript(dataSource())));
+			try {
+				Throwable failure = script.get(30, TimeUnit.SECONDS);
+				assertThat(failure).as("the script's failure").isNotNull();
+				assertThat(JdbcErrors.isLockTimeout((Exception) failure)).as("a lock timeout: %s", failure).isTrue();
+			}
+			finally {
+				holder.rollback();
+			}
+		}
+		runSchemaScript(dataSource());
 	}
 
 	@Test
@@ -279,6 +340,73 @@ class JdbcPluginConfigStoreTests extends AbstractJdbcPluginConfigStoreTests {
 		}
 		finally {
 			server.close();
+		}
+	}
+
+	@Test
+	@DisabledOnOs(value = OS.WINDOWS, disabledReason = "stops the server's processes with kill -STOP")
+	void aDatabaseThatStopsAnsweringFailsEachCallBehindAPoolWithinItsBound(@TempDir Path dataDirectory)
+			throws Exception {
+		int port;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			port = socket.getLocalPort();
+		}
+		EmbeddedPostgres server = startServer(port, dataDirectory);
+		List<Long> processes = new ArrayList<>();
+		HikariConfig config = new HikariConfig();
+		// As Spring Boot makes it: a URL without socketTimeout, so nothing but the store bounds a read.
+		config.setJdbcUrl("jdbc:postgresql://localhost:" + port + "/postgres");
+		config.setUsername("postgres");
+		config.setMaximumPoolSize(1);
+		config.setValidationTimeout(1000);
+		try (HikariDataSource pool = new HikariDataSource(config)) {
+			runSchemaScript(pool);
+			Duration timeout = Duration.ofSeconds(1);
+			JdbcPluginConfigStore store = new JdbcPluginConfigStore(pool, JdbcPluginConfigStore.DEFAULT_TABLE_NAME,
+					FileSystemPluginConfigStore.DEFAULT_MAX_CONFIG_SIZE, "frozen", timeout, timeout);
+			JdbcCloudCostFleet fleet = new JdbcCloudCostFleet(pool, JdbcPluginConfigStore.DEFAULT_TABLE_NAME, "frozen",
+					Duration.ofMinutes(1), timeout);
+			store.save("llm_a", Map.of("v", 1));
+			fleet.heartbeat(Map.of(), (resources) -> List.of());
+			try (Connection connection = pool.getConnection()) {
+				assertThat(connection.getNetworkTimeout()).as("the pool's connection as the application gets it").isZero();
+			}
+			try (JdbcAppliedRevisions applied = new JdbcAppliedRevisions(pool, JdbcPluginConfigStore.DEFAULT_TABLE_NAME,
+					"frozen", Duration.ofMinutes(1), timeout)) {
+				// The server stops answering (a hung host, a network that drops every packet):
+				// connections stay open, and nothing comes back on them.
+				long backend = new JdbcTemplate(pool).queryForObject("SELECT pg_backend_pid()", Long.class);
+				ProcessHandle postmaster = ProcessHandle.of(backend).orElseThrow().parent().orElseThrow();
+				processes.add(postmaster.pid());
+				postmaster.descendants().forEach((process) -> processes.add(process.pid()));
+				signal("STOP", processes);
+				// Each call fails; none waits for the server to answer again.
+				assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+					assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> store.load("llm_a"))
+						.withMessageStartingWith("Cannot read the configuration of plugin 'llm_a' in table plugin_config: ");
+					assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(store::revisions);
+					assertThatExceptionOfType(UncheckedIOException.class)
+						.isThrownBy(() -> store.save("llm_a", Map.of("v", 2)));
+					assertThatExceptionOfType(UncheckedIOException.class)
+						.isThrownBy(() -> fleet.heartbeat(Map.of(), (resources) -> List.of()));
+					assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> applied.get("llm_a"));
+				});
+				signal("CONT", processes);
+				processes.clear();
+				Await.until("the store reads again", () -> catchThrowable(store::revisions) == null);
+				assertThat(store.loadStored("llm_a")).contains(new StoredPluginConfig(Map.of("v", 1), "1"));
+			}
+		}
+		finally {
+			signal("CONT", processes);
+			server.close();
+		}
+	}
+
+	/** Sends a signal to processes this test started, by their ids. */
+	private static void signal(String signal, List<Long> processes) throws Exception {
+		for (long pid : processes) {
+			new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
 		}
 	}
 

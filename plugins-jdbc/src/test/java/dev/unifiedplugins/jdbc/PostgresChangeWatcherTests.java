@@ -3,6 +3,7 @@ package dev.unifiedplugins.jdbc;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -11,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
@@ -140,6 +143,54 @@ class PostgresChangeWatcherTests {
 		Semaphore calls = new Semaphore(0);
 		try (AutoCloseable watch = store.watch(calls::release)) {
 			assertThat(calls.tryAcquire(5, 10, TimeUnit.SECONDS)).as("polled").isTrue();
+		}
+	}
+
+	@Test
+	void aChangeMadeWhileTheListenConnectionWasAwayIsFoundThoughTheFirstReadAfterReconnectingFails()
+			throws Exception {
+		DataSource database = postgres.get().getPostgresDatabase();
+		// The store's next reads that fail: as when its pooled connections were terminated
+		// with the listening one (pg_terminate_backend, a restart), and the pool hands out
+		// one of them before it knows.
+		AtomicInteger failingReads = new AtomicInteger();
+		DataSource pooled = new DelegatingDataSource(database) {
+
+			@Override
+			public Connection getConnection() throws SQLException {
+				if (failingReads.getAndUpdate((left) -> Math.max(0, left - 1)) > 0) {
+					throw new SQLException("FATAL: terminating connection due to administrator command", "57P01");
+				}
+				return super.getConnection();
+			}
+
+		};
+		JdbcPluginConfigStore store = new JdbcPluginConfigStore(pooled);
+		AtomicBoolean listenDown = new AtomicBoolean();
+		store.setListenConnectionSupplier(() -> {
+			if (listenDown.get()) {
+				throw new SQLException("the database is restarting", "08001");
+			}
+			return database.getConnection();
+		});
+		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(store);
+		registry.registerPluginManager("llm", manager());
+		// A rescan far off: what finds the change must not be it.
+		try (PluginConfigWatcher watcher = new PluginConfigWatcher(registry, Duration.ofMinutes(2))) {
+			watcher.start();
+			Await.until("listening", () -> listeningSessions() == 1);
+			listenDown.set(true);
+			new JdbcTemplate(database).query(
+					"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%'",
+					(ResultSet rows) -> null);
+			Await.until("the listening session has ended", () -> listeningSessions() == 0);
+			new JdbcPluginConfigStore(database).save("llm_p1", Map.of("v", 1));
+			failingReads.set(1);
+			listenDown.set(false);
+			Await.until("the change made while not listening is found",
+					() -> registry.getPlugin("llm_p1").orElseThrow().configured());
+			assertThat(failingReads.get()).as("the read after reconnecting failed").isZero();
+			Await.until("the store is reported readable", () -> watcher.getStoreFailure() == null);
 		}
 	}
 

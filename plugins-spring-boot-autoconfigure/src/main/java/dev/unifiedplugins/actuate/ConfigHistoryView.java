@@ -46,7 +46,7 @@ final class ConfigHistoryView {
 					this.registry.getConfigHistory(uniqueId).stream().map(ConfigHistoryView::describe).toList()));
 		}
 		catch (UncheckedIOException ex) {
-			return WriteFailures.storeFailedToRead("read the history of", uniqueId);
+			return WriteFailures.storeFailedToRead("read the history of", uniqueId, ex);
 		}
 	}
 
@@ -60,7 +60,7 @@ final class ConfigHistoryView {
 			detail = describe(uniqueId, revision, securityContext);
 		}
 		catch (UncheckedIOException ex) {
-			return WriteFailures.storeFailedToRead("read the history of", uniqueId);
+			return WriteFailures.storeFailedToRead("read the history of", uniqueId, ex);
 		}
 		return (detail != null) ? new WebEndpointResponse<>(detail) : new WebEndpointResponse<>(
 				new MessageDescriptor(new PluginConfigRevisionNotFoundException(uniqueId, revision).getMessage()),

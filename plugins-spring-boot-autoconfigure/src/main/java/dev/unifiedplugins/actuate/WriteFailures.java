@@ -10,6 +10,9 @@ import dev.unifiedplugins.config.PluginConfigConflictException;
 import dev.unifiedplugins.config.PluginConfigRevisionNotFoundException;
 import dev.unifiedplugins.config.PluginConfigValidationException;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
@@ -19,6 +22,8 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 final class WriteFailures {
 
 	private static final int STATUS_CONFLICT = 409;
+
+	private static final Log logger = LogFactory.getLog(WriteFailures.class);
 
 	private WriteFailures() {
 	}
@@ -49,6 +54,8 @@ final class WriteFailures {
 					WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
 		}
 		if (ex instanceof UncheckedIOException) {
+			// Also a read the write needed (the revision to restore, the stored values): say it here.
+			logger.warn(cause(operation, uniqueId, ex));
 			return storeFailed(operation, uniqueId);
 		}
 		if (ex instanceof IllegalArgumentException) {
@@ -64,9 +71,15 @@ final class WriteFailures {
 		return storeFailed(operation, uniqueId, ", and the previous configuration is unchanged");
 	}
 
-	/** The store failed a read; the log says why. */
-	static WebEndpointResponse<Object> storeFailedToRead(String operation, String uniqueId) {
+	/** The store failed a read, which is logged with its cause. */
+	static WebEndpointResponse<Object> storeFailedToRead(String operation, String uniqueId, RuntimeException ex) {
+		logger.warn(cause(operation, uniqueId, ex));
 		return storeFailed(operation, uniqueId, "");
+	}
+
+	/** What the log says of a failure answered with a 503: the store's message, which holds no values. */
+	private static String cause(String operation, String uniqueId, RuntimeException ex) {
+		return "Could not " + operation + " the configuration of plugin '" + uniqueId + "': " + ex.getMessage();
 	}
 
 	private static WebEndpointResponse<Object> storeFailed(String operation, String uniqueId, String outcome) {

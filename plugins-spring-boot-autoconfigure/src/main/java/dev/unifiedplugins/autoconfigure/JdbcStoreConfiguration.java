@@ -274,14 +274,17 @@ class JdbcStoreConfiguration {
 			super(dataSource, properties);
 		}
 
-		/** Runs the scripts, unless the database cannot be reached: then the start-up runs them later. */
+		/**
+		 * Runs the scripts, unless the database cannot be reached, or another connection
+		 * holds a lock they need longer than they wait: then the start-up runs them later.
+		 */
 		@Override
 		public void afterPropertiesSet() throws Exception {
 			try {
 				super.afterPropertiesSet();
 			}
 			catch (RuntimeException ex) {
-				if (!JdbcStoreStartup.isUnreachable(ex)) {
+				if (!JdbcStoreStartup.isUnavailable(ex)) {
 					throw ex;
 				}
 				this.deferred = true;

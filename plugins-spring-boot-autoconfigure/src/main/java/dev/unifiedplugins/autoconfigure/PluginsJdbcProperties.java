@@ -69,6 +69,14 @@ public class PluginsJdbcProperties extends DatabaseInitializationProperties {
 	 */
 	private Duration appliedHeartbeatInterval = Duration.ofSeconds(30);
 
+	public PluginsJdbcProperties() {
+		// plugins.jdbc.continue-on-error is false, as documented: a schema script that fails
+		// stops the start (Spring Boot's default, true, would skip what failed and log it
+		// at debug level only). A database that cannot be reached, or a table held by
+		// another connection, defers the script rather than failing the start.
+		setContinueOnError(false);
+	}
+
 	@Override
 	public String getDefaultSchemaLocation() {
 		return JdbcPluginConfigStore.SCHEMA_LOCATION;

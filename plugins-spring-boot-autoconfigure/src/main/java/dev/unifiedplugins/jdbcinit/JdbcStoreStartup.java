@@ -10,13 +10,15 @@ import dev.unifiedplugins.concurrent.DaemonThreads;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 /**
  * Runs the steps that need the JDBC store's database (create the table, import a config
- * directory), in order, at start; when the database cannot be reached then, the start
- * goes on and a daemon thread runs what is left as soon as it is reached, retrying with
- * a growing pause of at most {@value #MAX_BACKOFF_MILLIS} ms, and then runs
+ * directory), in order, at start; when the database cannot be reached then, or a lock the
+ * schema script needs is held by another connection for longer than the script waits,
+ * the start goes on and a daemon thread runs what is left as soon as it can, retrying
+ * with a growing pause of at most {@value #MAX_BACKOFF_MILLIS} ms, and then runs
  * {@code afterwards} (a refresh of the registry). A step that fails for another reason
  * (a broken script) fails the start, or, once deferred, is logged and not retried.
  */
@@ -68,19 +70,20 @@ public final class JdbcStoreStartup implements AutoCloseable {
 		return this.done;
 	}
 
-	/** Runs the steps from one on; the index of the first not run because the database is unreachable. */
+	/** Runs the steps from one on; the index of the first not run because the database cannot be used now. */
 	private int runFrom(int first, boolean atStart) {
 		for (int i = first; i < this.steps.size(); i++) {
 			try {
 				this.steps.get(i).run();
 			}
 			catch (RuntimeException ex) {
-				if (!isUnreachable(ex)) {
+				if (!isUnavailable(ex)) {
 					throw ex;
 				}
 				if (atStart) {
-					logger.warn("The database of the plugin config store cannot be reached; its table and import are"
-							+ " set up when it is: " + ex.getMessage());
+					logger.warn("The database of the plugin config store cannot be reached, or another connection"
+							+ " holds a lock its schema script needs; its table and import are set up when they can"
+							+ " be: " + NestedExceptionUtils.getMostSpecificCause(ex).getMessage().lines().findFirst().orElse(""));
 				}
 				return i;
 			}
@@ -120,6 +123,25 @@ public final class JdbcStoreStartup implements AutoCloseable {
 			}
 			backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
 		}
+	}
+
+	/**
+	 * Whether a failure may pass by itself: the database could not be reached, or a lock
+	 * was held by another connection for longer than the statement waits (SQLState
+	 * {@code 55P03}: the schema script's {@code lock_timeout}).
+	 * @param ex the failure
+	 * @return true when a later run may succeed
+	 */
+	public static boolean isUnavailable(Throwable ex) {
+		if (isUnreachable(ex)) {
+			return true;
+		}
+		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof SQLException sql && "55P03".equals(sql.getSQLState())) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

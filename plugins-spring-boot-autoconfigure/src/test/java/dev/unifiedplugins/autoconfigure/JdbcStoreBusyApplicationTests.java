@@ -17,12 +17,15 @@ import dev.unifiedplugins.testsupport.PostgresServer;
 import dev.unifiedplugins.testsupport.TestPluginManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -37,6 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * real HTTP on a real PostgreSQL: that plugin's save is a 503 with {@code Retry-After}
  * after {@code plugins.lock-timeout}, nothing written, while another plugin saves at once.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class JdbcStoreBusyApplicationTests {
 
 	@RegisterExtension
@@ -83,11 +87,53 @@ class JdbcStoreBusyApplicationTests {
 		assertThat(post(base, "stt_whisper", "{\"config\": {\"device\": \"cuda\"}}").statusCode()).isEqualTo(200);
 	}
 
+	@Test
+	void aHistoryLockedWholeIsServiceUnavailableNamingTheTimeoutInTheLogAndLosesNothing(CapturedOutput output)
+			throws Exception {
+		String base = start();
+		assertThat(post(base, "stt_whisper", "{\"config\": {\"device\": \"cpu\"}}").statusCode()).isEqualTo(200);
+		assertThat(post(base, "stt_whisper", "{\"config\": {\"device\": \"cuda\"}}").statusCode()).isEqualTo(200);
+		try (Connection holder = DriverManager.getConnection(postgres.getJdbcUrl(), "postgres", "")) {
+			// A migration, a VACUUM FULL, a person's LOCK TABLE.
+			holder.setAutoCommit(false);
+			try (PreparedStatement lock = holder.prepareStatement("LOCK TABLE plugin_config_history")) {
+				lock.execute();
+			}
+			HttpResponse<String> history = send(HttpRequest.newBuilder(URI.create(base
+					+ "/actuator/plugins/stt_whisper/revisions")).build());
+			assertThat(history.statusCode()).as(history.body()).isEqualTo(503);
+			assertThat(history.body()).contains("stt_whisper").contains("log");
+			HttpResponse<String> restore = post(base, "stt_whisper", "{\"restore\": \"1\"}");
+			assertThat(restore.statusCode()).as(restore.body()).isEqualTo(503);
+			assertThat(restore.headers().firstValue("Retry-After")).contains("1");
+			HttpResponse<String> save = post(base, "stt_whisper", "{\"config\": {\"device\": \"mps\"}}");
+			assertThat(save.statusCode()).as(save.body()).isEqualTo(503);
+			assertThat(save.body()).contains("plugins.lock-timeout");
+			HttpResponse<String> delete = send(HttpRequest.newBuilder(URI.create(base + "/actuator/plugins/stt_whisper"))
+				.DELETE()
+				.build());
+			assertThat(delete.statusCode()).as(delete.body()).isEqualTo(503);
+			assertThat(delete.body()).contains("plugins.lock-timeout");
+			holder.rollback();
+		}
+		// The log the answers point to says what failed, and why.
+		assertThat(output).contains("Could not read the history of the configuration of plugin 'stt_whisper'")
+			.contains("Could not restore the configuration of plugin 'stt_whisper'")
+			.contains("plugins.jdbc.query-timeout");
+		// Nothing lost, nothing half-written: the two revisions, and the second one stored.
+		String revisions = send(HttpRequest.newBuilder(URI.create(base + "/actuator/plugins/stt_whisper/revisions"))
+			.build()).body().replace(" ", "");
+		assertThat(revisions).contains("\"revision\":\"2\"").contains("\"revision\":\"1\"")
+			.doesNotContain("\"revision\":\"3\"");
+		assertThat(get(base, "stt_whisper")).contains("\"device\":\"cuda\"").contains("\"revision\":\"2\"");
+	}
+
 	private String start() {
 		this.context = new SpringApplicationBuilder(BusyApplication.class).web(WebApplicationType.SERVLET)
 			.run("--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
 					"--plugins.config-dir=" + this.dir, "--plugins.store-type=jdbc",
 					"--plugins.jdbc.initialize-schema=always", "--spring.datasource.url=" + postgres.getJdbcUrl(),
+					"--plugins.jdbc.query-timeout=1s",
 					"--spring.datasource.username=postgres", "--plugins.lock-timeout=1s",
 					"--management.endpoints.web.exposure.include=plugins",
 					"--management.endpoint.plugins.access=unrestricted",
@@ -96,11 +142,15 @@ class JdbcStoreBusyApplicationTests {
 	}
 
 	private HttpResponse<String> post(String base, String id, String body) {
+		return send(HttpRequest.newBuilder(URI.create(base + "/actuator/plugins/" + id))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build());
+	}
+
+	private HttpResponse<String> send(HttpRequest request) {
 		try {
-			return this.http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/plugins/" + id))
-				.header("Content-Type", "application/json")
-				.POST(HttpRequest.BodyPublishers.ofString(body))
-				.build(), HttpResponse.BodyHandlers.ofString());
+			return this.http.send(request, HttpResponse.BodyHandlers.ofString());
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException(ex);

@@ -2,6 +2,9 @@ package dev.unifiedplugins.autoconfigure;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,7 @@ import dev.unifiedplugins.cost.CloudCostGuard;
 import dev.unifiedplugins.jdbc.JdbcAppliedRevisions;
 import dev.unifiedplugins.jdbc.JdbcCloudCostFleet;
 import dev.unifiedplugins.jdbc.JdbcPluginConfigStore;
+import dev.unifiedplugins.jdbcinit.JdbcStoreStartup;
 import dev.unifiedplugins.testsupport.Await;
 import dev.unifiedplugins.watch.PluginConfigWatcher;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -46,6 +50,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * {@code plugins.store-type=jdbc}: the table on the application's DataSource, its schema,
@@ -116,6 +121,18 @@ class JdbcStoreConfigurationTests {
 			assertThat(context.getBean(UnifiedPluginRegistry.class).getRegistrationFailures())
 				.hasEntrySatisfying("llm", (failure) -> assertThat(failure).hasMessageContaining("plugin_config"));
 		});
+	}
+
+	@Test
+	void aSchemaScriptThatFailsStopsTheStartUnlessToldToGoOn() throws Exception {
+		Path script = Files.writeString(this.dir.resolve("broken.sql"), "CREATE TABLE plugin_config (;");
+		runner(h2()).withPropertyValues("plugins.jdbc.schema=" + script.toUri())
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("Syntax error"));
+		runner(h2()).withPropertyValues("plugins.jdbc.schema=" + script.toUri(), "plugins.jdbc.continue-on-error=true")
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test
@@ -370,6 +387,27 @@ class JdbcStoreConfigurationTests {
 					.savePluginConfig("llm_llama", Map.of("model", "v2 by two"), ExpectedRevision.of(read)));
 				assertThat(two.loadPluginConfig("llm_llama")).containsEntry("model", "v2 by one");
 			}));
+		}
+
+		@Test
+		void anInstanceStartsWhileATableIsLockedWholeAndSetsItUpOnceTheLockIsGone() throws Exception {
+			instance().run((first) -> assertThat(first).hasNotFailed());
+			try (Connection holder = DriverManager.getConnection(this.url, "postgres", "")) {
+				// A migration, a VACUUM FULL, a person's LOCK TABLE: longer than the script waits.
+				holder.setAutoCommit(false);
+				try (Statement lock = holder.createStatement()) {
+					lock.execute("LOCK TABLE plugin_config_history IN EXCLUSIVE MODE");
+				}
+				assertTimeoutPreemptively(Duration.ofSeconds(60), () -> instance().run((second) -> {
+					assertThat(second).hasNotFailed();
+					JdbcStoreStartup startup = second.getBean(JdbcStoreStartup.class);
+					assertThat(startup.isDone()).isFalse();
+					UnifiedPluginRegistry registry = second.getBean(UnifiedPluginRegistry.class);
+					assertThat(registry.getRegistrationFailures()).isEmpty();
+					holder.rollback();
+					Await.until("the schema is set up once the lock is gone", startup::isDone);
+				}));
+			}
 		}
 
 	}
