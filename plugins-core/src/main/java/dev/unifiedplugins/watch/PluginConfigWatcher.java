@@ -33,6 +33,9 @@ public final class PluginConfigWatcher implements AutoCloseable {
 
 	private final AtomicBoolean refreshPending = new AtomicBoolean();
 
+	/** One retry at a time: each failed read, rescans included, would otherwise start a chain of its own. */
+	private final AtomicBoolean retryScheduled = new AtomicBoolean();
+
 	private volatile @Nullable ScheduledExecutorService scheduler;
 
 	private volatile @Nullable AutoCloseable watch;
@@ -112,12 +115,16 @@ public final class PluginConfigWatcher implements AutoCloseable {
 	/** Has the registry refresh again after the retry interval, when the next rescan is later. */
 	private void retrySoon() {
 		ScheduledExecutorService scheduler = this.scheduler;
-		if (scheduler != null && this.rescanInterval.compareTo(RETRY_INTERVAL) > 0) {
+		if (scheduler != null && this.rescanInterval.compareTo(RETRY_INTERVAL) > 0
+				&& this.retryScheduled.compareAndSet(false, true)) {
 			try {
-				scheduler.schedule(this::requestRefresh, RETRY_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+				scheduler.schedule(() -> {
+					this.retryScheduled.set(false);
+					requestRefresh();
+				}, RETRY_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
 			}
 			catch (RuntimeException ex) {
-				// closed
+				this.retryScheduled.set(false); // closed
 			}
 		}
 	}

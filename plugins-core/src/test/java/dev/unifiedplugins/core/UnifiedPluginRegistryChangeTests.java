@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
@@ -178,6 +180,30 @@ class UnifiedPluginRegistryChangeTests {
 			flaky.down = false;
 			Await.until("the store is read again", () -> watcher.getStoreFailure() == null);
 			Await.until("the change made meanwhile is found", () -> !this.changes.isEmpty());
+		}
+	}
+
+	@Test
+	void aLongOutageIsReadAboutOnceASecondNotMoreAndMore() throws Exception {
+		AtomicInteger reads = new AtomicInteger();
+		ForwardingStore failingFast = new ForwardingStore(this.store) {
+			@Override
+			public Set<String> ids() {
+				reads.incrementAndGet();
+				return super.ids();
+			}
+		};
+		UnifiedPluginRegistry registry = registryOn(failingFast);
+		failingFast.down = true;
+		// A rescan just over the retry interval: each failed rescan used to start a retry
+		// chain of its own, so that the reads per second grew with the outage.
+		try (PluginConfigWatcher watcher = new PluginConfigWatcher(registry, Duration.ofMillis(1100))) {
+			watcher.start();
+			Thread.sleep(6_000);
+			int before = reads.get();
+			Thread.sleep(3_000);
+			// A rescan and a retry each second at most, with room for a late tick.
+			assertThat(reads.get() - before).isLessThanOrEqualTo(8);
 		}
 	}
 
