@@ -10,7 +10,6 @@ import dev.unifiedplugins.concurrent.DaemonThreads;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.core.NestedExceptionUtils;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 /**
@@ -83,12 +82,26 @@ public final class JdbcStoreStartup implements AutoCloseable {
 				if (atStart) {
 					logger.warn("The database of the plugin config store cannot be reached, or another connection"
 							+ " holds a lock its schema script needs; its table and import are set up when they can"
-							+ " be: " + NestedExceptionUtils.getMostSpecificCause(ex).getMessage().lines().findFirst().orElse(""));
+							+ " be: " + innermostMessage(ex));
 				}
 				return i;
 			}
 		}
 		return this.steps.size();
+	}
+
+	/**
+	 * The first line of the innermost message: a driver's cause may have none (a socket
+	 * closed during the handshake, an {@code EOFException}), which must not fail the start.
+	 */
+	static String innermostMessage(Throwable ex) {
+		String message = ex.getClass().getName();
+		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause.getMessage() != null) {
+				message = cause.getMessage();
+			}
+		}
+		return message.lines().findFirst().orElse("");
 	}
 
 	private void retry(int first) {
