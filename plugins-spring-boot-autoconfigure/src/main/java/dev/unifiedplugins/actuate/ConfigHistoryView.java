@@ -108,7 +108,8 @@ final class ConfigHistoryView {
 		try {
 			current = this.registry.loadPluginConfig(uniqueId);
 		}
-		catch (PluginConfigException ex) {
+		catch (PluginConfigException | UncheckedIOException ex) {
+			// Corrupt, or the store went away since the revision was read: shown without the comparison.
 			return null;
 		}
 		PluginConfigSchema defaults = PluginConfigSchema.of(schema);

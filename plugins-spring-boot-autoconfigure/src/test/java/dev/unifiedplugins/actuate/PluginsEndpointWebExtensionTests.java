@@ -311,6 +311,21 @@ class PluginsEndpointWebExtensionTests {
 	}
 
 	@Test
+	void aRevisionIsShownWithoutChangesWhenTheCurrentConfigurationCannotBeRead() {
+		String first = revision(save("{\"device\": \"cpu\"}", null));
+		save("{\"device\": \"cuda\"}", first);
+		this.store.failLoads();
+
+		WebEndpointResponse<Object> response = this.extension.revision(ID, "revisions", first, SecurityContext.NONE);
+
+		// The revision was read: a second read that fails leaves out only the comparison.
+		assertThat(response.getStatus()).isEqualTo(200);
+		RevisionDetailDescriptor old = (RevisionDetailDescriptor) response.getBody();
+		assertThat(old.config()).containsEntry("device", "cpu");
+		assertThat(old.changes()).isNull();
+	}
+
+	@Test
 	void theHistoryOfAnUnknownPluginOrRevisionIsNotFound() {
 		assertThat(this.extension.revisions("stt_nope", "revisions").getStatus()).isEqualTo(404);
 		assertThat(this.extension.revisions(ID, "other").getStatus()).isEqualTo(404);

@@ -59,6 +59,8 @@ final class WriteFixtures {
 
 		private volatile boolean failing;
 
+		private volatile boolean failingLoads;
+
 		InterferingStore(Path dir) {
 			this.files = new FileSystemPluginConfigStore(dir);
 		}
@@ -75,8 +77,16 @@ final class WriteFixtures {
 			this.failing = true;
 		}
 
+		/** The current configuration cannot be read; its history can. */
+		void failLoads() {
+			this.failingLoads = true;
+		}
+
 		@Override
 		public Optional<Map<String, Object>> load(String uniqueId) {
+			if (this.failingLoads) {
+				throw new UncheckedIOException(new IOException("database went away"));
+			}
 			return this.files.load(uniqueId);
 		}
 
