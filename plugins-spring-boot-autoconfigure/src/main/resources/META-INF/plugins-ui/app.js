@@ -1279,8 +1279,8 @@
    */
   function checked(changes, savedChanges) {
     const detail = state.detail;
-    if (detail.revision == null) {
-      const saved = (savedChanges || []).length;
+    if (detail.revision == null && Array.isArray(savedChanges)) {
+      const saved = savedChanges.length;
       const start = detail.configured ? 'Checked: the saved settings cannot be read, so a save replaces them'
         : 'Checked: nothing is saved yet, so a save writes the first revision';
       if (saved === 0) {

@@ -156,6 +156,22 @@ class SettingsPageChangeManagementTests {
 	}
 
 	@Test
+	void checkAgainstAnEndpointWithoutSavedChangesSaysWhatItsChangesSay() {
+		open(LLAMA);
+		// An endpoint of an earlier version answers a dry run without savedChanges.
+		browser.script("const send = window.fetch; window.fetch = async (url, init) => { const response = await"
+				+ " send(url, init); const body = await response.clone().json().catch(() => null);"
+				+ " if (!body || !('savedChanges' in body)) { return response; } delete body.savedChanges;"
+				+ " return new Response(JSON.stringify(body), { status: response.status, headers: response.headers }); };");
+		new Select(browser.field("gpu_type")).selectByValue("H100");
+		check();
+
+		assertThat(browser.byId("message").getText()).isEqualTo("Checked: a save would change 1 setting.");
+		assertThat(changeRows()).containsExactly("/gpu_type \"A100\" \"H100\"");
+		assertThat(configFile(LLAMA)).doesNotExist();
+	}
+
+	@Test
 	void textInANumberFieldIsMarkedNamingTheFieldAndNeverSent() {
 		open(LLAMA);
 		recordPosts();
