@@ -18,6 +18,7 @@ import dev.unifiedplugins.config.PluginConfigException;
 import dev.unifiedplugins.config.PluginConfigRevisionNotFoundException;
 import dev.unifiedplugins.config.PluginConfigSchema;
 import dev.unifiedplugins.config.PluginConfigStore;
+import dev.unifiedplugins.config.PluginConfigWriteOutcomeUnknownException;
 import dev.unifiedplugins.config.PluginIds;
 import dev.unifiedplugins.config.StoredPluginConfig;
 import dev.unifiedplugins.json.Json;
@@ -148,6 +149,9 @@ final class PluginConfigs {
 			});
 			return true;
 		}
+		catch (PluginConfigWriteOutcomeUnknownException ex) {
+			throw ex;
+		}
 		catch (UncheckedIOException ex) {
 			return false;
 		}
@@ -190,7 +194,8 @@ final class PluginConfigs {
 		}
 		catch (UncheckedIOException ex) {
 			logger.log(System.Logger.Level.WARNING, "Could not " + operation + " the configuration of plugin '"
-					+ uniqueId + "'; the previous one is unchanged", ex);
+					+ uniqueId + ((ex instanceof PluginConfigWriteOutcomeUnknownException)
+							? "'; whether it was written is unknown" : "'; the previous one is unchanged"), ex);
 			throw ex;
 		}
 	}

@@ -491,6 +491,8 @@ public class UnifiedPluginRegistry {
 	 * @param uniqueId the plugin's unique id
 	 * @return true when no configuration remains; false when an I/O error prevented the
 	 * delete, which is logged
+	 * @throws dev.unifiedplugins.config.PluginConfigWriteOutcomeUnknownException when the
+	 * store lost its connection during the delete, which may have been done
 	 */
 	public boolean deletePluginConfig(String uniqueId) {
 		return this.configs.delete(uniqueId);

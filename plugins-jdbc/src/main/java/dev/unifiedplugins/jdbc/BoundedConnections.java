@@ -51,8 +51,13 @@ final class BoundedConnections extends DelegatingDataSource {
 		this.waitMillis = Math.max(1, wait.toMillis());
 		// JDBC's query timeouts are whole seconds, rounded up: the server's answer to the
 		// cancel they send comes after that, and is given the query timeout.
+		this.networkTimeoutMillis = networkTimeoutMillis(wait, longestStatement);
+	}
+
+	/** The network timeout of these connections, in milliseconds, for messages too. */
+	static int networkTimeoutMillis(Duration wait, Duration longestStatement) {
 		long statementMillis = Math.max(1, (longestStatement.toMillis() + 999) / 1000) * 1000;
-		this.networkTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, statementMillis + this.waitMillis);
+		return (int) Math.min(Integer.MAX_VALUE, statementMillis + Math.max(1, wait.toMillis()));
 	}
 
 	@Override

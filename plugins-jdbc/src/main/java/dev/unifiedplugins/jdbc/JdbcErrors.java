@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 /**
  * What the store makes of a database error: a lock wait that ran out (the busy case), or
@@ -82,6 +83,23 @@ final class JdbcErrors {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Whether a failure lost a connection that had been had (its network timeout ran out,
+	 * or it broke: SQLState class 08), rather than failing to get one: what was sent on it
+	 * may have been committed.
+	 */
+	static boolean lostTheConnection(Throwable ex) {
+		boolean lost = false;
+		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof CannotGetJdbcConnectionException) {
+				return false;
+			}
+			lost |= cause instanceof SocketTimeoutException
+					|| (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08"));
+		}
+		return lost;
 	}
 
 	/** Whether a failure is a read from the database that its network timeout ended. */

@@ -1,5 +1,6 @@
 package dev.unifiedplugins.jdbc;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -23,6 +24,7 @@ import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigBusyException;
 import dev.unifiedplugins.config.PluginConfigException;
 import dev.unifiedplugins.config.PluginConfigStore;
+import dev.unifiedplugins.config.PluginConfigWriteOutcomeUnknownException;
 import dev.unifiedplugins.config.PluginIds;
 import dev.unifiedplugins.config.StoredPluginConfig;
 import org.jspecify.annotations.Nullable;
@@ -82,7 +84,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * (on PostgreSQL also enforced by the server, as {@code statement_timeout}): a write that
  * reports a failure was rolled back, and does not commit later. Behind HikariCP, a
  * connection also gets a network timeout of that sum plus the query timeout, which ends
- * the wait for a database that stops answering (the others ask it to cancel, in vain).
+ * the wait for a database that stops answering (the others ask it to cancel, in vain). A
+ * write that loses its connection so, or to a broken one, may have been committing (the
+ * server does not bound a commit): it throws
+ * {@link PluginConfigWriteOutcomeUnknownException}, and what is stored is either.
  * <p>
  * <b>Change notices.</b> On PostgreSQL each write also sends
  * {@code pg_notify('<table>_changed', '<unique id> <store token>')} (the table name in
@@ -630,14 +635,25 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 		String what = "Cannot " + operation + " "
 				+ ((uniqueId != null) ? "the configuration of plugin '" + uniqueId + "' in" : "plugin configurations of")
 				+ " table " + this.tableName;
-		if (JdbcErrors.timedOut(ex) || JdbcErrors.isNetworkTimeout(ex)) {
+		if (JdbcErrors.isNetworkTimeout(ex)) {
+			what += ": the database did not answer within the connection's network timeout ("
+					+ BoundedConnections.networkTimeoutMillis(this.queryTimeout, this.lockTimeout.plus(this.queryTimeout))
+					+ " ms behind HikariCP: plugins.lock-timeout plus twice plugins.jdbc.query-timeout)";
+		}
+		else if (JdbcErrors.timedOut(ex)) {
 			// The driver says "canceling statement due to user request": say which wait ran out.
 			what += ": the database did not answer within " + (write
 					? this.lockTimeout.plus(this.queryTimeout).toMillis()
 							+ " ms (plugins.lock-timeout plus plugins.jdbc.query-timeout)"
 					: this.queryTimeout.toMillis() + " ms (plugins.jdbc.query-timeout)");
 		}
-		return JdbcErrors.failure(what, ex);
+		UncheckedIOException failure = JdbcErrors.failure(what, ex);
+		if (write && JdbcErrors.lostTheConnection(ex)) {
+			// PostgreSQL does not bound a commit by statement_timeout: this one may have committed.
+			String unknown = failure.getMessage() + "; whether it was written is unknown: read it again";
+			return new PluginConfigWriteOutcomeUnknownException(unknown, new IOException(unknown, failure.getCause()));
+		}
+		return failure;
 	}
 
 }

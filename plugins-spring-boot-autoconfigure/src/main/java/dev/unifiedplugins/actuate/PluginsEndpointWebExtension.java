@@ -15,6 +15,7 @@ import dev.unifiedplugins.config.ConfigJson;
 import dev.unifiedplugins.config.ConfigViolation;
 import dev.unifiedplugins.config.PluginConfigBusyException;
 import dev.unifiedplugins.config.PluginConfigValidationException;
+import dev.unifiedplugins.config.PluginConfigWriteOutcomeUnknownException;
 import dev.unifiedplugins.config.PluginIds;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.shutdown.PluginCleanup;
@@ -301,7 +302,7 @@ public class PluginsEndpointWebExtension {
 				return WriteFailures.storeFailed("delete", uniqueId);
 			}
 		}
-		catch (PluginConfigBusyException ex) {
+		catch (PluginConfigBusyException | PluginConfigWriteOutcomeUnknownException ex) {
 			return WriteFailures.answer("delete", uniqueId, ex);
 		}
 		return detail(uniqueId, securityContext);

@@ -222,6 +222,8 @@ public class PluginsEndpointWriter {
 	 * @param uniqueId the plugin's unique id
 	 * @param principal who deletes, or null
 	 * @return false when the store failed, which the registry logged
+	 * @throws dev.unifiedplugins.config.PluginConfigWriteOutcomeUnknownException when the
+	 * store lost its connection during the delete, which may have been done
 	 */
 	public boolean delete(String uniqueId, @Nullable Principal principal) {
 		String previous = previousRevision(uniqueId);

@@ -9,6 +9,7 @@ import dev.unifiedplugins.config.PluginConfigBusyException;
 import dev.unifiedplugins.config.PluginConfigConflictException;
 import dev.unifiedplugins.config.PluginConfigRevisionNotFoundException;
 import dev.unifiedplugins.config.PluginConfigValidationException;
+import dev.unifiedplugins.config.PluginConfigWriteOutcomeUnknownException;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -52,6 +53,11 @@ final class WriteFailures {
 			// Another writer held the plugin longer than plugins.lock-timeout: nothing written, try again.
 			return new WebEndpointResponse<>(new MessageDescriptor(ex.getMessage()),
 					WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
+		}
+		if (ex instanceof PluginConfigWriteOutcomeUnknownException) {
+			logger.warn(cause(operation, uniqueId, ex));
+			return storeFailed(operation, uniqueId,
+					" while it wrote, and whether it was written is unknown: read the configuration again");
 		}
 		if (ex instanceof UncheckedIOException) {
 			// Also a read the write needed (the revision to restore, the stored values): say it here.

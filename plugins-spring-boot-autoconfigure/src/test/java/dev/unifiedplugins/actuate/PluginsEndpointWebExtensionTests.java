@@ -175,6 +175,22 @@ class PluginsEndpointWebExtensionTests {
 	}
 
 	@Test
+	void aWriteWhoseOutcomeIsUnknownIsServiceUnavailableSayingSoNotUnchanged() {
+		save("{\"device\": \"cpu\"}", null);
+		this.store.loseConnectionsOnWrites();
+
+		WebEndpointResponse<Object> saved = save("{\"device\": \"cuda\"}", null);
+		WebEndpointResponse<Object> deleted = this.extension.delete(ID, SecurityContext.NONE);
+
+		for (WebEndpointResponse<Object> response : List.of(saved, deleted)) {
+			assertThat(response.getStatus()).isEqualTo(503);
+			assertThat(((MessageDescriptor) response.getBody()).message()).contains("stt_whisper")
+				.contains("whether it was written is unknown: read the configuration again")
+				.doesNotContain("unchanged");
+		}
+	}
+
+	@Test
 	void aHistoryTheStoreCannotReadIsServiceUnavailableWithoutClaimingAWrite() {
 		save("{\"device\": \"cpu\"}", null);
 		this.store.failWrites();

@@ -13,6 +13,7 @@ import dev.unifiedplugins.config.ConfigRevision;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigStore;
+import dev.unifiedplugins.config.PluginConfigWriteOutcomeUnknownException;
 import dev.unifiedplugins.config.StoredPluginConfig;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.testsupport.TestPluginManager;
@@ -61,6 +62,8 @@ final class WriteFixtures {
 
 		private volatile boolean failingLoads;
 
+		private volatile boolean losingConnections;
+
 		InterferingStore(Path dir) {
 			this.files = new FileSystemPluginConfigStore(dir);
 		}
@@ -77,9 +80,19 @@ final class WriteFixtures {
 			this.failing = true;
 		}
 
+		/** Writes lose the connection mid-way, and commit all the same, as a commit the server ran may. */
+		void loseConnectionsOnWrites() {
+			this.losingConnections = true;
+		}
+
 		/** The current configuration cannot be read; its history can. */
 		void failLoads() {
 			this.failingLoads = true;
+		}
+
+		private static PluginConfigWriteOutcomeUnknownException lostConnection() {
+			String message = "the database did not answer; whether it was written is unknown";
+			return new PluginConfigWriteOutcomeUnknownException(message, new IOException(message));
 		}
 
 		@Override
@@ -107,7 +120,11 @@ final class WriteFixtures {
 			if (this.failing) {
 				throw new UncheckedIOException(new IOException("disk full"));
 			}
-			return this.files.save(uniqueId, config, expected);
+			String revision = this.files.save(uniqueId, config, expected);
+			if (this.losingConnections) {
+				throw lostConnection();
+			}
+			return revision;
 		}
 
 		@Override
@@ -138,7 +155,11 @@ final class WriteFixtures {
 			if (this.failing) {
 				throw new UncheckedIOException(new IOException("disk gone"));
 			}
-			return this.files.delete(uniqueId);
+			boolean deleted = this.files.delete(uniqueId);
+			if (this.losingConnections) {
+				throw lostConnection();
+			}
+			return deleted;
 		}
 
 		@Override

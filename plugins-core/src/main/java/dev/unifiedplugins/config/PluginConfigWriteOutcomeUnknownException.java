@@ -1,0 +1,24 @@
+package dev.unifiedplugins.config;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * A write whose outcome is unknown: the store lost its connection while the write was
+ * under way (a database that stopped answering within the connection's network timeout,
+ * or a connection broken mid-transaction), possibly while it committed. What is stored is
+ * the previous configuration or the new one; read it again before writing again. The
+ * message names the plugin and the operation, never a value.
+ */
+public class PluginConfigWriteOutcomeUnknownException extends UncheckedIOException {
+
+	/**
+	 * Creates an exception.
+	 * @param message what was written and why its outcome is unknown
+	 * @param cause the store's error
+	 */
+	public PluginConfigWriteOutcomeUnknownException(String message, IOException cause) {
+		super(message, cause);
+	}
+
+}
