@@ -139,7 +139,8 @@ class JdbcStoreConfiguration {
 			ObjectProvider<UnifiedPluginRegistry> registry) {
 		List<Runnable> steps = new ArrayList<>();
 		PluginsJdbcDataSourceScriptDatabaseInitializer schema = initializer.getIfAvailable();
-		if (schema != null && schema.isDeferred()) {
+		boolean schemaDeferred = schema != null && schema.isDeferred();
+		if (schemaDeferred) {
 			steps.add(schema::initializeDatabase);
 		}
 		if (jdbc.isImportFromConfigDir()) {
@@ -152,7 +153,7 @@ class JdbcStoreConfiguration {
 			if (plugins != null) {
 				plugins.refreshConfigurations();
 			}
-		});
+		}, schemaDeferred);
 	}
 
 	/** The platform of the schema scripts from the data source's JDBC URL, if it tells it. */
@@ -287,6 +288,7 @@ class JdbcStoreConfiguration {
 				if (!JdbcStoreStartup.isUnavailable(ex)) {
 					throw ex;
 				}
+				JdbcStoreStartup.warnDeferred(ex);
 				this.deferred = true;
 			}
 		}

@@ -35,6 +35,8 @@ public final class JdbcStoreStartup implements AutoCloseable {
 
 	private final CountDownLatch stopped = new CountDownLatch(1);
 
+	private final boolean firstDeferred;
+
 	private volatile boolean done;
 
 	private volatile Thread thread;
@@ -45,8 +47,31 @@ public final class JdbcStoreStartup implements AutoCloseable {
 	 * @param afterwards what to run once deferred steps have run
 	 */
 	public JdbcStoreStartup(List<Runnable> steps, Runnable afterwards) {
+		this(steps, afterwards, false);
+	}
+
+	/**
+	 * Creates a start-up; {@link #start()} runs it.
+	 * @param steps what needs the database, in order
+	 * @param afterwards what to run once deferred steps have run
+	 * @param firstDeferred whether the first step has just found the database unavailable
+	 * (and said so with {@link #warnDeferred}): it is tried again later, not at once, so
+	 * that a start waits for a locked table once
+	 */
+	public JdbcStoreStartup(List<Runnable> steps, Runnable afterwards, boolean firstDeferred) {
 		this.steps = List.copyOf(steps);
 		this.afterwards = Objects.requireNonNull(afterwards, "afterwards must not be null");
+		this.firstDeferred = firstDeferred && !this.steps.isEmpty();
+	}
+
+	/**
+	 * Says that the store's set-up waits for the database.
+	 * @param ex why it cannot be done now
+	 */
+	public static void warnDeferred(Throwable ex) {
+		logger.warn("The database of the plugin config store cannot be reached, or another connection"
+				+ " holds a lock its schema script needs; its table and import are set up when they can"
+				+ " be: " + innermostMessage(ex));
 	}
 
 	/**
@@ -54,7 +79,7 @@ public final class JdbcStoreStartup implements AutoCloseable {
 	 * @throws RuntimeException when a step fails for another reason
 	 */
 	public synchronized void start() {
-		int next = runFrom(0, true);
+		int next = this.firstDeferred ? 0 : runFrom(0, true);
 		if (next == this.steps.size()) {
 			this.done = true;
 			return;
@@ -80,9 +105,7 @@ public final class JdbcStoreStartup implements AutoCloseable {
 					throw ex;
 				}
 				if (atStart) {
-					logger.warn("The database of the plugin config store cannot be reached, or another connection"
-							+ " holds a lock its schema script needs; its table and import are set up when they can"
-							+ " be: " + innermostMessage(ex));
+					warnDeferred(ex);
 				}
 				return i;
 			}

@@ -52,4 +52,25 @@ class JdbcStoreStartupTests {
 			.isEqualTo("java.lang.RuntimeException");
 	}
 
+	@Test
+	void aStepThatHasJustFoundTheDatabaseUnavailableIsTriedAgainLaterNotAtOnce() {
+		AtomicInteger tries = new AtomicInteger();
+		Thread starting = Thread.currentThread();
+		AtomicInteger triedOnTheStartingThread = new AtomicInteger();
+		Runnable schema = () -> {
+			tries.incrementAndGet();
+			if (Thread.currentThread() == starting) {
+				triedOnTheStartingThread.incrementAndGet();
+			}
+		};
+		try (JdbcStoreStartup startup = new JdbcStoreStartup(List.of(schema), () -> {
+		}, true)) {
+			startup.start();
+			// A locked table made the first try wait its lock timeout: a second try at once would wait again.
+			assertThat(triedOnTheStartingThread).hasValue(0);
+			await().atMost(Duration.ofSeconds(10)).until(startup::isDone);
+			assertThat(tries).hasValue(1);
+		}
+	}
+
 }
