@@ -134,10 +134,9 @@ public final class BoundedCalls implements AutoCloseable {
 	}
 
 	private void next(String key) {
-		KeyedCall<?> next;
 		synchronized (this.busy) {
 			Queue<KeyedCall<?>> waiting = this.busy.get(key);
-			next = (waiting != null) ? waiting.poll() : null;
+			KeyedCall<?> next = (waiting != null) ? waiting.poll() : null;
 			while (next != null && next.isDone()) {
 				next = waiting.poll();
 			}
@@ -145,8 +144,10 @@ public final class BoundedCalls implements AutoCloseable {
 				this.busy.remove(key);
 				return;
 			}
+			// Handed over under the lock (a queue's offer, never a wait), so that close() finds
+			// every call either still waiting here or in the pool's queue, never in between.
+			execute(next);
 		}
-		execute(next);
 	}
 
 	/**
