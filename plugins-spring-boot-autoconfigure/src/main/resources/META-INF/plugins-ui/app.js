@@ -1152,6 +1152,21 @@
   }
 
   /** Why Check or Save sent nothing: the number fields holding text. */
+  /**
+   * Clears what the last Check or Save showed; false, with the fields marked and named,
+   * when a number field holds text, which is then never sent.
+   */
+  function readyToSend(refusal) {
+    clearViolations();
+    showChanges([]);
+    const unreadable = markTextInNumbers();
+    if (unreadable.length) {
+      message(textInNumbers(refusal, unreadable), true);
+      return false;
+    }
+    return true;
+  }
+
   function textInNumbers(prefix, marked) {
     if (marked.length === 1) {
       return prefix + ': ' + marked[0].name + ' is not a ' + (marked[0].whole ? 'whole number' : 'number') + '.';
@@ -1357,11 +1372,7 @@
     }
     let invalid = false;
     await busy(async () => {
-      clearViolations();
-      showChanges([]);
-      const unreadable = markTextInNumbers();
-      if (unreadable.length) {
-        message(textInNumbers('Would not be saved', unreadable), true);
+      if (!readyToSend('Would not be saved')) {
         invalid = true;
         return;
       }
@@ -1385,11 +1396,7 @@
     }
     let invalid = false;
     await busy(async () => {
-      clearViolations();
-      showChanges([]);
-      const unreadable = markTextInNumbers();
-      if (unreadable.length) {
-        message(textInNumbers('Not saved', unreadable), true);
+      if (!readyToSend('Not saved')) {
         invalid = true;
         return;
       }
