@@ -1,6 +1,5 @@
 package dev.unifiedplugins.jdbc;
 
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -24,7 +23,6 @@ import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigBusyException;
 import dev.unifiedplugins.config.PluginConfigException;
 import dev.unifiedplugins.config.PluginConfigStore;
-import dev.unifiedplugins.config.PluginConfigWriteOutcomeUnknownException;
 import dev.unifiedplugins.config.PluginIds;
 import dev.unifiedplugins.config.StoredPluginConfig;
 import org.jspecify.annotations.Nullable;
@@ -87,7 +85,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * the wait for a database that stops answering (the others ask it to cancel, in vain). A
  * write that loses its connection so, or to a broken one, may have been committing (the
  * server does not bound a commit): it throws
- * {@link PluginConfigWriteOutcomeUnknownException}, and what is stored is either.
+ * {@link dev.unifiedplugins.config.PluginConfigWriteOutcomeUnknownException}, and what is stored is either.
  * <p>
  * <b>Change notices.</b> On PostgreSQL each write also sends
  * {@code pg_notify('<table>_changed', '<unique id> <store token>')} (the table name in
@@ -182,6 +180,8 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 
 	private final PluginConfigHistoryTable history;
 
+	private final StoreFailures failures;
+
 	/**
 	 * Creates a store on the table {@value #DEFAULT_TABLE_NAME}, with a maximum config size
 	 * of {@value FileSystemPluginConfigStore#DEFAULT_MAX_CONFIG_SIZE} bytes and the
@@ -242,6 +242,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 		this.instanceName = InstanceNames.requireValid(instanceName);
 		this.lockTimeout = PeriodicTasks.requirePositive(lockTimeout, "lockTimeout");
 		this.queryTimeout = PeriodicTasks.requirePositive(queryTimeout, "queryTimeout");
+		this.failures = new StoreFailures(this.tableName, this.lockTimeout, this.queryTimeout);
 		this.history = new PluginConfigHistoryTable(this.tableName, DEFAULT_HISTORY_SIZE);
 		this.table = new PluginConfigTable(this.tableName, instanceName, this.notifyToken, this.history);
 		DataSource connections = new BoundedConnections(dataSource, queryTimeout, lockTimeout.plus(queryTimeout));
@@ -602,58 +603,24 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 			}
 			catch (DuplicateKeyException ex) {
 				if (attempt >= WRITE_ATTEMPTS) {
-					throw failure(operation, uniqueId, ex, true);
+					throw this.failures.of(operation, uniqueId, ex, true);
 				}
 			}
 			catch (DataAccessException | TransactionException ex) {
-				if (JdbcErrors.isLockTimeout(ex)) {
-					throw new PluginConfigBusyException(uniqueId, Duration.ofNanos(System.nanoTime() - started),
-							JdbcErrors.cause(ex));
-				}
-				throw failure(operation, uniqueId, ex, true);
+				throw this.failures.ofWrite(operation, uniqueId, ex, started);
 			}
 		}
 	}
 
-	/** A read, its database errors thrown as {@link #failure failures}. */
+	/** A read, its database errors thrown as {@link StoreFailures failures}. */
 	private <T> @Nullable T query(String operation, @Nullable String uniqueId,
 			Function<JdbcOperations, @Nullable T> query) {
 		try {
 			return query.apply(this.jdbc);
 		}
 		catch (DataAccessException ex) {
-			throw failure(operation, uniqueId, ex, false);
+			throw this.failures.of(operation, uniqueId, ex, false);
 		}
-	}
-
-	/**
-	 * A failure as an I/O error naming the operation, the plugin and the table, and, when a
-	 * wait ran out, which one.
-	 * @param write whether the operation is a write, bounded by the lock and query timeouts
-	 */
-	private UncheckedIOException failure(String operation, @Nullable String uniqueId, Exception ex, boolean write) {
-		String what = "Cannot " + operation + " "
-				+ ((uniqueId != null) ? "the configuration of plugin '" + uniqueId + "' in" : "plugin configurations of")
-				+ " table " + this.tableName;
-		if (JdbcErrors.isNetworkTimeout(ex)) {
-			what += ": the database did not answer within the connection's network timeout ("
-					+ BoundedConnections.networkTimeoutMillis(this.queryTimeout, this.lockTimeout.plus(this.queryTimeout))
-					+ " ms behind HikariCP: plugins.lock-timeout plus twice plugins.jdbc.query-timeout)";
-		}
-		else if (JdbcErrors.timedOut(ex)) {
-			// The driver says "canceling statement due to user request": say which wait ran out.
-			what += ": the database did not answer within " + (write
-					? this.lockTimeout.plus(this.queryTimeout).toMillis()
-							+ " ms (plugins.lock-timeout plus plugins.jdbc.query-timeout)"
-					: this.queryTimeout.toMillis() + " ms (plugins.jdbc.query-timeout)");
-		}
-		UncheckedIOException failure = JdbcErrors.failure(what, ex);
-		if (write && JdbcErrors.lostTheConnection(ex)) {
-			// PostgreSQL does not bound a commit by statement_timeout: this one may have committed.
-			String unknown = failure.getMessage() + "; whether it was written is unknown: read it again";
-			return new PluginConfigWriteOutcomeUnknownException(unknown, new IOException(unknown, failure.getCause()));
-		}
-		return failure;
 	}
 
 }
