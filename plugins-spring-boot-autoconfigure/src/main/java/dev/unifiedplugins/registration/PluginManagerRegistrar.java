@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
+import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.systems.JarDirectoryPluginManager;
@@ -78,7 +79,15 @@ public class PluginManagerRegistrar implements InitializingBean {
 	 * @throws IllegalStateException when another source has declared the same category
 	 */
 	void register(String name, String source, PluginManager manager) {
-		String category = (manager.category() != null) ? manager.category() : name;
+		String category;
+		try {
+			String named = manager.category();
+			category = (named != null) ? named : name;
+		}
+		catch (RuntimeException ex) {
+			failToName(name, source, manager, ex);
+			return;
+		}
 		String previous = this.sources.putIfAbsent(category, source);
 		if (previous != null) {
 			throw new IllegalStateException("Plugin category '" + category + "' is declared twice, by " + previous
@@ -90,7 +99,7 @@ public class PluginManagerRegistrar implements InitializingBean {
 			system.setCategory(category);
 		}
 		String configured = this.displayNames.apply(category);
-		String displayName = (configured != null) ? configured : manager.displayName();
+		String displayName = (configured != null) ? configured : displayName(category, source, manager);
 		try {
 			int count = this.registry.registerPluginManager(category, manager, displayName, this.autoDiscover).size();
 			String registered = "Registered plugin category '" + category + "' ("
@@ -112,6 +121,37 @@ public class PluginManagerRegistrar implements InitializingBean {
 		catch (RuntimeException ex) {
 			logger.error("Plugin manager of " + source + " failed to register as category '" + category
 					+ "'; the application goes on without it", ex);
+		}
+	}
+
+	/** A display name that cannot be had is the title-cased category's, not a failed start. */
+	private static @Nullable String displayName(String category, String source, PluginManager manager) {
+		try {
+			return manager.displayName();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Plugin manager of " + source + " failed to give the display name of category '" + category
+					+ "'; it shows the category title-cased", ex);
+			return null;
+		}
+	}
+
+	/**
+	 * A manager that cannot say its category registers nothing, as one whose discovery
+	 * fails: the failure is kept by the registry under the name it would fall back to, so
+	 * that health names it, and the application goes on.
+	 */
+	private void failToName(String name, String source, PluginManager manager, RuntimeException failure) {
+		IllegalStateException unnamed = new IllegalStateException("The plugin manager of " + source + " ("
+				+ manager.getClass().getName() + ") failed in category(): " + BoundedCalls.describe(failure), failure);
+		logger.error(unnamed.getMessage() + "; the application goes on without it", failure);
+		try {
+			this.registry.registerPluginManager(name, () -> {
+				throw unnamed;
+			}, null, true);
+		}
+		catch (RuntimeException ex) {
+			// Recorded as the category's failure.
 		}
 	}
 

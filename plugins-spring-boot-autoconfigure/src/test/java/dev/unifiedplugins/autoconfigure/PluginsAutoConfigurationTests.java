@@ -163,6 +163,39 @@ class PluginsAutoConfigurationTests {
 	}
 
 	@Test
+	void managerWhoseCategoryThrowsDoesNotStopTheApplicationAndIsRecordedUnderItsBeanName() {
+		runner().withBean("unnamed", PluginManager.class, () -> new TestPluginManager(PluginDescriptor.builder("a").build()) {
+			@Override
+			public String category() {
+				throw new IllegalStateException("category property missing");
+			}
+		}).withBean("transcription", PluginManager.class, () -> manager("whisper")).run((context) -> {
+			assertThat(context).hasNotFailed();
+			UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+			assertThat(registry.getCategories()).containsExactly("transcription");
+			assertThat(registry.getRegistrationFailures()).containsOnlyKeys("unnamed");
+			assertThat(registry.getRegistrationFailures().get("unnamed")).hasMessageContaining("category()")
+				.hasMessageContaining("category property missing");
+		});
+	}
+
+	@Test
+	void managerWhoseDisplayNameThrowsRegistersUnderItsTitleCasedCategory() {
+		runner().withBean("llm", PluginManager.class, () -> new TestPluginManager(PluginDescriptor.builder("a").build()) {
+			@Override
+			public String displayName() {
+				throw new IllegalStateException("display name not found");
+			}
+		}).run((context) -> {
+			assertThat(context).hasNotFailed();
+			UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+			assertThat(registry.getPlugin("llm_a")).isPresent();
+			assertThat(registry.getCategoryDisplayName("llm")).isEqualTo("Llm");
+			assertThat(registry.getRegistrationFailures()).isEmpty();
+		});
+	}
+
+	@Test
 	void propertiesBind() {
 		runner().withPropertyValues("plugins.auto-discover=false", "plugins.resource-timeout=750ms",
 				"plugins.shutdown.cleanup=false", "plugins.shutdown.terminate-cloud-resources=true",
