@@ -199,7 +199,12 @@ public final class BoundedCalls implements AutoCloseable {
 		return failure.getClass().getName() + ((message != null) ? ": " + message : "");
 	}
 
-	static String format(Duration duration) {
+	/**
+	 * A bound as the messages show it.
+	 * @param duration the bound
+	 * @return it in whole seconds when it is, else in milliseconds: {@code 2s}, {@code 500ms}
+	 */
+	public static String format(Duration duration) {
 		long millis = duration.toMillis();
 		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
 	}

@@ -119,9 +119,7 @@ final class LoadedPluginValidator implements PluginConfigValidator {
 	 */
 	private static String message(BoundedCalls.PluginCallException ex, @Nullable Throwable cause, Duration timeout) {
 		if (cause instanceof TimeoutException || cause instanceof BoundedCalls.PluginCallInProgressException) {
-			long millis = timeout.toMillis();
-			return "the plugin's check did not answer within "
-					+ ((millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms");
+			return "the plugin's check did not answer within " + BoundedCalls.format(timeout);
 		}
 		if (cause == null || cause instanceof InterruptedException || cause instanceof CancellationException) {
 			return "the plugin's check could not run: " + ex.getMessage();

@@ -251,6 +251,12 @@ public class PluginLifecycle implements AutoCloseable {
 	 * the refusal is a registration failure until a rescan succeeds. The reloads and
 	 * unloads run side by side, each plugin's a failure of its own; this waits for them at
 	 * most twice the bound on plugin calls.
+	 * <p>
+	 * The discovery runs plugin code (a plugin class's static initializer, its
+	 * {@code pluginDescriptor()}) on a bounded call, waited for at most twice the bound on
+	 * plugin calls too: one that hangs fails this rescan, and the next rescans of the
+	 * category while it does, with an {@link IllegalStateException}; it goes on, the
+	 * category keeps its plugins meanwhile, and what it finds registers if it returns.
 	 * @param category the category
 	 * @return the registered plugins' metadata
 	 * @throws IllegalArgumentException when the category is not registered or its manager
@@ -264,6 +270,21 @@ public class PluginLifecycle implements AutoCloseable {
 	private List<PluginMetadata> rescan(String category, boolean await) {
 		PluginSystemManager<?> manager = manager(category);
 		String displayName = this.registry.getCategoryDisplayName(category);
+		// Discovery runs plugin code (a class's static initializer, its pluginDescriptor())
+		// under the manager's lock: on a bounded call, one per category at a time, so that one
+		// that hangs holds up neither this caller nor the next rescan's. It is not cancelled:
+		// should it return, what it found registers and reloads as any rescan's.
+		Future<Rediscovery> rediscovery = this.calls.submit("rescan:" + category,
+				() -> rediscover(category, manager, displayName));
+		Rediscovery done = PluginCalls.awaitRescan(category, rediscovery, 2 * this.callTimeout.toNanos());
+		if (await) {
+			PluginCalls.awaitAll(done.started(), System.nanoTime() + 2 * this.callTimeout.toNanos());
+		}
+		return done.registered();
+	}
+
+	/** Discovers and registers a category again, and starts the reloads and unloads it calls for. */
+	private Rediscovery rediscover(String category, PluginSystemManager<?> manager, String displayName) {
 		Map<String, PluginDefinition> before = manager.getDefinitions();
 		List<PluginMetadata> registered = manager
 			.rediscover(() -> this.registry.registerPluginManager(category, manager, displayName, true));
@@ -272,10 +293,7 @@ public class PluginLifecycle implements AutoCloseable {
 			started.add(this.reloads.submit(category + "_" + name, () -> unloadGone(category, manager, name)));
 		}
 		started.addAll(reloadReplaced(category, manager, before));
-		if (await) {
-			PluginCalls.awaitAll(started, System.nanoTime() + 2 * this.callTimeout.toNanos());
-		}
-		return registered;
+		return new Rediscovery(registered, started);
 	}
 
 	/** Unloads a plugin that the last discovery no longer found, unless a later one found it again. */
@@ -422,6 +440,10 @@ public class PluginLifecycle implements AutoCloseable {
 	}
 
 	private record Target(PluginSystemManager<?> manager, String name, String category) {
+	}
+
+	/** What a rescan registered, and the reloads and unloads it started. */
+	record Rediscovery(List<PluginMetadata> registered, List<Future<?>> started) {
 	}
 
 }

@@ -68,6 +68,21 @@ class PluginLifecycleIsolationTests {
 		}
 		PluginJars.build(builds.resolve("german.jar"),
 				PluginJars.greeter("com.acme.german", "GermanGreeter", "german", "Hallo"), "com.acme.german.GermanGreeter");
+		PluginJars.build(builds.resolve("describing.jar"), Map.of("com.acme.describing.Greeter", """
+				package com.acme.describing;
+
+				import dev.unifiedplugins.core.PluginDescriptor;
+				import dev.unifiedplugins.systems.GreeterPlugin;
+				import dev.unifiedplugins.systems.Greeters;
+
+				public class Greeter implements GreeterPlugin {
+					public static PluginDescriptor pluginDescriptor() {
+						Greeters.step("describing", "describe");
+						return PluginDescriptor.builder("describing").build();
+					}
+					public String greet(String who) { return "Described " + who; }
+				}
+				"""), "com.acme.describing.Greeter");
 	}
 
 	@BeforeEach
@@ -151,6 +166,28 @@ class PluginLifecycleIsolationTests {
 		Await.until("the added JAR is a plugin", () -> this.registry.getPlugin("greeters_german").isPresent());
 		Await.until("alpha's reload has failed", () -> this.lifecycle.getLoadError(ALPHA).isPresent());
 		assertThat(greet(ALPHA)).isEqualTo("Hello Luc (v1)");
+	}
+
+	@Test
+	void aRescanWhoseDiscoveryHangsInAPluginClassFailsAfterItsBoundAndTheOthersGoOn() throws IOException {
+		this.lifecycle.load(ALPHA);
+		this.lifecycle.load(BETA);
+		Greeters.hanging("describing", "describe");
+		Files.copy(builds.resolve("describing.jar"), this.plugins.resolve("describing.jar"));
+		for (int rescan = 0; rescan < 2; rescan++) {
+			// The second waits behind the first, which holds the manager's lock, no longer than it.
+			assertTimeoutPreemptively(NO_HANG,
+					() -> assertThatExceptionOfType(IllegalStateException.class)
+						.isThrownBy(() -> this.lifecycle.rescan("greeters"))
+						.withMessageContaining("category 'greeters'")
+						.withMessageContaining("has not returned within 1s"));
+		}
+		this.registry.savePluginConfig(BETA, Map.of("greeting", "Hey"));
+		Await.until("beta is reloaded", () -> "Hey Luc (v1)".equals(greet(BETA)));
+		assertThat(greet(ALPHA)).isEqualTo("Hello Luc (v1)");
+		Greeters.release("describing", "describe");
+		Await.until("the discovery registers what it found once it returns",
+				() -> this.registry.getPlugin("greeters_describing").isPresent());
 	}
 
 	@Test
