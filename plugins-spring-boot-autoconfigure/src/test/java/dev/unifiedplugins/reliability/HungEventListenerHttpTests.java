@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigChange;
@@ -42,7 +45,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * started application over real HTTP: the thread that delivered it serves every plugin
  * (the config watcher, the cost checks), and goes on after {@code plugins.resource-timeout};
  * the endpoint keeps following the other plugins, and the hung listener gets its later
- * events once it returns.
+ * events once it returns. At shutdown every resource is still terminated, and the close
+ * stays within its bound.
  */
 class HungEventListenerHttpTests {
 
@@ -103,6 +107,22 @@ class HungEventListenerHttpTests {
 		assertThat(heard).containsExactly("cloud_first");
 		release.countDown();
 		Await.until("the hung listener hears the later termination", () -> heard.size() == 2);
+	}
+
+	@Test
+	void aTerminationListenerThatHangsAtShutdownHoldsUpNeitherTheOtherTerminationsNorTheClose() throws Exception {
+		cloud = SimulatedCloudPlugin.priced("first", 1.0, "second", 2.0);
+		start("--plugins.shutdown.terminate-cloud-resources=true", "--plugins.shutdown.timeout=3s");
+		ExecutorService closing = Executors.newSingleThreadExecutor();
+		try {
+			// Well past plugins.shutdown.timeout, which bounds the whole cleanup: a bound, not a speed.
+			closing.submit(() -> this.applications.last().close()).get(20, TimeUnit.SECONDS);
+		}
+		finally {
+			closing.shutdownNow();
+		}
+		assertThat(cloud.values()).allSatisfy((plugin) -> assertThat(plugin.terminations.get()).isOne());
+		assertThat(heard).hasSize(1);
 	}
 
 	private String start(String... args) {
