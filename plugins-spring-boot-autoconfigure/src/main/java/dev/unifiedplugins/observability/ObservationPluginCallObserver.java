@@ -2,12 +2,15 @@ package dev.unifiedplugins.observability;
 
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import dev.unifiedplugins.observation.PluginCallObserver;
 import dev.unifiedplugins.observation.PluginOperation;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 
@@ -19,6 +22,8 @@ import org.slf4j.MDC;
  */
 public class ObservationPluginCallObserver implements PluginCallObserver {
 
+	private static final Log logger = LogFactory.getLog(ObservationPluginCallObserver.class);
+
 	/** The MDC key of the plugin's unique id. */
 	public static final String MDC_PLUGIN_ID = "plugin.id";
 
@@ -28,6 +33,8 @@ public class ObservationPluginCallObserver implements PluginCallObserver {
 	private final ObservationRegistry registry;
 
 	private final @Nullable PluginObservationConvention convention;
+
+	private final AtomicBoolean warned = new AtomicBoolean();
 
 	/**
 	 * Creates the observer.
@@ -51,13 +58,49 @@ public class ObservationPluginCallObserver implements PluginCallObserver {
 				lowCardinalityKeys);
 		Observation observation = Observation.createNotStarted(this.convention,
 				DefaultPluginObservationConvention.INSTANCE, () -> context, this.registry);
-		return observation.observe(() -> {
-			T result = withMdc(uniqueId, category, call);
-			if (operation == PluginOperation.CLOUD_TERMINATE && Boolean.FALSE.equals(result)) {
-				context.setRefused(true);
+		Outcome<T> outcome = new Outcome<>();
+		try {
+			return observation.observe(() -> {
+				outcome.ran = true;
+				try {
+					T result = withMdc(uniqueId, category, call);
+					if (operation == PluginOperation.CLOUD_TERMINATE && Boolean.FALSE.equals(result)) {
+						context.setRefused(true);
+					}
+					outcome.result = result;
+					return result;
+				}
+				catch (RuntimeException | Error ex) {
+					outcome.failure = ex;
+					throw ex;
+				}
+			});
+		}
+		catch (RuntimeException ex) {
+			Throwable own = outcome.failure;
+			if (own == ex) {
+				throw ex;
 			}
-			return result;
-		});
+			// What a convention or a handler throws fails no save, load, cleanup or termination.
+			warnOnce(operation, ex);
+			if (!outcome.ran) {
+				return withMdc(uniqueId, category, call);
+			}
+			if (own instanceof Error error) {
+				throw error;
+			}
+			if (own != null) {
+				throw (RuntimeException) own;
+			}
+			return outcome.result;
+		}
+	}
+
+	private void warnOnce(PluginOperation operation, RuntimeException failure) {
+		if (this.warned.compareAndSet(false, true)) {
+			logger.warn("Observing " + operation + " failed (the application's observation convention or handlers); the"
+					+ " plugin operations go on, observed or not, and this is logged once", failure);
+		}
 	}
 
 	/**
@@ -86,6 +129,17 @@ public class ObservationPluginCallObserver implements PluginCallObserver {
 		finally {
 			previous.restore();
 		}
+	}
+
+	/** How far an observed call got, to tell its own failure from the observation's. */
+	private static final class Outcome<T> {
+
+		boolean ran;
+
+		@Nullable T result;
+
+		@Nullable Throwable failure;
+
 	}
 
 	/** The MDC values replaced, restored afterwards (a call made inside another's context). */

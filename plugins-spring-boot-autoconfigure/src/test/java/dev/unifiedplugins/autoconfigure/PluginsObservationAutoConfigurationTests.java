@@ -21,12 +21,16 @@ import dev.unifiedplugins.core.RemoteResourceInfo;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.cost.CloudCostGuard;
 import dev.unifiedplugins.inspection.PluginInspector;
+import dev.unifiedplugins.observability.DefaultPluginObservationConvention;
 import dev.unifiedplugins.observability.ObservationPluginCallObserver;
+import dev.unifiedplugins.observability.PluginObservationContext;
+import dev.unifiedplugins.observability.PluginObservationConvention;
 import dev.unifiedplugins.observation.PluginCallObserver;
 import dev.unifiedplugins.protocols.CloudAwarePlugin;
 import dev.unifiedplugins.protocols.LifecycleAwarePlugin;
 import dev.unifiedplugins.systems.ConfigurablePlugin;
 import dev.unifiedplugins.systems.PluginLifecycle;
+import io.micrometer.common.KeyValues;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import org.junit.jupiter.api.Test;
@@ -179,6 +183,29 @@ class PluginsObservationAutoConfigurationTests {
 			.hasHighCardinalityKeyValue("plugin.id", "workers_gpu");
 		assertThat(gpu.cleanupMdc).containsExactly(gpuContext);
 		assertThat(gpu.terminateMdc).containsExactly(gpuContext);
+	}
+
+	@Test
+	void aConventionThatThrowsFailsNoPluginOperationItObserves() {
+		Gpu gpu = new Gpu();
+		speakersLoadedOnStart().withBean(PluginObservationConvention.class, () -> new DefaultPluginObservationConvention() {
+			@Override
+			public KeyValues getLowCardinalityKeyValues(PluginObservationContext context) {
+				throw new IllegalStateException("convention bug");
+			}
+		})
+			.withBean("workers", PluginManager.class, () -> new Manager(Map.of("gpu", gpu)))
+			.withPropertyValues("plugins.shutdown.terminate-cloud-resources=true")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(PluginLifecycle.class).getLoadError(ID)).isEmpty();
+				assertThat(context.getBean(UnifiedPluginRegistry.class).savePluginConfig(ID, Map.of("greeting", "Hi")))
+					.isTrue();
+				LoudSpeaker speaker = context.getBean(LoudSpeaker.class);
+				await().atMost(Duration.ofSeconds(10)).until(() -> "Hi there".equals(speaker.say("there")));
+			});
+		assertThat(gpu.cleanupMdc).as("cleaned up at shutdown").hasSize(1);
+		assertThat(gpu.terminateMdc).as("terminated at shutdown").hasSize(1);
 	}
 
 	@Test
