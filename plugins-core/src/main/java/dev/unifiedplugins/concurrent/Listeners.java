@@ -27,7 +27,9 @@ import org.jspecify.annotations.Nullable;
  * listener gets the event on a bounded call of its own, its events one at a time and in
  * order, and the delivering thread waits for them at most a timeout. A listener that has
  * not returned by then gets that event, and its later ones, once it returns; the others
- * get theirs at once, and later deliveries do not wait for it again until it has.
+ * get theirs at once, and later deliveries do not wait for it again until it has. Events
+ * still waiting for a listener when the pool closes, as the application stops, are not
+ * delivered.
  *
  * @param <E> the event type
  */
