@@ -260,7 +260,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	}
 
 	/** JDBC's timeouts are whole seconds: rounded up, so a timeout is never shorter than asked. */
-	private static int seconds(Duration duration) {
+	static int seconds(Duration duration) {
 		long millis = duration.toMillis();
 		return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (millis + 999) / 1000));
 	}
@@ -337,7 +337,10 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	/**
 	 * Where the connection for {@code LISTEN} comes from, as Spring Integration's
 	 * {@code PgConnectionSupplier}: a connection of its own, kept open while watching and
-	 * closed when the watch stops. Null (the default): {@link ListenConnectionSupplier#of(DataSource)}.
+	 * closed when the watch stops. Null (the default):
+	 * {@link ListenConnectionSupplier#of(DataSource, Duration)} with the query timeout.
+	 * Whatever the supplier, every call the watch makes on its connection ends within the
+	 * query timeout (its network timeout); how long connecting may wait is the supplier's.
 	 * @param supplier the supplier, or null for the default
 	 */
 	public void setListenConnectionSupplier(@Nullable ListenConnectionSupplier supplier) {
@@ -501,8 +504,11 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	 * each (re)connection, as a notice sent while not listening is lost; the thread
 	 * reconnects with a growing pause of at most 2 seconds. While listening and idle it
 	 * sends the database nothing but one validity check of its connection per
-	 * {@link #SAFETY_REREAD_INTERVAL}. Closing stops the thread and closes its connection
-	 * within about half a second.
+	 * {@link #SAFETY_REREAD_INTERVAL}. Every call on that connection ends within the
+	 * {@linkplain #getQueryTimeout() query timeout} (its network timeout), also on a
+	 * database that stops answering. Closing stops the thread and closes its connection
+	 * within about half a second, or within the query timeout while the database does not
+	 * answer; it waits for that at most 2 seconds.
 	 * <p>
 	 * Where notices are not available (another database, no driver, or PostgreSQL while
 	 * the listening connection is down), {@code onChange} is called every
@@ -535,10 +541,10 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 		}
 		ListenConnectionSupplier connections = this.listenConnectionSupplier;
 		if (connections == null) {
-			connections = ListenConnectionSupplier.of(this.dataSource);
+			connections = ListenConnectionSupplier.of(this.dataSource, this.queryTimeout);
 		}
 		return PostgresChangeWatcher.start(connections, this.tableName, this.table.channel, this.notifyToken, onChange,
-				poll);
+				poll, this.queryTimeout, SAFETY_REREAD_INTERVAL);
 	}
 
 	private AutoCloseable polling(Runnable onChange, @Nullable Duration poll) {
