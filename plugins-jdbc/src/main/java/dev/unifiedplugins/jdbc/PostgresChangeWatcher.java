@@ -4,8 +4,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.unifiedplugins.concurrent.DaemonThreads;
 import org.jspecify.annotations.Nullable;
@@ -68,6 +71,12 @@ final class PostgresChangeWatcher implements AutoCloseable {
 
 	private volatile boolean listening;
 
+	/** Set to have the thread report a change at its next turn. */
+	private final AtomicBoolean changeDue = new AtomicBoolean();
+
+	/** Plugins written by this store whose outcome is unknown: their notices, should they come, are reported. */
+	private final Set<String> uncertainWrites = ConcurrentHashMap.newKeySet();
+
 	private long lastPoll = System.nanoTime();
 
 	private PostgresChangeWatcher(ListenConnectionSupplier connections, String tableName, String channel, String token,
@@ -96,6 +105,17 @@ final class PostgresChangeWatcher implements AutoCloseable {
 				pollInterval, timeout, validateEvery);
 		watcher.thread.start();
 		return watcher;
+	}
+
+	/**
+	 * Has the thread report a change within about {@value #WAIT_MILLIS} ms (or once it has
+	 * connected again), and report the notice of this store's write of a plugin, which it
+	 * would otherwise ignore as the store's own: that write lost its connection and may
+	 * commit when the database answers again, unknown to the registry.
+	 */
+	void reportWriteOf(String uniqueId) {
+		this.uncertainWrites.add(uniqueId);
+		this.changeDue.set(true);
 	}
 
 	/** {@return whether the thread is listening for notices now} */
@@ -211,10 +231,13 @@ final class PostgresChangeWatcher implements AutoCloseable {
 		long heard = System.nanoTime();
 		while (!isStopped()) {
 			PGNotification[] notices = pg.getNotifications(WAIT_MILLIS);
+			if (this.changeDue.get()) {
+				changed();
+			}
 			if (notices != null && notices.length > 0) {
 				// Any notice, our own included, shows that the connection is alive.
 				heard = System.nanoTime();
-				if (anyForeign(notices)) {
+				if (anyToReport(notices)) {
 					changed();
 				}
 			}
@@ -227,13 +250,15 @@ final class PostgresChangeWatcher implements AutoCloseable {
 		}
 	}
 
-	private boolean anyForeign(PGNotification[] notices) {
+	/** Whether any notice is another's, or of one of this store's writes whose outcome was unknown. */
+	private boolean anyToReport(PGNotification[] notices) {
+		boolean report = false;
 		for (PGNotification notice : notices) {
-			if (!PluginConfigTable.isOwnPayload(notice.getParameter(), this.token)) {
-				return true;
-			}
+			String payload = notice.getParameter();
+			report |= !PluginConfigTable.isOwnPayload(payload, this.token) || (!this.uncertainWrites.isEmpty()
+					&& this.uncertainWrites.removeIf((id) -> PluginConfigTable.payload(id, this.token).equals(payload)));
 		}
-		return false;
+		return report;
 	}
 
 	/**
@@ -287,6 +312,7 @@ final class PostgresChangeWatcher implements AutoCloseable {
 	}
 
 	private void changed() {
+		this.changeDue.set(false);
 		this.lastPoll = System.nanoTime();
 		if (isStopped()) {
 			return;

@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
@@ -21,6 +22,8 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
+import dev.unifiedplugins.config.PluginConfigChange;
+import dev.unifiedplugins.config.PluginConfigWriteOutcomeUnknownException;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
@@ -43,6 +46,7 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * {@link JdbcPluginConfigStore#watch} on a real PostgreSQL: {@code LISTEN} on a connection
@@ -273,6 +277,52 @@ class PostgresChangeWatcherTests {
 				connection.destroy();
 			}
 		}
+	}
+
+	/**
+	 * A save whose connection the database stopped answering on: its outcome is unknown,
+	 * and the database, once it answers, commits it. Every instance ends up with that
+	 * revision soon after, the one that saved included, whose store's notice of it is its
+	 * own; not at the next rescan, which is far off.
+	 */
+	@Test
+	@DisabledOnOs(value = OS.WINDOWS, disabledReason = "stops the server's processes with kill -STOP")
+	void aSaveWhoseOutcomeWasUnknownAndThatCommittedIsSeenByEveryInstanceOnceTheDatabaseAnswers()
+			throws Exception {
+		try (HikariDataSource poolA = bootLikePool(); HikariDataSource poolB = bootLikePool()) {
+			UnifiedPluginRegistry a = registry(poolA, "a");
+			UnifiedPluginRegistry b = registry(poolB, "b");
+			List<PluginConfigChange> seenByA = new CopyOnWriteArrayList<>();
+			a.addChangeListener(seenByA::add);
+			try (PluginConfigWatcher watchA = new PluginConfigWatcher(a, Duration.ofMinutes(5));
+					PluginConfigWatcher watchB = new PluginConfigWatcher(b, Duration.ofMinutes(5))) {
+				watchA.start();
+				watchB.start();
+				Await.until("both listening", () -> listeningSessions() == 2);
+				assertThat(a.savePluginConfig("llm_p1", Map.of("v", 1), ExpectedRevision.any())).isEqualTo("1");
+				Await.until("b follows", () -> b.getKnownRevision("llm_p1").equals(Optional.of("1")));
+				try (PostgresFreezer freezer = new PostgresFreezer(poolA)) {
+					freezer.freeze();
+					assertThatExceptionOfType(PluginConfigWriteOutcomeUnknownException.class)
+						.isThrownBy(() -> a.savePluginConfig("llm_p1", Map.of("v", 2), ExpectedRevision.any()));
+					assertThat(a.getKnownRevision("llm_p1")).contains("1");
+				}
+				// What the database ran once it answered again: the save that was reported unknown.
+				Await.until("the save committed", () -> "2".equals(new JdbcPluginConfigStore(poolB).revisions().get("llm_p1")));
+				Await.until("b follows", () -> b.getKnownRevision("llm_p1").equals(Optional.of("2")));
+				Await.until("a, which saved it, follows", () -> a.getKnownRevision("llm_p1").equals(Optional.of("2")));
+				assertThat(seenByA).last()
+					.isEqualTo(new PluginConfigChange("llm_p1", PluginConfigChange.Kind.SAVED, "2", true));
+				assertThat(a.loadPluginConfig("llm_p1")).isEqualTo(Map.of("v", 2));
+			}
+		}
+	}
+
+	private static UnifiedPluginRegistry registry(DataSource dataSource, String instanceName) {
+		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(new JdbcPluginConfigStore(dataSource,
+				"plugin_config", FileSystemPluginConfigStore.DEFAULT_MAX_CONFIG_SIZE, instanceName, TIMEOUT, TIMEOUT));
+		registry.registerPluginManager("llm", manager());
+		return registry;
 	}
 
 	/** A pool as Spring Boot makes it: a URL without socketTimeout, so nothing but the store bounds a read. */
