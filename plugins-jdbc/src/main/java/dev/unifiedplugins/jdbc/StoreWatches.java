@@ -36,6 +36,7 @@ final class StoreWatches {
 
 	/**
 	 * @param dataSource the store's data source, for the default listen connections
+	 * @param tableName the store's table, for thread names and messages
 	 * @param channel the table's notification channel
 	 * @param token what the store's own notices carry
 	 * @param timeout the store's query timeout, the bound on each call on a listen connection
