@@ -13,6 +13,7 @@ import dev.unifiedplugins.config.ConfigCheck;
 import dev.unifiedplugins.config.ConfigJson;
 import dev.unifiedplugins.config.ConfigRevision;
 import dev.unifiedplugins.config.ExpectedRevision;
+import dev.unifiedplugins.config.PluginConfigBusyException;
 import dev.unifiedplugins.config.PluginConfigConflictException;
 import dev.unifiedplugins.config.PluginConfigException;
 import dev.unifiedplugins.config.PluginConfigRevisionNotFoundException;
@@ -174,13 +175,21 @@ final class PluginConfigs {
 	 * @throws IllegalArgumentException when the revision is a deletion
 	 */
 	Map<String, Object> toRestore(String uniqueId, String revision) {
-		Optional<StoredPluginConfig> stored = loadRevision(uniqueId, revision);
+		Optional<StoredPluginConfig> stored;
+		boolean deletion;
+		try {
+			stored = loadRevision(uniqueId, revision);
+			deletion = stored.isEmpty() && this.store.history(uniqueId)
+				.stream()
+				.anyMatch((entry) -> entry.deleted() && entry.revision().equals(revision));
+		}
+		catch (UncheckedIOException ex) {
+			// The restore failed as its write would have: logged as one.
+			throw logged("restore", uniqueId, ex);
+		}
 		if (stored.isPresent()) {
 			return stored.get().config();
 		}
-		boolean deletion = this.store.history(uniqueId)
-			.stream()
-			.anyMatch((entry) -> entry.deleted() && entry.revision().equals(revision));
 		if (deletion) {
 			throw new IllegalArgumentException("Revision " + revision + " of plugin '" + uniqueId
 					+ "' is a deletion, which has no configuration to restore; delete the configuration instead");
@@ -193,11 +202,27 @@ final class PluginConfigs {
 			return this.revisions.write(uniqueId, write);
 		}
 		catch (UncheckedIOException ex) {
-			logger.log(System.Logger.Level.WARNING, "Could not " + operation + " the configuration of plugin '"
-					+ uniqueId + ((ex instanceof PluginConfigWriteOutcomeUnknownException)
-							? "'; whether it was written is unknown" : "'; the previous one is unchanged"), ex);
+			throw logged(operation, uniqueId, ex);
+		}
+		catch (PluginConfigBusyException ex) {
+			// Another writer held it: nothing is wrong here, and the caller may try again.
+			logger.log(System.Logger.Level.INFO, "Could not " + operation + " the configuration of plugin '" + uniqueId
+					+ "': " + ex.getMessage() + ((ex.getCause() != null) ? "; " + ex.getCause().getMessage() : ""));
 			throw ex;
 		}
+	}
+
+	/**
+	 * Logs a failed write, once: the registry's callers (the endpoint among them) do not
+	 * log it again. One line, with the store's message (which names the cause and holds no
+	 * values), and the exception for its stack trace.
+	 */
+	private static UncheckedIOException logged(String operation, String uniqueId, UncheckedIOException ex) {
+		logger.log(System.Logger.Level.WARNING, "Could not " + operation + " the configuration of plugin '" + uniqueId
+				+ ((ex instanceof PluginConfigWriteOutcomeUnknownException) ? "' (whether it was written is unknown): "
+						: "' (the previous one is unchanged): ")
+				+ ex.getMessage(), ex);
+		return ex;
 	}
 
 }

@@ -397,6 +397,10 @@ public class UnifiedPluginRegistry {
 	 * Saves a plugin's configuration atomically if what is stored meets an expectation,
 	 * typically the revision read with {@link #loadStoredPluginConfig(String)}: two people
 	 * editing one plugin cannot overwrite each other's change unseen.
+	 * <p>
+	 * A write that fails is logged here, once, in one line with its cause: an I/O error as
+	 * a warning (with the exception), a busy plugin at INFO; callers need not log it again.
+	 * The same holds for deletes and restores.
 	 * @param uniqueId the plugin's unique id
 	 * @param config a JSON object
 	 * @param expected what must be stored for the save to go ahead

@@ -10,7 +10,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
 import javax.sql.DataSource;
@@ -23,6 +22,7 @@ import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigBusyException;
 import dev.unifiedplugins.config.PluginConfigException;
 import dev.unifiedplugins.config.PluginConfigStore;
+import dev.unifiedplugins.config.PluginConfigWriteOutcomeUnknownException;
 import dev.unifiedplugins.config.PluginIds;
 import dev.unifiedplugins.config.StoredPluginConfig;
 import org.jspecify.annotations.Nullable;
@@ -85,7 +85,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * the wait for a database that stops answering (the others ask it to cancel, in vain). A
  * write that loses its connection so, or to a broken one, may have been committing (the
  * server does not bound a commit): it throws
- * {@link dev.unifiedplugins.config.PluginConfigWriteOutcomeUnknownException}, and what is stored is either.
+ * {@link dev.unifiedplugins.config.PluginConfigWriteOutcomeUnknownException}, and what is stored is either;
+ * the store's watches then report a change at once, and report that write's notice should
+ * it come, so that the registry finds what was stored once the database answers.
  * <p>
  * <b>Change notices.</b> On PostgreSQL each write also sends
  * {@code pg_notify('<table>_changed', '<unique id> <store token>')} (the table name in
@@ -120,11 +122,6 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 
 	/** Most characters of an instance name: the size of the {@code updated_by} column. */
 	public static final int MAX_INSTANCE_NAME_LENGTH = InstanceNames.MAX_LENGTH;
-
-	private static final AutoCloseable NOT_WATCHING = () -> {
-	};
-
-	private static final System.Logger logger = System.getLogger(JdbcPluginConfigStore.class.getName());
 
 	/** The lock timeout of a store made without one: {@code plugins.lock-timeout}'s default. */
 	public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(10);
@@ -181,6 +178,8 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	private final PluginConfigHistoryTable history;
 
 	private final StoreFailures failures;
+
+	private final StoreWatches watches;
 
 	/**
 	 * Creates a store on the table {@value #DEFAULT_TABLE_NAME}, with a maximum config size
@@ -245,6 +244,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 		this.failures = new StoreFailures(this.tableName, this.lockTimeout, this.queryTimeout);
 		this.history = new PluginConfigHistoryTable(this.tableName, DEFAULT_HISTORY_SIZE);
 		this.table = new PluginConfigTable(this.tableName, instanceName, this.notifyToken, this.history);
+		this.watches = new StoreWatches(dataSource, this.tableName, this.table.channel, this.notifyToken, queryTimeout);
 		DataSource connections = new BoundedConnections(dataSource, queryTimeout, lockTimeout.plus(queryTimeout));
 		this.jdbc = new JdbcTemplate(connections);
 		this.jdbc.setQueryTimeout(seconds(queryTimeout));
@@ -260,7 +260,7 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	}
 
 	/** JDBC's timeouts are whole seconds: rounded up, so a timeout is never shorter than asked. */
-	private static int seconds(Duration duration) {
+	static int seconds(Duration duration) {
 		long millis = duration.toMillis();
 		return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (millis + 999) / 1000));
 	}
@@ -337,7 +337,10 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	/**
 	 * Where the connection for {@code LISTEN} comes from, as Spring Integration's
 	 * {@code PgConnectionSupplier}: a connection of its own, kept open while watching and
-	 * closed when the watch stops. Null (the default): {@link ListenConnectionSupplier#of(DataSource)}.
+	 * closed when the watch stops. Null (the default):
+	 * {@link ListenConnectionSupplier#of(DataSource, Duration)} with the query timeout.
+	 * Whatever the supplier, every call the watch makes on its connection ends within the
+	 * query timeout (its network timeout); how long connecting may wait is the supplier's.
 	 * @param supplier the supplier, or null for the default
 	 */
 	public void setListenConnectionSupplier(@Nullable ListenConnectionSupplier supplier) {
@@ -501,8 +504,11 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	 * each (re)connection, as a notice sent while not listening is lost; the thread
 	 * reconnects with a growing pause of at most 2 seconds. While listening and idle it
 	 * sends the database nothing but one validity check of its connection per
-	 * {@link #SAFETY_REREAD_INTERVAL}. Closing stops the thread and closes its connection
-	 * within about half a second.
+	 * {@link #SAFETY_REREAD_INTERVAL}. Every call on that connection ends within the
+	 * {@linkplain #getQueryTimeout() query timeout} (its network timeout), also on a
+	 * database that stops answering. Closing stops the thread and closes its connection
+	 * within about half a second, or within the query timeout while the database does not
+	 * answer; it waits for that at most 2 seconds.
 	 * <p>
 	 * Where notices are not available (another database, no driver, or PostgreSQL while
 	 * the listening connection is down), {@code onChange} is called every
@@ -512,7 +518,6 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 	@Override
 	public AutoCloseable watch(Runnable onChange) {
 		Objects.requireNonNull(onChange, "onChange must not be null");
-		Duration poll = this.pollInterval;
 		Boolean known = this.table.knownPostgreSql();
 		if (known == null) {
 			try {
@@ -523,55 +528,12 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 				known = null;
 			}
 		}
-		if (Boolean.FALSE.equals(known)) {
-			return polling(onChange, poll);
-		}
-		if (!isPostgreSqlDriverPresent()) {
-			if (Boolean.TRUE.equals(known)) {
-				logger.log(System.Logger.Level.INFO, "Changes to table " + this.tableName + " are found by polling:"
-						+ " LISTEN/NOTIFY needs the PostgreSQL JDBC driver (org.postgresql:postgresql)");
-			}
-			return polling(onChange, poll);
-		}
-		ListenConnectionSupplier connections = this.listenConnectionSupplier;
-		if (connections == null) {
-			connections = ListenConnectionSupplier.of(this.dataSource);
-		}
-		return PostgresChangeWatcher.start(connections, this.tableName, this.table.channel, this.notifyToken, onChange,
-				poll);
-	}
-
-	private AutoCloseable polling(Runnable onChange, @Nullable Duration poll) {
-		if (poll == null) {
-			return NOT_WATCHING;
-		}
-		ScheduledExecutorService scheduler = PeriodicTasks.start("plugin-config-poll-" + this.tableName, poll, poll,
-				() -> {
-					try {
-						onChange.run();
-					}
-					catch (RuntimeException ex) {
-						logger.log(System.Logger.Level.WARNING,
-								"A listener for changes to table " + this.tableName + " failed", ex);
-					}
-				});
-		return scheduler::shutdownNow;
+		return this.watches.watch(onChange, known, this.pollInterval, this.listenConnectionSupplier);
 	}
 
 	@Override
 	public String toString() {
 		return "JdbcPluginConfigStore[" + this.tableName + "]";
-	}
-
-	// PostgresChangeWatcher uses pgjdbc's types, so it is only loaded when they are present.
-	private static boolean isPostgreSqlDriverPresent() {
-		try {
-			Class.forName("org.postgresql.PGConnection", false, JdbcPluginConfigStore.class.getClassLoader());
-			return true;
-		}
-		catch (ClassNotFoundException | LinkageError ex) {
-			return false;
-		}
 	}
 
 	/**
@@ -607,7 +569,12 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 				}
 			}
 			catch (DataAccessException | TransactionException ex) {
-				throw this.failures.ofWrite(operation, uniqueId, ex, started);
+				RuntimeException failure = this.failures.ofWrite(operation, uniqueId, ex, started);
+				if (failure instanceof PluginConfigWriteOutcomeUnknownException) {
+					// It may commit later, with a notice the watches take for the registry's own write.
+					this.watches.writeOutcomeUnknown(uniqueId);
+				}
+				throw failure;
 			}
 		}
 	}

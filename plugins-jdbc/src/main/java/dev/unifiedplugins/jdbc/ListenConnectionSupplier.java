@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
 
@@ -31,6 +32,16 @@ public interface ListenConnectionSupplier {
 	Connection get() throws SQLException;
 
 	/**
+	 * The supplier used when none is given, for a store of the default query timeout: see
+	 * {@link #of(DataSource, Duration)}.
+	 * @param dataSource the store's data source
+	 * @return the supplier
+	 */
+	static ListenConnectionSupplier of(DataSource dataSource) {
+		return of(dataSource, JdbcPluginConfigStore.DEFAULT_QUERY_TIMEOUT);
+	}
+
+	/**
 	 * The supplier used when none is given: for a data source that opens a new physical
 	 * connection on each call (Spring's {@code DriverManagerDataSource} and
 	 * {@code SimpleDriverDataSource}, PostgreSQL's {@code PGSimpleDataSource}), its
@@ -38,10 +49,19 @@ public interface ListenConnectionSupplier {
 	 * (HikariCP does), a connection from {@link DriverManager} with them, outside the pool;
 	 * for any other, a connection borrowed from the data source for as long as the watch
 	 * lasts, which is logged, as it is one connection fewer for the application.
+	 * <p>
+	 * A connection from {@link DriverManager} to PostgreSQL waits at most {@code timeout}
+	 * (in whole seconds, rounded up) to connect and for each answer while it logs in
+	 * (pgjdbc's {@code connectTimeout} and {@code socketTimeout}, unless the pool's data
+	 * source properties or the URL set them), so that a database that does not answer
+	 * holds up no attempt to connect for longer. The other two wait as their data source
+	 * is set to.
 	 * @param dataSource the store's data source
+	 * @param timeout the longest wait for each answer while connecting: the store's query
+	 * timeout
 	 * @return the supplier
 	 */
-	static ListenConnectionSupplier of(DataSource dataSource) {
+	static ListenConnectionSupplier of(DataSource dataSource, Duration timeout) {
 		Objects.requireNonNull(dataSource, "dataSource must not be null");
 		if (dataSource instanceof AbstractDriverBasedDataSource
 				|| dataSource.getClass().getName().equals("org.postgresql.ds.PGSimpleDataSource")) {
@@ -61,6 +81,12 @@ public interface ListenConnectionSupplier {
 			}
 			if (password != null) {
 				properties.setProperty("password", password);
+			}
+			if (url.startsWith("jdbc:postgresql:")) {
+				// pgjdbc's own names; another driver may refuse them. The URL's win over these.
+				String seconds = Integer.toString(JdbcPluginConfigStore.seconds(timeout));
+				properties.putIfAbsent("connectTimeout", seconds);
+				properties.putIfAbsent("socketTimeout", seconds);
 			}
 			return () -> DriverManager.getConnection(url, properties);
 		}

@@ -4,8 +4,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.unifiedplugins.concurrent.DaemonThreads;
 import org.jspecify.annotations.Nullable;
@@ -22,8 +25,11 @@ import org.postgresql.PGNotification;
  * watching store itself are not reported: its registry knows its own writes. While
  * listening and idle it sends one validity check every
  * {@link JdbcPluginConfigStore#SAFETY_REREAD_INTERVAL}, as a connection that died
- * silently leaves the wait for notices timing out for ever (pgjdbc #1144). Only loaded
- * when the PostgreSQL JDBC driver is present, which it uses.
+ * silently leaves the wait for notices timing out for ever (pgjdbc #1144). Every call on
+ * the connection is bounded by the store's query timeout, its network timeout while the
+ * watcher holds it, so that a database that stops answering (a hung host, a network that
+ * drops every packet) holds the thread no longer, and stopping it stays bounded. Only
+ * loaded when the PostgreSQL JDBC driver is present, which it uses.
  */
 final class PostgresChangeWatcher implements AutoCloseable {
 
@@ -32,10 +38,6 @@ final class PostgresChangeWatcher implements AutoCloseable {
 	 * wait would not save anything, as a notice ends it at once, and it sends nothing.
 	 */
 	static final int WAIT_MILLIS = 500;
-
-	private static final long VALIDATE_EVERY_NANOS = JdbcPluginConfigStore.SAFETY_REREAD_INTERVAL.toNanos();
-
-	private static final int VALIDATE_TIMEOUT_SECONDS = 5;
 
 	private static final long MIN_BACKOFF_MILLIS = 100;
 
@@ -57,32 +59,63 @@ final class PostgresChangeWatcher implements AutoCloseable {
 
 	private final @Nullable Duration pollInterval;
 
+	private final long validateEveryNanos;
+
+	private final Duration timeout;
+
+	private final int timeoutMillis;
+
 	private final CountDownLatch stopped = new CountDownLatch(1);
 
 	private final Thread thread;
 
 	private volatile boolean listening;
 
+	/** Set to have the thread report a change at its next turn. */
+	private final AtomicBoolean changeDue = new AtomicBoolean();
+
+	/** Plugins written by this store whose outcome is unknown: their notices, should they come, are reported. */
+	private final Set<String> uncertainWrites = ConcurrentHashMap.newKeySet();
+
 	private long lastPoll = System.nanoTime();
 
 	private PostgresChangeWatcher(ListenConnectionSupplier connections, String tableName, String channel, String token,
-			Runnable onChange, @Nullable Duration pollInterval) {
+			Runnable onChange, @Nullable Duration pollInterval, Duration timeout, Duration validateEvery) {
 		this.connections = connections;
 		this.tableName = tableName;
 		this.channel = channel;
 		this.token = token;
 		this.onChange = onChange;
 		this.pollInterval = pollInterval;
+		this.validateEveryNanos = validateEvery.toNanos();
+		this.timeout = timeout;
+		this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
 		this.thread = DaemonThreads.named(THREAD_NAME_PREFIX + tableName).newThread(this::run);
 	}
 
-	/** Starts watching on a connection of its own; closing the watcher stops the thread. */
+	/**
+	 * Starts watching on a connection of its own; closing the watcher stops the thread.
+	 * @param timeout the longest any call on the connection waits for the database (the
+	 * store's query timeout): its network timeout, and its validity check's timeout
+	 * @param validateEvery how long the connection may be idle before its validity is checked
+	 */
 	static PostgresChangeWatcher start(ListenConnectionSupplier connections, String tableName, String channel,
-			String token, Runnable onChange, @Nullable Duration pollInterval) {
+			String token, Runnable onChange, @Nullable Duration pollInterval, Duration timeout, Duration validateEvery) {
 		PostgresChangeWatcher watcher = new PostgresChangeWatcher(connections, tableName, channel, token, onChange,
-				pollInterval);
+				pollInterval, timeout, validateEvery);
 		watcher.thread.start();
 		return watcher;
+	}
+
+	/**
+	 * Has the thread report a change within about {@value #WAIT_MILLIS} ms (or once it has
+	 * connected again), and report the notice of this store's write of a plugin, which it
+	 * would otherwise ignore as the store's own: that write lost its connection and may
+	 * commit when the database answers again, unknown to the registry.
+	 */
+	void reportWriteOf(String uniqueId) {
+		this.uncertainWrites.add(uniqueId);
+		this.changeDue.set(true);
 	}
 
 	/** {@return whether the thread is listening for notices now} */
@@ -90,13 +123,18 @@ final class PostgresChangeWatcher implements AutoCloseable {
 		return this.listening;
 	}
 
-	/** Stops the thread and waits (about {@value #WAIT_MILLIS} ms) until it has closed its connection. */
+	/**
+	 * Stops the thread and waits until it has closed its connection, at most 4 times
+	 * {@value #WAIT_MILLIS} ms: it ends about {@value #WAIT_MILLIS} ms after, or, while the
+	 * database does not answer, within the timeout after that (a call under way, the
+	 * {@code UNLISTEN}), or within its driver's bound on connecting (see
+	 * {@link ListenConnectionSupplier#of(javax.sql.DataSource, Duration)}).
+	 */
 	@Override
 	public void close() {
 		this.stopped.countDown();
 		if (Thread.currentThread() != this.thread) {
 			try {
-				// Bounded: a thread still connecting ends once it has, with no call.
 				this.thread.join(WAIT_MILLIS * 4L);
 			}
 			catch (InterruptedException ex) {
@@ -114,36 +152,35 @@ final class PostgresChangeWatcher implements AutoCloseable {
 		boolean failing = false;
 		while (!isStopped()) {
 			try (Connection connection = this.connections.get()) {
-				if (!PluginConfigTable.isPostgreSqlDatabase(connection)) {
-					logger.log(System.Logger.Level.DEBUG, "Not listening for changes to table " + this.tableName
-							+ ": the database is not PostgreSQL; changes are found by polling");
+				if (!canListen(connection)) {
 					connection.close();
 					pollUntilStopped();
 					return;
 				}
-				if (!connection.getAutoCommit()) {
-					// Notices are only delivered outside a transaction; this connection is not ours to change.
-					logger.log(System.Logger.Level.WARNING, "Not listening for changes to table " + this.tableName
-							+ ": the LISTEN connection is not in auto-commit mode; changes are found by polling");
-					connection.close();
-					pollUntilStopped();
-					return;
+				// Every call below then ends within the timeout, also on a database that stops
+				// answering: a statement, the validity check, the UNLISTEN when stopped.
+				int networkTimeout = connection.getNetworkTimeout();
+				connection.setNetworkTimeout(Runnable::run, this.timeoutMillis);
+				try {
+					PGConnection pg = connection.unwrap(PGConnection.class);
+					try (Statement listen = connection.createStatement()) {
+						// The channel was checked as an identifier; quoted to keep its case.
+						listen.execute("LISTEN \"" + this.channel + "\"");
+					}
+					if (failing) {
+						logger.log(System.Logger.Level.INFO, "Listening again for changes to table " + this.tableName);
+					}
+					failing = false;
+					backoff = MIN_BACKOFF_MILLIS;
+					this.listening = true;
+					// Whatever changed while not listening is reported now.
+					changed();
+					listen(connection, pg);
+					unlisten(connection);
 				}
-				PGConnection pg = connection.unwrap(PGConnection.class);
-				try (Statement listen = connection.createStatement()) {
-					// The channel was checked as an identifier; quoted to keep its case.
-					listen.execute("LISTEN \"" + this.channel + "\"");
+				finally {
+					restoreNetworkTimeout(connection, networkTimeout);
 				}
-				if (failing) {
-					logger.log(System.Logger.Level.INFO, "Listening again for changes to table " + this.tableName);
-				}
-				failing = false;
-				backoff = MIN_BACKOFF_MILLIS;
-				this.listening = true;
-				// Whatever changed while not listening is reported now.
-				changed();
-				listen(connection, pg);
-				unlisten(connection);
 			}
 			catch (SQLException | RuntimeException ex) {
 				if (isStopped()) {
@@ -164,19 +201,48 @@ final class PostgresChangeWatcher implements AutoCloseable {
 		}
 	}
 
+	/** Whether notices can be had on the connection; logs why not. */
+	private boolean canListen(Connection connection) throws SQLException {
+		if (!PluginConfigTable.isPostgreSqlDatabase(connection)) {
+			logger.log(System.Logger.Level.DEBUG, "Not listening for changes to table " + this.tableName
+					+ ": the database is not PostgreSQL; changes are found by polling");
+			return false;
+		}
+		if (!connection.getAutoCommit()) {
+			// Notices are only delivered outside a transaction; this connection is not ours to change.
+			logger.log(System.Logger.Level.WARNING, "Not listening for changes to table " + this.tableName
+					+ ": the LISTEN connection is not in auto-commit mode; changes are found by polling");
+			return false;
+		}
+		return true;
+	}
+
+	/** A connection borrowed from a pool goes back with the network timeout it came with. */
+	private static void restoreNetworkTimeout(Connection connection, int networkTimeout) {
+		try {
+			connection.setNetworkTimeout(Runnable::run, networkTimeout);
+		}
+		catch (SQLException | RuntimeException ex) {
+			// Closed or broken: closing follows, and a pool drops it.
+		}
+	}
+
 	private void listen(Connection connection, PGConnection pg) throws SQLException {
 		long heard = System.nanoTime();
 		while (!isStopped()) {
 			PGNotification[] notices = pg.getNotifications(WAIT_MILLIS);
+			if (this.changeDue.get()) {
+				changed();
+			}
 			if (notices != null && notices.length > 0) {
 				// Any notice, our own included, shows that the connection is alive.
 				heard = System.nanoTime();
-				if (anyForeign(notices)) {
+				if (anyToReport(notices)) {
 					changed();
 				}
 			}
-			else if (System.nanoTime() - heard > VALIDATE_EVERY_NANOS) {
-				if (!connection.isValid(VALIDATE_TIMEOUT_SECONDS)) {
+			else if (System.nanoTime() - heard > this.validateEveryNanos) {
+				if (!connection.isValid(JdbcPluginConfigStore.seconds(this.timeout))) {
 					throw new SQLException("the listening connection is no longer valid", "08006");
 				}
 				heard = System.nanoTime();
@@ -184,13 +250,15 @@ final class PostgresChangeWatcher implements AutoCloseable {
 		}
 	}
 
-	private boolean anyForeign(PGNotification[] notices) {
+	/** Whether any notice is another's, or of one of this store's writes whose outcome was unknown. */
+	private boolean anyToReport(PGNotification[] notices) {
+		boolean report = false;
 		for (PGNotification notice : notices) {
-			if (!PluginConfigTable.isOwnPayload(notice.getParameter(), this.token)) {
-				return true;
-			}
+			String payload = notice.getParameter();
+			report |= !PluginConfigTable.isOwnPayload(payload, this.token) || (!this.uncertainWrites.isEmpty()
+					&& this.uncertainWrites.removeIf((id) -> PluginConfigTable.payload(id, this.token).equals(payload)));
 		}
-		return false;
+		return report;
 	}
 
 	/**
@@ -244,6 +312,7 @@ final class PostgresChangeWatcher implements AutoCloseable {
 	}
 
 	private void changed() {
+		this.changeDue.set(false);
 		this.lastPoll = System.nanoTime();
 		if (isStopped()) {
 			return;

@@ -5,7 +5,11 @@
 -- json NULL for a deletion; added in a later version, so an existing database gets it by
 -- running this script again, which also copies into it the revisions it misses.
 -- The plugin_config_cloud_* tables hold the cloud cost fleet: see JdbcCloudCostFleet.
--- Idempotent, so that several instances may run it.
+-- Idempotent, so that several instances may run it. H2 does not serialize the DDL of its
+-- sessions, so instances that run it at the same moment may fail each other's statements:
+-- the starter runs it again then (see JdbcStoreConfiguration). The tables are created
+-- whole, so that on a new database no ALTER TABLE runs: H2 copies a table to add a column,
+-- and two copies at once leave tables named *_COPY_* behind.
 CREATE TABLE IF NOT EXISTS plugin_config (
 	unique_id VARCHAR(128) NOT NULL PRIMARY KEY,
 	json CHARACTER LARGE OBJECT,
@@ -28,18 +32,23 @@ SELECT c.unique_id, c.revision, c.json, c.updated_at, c.updated_by FROM plugin_c
 WHERE NOT EXISTS (SELECT 1 FROM plugin_config_history h WHERE h.unique_id = c.unique_id AND h.revision = c.revision);
 CREATE TABLE IF NOT EXISTS plugin_config_cloud_instances (
 	instance_name VARCHAR(255) NOT NULL PRIMARY KEY,
-	heartbeat_at TIMESTAMP WITH TIME ZONE NOT NULL
+	heartbeat_at TIMESTAMP WITH TIME ZONE NOT NULL,
+	process VARCHAR(255),
+	contender VARCHAR(255),
+	contended_at TIMESTAMP WITH TIME ZONE
 );
 CREATE TABLE IF NOT EXISTS plugin_config_cloud_resources (
 	instance_name VARCHAR(255) NOT NULL,
 	unique_id VARCHAR(128) NOT NULL,
 	hourly_usd DOUBLE PRECISION NOT NULL,
+	terminating BOOLEAN DEFAULT FALSE NOT NULL,
+	category VARCHAR(255),
 	PRIMARY KEY (instance_name, unique_id)
 );
 CREATE TABLE IF NOT EXISTS plugin_config_cloud_lock (
 	name VARCHAR(32) NOT NULL PRIMARY KEY
 );
--- Added later, to the tables of earlier versions too: the process that uses an instance
+-- Added later, to the tables of earlier versions (created whole above): the process that uses an instance
 -- name and the last other process that tried to, and the resources being terminated.
 ALTER TABLE plugin_config_cloud_instances ADD COLUMN IF NOT EXISTS process VARCHAR(255);
 ALTER TABLE plugin_config_cloud_instances ADD COLUMN IF NOT EXISTS contender VARCHAR(255);

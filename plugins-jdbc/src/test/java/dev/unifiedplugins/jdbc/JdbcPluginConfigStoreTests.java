@@ -27,6 +27,7 @@ import dev.unifiedplugins.config.PluginConfigBusyException;
 import dev.unifiedplugins.config.PluginConfigWriteOutcomeUnknownException;
 import dev.unifiedplugins.config.StoredPluginConfig;
 import dev.unifiedplugins.testsupport.Await;
+import dev.unifiedplugins.testsupport.PostgresFreezer;
 import dev.unifiedplugins.testsupport.PostgresServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.ds.PGSimpleDataSource;
 
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -353,7 +353,7 @@ class JdbcPluginConfigStoreTests extends AbstractJdbcPluginConfigStoreTests {
 			port = socket.getLocalPort();
 		}
 		EmbeddedPostgres server = startServer(port, dataDirectory);
-		List<Long> processes = new ArrayList<>();
+		PostgresFreezer freezer = null;
 		HikariConfig config = new HikariConfig();
 		// As Spring Boot makes it: a URL without socketTimeout, so nothing but the store bounds a read.
 		config.setJdbcUrl("jdbc:postgresql://localhost:" + port + "/postgres");
@@ -376,11 +376,8 @@ class JdbcPluginConfigStoreTests extends AbstractJdbcPluginConfigStoreTests {
 					"frozen", Duration.ofMinutes(1), timeout)) {
 				// The server stops answering (a hung host, a network that drops every packet):
 				// connections stay open, and nothing comes back on them.
-				long backend = new JdbcTemplate(pool).queryForObject("SELECT pg_backend_pid()", Long.class);
-				ProcessHandle postmaster = ProcessHandle.of(backend).orElseThrow().parent().orElseThrow();
-				processes.add(postmaster.pid());
-				postmaster.descendants().forEach((process) -> processes.add(process.pid()));
-				signal("STOP", processes);
+				freezer = new PostgresFreezer(pool);
+				freezer.freeze();
 				// Each call fails; none waits for the server to answer again.
 				assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
 					// A write on the open connection may have reached its commit, which the server
@@ -401,8 +398,7 @@ class JdbcPluginConfigStoreTests extends AbstractJdbcPluginConfigStoreTests {
 						.isThrownBy(() -> fleet.heartbeat(Map.of(), (resources) -> List.of()));
 					assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> applied.get("llm_a"));
 				});
-				signal("CONT", processes);
-				processes.clear();
+				freezer.thaw();
 				Await.until("the store reads again", () -> catchThrowable(store::revisions) == null);
 				// Why "unknown": the server, back, may still run what it had been sent (here it
 				// commits the save of v=2 that was reported as failed); the save of v=3 never was.
@@ -411,15 +407,10 @@ class JdbcPluginConfigStoreTests extends AbstractJdbcPluginConfigStoreTests {
 			}
 		}
 		finally {
-			signal("CONT", processes);
+			if (freezer != null) {
+				freezer.thaw();
+			}
 			server.close();
-		}
-	}
-
-	/** Sends a signal to processes this test started, by their ids. */
-	private static void signal(String signal, List<Long> processes) throws Exception {
-		for (long pid : processes) {
-			new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
 		}
 	}
 

@@ -9,6 +9,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -18,29 +20,41 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
+import dev.unifiedplugins.config.PluginConfigChange;
+import dev.unifiedplugins.config.PluginConfigWriteOutcomeUnknownException;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.testsupport.Await;
+import dev.unifiedplugins.testsupport.PostgresFreezer;
 import dev.unifiedplugins.testsupport.PostgresServer;
 import dev.unifiedplugins.watch.PluginConfigWatcher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DelegatingDataSource;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * {@link JdbcPluginConfigStore#watch} on a real PostgreSQL: {@code LISTEN} on a connection
  * of its own, what an idle instance sends the database, and its own writes.
  */
 class PostgresChangeWatcherTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(1);
 
 	private static final String REVISIONS_QUERY = "SELECT unique_id, revision FROM plugin_config";
 
@@ -192,6 +206,151 @@ class PostgresChangeWatcherTests {
 			assertThat(failingReads.get()).as("the read after reconnecting failed").isZero();
 			Await.until("the store is reported readable", () -> watcher.getStoreFailure() == null);
 		}
+	}
+
+	/**
+	 * A database that stops answering on its open connections, and whose new connections
+	 * get no answer either (a hung host, a network that drops every packet): the watcher
+	 * is closed while it waits for notices (it then sends {@code UNLISTEN}), or while it
+	 * reconnects after its validity check failed. Either way its thread ends within the
+	 * query timeout, not when the database answers again.
+	 */
+	@ParameterizedTest(name = "frozen for {0} ms, checked every {1} s")
+	@CsvSource({ "600, 60", "8000, 1" })
+	@DisabledOnOs(value = OS.WINDOWS, disabledReason = "stops the server's processes with kill -STOP")
+	void closingTheWatcherWhileTheDatabaseDoesNotAnswerEndsItsThreadWithinTheQueryTimeout(int frozenMillis,
+			int validateEverySeconds) throws Exception {
+		try (HikariDataSource pool = bootLikePool()) {
+			PostgresChangeWatcher watcher = watcher(pool, () -> {
+			}, Duration.ofSeconds(validateEverySeconds));
+			Await.until("listening", watcher::isListening);
+			Thread thread = watchThread();
+			try (PostgresFreezer freezer = new PostgresFreezer(pool)) {
+				freezer.freeze();
+				Thread.sleep(frozenMillis);
+				long closing = System.nanoTime();
+				watcher.close();
+				assertThat(Duration.ofNanos(System.nanoTime() - closing)).as("close returns")
+					.isLessThan(Duration.ofSeconds(3));
+				thread.join(TIMEOUT.plusSeconds(2).toMillis());
+				assertThat(thread.isAlive()).as("the watch thread, still frozen, after the query timeout: %s",
+						List.of(thread.getStackTrace()))
+					.isFalse();
+			}
+			Await.until("the listening session has ended", () -> listeningSessions() == 0);
+		}
+	}
+
+	@Test
+	@DisabledOnOs(value = OS.WINDOWS, disabledReason = "stops the server's processes with kill -STOP")
+	void aWatcherCutOffByADatabaseThatStoppedAnsweringListensAgainOnceItDoesAndReportsWhatChangedMeanwhile()
+			throws Exception {
+		try (HikariDataSource pool = bootLikePool()) {
+			Semaphore calls = new Semaphore(0);
+			try (PostgresChangeWatcher watcher = watcher(pool, calls::release, Duration.ofSeconds(1))) {
+				Await.until("listening", watcher::isListening);
+				calls.drainPermits();
+				// Another instance, its connection open before the database stops answering.
+				SingleConnectionDataSource connection = new SingleConnectionDataSource(
+						postgres.get().getPostgresDatabase().getConnection(), true);
+				JdbcPluginConfigStore other = new JdbcPluginConfigStore(connection);
+				assertThat(other.exists("llm_p1")).isFalse();
+				CompletableFuture<String> save;
+				try (PostgresFreezer freezer = new PostgresFreezer(pool)) {
+					freezer.freeze();
+					// Its save, sent now, runs and commits as soon as the database answers again,
+					// while the watcher has yet to connect: it gets no notice of it.
+					save = CompletableFuture.supplyAsync(() -> other.save("llm_p1", Map.of("v", 1), ExpectedRevision.any()));
+					// Past the validity check: the listening connection is given up, and the
+					// watcher tries to connect again, meanwhile its notices are lost.
+					Await.until("the listening connection given up", () -> !watcher.isListening());
+					Thread.sleep(3000);
+				}
+				assertThat(save.get(20, TimeUnit.SECONDS)).isEqualTo("1");
+				Await.until("listening again", watcher::isListening);
+				assertThat(calls.tryAcquire(10, TimeUnit.SECONDS)).as("a change reported after reconnecting").isTrue();
+				assertThat(new JdbcPluginConfigStore(pool).revisions()).containsEntry("llm_p1", "1");
+				// And notices arrive again.
+				calls.drainPermits();
+				other.save("llm_p2", Map.of("v", 1));
+				assertThat(calls.tryAcquire(10, TimeUnit.SECONDS)).as("a notice after recovering").isTrue();
+				connection.destroy();
+			}
+		}
+	}
+
+	/**
+	 * A save whose connection the database stopped answering on: its outcome is unknown,
+	 * and the database, once it answers, commits it. Every instance ends up with that
+	 * revision soon after, the one that saved included, whose store's notice of it is its
+	 * own; not at the next rescan, which is far off.
+	 */
+	@Test
+	@DisabledOnOs(value = OS.WINDOWS, disabledReason = "stops the server's processes with kill -STOP")
+	void aSaveWhoseOutcomeWasUnknownAndThatCommittedIsSeenByEveryInstanceOnceTheDatabaseAnswers()
+			throws Exception {
+		try (HikariDataSource poolA = bootLikePool(); HikariDataSource poolB = bootLikePool()) {
+			UnifiedPluginRegistry a = registry(poolA, "a");
+			UnifiedPluginRegistry b = registry(poolB, "b");
+			List<PluginConfigChange> seenByA = new CopyOnWriteArrayList<>();
+			a.addChangeListener(seenByA::add);
+			try (PluginConfigWatcher watchA = new PluginConfigWatcher(a, Duration.ofMinutes(5));
+					PluginConfigWatcher watchB = new PluginConfigWatcher(b, Duration.ofMinutes(5))) {
+				watchA.start();
+				watchB.start();
+				Await.until("both listening", () -> listeningSessions() == 2);
+				assertThat(a.savePluginConfig("llm_p1", Map.of("v", 1), ExpectedRevision.any())).isEqualTo("1");
+				Await.until("b follows", () -> b.getKnownRevision("llm_p1").equals(Optional.of("1")));
+				try (PostgresFreezer freezer = new PostgresFreezer(poolA)) {
+					freezer.freeze();
+					assertThatExceptionOfType(PluginConfigWriteOutcomeUnknownException.class)
+						.isThrownBy(() -> a.savePluginConfig("llm_p1", Map.of("v", 2), ExpectedRevision.any()));
+					assertThat(a.getKnownRevision("llm_p1")).contains("1");
+				}
+				// What the database ran once it answered again: the save that was reported unknown.
+				Await.until("the save committed", () -> "2".equals(new JdbcPluginConfigStore(poolB).revisions().get("llm_p1")));
+				Await.until("b follows", () -> b.getKnownRevision("llm_p1").equals(Optional.of("2")));
+				Await.until("a, which saved it, follows", () -> a.getKnownRevision("llm_p1").equals(Optional.of("2")));
+				assertThat(seenByA).last()
+					.isEqualTo(new PluginConfigChange("llm_p1", PluginConfigChange.Kind.SAVED, "2", true));
+				assertThat(a.loadPluginConfig("llm_p1")).isEqualTo(Map.of("v", 2));
+			}
+		}
+	}
+
+	private static UnifiedPluginRegistry registry(DataSource dataSource, String instanceName) {
+		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(new JdbcPluginConfigStore(dataSource,
+				"plugin_config", FileSystemPluginConfigStore.DEFAULT_MAX_CONFIG_SIZE, instanceName, TIMEOUT, TIMEOUT));
+		registry.registerPluginManager("llm", manager());
+		return registry;
+	}
+
+	/** A pool as Spring Boot makes it: a URL without socketTimeout, so nothing but the store bounds a read. */
+	private static HikariDataSource bootLikePool() {
+		HikariDataSource pool = new HikariDataSource();
+		pool.setJdbcUrl(postgres.getJdbcUrl());
+		pool.setUsername("postgres");
+		pool.setMaximumPoolSize(2);
+		pool.setConnectionTimeout(2000);
+		pool.setValidationTimeout(1000);
+		return pool;
+	}
+
+	/** A watcher as the store starts it, with its query timeout, but checking its connection as often as asked. */
+	private static PostgresChangeWatcher watcher(DataSource dataSource, Runnable onChange, Duration validateEvery) {
+		JdbcPluginConfigStore store = new JdbcPluginConfigStore(dataSource, "plugin_config",
+				FileSystemPluginConfigStore.DEFAULT_MAX_CONFIG_SIZE, "a", TIMEOUT, TIMEOUT);
+		return PostgresChangeWatcher.start(ListenConnectionSupplier.of(dataSource, TIMEOUT), "plugin_config",
+				store.notificationChannel(), "token", onChange, null, TIMEOUT, validateEvery);
+	}
+
+	private static Thread watchThread() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((candidate) -> candidate.getName().equals("plugin-config-watch-plugin_config"))
+			.findFirst()
+			.orElseThrow();
 	}
 
 	private static int listeningSessions() {

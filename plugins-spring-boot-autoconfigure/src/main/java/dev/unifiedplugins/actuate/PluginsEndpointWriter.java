@@ -1,5 +1,6 @@
 package dev.unifiedplugins.actuate;
 
+import java.io.UncheckedIOException;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -167,9 +168,19 @@ public class PluginsEndpointWriter {
 			@Nullable Principal principal) {
 		return MaskedValues.containsMask(config)
 				? restoringMasks(uniqueId, config, expected, principal,
-						(restored, expectation, kept) -> this.registry.dryRunPluginConfig(uniqueId, restored,
-								expectation))
-				: this.registry.dryRunPluginConfig(uniqueId, config, expected);
+						(restored, expectation, kept) -> dryRun(uniqueId, restored, expectation))
+				: dryRun(uniqueId, config, expected);
+	}
+
+	/** A dry run reads the store only, and the registry logs no read: its failure is logged here. */
+	private ConfigCheck dryRun(String uniqueId, Map<String, Object> config, ExpectedRevision expected) {
+		try {
+			return this.registry.dryRunPluginConfig(uniqueId, config, expected);
+		}
+		catch (UncheckedIOException ex) {
+			WriteFailures.logReadFailure("check", uniqueId, ex);
+			throw ex;
+		}
 	}
 
 	/**
@@ -214,6 +225,11 @@ public class PluginsEndpointWriter {
 		}
 		catch (PluginConfigException ex) {
 			return null;
+		}
+		catch (UncheckedIOException ex) {
+			// The registry logs no read: logged here, once.
+			WriteFailures.logReadFailure("read the masked values of", uniqueId, ex);
+			throw ex;
 		}
 	}
 

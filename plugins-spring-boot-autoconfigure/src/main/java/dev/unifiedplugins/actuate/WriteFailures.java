@@ -54,14 +54,13 @@ final class WriteFailures {
 			return new WebEndpointResponse<>(new MessageDescriptor(ex.getMessage()),
 					WebEndpointResponse.STATUS_SERVICE_UNAVAILABLE);
 		}
+		// Logged once where it failed: by the registry (its writes, the read of a restore) or
+		// by the writer (the reads of a dry run and of masked values).
 		if (ex instanceof PluginConfigWriteOutcomeUnknownException) {
-			logger.warn(cause(operation, uniqueId, ex));
 			return storeFailed(operation, uniqueId,
 					" while it wrote, and whether it was written is unknown: read the configuration again");
 		}
 		if (ex instanceof UncheckedIOException) {
-			// Also a read the write needed (the revision to restore, the stored values): say it here.
-			logger.warn(cause(operation, uniqueId, ex));
 			return storeFailed(operation, uniqueId);
 		}
 		if (ex instanceof IllegalArgumentException) {
@@ -79,13 +78,16 @@ final class WriteFailures {
 
 	/** The store failed a read, which is logged with its cause. */
 	static WebEndpointResponse<Object> storeFailedToRead(String operation, String uniqueId, RuntimeException ex) {
-		logger.warn(cause(operation, uniqueId, ex));
+		logReadFailure(operation, uniqueId, ex);
 		return storeFailed(operation, uniqueId, "");
 	}
 
-	/** What the log says of a failure answered with a 503: the store's message, which holds no values. */
-	private static String cause(String operation, String uniqueId, RuntimeException ex) {
-		return "Could not " + operation + " the configuration of plugin '" + uniqueId + "': " + ex.getMessage();
+	/**
+	 * Logs a read of the store that failed an endpoint's request, which the registry does
+	 * not log: one line with the store's message, which names the cause and holds no values.
+	 */
+	static void logReadFailure(String operation, String uniqueId, RuntimeException ex) {
+		logger.warn("Could not " + operation + " the configuration of plugin '" + uniqueId + "': " + ex.getMessage());
 	}
 
 	private static WebEndpointResponse<Object> storeFailed(String operation, String uniqueId, String outcome) {

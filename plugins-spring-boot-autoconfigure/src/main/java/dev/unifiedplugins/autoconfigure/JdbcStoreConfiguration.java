@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 import javax.sql.DataSource;
 
@@ -38,6 +39,7 @@ import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitializat
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.DependsOn;
+import org.springframework.jdbc.datasource.init.ScriptStatementFailedException;
 import org.springframework.util.StringUtils;
 
 /**
@@ -269,6 +271,9 @@ class JdbcStoreConfiguration {
 	static class PluginsJdbcDataSourceScriptDatabaseInitializer
 			extends PropertiesBasedDataSourceScriptDatabaseInitializer<PluginsJdbcProperties> {
 
+		/** How often a schema script whose statement failed is run before the failure stands. */
+		static final int SCRIPT_ATTEMPTS = 4;
+
 		private volatile boolean deferred;
 
 		PluginsJdbcDataSourceScriptDatabaseInitializer(DataSource dataSource, PluginsJdbcProperties properties) {
@@ -290,6 +295,44 @@ class JdbcStoreConfiguration {
 				}
 				JdbcStoreStartup.warnDeferred(ex);
 				this.deferred = true;
+			}
+		}
+
+		/**
+		 * Runs the scripts; one of their statements that fails is taken for another
+		 * instance running them at the same moment, and they run again, after a growing
+		 * pause with a random part, up to {@value #SCRIPT_ATTEMPTS} times in all. H2 does
+		 * not serialize the DDL of its sessions: two starts on one database (a file shared
+		 * with {@code AUTO_SERVER}, a TCP server) fail each other's {@code CREATE INDEX IF
+		 * NOT EXISTS} ("object already exists") or copy the same rows into the history
+		 * (a duplicate key); the scripts are idempotent, so a second run finds it done. A
+		 * database that cannot be reached is left to {@link #afterPropertiesSet()} at once.
+		 */
+		@Override
+		public boolean initializeDatabase() {
+			for (int attempt = 1;; attempt++) {
+				try {
+					return super.initializeDatabase();
+				}
+				catch (ScriptStatementFailedException ex) {
+					if (attempt >= SCRIPT_ATTEMPTS || JdbcStoreStartup.isUnavailable(ex)) {
+						throw ex;
+					}
+					logger.info("The plugin config store's schema script failed (another instance may run it now);"
+							+ " running it again: " + JdbcStoreStartup.innermostMessage(ex));
+					pause(attempt);
+				}
+			}
+		}
+
+		private static void pause(int attempt) {
+			long millis = (100L << (attempt - 1)) + ThreadLocalRandom.current().nextLong(100);
+			try {
+				Thread.sleep(millis);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("Interrupted while running the plugin config store's schema script", ex);
 			}
 		}
 

@@ -116,8 +116,10 @@ public final class JdbcStoreStartup implements AutoCloseable {
 	/**
 	 * The first line of the innermost message: a driver's cause may have none (a socket
 	 * closed during the handshake, an {@code EOFException}), which must not fail the start.
+	 * @param ex the failure
+	 * @return the message
 	 */
-	static String innermostMessage(Throwable ex) {
+	public static String innermostMessage(Throwable ex) {
 		String message = ex.getClass().getName();
 		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
 			if (cause.getMessage() != null) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -126,6 +127,50 @@ class JdbcStoreBusyApplicationTests {
 		assertThat(revisions).contains("\"revision\":\"2\"").contains("\"revision\":\"1\"")
 			.doesNotContain("\"revision\":\"3\"");
 		assertThat(get(base, "stt_whisper")).contains("\"device\":\"cuda\"").contains("\"revision\":\"2\"");
+	}
+
+	@Test
+	void aFailedSaveAndABusySaveAreEachLoggedOnceWithTheirCause(CapturedOutput output) throws Exception {
+		String base = start();
+		assertThat(post(base, "stt_whisper", "{\"config\": {\"device\": \"cpu\"}}").statusCode()).isEqualTo(200);
+		try (Connection admin = DriverManager.getConnection(postgres.getJdbcUrl(), "postgres", "")) {
+			// A rule of the database's own that the save breaks: the store fails it.
+			admin.createStatement().execute("ALTER TABLE plugin_config ADD CONSTRAINT short_json CHECK (length(json) < 40)");
+			try {
+				int before = output.length();
+				HttpResponse<String> failed = post(base, "stt_whisper",
+						"{\"config\": {\"device\": \"cuda-0123456789-0123456789\"}}");
+				assertThat(failed.statusCode()).as(failed.body()).isEqualTo(503);
+				assertThat(linesAbout(output.toString().substring(before), "stt_whisper")).singleElement()
+					.satisfies((line) -> assertThat(line).contains("Could not save the configuration of plugin 'stt_whisper'")
+						.contains("SQLState 23514")
+						.doesNotContain("cuda"));
+			}
+			finally {
+				admin.createStatement().execute("ALTER TABLE plugin_config DROP CONSTRAINT short_json");
+			}
+			admin.setAutoCommit(false);
+			try (PreparedStatement lock = admin
+				.prepareStatement("SELECT json FROM plugin_config WHERE unique_id = 'stt_whisper' FOR UPDATE")) {
+				lock.executeQuery().close();
+			}
+			int before = output.length();
+			HttpResponse<String> busy = post(base, "stt_whisper", "{\"config\": {\"device\": \"cuda\"}}");
+			assertThat(busy.statusCode()).as(busy.body()).isEqualTo(503);
+			admin.rollback();
+			assertThat(linesAbout(output.toString().substring(before), "stt_whisper")).singleElement()
+				.satisfies((line) -> assertThat(line).contains("Could not save the configuration of plugin 'stt_whisper'")
+					.contains("plugins.lock-timeout")
+					.contains("lock timeout")
+					.doesNotContain("cuda"));
+		}
+	}
+
+	/** The log records (their first lines, stack traces left out) that name a plugin. */
+	private static List<String> linesAbout(String log, String uniqueId) {
+		return log.lines()
+			.filter((line) -> line.matches("^\\d{4}-\\d{2}-\\d{2}T.*") && line.contains("'" + uniqueId + "'"))
+			.toList();
 	}
 
 	private String start() {

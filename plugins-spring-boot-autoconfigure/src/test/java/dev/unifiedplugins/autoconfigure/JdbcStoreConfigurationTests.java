@@ -6,10 +6,16 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -32,6 +38,7 @@ import dev.unifiedplugins.jdbcinit.JdbcStoreStartup;
 import dev.unifiedplugins.testsupport.Await;
 import dev.unifiedplugins.watch.PluginConfigWatcher;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -43,6 +50,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceInitializationAutoConfiguration;
+import org.springframework.boot.sql.init.DatabaseInitializationMode;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.event.EventListener;
@@ -133,6 +141,62 @@ class JdbcStoreConfigurationTests {
 				.hasMessageContaining("Syntax error"));
 		runner(h2()).withPropertyValues("plugins.jdbc.schema=" + script.toUri(), "plugins.jdbc.continue-on-error=true")
 			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void instancesStartingAtOnceOnOneH2DatabaseEachSetItUp() throws Exception {
+		// As instances on one H2 database (AUTO_SERVER, or a TCP server) whose starts meet:
+		// their sessions run in one H2 engine, as these do, which does not serialize their
+		// DDL. Every other round starts from a table an earlier version made, without the
+		// history, whose rows the script copies into it: once each, however many run it.
+		ExecutorService executor = Executors.newFixedThreadPool(4);
+		try {
+			for (int round = 0; round < 12; round++) {
+				String url = h2();
+				JdbcTemplate jdbc = new JdbcTemplate(h2DataSource(url));
+				if (round % 2 == 1) {
+					jdbc.execute("CREATE TABLE plugin_config (unique_id VARCHAR(128) NOT NULL PRIMARY KEY,"
+							+ " json CHARACTER LARGE OBJECT, revision BIGINT NOT NULL,"
+							+ " updated_at TIMESTAMP WITH TIME ZONE NOT NULL, updated_by VARCHAR(255) NOT NULL)");
+					for (int i = 0; i < 50; i++) {
+						jdbc.update("INSERT INTO plugin_config VALUES (?, '{}', 2, CURRENT_TIMESTAMP, 'old')", "llm_p" + i);
+					}
+				}
+				CyclicBarrier barrier = new CyclicBarrier(4);
+				List<Future<Boolean>> starts = new ArrayList<>();
+				for (int instance = 0; instance < 4; instance++) {
+					PluginsJdbcProperties properties = new PluginsJdbcProperties();
+					properties.setInitializeSchema(DatabaseInitializationMode.ALWAYS);
+					properties.setPlatform("h2");
+					JdbcStoreConfiguration.PluginsJdbcDataSourceScriptDatabaseInitializer initializer = new JdbcStoreConfiguration.PluginsJdbcDataSourceScriptDatabaseInitializer(
+							h2DataSource(url), properties);
+					starts.add(executor.submit(() -> {
+						barrier.await(10, TimeUnit.SECONDS);
+						initializer.afterPropertiesSet();
+						return initializer.isDeferred();
+					}));
+				}
+				for (Future<Boolean> start : starts) {
+					assertThat(start.get(30, TimeUnit.SECONDS)).as("deferred").isFalse();
+				}
+				assertThat(jdbc.queryForList("SELECT LOWER(TABLE_NAME) FROM INFORMATION_SCHEMA.TABLES"
+						+ " WHERE TABLE_SCHEMA = 'PUBLIC' ORDER BY 1", String.class))
+					.containsExactly("plugin_config", "plugin_config_applied", "plugin_config_cloud_instances",
+							"plugin_config_cloud_lock", "plugin_config_cloud_resources", "plugin_config_history");
+				assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM plugin_config_history", Integer.class))
+					.isEqualTo((round % 2 == 1) ? 50 : 0);
+				jdbc.execute("SHUTDOWN");
+			}
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	private static DataSource h2DataSource(String url) {
+		JdbcDataSource dataSource = new JdbcDataSource();
+		dataSource.setURL(url);
+		return dataSource;
 	}
 
 	@Test
