@@ -31,7 +31,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code noop}: the starter's observer over {@link ObservationRegistry#NOOP}, which only
  * sets the MDC) and with them ({@code handled}: a registry with a handler that does nothing,
  * which leaves the starter's own part of an observation; {@code timed}: a registry whose
- * observations are timed by a {@link SimpleMeterRegistry}, as Boot's default handler does). Target: {@code timed}
+ * observations are timed by a {@link SimpleMeterRegistry}, as Boot's default handler does;
+ * {@code timerOnly}: the same without its long task timer, as with
+ * {@code management.metrics.observations.ignored-meters=long-task-timer}). Target: {@code timed}
  * costs at most 5% more than {@code none}.
  */
 @State(Scope.Benchmark)
@@ -41,7 +43,7 @@ public class LoadObservationBenchmark {
 
 	private static final String ID = "timed_timed_plugin";
 
-	@Param({ "none", "noop", "handled", "timed" })
+	@Param({ "none", "noop", "handled", "timed", "timerOnly" })
 	String observer;
 
 	private Path dir;
@@ -72,6 +74,13 @@ public class LoadObservationBenchmark {
 				ObservationRegistry observations = ObservationRegistry.create();
 				observations.observationConfig()
 					.observationHandler(new DefaultMeterObservationHandler(new SimpleMeterRegistry()));
+				yield new ObservationPluginCallObserver(observations, null);
+			}
+			case "timerOnly" -> {
+				ObservationRegistry observations = ObservationRegistry.create();
+				observations.observationConfig()
+					.observationHandler(new DefaultMeterObservationHandler(new SimpleMeterRegistry(),
+							DefaultMeterObservationHandler.IgnoredMeters.LONG_TASK_TIMER));
 				yield new ObservationPluginCallObserver(observations, null);
 			}
 			default -> throw new IllegalArgumentException(this.observer);
