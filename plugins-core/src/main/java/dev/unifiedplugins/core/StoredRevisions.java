@@ -14,10 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
-import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.concurrent.KeyedLocks;
 import dev.unifiedplugins.concurrent.Listeners;
-import dev.unifiedplugins.concurrent.PeriodicTasks;
 import dev.unifiedplugins.config.PluginConfigBusyException;
 import dev.unifiedplugins.config.PluginConfigChange;
 import dev.unifiedplugins.config.PluginConfigStore;
@@ -28,8 +26,7 @@ import org.jspecify.annotations.Nullable;
  * plugin's {@code configured} flag comes from. The registry's own writes keep it current;
  * {@link #refresh()} compares it with the store to find what changed elsewhere. Each change
  * goes to the listeners, after the locks are released, so that a listener may read or
- * write configurations: a write's in the writing thread, a refresh's each on a bounded call
- * of its own, waited for at most the listener timeout.
+ * write configurations.
  * <p>
  * No lock here is shared by two plugins: the writes of one plugin wait for each other
  * (so that its revision is that of its last write), a refresh never waits for a write (it
@@ -58,11 +55,6 @@ final class StoredRevisions {
 	private volatile boolean loaded;
 
 	private final Listeners<PluginConfigChange> listeners;
-
-	/** Where the listeners of the changes a refresh finds run; threads made only while they do. */
-	private final BoundedCalls listenerCalls = new BoundedCalls("plugins-listener-", 4);
-
-	private volatile Duration listenerTimeout = UnifiedPluginRegistry.DEFAULT_LISTENER_TIMEOUT;
 
 	StoredRevisions(PluginConfigStore store, Listeners<PluginConfigChange> listeners) {
 		this.store = store;
@@ -94,16 +86,8 @@ final class StoredRevisions {
 	 */
 	List<PluginConfigChange> refresh() {
 		List<PluginConfigChange> changes = compare();
-		// On a thread that follows every plugin's changes (the watcher's): a listener that
-		// hangs gets its later changes once it returns, and holds up no later refresh.
-		Duration timeout = this.listenerTimeout;
-		changes.forEach((change) -> this.listeners.deliver(change, this.listenerCalls, timeout));
+		changes.forEach(this.listeners::deliver);
 		return changes;
-	}
-
-	/** @param timeout the longest {@link #refresh()} waits for the listeners of the changes it found */
-	void setListenerTimeout(Duration timeout) {
-		this.listenerTimeout = PeriodicTasks.requirePositive(timeout, "timeout");
 	}
 
 	private List<PluginConfigChange> compare() {

@@ -2,7 +2,6 @@ package dev.unifiedplugins.core;
 
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -63,12 +62,6 @@ import org.jspecify.annotations.Nullable;
  * {@link UncheckedIOException} when it cannot be read.
  */
 public class UnifiedPluginRegistry {
-
-	/**
-	 * How long a {@linkplain #refreshConfigurations() refresh} waits for the listeners of
-	 * the changes it found unless {@linkplain #setListenerTimeout set}: 2 seconds.
-	 */
-	public static final Duration DEFAULT_LISTENER_TIMEOUT = Duration.ofSeconds(2);
 
 	private final PluginConfigStore store;
 
@@ -560,27 +553,12 @@ public class UnifiedPluginRegistry {
 	/**
 	 * Listens to every change of a stored configuration: this registry's saves and deletes
 	 * as they happen, and changes made elsewhere when {@link #refreshConfigurations()} finds
-	 * them. A save's or delete's change reaches the listeners in the thread that made it.
-	 * The changes a refresh finds reach each listener on a thread of its own, one change
-	 * at a time, in order, and the refresh waits for them at most the
-	 * {@linkplain #setListenerTimeout listener timeout}: a listener that hangs gets its later
-	 * changes once it returns, and holds up neither the others nor the next refresh (the
-	 * watcher's, which follows every plugin). One that throws is logged and does not stop
-	 * the others.
+	 * them. Listeners run in the thread that made or found the change; one that throws is
+	 * logged and does not stop the others.
 	 * @param listener the listener
 	 */
 	public void addChangeListener(Consumer<PluginConfigChange> listener) {
 		this.changeListeners.add(listener);
-	}
-
-	/**
-	 * Sets how long a {@linkplain #refreshConfigurations() refresh} waits for the listeners
-	 * of the changes it found; one that has not returned by then gets them once it does.
-	 * @param timeout the bound, {@link #DEFAULT_LISTENER_TIMEOUT} unless set; the starter
-	 * sets {@code plugins.resource-timeout}
-	 */
-	public void setListenerTimeout(Duration timeout) {
-		this.revisions.setListenerTimeout(timeout);
 	}
 
 	/** @param listener a listener added with {@link #addChangeListener(Consumer)}, to stop */

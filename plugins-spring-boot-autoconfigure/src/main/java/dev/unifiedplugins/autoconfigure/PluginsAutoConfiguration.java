@@ -101,7 +101,6 @@ public final class PluginsAutoConfiguration {
 	UnifiedPluginRegistry unifiedPluginRegistry(PluginConfigStore pluginConfigStore, PluginsProperties properties) {
 		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(pluginConfigStore);
 		registry.setValidationEnabled(properties.getValidation().isEnabled());
-		registry.setListenerTimeout(requirePositive(properties.getResourceTimeout(), "plugins.resource-timeout"));
 		return registry;
 	}
 

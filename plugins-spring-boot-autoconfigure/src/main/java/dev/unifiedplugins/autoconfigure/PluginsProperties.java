@@ -44,10 +44,8 @@ public class PluginsProperties {
 	 * Upper bound on each plugin's protocol calls made by the actuator endpoint, health and
 	 * metrics, on a loaded plugin's check of a configuration being saved (its validate),
 	 * past which the save is refused, on each load's, reload's and unload's call to the
-	 * plugin's configure (past which the load fails) and forceCleanup, twice over on a
-	 * rescan's discovery of a plugin system (past which the rescan fails), and on the wait of
-	 * the config watcher and the cloud cost checks for the listeners of their events (a
-	 * listener still running past it gets its later events once it returns).
+	 * plugin's configure (past which the load fails) and forceCleanup, and twice over on a
+	 * rescan's discovery of a plugin system (past which the rescan fails).
 	 */
 	private Duration resourceTimeout = Duration.ofSeconds(2);
 
