@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 import dev.unifiedplugins.concurrent.BoundedCalls;
+import dev.unifiedplugins.concurrent.Listeners;
 import dev.unifiedplugins.cost.CloudCostFleet.Resource;
 import dev.unifiedplugins.cost.CloudCostGuard.Budget;
 import dev.unifiedplugins.cost.BudgetScopes.Scope;
@@ -60,8 +60,7 @@ final class CloudBudget {
 
 	private final @Nullable CloudCostFleet fleet;
 
-	/** Tells the budget's listeners, bounded. */
-	private final Consumer<BudgetExceeded> listeners;
+	private final Listeners<BudgetExceeded> listeners;
 
 	/** The category of a plugin, by unique id. */
 	private final UnaryOperator<String> categories;
@@ -74,7 +73,7 @@ final class CloudBudget {
 	/** The last fleet seen. */
 	private @Nullable Fleet fleetStatus;
 
-	CloudBudget(CloudCostGuard.Settings settings, @Nullable CloudCostFleet fleet, Consumer<BudgetExceeded> listeners,
+	CloudBudget(CloudCostGuard.Settings settings, @Nullable CloudCostFleet fleet, Listeners<BudgetExceeded> listeners,
 			UnaryOperator<String> categories) {
 		this.settings = settings;
 		this.fleet = fleet;
@@ -127,7 +126,7 @@ final class CloudBudget {
 						+ ((scope.category() != null) ? " of category '" + scope.category() + "'" : "") + " cost "
 						+ before + " USD per hour, over the budget of " + scope.hourlyUsd() + " USD per hour ("
 						+ scope.property() + "); action: " + scope.action().value());
-				this.listeners.accept(new BudgetExceeded(before, scope.hourlyUsd(), scope.action(), scope.category()));
+				this.listeners.deliver(new BudgetExceeded(before, scope.hourlyUsd(), scope.action(), scope.category()));
 			}
 		}
 		return result(seen, ended, this.fleetStatus);

@@ -110,9 +110,7 @@ public final class CloudCostGuard {
 			.orElse("unknown");
 		this.terminator = new CloudResourceTerminator(calls, settings, this.listeners, categories);
 		this.activitySources = new CloudActivitySources(calls, settings.callTimeout(), categories);
-		// As the terminations' listeners, the budget's are waited for at most the call timeout.
-		this.budget = new CloudBudget(settings, fleet,
-				(exceeded) -> this.budgetListeners.deliver(exceeded, calls, settings.callTimeout()), categories);
+		this.budget = new CloudBudget(settings, fleet, this.budgetListeners, categories);
 		this.unknownBudgetCategories = ConcurrentHashMap.newKeySet();
 		this.unknownBudgetCategories.addAll(settings.categoryBudgets().keySet());
 		CloudBudget.Result initial = this.budget.initial();
@@ -156,11 +154,8 @@ public final class CloudCostGuard {
 
 	/**
 	 * Adds a listener of terminations, successful or not: this guard's own and those
-	 * {@linkplain #recordTermination recorded} by others. It is called on a bounded-call
-	 * thread, one termination at a time, in order, and waited for at most the
-	 * {@linkplain Settings#callTimeout() call timeout}: one that hangs holds up no later
-	 * check, and gets its later terminations once it returns. What it throws is logged and
-	 * ignored.
+	 * {@linkplain #recordTermination recorded} by others. It is called on the terminating
+	 * thread; what it throws is logged and ignored.
 	 * @param listener the listener
 	 */
 	public void addListener(Consumer<? super PluginCloudResourceTerminated> listener) {
@@ -174,8 +169,7 @@ public final class CloudCostGuard {
 
 	/**
 	 * Adds a listener called each time the running resources start costing more than the
-	 * budget, or those of a category more than the category's budget. It is called and
-	 * waited for as the listeners of terminations are; what it throws is logged and ignored.
+	 * budget, or those of a category more than the category's budget. It is called on the checking thread; what it throws is logged and ignored.
 	 * @param listener the listener
 	 */
 	public void addBudgetListener(Consumer<? super BudgetExceeded> listener) {

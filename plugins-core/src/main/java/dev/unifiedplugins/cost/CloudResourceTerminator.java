@@ -159,17 +159,14 @@ final class CloudResourceTerminator {
 	private record Attempt(PluginCloudResourceTerminated event, @Nullable String error) {
 	}
 
-	/**
-	 * Remembers a termination as its plugin's last, and delivers it to the listeners, each
-	 * waited for at most the call timeout: a listener that hangs holds up no later check.
-	 */
+	/** Remembers a termination as its plugin's last, and delivers it to the listeners. */
 	void record(PluginCloudResourceTerminated event, Instant at, @Nullable String error) {
 		synchronized (this) {
 			this.lastTerminations.put(event.uniqueId(),
 					new Termination(at, event.reason(), event.hourlyUsd(), event.succeeded(), error,
 							event.beforeTerminateFinished()));
 		}
-		this.listeners.deliver(event, this.calls, this.settings.callTimeout());
+		this.listeners.deliver(event);
 	}
 
 	synchronized Map<String, Termination> lastTerminations() {
