@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.protocols.PluginCloudResourceTerminated;
 import dev.unifiedplugins.testsupport.SimulatedCloudPlugin;
