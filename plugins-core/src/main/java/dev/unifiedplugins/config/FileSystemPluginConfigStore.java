@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 
 import dev.unifiedplugins.concurrent.PeriodicTasks;
 import org.jspecify.annotations.Nullable;
@@ -259,7 +258,7 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 				history.deleted();
 			}
 			return deleted;
-		}, (deleted) -> true);
+		});
 	}
 
 	/**
@@ -344,13 +343,8 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	}
 
 	private <T> T locked(String uniqueId, String operation, ConfigFileLocks.IoAction<T> action) {
-		return locked(uniqueId, operation, action, (result) -> false);
-	}
-
-	private <T> T locked(String uniqueId, String operation, ConfigFileLocks.IoAction<T> action,
-			Predicate<T> removeLock) {
 		try {
-			return ConfigFileLocks.locked(this.dir, uniqueId, this.lockTimeout, action, removeLock);
+			return ConfigFileLocks.locked(pathOf(uniqueId), uniqueId, this.lockTimeout, action);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot " + operation + " plugin config file " + pathOf(uniqueId) + ": "
