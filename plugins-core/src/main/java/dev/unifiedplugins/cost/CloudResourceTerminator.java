@@ -172,6 +172,11 @@ final class CloudResourceTerminator {
 		this.listeners.deliver(event, this.calls, this.settings.callTimeout());
 	}
 
+	/** Forgets the last terminations of the plugins no longer registered. */
+	synchronized void retain(Set<String> registered) {
+		this.lastTerminations.keySet().retainAll(registered);
+	}
+
 	synchronized Map<String, Termination> lastTerminations() {
 		return Map.copyOf(this.lastTerminations);
 	}
