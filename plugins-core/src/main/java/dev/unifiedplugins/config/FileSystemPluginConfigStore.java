@@ -304,7 +304,8 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	 * bytes, one that cannot be read at all (a FIFO, a file over the size limit, one this
 	 * process may not read) the revision {@code unreadable}, and the others theirs. A file
 	 * whose identity, size and modification time are those of the last call is not read
-	 * again.
+	 * again. What this store remembers of its last write of a plugin deleted since by
+	 * another store, or by hand, is forgotten.
 	 * @throws UncheckedIOException when the directory cannot be listed
 	 */
 	@Override
@@ -332,7 +333,13 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 			}
 		}
 		this.hashedFiles = hashed;
+		this.history.forgetAllBut(revisions.keySet());
 		return Map.copyOf(revisions);
+	}
+
+	/** {@return how many plugins' last writes this store remembers, to skip reading their history again} */
+	int rememberedWrites() {
+		return this.history.remembered();
 	}
 
 	/** {@inheritDoc} Uses the file system's events ({@link java.nio.file.WatchService}). */
