@@ -63,8 +63,9 @@ class JdbcPluginConfigStoreH2Tests extends AbstractJdbcPluginConfigStoreTests {
 	 * flushes each write to disk, takes a hundred seconds over it on a busy machine.
 	 */
 	@Test
-	void pluginsSavedAndDeletedAThousandTimesLeaveNoCountOfTheirWrites() {
+	void pluginsSavedAndDeletedAThousandTimesLeaveNoCountOfTheirWritesNorASession() {
 		JdbcPluginConfigStore store = new JdbcPluginConfigStore(dataSource());
+		int sessions = sessions();
 		for (int i = 0; i < 1_000; i++) {
 			String id = "llm_plugin" + i;
 			store.save(id, Map.of("v", i));
@@ -73,6 +74,12 @@ class JdbcPluginConfigStoreH2Tests extends AbstractJdbcPluginConfigStoreTests {
 			assertThat(store.delete(id)).isTrue();
 		}
 		assertThat(store.historyCounts()).isZero();
+		assertThat(sessions()).isEqualTo(sessions);
+	}
+
+	/** The connections open to the database, the one asking included. */
+	private int sessions() {
+		return jdbc().queryForObject("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS", Integer.class);
 	}
 
 	@Test
