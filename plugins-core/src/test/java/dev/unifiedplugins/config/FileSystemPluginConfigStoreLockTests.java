@@ -111,7 +111,7 @@ class FileSystemPluginConfigStoreLockTests {
 	}
 
 	@Test
-	void refusedAndFailedWritesOfThousandsOfPluginsLeaveNoLockFileLockOrOpenFile() throws Exception {
+	void refusedAndFailedWritesOfThousandsOfPluginsLeaveNoLockFileTemporaryFileLockOrOpenFile() throws Exception {
 		FileSystemPluginConfigStore store = new FileSystemPluginConfigStore(this.dir,
 				FileSystemPluginConfigStore.DEFAULT_MAX_CONFIG_SIZE, LOCK_TIMEOUT);
 		long openFiles = OpenFiles.count();
@@ -122,9 +122,13 @@ class FileSystemPluginConfigStoreLockTests {
 			assertThatExceptionOfType(PluginConfigConflictException.class)
 				.isThrownBy(() -> store.save(id, Map.of("v", 1), ExpectedRevision.of("3")));
 		}
-		// A write that fails in the file system: a directory where the config file goes.
+		// Writes that fail in the file system, after their temporary file was flushed: a
+		// directory where the config file goes.
 		Files.writeString(Files.createDirectories(this.dir.resolve("llm_blocked.json")).resolve("keep.txt"), "keep");
-		assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> store.save("llm_blocked", Map.of()));
+		for (int i = 0; i < 100; i++) {
+			assertThatExceptionOfType(UncheckedIOException.class)
+				.isThrownBy(() -> store.save("llm_blocked", Map.of()));
+		}
 		FileSystemPluginConfigStore impatient = new FileSystemPluginConfigStore(this.dir,
 				FileSystemPluginConfigStore.DEFAULT_MAX_CONFIG_SIZE, Duration.ofMillis(5));
 		try (ForeignFileLock held = ForeignFileLock.hold(this.dir, "llm_held")) {
