@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.unifiedplugins.processes.ThisProcess;
@@ -100,6 +101,20 @@ final class ConfigFileHistory {
 					+ " it has " + writtenBy.length());
 		}
 		this.writtenBy = writtenBy;
+	}
+
+	/**
+	 * Forgets the last writes of the plugins not stored any more, deleted by another store
+	 * or by hand: this store's next write of one reads its history in full anyway.
+	 * @param stored the plugins whose config files there are
+	 */
+	void forgetAllBut(Set<String> stored) {
+		this.written.keySet().retainAll(stored);
+	}
+
+	/** {@return how many plugins' last writes this remembers} */
+	int remembered() {
+		return this.written.size();
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 import dev.unifiedplugins.concurrent.KeyedLocks;
 
@@ -24,10 +24,11 @@ import dev.unifiedplugins.concurrent.KeyedLocks;
  * {@code fcntl} (POSIX record) lock on the whole lock file, as Java's {@link FileLock} and
  * Python's {@code fcntl.lockf} do; {@code flock(1)} takes another kind of lock, which does
  * not conflict. Every wait is bounded: past the lock timeout the call fails with
- * {@link PluginConfigBusyException}. A deleted configuration's lock file is removed with
- * it, so a cooperating process checks, once it has the lock, that the path still leads to
- * the file it locked (Python: {@code os.fstat(f.fileno()).st_ino == os.stat(path).st_ino}),
- * and opens it again otherwise.
+ * {@link PluginConfigBusyException}. A lock file is removed when its plugin is left without
+ * a configuration (deleted, or a first save refused or failed), so a cooperating process
+ * checks, once it has the lock, that the path still leads to the file it locked (Python:
+ * {@code os.fstat(f.fileno()).st_ino == os.stat(path).st_ino}), and opens it again
+ * otherwise.
  */
 final class ConfigFileLocks {
 
@@ -49,24 +50,18 @@ final class ConfigFileLocks {
 	}
 
 	/**
-	 * Runs a file operation under a plugin's lock.
+	 * Runs a file operation under a plugin's lock. Then, whether the operation succeeded or
+	 * failed, the lock file is removed before it is released if nothing is left at
+	 * {@code file}: a deleted configuration's, or one whose first save was refused or
+	 * failed, so that lock files do not pile up as ids come and go. Whoever waited for the
+	 * removed file finds, once it has it, that the path no longer leads to it, and starts
+	 * over.
+	 * @param file the config file the lock guards, in the config directory
 	 * @throws PluginConfigBusyException when the lock is not free within {@code timeout}
 	 * @throws IOException when the lock cannot be taken or the operation fails
 	 */
-	static <T> T locked(Path dir, String uniqueId, Duration timeout, IoAction<T> action) throws IOException {
-		return locked(dir, uniqueId, timeout, action, (result) -> false);
-	}
-
-	/**
-	 * Runs a file operation under a plugin's lock, and then, if {@code removeLock} says so
-	 * of its result, removes the lock file before releasing it, so that the lock files of
-	 * deleted configurations do not pile up. Whoever waited for the removed file finds,
-	 * once it has it, that the path no longer leads to it, and starts over.
-	 * @throws PluginConfigBusyException when the lock is not free within {@code timeout}
-	 * @throws IOException when the lock cannot be taken or the operation fails
-	 */
-	static <T> T locked(Path dir, String uniqueId, Duration timeout, IoAction<T> action, Predicate<T> removeLock)
-			throws IOException {
+	static <T> T locked(Path file, String uniqueId, Duration timeout, IoAction<T> action) throws IOException {
+		Path dir = file.getParent();
 		Path locks = dir.resolve(LOCKS);
 		Path lockFile = locks.resolve(uniqueId + ".lock");
 		long deadline = System.nanoTime() + timeout.toNanos();
@@ -81,13 +76,25 @@ final class ConfigFileLocks {
 					if (!isAt(channel, lockFile)) {
 						continue; // removed, or replaced, while this process waited for it
 					}
-					T result = action.run();
-					if (removeLock.test(result)) {
-						Files.deleteIfExists(lockFile);
+					try {
+						return action.run();
 					}
-					return result;
+					finally {
+						removeIfUnused(lockFile, file);
+					}
 				}
 			}
+		}
+	}
+
+	private static void removeIfUnused(Path lockFile, Path file) {
+		try {
+			if (Files.notExists(file, LinkOption.NOFOLLOW_LINKS)) {
+				Files.deleteIfExists(lockFile);
+			}
+		}
+		catch (IOException ex) {
+			// Harmless: the next write of the plugin takes it, and its next delete removes it.
 		}
 	}
 
@@ -122,6 +129,11 @@ final class ConfigFileLocks {
 			Thread.currentThread().interrupt();
 			throw new InterruptedIOException("Interrupted while waiting for the lock of plugin '" + uniqueId + "'");
 		}
+	}
+
+	/** {@return how many plugins' locks this JVM's threads hold or wait for} */
+	static int jvmLocks() {
+		return JVM_LOCKS.size();
 	}
 
 	/** Java has no timed wait for a file lock: tries until the deadline, pausing a little longer each time. */

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 
 import dev.unifiedplugins.concurrent.PeriodicTasks;
 import org.jspecify.annotations.Nullable;
@@ -259,7 +258,7 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 				history.deleted();
 			}
 			return deleted;
-		}, (deleted) -> true);
+		});
 	}
 
 	/**
@@ -305,7 +304,8 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	 * bytes, one that cannot be read at all (a FIFO, a file over the size limit, one this
 	 * process may not read) the revision {@code unreadable}, and the others theirs. A file
 	 * whose identity, size and modification time are those of the last call is not read
-	 * again.
+	 * again. What this store remembers of its last write of a plugin deleted since by
+	 * another store, or by hand, is forgotten.
 	 * @throws UncheckedIOException when the directory cannot be listed
 	 */
 	@Override
@@ -333,7 +333,13 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 			}
 		}
 		this.hashedFiles = hashed;
+		this.history.forgetAllBut(revisions.keySet());
 		return Map.copyOf(revisions);
+	}
+
+	/** {@return how many plugins' last writes this store remembers, to skip reading their history again} */
+	int rememberedWrites() {
+		return this.history.remembered();
 	}
 
 	/** {@inheritDoc} Uses the file system's events ({@link java.nio.file.WatchService}). */
@@ -344,13 +350,8 @@ public class FileSystemPluginConfigStore implements PluginConfigStore {
 	}
 
 	private <T> T locked(String uniqueId, String operation, ConfigFileLocks.IoAction<T> action) {
-		return locked(uniqueId, operation, action, (result) -> false);
-	}
-
-	private <T> T locked(String uniqueId, String operation, ConfigFileLocks.IoAction<T> action,
-			Predicate<T> removeLock) {
 		try {
-			return ConfigFileLocks.locked(this.dir, uniqueId, this.lockTimeout, action, removeLock);
+			return ConfigFileLocks.locked(pathOf(uniqueId), uniqueId, this.lockTimeout, action);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot " + operation + " plugin config file " + pathOf(uniqueId) + ": "

@@ -42,8 +42,16 @@ final class StoredRevisions {
 
 	private final Map<String, String> revisions = new ConcurrentHashMap<>();
 
-	/** When each plugin was last written here, by {@link #sequence}: newer than a refresh's read wins. */
+	/**
+	 * When each plugin was last written here while a refresh was under way, by
+	 * {@link #sequence}: newer than that refresh's read wins. A later refresh reads after
+	 * these writes and needs none of them, so each refresh clears them as it ends: plugins
+	 * saved and deleted with no refresh at all (no watcher) leave nothing here.
+	 */
 	private final Map<String, Long> recentWrites = new ConcurrentHashMap<>();
+
+	/** Set before a refresh reads {@link #sequence}, so that a write after that read is remembered. */
+	private volatile boolean refreshing;
 
 	private final AtomicLong sequence = new AtomicLong();
 
@@ -93,6 +101,7 @@ final class StoredRevisions {
 	private List<PluginConfigChange> compare() {
 		this.refreshLock.lock();
 		try {
+			this.refreshing = true;
 			long readFrom = this.sequence.get();
 			Map<String, String> stored = this.store.revisions();
 			boolean first = !this.loaded;
@@ -106,11 +115,12 @@ final class StoredRevisions {
 							(now != null) ? PluginConfigChange.Kind.SAVED : PluginConfigChange.Kind.DELETED, now, true));
 				}
 			}
-			this.recentWrites.values().removeIf((written) -> written <= readFrom);
 			this.loaded = true;
 			return changes;
 		}
 		finally {
+			this.refreshing = false;
+			this.recentWrites.clear();
 			this.refreshLock.unlock();
 		}
 	}
@@ -157,7 +167,12 @@ final class StoredRevisions {
 		try (KeyedLocks.Held held = lock(uniqueId)) {
 			String revision = write.get();
 			String before = put(uniqueId, revision);
-			this.recentWrites.put(uniqueId, this.sequence.incrementAndGet());
+			long written = this.sequence.incrementAndGet();
+			// Not refreshing when read: a refresh that starts later reads the sequence after
+			// this increment, and the store after this write.
+			if (this.refreshing) {
+				this.recentWrites.put(uniqueId, written);
+			}
 			if (revision != null) {
 				return new PluginConfigChange(uniqueId, PluginConfigChange.Kind.SAVED, revision, false);
 			}
@@ -181,6 +196,11 @@ final class StoredRevisions {
 			throw new UncheckedIOException(
 					new InterruptedIOException("Interrupted while waiting for the lock of plugin '" + uniqueId + "'"));
 		}
+	}
+
+	/** {@return how many plugins something is kept of: a revision, a write a refresh may need, a lock} */
+	int size() {
+		return this.revisions.size() + this.recentWrites.size() + this.writers.size();
 	}
 
 	private @Nullable String put(String uniqueId, @Nullable String revision) {

@@ -23,17 +23,31 @@ final class CloudCostAccrual {
 	/** The resources seen running, by unique id. */
 	private final Map<String, Tracked> tracked = new HashMap<>();
 
-	/** Accrued USD by unique id, since start. */
+	/** Accrued USD by unique id, since start, of the plugins registered at the last check. */
 	private final Map<String, Double> accrued = new LinkedHashMap<>();
+
+	/**
+	 * Accrued USD since start of the plugins no longer registered: their share of the total,
+	 * without an entry each, so that plugins that come and go leave nothing behind.
+	 */
+	private double accruedByGone;
 
 	/**
 	 * Accrues the cost of the running resources since the previous check that saw them, and
 	 * forgets the ones known stopped. One whose plugin did not answer is kept as it was, so
-	 * that its next answer accrues the whole gap.
+	 * that its next answer accrues the whole gap. A plugin no longer registered keeps only
+	 * its share of the total.
 	 */
 	void accrue(Answers answers, Instant now) {
 		this.tracked.keySet().retainAll(answers.asked());
 		this.tracked.keySet().removeAll(answers.stopped());
+		this.accrued.entrySet().removeIf((entry) -> {
+			boolean gone = !answers.asked().contains(entry.getKey());
+			if (gone) {
+				this.accruedByGone += entry.getValue();
+			}
+			return gone;
+		});
 		answers.running().forEach((id, observation) -> {
 			Tracked seen = this.tracked.get(id);
 			if (seen == null || !seen.identity().equals(observation.identity())) {
@@ -80,7 +94,7 @@ final class CloudCostAccrual {
 	}
 
 	double accruedUsd() {
-		double total = 0;
+		double total = this.accruedByGone;
 		for (double usd : this.accrued.values()) {
 			total += usd;
 		}

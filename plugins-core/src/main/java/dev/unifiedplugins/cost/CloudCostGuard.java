@@ -267,6 +267,7 @@ public final class CloudCostGuard {
 			this.activitySources.update(answers.running(), now, this.observer);
 		}
 		this.accrual.accrue(answers, now);
+		this.terminator.retain(answers.asked());
 		Map<String, Observation> running = answers.running();
 		Map<String, Reason> due = new LinkedHashMap<>();
 		running.forEach((id, observation) -> {
@@ -405,10 +406,12 @@ public final class CloudCostGuard {
 	 *
 	 * @param checkedAt when the last check ran, or null before the first
 	 * @param accruedUsd the estimated USD accrued since start by the resources seen running
-	 * @param accruedByPlugin the same by unique id, for the plugins ever seen running
+	 * @param accruedByPlugin the same by unique id, for the plugins ever seen running that
+	 * were registered at the last check (the others' share stays in the total)
 	 * @param hourlyUsd the summed hourly price of the resources running after the check
 	 * @param budget the budget, or null when none is set
-	 * @param lastTerminations each plugin's last termination, by unique id
+	 * @param lastTerminations each plugin's last termination, by unique id, for the plugins
+	 * registered at the last check
 	 * @param fleet the fleet, or null without one
 	 * @param categoryBudgets the category budgets by category, each counting the resources
 	 * of its category only; empty when none is set

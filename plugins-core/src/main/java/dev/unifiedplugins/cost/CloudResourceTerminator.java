@@ -169,6 +169,11 @@ final class CloudResourceTerminator {
 		this.listeners.deliver(event);
 	}
 
+	/** Forgets the last terminations of the plugins no longer registered. */
+	synchronized void retain(Set<String> registered) {
+		this.lastTerminations.keySet().retainAll(registered);
+	}
+
 	synchronized Map<String, Termination> lastTerminations() {
 		return Map.copyOf(this.lastTerminations);
 	}

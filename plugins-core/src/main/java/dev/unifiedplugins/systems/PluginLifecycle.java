@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 import dev.unifiedplugins.applied.AppliedRevisions;
 import dev.unifiedplugins.applied.LocalAppliedRevisions;
 import dev.unifiedplugins.concurrent.BoundedCalls;
+import dev.unifiedplugins.concurrent.KeyedLocks;
 import dev.unifiedplugins.config.PluginConfigChange;
 import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.RegisteredPlugin;
@@ -176,7 +177,7 @@ public class PluginLifecycle implements AutoCloseable {
 	private Object load(String uniqueId, @Nullable String revision, Target target) {
 		RevisionedConfigs configs = new RevisionedConfigs(this.registry, uniqueId, revision);
 		Object instance;
-		synchronized (target.manager().loadLock(target.name())) {
+		try (KeyedLocks.Held held = target.manager().lockLoads(target.name())) {
 			try {
 				instance = target.manager().load(uniqueId, target.name(), configs, calls(uniqueId, target.category()));
 			}
@@ -233,7 +234,7 @@ public class PluginLifecycle implements AutoCloseable {
 	public boolean unload(String uniqueId) {
 		Target target = target(uniqueId);
 		return this.observer.observe(PluginOperation.UNLOAD, uniqueId, target.category(), Map.of(), () -> {
-			synchronized (target.manager().loadLock(target.name())) {
+			try (KeyedLocks.Held held = target.manager().lockLoads(target.name())) {
 				this.applied.forget(uniqueId);
 				return target.manager().unload(target.name(), calls(uniqueId, target.category()));
 			}
@@ -246,7 +247,8 @@ public class PluginLifecycle implements AutoCloseable {
 	 * plugins that are still found from the same classes keep their instance; those found
 	 * from new classes (a replaced JAR) are reloaded from them with their saved
 	 * configuration, as {@link #load} does, a failure keeping the previous instance and
-	 * recording the error; those no longer found are unloaded. When the registry refuses
+	 * recording the error; those no longer found are unloaded, and the failed loads of those
+	 * never loaded are forgotten (their errors and applied entries). When the registry refuses
 	 * the plugins found (a colliding id), the category keeps its plugins and instances, and
 	 * the refusal is a registration failure until a rescan succeeds. The reloads and
 	 * unloads run side by side, each plugin's a failure of its own; this waits for them at
@@ -289,19 +291,22 @@ public class PluginLifecycle implements AutoCloseable {
 		List<PluginMetadata> registered = manager
 			.rediscover(() -> this.registry.registerPluginManager(category, manager, displayName, true));
 		List<Future<?>> started = new ArrayList<>();
-		for (String name : manager.loadedButGone()) {
+		for (String name : manager.requestedButGone()) {
 			started.add(this.reloads.submit(category + "_" + name, () -> unloadGone(category, manager, name)));
 		}
 		started.addAll(reloadReplaced(category, manager, before));
 		return new Rediscovery(registered, started);
 	}
 
-	/** Unloads a plugin that the last discovery no longer found, unless a later one found it again. */
+	/**
+	 * Unloads a plugin that the last discovery no longer found, or forgets its failed load,
+	 * unless a later discovery found it again.
+	 */
 	private boolean unloadGone(String category, PluginSystemManager<?> manager, String name) {
 		String uniqueId = category + "_" + name;
 		return this.observer.observe(PluginOperation.UNLOAD, uniqueId, category, Map.of(), () -> {
-			synchronized (manager.loadLock(name)) {
-				if (!manager.loadedButGone().contains(name)) {
+			try (KeyedLocks.Held held = manager.lockLoads(name)) {
+				if (!manager.requestedButGone().contains(name)) {
 					return false;
 				}
 				this.applied.forget(uniqueId);

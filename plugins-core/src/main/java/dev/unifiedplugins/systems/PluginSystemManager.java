@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import dev.unifiedplugins.concurrent.KeyedLocks;
 import dev.unifiedplugins.config.PluginIds;
 import dev.unifiedplugins.core.PluginDescriptor;
 import dev.unifiedplugins.core.PluginManager;
@@ -53,7 +54,8 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 
 	private final Map<String, String> loadErrors = new ConcurrentHashMap<>();
 
-	private final Map<String, Object> locks = new ConcurrentHashMap<>();
+	/** Each plugin's load lock, kept only while a load or unload holds or waits for it. */
+	private final KeyedLocks locks = new KeyedLocks();
 
 	/** What each loaded instance was created from, kept until the instance is cleaned up. */
 	private final Map<String, Candidate<T>> loadedFrom = new ConcurrentHashMap<>();
@@ -247,12 +249,19 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 	}
 
 	/**
-	 * The lock each load and unload of a plugin holds: a caller that holds it around a load
-	 * or unload sees the outcomes of a plugin's loads in their order. Reentrant; held across
-	 * plugin code by the loads themselves, so a caller adds only work that returns at once.
+	 * Takes the lock each load and unload of a plugin holds: a caller that holds it around a
+	 * load or unload sees the outcomes of a plugin's loads in their order. Reentrant; held
+	 * across plugin code by the loads themselves, so a caller adds only work that returns at
+	 * once.
+	 * @return the held lock, to close
 	 */
-	Object loadLock(String name) {
-		return this.locks.computeIfAbsent(name, (key) -> new Object());
+	KeyedLocks.Held lockLoads(String name) {
+		return this.locks.lock(name);
+	}
+
+	/** {@return how many plugins have a load lock now: those a load or unload holds or waits for} */
+	int loadLocks() {
+		return this.locks.size();
 	}
 
 	/** Whether a load was asked for: the plugin is loaded, or its last load failed. */
@@ -267,7 +276,7 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 	 * @param configs binds the plugin's configuration to its config class
 	 */
 	T load(String uniqueId, String name, Function<Class<?>, Object> configs, PluginCalls calls) {
-		synchronized (this.locks.computeIfAbsent(name, (key) -> new Object())) {
+		try (KeyedLocks.Held held = lockLoads(name)) {
 			Object token = new Object();
 			Candidate<T> candidate;
 			synchronized (this.releaseLock) {
@@ -339,7 +348,7 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 
 	/** Drops a plugin's instance, then runs its {@code forceCleanup()}; false when none was loaded. */
 	boolean unload(String name, PluginCalls calls) {
-		synchronized (this.locks.computeIfAbsent(name, (key) -> new Object())) {
+		try (KeyedLocks.Held held = lockLoads(name)) {
 			this.loadErrors.remove(name);
 			Runnable cleanedUp = hold(this.loadedFrom.get(name));
 			Loaded<T> removed = this.loaded.remove(name);
@@ -401,10 +410,15 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 		}
 	}
 
-	/** The names of the loaded plugins that the last discovery did not find. */
-	List<String> loadedButGone() {
+	/**
+	 * The names of the plugins asked to load (loaded, or whose last load failed) that the
+	 * last discovery did not find: to unload, or to forget the failure of.
+	 */
+	List<String> requestedButGone() {
+		Set<String> requested = new HashSet<>(this.loaded.keySet());
+		requested.addAll(this.loadErrors.keySet());
 		List<String> gone = new ArrayList<>();
-		for (String name : this.loaded.keySet()) {
+		for (String name : requested) {
 			if (!this.candidates.containsKey(name)) {
 				gone.add(name);
 			}

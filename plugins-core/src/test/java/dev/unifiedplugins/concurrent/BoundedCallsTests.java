@@ -31,16 +31,29 @@ class BoundedCallsTests {
 	}
 
 	@Test
-	void thousandsOfCallsOnDistinctKeysLeaveNoKeyBehind() {
+	void thousandsOfCallsOnDistinctKeysLeaveNoKeyBehindThoseThatThrowIncluded() {
 		for (int round = 0; round < 5; round++) {
 			List<Future<Integer>> started = new ArrayList<>();
 			for (int i = 0; i < 1_000; i++) {
 				int n = i;
-				started.add(this.calls.submit("activity:0:plugin_" + round + "_" + i, () -> n));
+				started.add(this.calls.submit("activity:0:plugin_" + round + "_" + i, () -> {
+					if (n % 3 == 0) {
+						throw new IllegalStateException("plugin " + n + " fails");
+					}
+					return n;
+				}));
 			}
 			long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
 			for (int i = 0; i < started.size(); i++) {
-				assertThat(BoundedCalls.await(started.get(i), deadline, Duration.ofSeconds(30))).isEqualTo(i);
+				Future<Integer> call = started.get(i);
+				if (i % 3 == 0) {
+					assertThatExceptionOfType(BoundedCalls.PluginCallException.class)
+						.isThrownBy(() -> BoundedCalls.await(call, deadline, Duration.ofSeconds(30)))
+						.withMessageContaining("fails");
+				}
+				else {
+					assertThat(BoundedCalls.await(call, deadline, Duration.ofSeconds(30))).isEqualTo(i);
+				}
 			}
 			// A key is removed by the pool's thread after its call returned, just after the
 			// caller saw the result.

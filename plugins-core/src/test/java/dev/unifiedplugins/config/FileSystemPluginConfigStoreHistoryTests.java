@@ -67,6 +67,21 @@ class FileSystemPluginConfigStoreHistoryTests {
 	}
 
 	@Test
+	void whatAStoreRemembersOfItsWritesGoesWithPluginsDeletedElsewhere() {
+		FileSystemPluginConfigStore writer = new FileSystemPluginConfigStore(this.dir);
+		FileSystemPluginConfigStore other = new FileSystemPluginConfigStore(this.dir);
+		for (int i = 0; i < 200; i++) {
+			writer.save("llm_plugin" + i, Map.of("v", i));
+			other.delete("llm_plugin" + i);
+		}
+		writer.save(ID, Map.of("v", 1));
+		// What a watcher does every rescan interval.
+		writer.revisions();
+		assertThat(writer.rememberedWrites()).isOne();
+		assertThat(writer.history("llm_plugin199")).extracting(ConfigRevision::deleted).containsExactly(true, false);
+	}
+
+	@Test
 	void historyIsBoundedAtItsSizeInTheListAndOnDisk() throws IOException {
 		FileSystemPluginConfigStore store = new FileSystemPluginConfigStore(this.dir);
 		store.setHistorySize(3);

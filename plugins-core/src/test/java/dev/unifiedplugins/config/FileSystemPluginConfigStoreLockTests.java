@@ -1,5 +1,6 @@
 package dev.unifiedplugins.config;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,12 +10,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import dev.unifiedplugins.testsupport.ForeignFileLock;
+import dev.unifiedplugins.testsupport.OpenFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * The file store's lock waits are bounded: another process that holds a plugin's lock file
@@ -105,6 +108,45 @@ class FileSystemPluginConfigStoreLockTests {
 				.filter((name) -> !name.equals(".locks") && !name.equals(".history"))).isEmpty();
 		}
 		assertThat(store.history("llm_plugin1999")).extracting(ConfigRevision::deleted).containsExactly(true, false);
+	}
+
+	@Test
+	void refusedAndFailedWritesOfThousandsOfPluginsLeaveNoLockFileTemporaryFileLockOrOpenFile() throws Exception {
+		FileSystemPluginConfigStore store = new FileSystemPluginConfigStore(this.dir,
+				FileSystemPluginConfigStore.DEFAULT_MAX_CONFIG_SIZE, LOCK_TIMEOUT);
+		long openFiles = OpenFiles.count();
+		for (int i = 0; i < 2_000; i++) {
+			String id = "llm_plugin" + i;
+			assertThat(store.delete(id)).isFalse();
+			assertThatIllegalArgumentException().isThrownBy(() -> store.save(id, Map.of("v", new Object())));
+			assertThatExceptionOfType(PluginConfigConflictException.class)
+				.isThrownBy(() -> store.save(id, Map.of("v", 1), ExpectedRevision.of("3")));
+		}
+		// Writes that fail in the file system, after their temporary file was flushed: a
+		// directory where the config file goes.
+		Files.writeString(Files.createDirectories(this.dir.resolve("llm_blocked.json")).resolve("keep.txt"), "keep");
+		for (int i = 0; i < 100; i++) {
+			assertThatExceptionOfType(UncheckedIOException.class)
+				.isThrownBy(() -> store.save("llm_blocked", Map.of()));
+		}
+		FileSystemPluginConfigStore impatient = new FileSystemPluginConfigStore(this.dir,
+				FileSystemPluginConfigStore.DEFAULT_MAX_CONFIG_SIZE, Duration.ofMillis(5));
+		try (ForeignFileLock held = ForeignFileLock.hold(this.dir, "llm_held")) {
+			for (int i = 0; i < 100; i++) {
+				assertThatExceptionOfType(PluginConfigBusyException.class)
+					.isThrownBy(() -> impatient.save("llm_held", Map.of("v", 1)));
+			}
+		}
+		try (Stream<Path> left = Files.list(this.dir.resolve(".locks"))) {
+			// The blocked plugin's lock guards what is at its path; the other process's is its own.
+			assertThat(left.map((path) -> path.getFileName().toString())).containsOnly("llm_blocked.lock",
+					"llm_held.lock");
+		}
+		try (Stream<Path> left = Files.list(this.dir)) {
+			assertThat(left.map((path) -> path.getFileName().toString())).containsOnly(".locks", "llm_blocked.json");
+		}
+		assertThat(ConfigFileLocks.jvmLocks()).isZero();
+		assertThat(OpenFiles.count()).isLessThanOrEqualTo(openFiles + 5);
 	}
 
 	@Test

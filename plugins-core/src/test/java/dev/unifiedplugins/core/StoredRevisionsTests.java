@@ -1,5 +1,6 @@
 package dev.unifiedplugins.core;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,11 +13,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import dev.unifiedplugins.concurrent.Listeners;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigBusyException;
 import dev.unifiedplugins.testsupport.ForeignFileLock;
+import dev.unifiedplugins.testsupport.MemoryStore;
 import dev.unifiedplugins.testsupport.TestPluginManager;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * {@link StoredRevisions}: a write of a plugin waits for another write of that plugin in
  * this registry at most the store's lock timeout ({@code plugins.lock-timeout}), so that
- * saves queued behind one that waits in the store do not wait one after another.
+ * saves queued behind one that waits in the store do not wait one after another; and
+ * nothing is kept of a plugin that has no configuration stored.
  */
 class StoredRevisionsTests {
 
@@ -112,6 +117,36 @@ class StoredRevisionsTests {
 		// the sixth save waited for the five before it, one after another.
 		assertThat(longest).isLessThan(lockTimeout.multipliedBy(3).toMillis());
 		assertThat(registry.loadPluginConfig(HELD)).isEmpty();
+	}
+
+	@Test
+	void pluginsSavedAndDeletedThousandsOfTimesWithoutARefreshLeaveNothingBehind() {
+		MemoryStore store = new MemoryStore();
+		StoredRevisions revisions = new StoredRevisions(store, new Listeners<>("plugin configuration changes"));
+		revisions.ensureLoaded();
+		for (int i = 0; i < 5_000; i++) {
+			String id = "llm_plugin" + i;
+			int value = i;
+			revisions.write(id, () -> store.save(id, Map.of("v", value), ExpectedRevision.any()));
+			revisions.write(id, () -> delete(store, id));
+			revisions.write("llm_never" + i, () -> delete(store, "llm_never" + value));
+			store.failing = true;
+			assertThatExceptionOfType(UncheckedIOException.class)
+				.isThrownBy(() -> revisions.write(id, () -> store.save(id, Map.of("v", value), ExpectedRevision.any())));
+			store.failing = false;
+			if (i % 1_000 == 0) {
+				// A refresh under way between writes, as a watcher's.
+				revisions.refresh();
+			}
+		}
+		assertThat(revisions.size()).isZero();
+		revisions.write("llm_kept", () -> store.save("llm_kept", Map.of("v", 1), ExpectedRevision.any()));
+		assertThat(revisions.size()).as("the revision of what is stored").isOne();
+	}
+
+	private static @Nullable String delete(MemoryStore store, String id) {
+		store.delete(id);
+		return null;
 	}
 
 	private static UnifiedPluginRegistry registry(FileSystemPluginConfigStore store) {

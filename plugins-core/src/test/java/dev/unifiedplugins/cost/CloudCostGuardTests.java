@@ -351,6 +351,29 @@ class CloudCostGuardTests {
 		assertThat(status.accruedByPlugin().get("cloud_good")).isCloseTo(2.0, within(1e-9));
 	}
 
+	@Test
+	void pluginsNoLongerRegisteredKeepTheirShareOfTheTotalAndNoEntryOfTheirOwn() {
+		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.dir);
+		CloudCostGuard guard = new CloudCostGuard(registry, this.calls, this.clock,
+				Settings.accrueOnly(Duration.ofSeconds(2)), null);
+		for (int i = 0; i < 1_000; i++) {
+			// Each round, the category's plugin is another one, as JARs replaced by others make it.
+			SimulatedCloudPlugin gpu = new SimulatedCloudPlugin(1.0);
+			registry.registerPluginManager("cloud", TestPluginManager.of(Map.of("gpu" + i, gpu)));
+			guard.check();
+			this.clock.advance(Duration.ofMinutes(30));
+			guard.check();
+			gpu.running = false;
+			guard.recordTermination(new PluginCloudResourceTerminated("cloud_gpu" + i, Reason.OPERATOR, 1.0, true),
+					null);
+		}
+		registry.registerPluginManager("cloud", TestPluginManager.of());
+		Status status = guard.check();
+		assertThat(status.accruedUsd()).isCloseTo(500.0, within(1e-6));
+		assertThat(status.accruedByPlugin()).isEmpty();
+		assertThat(status.lastTerminations()).isEmpty();
+	}
+
 	private CloudCostGuard guard(Settings settings, Map<String, ?> plugins) {
 		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(this.dir);
 		registry.registerPluginManager("cloud", TestPluginManager.of(plugins));

@@ -1,10 +1,10 @@
 package dev.unifiedplugins.systems;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.testsupport.OpenFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,12 +62,7 @@ abstract class AbstractGreeterJarDirectoryTests {
 	}
 
 	int openFilesUnderPlugins() {
-		try {
-			return ReleasedLoaders.openFilesUnder(this.plugins);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		return OpenFiles.under(this.plugins);
 	}
 
 }

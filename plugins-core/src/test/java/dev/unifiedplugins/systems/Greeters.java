@@ -97,6 +97,11 @@ public final class Greeters {
 		throwing.put(name + "." + step, failure);
 	}
 
+	/** Lets a step set {@link #throwing} return again. */
+	public static void notThrowing(String name, String step) {
+		throwing.remove(name + "." + step);
+	}
+
 	/** Called by a test plugin at each step: hangs or throws as set, else returns. */
 	public static void step(String name, String step) {
 		CountDownLatch gate = hung.get(name + "." + step);

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
@@ -154,6 +155,33 @@ class JarClassLoaderReleaseTests extends AbstractGreeterJarDirectoryTests {
 			maxOpen = Math.max(maxOpen, openFilesUnderPlugins());
 		}
 		assertThat(maxOpen).isLessThanOrEqualTo(jarCount());
+		assertThat(released.stream().filter(JarClassLoaderReleaseTests::isClosed).count()).isEqualTo(released.size());
+		assertCollected(released);
+	}
+
+	@Test
+	void jarsAddedAndRemovedUnderNewNamesLeaveNoLoaderOrOpenFileFailedLoadsIncluded() throws IOException {
+		Files.delete(this.plugins.resolve("french.jar"));
+		this.lifecycle.rescan("greeters");
+		List<WeakReference<ClassLoader>> released = new ArrayList<>();
+		for (int round = 0; round < 100; round++) {
+			Path jar = Files.copy((round % 2 == 0) ? this.hola : this.olla, this.plugins.resolve("french-" + round + ".jar"));
+			this.lifecycle.rescan("greeters");
+			released.add(new WeakReference<>(definitionLoader("french")));
+			boolean failing = round % 3 == 0;
+			Greeters.failing("french", failing);
+			if (failing) {
+				assertThatExceptionOfType(PluginLoadException.class).isThrownBy(() -> this.lifecycle.load(FRENCH));
+			}
+			else {
+				this.lifecycle.load(FRENCH);
+			}
+			Files.delete(jar);
+			// Unloads the plugin, or forgets its failed load, and closes the JAR's loader.
+			this.lifecycle.rescan("greeters");
+			assertThat(this.lifecycle.getLoadError(FRENCH)).isEmpty();
+		}
+		assertThat(openFilesUnderPlugins()).isEqualTo(jarCount());
 		assertThat(released.stream().filter(JarClassLoaderReleaseTests::isClosed).count()).isEqualTo(released.size());
 		assertCollected(released);
 	}

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.unifiedplugins.testsupport.Await;
+import dev.unifiedplugins.testsupport.Threads;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -241,8 +242,8 @@ class JarDirectoryWatcherTests extends AbstractGreeterJarDirectoryTests {
 		}
 		assertThat(maxThreads).isLessThanOrEqualTo(threads);
 		// Its pools of reloads (4) and of calls into plugin code (32) are bounded.
-		assertThat(threadsNamed("plugins-reload-")).isLessThanOrEqualTo(4);
-		assertThat(threadsNamed("plugins-lifecycle-")).isLessThanOrEqualTo(32);
+		assertThat(Threads.named("plugins-reload-")).isLessThanOrEqualTo(4);
+		assertThat(Threads.named("plugins-lifecycle-")).isLessThanOrEqualTo(32);
 		assertThat(watcherThreads("greeters")).hasSize(2);
 		ReleasedLoaders.assertCollected(released);
 	}
@@ -283,11 +284,7 @@ class JarDirectoryWatcherTests extends AbstractGreeterJarDirectoryTests {
 	}
 
 	private static int threadsOutsideTheLifecyclesPools() {
-		return Thread.activeCount() - threadsNamed("plugins-reload-") - threadsNamed("plugins-lifecycle-");
-	}
-
-	private static int threadsNamed(String prefix) {
-		return (int) Thread.getAllStackTraces().keySet().stream().filter((thread) -> thread.getName().startsWith(prefix)).count();
+		return Threads.outside("plugins-reload-", "plugins-lifecycle-");
 	}
 
 	private static List<String> watcherThreads(String category) {

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * Proofs that a plugin JAR's class loader was released: closed, collected, and its file no
@@ -41,27 +40,6 @@ final class ReleasedLoaders {
 		}
 		assertThat(references.stream().filter((ref) -> ref.get() != null).count()).as("loaders not collected")
 			.isZero();
-	}
-
-	/** Open files under a directory, deleted ones included (Linux's /proc). */
-	static int openFilesUnder(Path directory) throws IOException {
-		Path fds = Path.of("/proc/self/fd");
-		assumeThat(Files.isDirectory(fds)).as("/proc/self/fd exists").isTrue();
-		String prefix = directory.toRealPath() + "/";
-		int count = 0;
-		try (Stream<Path> links = Files.list(fds)) {
-			for (Path link : links.toList()) {
-				try {
-					if (Files.readSymbolicLink(link).toString().startsWith(prefix)) {
-						count++;
-					}
-				}
-				catch (IOException ex) {
-					// Closed since listed, as the listing's own descriptor is.
-				}
-			}
-		}
-		return count;
 	}
 
 	/** The JARs in a directory. */

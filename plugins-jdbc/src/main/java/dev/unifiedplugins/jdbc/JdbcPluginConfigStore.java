@@ -329,6 +329,11 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 		return this.history.size();
 	}
 
+	/** {@return how many plugins this store counts the writes of, towards their next removal of old revisions} */
+	int historyCounts() {
+		return this.history.counted();
+	}
+
 	/** {@return the polling period where notices are not available, null when none} */
 	public @Nullable Duration getPollInterval() {
 		return this.pollInterval;

@@ -18,7 +18,8 @@ import org.springframework.jdbc.core.JdbcOperations;
  * row per revision of a plugin ({@code unique_id}, {@code revision}), its {@code json}
  * (null for a deletion), {@code written_at} (the database's clock) and {@code written_by},
  * copied from the configuration row in the transaction that writes it. A store's first
- * write of a plugin, and then every {@value #PRUNE_EVERY}th, also removes what is
+ * write of a plugin (its first after a deletion too), and then every
+ * {@value #PRUNE_EVERY}th, also removes what is
  * {@link #size()} revisions or more older (revisions of one plugin count up by one), so
  * that a write rarely pays for a delete (about a tenth of a save, even one that deletes
  * nothing), and the table holds at most {@code size + 7} rows of a plugin for each
@@ -61,7 +62,11 @@ final class PluginConfigHistoryTable {
 
 	private volatile int size;
 
-	/** This store's writes of each plugin since it last removed old revisions, modulo {@value #PRUNE_EVERY}. */
+	/**
+	 * This store's writes of each plugin since it last removed old revisions, modulo
+	 * {@value #PRUNE_EVERY}; none for a plugin whose next write removes them, so that
+	 * plugins written and deleted leave no entry.
+	 */
 	private final Map<String, Integer> unpruned = new ConcurrentHashMap<>();
 
 	/**
@@ -110,15 +115,26 @@ final class PluginConfigHistoryTable {
 
 	/**
 	 * Whether the next write of a plugin removes its old revisions: this store's first write
-	 * of the plugin, and then every {@value #PRUNE_EVERY}th.
+	 * of the plugin, its first after the plugin's deletion, and then every
+	 * {@value #PRUNE_EVERY}th.
 	 */
 	boolean pruneDue(String uniqueId) {
 		return this.unpruned.getOrDefault(uniqueId, 0) == 0;
 	}
 
+	/** {@return how many plugins this store counts the writes of, towards their next removal of old revisions} */
+	int counted() {
+		return this.unpruned.size();
+	}
+
 	/** Counts a write of a plugin that wrote its row. */
 	void written(String uniqueId) {
-		this.unpruned.merge(uniqueId, 1, (count, one) -> (count + one) % PRUNE_EVERY);
+		this.unpruned.merge(uniqueId, 1, (count, one) -> (count + one < PRUNE_EVERY) ? count + one : null);
+	}
+
+	/** Forgets the count of a plugin this store deleted: its next write removes old revisions. */
+	void deleted(String uniqueId) {
+		this.unpruned.remove(uniqueId);
 	}
 
 	/**

@@ -125,6 +125,7 @@ final class PluginConfigTable {
 	boolean markDeleted(JdbcOperations jdbc, String uniqueId) {
 		int deleted = change(jdbc, uniqueId, this.markDeleted, this.instanceName, uniqueId);
 		if (deleted > 0) {
+			this.history.deleted(uniqueId);
 			notifyChange(jdbc, uniqueId);
 		}
 		return deleted > 0;

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -20,6 +21,7 @@ import javax.sql.DataSource;
 
 import dev.unifiedplugins.concurrent.BoundedCalls;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
+import dev.unifiedplugins.cost.CloudCostFleet.Running;
 import dev.unifiedplugins.cost.CloudCostGuard;
 import dev.unifiedplugins.cost.CloudCostGuard.BudgetAction;
 import dev.unifiedplugins.cost.CloudCostGuard.CategoryBudget;
@@ -370,10 +372,7 @@ class JdbcCloudCostFleetTests {
 
 	@Test
 	void onH2TooInstancesCheckingAtOnceTerminateExactlyWhatIsNeeded() throws Exception {
-		JdbcDataSource h2 = new JdbcDataSource();
-		h2.setURL("jdbc:h2:mem:fleet-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-		String location = JdbcPluginConfigStore.SCHEMA_LOCATION.replace("@@platform@@", "h2");
-		new ResourceDatabasePopulator(new DefaultResourceLoader().getResource(location)).execute(h2);
+		DataSource h2 = h2();
 		ExecutorService executor = executor();
 		for (int round = 0; round < 10; round++) {
 			Map<String, SimulatedCloudPlugin> onA = SimulatedCloudPlugin.priced("a1", 5.0, "a2", 1.0);
@@ -390,6 +389,30 @@ class JdbcCloudCostFleetTests {
 			a.leaveFleet();
 			b.leaveFleet();
 		}
+	}
+
+	@Test
+	void onH2ResourcesAndInstancesComingAndGoingLeaveOnlyTheLiveOnesRowsAndNoSession() {
+		DataSource h2 = h2();
+		JdbcTemplate jdbc = new JdbcTemplate(h2);
+		int sessions = sessions(jdbc);
+		JdbcCloudCostFleet steady = new JdbcCloudCostFleet(h2, JdbcPluginConfigStore.DEFAULT_TABLE_NAME,
+				"instance-steady", DROP_OUT);
+		for (int i = 0; i < 500; i++) {
+			// Each heartbeat, another plugin's resource, which then ends.
+			steady.heartbeat(Map.of("cloud_gpu" + i, new Running(1.0, "cloud")), (fleet) -> List.of());
+			steady.terminated(Set.of("cloud_gpu" + i), Set.of());
+			// An instance that joins, plans a termination that fails, and leaves.
+			JdbcCloudCostFleet passing = new JdbcCloudCostFleet(h2, JdbcPluginConfigStore.DEFAULT_TABLE_NAME,
+					"instance-" + i, DROP_OUT);
+			passing.heartbeat(Map.of("cloud_tpu", new Running(2.0, "cloud")), (fleet) -> List.of("cloud_tpu"));
+			passing.terminated(Set.of(), Set.of("cloud_tpu"));
+			passing.leave();
+		}
+		assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM plugin_config_cloud_resources", Integer.class)).isZero();
+		assertThat(jdbc.queryForList("SELECT instance_name FROM plugin_config_cloud_instances", String.class))
+			.containsExactly("instance-steady");
+		assertThat(sessions(jdbc)).isEqualTo(sessions);
 	}
 
 	@Test
@@ -564,6 +587,20 @@ class JdbcCloudCostFleetTests {
 		dataSource.setConnectTimeout(2);
 		dataSource.setLoginTimeout(2);
 		return dataSource;
+	}
+
+	/** An in-memory H2 database with the fleet's tables, made by the schema script. */
+	private static DataSource h2() {
+		JdbcDataSource h2 = new JdbcDataSource();
+		h2.setURL("jdbc:h2:mem:fleet-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+		String location = JdbcPluginConfigStore.SCHEMA_LOCATION.replace("@@platform@@", "h2");
+		new ResourceDatabasePopulator(new DefaultResourceLoader().getResource(location)).execute(h2);
+		return h2;
+	}
+
+	/** The connections open to an H2 database, the one asking included. */
+	private static int sessions(JdbcTemplate h2) {
+		return h2.queryForObject("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS", Integer.class);
 	}
 
 	private static int rows(String table) {

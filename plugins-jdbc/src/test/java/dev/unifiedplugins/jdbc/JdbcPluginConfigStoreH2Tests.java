@@ -3,15 +3,19 @@ package dev.unifiedplugins.jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import dev.unifiedplugins.config.ExpectedRevision;
+import dev.unifiedplugins.config.PluginConfigConflictException;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * {@link JdbcPluginConfigStore} on an in-memory H2 database, which has no change notices.
@@ -52,6 +56,30 @@ class JdbcPluginConfigStoreH2Tests extends AbstractJdbcPluginConfigStoreTests {
 	@Override
 	protected String platform() {
 		return "h2";
+	}
+
+	/**
+	 * On H2 alone: the count is kept the same way on every database, and PostgreSQL, which
+	 * flushes each write to disk, takes a hundred seconds over it on a busy machine.
+	 */
+	@Test
+	void pluginsSavedAndDeletedAThousandTimesLeaveNoCountOfTheirWritesNorASession() {
+		JdbcPluginConfigStore store = new JdbcPluginConfigStore(dataSource());
+		int sessions = sessions();
+		for (int i = 0; i < 1_000; i++) {
+			String id = "llm_plugin" + i;
+			store.save(id, Map.of("v", i));
+			assertThatExceptionOfType(PluginConfigConflictException.class)
+				.isThrownBy(() -> store.save(id, Map.of("v", 0), ExpectedRevision.none()));
+			assertThat(store.delete(id)).isTrue();
+		}
+		assertThat(store.historyCounts()).isZero();
+		assertThat(sessions()).isEqualTo(sessions);
+	}
+
+	/** The connections open to the database, the one asking included. */
+	private int sessions() {
+		return jdbc().queryForObject("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS", Integer.class);
 	}
 
 	@Test

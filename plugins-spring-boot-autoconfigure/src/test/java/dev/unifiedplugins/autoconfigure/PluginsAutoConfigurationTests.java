@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Stream;
 
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
@@ -20,6 +18,7 @@ import dev.unifiedplugins.lifecycle.PluginsShutdownLifecycle;
 import dev.unifiedplugins.registration.PluginManagerRegistrar;
 import dev.unifiedplugins.testsupport.Await;
 import dev.unifiedplugins.testsupport.ChildProcesses;
+import dev.unifiedplugins.testsupport.MemoryStore;
 import dev.unifiedplugins.testsupport.TestPluginManager;
 import dev.unifiedplugins.testsupport.TestPlugins;
 import org.junit.jupiter.api.AfterEach;
@@ -90,9 +89,9 @@ class PluginsAutoConfigurationTests {
 	void backsOffWhenUserDefinesStore() {
 		runner().withUserConfiguration(UserStoreConfiguration.class).run((context) -> {
 			assertThat(context).hasSingleBean(PluginConfigStore.class);
-			assertThat(context.getBean(PluginConfigStore.class)).isInstanceOf(InMemoryStore.class);
+			assertThat(context.getBean(PluginConfigStore.class)).isInstanceOf(MemoryStore.class);
 			context.getBean(UnifiedPluginRegistry.class).savePluginConfig("a_b", Map.of("k", "v"));
-			assertThat(context.getBean(InMemoryStore.class).exists("a_b")).isTrue();
+			assertThat(context.getBean(MemoryStore.class).exists("a_b")).isTrue();
 			assertThat(this.dir.resolve("a_b.json")).doesNotExist();
 		});
 	}
@@ -389,7 +388,7 @@ class PluginsAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class UserRegistryConfiguration {
 
-		final UnifiedPluginRegistry registry = new UnifiedPluginRegistry(new InMemoryStore());
+		final UnifiedPluginRegistry registry = new UnifiedPluginRegistry(new MemoryStore());
 
 		@Bean
 		UnifiedPluginRegistry customRegistry() {
@@ -402,40 +401,8 @@ class PluginsAutoConfigurationTests {
 	static class UserStoreConfiguration {
 
 		@Bean
-		InMemoryStore customStore() {
-			return new InMemoryStore();
-		}
-
-	}
-
-	/** A store a user might define: keeps configurations in memory. */
-	static class InMemoryStore implements PluginConfigStore {
-
-		private final Map<String, Map<String, Object>> configs = new java.util.concurrent.ConcurrentHashMap<>();
-
-		@Override
-		public Optional<Map<String, Object>> load(String uniqueId) {
-			return Optional.ofNullable(this.configs.get(uniqueId));
-		}
-
-		@Override
-		public void save(String uniqueId, Map<String, Object> config) {
-			this.configs.put(uniqueId, Map.copyOf(config));
-		}
-
-		@Override
-		public boolean delete(String uniqueId) {
-			return this.configs.remove(uniqueId) != null;
-		}
-
-		@Override
-		public boolean exists(String uniqueId) {
-			return this.configs.containsKey(uniqueId);
-		}
-
-		@Override
-		public Set<String> ids() {
-			return Set.copyOf(this.configs.keySet());
+		MemoryStore customStore() {
+			return new MemoryStore();
 		}
 
 	}
