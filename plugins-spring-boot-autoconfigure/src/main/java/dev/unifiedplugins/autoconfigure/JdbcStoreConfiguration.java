@@ -22,6 +22,7 @@ import dev.unifiedplugins.cost.CloudCostFleet;
 import dev.unifiedplugins.jdbc.JdbcAppliedRevisions;
 import dev.unifiedplugins.jdbc.JdbcCloudCostFleet;
 import dev.unifiedplugins.jdbc.JdbcPluginConfigStore;
+import dev.unifiedplugins.jdbcinit.H2SchemaRace;
 import dev.unifiedplugins.jdbcinit.JdbcStoreStartup;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -271,13 +272,19 @@ class JdbcStoreConfiguration {
 	static class PluginsJdbcDataSourceScriptDatabaseInitializer
 			extends PropertiesBasedDataSourceScriptDatabaseInitializer<PluginsJdbcProperties> {
 
-		/** How often a schema script whose statement failed is run before the failure stands. */
+		/**
+		 * How often the bundled H2 script, whose statement another instance's run of it
+		 * failed, is run before the failure stands.
+		 */
 		static final int SCRIPT_ATTEMPTS = 4;
+
+		private final boolean bundledScript;
 
 		private volatile boolean deferred;
 
 		PluginsJdbcDataSourceScriptDatabaseInitializer(DataSource dataSource, PluginsJdbcProperties properties) {
 			super(dataSource, properties);
+			this.bundledScript = properties.getDefaultSchemaLocation().equals(properties.getSchema());
 		}
 
 		/**
@@ -299,26 +306,36 @@ class JdbcStoreConfiguration {
 		}
 
 		/**
-		 * Runs the scripts; one of their statements that fails is taken for another
-		 * instance running them at the same moment, and they run again, after a growing
-		 * pause with a random part, up to {@value #SCRIPT_ATTEMPTS} times in all. H2 does
-		 * not serialize the DDL of its sessions: two starts on one database (a file shared
-		 * with {@code AUTO_SERVER}, a TCP server) fail each other's {@code CREATE INDEX IF
-		 * NOT EXISTS} ("object already exists") or copy the same rows into the history
-		 * (a duplicate key); the scripts are idempotent, so a second run finds it done. A
-		 * database that cannot be reached is left to {@link #afterPropertiesSet()} at once.
+		 * Runs the scripts. Starts on one H2 database at once fail each other's statements
+		 * (see {@link H2SchemaRace}); the bundled script is idempotent, so a statement of it
+		 * that H2 fails that way runs it again, after a growing pause with a random part, up
+		 * to {@value #SCRIPT_ATTEMPTS} times in all. Any other failure stands at once, as do
+		 * those of a script of the application's own, which need not be idempotent (a rerun
+		 * would fail on what the first run did, hiding the statement at fault). The failure
+		 * that stands is the first, later ones attached as suppressed. A database that
+		 * cannot be reached is left to {@link #afterPropertiesSet()} at once.
 		 */
 		@Override
 		public boolean initializeDatabase() {
+			ScriptStatementFailedException first = null;
 			for (int attempt = 1;; attempt++) {
 				try {
 					return super.initializeDatabase();
 				}
 				catch (ScriptStatementFailedException ex) {
-					if (attempt >= SCRIPT_ATTEMPTS || JdbcStoreStartup.isUnavailable(ex)) {
+					if (JdbcStoreStartup.isUnavailable(ex)) {
 						throw ex;
 					}
-					logger.info("The plugin config store's schema script failed (another instance may run it now);"
+					if (first == null) {
+						first = ex;
+					}
+					else {
+						first.addSuppressed(ex);
+					}
+					if (attempt >= SCRIPT_ATTEMPTS || !this.bundledScript || !H2SchemaRace.isRace(ex)) {
+						throw first;
+					}
+					logger.info("The plugin config store's schema script met another instance's run of it on H2;"
 							+ " running it again: " + JdbcStoreStartup.innermostMessage(ex));
 					pause(attempt);
 				}

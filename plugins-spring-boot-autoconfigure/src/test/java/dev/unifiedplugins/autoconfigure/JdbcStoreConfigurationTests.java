@@ -55,6 +55,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.init.ScriptStatementFailedException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -141,6 +142,28 @@ class JdbcStoreConfigurationTests {
 				.hasMessageContaining("Syntax error"));
 		runner(h2()).withPropertyValues("plugins.jdbc.schema=" + script.toUri(), "plugins.jdbc.continue-on-error=true")
 			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void aCustomSchemaScriptIsNotRunAgainAndItsFailureNamesTheStatementAtFault() throws Exception {
+		// Its first statement applies; were the script run again, that one would fail
+		// ("already exists") and hide the typo in the second.
+		Path script = Files.writeString(this.dir.resolve("my-schema.sql"), """
+				CREATE TABLE plugin_config (unique_id VARCHAR(128) NOT NULL PRIMARY KEY, json CHARACTER LARGE OBJECT,
+				 revision BIGINT NOT NULL, updated_at TIMESTAMP WITH TIME ZONE NOT NULL, updated_by VARCHAR(255) NOT NULL);
+				CREATE TABEL plugin_config_history (unique_id VARCHAR(128));
+				""");
+		runner(h2()).withPropertyValues("plugins.jdbc.initialize-schema=always", "plugins.jdbc.schema=" + script.toUri())
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				Throwable failure = context.getStartupFailure();
+				while (!(failure instanceof ScriptStatementFailedException) && failure.getCause() != null) {
+					failure = failure.getCause();
+				}
+				assertThat(failure).isInstanceOf(ScriptStatementFailedException.class)
+					.hasMessageContaining("TABEL")
+					.hasNoSuppressedExceptions();
+			});
 	}
 
 	@Test
