@@ -84,10 +84,13 @@ final class WriteFailures {
 
 	/**
 	 * Logs a read of the store that failed an endpoint's request, which the registry does
-	 * not log: one line with the store's message, which names the cause and holds no values.
+	 * not log, as the registry logs a failed write: one warning line with the store's
+	 * message (which names the cause and holds no values), the stack trace after it, so
+	 * that every 503 of a store failure points to a log entry alike.
 	 */
 	static void logReadFailure(String operation, String uniqueId, RuntimeException ex) {
-		logger.warn("Could not " + operation + " the configuration of plugin '" + uniqueId + "': " + ex.getMessage());
+		logger.warn("Could not " + operation + " the configuration of plugin '" + uniqueId + "': " + ex.getMessage(),
+				ex);
 	}
 
 	private static WebEndpointResponse<Object> storeFailed(String operation, String uniqueId, String outcome) {

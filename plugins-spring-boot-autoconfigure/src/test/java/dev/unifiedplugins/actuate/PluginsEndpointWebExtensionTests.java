@@ -24,6 +24,7 @@ import dev.unifiedplugins.testsupport.TestPlugins;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.annotation.JsonSerialize;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,6 +33,8 @@ import org.springframework.boot.actuate.endpoint.Sanitizer;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tests for {@link PluginsEndpointWebExtension}: each outcome of a write has its status,
  * and nothing is written unless it is a 200.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class PluginsEndpointWebExtensionTests {
 
 	private static final String ID = "stt_whisper";
@@ -201,6 +205,24 @@ class PluginsEndpointWebExtensionTests {
 		assertThat(((MessageDescriptor) response.getBody()).message())
 			.isEqualTo("Could not read the history of the configuration of plugin 'stt_whisper': the config store"
 					+ " failed (see the application's log)");
+	}
+
+	@Test
+	void aReadTheStoreFailsIsLoggedOnceWithItsCauseAndItsStackTrace(CapturedOutput output) {
+		save("{\"device\": \"cpu\"}", null);
+		this.store.failWrites();
+		int before = output.length();
+
+		this.extension.revisions(ID, "revisions");
+
+		// As the registry logs a failed write: one warning line, and the stack trace after it.
+		String logged = output.toString().substring(before);
+		assertThat(logged.lines().filter((line) -> line.contains("Could not read the history of")))
+			.singleElement()
+			.asString()
+			.contains("WARN")
+			.contains("'stt_whisper'");
+		assertThat(logged).containsPattern("\\n\\tat dev\\.unifiedplugins\\.");
 	}
 
 	@Test
