@@ -311,8 +311,10 @@ class PostgresChangeWatcherTests {
 				Await.until("the save committed", () -> "2".equals(new JdbcPluginConfigStore(poolB).revisions().get("llm_p1")));
 				Await.until("b follows", () -> b.getKnownRevision("llm_p1").equals(Optional.of("2")));
 				Await.until("a, which saved it, follows", () -> a.getKnownRevision("llm_p1").equals(Optional.of("2")));
-				assertThat(seenByA).last()
-					.isEqualTo(new PluginConfigChange("llm_p1", PluginConfigChange.Kind.SAVED, "2", true));
+				// The registry knows the revision before its listeners hear of it: wait for them.
+				PluginConfigChange committed = new PluginConfigChange("llm_p1", PluginConfigChange.Kind.SAVED, "2", true);
+				Await.until("a publishes it as a change made elsewhere", () -> seenByA.contains(committed));
+				assertThat(seenByA).last().isEqualTo(committed);
 				assertThat(a.loadPluginConfig("llm_p1")).isEqualTo(Map.of("v", 2));
 			}
 		}
