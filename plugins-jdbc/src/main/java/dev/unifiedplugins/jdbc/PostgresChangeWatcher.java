@@ -28,7 +28,9 @@ import org.postgresql.PGNotification;
  * silently leaves the wait for notices timing out for ever (pgjdbc #1144). Every call on
  * the connection is bounded by the store's query timeout, its network timeout while the
  * watcher holds it, so that a database that stops answering (a hung host, a network that
- * drops every packet) holds the thread no longer, and stopping it stays bounded. Only
+ * drops every packet) holds the thread no longer; all but the rest of a notice whose first
+ * byte has come, which pgjdbc reads without a timeout: {@link #close()} aborts the
+ * connection of a thread that does not end in time, so stopping it stays bounded. Only
  * loaded when the PostgreSQL JDBC driver is present, which it uses.
  */
 final class PostgresChangeWatcher implements AutoCloseable {
@@ -70,6 +72,9 @@ final class PostgresChangeWatcher implements AutoCloseable {
 	private final Thread thread;
 
 	private volatile boolean listening;
+
+	/** The connection the thread has now, for {@link #close()} to abort should the thread not end. */
+	private volatile @Nullable Connection connection;
 
 	/** Set to have the thread report a change at its next turn. */
 	private final AtomicBoolean changeDue = new AtomicBoolean();
@@ -125,10 +130,12 @@ final class PostgresChangeWatcher implements AutoCloseable {
 
 	/**
 	 * Stops the thread and waits until it has closed its connection, at most 4 times
-	 * {@value #WAIT_MILLIS} ms: it ends about {@value #WAIT_MILLIS} ms after, or, while the
-	 * database does not answer, within the timeout after that (a call under way, the
-	 * {@code UNLISTEN}), or within its driver's bound on connecting (see
-	 * {@link ListenConnectionSupplier#of(javax.sql.DataSource, Duration)}).
+	 * {@value #WAIT_MILLIS} ms: it ends about {@value #WAIT_MILLIS} ms after. A thread
+	 * still running then has its connection aborted, and ends at once: one that waits for
+	 * a database that does not answer (a call under way, the {@code UNLISTEN}), and one
+	 * whose network died partway through a notice, which pgjdbc reads without any timeout
+	 * once its first byte has come. One that is connecting ends within its driver's bound
+	 * on connecting (see {@link ListenConnectionSupplier#of(javax.sql.DataSource, Duration)}).
 	 */
 	@Override
 	public void close() {
@@ -140,6 +147,29 @@ final class PostgresChangeWatcher implements AutoCloseable {
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
+			if (this.thread.isAlive()) {
+				abortConnection();
+			}
+		}
+	}
+
+	/**
+	 * Closes the thread's connection under it: its socket is closed at once, without the
+	 * driver's lock, which the blocked thread holds, so that its read fails.
+	 */
+	private void abortConnection() {
+		Connection live = this.connection;
+		if (live == null) {
+			return;
+		}
+		try {
+			live.abort(Runnable::run);
+			logger.log(System.Logger.Level.INFO, "Aborted the connection listening for changes to table "
+					+ this.tableName + ": its thread did not end within " + (WAIT_MILLIS * 4L) + " ms of closing");
+		}
+		catch (SQLException | RuntimeException ex) {
+			logger.log(System.Logger.Level.WARNING, "Could not abort the connection listening for changes to table "
+					+ this.tableName + "; its thread ends when the database answers: " + ex);
 		}
 	}
 
@@ -152,6 +182,7 @@ final class PostgresChangeWatcher implements AutoCloseable {
 		boolean failing = false;
 		while (!isStopped()) {
 			try (Connection connection = this.connections.get()) {
+				this.connection = connection;
 				if (!canListen(connection)) {
 					connection.close();
 					pollUntilStopped();
@@ -193,6 +224,7 @@ final class PostgresChangeWatcher implements AutoCloseable {
 			}
 			finally {
 				this.listening = false;
+				this.connection = null;
 			}
 			if (!pause(backoff)) {
 				return;

@@ -30,6 +30,7 @@ import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.testsupport.Await;
 import dev.unifiedplugins.testsupport.PostgresFreezer;
 import dev.unifiedplugins.testsupport.PostgresServer;
+import dev.unifiedplugins.testsupport.StallingProxy;
 import dev.unifiedplugins.watch.PluginConfigWatcher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -241,6 +242,39 @@ class PostgresChangeWatcherTests {
 		}
 	}
 
+	/**
+	 * A network that dies partway through a notice: pgjdbc reads the rest of a message
+	 * without a timeout once its first byte has come, so the wait for notices never ends by
+	 * itself. Closing the watcher aborts its connection once it has waited its bound for the
+	 * thread, and the thread ends.
+	 */
+	@Test
+	void closingTheWatcherWhileANoticeIsCutOffHalfwayEndsItsThread() throws Exception {
+		try (StallingProxy proxy = new StallingProxy(postgres.getPort());
+				HikariDataSource pool = bootLikePool(postgres.getJdbcUrl().replace(":" + postgres.getPort() + "/",
+						":" + proxy.getPort() + "/"))) {
+			PostgresChangeWatcher watcher = watcher(pool, () -> {
+			}, Duration.ofSeconds(60));
+			Await.until("listening", watcher::isListening);
+			Thread thread = watchThread();
+			proxy.stallAfterNextByte();
+			DataSource direct = postgres.get().getPostgresDatabase();
+			new JdbcTemplate(direct).query("SELECT pg_notify(?, 'another instance')", (ResultSet rows) -> null,
+					new JdbcPluginConfigStore(direct).notificationChannel());
+			assertThat(proxy.awaitStalled(10, TimeUnit.SECONDS)).as("the notice cut off").isTrue();
+			// Past every bound of the connection: the read of the rest of the notice has none.
+			Thread.sleep(TIMEOUT.multipliedBy(3).toMillis());
+			assertThat(thread.isAlive()).as("the watch thread, reading the rest of the notice").isTrue();
+			long closing = System.nanoTime();
+			watcher.close();
+			assertThat(Duration.ofNanos(System.nanoTime() - closing)).as("close returns")
+				.isLessThan(Duration.ofSeconds(3));
+			thread.join(TIMEOUT.plusSeconds(2).toMillis());
+			assertThat(thread.isAlive()).as("the watch thread after close: %s", List.of(thread.getStackTrace()))
+				.isFalse();
+		}
+	}
+
 	@Test
 	@DisabledOnOs(value = OS.WINDOWS, disabledReason = "stops the server's processes with kill -STOP")
 	void aWatcherCutOffByADatabaseThatStoppedAnsweringListensAgainOnceItDoesAndReportsWhatChangedMeanwhile()
@@ -329,8 +363,12 @@ class PostgresChangeWatcherTests {
 
 	/** A pool as Spring Boot makes it: a URL without socketTimeout, so nothing but the store bounds a read. */
 	private static HikariDataSource bootLikePool() {
+		return bootLikePool(postgres.getJdbcUrl());
+	}
+
+	private static HikariDataSource bootLikePool(String jdbcUrl) {
 		HikariDataSource pool = new HikariDataSource();
-		pool.setJdbcUrl(postgres.getJdbcUrl());
+		pool.setJdbcUrl(jdbcUrl);
 		pool.setUsername("postgres");
 		pool.setMaximumPoolSize(2);
 		pool.setConnectionTimeout(2000);
