@@ -244,7 +244,8 @@ public class JdbcPluginConfigStore implements PluginConfigStore {
 		this.failures = new StoreFailures(this.tableName, this.lockTimeout, this.queryTimeout);
 		this.history = new PluginConfigHistoryTable(this.tableName, DEFAULT_HISTORY_SIZE);
 		this.table = new PluginConfigTable(this.tableName, instanceName, this.notifyToken, this.history);
-		this.watches = new StoreWatches(dataSource, this.tableName, this.table.channel, this.notifyToken, queryTimeout);
+		this.watches = new StoreWatches(dataSource, this.tableName, this.table.channel, this.notifyToken, queryTimeout,
+				lockTimeout.plus(queryTimeout));
 		DataSource connections = new BoundedConnections(dataSource, queryTimeout, lockTimeout.plus(queryTimeout));
 		this.jdbc = new JdbcTemplate(connections);
 		this.jdbc.setQueryTimeout(seconds(queryTimeout));

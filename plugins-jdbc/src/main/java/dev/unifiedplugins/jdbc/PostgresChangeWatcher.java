@@ -4,8 +4,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -80,7 +78,7 @@ final class PostgresChangeWatcher implements AutoCloseable {
 	private final AtomicBoolean changeDue = new AtomicBoolean();
 
 	/** Plugins written by this store whose outcome is unknown: their notices, should they come, are reported. */
-	private final Set<String> uncertainWrites = ConcurrentHashMap.newKeySet();
+	private final UncertainWrites uncertainWrites = new UncertainWrites();
 
 	private long lastPoll = System.nanoTime();
 
@@ -116,10 +114,14 @@ final class PostgresChangeWatcher implements AutoCloseable {
 	 * Has the thread report a change within about {@value #WAIT_MILLIS} ms (or once it has
 	 * connected again), and report the notice of this store's write of a plugin, which it
 	 * would otherwise ignore as the store's own: that write lost its connection and may
-	 * commit when the database answers again, unknown to the registry.
+	 * commit when the database answers again, unknown to the registry. Its notice is
+	 * awaited until the database has answered for {@code settledWithin}; then the thread
+	 * reports a change once more, and forgets the write.
+	 * @param uniqueId the plugin written
+	 * @param settledWithin the write's bound on the server: lock timeout plus query timeout
 	 */
-	void reportWriteOf(String uniqueId) {
-		this.uncertainWrites.add(uniqueId);
+	void reportWriteOf(String uniqueId, Duration settledWithin) {
+		this.uncertainWrites.add(uniqueId, settledWithin);
 		this.changeDue.set(true);
 	}
 
@@ -204,6 +206,7 @@ final class PostgresChangeWatcher implements AutoCloseable {
 					failing = false;
 					backoff = MIN_BACKOFF_MILLIS;
 					this.listening = true;
+					this.uncertainWrites.restartClocks();
 					// Whatever changed while not listening is reported now.
 					changed();
 					listen(connection, pg);
@@ -263,6 +266,10 @@ final class PostgresChangeWatcher implements AutoCloseable {
 		long heard = System.nanoTime();
 		while (!isStopped()) {
 			PGNotification[] notices = pg.getNotifications(WAIT_MILLIS);
+			if (this.uncertainWrites.forgetSettled()) {
+				// Had one of them committed without its notice being heard, this finds it.
+				this.changeDue.set(true);
+			}
 			if (this.changeDue.get()) {
 				changed();
 			}
@@ -287,8 +294,8 @@ final class PostgresChangeWatcher implements AutoCloseable {
 		boolean report = false;
 		for (PGNotification notice : notices) {
 			String payload = notice.getParameter();
-			report |= !PluginConfigTable.isOwnPayload(payload, this.token) || (!this.uncertainWrites.isEmpty()
-					&& this.uncertainWrites.removeIf((id) -> PluginConfigTable.payload(id, this.token).equals(payload)));
+			report |= !PluginConfigTable.isOwnPayload(payload, this.token)
+					|| this.uncertainWrites.removeNotice(payload, this.token);
 		}
 		return report;
 	}

@@ -32,6 +32,8 @@ final class StoreWatches {
 
 	private final Duration timeout;
 
+	private final Duration writeBound;
+
 	private final Set<PostgresChangeWatcher> listening = ConcurrentHashMap.newKeySet();
 
 	/**
@@ -40,13 +42,17 @@ final class StoreWatches {
 	 * @param channel the table's notification channel
 	 * @param token what the store's own notices carry
 	 * @param timeout the store's query timeout, the bound on each call on a listen connection
+	 * @param writeBound the bound on a write on the server (lock timeout plus query timeout):
+	 * how long one whose outcome is unknown may still commit once the database answers
 	 */
-	StoreWatches(DataSource dataSource, String tableName, String channel, String token, Duration timeout) {
+	StoreWatches(DataSource dataSource, String tableName, String channel, String token, Duration timeout,
+			Duration writeBound) {
 		this.dataSource = dataSource;
 		this.tableName = tableName;
 		this.channel = channel;
 		this.token = token;
 		this.timeout = timeout;
+		this.writeBound = writeBound;
 	}
 
 	/**
@@ -86,7 +92,7 @@ final class StoreWatches {
 	 */
 	void writeOutcomeUnknown(String uniqueId) {
 		for (PostgresChangeWatcher watcher : this.listening) {
-			watcher.reportWriteOf(uniqueId);
+			watcher.reportWriteOf(uniqueId, this.writeBound);
 		}
 	}
 

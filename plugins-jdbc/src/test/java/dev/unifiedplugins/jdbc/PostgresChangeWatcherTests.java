@@ -354,6 +354,40 @@ class PostgresChangeWatcherTests {
 		}
 	}
 
+	/**
+	 * A write of unknown outcome that never committed: its plugin is not kept for ever as
+	 * one whose notice, the store's own, is to be reported. Once the database has answered
+	 * for the write's bound, the store's next notice of that plugin is its own again.
+	 */
+	@Test
+	void aWriteOfUnknownOutcomeIsForgottenOnceItCanNoLongerCommit() throws Exception {
+		DataSource database = postgres.get().getPostgresDatabase();
+		Semaphore calls = new Semaphore(0);
+		try (PostgresChangeWatcher watcher = watcher(database, calls::release, Duration.ofSeconds(60))) {
+			Await.until("listening", watcher::isListening);
+			String channel = new JdbcPluginConfigStore(database).notificationChannel();
+			JdbcTemplate jdbc = new JdbcTemplate(database);
+			watcher.reportWriteOf("llm_a", Duration.ofMillis(300));
+			assertThat(calls.tryAcquire(5, TimeUnit.SECONDS)).as("a change reported at once").isTrue();
+			// Past its bound, and a turn of the thread after it (a re-read, should it have committed).
+			Thread.sleep(300 + 2 * PostgresChangeWatcher.WAIT_MILLIS);
+			calls.drainPermits();
+			jdbc.query("SELECT pg_notify(?, ?)", (ResultSet rows) -> null, channel,
+					PluginConfigTable.payload("llm_a", "token"));
+			assertThat(calls.tryAcquire(1500, TimeUnit.MILLISECONDS)).as("the store's own notice reported").isFalse();
+
+			// Within its bound, its notice is reported, once.
+			watcher.reportWriteOf("llm_b", Duration.ofMinutes(1));
+			assertThat(calls.tryAcquire(5, TimeUnit.SECONDS)).as("a change reported at once").isTrue();
+			jdbc.query("SELECT pg_notify(?, ?)", (ResultSet rows) -> null, channel,
+					PluginConfigTable.payload("llm_b", "token"));
+			assertThat(calls.tryAcquire(5, TimeUnit.SECONDS)).as("its notice reported").isTrue();
+			jdbc.query("SELECT pg_notify(?, ?)", (ResultSet rows) -> null, channel,
+					PluginConfigTable.payload("llm_b", "token"));
+			assertThat(calls.tryAcquire(1500, TimeUnit.MILLISECONDS)).as("the next, the store's own").isFalse();
+		}
+	}
+
 	private static UnifiedPluginRegistry registry(DataSource dataSource, String instanceName) {
 		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(new JdbcPluginConfigStore(dataSource,
 				"plugin_config", FileSystemPluginConfigStore.DEFAULT_MAX_CONFIG_SIZE, instanceName, TIMEOUT, TIMEOUT));
