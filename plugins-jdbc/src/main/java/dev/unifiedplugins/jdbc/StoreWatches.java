@@ -87,7 +87,8 @@ final class StoreWatches {
 	 * A write of the store lost its connection, and may have committed or commit when the
 	 * database answers again, with a notice that the listening watches would ignore as the
 	 * store's own: each reports a change at once (its registry re-reads, and keeps trying
-	 * while the database cannot be read) and reports that notice, should it come.
+	 * while the database cannot be read) and reports that notice, should it come while
+	 * the write may still commit (the write bound, once the database answers).
 	 * Polling watches find it at their next poll.
 	 */
 	void writeOutcomeUnknown(String uniqueId) {
