@@ -264,11 +264,14 @@ public class PluginLifecycle implements AutoCloseable {
 	 * and what it finds registers if it returns. The rescans of the category asked for while
 	 * it hangs share one discovery that waits behind it, and fail after the same wait; once
 	 * all of them have, that discovery is dropped, so that none runs for callers long gone.
-	 * The manager and display name are read when the discovery starts.
+	 * The manager and display name are read when the discovery starts, and what it finds
+	 * registers only if the category still has that manager when it returns.
 	 * @param category the category
 	 * @return the registered plugins' metadata
 	 * @throws IllegalArgumentException when the category is not registered or its manager
 	 * is not a {@link PluginSystemManager}
+	 * @throws IllegalStateException when the discovery has not returned in time, or the
+	 * category was registered again with another manager while it ran
 	 */
 	public List<PluginMetadata> rescan(String category) {
 		return rescan(category, true);
