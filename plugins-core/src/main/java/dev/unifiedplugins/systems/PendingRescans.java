@@ -78,7 +78,8 @@ final class PendingRescans {
 		}
 		catch (TimeoutException ex) {
 			String why = pending.started ? "a plugin class's static initializer or pluginDescriptor() may hang"
-					: "it waits behind an earlier rescan that has not returned, which is dropped unless another caller waits for it";
+					: "it has not started, behind an earlier rescan of the category that has not returned, and is dropped"
+							+ " unless another caller still waits for it";
 			throw new IllegalStateException("The rescan of category '" + category + "' has not returned within "
 					+ BoundedCalls.format(Duration.ofNanos(boundNanos)) + " (twice plugins.resource-timeout): " + why
 					+ "; a discovery that started goes on, and the category keeps its plugins until it returns", ex);
