@@ -153,12 +153,40 @@ public class UnifiedPluginRegistry {
 	 */
 	public List<PluginMetadata> registerPluginManager(String category, PluginManager manager,
 			@Nullable String displayName, boolean autoDiscover) {
+		return Objects.requireNonNull(register(category, manager, displayName, autoDiscover, null));
+	}
+
+	/**
+	 * Registers a category again with the manager it has, discovering its plugins, as
+	 * {@link #registerPluginManager(String, PluginManager, String, boolean)} does, unless the
+	 * category was meanwhile registered with another manager, or is no longer: a discovery
+	 * that took long (a rescan) then puts back no manager that was replaced, and records no
+	 * failure.
+	 * @param category the category, a legal id
+	 * @param manager the manager the category has
+	 * @param displayName the display name, or null for the category title-cased
+	 * @return the registered plugins' metadata, or empty when the category's manager is no
+	 * longer this one and nothing was registered
+	 * @throws RuntimeException as {@link #registerPluginManager(String, PluginManager, String, boolean)}
+	 */
+	public Optional<List<PluginMetadata>> reregisterPluginManager(String category, PluginManager manager,
+			@Nullable String displayName) {
+		Objects.requireNonNull(manager, "manager must not be null");
+		return Optional.ofNullable(register(category, manager, displayName, true, manager));
+	}
+
+	/** @param expected the manager the category must still have, or null for any */
+	private @Nullable List<PluginMetadata> register(String category, PluginManager manager,
+			@Nullable String displayName, boolean autoDiscover, @Nullable PluginManager expected) {
 		Objects.requireNonNull(category, "category must not be null");
 		boolean registered = false;
 		try {
 			Category entry = PluginDiscovery.category(category, manager, displayName, autoDiscover,
 					this.validationEnabled);
 			synchronized (this.registrationLock) {
+				if (expected != null && getManager(category).orElse(null) != expected) {
+					return null;
+				}
 				this.snapshot = this.snapshot.with(entry);
 			}
 			registered = true;

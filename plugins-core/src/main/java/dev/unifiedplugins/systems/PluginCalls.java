@@ -138,33 +138,6 @@ final class PluginCalls {
 	}
 
 	/**
-	 * Waits for a rescan's discovery, which runs plugin code, at most a bound; one that
-	 * takes longer goes on, and is not cancelled.
-	 * @return what it registered and started
-	 * @throws IllegalStateException naming the category and the bound when it has not
-	 * returned in time; otherwise whatever the registration threw
-	 */
-	static PluginLifecycle.Rediscovery awaitRescan(String category, Future<PluginLifecycle.Rediscovery> rescan,
-			long boundNanos) {
-		try {
-			return rescan.get(boundNanos, TimeUnit.NANOSECONDS);
-		}
-		catch (TimeoutException ex) {
-			throw new IllegalStateException("The rescan of category '" + category + "' has not returned within "
-					+ BoundedCalls.format(Duration.ofNanos(boundNanos)) + " (twice plugins.resource-timeout): a plugin"
-					+ " class's static initializer or pluginDescriptor() may hang, or an earlier rescan that does; it goes"
-					+ " on, and the category keeps its plugins until it returns", ex);
-		}
-		catch (ExecutionException ex) {
-			throw rethrowable((ex.getCause() != null) ? ex.getCause() : ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted while waiting for the rescan of category '" + category + "'", ex);
-		}
-	}
-
-	/**
 	 * Waits for loads and unloads started on other threads until a deadline; one that runs
 	 * longer goes on, and records its own outcome, as each does.
 	 */
@@ -192,7 +165,7 @@ final class PluginCalls {
 	}
 
 	/** What a plugin threw, to throw again here; a fatal error of its thread is not ours. */
-	private static RuntimeException rethrowable(Throwable failure) {
+	static RuntimeException rethrowable(Throwable failure) {
 		if (failure instanceof RuntimeException runtime) {
 			return runtime;
 		}

@@ -86,6 +86,9 @@ public class PluginLifecycle implements AutoCloseable {
 	 */
 	private final BoundedCalls calls = new BoundedCalls("plugins-lifecycle-", 32);
 
+	/** The rescans of each category, at most one waiting behind the one that runs. */
+	private final PendingRescans rescans = new PendingRescans(this.calls);
+
 	private final Duration callTimeout;
 
 	private final LoadedPluginValidator validator;
@@ -256,13 +259,19 @@ public class PluginLifecycle implements AutoCloseable {
 	 * <p>
 	 * The discovery runs plugin code (a plugin class's static initializer, its
 	 * {@code pluginDescriptor()}) on a bounded call, waited for at most twice the bound on
-	 * plugin calls too: one that hangs fails this rescan, and the next rescans of the
-	 * category while it does, with an {@link IllegalStateException}; it goes on, the
-	 * category keeps its plugins meanwhile, and what it finds registers if it returns.
+	 * plugin calls too: one that hangs fails this rescan with an
+	 * {@link IllegalStateException}; it goes on, the category keeps its plugins meanwhile,
+	 * and what it finds registers if it returns. The rescans of the category asked for while
+	 * it hangs share one discovery that waits behind it, and fail after the same wait; once
+	 * all of them have, that discovery is dropped, so that none runs for callers long gone.
+	 * The manager and display name are read when the discovery starts, and what it finds
+	 * registers only if the category still has that manager when it returns.
 	 * @param category the category
 	 * @return the registered plugins' metadata
 	 * @throws IllegalArgumentException when the category is not registered or its manager
 	 * is not a {@link PluginSystemManager}
+	 * @throws IllegalStateException when the discovery has not returned in time, or the
+	 * category was registered again with another manager while it ran
 	 */
 	public List<PluginMetadata> rescan(String category) {
 		return rescan(category, true);
@@ -270,15 +279,12 @@ public class PluginLifecycle implements AutoCloseable {
 
 	/** @param await whether to wait for the reloads and unloads, which a watcher does not */
 	private List<PluginMetadata> rescan(String category, boolean await) {
-		PluginSystemManager<?> manager = manager(category);
-		String displayName = this.registry.getCategoryDisplayName(category);
+		manager(category);
 		// Discovery runs plugin code (a class's static initializer, its pluginDescriptor())
-		// under the manager's lock: on a bounded call, one per category at a time, so that one
-		// that hangs holds up neither this caller nor the next rescan's. It is not cancelled:
-		// should it return, what it found registers and reloads as any rescan's.
-		Future<Rediscovery> rediscovery = this.calls.submit("rescan:" + category,
-				() -> rediscover(category, manager, displayName));
-		Rediscovery done = PluginCalls.awaitRescan(category, rediscovery, 2 * this.callTimeout.toNanos());
+		// under the manager's lock: on a bounded call, so that one that hangs holds up no
+		// caller longer than the bound. It reads the manager when it runs: the category may
+		// have been registered again while it waited behind another.
+		Rediscovery done = this.rescans.rescan(category, () -> rediscover(category), 2 * this.callTimeout.toNanos());
 		if (await) {
 			PluginCalls.awaitAll(done.started(), System.nanoTime() + 2 * this.callTimeout.toNanos());
 		}
@@ -286,10 +292,16 @@ public class PluginLifecycle implements AutoCloseable {
 	}
 
 	/** Discovers and registers a category again, and starts the reloads and unloads it calls for. */
-	private Rediscovery rediscover(String category, PluginSystemManager<?> manager, String displayName) {
+	private Rediscovery rediscover(String category) {
+		PluginSystemManager<?> manager = manager(category);
+		String displayName = this.registry.getCategoryDisplayName(category);
 		Map<String, PluginDefinition> before = manager.getDefinitions();
-		List<PluginMetadata> registered = manager
-			.rediscover(() -> this.registry.registerPluginManager(category, manager, displayName, true));
+		// Registered only if the category still has this manager once the discovery is over:
+		// one that took long puts back no manager that was replaced meanwhile.
+		List<PluginMetadata> registered = manager.rediscover(() -> this.registry
+			.reregisterPluginManager(category, manager, displayName)
+			.orElseThrow(() -> new IllegalStateException("Plugin category '" + category + "' was registered again, with"
+					+ " another manager, while this rescan discovered its plugins; what it found is dropped")));
 		List<Future<?>> started = new ArrayList<>();
 		for (String name : manager.requestedButGone()) {
 			started.add(this.reloads.submit(category + "_" + name, () -> unloadGone(category, manager, name)));

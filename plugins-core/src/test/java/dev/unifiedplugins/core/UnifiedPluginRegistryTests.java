@@ -60,6 +60,21 @@ class UnifiedPluginRegistryTests {
 	}
 
 	@Test
+	void reregisteringACategoryDiscoversItsManagerAgainUnlessItWasReplacedMeanwhile() {
+		TestPluginManager first = TestPluginManager.of("llama3");
+		this.registry.registerPluginManager("llm", first);
+		assertThat(this.registry.reregisterPluginManager("llm", first, "Language models")).hasValueSatisfying(
+				(plugins) -> assertThat(plugins).extracting(PluginMetadata::uniqueId).containsExactly("llm_llama3"));
+		assertThat(this.registry.getCategoryDisplayName("llm")).isEqualTo("Language models");
+		this.registry.registerPluginManager("llm", TestPluginManager.of("mistral"));
+		assertThat(this.registry.reregisterPluginManager("llm", first, null)).isEmpty();
+		assertThat(this.registry.getPluginsByCategory("llm")).extracting(PluginMetadata::name).containsExactly("mistral");
+		assertThat(this.registry.getRegistrationFailures()).isEmpty();
+		assertThat(this.registry.reregisterPluginManager("speech", first, null)).isEmpty();
+		assertThat(this.registry.getCategories()).containsExactly("llm");
+	}
+
+	@Test
 	void descriptorTitleWinsOverSchemaTitle() {
 		PluginDescriptor descriptor = PluginDescriptor.builder("whisper_tiny")
 			.title("Tiny Whisper (descriptor)")

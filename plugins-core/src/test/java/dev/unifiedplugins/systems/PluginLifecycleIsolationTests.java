@@ -6,18 +6,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.unifiedplugins.core.PluginManager;
+import dev.unifiedplugins.core.PluginMetadata;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.testsupport.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,6 +58,12 @@ class PluginLifecycleIsolationTests {
 
 	@TempDir
 	Path configDir;
+
+	@TempDir
+	Path otherPlugins;
+
+	/** How many times a category was registered (each rescan's discovery registers it). */
+	private final AtomicInteger registrations = new AtomicInteger();
 
 	private JarDirectoryPluginManager<GreeterPlugin> manager;
 
@@ -91,7 +104,21 @@ class PluginLifecycleIsolationTests {
 		Files.copy(builds.resolve("alpha-v1.jar"), this.plugins.resolve("alpha.jar"));
 		Files.copy(builds.resolve("beta-v1.jar"), this.plugins.resolve("beta.jar"));
 		this.manager = new JarDirectoryPluginManager<>(GreeterPlugin.class, this.plugins);
-		this.registry = new UnifiedPluginRegistry(this.configDir);
+		this.registry = new UnifiedPluginRegistry(this.configDir) {
+			@Override
+			public List<PluginMetadata> registerPluginManager(String category, PluginManager manager,
+					@Nullable String displayName, boolean autoDiscover) {
+				PluginLifecycleIsolationTests.this.registrations.incrementAndGet();
+				return super.registerPluginManager(category, manager, displayName, autoDiscover);
+			}
+
+			@Override
+			public Optional<List<PluginMetadata>> reregisterPluginManager(String category, PluginManager manager,
+					@Nullable String displayName) {
+				PluginLifecycleIsolationTests.this.registrations.incrementAndGet();
+				return super.reregisterPluginManager(category, manager, displayName);
+			}
+		};
 		this.registry.registerPluginManager("greeters", this.manager);
 		this.lifecycle = new PluginLifecycle(this.registry, CALL_TIMEOUT);
 	}
@@ -188,6 +215,88 @@ class PluginLifecycleIsolationTests {
 		Greeters.release("describing", "describe");
 		Await.until("the discovery registers what it found once it returns",
 				() -> this.registry.getPlugin("greeters_describing").isPresent());
+	}
+
+	/**
+	 * Rescans that time out behind a hung one are dropped: once it returns, what it found
+	 * registers, and no discovery runs for each caller long gone.
+	 */
+	@Test
+	void rescansThatTimedOutBehindAHungOneDoNotRunWhenItReturns() throws IOException {
+		Greeters.hanging("describing", "describe");
+		Files.copy(builds.resolve("describing.jar"), this.plugins.resolve("describing.jar"));
+		int before = this.registrations.get();
+		for (int rescan = 0; rescan < 5; rescan++) {
+			assertTimeoutPreemptively(NO_HANG,
+					() -> assertThatExceptionOfType(IllegalStateException.class)
+						.isThrownBy(() -> this.lifecycle.rescan("greeters"))
+						.withMessageContaining("has not returned within 1s"));
+		}
+		Greeters.release("describing", "describe");
+		// Queued behind whatever is left of the others, so that they have all run once it returns.
+		assertTimeoutPreemptively(NO_HANG, () -> this.lifecycle.rescan("greeters"));
+		assertThat(this.registrations.get() - before).as("discoveries: the hung one's and the last rescan's")
+			.isEqualTo(2);
+		assertThat(this.registry.getPlugin("greeters_describing")).isPresent();
+	}
+
+	/**
+	 * Rescans asked for while one hangs share one discovery, which reads the category's
+	 * manager and display name when it runs: registered again meanwhile, the category keeps
+	 * its new manager, which the hung discovery, once it returns, does not replace.
+	 */
+	@Test
+	void rescansWaitingBehindAHungOneShareOneDiscoveryOfTheManagerRegisteredWhenItRuns() throws Exception {
+		// Long enough for the category to be registered again while the later rescans wait.
+		PluginLifecycle patient = new PluginLifecycle(this.registry, Duration.ofSeconds(3));
+		Files.copy(builds.resolve("german.jar"), this.otherPlugins.resolve("german.jar"));
+		JarDirectoryPluginManager<GreeterPlugin> other = new JarDirectoryPluginManager<>(GreeterPlugin.class,
+				this.otherPlugins);
+		try {
+			Greeters.hanging("describing", "describe");
+			Files.copy(builds.resolve("describing.jar"), this.plugins.resolve("describing.jar"));
+			int before = this.registrations.get();
+			CompletableFuture<List<PluginMetadata>> hung = rescanning(patient);
+			Await.until("the first discovery hangs", () -> this.registrations.get() == before + 1);
+			CompletableFuture<List<PluginMetadata>> second = rescanning(patient);
+			CompletableFuture<List<PluginMetadata>> third = rescanning(patient);
+			this.registry.registerPluginManager("greeters", other, "Other greeters", true);
+			Greeters.release("describing", "describe");
+			for (CompletableFuture<List<PluginMetadata>> waiting : List.of(second, third)) {
+				assertThat(waiting.get(NO_HANG.toSeconds(), TimeUnit.SECONDS)).extracting(PluginMetadata::name)
+					.containsExactly("german");
+			}
+			// What the hung one found once it returned is of the manager replaced meanwhile: dropped.
+			assertThat(hung).failsWithin(NO_HANG)
+				.withThrowableThat()
+				.withMessageContaining("was registered again, with another manager");
+			assertThat(this.registry.getManager("greeters")).containsSame(other);
+			assertThat(this.registry.getCategoryDisplayName("greeters")).isEqualTo("Other greeters");
+			assertThat(this.registrations.get() - before).as("the hung discovery, the new registration, one shared")
+				.isEqualTo(3);
+		}
+		finally {
+			Greeters.reset();
+			patient.close();
+			other.close();
+		}
+	}
+
+	/** Starts a rescan on a thread of its own, and returns once it waits for its discovery. */
+	private static CompletableFuture<List<PluginMetadata>> rescanning(PluginLifecycle lifecycle) {
+		CompletableFuture<List<PluginMetadata>> result = new CompletableFuture<>();
+		Thread caller = new Thread(() -> {
+			try {
+				result.complete(lifecycle.rescan("greeters"));
+			}
+			catch (RuntimeException ex) {
+				result.completeExceptionally(ex);
+			}
+		}, "rescan-caller");
+		caller.setDaemon(true);
+		caller.start();
+		Await.until("the rescan waits for its discovery", () -> caller.getState() == Thread.State.TIMED_WAITING);
+		return result;
 	}
 
 	@Test

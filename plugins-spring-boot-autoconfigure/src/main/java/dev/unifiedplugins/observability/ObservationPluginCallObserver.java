@@ -2,7 +2,6 @@ package dev.unifiedplugins.observability;
 
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import dev.unifiedplugins.observation.PluginCallObserver;
@@ -19,6 +18,16 @@ import org.slf4j.MDC;
  * {@link ObservationRegistry} (none at all with {@link ObservationRegistry#NOOP}), and runs
  * every call into plugin code with the SLF4J MDC keys {@code plugin.id} and
  * {@code plugin.category}, restored to what they were afterwards.
+ * <p>
+ * Observing never fails an operation: the operation's own outcome, its result or what it
+ * threw, is what the caller gets. A convention's method that throws is answered by
+ * {@link DefaultPluginObservationConvention} instead, so that every observation still
+ * stops. What an {@link io.micrometer.observation.ObservationHandler} throws, an
+ * {@link Error} included, is logged, and the operation goes on (unobserved when the
+ * observation could not start): a handler's failure is not the plugin's, and the operation
+ * may already have happened (a save written, a resource terminated). Only a
+ * {@link VirtualMachineError} (out of memory, stack overflow) is thrown, as the JVM's own.
+ * Each kind of failure is logged at most once a minute.
  */
 public class ObservationPluginCallObserver implements PluginCallObserver {
 
@@ -34,18 +43,20 @@ public class ObservationPluginCallObserver implements PluginCallObserver {
 
 	private final @Nullable PluginObservationConvention convention;
 
-	private final AtomicBoolean warned = new AtomicBoolean();
+	private final RateLimitedWarning handlerFailed = new RateLimitedWarning(logger, RateLimitedWarning.INTERVAL);
 
 	/**
 	 * Creates the observer.
 	 * @param registry where observations go; {@link ObservationRegistry#NOOP} for none
 	 * @param convention the convention that replaces
-	 * {@link DefaultPluginObservationConvention}, or null for the default
+	 * {@link DefaultPluginObservationConvention}, or null for the default; the default
+	 * answers for each of its methods that throws
 	 */
 	public ObservationPluginCallObserver(ObservationRegistry registry,
 			@Nullable PluginObservationConvention convention) {
 		this.registry = registry;
-		this.convention = convention;
+		// Guarded once here, not per call: loads are observed on a hot path.
+		this.convention = (convention != null) ? new GuardedPluginObservationConvention(convention) : null;
 	}
 
 	@Override
@@ -76,13 +87,15 @@ public class ObservationPluginCallObserver implements PluginCallObserver {
 				}
 			});
 		}
-		catch (RuntimeException ex) {
+		catch (RuntimeException | Error ex) {
 			Throwable own = outcome.failure;
-			if (own == ex) {
+			if (own == ex || ex instanceof VirtualMachineError) {
 				throw ex;
 			}
-			// What a convention or a handler throws fails no save, load, cleanup or termination.
-			warnOnce(operation, ex);
+			// What a handler throws fails no save, load, cleanup or termination: it may have
+			// happened already, and the failure is the observation's, not the plugin's.
+			this.handlerFailed.warn("Observing " + operation + " of plugin '" + uniqueId + "' failed (an observation"
+					+ " handler of the application's); the plugin operation goes on, observed or not", ex);
 			if (!outcome.ran) {
 				return withMdc(uniqueId, category, call);
 			}
@@ -93,13 +106,6 @@ public class ObservationPluginCallObserver implements PluginCallObserver {
 				throw (RuntimeException) own;
 			}
 			return outcome.result;
-		}
-	}
-
-	private void warnOnce(PluginOperation operation, RuntimeException failure) {
-		if (this.warned.compareAndSet(false, true)) {
-			logger.warn("Observing " + operation + " failed (the application's observation convention or handlers); the"
-					+ " plugin operations go on, observed or not, and this is logged once", failure);
 		}
 	}
 

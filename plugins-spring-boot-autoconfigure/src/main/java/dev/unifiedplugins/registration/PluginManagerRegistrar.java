@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import dev.unifiedplugins.concurrent.BoundedCalls;
+import dev.unifiedplugins.config.PluginIds;
 import dev.unifiedplugins.core.PluginManager;
 import dev.unifiedplugins.core.UnifiedPluginRegistry;
 import dev.unifiedplugins.systems.JarDirectoryPluginManager;
@@ -20,7 +21,9 @@ import org.springframework.beans.factory.ListableBeanFactory;
 
 /**
  * Registers every {@link PluginManager} bean with the {@link UnifiedPluginRegistry} as a
- * category named {@link PluginManager#category()}, else its bean name. A manager whose
+ * category named {@link PluginManager#category()}, else its bean name (each character an
+ * id may not hold, as the {@code $} of a nested class's or the {@code #} of an inner bean's,
+ * replaced by {@code _}). A manager whose
  * registration fails does not stop the application: the failure is logged, kept by the
  * registry, and reported by the {@code plugins} health indicator. Two managers declared for
  * one category (two beans, or a bean and {@code plugins.systems.<category>}) fail the start,
@@ -74,7 +77,7 @@ public class PluginManagerRegistrar implements InitializingBean {
 
 	/**
 	 * Registers one manager; a failure is logged and kept by the registry.
-	 * @param name the category when the manager names none
+	 * @param name the category when the manager names none, made a legal id if it is not
 	 * @param source where the manager comes from, for the log
 	 * @throws IllegalStateException when another source has declared the same category
 	 */
@@ -82,18 +85,13 @@ public class PluginManagerRegistrar implements InitializingBean {
 		String category;
 		try {
 			String named = manager.category();
-			category = (named != null) ? named : name;
+			category = (named != null) ? named : fallback(name, source);
 		}
 		catch (RuntimeException ex) {
-			failToName(name, source, manager, ex);
+			failToName(fallback(name, source), source, manager, ex);
 			return;
 		}
-		String previous = this.sources.putIfAbsent(category, source);
-		if (previous != null) {
-			throw new IllegalStateException("Plugin category '" + category + "' is declared twice, by " + previous
-					+ " and by " + source + "; give one of them another category (a PluginManager's category(),"
-					+ " else its bean name; the key of plugins.systems.<category>)");
-		}
+		declare(category, source);
 		if (manager instanceof PluginSystemManager<?> system && system.category() == null) {
 			// So that it checks its plugins' unique ids in the category it registers as.
 			system.setCategory(category);
@@ -137,11 +135,27 @@ public class PluginManagerRegistrar implements InitializingBean {
 	}
 
 	/**
+	 * Records where a category was declared, so that a second declaration, whichever comes
+	 * first, fails the start naming both rather than silently replacing the first.
+	 */
+	private void declare(String category, String source) {
+		String previous = this.sources.putIfAbsent(category, source);
+		if (previous != null) {
+			throw new IllegalStateException("Plugin category '" + category + "' is declared twice, by " + previous
+					+ " and by " + source + "; give one of them another category (a PluginManager's category(),"
+					+ " else its bean name; the key of plugins.systems.<category>)");
+		}
+	}
+
+	/**
 	 * A manager that cannot say its category registers nothing, as one whose discovery
 	 * fails: the failure is kept by the registry under the name it would fall back to, so
-	 * that health names it, and the application goes on.
+	 * that health names it, and the application goes on. That name is declared as any
+	 * category is, so that another manager of it is not taken for this one, nor this one's
+	 * failure for the other's.
 	 */
 	private void failToName(String name, String source, PluginManager manager, RuntimeException failure) {
+		declare(name, source + " (whose category() threw)");
 		IllegalStateException unnamed = new IllegalStateException("The plugin manager of " + source + " ("
 				+ manager.getClass().getName() + ") failed in category(): " + BoundedCalls.describe(failure), failure);
 		logger.error(unnamed.getMessage() + "; the application goes on without it", failure);
@@ -151,8 +165,30 @@ public class PluginManagerRegistrar implements InitializingBean {
 			}, null, true);
 		}
 		catch (RuntimeException ex) {
-			// Recorded as the category's failure.
+			// The discovery's failure, which the registry keeps as the category's: health names it.
 		}
+	}
+
+	/**
+	 * The category of a manager that names none: its bean name, or property key, with each
+	 * character an id may not hold replaced by {@code _} (a nested class's {@code $}, an
+	 * inner bean's {@code #}), so that it registers and health can name it.
+	 */
+	private static String fallback(String name, String source) {
+		if (PluginIds.isValid(name)) {
+			return name;
+		}
+		StringBuilder legal = new StringBuilder(Math.min(name.length(), PluginIds.MAX_LENGTH));
+		for (int i = 0; i < name.length() && legal.length() < PluginIds.MAX_LENGTH; i++) {
+			char c = name.charAt(i);
+			boolean kept = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+					|| c == '-' || (c == '.' && !legal.isEmpty() && legal.charAt(legal.length() - 1) != '.');
+			legal.append(kept ? c : '_');
+		}
+		String category = legal.isEmpty() ? "_" : legal.toString();
+		logger.warn("The plugin manager of " + source + " names no category, and its name is no legal id: it registers"
+				+ " as category '" + category + "' (return a category from its category() to choose one)");
+		return category;
 	}
 
 }

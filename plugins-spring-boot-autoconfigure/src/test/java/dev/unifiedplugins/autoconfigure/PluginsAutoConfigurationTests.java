@@ -179,6 +179,53 @@ class PluginsAutoConfigurationTests {
 	}
 
 	@Test
+	void managerWhoseCategoryThrowsAndAnotherBeanOfItsBeanNamesCategoryFailTheStartNamingBoth() {
+		// Either order: a failure is never replaced by the other's health, nor the other's health by it.
+		runner().withBean("llm", PluginManager.class, ThrowingCategory::new)
+			.withBean("chat", PluginManager.class, () -> named("llm", "Language models", "gpt"))
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("Plugin category 'llm' is declared twice")
+				.hasMessageContaining("bean 'llm' (whose category() threw)")
+				.hasMessageContaining("bean 'chat'"));
+		runner().withBean("chat", PluginManager.class, () -> named("llm", "Language models", "gpt"))
+			.withBean("llm", PluginManager.class, ThrowingCategory::new)
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("Plugin category 'llm' is declared twice")
+				.hasMessageContaining("bean 'chat'")
+				.hasMessageContaining("bean 'llm' (whose category() threw)"));
+	}
+
+	@Test
+	void aBeanNameThatIsNoLegalIdNamesTheCategoryWithItsIllegalCharactersReplaced() {
+		runner().withBean("Outer$Inner", PluginManager.class, ThrowingCategory::new)
+			.withBean("speech#0", PluginManager.class, () -> manager("whisper"))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				UnifiedPluginRegistry registry = context.getBean(UnifiedPluginRegistry.class);
+				assertThat(registry.getPlugin("speech_0_whisper")).isPresent();
+				assertThat(registry.getRegistrationFailures()).containsOnlyKeys("Outer_Inner");
+				assertThat(registry.getRegistrationFailures().get("Outer_Inner")).hasMessageContaining("bean 'Outer$Inner'")
+					.hasMessageContaining("category property missing");
+			});
+	}
+
+	/** A manager that cannot say its category. */
+	static class ThrowingCategory extends TestPluginManager {
+
+		ThrowingCategory() {
+			super(PluginDescriptor.builder("a").build());
+		}
+
+		@Override
+		public String category() {
+			throw new IllegalStateException("category property missing");
+		}
+
+	}
+
+	@Test
 	void managerWhoseDisplayNameThrowsRegistersUnderItsTitleCasedCategory() {
 		runner().withBean("llm", PluginManager.class, () -> new TestPluginManager(PluginDescriptor.builder("a").build()) {
 			@Override

@@ -7,24 +7,37 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import dev.unifiedplugins.observation.PluginOperation;
+import io.micrometer.common.KeyValues;
+import io.micrometer.core.instrument.LongTaskTimer;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.MDC;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * {@link ObservationPluginCallObserver} over thousands of plugins: its meters are one per
  * operation, category and outcome, never one per plugin, and neither the MDC nor an
  * observation's scope outlives a call, failed ones included, on the calling thread or on
- * a pool's.
+ * a pool's; a convention or handler that throws fails no operation and leaves nothing
+ * active.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ObservationPluginCallObserverTests {
 
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -74,6 +87,96 @@ class ObservationPluginCallObserverTests {
 		assertThat(this.meters.getMeters()).isNotEmpty().hasSize(metersOfOnePlugin);
 		assertThat(this.meters.getMeters()).flatExtracting((meter) -> meter.getId().getTags())
 			.noneMatch((tag) -> tag.getValue().startsWith("llm_plugin"));
+	}
+
+	/**
+	 * Micrometer asks the convention for the keys as it stops an observation, before its
+	 * handlers: one that throws there must not leave the meter handler's active sample open.
+	 */
+	@Test
+	void aConventionThatThrowsAtStopLeavesNoLoadActiveAndTheDefaultConventionAnswers(CapturedOutput output) {
+		ObservationPluginCallObserver observer = new ObservationPluginCallObserver(this.observations,
+				new DefaultPluginObservationConvention() {
+					@Override
+					public KeyValues getLowCardinalityKeyValues(PluginObservationContext context) {
+						if (context.isFailure()) {
+							throw new NullPointerException("no cause");
+						}
+						return super.getLowCardinalityKeyValues(context);
+					}
+
+					@Override
+					public String getContextualName(PluginObservationContext context) {
+						throw new NoSuchFieldError("contextualName");
+					}
+				});
+		for (int i = 0; i < 5; i++) {
+			assertThatIllegalStateException().isThrownBy(() -> observer.observe(PluginOperation.LOAD, "llm_gpt", "llm",
+					Map.of(), () -> {
+						throw new IllegalStateException("configure failed");
+					}))
+				.withMessage("configure failed");
+		}
+		LongTaskTimer active = this.meters.find("plugins.load.active").longTaskTimer();
+		assertThat(active).isNotNull().extracting(LongTaskTimer::activeTasks).isEqualTo(0);
+		assertThat(this.meters.get("plugins.load").tags("outcome", "failure", "plugin.category", "llm").timer().count())
+			.isEqualTo(5);
+		// Each failing method is named, once within the interval, not once per operation.
+		assertThat(output).containsOnlyOnce("failed in getLowCardinalityKeyValues()")
+			.containsOnlyOnce("failed in getContextualName()");
+	}
+
+	/**
+	 * What a handler throws, an Error included, fails no operation, which may have happened
+	 * already; only the JVM's own errors are thrown.
+	 */
+	@Test
+	void whatAHandlerThrowsFailsNoOperationButAVirtualMachineError() {
+		AtomicReference<Supplier<Throwable>> atStop = new AtomicReference<>(() -> new AssertionError("handler bug"));
+		AtomicReference<Supplier<Throwable>> atStart = new AtomicReference<>();
+		this.observations.observationConfig().observationHandler(new ObservationHandler<>() {
+			@Override
+			public void onStart(Observation.Context context) {
+				throwIfSet(atStart);
+			}
+
+			@Override
+			public void onStop(Observation.Context context) {
+				throwIfSet(atStop);
+			}
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+		});
+		assertThat(this.observer.observe(PluginOperation.CONFIG_SAVE, "llm_gpt", "llm", Map.of(), () -> "saved"))
+			.isEqualTo("saved");
+		assertThatIllegalStateException().isThrownBy(() -> this.observer.observe(PluginOperation.LOAD, "llm_gpt", "llm",
+				Map.of(), () -> {
+					throw new IllegalStateException("configure failed");
+				}))
+			.withMessage("configure failed");
+		atStop.set(null);
+		atStart.set(() -> new NoClassDefFoundError("io/acme/Tracer"));
+		assertThat(this.observer.observe(PluginOperation.CONFIG_SAVE, "llm_gpt", "llm", Map.of(), () -> "unobserved"))
+			.isEqualTo("unobserved");
+		atStart.set(null);
+		atStop.set(StackOverflowError::new);
+		assertThatExceptionOfType(StackOverflowError.class).isThrownBy(
+				() -> this.observer.observe(PluginOperation.CONFIG_SAVE, "llm_gpt", "llm", Map.of(), () -> "saved"));
+	}
+
+	private static void throwIfSet(AtomicReference<Supplier<Throwable>> failure) {
+		Supplier<Throwable> set = failure.get();
+		if (set != null) {
+			ObservationPluginCallObserverTests.<RuntimeException>sneaky(set.get());
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <E extends Throwable> void sneaky(Throwable failure) throws E {
+		throw (E) failure;
 	}
 
 	/** Runs a call on the pool's thread; what it throws, the caller does. */
