@@ -112,10 +112,8 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 				"Plugin source " + source + " of " + this.pluginType.getName() + " left out: " + error));
 		this.candidates = Collections.unmodifiableMap(byName);
 		this.discoveryFailures = Collections.unmodifiableMap(failures);
-		List<PluginDescriptor> descriptors = new ArrayList<>(byName.size());
-		byName.values().forEach((candidate) -> descriptors.add(candidate.definition().descriptor()));
 		release();
-		return descriptors;
+		return byName.values().stream().map((candidate) -> candidate.definition().descriptor()).toList();
 	}
 
 	/**
@@ -277,24 +275,21 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 	 */
 	T load(String uniqueId, String name, Function<Class<?>, Object> configs, PluginCalls calls) {
 		try (KeyedLocks.Held held = lockLoads(name)) {
-			Object token = new Object();
 			Candidate<T> candidate;
+			Runnable loadOver;
 			synchronized (this.releaseLock) {
 				// Once picked, its class loader stays in use until the load is over.
 				candidate = this.candidates.get(name);
-				if (candidate != null) {
-					this.loading.put(token, candidate);
-				}
-			}
-			if (candidate == null) {
-				throw new IllegalArgumentException("Plugin '" + uniqueId + "' was not found by the last discovery");
+				loadOver = hold(candidate);
 			}
 			try {
+				if (candidate == null) {
+					throw new IllegalArgumentException("Plugin '" + uniqueId + "' was not found by the last discovery");
+				}
 				return loadFrom(uniqueId, name, candidate, configs, calls);
 			}
 			finally {
-				this.loading.remove(token);
-				release();
+				loadOver.run();
 			}
 		}
 	}
@@ -415,15 +410,10 @@ public abstract class PluginSystemManager<T> implements PluginManager {
 	 * last discovery did not find: to unload, or to forget the failure of.
 	 */
 	List<String> requestedButGone() {
-		Set<String> requested = new HashSet<>(this.loaded.keySet());
-		requested.addAll(this.loadErrors.keySet());
-		List<String> gone = new ArrayList<>();
-		for (String name : requested) {
-			if (!this.candidates.containsKey(name)) {
-				gone.add(name);
-			}
-		}
-		return gone;
+		Set<String> gone = new HashSet<>(this.loaded.keySet());
+		gone.addAll(this.loadErrors.keySet());
+		gone.removeAll(this.candidates.keySet());
+		return new ArrayList<>(gone);
 	}
 
 	/**
