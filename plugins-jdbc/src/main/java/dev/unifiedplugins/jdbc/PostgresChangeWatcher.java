@@ -115,7 +115,8 @@ final class PostgresChangeWatcher implements AutoCloseable {
 	 * connected again), and report the notice of this store's write of a plugin, which it
 	 * would otherwise ignore as the store's own: that write lost its connection and may
 	 * commit when the database answers again, unknown to the registry. Its notice is
-	 * awaited until the database has answered for {@code settledWithin}; then the thread
+	 * awaited until the database answers after {@code settledWithin} has passed (from now,
+	 * or from the thread's next connection should it lose this one); then the thread
 	 * reports a change once more, and forgets the write.
 	 * @param uniqueId the plugin written
 	 * @param settledWithin the write's bound on the server: lock timeout plus query timeout
@@ -266,25 +267,25 @@ final class PostgresChangeWatcher implements AutoCloseable {
 		long heard = System.nanoTime();
 		while (!isStopped()) {
 			PGNotification[] notices = pg.getNotifications(WAIT_MILLIS);
-			if (this.uncertainWrites.forgetSettled()) {
-				// Had one of them committed without its notice being heard, this finds it.
-				this.changeDue.set(true);
-			}
-			if (this.changeDue.get()) {
-				changed();
-			}
-			if (notices != null && notices.length > 0) {
-				// Any notice, our own included, shows that the connection is alive.
-				heard = System.nanoTime();
-				if (anyToReport(notices)) {
-					changed();
-				}
-			}
-			else if (System.nanoTime() - heard > this.validateEveryNanos) {
+			// Any notice, our own included, shows that the connection is alive.
+			boolean answered = notices != null && notices.length > 0;
+			boolean report = answered && anyToReport(notices);
+			// A write of unknown outcome past its deadline is forgotten only on the database's
+			// answer: silence may be a network that drops packets, and the write may still
+			// commit once they pass. A connection found dead restarts its clock on reconnecting.
+			if (!answered && (System.nanoTime() - heard > this.validateEveryNanos || this.uncertainWrites.anyDue())) {
 				if (!connection.isValid(JdbcPluginConfigStore.seconds(this.timeout))) {
 					throw new SQLException("the listening connection is no longer valid", "08006");
 				}
+				answered = true;
+			}
+			if (answered) {
 				heard = System.nanoTime();
+				// Had one of them committed without its notice being heard, the change finds it.
+				report |= this.uncertainWrites.forgetSettled();
+			}
+			if (report || this.changeDue.get()) {
+				changed();
 			}
 		}
 	}

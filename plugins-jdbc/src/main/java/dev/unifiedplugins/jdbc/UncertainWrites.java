@@ -8,10 +8,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * The plugins a store wrote whose outcome is unknown (the write lost its connection), for
  * a {@link PostgresChangeWatcher}: the notice of such a write, should it commit, is
  * reported though it is the store's own. Each is kept until that notice comes, or until
- * the write can no longer commit: once the database has answered the watcher for as long
- * as the write's bound on the server (lock timeout plus query timeout) after it was
- * reported, or after the watcher last connected, as a server that did not answer may run
- * what it was sent once it does. A write that never committed so leaves nothing behind.
+ * the write can no longer commit: until the database answers the watcher after the
+ * write's deadline, its bound on the server (lock timeout plus query timeout) counted from
+ * when it was reported or the watcher last connected. A deadline passed without an answer
+ * proves nothing (a server that did not answer, or a network that dropped what it was
+ * sent, may run the write once it does), so the watcher then checks the connection, and a
+ * connection lost restarts every clock. One entry a plugin, dropped on the database's
+ * answer: a write that never committed so leaves nothing behind.
  */
 final class UncertainWrites {
 
@@ -39,8 +42,18 @@ final class UncertainWrites {
 		this.writes.replaceAll((id, pending) -> new Pending(pending.bound(), now + pending.bound()));
 	}
 
+	/** Whether any write is past its deadline: the database's answer now would settle it. */
+	boolean anyDue() {
+		if (this.writes.isEmpty()) {
+			return false;
+		}
+		long now = System.nanoTime();
+		return this.writes.values().stream().anyMatch((pending) -> now - pending.deadline() >= 0);
+	}
+
 	/**
-	 * Forgets the writes past their deadline.
+	 * Forgets the writes past their deadline; to be called only when the database has just
+	 * answered, as only then is a write past its deadline known to have settled.
 	 * @return whether any was forgotten
 	 */
 	boolean forgetSettled() {

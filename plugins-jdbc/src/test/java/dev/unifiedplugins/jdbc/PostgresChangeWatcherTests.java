@@ -388,6 +388,38 @@ class PostgresChangeWatcherTests {
 		}
 	}
 
+	/**
+	 * A write of unknown outcome whose deadline passes while the database does not answer
+	 * (a network that drops packets silently): it may still commit once the database
+	 * answers, so it is not forgotten then. The watcher checks the database at the deadline,
+	 * finds it gone, and once it answers again the write's notice is still reported.
+	 */
+	@Test
+	@DisabledOnOs(value = OS.WINDOWS, disabledReason = "stops the server's processes with kill -STOP")
+	void aWriteOfUnknownOutcomeIsNotForgottenWhileTheDatabaseDoesNotAnswer() throws Exception {
+		try (HikariDataSource pool = bootLikePool()) {
+			Semaphore calls = new Semaphore(0);
+			try (PostgresChangeWatcher watcher = watcher(pool, calls::release, Duration.ofSeconds(60))) {
+				Await.until("listening", watcher::isListening);
+				watcher.reportWriteOf("llm_a", Duration.ofSeconds(2));
+				assertThat(calls.tryAcquire(5, TimeUnit.SECONDS)).as("a change reported at once").isTrue();
+				try (PostgresFreezer freezer = new PostgresFreezer(pool)) {
+					freezer.freeze();
+					// Its deadline passes meanwhile; the connection is checked then, long before
+					// the next validity check is due.
+					Await.until("the listening connection given up", () -> !watcher.isListening());
+				}
+				Await.until("listening again", watcher::isListening);
+				assertThat(calls.tryAcquire(10, TimeUnit.SECONDS)).as("a change reported after reconnecting").isTrue();
+				calls.drainPermits();
+				// The write, committed once the database answers: its notice is reported.
+				new JdbcTemplate(pool).query("SELECT pg_notify(?, ?)", (ResultSet rows) -> null,
+						new JdbcPluginConfigStore(pool).notificationChannel(), PluginConfigTable.payload("llm_a", "token"));
+				assertThat(calls.tryAcquire(5, TimeUnit.SECONDS)).as("the late write's notice reported").isTrue();
+			}
+		}
+	}
+
 	private static UnifiedPluginRegistry registry(DataSource dataSource, String instanceName) {
 		UnifiedPluginRegistry registry = new UnifiedPluginRegistry(new JdbcPluginConfigStore(dataSource,
 				"plugin_config", FileSystemPluginConfigStore.DEFAULT_MAX_CONFIG_SIZE, instanceName, TIMEOUT, TIMEOUT));

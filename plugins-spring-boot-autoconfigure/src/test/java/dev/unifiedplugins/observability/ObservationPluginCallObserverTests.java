@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -44,7 +45,11 @@ class ObservationPluginCallObserverTests {
 
 	private final ObservationRegistry observations = ObservationRegistry.create();
 
-	private final ObservationPluginCallObserver observer = new ObservationPluginCallObserver(this.observations, null);
+	/** The observer's clock: operations go unobserved after a handler failed until it passes the pause. */
+	private final AtomicLong nanos = new AtomicLong();
+
+	private final ObservationPluginCallObserver observer = new ObservationPluginCallObserver(this.observations, null,
+			this.nanos::get);
 
 	private final ExecutorService pool = Executors.newSingleThreadExecutor();
 
@@ -134,6 +139,80 @@ class ObservationPluginCallObserverTests {
 	void whatAHandlerThrowsFailsNoOperationButAVirtualMachineError() {
 		AtomicReference<Supplier<Throwable>> atStop = new AtomicReference<>(() -> new AssertionError("handler bug"));
 		AtomicReference<Supplier<Throwable>> atStart = new AtomicReference<>();
+		addHandlerThrowing(atStart, atStop);
+		assertThat(this.observer.observe(PluginOperation.CONFIG_SAVE, "llm_gpt", "llm", Map.of(), () -> "saved"))
+			.isEqualTo("saved");
+		afterThePause();
+		assertThatIllegalStateException().isThrownBy(() -> this.observer.observe(PluginOperation.LOAD, "llm_gpt", "llm",
+				Map.of(), () -> {
+					throw new IllegalStateException("configure failed");
+				}))
+			.withMessage("configure failed");
+		afterThePause();
+		atStop.set(null);
+		atStart.set(() -> new NoClassDefFoundError("io/acme/Tracer"));
+		assertThat(this.observer.observe(PluginOperation.CONFIG_SAVE, "llm_gpt", "llm", Map.of(), () -> "unobserved"))
+			.isEqualTo("unobserved");
+		afterThePause();
+		atStart.set(null);
+		atStop.set(StackOverflowError::new);
+		assertThatExceptionOfType(StackOverflowError.class).isThrownBy(
+				() -> this.observer.observe(PluginOperation.CONFIG_SAVE, "llm_gpt", "llm", Map.of(), () -> "saved"));
+	}
+
+	/**
+	 * Micrometer does not isolate handlers: one that throws at start leaves those started
+	 * before it open, one that throws at stop keeps those after it from stopping. An
+	 * observation whose start failed is stopped; after any failure, operations go unobserved
+	 * for a pause, so that at most one is left active per pause.
+	 */
+	@Test
+	void aHandlerThatThrowsLeavesNoOperationActiveButAtMostOnePerPause() {
+		AtomicReference<Supplier<Throwable>> atStop = new AtomicReference<>();
+		AtomicReference<Supplier<Throwable>> atStart = new AtomicReference<>();
+		addHandlerThrowing(atStart, atStop);
+		atStart.set(() -> new IllegalStateException("tracer not ready"));
+		for (int i = 0; i < 3; i++) {
+			assertThat(this.observer.observe(PluginOperation.CONFIG_SAVE, "llm_gpt", "llm", Map.of(), () -> "saved"))
+				.isEqualTo("saved");
+		}
+		afterThePause();
+		atStart.set(null);
+		atStop.set(() -> new IllegalStateException("exporter down"));
+		for (int i = 0; i < 3; i++) {
+			assertThat(this.observer.observe(PluginOperation.LOAD, "llm_gpt", "llm", Map.of(), () -> "loaded"))
+				.isEqualTo("loaded");
+		}
+		LongTaskTimer saves = this.meters.find("plugins.config.save.active").longTaskTimer();
+		LongTaskTimer loads = this.meters.find("plugins.load.active").longTaskTimer();
+		assertThat(saves).isNotNull();
+		assertThat(loads).isNotNull();
+		assertThat(new long[] { saves.activeTasks(), loads.activeTasks() })
+			.as("still active: saves whose handler threw at start, loads whose handler threw at stop")
+			.containsExactly(0, 1);
+		assertThat(this.meters.get("plugins.config.save").timer().count())
+			.as("saves observed: the first, stopped after its start failed, then none during the pause")
+			.isEqualTo(1);
+		afterThePause();
+		atStop.set(null);
+		assertThat(this.observer.observe(PluginOperation.LOAD, "llm_gpt", "llm", Map.of(), () -> "loaded"))
+			.isEqualTo("loaded");
+		assertThat(this.meters.get("plugins.load").timer().count()).as("loads observed again after the pause")
+			.isEqualTo(1);
+		assertThat(loads.activeTasks()).isEqualTo(1);
+	}
+
+	/** Moves the observer's clock past the pause that follows a handler's failure. */
+	private void afterThePause() {
+		this.nanos.addAndGet(RateLimitedWarning.INTERVAL.toNanos());
+	}
+
+	/**
+	 * Adds a handler, after the meter handler, that throws what each supplier set supplies
+	 * at start and at stop.
+	 */
+	private void addHandlerThrowing(AtomicReference<Supplier<Throwable>> atStart,
+			AtomicReference<Supplier<Throwable>> atStop) {
 		this.observations.observationConfig().observationHandler(new ObservationHandler<>() {
 			@Override
 			public void onStart(Observation.Context context) {
@@ -150,21 +229,6 @@ class ObservationPluginCallObserverTests {
 				return true;
 			}
 		});
-		assertThat(this.observer.observe(PluginOperation.CONFIG_SAVE, "llm_gpt", "llm", Map.of(), () -> "saved"))
-			.isEqualTo("saved");
-		assertThatIllegalStateException().isThrownBy(() -> this.observer.observe(PluginOperation.LOAD, "llm_gpt", "llm",
-				Map.of(), () -> {
-					throw new IllegalStateException("configure failed");
-				}))
-			.withMessage("configure failed");
-		atStop.set(null);
-		atStart.set(() -> new NoClassDefFoundError("io/acme/Tracer"));
-		assertThat(this.observer.observe(PluginOperation.CONFIG_SAVE, "llm_gpt", "llm", Map.of(), () -> "unobserved"))
-			.isEqualTo("unobserved");
-		atStart.set(null);
-		atStop.set(StackOverflowError::new);
-		assertThatExceptionOfType(StackOverflowError.class).isThrownBy(
-				() -> this.observer.observe(PluginOperation.CONFIG_SAVE, "llm_gpt", "llm", Map.of(), () -> "saved"));
 	}
 
 	private static void throwIfSet(AtomicReference<Supplier<Throwable>> failure) {
