@@ -144,6 +144,8 @@ public final class BoundedCalls implements AutoCloseable {
 				this.busy.remove(key);
 				return;
 			}
+			// No longer behind its key: if it does not start now, it waits for a free thread.
+			next.queuedBehindKey = false;
 			// Handed over under the lock (a queue's offer, never a wait), so that close() finds
 			// every call either still waiting here or in the pool's queue, never in between.
 			execute(next);
@@ -169,7 +171,7 @@ public final class BoundedCalls implements AutoCloseable {
 		catch (TimeoutException ex) {
 			future.cancel(true);
 			if (future instanceof KeyedCall<?> call && !call.started) {
-				if (!call.queuedBehindKey) {
+				if (!isQueuedBehindKey(call)) {
 					throw new PluginCallException("did not start within " + format(timeout)
 							+ ": every thread of its pool runs a call that has not returned", ex);
 				}
@@ -190,6 +192,18 @@ public final class BoundedCalls implements AutoCloseable {
 			future.cancel(true);
 			throw new PluginCallException("interrupted while waiting for the plugin", ex);
 		}
+	}
+
+	/**
+	 * Tells why a call has not started, for callers that wait for it their own way.
+	 * @param future the future of a call submitted here
+	 * @return true when it has not started because the previous call with its key has not
+	 * returned; false when it has started, or waits for a free thread of its pool (each
+	 * runs a call that has not returned), or is not a call submitted here
+	 */
+	public static boolean isQueuedBehindKey(Future<?> future) {
+		Objects.requireNonNull(future, "future must not be null");
+		return future instanceof KeyedCall<?> call && !call.started && call.queuedBehindKey;
 	}
 
 	/** {@return a failure's exception type and message, for an operator} */

@@ -161,13 +161,15 @@ public class UnifiedPluginRegistry {
 	 * {@link #registerPluginManager(String, PluginManager, String, boolean)} does, unless the
 	 * category was meanwhile registered with another manager, or is no longer: a discovery
 	 * that took long (a rescan) then puts back no manager that was replaced, and records no
-	 * failure.
+	 * failure, also when the discovery failed, its error being about a manager no longer in
+	 * use.
 	 * @param category the category, a legal id
 	 * @param manager the manager the category has
 	 * @param displayName the display name, or null for the category title-cased
 	 * @return the registered plugins' metadata, or empty when the category's manager is no
 	 * longer this one and nothing was registered
-	 * @throws RuntimeException as {@link #registerPluginManager(String, PluginManager, String, boolean)}
+	 * @throws RuntimeException as {@link #registerPluginManager(String, PluginManager, String, boolean)},
+	 * while the category still has this manager
 	 */
 	public Optional<List<PluginMetadata>> reregisterPluginManager(String category, PluginManager manager,
 			@Nullable String displayName) {
@@ -184,7 +186,7 @@ public class UnifiedPluginRegistry {
 			Category entry = PluginDiscovery.category(category, manager, displayName, autoDiscover,
 					this.validationEnabled);
 			synchronized (this.registrationLock) {
-				if (expected != null && getManager(category).orElse(null) != expected) {
+				if (replaced(category, expected)) {
 					return null;
 				}
 				this.snapshot = this.snapshot.with(entry);
@@ -197,9 +199,23 @@ public class UnifiedPluginRegistry {
 			return entry.plugins().stream().map(this::metadata).toList();
 		}
 		catch (RuntimeException | Error ex) {
+			if (!registered && !(ex instanceof VirtualMachineError)) {
+				synchronized (this.registrationLock) {
+					// A discovery of a manager replaced meanwhile failed: its error is about a
+					// manager no longer in use, not about the category, whose manager may work.
+					if (replaced(category, expected)) {
+						return null;
+					}
+				}
+			}
 			this.failures.failed(category, ex, registered);
 			throw ex;
 		}
+	}
+
+	/** {@return whether the category no longer has the expected manager; false when any will do} */
+	private boolean replaced(String category, @Nullable PluginManager expected) {
+		return expected != null && getManager(category).orElse(null) != expected;
 	}
 
 	/** {@return the categories whose last registration failed, with the error, sorted; empty when none} */

@@ -78,8 +78,10 @@ final class PendingRescans {
 		}
 		catch (TimeoutException ex) {
 			String why = pending.started ? "a plugin class's static initializer or pluginDescriptor() may hang"
-					: "it has not started, behind an earlier rescan of the category that has not returned, and is dropped"
-							+ " unless another caller still waits for it";
+					: "it has not started, " + (BoundedCalls.isQueuedBehindKey(pending.future)
+							? "behind an earlier rescan of the category that has not returned"
+							: "for every thread of the lifecycle's pool runs a plugin call that has not returned")
+							+ ", and is dropped unless another caller still waits for it";
 			throw new IllegalStateException("The rescan of category '" + category + "' has not returned within "
 					+ BoundedCalls.format(Duration.ofNanos(boundNanos)) + " (twice plugins.resource-timeout): " + why
 					+ "; a discovery that started goes on, and the category keeps its plugins until it returns", ex);

@@ -109,6 +109,38 @@ class BoundedCallsTests {
 	}
 
 	@Test
+	void aCallThatHasNotStartedTellsWhetherItWaitsBehindItsKeyOrForAThread() throws Exception {
+		CountDownLatch first = new CountDownLatch(1);
+		CountDownLatch others = new CountDownLatch(1);
+		CountDownLatch betaStarted = new CountDownLatch(1);
+		try {
+			Future<Boolean> running = this.calls.submit("alpha", () -> first.await(30, TimeUnit.SECONDS));
+			for (int i = 1; i < 4; i++) {
+				this.calls.submit("hung_" + i, () -> others.await(30, TimeUnit.SECONDS));
+			}
+			Future<String> behindItsKey = this.calls.submit("alpha", () -> "second");
+			Future<Boolean> forAThread = this.calls.submit("beta", () -> {
+				betaStarted.countDown();
+				return others.await(30, TimeUnit.SECONDS);
+			});
+			assertThat(BoundedCalls.isQueuedBehindKey(behindItsKey)).isTrue();
+			assertThat(BoundedCalls.isQueuedBehindKey(forAThread)).isFalse();
+			first.countDown();
+			assertThat(running.get(10, TimeUnit.SECONDS)).isTrue();
+			// The freed thread handed alpha's next call to the pool, then took beta, queued before it.
+			assertThat(betaStarted.await(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(behindItsKey).isNotDone();
+			assertThat(BoundedCalls.isQueuedBehindKey(behindItsKey)).as("waits for a thread now").isFalse();
+			others.countDown();
+			assertThat(behindItsKey.get(10, TimeUnit.SECONDS)).isEqualTo("second");
+		}
+		finally {
+			first.countDown();
+			others.countDown();
+		}
+	}
+
+	@Test
 	void aHungKeyQueuesOnlyTheCallersStillWaitingAndIsReleasedWhenItReturns() throws Exception {
 		CountDownLatch release = new CountDownLatch(1);
 		Future<Boolean> hung = this.calls.submit("before-terminate:gpu", () -> release.await(30, TimeUnit.SECONDS));

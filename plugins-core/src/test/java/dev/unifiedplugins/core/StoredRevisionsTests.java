@@ -17,6 +17,7 @@ import dev.unifiedplugins.concurrent.Listeners;
 import dev.unifiedplugins.config.ExpectedRevision;
 import dev.unifiedplugins.config.FileSystemPluginConfigStore;
 import dev.unifiedplugins.config.PluginConfigBusyException;
+import dev.unifiedplugins.config.PluginConfigChange;
 import dev.unifiedplugins.testsupport.ForeignFileLock;
 import dev.unifiedplugins.testsupport.MemoryStore;
 import dev.unifiedplugins.testsupport.TestPluginManager;
@@ -31,8 +32,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 /**
  * {@link StoredRevisions}: a write of a plugin waits for another write of that plugin in
  * this registry at most the store's lock timeout ({@code plugins.lock-timeout}), so that
- * saves queued behind one that waits in the store do not wait one after another; and
- * nothing is kept of a plugin that has no configuration stored.
+ * saves queued behind one that waits in the store do not wait one after another;
+ * nothing is kept of a plugin that has no configuration stored; and a refresh does not
+ * undo a write made while it read the store.
  */
 class StoredRevisionsTests {
 
@@ -144,6 +146,28 @@ class StoredRevisionsTests {
 		assertThat(revisions.size()).as("the revision of what is stored").isOne();
 	}
 
+	@Test
+	void aSaveMadeWholeBetweenARefreshsReadAndItsApplyIsNotUndone() throws Exception {
+		CountDownLatch read = new CountDownLatch(1);
+		StallingStore store = new StallingStore(read, this.release);
+		List<PluginConfigChange> delivered = new ArrayList<>();
+		Listeners<PluginConfigChange> listeners = new Listeners<>("changes");
+		listeners.add(delivered::add);
+		StoredRevisions revisions = new StoredRevisions(store, listeners);
+		revisions.ensureLoaded();
+		revisions.write("llm_a", () -> store.save("llm_a", Map.of("v", 1), ExpectedRevision.any()));
+		store.stall = true;
+		CompletableFuture<List<PluginConfigChange>> refresh = CompletableFuture.supplyAsync(revisions::refresh,
+				this.threads);
+		assertThat(read.await(10, TimeUnit.SECONDS)).isTrue();
+		// Whole, after the refresh read v=1 and before it compares.
+		String newer = revisions.write("llm_a", () -> store.save("llm_a", Map.of("v", 2), ExpectedRevision.any()));
+		this.release.countDown();
+		assertThat(refresh.get(10, TimeUnit.SECONDS)).as("changes the refresh reports").isEmpty();
+		assertThat(revisions.get("llm_a")).isEqualTo(newer);
+		assertThat(delivered).noneMatch(PluginConfigChange::external);
+	}
+
 	private static @Nullable String delete(MemoryStore store, String id) {
 		store.delete(id);
 		return null;
@@ -168,13 +192,40 @@ class StoredRevisionsTests {
 	private static void await(CountDownLatch latch) {
 		try {
 			if (!latch.await(30, TimeUnit.SECONDS)) {
-				throw new IllegalStateException("The test never released the save");
+				throw new IllegalStateException("The test never let the store go on");
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/** Stalls one read of the revisions after it has read them, until told to go on. */
+	private static final class StallingStore extends MemoryStore {
+
+		private final CountDownLatch read;
+
+		private final CountDownLatch go;
+
+		volatile boolean stall;
+
+		StallingStore(CountDownLatch read, CountDownLatch go) {
+			this.read = read;
+			this.go = go;
+		}
+
+		@Override
+		public Map<String, String> revisions() {
+			Map<String, String> revisions = super.revisions();
+			if (this.stall) {
+				this.stall = false;
+				this.read.countDown();
+				await(this.go);
+			}
+			return revisions;
+		}
+
 	}
 
 }

@@ -74,6 +74,26 @@ class UnifiedPluginRegistryTests {
 		assertThat(this.registry.getCategories()).containsExactly("llm");
 	}
 
+	/**
+	 * A rescan of an earlier manager whose discovery ran long, and failed, ends after the
+	 * category was registered with another manager: its error is about a manager no longer
+	 * in use, so the category, whose new manager works, records no failure.
+	 */
+	@Test
+	void reregisteringAReplacedCategoryWhoseOldManagerFailsDiscoveryRecordsNoFailure() {
+		PluginManager failing = new PluginManager() {
+			@Override
+			public List<PluginDescriptor> discoverPlugins() {
+				throw new IllegalStateException("old manager's directory is gone");
+			}
+		};
+		this.registry.registerPluginManager("llm", TestPluginManager.of("llama3"));
+		this.registry.registerPluginManager("llm", TestPluginManager.of("mistral"));
+		assertThat(this.registry.reregisterPluginManager("llm", failing, null)).isEmpty();
+		assertThat(this.registry.getPluginsByCategory("llm")).extracting(PluginMetadata::name).containsExactly("mistral");
+		assertThat(this.registry.getRegistrationFailures()).isEmpty();
+	}
+
 	@Test
 	void descriptorTitleWinsOverSchemaTitle() {
 		PluginDescriptor descriptor = PluginDescriptor.builder("whisper_tiny")

@@ -282,6 +282,49 @@ class PluginLifecycleIsolationTests {
 		}
 	}
 
+	/**
+	 * A discovery that fails after the category was registered again with another manager
+	 * fails its rescan as one of a replaced manager, and is no failure of the category.
+	 */
+	@Test
+	void aRescanWhoseDiscoveryFailsAfterTheCategoryWasRegisteredAgainRecordsNoFailure() {
+		PluginLifecycle patient = new PluginLifecycle(this.registry, Duration.ofSeconds(3));
+		try {
+			this.registry.registerPluginManager("greeters", new SteppedGreeters());
+			Greeters.hanging("discovery", "find");
+			Greeters.throwing("discovery", "find", () -> new IllegalStateException("the old directory is gone"));
+			int before = this.registrations.get();
+			CompletableFuture<List<PluginMetadata>> rescan = rescanning(patient);
+			Await.until("the discovery runs", () -> this.registrations.get() == before + 1);
+			this.registry.registerPluginManager("greeters", this.manager);
+			Greeters.release("discovery", "find");
+			assertThat(rescan).failsWithin(NO_HANG)
+				.withThrowableThat()
+				.withMessageContaining("was registered again, with another manager");
+			assertThat(this.registry.getManager("greeters")).containsSame(this.manager);
+			assertThat(this.registry.getRegistrationFailures()).isEmpty();
+		}
+		finally {
+			Greeters.reset();
+			patient.close();
+		}
+	}
+
+	/** A manager whose discovery is the step {@code discovery.find}, hanging or throwing as a test sets. */
+	private static final class SteppedGreeters extends PluginSystemManager<GreeterPlugin> {
+
+		SteppedGreeters() {
+			super(GreeterPlugin.class);
+		}
+
+		@Override
+		protected List<Candidate<GreeterPlugin>> findPlugins(Map<String, String> failures) {
+			Greeters.step("discovery", "find");
+			return List.of();
+		}
+
+	}
+
 	/** Starts a rescan on a thread of its own, and returns once it waits for its discovery. */
 	private static CompletableFuture<List<PluginMetadata>> rescanning(PluginLifecycle lifecycle) {
 		CompletableFuture<List<PluginMetadata>> result = new CompletableFuture<>();

@@ -85,10 +85,10 @@ public class PluginManagerRegistrar implements InitializingBean {
 		String category;
 		try {
 			String named = manager.category();
-			category = (named != null) ? named : fallback(name, source);
+			category = (named != null) ? named : fallback(name, source, false);
 		}
 		catch (RuntimeException ex) {
-			failToName(fallback(name, source), source, manager, ex);
+			failToName(fallback(name, source, true), source, manager, ex);
 			return;
 		}
 		declare(category, source);
@@ -170,11 +170,14 @@ public class PluginManagerRegistrar implements InitializingBean {
 	}
 
 	/**
-	 * The category of a manager that names none: its bean name, or property key, with each
-	 * character an id may not hold replaced by {@code _} (a nested class's {@code $}, an
-	 * inner bean's {@code #}), so that it registers and health can name it.
+	 * The category of a manager that names none, or whose {@code category()} threw: its bean
+	 * name, or property key, with each character an id may not hold replaced by {@code _} (a
+	 * nested class's {@code $}, an inner bean's {@code #}), so that it registers and health
+	 * can name it.
+	 * @param categoryThrew whether {@code category()} threw, for the log to say why the name
+	 * stands in
 	 */
-	private static String fallback(String name, String source) {
+	private static String fallback(String name, String source, boolean categoryThrew) {
 		if (PluginIds.isValid(name)) {
 			return name;
 		}
@@ -186,8 +189,10 @@ public class PluginManagerRegistrar implements InitializingBean {
 			legal.append(kept ? c : '_');
 		}
 		String category = legal.isEmpty() ? "_" : legal.toString();
-		logger.warn("The plugin manager of " + source + " names no category, and its name is no legal id: it registers"
-				+ " as category '" + category + "' (return a category from its category() to choose one)");
+		logger.warn("The plugin manager of " + source + (categoryThrew
+				? " failed in category(), and its name is no legal id: its failure is kept as category '" + category + "'"
+				: " names no category, and its name is no legal id: it registers as category '" + category
+						+ "' (return a category from its category() to choose one)"));
 		return category;
 	}
 

@@ -23,10 +23,13 @@ import dev.unifiedplugins.testsupport.TestPluginManager;
 import dev.unifiedplugins.testsupport.TestPlugins;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.util.unit.DataSize;
@@ -36,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Tests for {@link PluginsAutoConfiguration}.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class PluginsAutoConfigurationTests {
 
 	@TempDir
@@ -198,7 +202,7 @@ class PluginsAutoConfigurationTests {
 	}
 
 	@Test
-	void aBeanNameThatIsNoLegalIdNamesTheCategoryWithItsIllegalCharactersReplaced() {
+	void aBeanNameThatIsNoLegalIdNamesTheCategoryWithItsIllegalCharactersReplaced(CapturedOutput output) {
 		runner().withBean("Outer$Inner", PluginManager.class, ThrowingCategory::new)
 			.withBean("speech#0", PluginManager.class, () -> manager("whisper"))
 			.run((context) -> {
@@ -209,6 +213,10 @@ class PluginsAutoConfigurationTests {
 				assertThat(registry.getRegistrationFailures().get("Outer_Inner")).hasMessageContaining("bean 'Outer$Inner'")
 					.hasMessageContaining("category property missing");
 			});
+		// Each warning says why the bean name stands in: no category named, or category() threw.
+		assertThat(output).contains("bean 'speech#0' names no category, and its name is no legal id")
+			.contains("bean 'Outer$Inner' failed in category(), and its name is no legal id")
+			.doesNotContain("bean 'Outer$Inner' names no category");
 	}
 
 	/** A manager that cannot say its category. */
